@@ -1,0 +1,764 @@
+import {
+  ageOn,
+  formatTicketNumber,
+  maskIdNumber,
+  PRIORITY_CLASSES,
+  parseIdNumber,
+  type PriorityClass,
+  type ServiceWindow,
+  type Ticket,
+  type TicketHolder,
+  WINDOW_POSTS,
+} from '@onewindow/shared';
+import { businessDayOf } from './clock.ts';
+import { IndexedHeap } from './indexed-heap.ts';
+import type {
+  Command,
+  Decision,
+  DomainError,
+  DomainErrorCode,
+  EngineSnapshot,
+  EventBody,
+  HallConfig,
+  HallEvent,
+  HallSettings,
+} from './types.ts';
+
+const LIVE_STATUSES = new Set<Ticket['status']>(['waiting', 'called', 'serving', 'parked', 'no-show']);
+
+function fail(code: DomainErrorCode, message: string): { ok: false; error: DomainError } {
+  return { ok: false, error: { code, message } };
+}
+
+function ok(...events: EventBody[]): Decision {
+  return { ok: true, events };
+}
+
+/**
+ * Queue order (SPEC Q-ORD-1, Q-OVR-1): tickets a guide moved to the front come first, in the
+ * order they were moved; then by virtual arrival time; then by issue order.
+ */
+export function queueLess(a: Ticket, b: Ticket): boolean {
+  if (a.front !== null || b.front !== null) {
+    if (a.front === null) return false;
+    if (b.front === null) return true;
+    if (a.front.at !== b.front.at) return a.front.at < b.front.at;
+    return a.tieBreak < b.tieBreak;
+  }
+  if (a.orderKey !== b.orderKey) return a.orderKey < b.orderKey;
+  return a.tieBreak < b.tieBreak;
+}
+
+/** The lane a waiting ticket sits in (SPEC Q-ELG-1): a pinned window, a post, or its category. */
+export function laneOf(t: Pick<Ticket, 'pinnedWindowId' | 'requiredPost' | 'categoryId'>): string {
+  if (t.pinnedWindowId !== null) return `w:${t.pinnedWindowId}`;
+  if (t.requiredPost !== null) return `p:${t.requiredPost}`;
+  return `c:${t.categoryId}`;
+}
+
+/** Lanes a window draws from (SPEC Q-ELG-1). */
+export function lanesOfWindow(w: Pick<ServiceWindow, 'id' | 'post' | 'categoryIds'>): string[] {
+  return [...w.categoryIds.map((c) => `c:${c}`), `p:${w.post}`, `w:${w.id}`];
+}
+
+/** Whether window `w` may serve ticket `t` (SPEC Q-ELG-1). */
+export function mayServe(w: Pick<ServiceWindow, 'id' | 'post' | 'categoryIds'>, t: Ticket): boolean {
+  return lanesOfWindow(w).includes(laneOf(t));
+}
+
+const isPriority = (t: Ticket): boolean => t.priorityClass !== 'regular';
+
+function validateConfig(config: HallConfig): string | null {
+  const s = config.settings;
+  const nonNegInt = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  if (config.categories.length === 0) return 'at least one category is required';
+  const catIds = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const c of config.categories) {
+    if (!c.id || catIds.has(c.id)) return `category id "${c.id}" is empty or repeated`;
+    if (!/^[A-Z]{0,2}$/.test(c.prefix)) return `category ${c.id}: prefix must be 0–2 capital letters`;
+    if (prefixes.has(c.prefix)) return `category ${c.id}: prefix "${c.prefix}" is used twice`;
+    catIds.add(c.id);
+    prefixes.add(c.prefix);
+  }
+  const winIds = new Set<string>();
+  const winNumbers = new Set<number>();
+  for (const w of config.windows) {
+    if (!w.id || winIds.has(w.id)) return `window id "${w.id}" is empty or repeated`;
+    if (!Number.isInteger(w.number) || w.number < 1 || winNumbers.has(w.number))
+      return `window ${w.id}: number must be a positive integer used once`;
+    if (!WINDOW_POSTS.includes(w.post)) return `window ${w.id}: unknown post "${w.post}"`;
+    for (const c of w.categoryIds) if (!catIds.has(c)) return `window ${w.id}: unknown category "${c}"`;
+    winIds.add(w.id);
+    winNumbers.add(w.number);
+  }
+  if (!Number.isInteger(s.seniorAge) || s.seniorAge < 0 || s.seniorAge > 150)
+    return 'settings.seniorAge must be 0–150';
+  for (const k of PRIORITY_CLASSES)
+    if (!nonNegInt(s.bonusSeconds[k])) return `settings.bonusSeconds.${k} must be a whole number ≥ 0`;
+  if (s.bonusSeconds.regular !== 0) return 'settings.bonusSeconds.regular must be 0';
+  if (!nonNegInt(s.maxRecalls)) return 'settings.maxRecalls must be a whole number ≥ 0';
+  if (!nonNegInt(s.reinstatePlaces)) return 'settings.reinstatePlaces must be a whole number ≥ 0';
+  if (!nonNegInt(s.maxReinstates)) return 'settings.maxReinstates must be a whole number ≥ 0';
+  if (!Number.isInteger(s.numberDigits) || s.numberDigits < 1 || s.numberDigits > 6)
+    return 'settings.numberDigits must be 1–6';
+  if (!Number.isInteger(s.utcOffsetMinutes) || Math.abs(s.utcOffsetMinutes) > 14 * 60)
+    return 'settings.utcOffsetMinutes is out of range';
+  if (s.policy.kind === 'interleave') {
+    if (!Number.isInteger(s.policy.maxPriorityInRow) || s.policy.maxPriorityInRow < 1)
+      return 'settings.policy.maxPriorityInRow must be a whole number ≥ 1';
+    if (!nonNegInt(s.policy.regularWaitSeconds))
+      return 'settings.policy.regularWaitSeconds must be a whole number ≥ 0';
+  } else if (s.policy.kind !== 'virtual-arrival') return 'settings.policy.kind is unknown';
+  return null;
+}
+
+/**
+ * The hall's queue: pure state plus rules. `decide` reads the state and returns facts or a
+ * refusal without changing anything; `apply` folds one fact into the state. Time comes in as
+ * an argument, never from the system clock, so every rule is testable and replayable.
+ */
+export class QueueEngine {
+  private seq = 0;
+  private config: HallConfig | null = null;
+  private readonly windows = new Map<string, ServiceWindow>();
+  private readonly tickets = new Map<string, Ticket>();
+  private readonly counters = new Map<string, { businessDay: string; last: number }>();
+  private readonly lanes = new Map<string, IndexedHeap<Ticket>>();
+  private priorityStreak = 0;
+  private lastClosedDay: string | null = null;
+
+  /** Rebuilds an engine from its snapshot (recovery from projections). */
+  static fromSnapshot(s: EngineSnapshot): QueueEngine {
+    const e = new QueueEngine();
+    e.seq = s.seq;
+    e.config = s.config === null ? null : structuredClone(s.config);
+    for (const w of s.windows) e.windows.set(w.id, { ...w, categoryIds: [...w.categoryIds] });
+    for (const c of s.counters) e.counters.set(c.categoryId, { businessDay: c.businessDay, last: c.last });
+    for (const t of s.tickets) {
+      const copy = structuredClone(t);
+      e.tickets.set(copy.id, copy);
+      if (copy.status === 'waiting') e.enqueue(copy);
+    }
+    e.priorityStreak = s.priorityStreak;
+    e.lastClosedDay = s.lastClosedDay;
+    return e;
+  }
+
+  /** Replays a log of facts from an empty hall (SPEC Q-LOG-2). */
+  static fromEvents(events: Iterable<HallEvent>): QueueEngine {
+    const e = new QueueEngine();
+    for (const ev of events) e.apply(ev);
+    return e;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get hallConfig(): HallConfig | null {
+    return this.config;
+  }
+
+  get settings(): HallSettings | null {
+    return this.config?.settings ?? null;
+  }
+
+  ticket(id: string): Readonly<Ticket> | undefined {
+    return this.tickets.get(id);
+  }
+
+  window(id: string): Readonly<ServiceWindow> | undefined {
+    return this.windows.get(id);
+  }
+
+  allWindows(): readonly Readonly<ServiceWindow>[] {
+    return [...this.windows.values()];
+  }
+
+  /** Tickets of the open business day(s), in no particular order. */
+  allTickets(): readonly Readonly<Ticket>[] {
+    return [...this.tickets.values()];
+  }
+
+  waitingCount(): number {
+    let n = 0;
+    for (const h of this.lanes.values()) n += h.size;
+    return n;
+  }
+
+  /** The ticket `call-next` would give this window now, without calling it. */
+  peekNext(windowId: string, now: number): Readonly<Ticket> | undefined {
+    const w = this.windows.get(windowId);
+    return w === undefined ? undefined : this.pick(w, now);
+  }
+
+  /** Decides a command and applies its facts: the one-step path for callers without a store. */
+  execute(cmd: Command, now: number): { ok: true; events: HallEvent[] } | { ok: false; error: DomainError } {
+    const d = this.decide(cmd, now);
+    if (!d.ok) return d;
+    const events = this.stamp(d.events, now);
+    for (const ev of events) this.apply(ev);
+    return { ok: true, events };
+  }
+
+  /** Gives decided facts their sequence numbers and time. */
+  stamp(bodies: EventBody[], now: number): HallEvent[] {
+    return bodies.map((b, i) => ({ ...b, seq: this.seq + i + 1, at: now }) as HallEvent);
+  }
+
+  /** Decides a command against the current state. Never changes the state. */
+  decide(cmd: Command, now: number): Decision {
+    if (cmd.type === 'hall:configure') return this.decideConfigure(cmd.config, cmd.by);
+    const config = this.config;
+    if (config === null) return fail('NOT_CONFIGURED', 'the hall has no configuration yet');
+    switch (cmd.type) {
+      case 'ticket:issue':
+        return this.decideIssue(cmd, config, now);
+      case 'window:open': {
+        const w = this.windows.get(cmd.windowId);
+        if (!w) return fail('UNKNOWN_WINDOW', `no window ${cmd.windowId}`);
+        if (w.state !== 'closed') return fail('WINDOW_ALREADY_OPEN', `window ${w.id} is already open`);
+        if (!cmd.clerkId) return fail('REASON_REQUIRED', 'a clerk must be named to open a window');
+        return ok({ type: 'window:opened', windowId: w.id, clerkId: cmd.clerkId });
+      }
+      case 'window:close': {
+        const w = this.windows.get(cmd.windowId);
+        if (!w) return fail('UNKNOWN_WINDOW', `no window ${cmd.windowId}`);
+        if (w.state === 'closed') return fail('WINDOW_CLOSED', `window ${w.id} is already closed`);
+        if (w.ticketId !== null) return fail('WINDOW_BUSY', `window ${w.id} still holds ${w.ticketId}`);
+        return ok({ type: 'window:closed', windowId: w.id });
+      }
+      case 'window:pause': {
+        const w = this.windows.get(cmd.windowId);
+        if (!w) return fail('UNKNOWN_WINDOW', `no window ${cmd.windowId}`);
+        if (w.state === 'closed') return fail('WINDOW_CLOSED', `window ${w.id} is closed`);
+        if (w.state === 'paused') return fail('WINDOW_PAUSED', `window ${w.id} is already paused`);
+        if (!cmd.reason.trim()) return fail('REASON_REQUIRED', 'a pause needs a reason');
+        return ok({ type: 'window:paused', windowId: w.id, reason: cmd.reason.trim() });
+      }
+      case 'window:resume': {
+        const w = this.windows.get(cmd.windowId);
+        if (!w) return fail('UNKNOWN_WINDOW', `no window ${cmd.windowId}`);
+        if (w.state !== 'paused') return fail('WINDOW_NOT_PAUSED', `window ${w.id} is not paused`);
+        return ok({ type: 'window:resumed', windowId: w.id });
+      }
+      case 'ticket:call-next':
+        return this.decideCallNext(cmd.windowId, config.settings, now);
+      case 'ticket:recall': {
+        const held = this.heldTicket(cmd.windowId);
+        if (!held.ok) return held;
+        const { w, t } = held;
+        if (t.status !== 'called') return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}, not called`);
+        if (t.callCount >= 1 + config.settings.maxRecalls)
+          return fail('RECALL_LIMIT', `${t.id} was called ${t.callCount} times; mark it no-show`);
+        return ok({ type: 'ticket:recalled', ticketId: t.id, windowId: w.id });
+      }
+      case 'ticket:start': {
+        const held = this.heldTicket(cmd.windowId);
+        if (!held.ok) return held;
+        const { w, t } = held;
+        if (t.status !== 'called') return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}, not called`);
+        return ok({ type: 'ticket:serving', ticketId: t.id, windowId: w.id });
+      }
+      case 'ticket:no-show': {
+        const held = this.heldTicket(cmd.windowId);
+        if (!held.ok) return held;
+        const { w, t } = held;
+        if (t.status !== 'called') return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}, not called`);
+        if (t.callCount < 1 + config.settings.maxRecalls)
+          return fail(
+            'CALLS_NOT_EXHAUSTED',
+            `${t.id} was called ${t.callCount} of ${1 + config.settings.maxRecalls} times`,
+          );
+        return ok({ type: 'ticket:no-show', ticketId: t.id, windowId: w.id });
+      }
+      case 'ticket:finish': {
+        const held = this.heldTicket(cmd.windowId);
+        if (!held.ok) return held;
+        const { w, t } = held;
+        if (t.status !== 'serving') return fail('NOT_SERVING', `${t.id} is ${t.status}, not being served`);
+        return ok({ type: 'ticket:finished', ticketId: t.id, windowId: w.id, outcome: cmd.outcome });
+      }
+      case 'ticket:park': {
+        const held = this.heldTicket(cmd.windowId);
+        if (!held.ok) return held;
+        const { w, t } = held;
+        if (t.status !== 'serving') return fail('NOT_SERVING', `${t.id} is ${t.status}, not being served`);
+        return ok({ type: 'ticket:parked', ticketId: t.id, windowId: w.id, note: cmd.note?.trim() || null });
+      }
+      case 'ticket:resume': {
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'parked') return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}, not parked`);
+        const w = this.windows.get(cmd.windowId);
+        if (!w) return fail('UNKNOWN_WINDOW', `no window ${cmd.windowId}`);
+        if (w.state === 'closed') return fail('WINDOW_CLOSED', `window ${w.id} is closed`);
+        if (w.ticketId !== null) return fail('WINDOW_BUSY', `window ${w.id} holds ${w.ticketId}`);
+        return ok({ type: 'ticket:resumed', ticketId: t.id, windowId: w.id });
+      }
+      case 'ticket:reinstate':
+        return this.decideReinstate(cmd.ticketId, cmd.by, config.settings, now);
+      case 'ticket:transfer': {
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (!['waiting', 'called', 'serving', 'parked'].includes(t.status))
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status} and cannot be transferred`);
+        if (!cmd.by || !cmd.note.trim()) return fail('REASON_REQUIRED', 'a transfer needs who and a note');
+        let categoryId = t.categoryId;
+        let requiredPost: Ticket['requiredPost'] = null;
+        let pinnedWindowId: string | null = null;
+        if ('categoryId' in cmd.to) {
+          if (!config.categories.some((c) => c.id === (cmd.to as { categoryId: string }).categoryId))
+            return fail('UNKNOWN_CATEGORY', `no category ${cmd.to.categoryId}`);
+          categoryId = cmd.to.categoryId;
+        } else if ('post' in cmd.to) {
+          if (!WINDOW_POSTS.includes(cmd.to.post)) return fail('INVALID_CONFIG', `no post ${cmd.to.post}`);
+          requiredPost = cmd.to.post;
+        } else {
+          if (!this.windows.has(cmd.to.windowId)) return fail('UNKNOWN_WINDOW', `no window ${cmd.to.windowId}`);
+          pinnedWindowId = cmd.to.windowId;
+        }
+        const held = t.status === 'called' || t.status === 'serving';
+        return ok({
+          type: 'ticket:transferred',
+          ticketId: t.id,
+          fromWindowId: held ? t.windowId : null,
+          categoryId,
+          requiredPost,
+          pinnedWindowId,
+          by: cmd.by,
+          note: cmd.note.trim(),
+        });
+      }
+      case 'ticket:cancel': {
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (!['waiting', 'called', 'parked', 'no-show'].includes(t.status))
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status} and cannot be cancelled`);
+        if (!cmd.by || !cmd.reason.trim()) return fail('REASON_REQUIRED', 'a cancellation needs who and why');
+        return ok({ type: 'ticket:cancelled', ticketId: t.id, by: cmd.by, reason: cmd.reason.trim() });
+      }
+      case 'ticket:override': {
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'waiting') return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}, not waiting`);
+        if (!cmd.by || !cmd.reason.trim()) return fail('REASON_REQUIRED', 'an override needs who and why');
+        const note = { at: now, by: cmd.by, reason: cmd.reason.trim() };
+        const a = cmd.action;
+        if (a.kind === 'pin' && !this.windows.has(a.windowId))
+          return fail('UNKNOWN_WINDOW', `no window ${a.windowId}`);
+        if (a.kind === 'class' && !PRIORITY_CLASSES.includes(a.priorityClass))
+          return fail('INVALID_CONFIG', `no priority class ${a.priorityClass}`);
+        const orderKey =
+          a.kind === 'class' ? t.arrivedAt - config.settings.bonusSeconds[a.priorityClass] * 1000 : t.orderKey;
+        return ok({ type: 'ticket:priority-overridden', ticketId: t.id, action: a, orderKey, note });
+      }
+      case 'day:close': {
+        const day = businessDayOf(now, config.settings.utcOffsetMinutes);
+        if (this.lastClosedDay !== null && day <= this.lastClosedDay)
+          return fail('DAY_CLOSED', `business day ${day} is already closed`);
+        if (!cmd.by || !cmd.reason.trim()) return fail('REASON_REQUIRED', 'closing the day needs who and why');
+        const settled = [...this.tickets.values()]
+          .filter((t) => LIVE_STATUSES.has(t.status))
+          .sort((a, b) => a.tieBreak - b.tieBreak)
+          .map((t) => t.id);
+        return ok({ type: 'day:closed', businessDay: day, settledTicketIds: settled, by: cmd.by, reason: cmd.reason });
+      }
+    }
+  }
+
+  /** Folds one committed fact into the state. Facts are trusted: they were decided already. */
+  apply(ev: HallEvent): void {
+    if (ev.seq !== this.seq + 1) throw new Error(`event seq ${ev.seq} does not follow ${this.seq}`);
+    this.seq = ev.seq;
+    switch (ev.type) {
+      case 'hall:configured': {
+        this.config = structuredClone(ev.config);
+        const keep = new Map(this.windows);
+        this.windows.clear();
+        for (const def of ev.config.windows) {
+          const old = keep.get(def.id);
+          this.windows.set(def.id, {
+            ...def,
+            categoryIds: [...def.categoryIds],
+            state: old?.state ?? 'closed',
+            pauseReason: old?.pauseReason ?? null,
+            clerkId: old?.clerkId ?? null,
+            ticketId: old?.ticketId ?? null,
+          });
+        }
+        return;
+      }
+      case 'ticket:issued': {
+        const t = structuredClone(ev.ticket);
+        this.tickets.set(t.id, t);
+        this.counters.set(t.categoryId, { businessDay: t.businessDay, last: t.seq });
+        this.enqueue(t);
+        return;
+      }
+      case 'window:opened': {
+        const w = this.windows.get(ev.windowId)!;
+        w.state = 'open';
+        w.clerkId = ev.clerkId;
+        w.pauseReason = null;
+        return;
+      }
+      case 'window:closed': {
+        const w = this.windows.get(ev.windowId)!;
+        w.state = 'closed';
+        w.clerkId = null;
+        w.pauseReason = null;
+        return;
+      }
+      case 'window:paused': {
+        const w = this.windows.get(ev.windowId)!;
+        w.state = 'paused';
+        w.pauseReason = ev.reason;
+        return;
+      }
+      case 'window:resumed': {
+        const w = this.windows.get(ev.windowId)!;
+        w.state = 'open';
+        w.pauseReason = null;
+        return;
+      }
+      case 'ticket:called': {
+        const t = this.tickets.get(ev.ticketId)!;
+        this.dequeue(t);
+        t.status = 'called';
+        t.windowId = ev.windowId;
+        t.callCount = 1;
+        t.calledAt = ev.at;
+        this.windows.get(ev.windowId)!.ticketId = t.id;
+        this.priorityStreak = ev.priorityStreak;
+        return;
+      }
+      case 'ticket:recalled': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.callCount += 1;
+        t.calledAt = ev.at;
+        return;
+      }
+      case 'ticket:serving': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.status = 'serving';
+        t.servingAt = ev.at;
+        return;
+      }
+      case 'ticket:no-show': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.status = 'no-show';
+        t.misses += 1;
+        this.release(ev.windowId, t.id);
+        return;
+      }
+      case 'ticket:finished': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.status = 'done';
+        t.outcome = ev.outcome;
+        t.finishedAt = ev.at;
+        this.release(ev.windowId, t.id);
+        return;
+      }
+      case 'ticket:parked': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.status = 'parked';
+        this.release(ev.windowId, t.id);
+        return;
+      }
+      case 'ticket:resumed': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.status = 'serving';
+        t.windowId = ev.windowId;
+        this.windows.get(ev.windowId)!.ticketId = t.id;
+        return;
+      }
+      case 'ticket:reinstated': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.status = 'waiting';
+        t.orderKey = ev.orderKey;
+        t.tieBreak = ev.tieBreak;
+        t.front = null;
+        t.callCount = 0;
+        t.calledAt = null;
+        this.enqueue(t);
+        return;
+      }
+      case 'ticket:transferred': {
+        const t = this.tickets.get(ev.ticketId)!;
+        this.dequeue(t);
+        if (ev.fromWindowId !== null) this.release(ev.fromWindowId, t.id);
+        t.status = 'waiting';
+        t.categoryId = ev.categoryId;
+        t.requiredPost = ev.requiredPost;
+        t.pinnedWindowId = ev.pinnedWindowId;
+        t.callCount = 0;
+        t.calledAt = null;
+        t.servingAt = null;
+        this.enqueue(t);
+        return;
+      }
+      case 'ticket:cancelled': {
+        const t = this.tickets.get(ev.ticketId)!;
+        this.dequeue(t);
+        if (t.status === 'called' && t.windowId !== null) this.release(t.windowId, t.id);
+        t.status = 'cancelled';
+        t.cancelReason = ev.reason;
+        t.finishedAt = ev.at;
+        return;
+      }
+      case 'ticket:priority-overridden': {
+        const t = this.tickets.get(ev.ticketId)!;
+        this.dequeue(t);
+        const a = ev.action;
+        if (a.kind === 'front') t.front = ev.note;
+        else if (a.kind === 'pin') t.pinnedWindowId = a.windowId;
+        else t.priorityClass = a.priorityClass;
+        t.orderKey = ev.orderKey;
+        this.enqueue(t);
+        return;
+      }
+      case 'day:closed': {
+        // Every live ticket is settled; the closed day's tickets then leave memory (the store keeps them).
+        for (const w of this.windows.values()) {
+          w.state = 'closed';
+          w.clerkId = null;
+          w.pauseReason = null;
+          w.ticketId = null;
+        }
+        this.tickets.clear();
+        this.lanes.clear();
+        this.counters.clear();
+        this.priorityStreak = 0;
+        this.lastClosedDay = ev.businessDay;
+        return;
+      }
+    }
+  }
+
+  /** The whole state as plain, deterministic JSON (SPEC Q-LOG-2). */
+  snapshot(): EngineSnapshot {
+    return {
+      seq: this.seq,
+      config: this.config === null ? null : structuredClone(this.config),
+      windows: [...this.windows.values()].map((w) => ({ ...w, categoryIds: [...w.categoryIds] })),
+      tickets: [...this.tickets.values()].sort((a, b) => a.tieBreak - b.tieBreak).map((t) => structuredClone(t)),
+      counters: [...this.counters.entries()]
+        .map(([categoryId, c]) => ({ categoryId, businessDay: c.businessDay, last: c.last }))
+        .sort((a, b) => a.categoryId.localeCompare(b.categoryId)),
+      priorityStreak: this.priorityStreak,
+      lastClosedDay: this.lastClosedDay,
+    };
+  }
+
+  /**
+   * Waiting tickets in the order the given window would call them if the policy were pure
+   * virtual arrival (for boards and the guide console; O(n log n), not for call-next).
+   */
+  waitingInOrder(filter?: (t: Ticket) => boolean): Readonly<Ticket>[] {
+    const out: Ticket[] = [];
+    for (const h of this.lanes.values()) for (const t of h.values()) if (!filter || filter(t)) out.push(t);
+    return out.sort((a, b) => (queueLess(a, b) ? -1 : queueLess(b, a) ? 1 : 0));
+  }
+
+  // ---- decisions -------------------------------------------------------------------------
+
+  private decideConfigure(config: HallConfig, by: string): Decision {
+    const problem = validateConfig(config);
+    if (problem !== null) return fail('INVALID_CONFIG', problem);
+    const winIds = new Set(config.windows.map((w) => w.id));
+    const catIds = new Set(config.categories.map((c) => c.id));
+    for (const w of this.windows.values())
+      if (!winIds.has(w.id) && w.ticketId !== null)
+        return fail('INVALID_CONFIG', `window ${w.id} cannot be removed while it holds ${w.ticketId}`);
+    for (const t of this.tickets.values()) {
+      if (!LIVE_STATUSES.has(t.status)) continue;
+      if (!catIds.has(t.categoryId))
+        return fail('INVALID_CONFIG', `category ${t.categoryId} cannot be removed while ${t.id} is live`);
+      if (t.pinnedWindowId !== null && !winIds.has(t.pinnedWindowId))
+        return fail('INVALID_CONFIG', `window ${t.pinnedWindowId} cannot be removed: ${t.id} is pinned to it`);
+    }
+    return ok({ type: 'hall:configured', config: structuredClone(config), by });
+  }
+
+  private decideIssue(cmd: Extract<Command, { type: 'ticket:issue' }>, config: HallConfig, now: number): Decision {
+    const s = config.settings;
+    const category = config.categories.find((c) => c.id === cmd.categoryId);
+    if (!category) return fail('UNKNOWN_CATEGORY', `no category ${cmd.categoryId}`);
+    const day = businessDayOf(now, s.utcOffsetMinutes);
+    if (this.lastClosedDay !== null && day <= this.lastClosedDay)
+      return fail('DAY_CLOSED', `business day ${day} is closed; numbers are issued again tomorrow`);
+
+    let holder: TicketHolder | null = null;
+    let senior = false;
+    if (cmd.idNumber) {
+      const parsed = parseIdNumber(cmd.idNumber, { today: day });
+      if (!parsed.ok) return fail('INVALID_ID_NUMBER', parsed.error.detail);
+      holder = {
+        masked: maskIdNumber(parsed.value.number),
+        birthDate: parsed.value.birthDate,
+        ref: cmd.holderRef ?? null,
+      };
+      senior = ageOn(parsed.value.birthDate, day) >= s.seniorAge;
+    }
+
+    const requested: PriorityClass = cmd.priorityClass ?? 'regular';
+    if (!PRIORITY_CLASSES.includes(requested)) return fail('INVALID_CONFIG', `no priority class ${requested}`);
+    const decidedByStaff = Boolean(cmd.by && cmd.reason?.trim());
+    // Q-PRI-1/2: age is proven by the ID; any other class is a guide's decision with who and why.
+    if (requested !== 'regular' && !(requested === 'senior' && senior) && !decidedByStaff)
+      return fail('REASON_REQUIRED', `class ${requested} needs the deciding staff member and a reason`);
+    const priorityClass: PriorityClass = requested === 'regular' && senior ? 'senior' : requested;
+
+    const counter = this.counters.get(category.id);
+    const seq = counter !== undefined && counter.businessDay === day ? counter.last + 1 : 1;
+    if (seq >= 10 ** s.numberDigits)
+      return fail('NUMBERS_EXHAUSTED', `category ${category.id} has used all ${s.numberDigits}-digit numbers today`);
+    const number = formatTicketNumber(category.prefix, seq, s.numberDigits);
+    const tieBreak = this.seq + 1;
+    const ticket: Ticket = {
+      id: `${day.replaceAll('-', '')}-${number}`,
+      number,
+      categoryId: category.id,
+      businessDay: day,
+      seq,
+      itemCode: cmd.itemCode ?? null,
+      source: cmd.source,
+      status: 'waiting',
+      priorityClass,
+      holder,
+      arrivedAt: now,
+      orderKey: now - s.bonusSeconds[priorityClass] * 1000,
+      tieBreak,
+      front: null,
+      pinnedWindowId: null,
+      requiredPost: null,
+      windowId: null,
+      callCount: 0,
+      calledAt: null,
+      servingAt: null,
+      finishedAt: null,
+      misses: 0,
+      outcome: null,
+      cancelReason: null,
+    };
+    return ok({ type: 'ticket:issued', ticket });
+  }
+
+  private decideCallNext(windowId: string, s: HallSettings, now: number): Decision {
+    const w = this.windows.get(windowId);
+    if (!w) return fail('UNKNOWN_WINDOW', `no window ${windowId}`);
+    if (w.state === 'closed') return fail('WINDOW_CLOSED', `window ${w.id} is closed`);
+    if (w.state === 'paused') return fail('WINDOW_PAUSED', `window ${w.id} is paused: ${w.pauseReason}`);
+    const events: EventBody[] = [];
+    if (w.ticketId !== null) {
+      const held = this.tickets.get(w.ticketId)!;
+      // Q-NS-2: pressing "next" after the last unanswered call marks the citizen no-show.
+      if (held.status !== 'called' || held.callCount < 1 + s.maxRecalls)
+        return fail('WINDOW_BUSY', `window ${w.id} holds ${held.id} (${held.status}); finish or recall it first`);
+      events.push({ type: 'ticket:no-show', ticketId: held.id, windowId: w.id });
+    }
+    const next = this.pick(w, now);
+    if (!next) return fail('QUEUE_EMPTY', `no ticket waits for window ${w.id}`);
+    const priorityStreak = isPriority(next) ? this.priorityStreak + 1 : 0;
+    events.push({ type: 'ticket:called', ticketId: next.id, windowId: w.id, priorityStreak });
+    return { ok: true, events };
+  }
+
+  private decideReinstate(ticketId: string, by: string, s: HallSettings, now: number): Decision {
+    const t = this.tickets.get(ticketId);
+    if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${ticketId}`);
+    if (t.status !== 'no-show') return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}, not a no-show`);
+    if (!by) return fail('REASON_REQUIRED', 'a reinstatement needs who did it');
+    if (t.misses > s.maxReinstates)
+      return fail('TOO_MANY_MISSES', `${t.id} missed ${t.misses} times; send the citizen to the guide desk`);
+    const { orderKey, tieBreak } = this.placeBack(t, s.reinstatePlaces, now);
+    return ok({ type: 'ticket:reinstated', ticketId: t.id, orderKey, tieBreak, by });
+  }
+
+  /**
+   * Q-NS-4: the key that puts a ticket exactly `places` places behind the head of its lane
+   * (guide front-moves not counted), or at the end when fewer wait.
+   */
+  private placeBack(t: Ticket, places: number, now: number): { orderKey: number; tieBreak: number } {
+    const lane = laneOf(t);
+    const heaps = [this.lanes.get(`${lane}|P`), this.lanes.get(`${lane}|R`)].filter(
+      (h): h is IndexedHeap<Ticket> => h !== undefined,
+    );
+    const total = heaps.reduce((n, h) => n + h.size, 0);
+    let ahead: Ticket[] = [];
+    for (let want = places + 1 + 8; ; want *= 2) {
+      const merged = heaps.flatMap((h) => h.smallest(want)).sort((a, b) => (queueLess(a, b) ? -1 : 1));
+      ahead = merged.filter((x) => x.front === null);
+      if (ahead.length >= places + 1 || want >= total) break;
+    }
+    ahead = ahead.slice(0, places + 1);
+    const ownTie = this.seq + 1;
+    if (ahead.length <= places) {
+      const last = ahead[ahead.length - 1];
+      return { orderKey: last === undefined ? now : Math.max(now, last.orderKey + 1), tieBreak: ownTie };
+    }
+    const a = places === 0 ? undefined : ahead[places - 1];
+    const b = ahead[places]!;
+    if (a === undefined) return { orderKey: b.orderKey - 1, tieBreak: ownTie };
+    const mid = (a.orderKey + b.orderKey) / 2;
+    if (mid > a.orderKey && mid < b.orderKey) return { orderKey: mid, tieBreak: ownTie };
+    // Keys equal (or too close for a double between them): stay on a's key, after it by tie-break.
+    const tieB = b.orderKey === a.orderKey ? b.tieBreak : a.tieBreak + 1;
+    return { orderKey: a.orderKey, tieBreak: (a.tieBreak + tieB) / 2 };
+  }
+
+  // ---- queue index ------------------------------------------------------------------------
+
+  /** Q-ORD-1/Q-ORD-4: the ticket this window should call now, in O(lanes + log n). */
+  private pick(w: ServiceWindow, now: number): Ticket | undefined {
+    let bestP: Ticket | undefined;
+    let bestR: Ticket | undefined;
+    for (const lane of lanesOfWindow(w)) {
+      const p = this.lanes.get(`${lane}|P`)?.peek();
+      const r = this.lanes.get(`${lane}|R`)?.peek();
+      if (p && (!bestP || queueLess(p, bestP))) bestP = p;
+      if (r && (!bestR || queueLess(r, bestR))) bestR = r;
+    }
+    if (!bestP) return bestR;
+    if (!bestR) return bestP;
+    const policy = this.config!.settings.policy;
+    if (policy.kind === 'virtual-arrival' || bestP.front !== null || bestR.front !== null)
+      return queueLess(bestP, bestR) ? bestP : bestR;
+    const regularOverdue = now - bestR.arrivedAt > policy.regularWaitSeconds * 1000;
+    return regularOverdue && this.priorityStreak >= policy.maxPriorityInRow ? bestR : bestP;
+  }
+
+  private heldTicket(
+    windowId: string,
+  ): { ok: true; w: ServiceWindow; t: Ticket } | { ok: false; error: DomainError } {
+    const w = this.windows.get(windowId);
+    if (!w) return fail('UNKNOWN_WINDOW', `no window ${windowId}`);
+    if (w.ticketId === null) return fail('WINDOW_IDLE', `window ${w.id} holds no ticket`);
+    return { ok: true, w, t: this.tickets.get(w.ticketId)! };
+  }
+
+  private heapFor(t: Ticket): IndexedHeap<Ticket> {
+    const key = `${laneOf(t)}|${isPriority(t) ? 'P' : 'R'}`;
+    let h = this.lanes.get(key);
+    if (!h) {
+      h = new IndexedHeap<Ticket>((x) => x.id, queueLess);
+      this.lanes.set(key, h);
+    }
+    return h;
+  }
+
+  private enqueue(t: Ticket): void {
+    this.heapFor(t).push(t);
+  }
+
+  private dequeue(t: Ticket): void {
+    if (t.status === 'waiting') this.heapFor(t).remove(t.id);
+  }
+
+  private release(windowId: string, ticketId: string): void {
+    const w = this.windows.get(windowId);
+    if (w && w.ticketId === ticketId) w.ticketId = null;
+  }
+}

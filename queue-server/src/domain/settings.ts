@@ -1,0 +1,20 @@
+import type { HallSettings } from './types.ts';
+
+/**
+ * Defaults from docs/DOMAIN rules: seniors at 60 (老年人权益保障法 §2), two recalls before a
+ * no-show, a reinstated no-show three places back, A001-style numbers.
+ * Bonuses are deliberately bounded (SPEC Q-ORD-3): a senior overtakes at most 15 minutes of
+ * arrivals, so regular citizens are never starved.
+ */
+export const DEFAULT_SETTINGS: HallSettings = {
+  hallName: '社会保险经办服务大厅',
+  utcOffsetMinutes: 480,
+  seniorAge: 60,
+  bonusSeconds: { regular: 0, senior: 900, appointment: 1200, military: 1200, disability: 1200 },
+  policy: { kind: 'virtual-arrival' },
+  maxRecalls: 2,
+  reinstatePlaces: 3,
+  maxReinstates: 2,
+  numberDigits: 3,
+  openingHours: { open: '09:00', close: '17:00', weekdays: [1, 2, 3, 4, 5] },
+};
