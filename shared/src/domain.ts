@@ -15,7 +15,15 @@ export const PRIORITY_CLASSES = ['regular', 'senior', 'appointment', 'military',
 export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
 
 /** Ticket lifecycle. `done`, `cancelled` are terminal; `no-show` can be reinstated. */
-export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'parked', 'done', 'no-show', 'cancelled'] as const;
+export const TICKET_STATUSES = [
+  'waiting',
+  'called',
+  'serving',
+  'parked',
+  'done',
+  'no-show',
+  'cancelled',
+] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /**

@@ -6,7 +6,11 @@ import { Hall, hallConfig, idBornOn, MIN, T0 } from './test-factory.ts';
 describe('numbers', () => {
   it('Q-NUM-1 numbers each category from 1 with its prefix and digits', () => {
     const h = new Hall();
-    expect([h.issue('A'), h.issue('A'), h.issue('B')]).toEqual(['20261126-A001', '20261126-A002', '20261126-B001']);
+    expect([h.issue('A'), h.issue('A'), h.issue('B')]).toEqual([
+      '20261126-A001',
+      '20261126-A002',
+      '20261126-B001',
+    ]);
     const four = new Hall({ numberDigits: 4 });
     expect(four.issue('C')).toBe('20261126-C0001');
   });
@@ -91,7 +95,11 @@ describe('identity and priority classes', () => {
     const idNumber = idBornOn('19491231');
     const id = h.issue('A', { idNumber, holderRef: 'ref-1' });
     const holder = h.engine.ticket(id)?.holder;
-    expect(holder).toEqual({ masked: `110***********${idNumber.slice(-4)}`, birthDate: '1949-12-31', ref: 'ref-1' });
+    expect(holder).toEqual({
+      masked: `110***********${idNumber.slice(-4)}`,
+      birthDate: '1949-12-31',
+      ref: 'ref-1',
+    });
     expect(JSON.stringify(h.log)).not.toContain(idNumber);
   });
 });
@@ -298,9 +306,9 @@ describe('transfers, parking, cancelling, finishing', () => {
     expect(h.engine.ticket(a)?.arrivedAt).toBe(T0);
     expect(h.callNext('w3')).toBe(a);
     expect(h.engine.waitingInOrder().map((t) => t.id)).toEqual([c]);
-    expect(h.errorCode({ type: 'ticket:transfer', ticketId: c, to: { post: 'rights' }, by: 'x', note: '' })).toBe(
-      'REASON_REQUIRED',
-    );
+    expect(
+      h.errorCode({ type: 'ticket:transfer', ticketId: c, to: { post: 'rights' }, by: 'x', note: '' }),
+    ).toBe('REASON_REQUIRED');
   });
 
   it('Q-PARK-1 parks a serving ticket and resumes it at a free window', () => {
@@ -326,7 +334,9 @@ describe('transfers, parking, cancelling, finishing', () => {
     expect(h.engine.ticket(a)?.status).toBe('cancelled');
     expect(h.callNext('w1')).toBe(b);
     h.ok({ type: 'ticket:start', windowId: 'w1' });
-    expect(h.errorCode({ type: 'ticket:cancel', ticketId: b, by: 'g', reason: 'x' })).toBe('BAD_TICKET_STATE');
+    expect(h.errorCode({ type: 'ticket:cancel', ticketId: b, by: 'g', reason: 'x' })).toBe(
+      'BAD_TICKET_STATE',
+    );
   });
 
   it('Q-FIN-1 finishes a serving ticket with its outcome and frees the window', () => {
@@ -360,9 +370,21 @@ describe('guide overrides', () => {
     expect(
       h.errorCode({ type: 'ticket:override', ticketId: b, action: { kind: 'front' }, by: 'g', reason: ' ' }),
     ).toBe('REASON_REQUIRED');
-    h.ok({ type: 'ticket:override', ticketId: b, action: { kind: 'class', priorityClass: 'disability' }, by: 'g', reason: '-' });
+    h.ok({
+      type: 'ticket:override',
+      ticketId: b,
+      action: { kind: 'class', priorityClass: 'disability' },
+      by: 'g',
+      reason: '-',
+    });
     expect(h.engine.ticket(b)?.orderKey).toBe(T0 + 5 * MIN - DEFAULT_SETTINGS.bonusSeconds.disability * 1000);
-    h.ok({ type: 'ticket:override', ticketId: a, action: { kind: 'pin', windowId: 'w2' }, by: 'g', reason: '老熟人' });
+    h.ok({
+      type: 'ticket:override',
+      ticketId: a,
+      action: { kind: 'pin', windowId: 'w2' },
+      by: 'g',
+      reason: '老熟人',
+    });
     expect(h.callNext('w1')).toBe(b);
     expect(h.errorCode({ type: 'ticket:call-next', windowId: 'w1' })).toBe('WINDOW_BUSY');
     expect(h.callNext('w2')).toBe(a);

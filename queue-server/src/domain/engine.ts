@@ -3,8 +3,8 @@ import {
   formatTicketNumber,
   maskIdNumber,
   PRIORITY_CLASSES,
-  parseIdNumber,
   type PriorityClass,
+  parseIdNumber,
   type ServiceWindow,
   type Ticket,
   type TicketHolder,
@@ -316,7 +316,8 @@ export class QueueEngine {
           if (!WINDOW_POSTS.includes(cmd.to.post)) return fail('INVALID_CONFIG', `no post ${cmd.to.post}`);
           requiredPost = cmd.to.post;
         } else {
-          if (!this.windows.has(cmd.to.windowId)) return fail('UNKNOWN_WINDOW', `no window ${cmd.to.windowId}`);
+          if (!this.windows.has(cmd.to.windowId))
+            return fail('UNKNOWN_WINDOW', `no window ${cmd.to.windowId}`);
           pinnedWindowId = cmd.to.windowId;
         }
         const held = t.status === 'called' || t.status === 'serving';
@@ -351,19 +352,28 @@ export class QueueEngine {
         if (a.kind === 'class' && !PRIORITY_CLASSES.includes(a.priorityClass))
           return fail('INVALID_CONFIG', `no priority class ${a.priorityClass}`);
         const orderKey =
-          a.kind === 'class' ? t.arrivedAt - config.settings.bonusSeconds[a.priorityClass] * 1000 : t.orderKey;
+          a.kind === 'class'
+            ? t.arrivedAt - config.settings.bonusSeconds[a.priorityClass] * 1000
+            : t.orderKey;
         return ok({ type: 'ticket:priority-overridden', ticketId: t.id, action: a, orderKey, note });
       }
       case 'day:close': {
         const day = businessDayOf(now, config.settings.utcOffsetMinutes);
         if (this.lastClosedDay !== null && day <= this.lastClosedDay)
           return fail('DAY_CLOSED', `business day ${day} is already closed`);
-        if (!cmd.by || !cmd.reason.trim()) return fail('REASON_REQUIRED', 'closing the day needs who and why');
+        if (!cmd.by || !cmd.reason.trim())
+          return fail('REASON_REQUIRED', 'closing the day needs who and why');
         const settled = [...this.tickets.values()]
           .filter((t) => LIVE_STATUSES.has(t.status))
           .sort((a, b) => a.tieBreak - b.tieBreak)
           .map((t) => t.id);
-        return ok({ type: 'day:closed', businessDay: day, settledTicketIds: settled, by: cmd.by, reason: cmd.reason });
+        return ok({
+          type: 'day:closed',
+          businessDay: day,
+          settledTicketIds: settled,
+          by: cmd.by,
+          reason: cmd.reason,
+        });
       }
     }
   }
@@ -543,7 +553,9 @@ export class QueueEngine {
       seq: this.seq,
       config: this.config === null ? null : structuredClone(this.config),
       windows: [...this.windows.values()].map((w) => ({ ...w, categoryIds: [...w.categoryIds] })),
-      tickets: [...this.tickets.values()].sort((a, b) => a.tieBreak - b.tieBreak).map((t) => structuredClone(t)),
+      tickets: [...this.tickets.values()]
+        .sort((a, b) => a.tieBreak - b.tieBreak)
+        .map((t) => structuredClone(t)),
       counters: [...this.counters.entries()]
         .map(([categoryId, c]) => ({ categoryId, businessDay: c.businessDay, last: c.last }))
         .sort((a, b) => a.categoryId.localeCompare(b.categoryId)),
@@ -577,12 +589,19 @@ export class QueueEngine {
       if (!catIds.has(t.categoryId))
         return fail('INVALID_CONFIG', `category ${t.categoryId} cannot be removed while ${t.id} is live`);
       if (t.pinnedWindowId !== null && !winIds.has(t.pinnedWindowId))
-        return fail('INVALID_CONFIG', `window ${t.pinnedWindowId} cannot be removed: ${t.id} is pinned to it`);
+        return fail(
+          'INVALID_CONFIG',
+          `window ${t.pinnedWindowId} cannot be removed: ${t.id} is pinned to it`,
+        );
     }
     return ok({ type: 'hall:configured', config: structuredClone(config), by });
   }
 
-  private decideIssue(cmd: Extract<Command, { type: 'ticket:issue' }>, config: HallConfig, now: number): Decision {
+  private decideIssue(
+    cmd: Extract<Command, { type: 'ticket:issue' }>,
+    config: HallConfig,
+    now: number,
+  ): Decision {
     const s = config.settings;
     const category = config.categories.find((c) => c.id === cmd.categoryId);
     if (!category) return fail('UNKNOWN_CATEGORY', `no category ${cmd.categoryId}`);
@@ -604,7 +623,8 @@ export class QueueEngine {
     }
 
     const requested: PriorityClass = cmd.priorityClass ?? 'regular';
-    if (!PRIORITY_CLASSES.includes(requested)) return fail('INVALID_CONFIG', `no priority class ${requested}`);
+    if (!PRIORITY_CLASSES.includes(requested))
+      return fail('INVALID_CONFIG', `no priority class ${requested}`);
     const decidedByStaff = Boolean(cmd.by && cmd.reason?.trim());
     // Q-PRI-1/2: age is proven by the ID; any other class is a guide's decision with who and why.
     if (requested !== 'regular' && !(requested === 'senior' && senior) && !decidedByStaff)
@@ -614,7 +634,10 @@ export class QueueEngine {
     const counter = this.counters.get(category.id);
     const seq = counter !== undefined && counter.businessDay === day ? counter.last + 1 : 1;
     if (seq >= 10 ** s.numberDigits)
-      return fail('NUMBERS_EXHAUSTED', `category ${category.id} has used all ${s.numberDigits}-digit numbers today`);
+      return fail(
+        'NUMBERS_EXHAUSTED',
+        `category ${category.id} has used all ${s.numberDigits}-digit numbers today`,
+      );
     const number = formatTicketNumber(category.prefix, seq, s.numberDigits);
     const tieBreak = this.seq + 1;
     const ticket: Ticket = {
@@ -656,7 +679,10 @@ export class QueueEngine {
       const held = this.tickets.get(w.ticketId)!;
       // Q-NS-2: pressing "next" after the last unanswered call marks the citizen no-show.
       if (held.status !== 'called' || held.callCount < 1 + s.maxRecalls)
-        return fail('WINDOW_BUSY', `window ${w.id} holds ${held.id} (${held.status}); finish or recall it first`);
+        return fail(
+          'WINDOW_BUSY',
+          `window ${w.id} holds ${held.id} (${held.status}); finish or recall it first`,
+        );
       events.push({ type: 'ticket:no-show', ticketId: held.id, windowId: w.id });
     }
     const next = this.pick(w, now);
