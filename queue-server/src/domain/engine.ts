@@ -547,6 +547,17 @@ export class QueueEngine {
     }
   }
 
+  /** The small hall-wide part of the state (counters, streak, last closed day), cheap to read. */
+  hallState(): Pick<EngineSnapshot, 'counters' | 'priorityStreak' | 'lastClosedDay'> {
+    return {
+      counters: [...this.counters.entries()]
+        .map(([categoryId, c]) => ({ categoryId, businessDay: c.businessDay, last: c.last }))
+        .sort((a, b) => a.categoryId.localeCompare(b.categoryId)),
+      priorityStreak: this.priorityStreak,
+      lastClosedDay: this.lastClosedDay,
+    };
+  }
+
   /** The whole state as plain, deterministic JSON (SPEC Q-LOG-2). */
   snapshot(): EngineSnapshot {
     return {
