@@ -1,3 +1,4 @@
+export * from './catalog.ts';
 export * from './domain.ts';
 export * from './identity.ts';
 export * from './mask.ts';

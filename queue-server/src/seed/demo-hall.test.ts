@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { QueueEngine } from '../domain/engine.ts';
+import { T0 } from '../domain/test-factory.ts';
+import { parseCatalogTsv, parseTimeLimit } from './catalog-tsv.ts';
+import { demoCatalog, demoHallConfig } from './demo-hall.ts';
+
+describe('demo hall seed', () => {
+  it('loads all 23 items with codes, kinds and limits', () => {
+    const items = demoCatalog();
+    expect(items).toHaveLength(23);
+    expect(new Set(items.map((i) => i.code)).size).toBe(23);
+    const reg = items.find((i) => i.name === '企业社会保险登记')!;
+    expect(reg).toMatchObject({ code: '512B0067900009', kind: 'time-limited', categoryId: 'B' });
+    expect(reg.timeLimit).toEqual({ text: '15日(法定)', days: 15, unit: 'calendar' });
+    const injury = items.find((i) => i.name.startsWith('工伤认定'))!;
+    expect(injury.code).toBe('LOCAL-0001');
+    expect(items.filter((i) => i.kind === 'instant').length).toBeGreaterThan(5);
+    expect(items.find((i) => i.name === '社会保障卡密码重置')?.verified).toBe(false);
+  });
+
+  it('reads the time-limit wordings of the list', () => {
+    expect(parseTimeLimit('即办')).toMatchObject({ days: 0 });
+    expect(parseTimeLimit('15工作日/环节(共3环节)')).toMatchObject({ days: 15, unit: 'working' });
+    expect(parseTimeLimit('承诺10工作日(江陵例)')).toMatchObject({ days: 10, unit: 'working' });
+    expect(parseTimeLimit('未证实(地方例:7工作日)')).toMatchObject({ days: 7, unit: 'working' });
+    expect(parseTimeLimit('未证实')).toMatchObject({ days: null, unit: null });
+  });
+
+  it('refuses a malformed list whole, naming the line', () => {
+    const header = 'name\tsichuan_basic_code\timpl_code_example\ttype\tlimit\tchannels\tlimit_source';
+    expect(() => parseCatalogTsv(`${header}\nx\t1\t-\t即时\t即办\t窗口`)).toThrow(/line 2: 6 columns/);
+    expect(() => parseCatalogTsv(`${header}\nx\t1\t-\t马上\t即办\t窗口\t-`)).toThrow(/line 2: type/);
+    expect(() => parseCatalogTsv('a\tb')).toThrow(/header/);
+  });
+
+  it('is a valid hall: 8 windows (6 comprehensive, 1 rights, 1 bulk) over A, B, C', () => {
+    const config = demoHallConfig();
+    const posts = config.windows.map((w) => w.post);
+    expect(posts.filter((p) => p === 'comprehensive')).toHaveLength(6);
+    expect(posts.filter((p) => p === 'rights')).toHaveLength(1);
+    expect(posts.filter((p) => p === 'bulk')).toHaveLength(1);
+    expect(config.categories.map((c) => `${c.prefix} ${c.name}`)).toEqual([
+      'A 综合业务',
+      'B 单位业务',
+      'C 权益出件',
+    ]);
+    const r = new QueueEngine().execute({ type: 'hall:configure', config, by: 'seed' }, T0);
+    expect(r.ok).toBe(true);
+    for (const item of demoCatalog()) expect(config.categories.map((c) => c.id)).toContain(item.categoryId);
+  });
+});

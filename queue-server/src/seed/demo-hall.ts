@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import type { ServiceItem } from '@onewindow/shared';
+import { DEFAULT_SETTINGS } from '../domain/settings.ts';
+import type { HallConfig } from '../domain/types.ts';
+import { parseCatalogTsv } from './catalog-tsv.ts';
+
+/** The demo hall's 23 items, from the project's copy of the shared service list. */
+export function demoCatalog(): ServiceItem[] {
+  return parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8'));
+}
+
+/**
+ * A typical county hall: three queues (综合业务, 单位业务, 权益出件) and eight windows —
+ * six comprehensive (any of them serves any general ticket, LD/T 02 §9.3.3), one rights
+ * window handing back results (§7.6), one bulk window for employers.
+ */
+export function demoHallConfig(): HallConfig {
+  const comprehensive = [1, 2, 3, 4, 5, 6].map((n) => ({
+    id: `w${n}`,
+    number: n,
+    post: 'comprehensive' as const,
+    // Two windows help with employer business when the employer queue is long.
+    categoryIds: n >= 5 ? ['A', 'B'] : ['A'],
+  }));
+  return {
+    settings: { ...structuredClone(DEFAULT_SETTINGS), hallName: '示范区社会保险经办服务大厅' },
+    categories: [
+      { id: 'A', prefix: 'A', name: '综合业务', nameEn: 'General business' },
+      { id: 'B', prefix: 'B', name: '单位业务', nameEn: 'Employer business' },
+      { id: 'C', prefix: 'C', name: '权益出件', nameEn: 'Results and certificates' },
+    ],
+    windows: [
+      ...comprehensive,
+      { id: 'w7', number: 7, post: 'rights', categoryIds: ['C'] },
+      { id: 'w8', number: 8, post: 'bulk', categoryIds: ['B'] },
+    ],
+  };
+}
