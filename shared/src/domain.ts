@@ -119,3 +119,29 @@ export interface Ticket {
   /** Why it was cancelled (guide, citizen, day close). */
   cancelReason: string | null;
 }
+
+/** Why a command was refused. The edge maps codes to HTTP statuses and Chinese messages. */
+export const DOMAIN_ERROR_CODES = [
+  'NOT_CONFIGURED',
+  'INVALID_CONFIG',
+  'UNKNOWN_CATEGORY',
+  'UNKNOWN_WINDOW',
+  'UNKNOWN_TICKET',
+  'INVALID_ID_NUMBER',
+  'REASON_REQUIRED',
+  'NUMBERS_EXHAUSTED',
+  'DAY_CLOSED',
+  'WINDOW_CLOSED',
+  'WINDOW_PAUSED',
+  'WINDOW_NOT_PAUSED',
+  'WINDOW_ALREADY_OPEN',
+  'WINDOW_BUSY',
+  'WINDOW_IDLE',
+  'QUEUE_EMPTY',
+  'RECALL_LIMIT',
+  'CALLS_NOT_EXHAUSTED',
+  'BAD_TICKET_STATE',
+  'TOO_MANY_MISSES',
+  'NOT_SERVING',
+] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

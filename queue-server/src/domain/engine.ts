@@ -187,6 +187,14 @@ export class QueueEngine {
     return n;
   }
 
+  /** Waiting tickets per category, in O(n) without sorting (for estimates and boards). */
+  waitingByCategory(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const h of this.lanes.values())
+      for (const t of h.values()) out.set(t.categoryId, (out.get(t.categoryId) ?? 0) + 1);
+    return out;
+  }
+
   /** The ticket `call-next` would give this window now, without calling it. */
   peekNext(windowId: string, now: number): Readonly<Ticket> | undefined {
     const w = this.windows.get(windowId);

@@ -1,61 +1,24 @@
 import type {
+  EventBody,
   FinishOutcome,
-  OverrideNote,
+  HallConfig,
+  OverrideAction,
   PriorityClass,
-  QueueCategory,
-  ServiceWindow,
-  Ticket,
   TicketSource,
-  WindowDefinition,
-  WindowPost,
+  TransferTarget,
 } from '@onewindow/shared';
 
-/** Order policy (SPEC Q-ORD). */
-export type QueuePolicy =
-  | { kind: 'virtual-arrival' }
-  | {
-      kind: 'interleave';
-      /** At most this many priority calls in a row (hall-wide) … */
-      maxPriorityInRow: number;
-      /** … while a regular ticket has waited longer than this. */
-      regularWaitSeconds: number;
-    };
-
-/** Settings a hall manager changes (stored as events, so history replays exactly). */
-export interface HallSettings {
-  hallName: string;
-  /** The hall's offset from UTC; China has no daylight saving, so a fixed offset is exact. */
-  utcOffsetMinutes: number;
-  /** Age from the ID number at which a citizen gets the senior class (老年人权益保障法: 60). */
-  seniorAge: number;
-  /** How far each class moves a ticket ahead, in seconds of virtual arrival time. */
-  bonusSeconds: Record<PriorityClass, number>;
-  policy: QueuePolicy;
-  /** Recalls allowed after the first call before a ticket may be marked no-show. */
-  maxRecalls: number;
-  /** A reinstated no-show goes this many places back from the head of its queue. */
-  reinstatePlaces: number;
-  /** A no-show may be reinstated at most this many times; after that the guide desk takes over. */
-  maxReinstates: number;
-  /** Digits of the daily number (A001 → 3). */
-  numberDigits: number;
-  /** Opening hours, local time "HH:MM"; days are ISO weekdays (1 = Monday). */
-  openingHours: { open: string; close: string; weekdays: number[] };
-}
-
-export interface HallConfig {
-  settings: HallSettings;
-  categories: QueueCategory[];
-  windows: WindowDefinition[];
-}
-
-/** Where a transfer sends a ticket (SPEC Q-TRF). */
-export type TransferTarget = { categoryId: string } | { post: WindowPost } | { windowId: string };
-
-export type OverrideAction =
-  | { kind: 'front' }
-  | { kind: 'pin'; windowId: string }
-  | { kind: 'class'; priorityClass: PriorityClass };
+export type {
+  EngineSnapshot,
+  EventBody,
+  EventType,
+  HallConfig,
+  HallEvent,
+  HallSettings,
+  OverrideAction,
+  QueuePolicy,
+  TransferTarget,
+} from '@onewindow/shared';
 
 /** Everything that can change the hall's queue. Validated at the edge, decided here. */
 export type Command =
@@ -92,72 +55,9 @@ export type Command =
 
 export type CommandType = Command['type'];
 
-/** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody =
-  | { type: 'hall:configured'; config: HallConfig; by: string }
-  | { type: 'ticket:issued'; ticket: Ticket }
-  | { type: 'window:opened'; windowId: string; clerkId: string }
-  | { type: 'window:closed'; windowId: string }
-  | { type: 'window:paused'; windowId: string; reason: string }
-  | { type: 'window:resumed'; windowId: string }
-  | { type: 'ticket:called'; ticketId: string; windowId: string; priorityStreak: number }
-  | { type: 'ticket:recalled'; ticketId: string; windowId: string }
-  | { type: 'ticket:serving'; ticketId: string; windowId: string }
-  | { type: 'ticket:no-show'; ticketId: string; windowId: string }
-  | { type: 'ticket:finished'; ticketId: string; windowId: string; outcome: FinishOutcome }
-  | { type: 'ticket:parked'; ticketId: string; windowId: string; note: string | null }
-  | { type: 'ticket:resumed'; ticketId: string; windowId: string }
-  | { type: 'ticket:reinstated'; ticketId: string; orderKey: number; tieBreak: number; by: string }
-  | {
-      type: 'ticket:transferred';
-      ticketId: string;
-      fromWindowId: string | null;
-      categoryId: string;
-      requiredPost: WindowPost | null;
-      pinnedWindowId: string | null;
-      by: string;
-      note: string;
-    }
-  | { type: 'ticket:cancelled'; ticketId: string; by: string; reason: string }
-  | {
-      type: 'ticket:priority-overridden';
-      ticketId: string;
-      action: OverrideAction;
-      orderKey: number;
-      note: OverrideNote;
-    }
-  | { type: 'day:closed'; businessDay: string; settledTicketIds: string[]; by: string; reason: string };
+import type { DomainErrorCode } from '@onewindow/shared';
 
-export type EventType = EventBody['type'];
-
-/** A fact as committed: the hall's sequence number and the time it was decided. */
-export type HallEvent = EventBody & { seq: number; at: number };
-
-/** Why a command was refused. The edge maps codes to HTTP statuses and Chinese messages. */
-export const DOMAIN_ERROR_CODES = [
-  'NOT_CONFIGURED',
-  'INVALID_CONFIG',
-  'UNKNOWN_CATEGORY',
-  'UNKNOWN_WINDOW',
-  'UNKNOWN_TICKET',
-  'INVALID_ID_NUMBER',
-  'REASON_REQUIRED',
-  'NUMBERS_EXHAUSTED',
-  'DAY_CLOSED',
-  'WINDOW_CLOSED',
-  'WINDOW_PAUSED',
-  'WINDOW_NOT_PAUSED',
-  'WINDOW_ALREADY_OPEN',
-  'WINDOW_BUSY',
-  'WINDOW_IDLE',
-  'QUEUE_EMPTY',
-  'RECALL_LIMIT',
-  'CALLS_NOT_EXHAUSTED',
-  'BAD_TICKET_STATE',
-  'TOO_MANY_MISSES',
-  'NOT_SERVING',
-] as const;
-export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+export { DOMAIN_ERROR_CODES, type DomainErrorCode } from '@onewindow/shared';
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -166,14 +66,3 @@ export interface DomainError {
 }
 
 export type Decision = { ok: true; events: EventBody[] } | { ok: false; error: DomainError };
-
-/** The engine's whole state as plain JSON: what recovery loads and what tests compare. */
-export interface EngineSnapshot {
-  seq: number;
-  config: HallConfig | null;
-  windows: ServiceWindow[];
-  tickets: Ticket[];
-  counters: { categoryId: string; businessDay: string; last: number }[];
-  priorityStreak: number;
-  lastClosedDay: string | null;
-}

@@ -1,0 +1,214 @@
+import type { DeviceKind, ServiceItem, StaffRole } from '@onewindow/shared';
+import type Database from 'better-sqlite3';
+
+export interface StaffRow {
+  id: string;
+  username: string;
+  name: string;
+  staffNumber: string;
+  roles: StaffRole[];
+  passwordHash: string;
+  createdAt: number;
+  disabledAt: number | null;
+}
+
+export interface DeviceRow {
+  id: string;
+  kind: DeviceKind;
+  name: string;
+  windowId: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+}
+
+export interface PairingCodeRow {
+  kind: DeviceKind;
+  name: string;
+  windowId: string | null;
+  createdBy: string;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: unknown;
+}
+
+const staffCols =
+  'id, username, name, staff_number AS staffNumber, roles, password_hash AS passwordHash, created_at AS createdAt, disabled_at AS disabledAt';
+const deviceCols =
+  'id, kind, name, window_id AS windowId, created_at AS createdAt, revoked_at AS revokedAt, last_seen_at AS lastSeenAt';
+
+function staffOf(row: unknown): StaffRow | undefined {
+  if (row === undefined) return undefined;
+  const r = row as Omit<StaffRow, 'roles'> & { roles: string };
+  return { ...r, roles: JSON.parse(r.roles) as StaffRole[] };
+}
+
+/**
+ * Staff accounts, login sessions, paired devices, the service catalog and the admin audit
+ * trail. Tokens and codes are stored only as hashes: a stolen database opens no session.
+ */
+export class AuthStore {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      insertStaff: db.prepare(
+        `INSERT INTO staff (id, username, name, staff_number, roles, password_hash, created_at)
+         VALUES (@id, @username, @name, @staffNumber, @roles, @passwordHash, @createdAt)`,
+      ),
+      updateRoles: db.prepare('UPDATE staff SET roles = ? WHERE id = ?'),
+      staffById: db.prepare(`SELECT ${staffCols} FROM staff WHERE id = ?`),
+      staffByUsername: db.prepare(`SELECT ${staffCols} FROM staff WHERE username = ?`),
+      allStaff: db.prepare(`SELECT ${staffCols} FROM staff ORDER BY username`),
+      staffCount: db.prepare('SELECT COUNT(*) AS n FROM staff'),
+      insertSession: db.prepare(
+        'INSERT INTO sessions (token_hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      session: db.prepare(
+        'SELECT staff_id AS staffId, expires_at AS expiresAt FROM sessions WHERE token_hash = ?',
+      ),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
+      insertCode: db.prepare(
+        `INSERT INTO pairing_codes (code_hash, kind, name, window_id, created_by, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      code: db.prepare(
+        `SELECT kind, name, window_id AS windowId, created_by AS createdBy, expires_at AS expiresAt, used_at AS usedAt
+         FROM pairing_codes WHERE code_hash = ?`,
+      ),
+      useCode: db.prepare('UPDATE pairing_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
+      insertDevice: db.prepare(
+        `INSERT INTO devices (id, kind, name, window_id, token_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      deviceByToken: db.prepare(`SELECT ${deviceCols} FROM devices WHERE token_hash = ?`),
+      deviceById: db.prepare(`SELECT ${deviceCols} FROM devices WHERE id = ?`),
+      allDevices: db.prepare(`SELECT ${deviceCols} FROM devices ORDER BY created_at`),
+      revokeDevice: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      seenDevice: db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
+      upsertItem: db.prepare(
+        'INSERT INTO service_items (code, body) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET body = excluded.body',
+      ),
+      deleteItems: db.prepare('DELETE FROM service_items'),
+      allItems: db.prepare('SELECT body FROM service_items ORDER BY code'),
+      insertAudit: db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
+      audit: db.prepare(
+        'SELECT id, at, actor, action, target, detail FROM audit WHERE id > ? ORDER BY id LIMIT ?',
+      ),
+    };
+  }
+
+  staffCount(): number {
+    return (this.s.staffCount.get() as { n: number }).n;
+  }
+
+  insertStaff(row: Omit<StaffRow, 'disabledAt'>): void {
+    this.s.insertStaff.run({ ...row, roles: JSON.stringify(row.roles) });
+  }
+
+  setRoles(id: string, roles: StaffRole[]): void {
+    this.s.updateRoles.run(JSON.stringify(roles), id);
+  }
+
+  staffById(id: string): StaffRow | undefined {
+    return staffOf(this.s.staffById.get(id));
+  }
+
+  staffByUsername(username: string): StaffRow | undefined {
+    return staffOf(this.s.staffByUsername.get(username));
+  }
+
+  allStaff(): StaffRow[] {
+    return this.s.allStaff.all().map((r) => staffOf(r)!);
+  }
+
+  insertSession(tokenHash: string, staffId: string, now: number, expiresAt: number): void {
+    this.s.purgeSessions.run(now);
+    this.s.insertSession.run(tokenHash, staffId, now, expiresAt);
+  }
+
+  session(tokenHash: string): { staffId: string; expiresAt: number } | undefined {
+    return this.s.session.get(tokenHash) as { staffId: string; expiresAt: number } | undefined;
+  }
+
+  deleteSession(tokenHash: string): void {
+    this.s.deleteSession.run(tokenHash);
+  }
+
+  insertPairingCode(codeHash: string, row: Omit<PairingCodeRow, 'usedAt'>): void {
+    this.s.insertCode.run(codeHash, row.kind, row.name, row.windowId, row.createdBy, row.expiresAt);
+  }
+
+  /**
+   * Spends a pairing code and creates the device in one transaction: a code pairs exactly
+   * one device even when two terminals race with it.
+   */
+  pairDevice(
+    codeHash: string,
+    now: number,
+    device: { id: string; tokenHash: string },
+  ): { ok: true; device: DeviceRow } | { ok: false; reason: 'unknown' | 'used' | 'expired' } {
+    return this.db.transaction(() => {
+      const code = this.s.code.get(codeHash) as PairingCodeRow | undefined;
+      if (code === undefined) return { ok: false as const, reason: 'unknown' as const };
+      if (code.usedAt !== null) return { ok: false as const, reason: 'used' as const };
+      if (code.expiresAt < now) return { ok: false as const, reason: 'expired' as const };
+      this.s.useCode.run(now, codeHash);
+      this.s.insertDevice.run(device.id, code.kind, code.name, code.windowId, device.tokenHash, now);
+      return { ok: true as const, device: this.deviceById(device.id)! };
+    })();
+  }
+
+  deviceByToken(tokenHash: string): DeviceRow | undefined {
+    return this.s.deviceByToken.get(tokenHash) as DeviceRow | undefined;
+  }
+
+  deviceById(id: string): DeviceRow | undefined {
+    return this.s.deviceById.get(id) as DeviceRow | undefined;
+  }
+
+  allDevices(): DeviceRow[] {
+    return this.s.allDevices.all() as DeviceRow[];
+  }
+
+  revokeDevice(id: string, now: number): boolean {
+    return this.s.revokeDevice.run(now, id).changes === 1;
+  }
+
+  deviceSeen(id: string, now: number): void {
+    this.s.seenDevice.run(now, id);
+  }
+
+  replaceCatalog(items: ServiceItem[]): void {
+    this.db.transaction(() => {
+      this.s.deleteItems.run();
+      for (const item of items) this.s.upsertItem.run(item.code, JSON.stringify(item));
+    })();
+  }
+
+  catalog(): ServiceItem[] {
+    return (this.s.allItems.all() as { body: string }[]).map((r) => JSON.parse(r.body) as ServiceItem);
+  }
+
+  audit(entry: { at: number; actor: string; action: string; target: string | null; detail: unknown }): void {
+    this.s.insertAudit.run(entry.at, entry.actor, entry.action, entry.target, JSON.stringify(entry.detail));
+  }
+
+  auditLog(afterId = 0, limit = 200): AuditRow[] {
+    return (this.s.audit.all(afterId, limit) as (Omit<AuditRow, 'detail'> & { detail: string })[]).map(
+      (r) => ({
+        ...r,
+        detail: JSON.parse(r.detail),
+      }),
+    );
+  }
+}

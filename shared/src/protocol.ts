@@ -1,0 +1,227 @@
+/**
+ * The wire contract between the queue server and every terminal: command payload schemas
+ * (types inferred from them), the ack envelope, error codes, roles, and the Socket.IO event
+ * maps. REST (`POST /api/commands/{name}`) and Socket.IO carry the same commands.
+ */
+import { z } from 'zod';
+import {
+  DOMAIN_ERROR_CODES,
+  FINISH_OUTCOMES,
+  PRIORITY_CLASSES,
+  type ServiceWindow,
+  type Ticket,
+  WINDOW_POSTS,
+} from './domain.ts';
+import type { HallEvent } from './hall.ts';
+import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
+
+/** Bumped when a message changes shape; clients send it in the handshake. */
+export const PROTOCOL_VERSION = 1;
+
+const id = z.string().trim().min(1).max(64);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const idempotencyKey = z.string().min(1).max(100).optional();
+
+const windowRef = z.strictObject({ windowId: id, idempotencyKey });
+const ticketRef = { ticketId: id, idempotencyKey };
+
+const policySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('virtual-arrival') }),
+  z.strictObject({
+    kind: z.literal('interleave'),
+    maxPriorityInRow: z.int().min(1).max(100),
+    regularWaitSeconds: z.int().min(0).max(86_400),
+  }),
+]);
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+
+export const hallSettingsSchema = z.strictObject({
+  hallName: text(60),
+  utcOffsetMinutes: z.int().min(-840).max(840),
+  seniorAge: z.int().min(0).max(150),
+  bonusSeconds: z.strictObject({
+    regular: z.literal(0),
+    senior: z.int().min(0).max(86_400),
+    appointment: z.int().min(0).max(86_400),
+    military: z.int().min(0).max(86_400),
+    disability: z.int().min(0).max(86_400),
+  }),
+  policy: policySchema,
+  maxRecalls: z.int().min(0).max(10),
+  reinstatePlaces: z.int().min(0).max(1000),
+  maxReinstates: z.int().min(0).max(10),
+  numberDigits: z.int().min(1).max(6),
+  openingHours: z.strictObject({ open: hhmm, close: hhmm, weekdays: z.array(z.int().min(1).max(7)).max(7) }),
+});
+
+export const hallConfigSchema = z.strictObject({
+  settings: hallSettingsSchema,
+  categories: z
+    .array(
+      z.strictObject({
+        id,
+        prefix: z.string().regex(/^[A-Z]{0,2}$/),
+        name: text(30),
+        nameEn: text(60),
+      }),
+    )
+    .min(1)
+    .max(50),
+  windows: z
+    .array(
+      z.strictObject({
+        id,
+        number: z.int().min(1).max(999),
+        post: z.enum(WINDOW_POSTS),
+        categoryIds: z.array(id).max(50),
+      }),
+    )
+    .max(200),
+});
+
+/** Payload schema of every command, by event name. `by`/`clerkId` come from the login, never the payload. */
+export const COMMAND_SCHEMAS = {
+  'hall:configure': z.strictObject({ config: hallConfigSchema, idempotencyKey }),
+  'ticket:issue': z.strictObject({
+    categoryId: id,
+    itemCode: z.string().trim().min(1).max(64).optional(),
+    /** Resident ID / permit number when the citizen identified (never logged or stored in full). */
+    idNumber: z.string().trim().min(1).max(32).optional(),
+    /** A staff-decided class (military, disability, appointment, senior without ID) needs a reason. */
+    priorityClass: z.enum(PRIORITY_CLASSES).optional(),
+    reason: text(200).optional(),
+    idempotencyKey,
+  }),
+  'window:open': windowRef,
+  'window:close': windowRef,
+  'window:pause': z.strictObject({ windowId: id, reason: text(100), idempotencyKey }),
+  'window:resume': windowRef,
+  'ticket:call-next': windowRef,
+  'ticket:recall': windowRef,
+  'ticket:start': windowRef,
+  'ticket:no-show': windowRef,
+  'ticket:finish': z.strictObject({ windowId: id, outcome: z.enum(FINISH_OUTCOMES), idempotencyKey }),
+  'ticket:park': z.strictObject({ windowId: id, note: text(200).optional(), idempotencyKey }),
+  'ticket:resume': z.strictObject({ ...ticketRef, windowId: id }),
+  'ticket:reinstate': z.strictObject({ ...ticketRef }),
+  'ticket:transfer': z.strictObject({
+    ...ticketRef,
+    to: z.union([
+      z.strictObject({ categoryId: id }),
+      z.strictObject({ post: z.enum(WINDOW_POSTS) }),
+      z.strictObject({ windowId: id }),
+    ]),
+    note: text(200),
+  }),
+  'ticket:cancel': z.strictObject({ ...ticketRef, reason: text(200) }),
+  'ticket:override': z.strictObject({
+    ...ticketRef,
+    action: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('front') }),
+      z.strictObject({ kind: z.literal('pin'), windowId: id }),
+      z.strictObject({ kind: z.literal('class'), priorityClass: z.enum(PRIORITY_CLASSES) }),
+    ]),
+    reason: text(200),
+  }),
+  'day:close': z.strictObject({ reason: text(200), idempotencyKey }),
+} as const;
+
+export type CommandName = keyof typeof COMMAND_SCHEMAS;
+export const COMMAND_NAMES = Object.keys(COMMAND_SCHEMAS) as CommandName[];
+export type CommandPayload<N extends CommandName> = z.infer<(typeof COMMAND_SCHEMAS)[N]>;
+
+/** Errors that happen before or around the domain. */
+export const TRANSPORT_ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'IDEMPOTENCY_CONFLICT',
+  'DUTY_CONFLICT',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  /** Precise English for integrators; UIs show `errorMessageZh(code)`. */
+  message: string;
+  /** Field paths that failed validation, when code is BAD_REQUEST. */
+  issues?: { path: string; message: string }[];
+}
+
+/** Every ack and every REST body: `{ok: true, data}` or `{ok: false, error}`. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** What a command returns: the facts it committed (staff view) and whether it was a replay. */
+export interface CommandResult {
+  seq: number;
+  replayed: boolean;
+  facts: HallEvent[];
+}
+
+/** Posts of LD/T 02 §7 plus management roles. */
+export const STAFF_ROLES = [
+  'guide',
+  'clerk',
+  'rights-clerk',
+  'reviewer',
+  'review-supervisor',
+  'accountant',
+  'manager',
+  'admin',
+] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Kinds of paired device. */
+export const DEVICE_KINDS = ['kiosk', 'board', 'window-display', 'rating-pad', 'agent'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/** A staff member as the API shows them (no password material). */
+export interface StaffAccount {
+  id: string;
+  username: string;
+  name: string;
+  staffNumber: string;
+  roles: StaffRole[];
+}
+
+/** Estimated wait for a category (method in docs/ARCHITECTURE.md). */
+export interface CategoryEstimate {
+  categoryId: string;
+  waiting: number;
+  /** Minutes for a ticket taken now; null when no window serves the category. */
+  minutes: number | null;
+}
+
+/** Socket.IO: what the server sends. Facts carry the hall seq; a gap means "ask for a snapshot". */
+export interface ServerToClientEvents {
+  'hall:snapshot': (s: PublicSnapshot) => void;
+  'hall:fact': (f: PublicFact) => void;
+  'staff:snapshot': (s: StaffView) => void;
+  'staff:fact': (f: StaffFact) => void;
+}
+
+type CommandHandlers = {
+  [N in CommandName]: (payload: CommandPayload<N>, ack: (a: Ack<CommandResult>) => void) => void;
+};
+
+/** Socket.IO: what clients send. Every command acks; `hall:resync` asks for a snapshot again. */
+export interface ClientToServerEvents extends CommandHandlers {
+  'hall:resync': (ack: (a: Ack<{ seq: number }>) => void) => void;
+}
+
+/** Handshake `auth` payload: a staff login token, a device token, or nothing (public board). */
+export interface HandshakeAuth {
+  token?: string;
+  deviceToken?: string;
+  protocol?: number;
+}
+
+export type { ServiceWindow, Ticket };
