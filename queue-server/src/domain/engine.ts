@@ -49,6 +49,11 @@ export function queueLess(a: Ticket, b: Ticket): boolean {
   return a.tieBreak < b.tieBreak;
 }
 
+/** The same order as `queueLess`, as a heap key: [tier, time, tie-break]. */
+export function queueKey(t: Ticket): readonly [number, number, number] {
+  return t.front !== null ? [0, t.front.at, t.tieBreak] : [1, t.orderKey, t.tieBreak];
+}
+
 /** The lane a waiting ticket sits in (SPEC Q-ELG-1): a pinned window, a post, or its category. */
 export function laneOf(t: Pick<Ticket, 'pinnedWindowId' | 'requiredPost' | 'categoryId'>): string {
   if (t.pinnedWindowId !== null) return `w:${t.pinnedWindowId}`;
@@ -788,7 +793,7 @@ export class QueueEngine {
     const key = `${laneOf(t)}|${isPriority(t) ? 'P' : 'R'}`;
     let h = this.lanes.get(key);
     if (!h) {
-      h = new IndexedHeap<Ticket>((x) => x.id, queueLess);
+      h = new IndexedHeap<Ticket>((x) => x.id, queueKey);
       this.lanes.set(key, h);
     }
     return h;

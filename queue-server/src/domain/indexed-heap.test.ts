@@ -10,7 +10,7 @@ interface Item {
 const newHeap = () =>
   new IndexedHeap<Item>(
     (x) => x.id,
-    (a, b) => a.key < b.key || (a.key === b.key && a.id < b.id),
+    (x) => [x.key, Number(x.id.slice(1)), 0],
   );
 const order = (a: Item, b: Item) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

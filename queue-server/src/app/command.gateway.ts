@@ -1,0 +1,169 @@
+import { createHmac } from 'node:crypto';
+import {
+  type Ack,
+  type ApiError,
+  COMMAND_SCHEMAS,
+  type CommandName,
+  type CommandPayload,
+  type CommandResult,
+  type ErrorCode,
+} from '@onewindow/shared';
+import type { z } from 'zod';
+import { authorize, type Principal } from '../auth/permissions.ts';
+import type { Command } from '../domain/types.ts';
+import type { HallService } from '../service/hall.service.ts';
+
+export type Channel = 'socket' | 'rest';
+
+/** HTTP status for each error code (REST answers; sockets get the code in the ack). */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'BAD_REQUEST':
+      return 400;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+    case 'UNKNOWN_CATEGORY':
+    case 'UNKNOWN_WINDOW':
+    case 'UNKNOWN_TICKET':
+      return 404;
+    case 'INVALID_ID_NUMBER':
+    case 'REASON_REQUIRED':
+    case 'INVALID_CONFIG':
+      return 422;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'INTERNAL':
+      return 500;
+    case 'UNAVAILABLE':
+    case 'NOT_CONFIGURED':
+      return 503;
+    default:
+      return 409;
+  }
+}
+
+/** Turns zod issues into paths an integrator can act on. */
+export function badRequest(error: z.ZodError, what: string): ApiError {
+  const issues = error.issues
+    .slice(0, 20)
+    .map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  return {
+    code: 'BAD_REQUEST',
+    message: `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    issues,
+  };
+}
+
+/**
+ * The one door for commands, shared by Socket.IO and REST so a call made through the API
+ * reaches every board exactly like one from the console: parse → authorize → decide and
+ * commit (HallService) → result. Never throws on a client's payload.
+ */
+export class CommandGateway {
+  constructor(
+    private readonly service: HallService,
+    private readonly holderSecret: string,
+    private readonly onInternalError: (err: unknown, name: string) => void,
+  ) {}
+
+  isCommand(name: unknown): name is CommandName {
+    return typeof name === 'string' && Object.hasOwn(COMMAND_SCHEMAS, name);
+  }
+
+  dispatch(principal: Principal, name: CommandName, raw: unknown, channel: Channel): Ack<CommandResult> {
+    const parsed = COMMAND_SCHEMAS[name].safeParse(raw ?? {});
+    if (!parsed.success) return { ok: false, error: badRequest(parsed.error, `${name} payload`) };
+    const payload = parsed.data as CommandPayload<typeof name>;
+    const denied = authorize(principal, name, payload, this.service.queue);
+    if (denied !== null) return { ok: false, error: denied };
+    try {
+      const cmd = this.toCommand(principal, name, payload, channel);
+      const key = (payload as { idempotencyKey?: string }).idempotencyKey;
+      // Keys are scoped to their sender, so two kiosks can never collide on "1".
+      const scoped = key === undefined ? undefined : `${principalKey(principal)}:${key}`;
+      const r = this.service.execute(cmd, scoped === undefined ? {} : { idempotencyKey: scoped });
+      if (!r.ok) return { ok: false, error: { code: r.error.code, message: r.error.message } };
+      return { ok: true, data: { seq: r.events.at(-1)?.seq ?? 0, replayed: r.replayed, facts: r.events } };
+    } catch (e) {
+      this.onInternalError(e, name);
+      return { ok: false, error: { code: 'INTERNAL', message: 'internal error; nothing was written' } };
+    }
+  }
+
+  /** An opaque per-person reference: the same ID number always maps to the same value, which reveals nothing. */
+  holderRef(idNumber: string): string {
+    return createHmac('sha256', this.holderSecret)
+      .update(idNumber.trim().toUpperCase())
+      .digest('base64url')
+      .slice(0, 22);
+  }
+
+  private toCommand<N extends CommandName>(
+    p: Principal,
+    name: N,
+    payload: CommandPayload<N>,
+    channel: Channel,
+  ): Command {
+    const by = principalKey(p);
+    // Strip the transport-only field; everything else maps one to one.
+    const { idempotencyKey: _k, ...body } = payload as unknown as Record<string, unknown>;
+    switch (name) {
+      case 'hall:configure':
+        return { type: name, config: (body as unknown as CommandPayload<'hall:configure'>).config, by };
+      case 'ticket:issue': {
+        const b = body as unknown as CommandPayload<'ticket:issue'>;
+        const source =
+          p.kind === 'device'
+            ? 'kiosk'
+            : p.kind === 'system'
+              ? 'appointment'
+              : channel === 'rest'
+                ? 'api'
+                : 'guide';
+        return {
+          type: name,
+          categoryId: b.categoryId,
+          itemCode: b.itemCode ?? null,
+          idNumber: b.idNumber ?? null,
+          holderRef: b.idNumber ? this.holderRef(b.idNumber) : null,
+          ...(b.priorityClass ? { priorityClass: b.priorityClass } : {}),
+          source,
+          by,
+          ...(b.reason ? { reason: b.reason } : {}),
+        };
+      }
+      case 'window:open':
+        return {
+          type: name,
+          windowId: (body as unknown as CommandPayload<'window:open'>).windowId,
+          clerkId: by,
+        };
+      case 'ticket:reinstate':
+        return { type: name, ticketId: (body as unknown as CommandPayload<'ticket:reinstate'>).ticketId, by };
+      case 'ticket:transfer':
+      case 'ticket:cancel':
+      case 'ticket:override':
+      case 'day:close':
+        return { type: name, ...body, by } as unknown as Command;
+      default:
+        return { type: name, ...body } as unknown as Command;
+    }
+  }
+}
+
+/** How a principal is named in facts and idempotency scopes. */
+export function principalKey(p: Principal): string {
+  switch (p.kind) {
+    case 'staff':
+      return p.id;
+    case 'device':
+      return `device:${p.id}`;
+    case 'system':
+      return 'system';
+    case 'anonymous':
+      return 'anonymous';
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every suite in order, prints one table, writes bench-results.json at
+ * the repository root, and exits 1 when any row misses its target (so CI can gate on it).
+ *
+ * To add a suite: export `async function xBench(): Promise<BenchRow[]>` from
+ * `tests/bench/x.bench.ts` and list it in SUITES.
+ */
+import { queueBench } from './queue.bench.ts';
+import { type BenchRow, printTable, progress, writeResults } from './report.ts';
+
+const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: 'queue', run: queueBench }];
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const rows: BenchRow[] = [];
+  for (const suite of SUITES) rows.push(...(await suite.run()));
+  printTable(rows);
+  const path = writeResults(rows);
+  const failed = rows.filter((r) => !r.pass);
+  progress(`\nwrote ${path} (${rows.length} rows) in ${Math.round((performance.now() - started) / 1000)} s`);
+  if (failed.length > 0) {
+    progress(`${failed.length} row(s) missed the target: ${failed.map((r) => r.name).join('; ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
