@@ -40,6 +40,8 @@ export interface HallSettings {
   numberDigits: number;
   /** Opening hours, local time "HH:MM"; days are ISO weekdays (1 = Monday). */
   openingHours: { open: string; close: string; weekdays: number[] };
+  /** Local time ("HH:MM") at which the server closes the business day by itself (日结). */
+  dayCloseAt: string;
 }
 
 export interface HallConfig {
@@ -90,7 +92,14 @@ export type EventBody =
       orderKey: number;
       note: OverrideNote;
     }
-  | { type: 'day:closed'; businessDay: string; settledTicketIds: string[]; by: string; reason: string };
+  | {
+      type: 'day:closed';
+      businessDay: string;
+      settledTicketIds: string[];
+      closeWindows: boolean;
+      by: string;
+      reason: string;
+    };
 
 export type EventType = EventBody['type'];
 

@@ -53,6 +53,7 @@ export const hallSettingsSchema = z.strictObject({
   maxReinstates: z.int().min(0).max(10),
   numberDigits: z.int().min(1).max(6),
   openingHours: z.strictObject({ open: hhmm, close: hhmm, weekdays: z.array(z.int().min(1).max(7)).max(7) }),
+  dayCloseAt: hhmm,
 });
 
 export const hallConfigSchema = z.strictObject({
@@ -124,7 +125,11 @@ export const COMMAND_SCHEMAS = {
     ]),
     reason: text(200),
   }),
-  'day:close': z.strictObject({ reason: text(200), idempotencyKey }),
+  'day:close': z.strictObject({
+    reason: text(200),
+    businessDay: z.iso.date().optional(),
+    idempotencyKey,
+  }),
 } as const;
 
 export type CommandName = keyof typeof COMMAND_SCHEMAS;

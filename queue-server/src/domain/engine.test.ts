@@ -452,3 +452,23 @@ describe('log', () => {
     expect(QueueEngine.fromSnapshot(live).snapshot()).toEqual(live);
   });
 });
+
+describe('closing a past day', () => {
+  it('Q-DAY-2 closing a day left open overnight settles only that day and keeps today going', () => {
+    const h = new Hall();
+    const old = h.issue('A');
+    h.callNext('w1');
+    h.tick(24 * 60 * MIN);
+    const today = h.issue('A');
+    const [ev] = h.ok({ type: 'day:close', by: 'system', reason: '跨日未结清', businessDay: '2026-11-26' });
+    expect(ev?.type === 'day:closed' && ev.settledTicketIds).toEqual([old]);
+    expect(h.engine.ticket(old)).toBeUndefined();
+    expect(h.engine.ticket(today)?.status).toBe('waiting');
+    expect(h.engine.window('w1')).toMatchObject({ state: 'open', ticketId: null });
+    expect(h.issue('A')).toBe('20261127-A002');
+    expect(h.errorCode({ type: 'day:close', by: 's', reason: 'x', businessDay: '2026-11-28' })).toBe(
+      'DAY_CLOSED',
+    );
+    expect(QueueEngine.fromEvents(h.log).snapshot()).toEqual(h.engine.snapshot());
+  });
+});

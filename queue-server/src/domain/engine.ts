@@ -109,6 +109,10 @@ function validateConfig(config: HallConfig): string | null {
     return 'settings.numberDigits must be 1–6';
   if (!Number.isInteger(s.utcOffsetMinutes) || Math.abs(s.utcOffsetMinutes) > 14 * 60)
     return 'settings.utcOffsetMinutes is out of range';
+  const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+  if (!hhmm.test(s.openingHours.open) || !hhmm.test(s.openingHours.close) || !hhmm.test(s.dayCloseAt))
+    return 'settings.openingHours and settings.dayCloseAt are local times HH:MM';
+  if (s.dayCloseAt < s.openingHours.close) return 'settings.dayCloseAt must not be before closing time';
   if (s.policy.kind === 'interleave') {
     if (!Number.isInteger(s.policy.maxPriorityInRow) || s.policy.maxPriorityInRow < 1)
       return 'settings.policy.maxPriorityInRow must be a whole number ≥ 1';
@@ -371,19 +375,23 @@ export class QueueEngine {
         return ok({ type: 'ticket:priority-overridden', ticketId: t.id, action: a, orderKey, note });
       }
       case 'day:close': {
-        const day = businessDayOf(now, config.settings.utcOffsetMinutes);
+        const today = businessDayOf(now, config.settings.utcOffsetMinutes);
+        const day = cmd.businessDay ?? today;
+        if (day > today) return fail('DAY_CLOSED', `business day ${day} has not begun`);
         if (this.lastClosedDay !== null && day <= this.lastClosedDay)
           return fail('DAY_CLOSED', `business day ${day} is already closed`);
         if (!cmd.by || !cmd.reason.trim())
           return fail('REASON_REQUIRED', 'closing the day needs who and why');
         const settled = [...this.tickets.values()]
-          .filter((t) => LIVE_STATUSES.has(t.status))
+          .filter((t) => t.businessDay <= day && LIVE_STATUSES.has(t.status))
           .sort((a, b) => a.tieBreak - b.tieBreak)
           .map((t) => t.id);
         return ok({
           type: 'day:closed',
           businessDay: day,
           settledTicketIds: settled,
+          // Closing today ends the hall's day; closing a past day (left open overnight) only settles it.
+          closeWindows: day === today,
           by: cmd.by,
           reason: cmd.reason,
         });
@@ -543,17 +551,24 @@ export class QueueEngine {
         return;
       }
       case 'day:closed': {
-        // Every live ticket is settled; the closed day's tickets then leave memory (the store keeps them).
+        // The day's tickets are settled and leave memory (the store keeps them as history).
+        const settled = new Set(ev.settledTicketIds);
         for (const w of this.windows.values()) {
-          w.state = 'closed';
-          w.clerkId = null;
-          w.pauseReason = null;
-          w.ticketId = null;
+          if (w.ticketId !== null && settled.has(w.ticketId)) w.ticketId = null;
+          if (ev.closeWindows) {
+            w.state = 'closed';
+            w.clerkId = null;
+            w.pauseReason = null;
+          }
         }
-        this.tickets.clear();
-        this.lanes.clear();
-        this.counters.clear();
-        this.priorityStreak = 0;
+        for (const t of [...this.tickets.values()]) {
+          if (t.businessDay > ev.businessDay) continue;
+          this.dequeue(t);
+          this.tickets.delete(t.id);
+        }
+        for (const [categoryId, c] of [...this.counters])
+          if (c.businessDay <= ev.businessDay) this.counters.delete(categoryId);
+        if (ev.closeWindows) this.priorityStreak = 0;
         this.lastClosedDay = ev.businessDay;
         return;
       }

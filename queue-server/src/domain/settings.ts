@@ -17,4 +17,5 @@ export const DEFAULT_SETTINGS: HallSettings = {
   maxReinstates: 2,
   numberDigits: 3,
   openingHours: { open: '09:00', close: '17:00', weekdays: [1, 2, 3, 4, 5] },
+  dayCloseAt: '19:00',
 };

@@ -51,7 +51,13 @@ export type Command =
   | { type: 'ticket:transfer'; ticketId: string; to: TransferTarget; by: string; note: string }
   | { type: 'ticket:cancel'; ticketId: string; by: string; reason: string }
   | { type: 'ticket:override'; ticketId: string; action: OverrideAction; by: string; reason: string }
-  | { type: 'day:close'; by: string; reason: string };
+  | {
+      type: 'day:close';
+      by: string;
+      reason: string;
+      /** A past day left open (server off overnight); default: today. */
+      businessDay?: string;
+    };
 
 export type CommandType = Command['type'];
 

@@ -171,8 +171,17 @@ export class HallStore {
     };
   }
 
+  /** Server-level values that are not queue state (e.g. the generated holder secret). */
+  meta(key: string): string | undefined {
+    return (this.stmt.getState.get(`meta:${key}`) as { value: string } | undefined)?.value;
+  }
+
+  putMeta(key: string, value: string): void {
+    this.stmt.putState.run(`meta:${key}`, value);
+  }
+
   close(): void {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 
   private writeProjections(c: ProjectionChanges): void {

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { ClientToServerEvents, ServerToClientEvents } from '@onewindow/shared';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import client from 'prom-client';
+import { Server } from 'socket.io';
+import { dueDayCloses } from '../service/day-close.ts';
+import { type Clock, HallService, systemClock } from '../service/hall.service.ts';
+import { AuthStore } from '../store/auth.store.ts';
+import type { HallStore } from '../store/hall.store.ts';
+import { AuthService } from './auth.service.ts';
+import { CommandGateway } from './command.gateway.ts';
+import { HallViews } from './hall.views.ts';
+import { createApiRouter, ROUTES, send } from './http.ts';
+import { openApiDocument } from './openapi.ts';
+import { attachRealtime, type HallIo } from './realtime.ts';
+
+export interface AppDeps {
+  store: HallStore;
+  logger: Logger;
+  clock?: Clock;
+  /** HMAC secret for holder references; generated once and kept in the database when absent. */
+  holderSecret?: string;
+  /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
+  autoDayClose?: boolean;
+  /** How long a dropped client's missed facts are kept for Socket.IO recovery. */
+  recoveryMs?: number;
+}
+
+export interface App {
+  http: HttpServer;
+  io: HallIo;
+  service: HallService;
+  auth: AuthService;
+  authStore: AuthStore;
+  views: HallViews;
+  gateway: CommandGateway;
+  /** Runs the day closes that are due now (the scheduler calls this; so can tests). */
+  runDueDayCloses(): void;
+  listen(port: number, host?: string): Promise<number>;
+  /** Graceful: stop taking connections, let in-flight requests finish, close the database. */
+  close(): Promise<void>;
+}
+
+/** Wires the queue server: one process serving REST, Socket.IO and (as they arrive) the UIs. */
+export function createApp(deps: AppDeps): App {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger;
+  const service = new HallService(deps.store, clock);
+  const authStore = new AuthStore(deps.store.db);
+  const auth = new AuthService(authStore, clock);
+  const holderSecret = deps.holderSecret ?? ensureSecret(deps.store);
+  const gateway = new CommandGateway(service, holderSecret, (err, name) =>
+    log.error({ err, command: name }, 'command failed inside the server'),
+  );
+  const views = new HallViews(service);
+
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const commandCounter = new client.Counter({
+    name: 'onewindow_facts_total',
+    help: 'Facts committed, by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'onewindow_waiting_tickets',
+    help: 'Tickets waiting, by category',
+    labelNames: ['category'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [c, n] of service.queue.waitingByCategory()) this.set({ category: c }, n);
+    },
+  });
+  const socketsGauge = new client.Gauge({
+    name: 'onewindow_connected_sockets',
+    help: 'Connected Socket.IO clients',
+    registers: [registry],
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  let shuttingDown = false;
+  app.use(express.json({ limit: '256kb' }));
+  app.get('/api/health', (_req, res) => {
+    let dbOk = false;
+    try {
+      dbOk = deps.store.db.prepare('SELECT 1 AS one').get() !== undefined;
+    } catch {
+      dbOk = false;
+    }
+    const ok = dbOk && !shuttingDown && service.queue.hallConfig !== null;
+    send(
+      res,
+      ok
+        ? { ok: true, data: { status: 'ok', seq: service.queue.lastSeq } }
+        : {
+            ok: false,
+            error: { code: 'UNAVAILABLE', message: shuttingDown ? 'shutting down' : 'not ready' },
+          },
+    );
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(ROUTES)));
+
+  const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
+    maxHttpBufferSize: 256 * 1024,
+    connectionStateRecovery: {
+      maxDisconnectionDuration: deps.recoveryMs ?? 2 * 60 * 1000,
+      skipMiddlewares: false,
+    },
+    serveClient: false,
+  });
+  const http = io.httpServer as unknown as HttpServer;
+  const realtime = attachRealtime(io, {
+    auth,
+    gateway,
+    views,
+    log: (msg, extra) => log.info(extra ?? {}, msg),
+  });
+  io.on('connection', (socket) => {
+    socketsGauge.inc();
+    socket.on('disconnect', () => socketsGauge.dec());
+  });
+
+  app.use(
+    '/api',
+    createApiRouter({
+      auth,
+      gateway,
+      views,
+      authStore,
+      queue: () => service.queue,
+      onDeviceRevoked: (id) => realtime.disconnectDevice(id),
+    }),
+  );
+  app.use('/api', (_req, res) =>
+    send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
+  );
+  // Malformed JSON and oversized bodies get the same envelope as everything else.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large')
+      return send(res, { ok: false, error: { code: 'BAD_REQUEST', message: 'body too large' } });
+    if (e.status === 400)
+      return send(res, { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed JSON body' } });
+    log.error({ err }, 'unhandled HTTP error');
+    send(res, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+
+  service.subscribe((events) => {
+    for (const ev of events) {
+      commandCounter.inc({ type: ev.type });
+      log.info({ seq: ev.seq, type: ev.type }, 'fact');
+    }
+    realtime.broadcast(views.factsOf(events));
+  });
+
+  function runDueDayCloses(): void {
+    for (const cmd of dueDayCloses(service.queue, clock.now())) {
+      const r = service.execute(cmd, { idempotencyKey: `system:day-close:${cmd.businessDay}` });
+      if (r.ok) log.info({ businessDay: cmd.businessDay }, 'day closed');
+      else log.warn({ businessDay: cmd.businessDay, code: r.error.code }, 'day close refused');
+    }
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  if (deps.autoDayClose) {
+    runDueDayCloses();
+    timer = setInterval(runDueDayCloses, 15_000);
+    timer.unref();
+  }
+
+  return {
+    http,
+    io,
+    service,
+    auth,
+    authStore,
+    views,
+    gateway,
+    runDueDayCloses,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const addr = http.address();
+          resolve(typeof addr === 'object' && addr !== null ? addr.port : port);
+        });
+      });
+    },
+    async close() {
+      shuttingDown = true;
+      if (timer) clearInterval(timer);
+      // Commands run synchronously, so once the sockets and HTTP server stop taking work
+      // nothing is half-done; close() waits for in-flight HTTP requests.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      http.closeIdleConnections();
+      deps.store.close();
+    },
+  };
+}
+
+function ensureSecret(store: HallStore): string {
+  const existing = store.meta('holderSecret');
+  if (existing) return existing;
+  const secret = randomBytes(32).toString('base64url');
+  store.putMeta('holderSecret', secret);
+  return secret;
+}

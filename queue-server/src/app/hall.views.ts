@@ -1,0 +1,177 @@
+import {
+  type CallNotice,
+  type CategoryEstimate,
+  LIVE_TICKET_STATUSES,
+  type PublicFact,
+  type PublicSnapshot,
+  RECENT_CALLS,
+  type ServiceWindow,
+  type StaffFact,
+  type StaffView,
+  type Ticket,
+  toPublicTicket,
+} from '@onewindow/shared';
+import { estimateCategories, estimateTicket, ServiceTimes } from '../domain/estimate.ts';
+import type { HallEvent } from '../domain/types.ts';
+import type { HallService } from '../service/hall.service.ts';
+
+/**
+ * Builds what terminals see: snapshots and per-commit facts, for the public (boards: no
+ * personal data at all) and for staff (masked holders). Facts carry the post-change state
+ * of what they touched, so every client folds them with the same `applyFact` reducer.
+ */
+export class HallViews {
+  private times: ServiceTimes;
+
+  constructor(private readonly service: HallService) {
+    this.times = ServiceTimes.from(service.queue.allTickets());
+  }
+
+  /** Must be called once per commit, in order (HallService.subscribe). */
+  factsOf(events: HallEvent[]): { pub: PublicFact[]; staff: StaffFact[] } {
+    const q = this.service.queue;
+    for (const ev of events) {
+      if (ev.type === 'ticket:finished') {
+        const t = q.ticket(ev.ticketId);
+        if (t) this.times.observe(t);
+      }
+      if (ev.type === 'day:closed') this.times = new ServiceTimes();
+    }
+    const estimates = this.estimates();
+    const pub: PublicFact[] = [];
+    const staff: StaffFact[] = [];
+    for (const ev of events) {
+      const tickets = ticketsOf(ev)
+        .map((id) => q.ticket(id))
+        .filter((t): t is Ticket => t !== undefined);
+      const windows = windowsOf(ev, q.allWindows() as ServiceWindow[], (id) => q.ticket(id)?.windowId ?? null)
+        .map((id) => q.window(id))
+        .filter((w): w is ServiceWindow => w !== undefined);
+      const config = ev.type === 'hall:configured' ? ev.config : null;
+      const base = {
+        seq: ev.seq,
+        at: ev.at,
+        type: ev.type,
+        windows: windows.map((w) => ({ ...w, categoryIds: [...w.categoryIds] })),
+        call: this.callOf(ev),
+        hall:
+          config === null
+            ? null
+            : {
+                hallName: config.settings.hallName,
+                categories: config.categories,
+                windowIds: config.windows.map((w) => w.id),
+              },
+        reset: ev.type === 'day:closed',
+        estimates,
+      };
+      pub.push({ ...base, tickets: tickets.map(toPublicTicket) });
+      staff.push({ ...base, tickets: tickets.map((t) => structuredClone(t)), event: ev });
+    }
+    return { pub, staff };
+  }
+
+  publicSnapshot(): PublicSnapshot {
+    const v = this.staffView();
+    return { ...v, tickets: v.tickets.map(toPublicTicket) };
+  }
+
+  staffView(): StaffView {
+    const q = this.service.queue;
+    const config = q.hallConfig;
+    const tickets = q.allTickets().filter((t) => LIVE_TICKET_STATUSES.includes(t.status));
+    return {
+      seq: q.lastSeq,
+      hallName: config?.settings.hallName ?? '',
+      categories: config?.categories ?? [],
+      windows: q.allWindows().map((w) => ({ ...w, categoryIds: [...w.categoryIds] })),
+      tickets: tickets.map((t) => structuredClone(t) as Ticket),
+      recentCalls: this.recentCalls(),
+      estimates: this.estimates(),
+    };
+  }
+
+  estimates(): CategoryEstimate[] {
+    return estimateCategories(this.service.queue, this.times);
+  }
+
+  ticketEstimate(ticketId: string): { ahead: number; minutes: number | null } | null {
+    return estimateTicket(this.service.queue, this.times, ticketId);
+  }
+
+  /** The latest calls rebuilt from ticket state (the facts log the same when live). */
+  private recentCalls(): CallNotice[] {
+    const q = this.service.queue;
+    return q
+      .allTickets()
+      .filter((t) => t.calledAt !== null && t.windowId !== null)
+      .sort((a, b) => b.calledAt! - a.calledAt!)
+      .slice(0, RECENT_CALLS)
+      .map((t) => ({
+        seq: 0,
+        at: t.calledAt!,
+        ticketId: t.id,
+        number: t.number,
+        windowId: t.windowId!,
+        windowNumber: q.window(t.windowId!)?.number ?? 0,
+        recall: t.callCount > 1,
+      }));
+  }
+
+  private callOf(ev: HallEvent): CallNotice | null {
+    if (ev.type !== 'ticket:called' && ev.type !== 'ticket:recalled') return null;
+    const q = this.service.queue;
+    const t = q.ticket(ev.ticketId);
+    const w = q.window(ev.windowId);
+    if (!t || !w) return null;
+    return {
+      seq: ev.seq,
+      at: ev.at,
+      ticketId: t.id,
+      number: t.number,
+      windowId: w.id,
+      windowNumber: w.number,
+      recall: ev.type === 'ticket:recalled',
+    };
+  }
+}
+
+function ticketsOf(ev: HallEvent): string[] {
+  switch (ev.type) {
+    case 'ticket:issued':
+      return [ev.ticket.id];
+    case 'hall:configured':
+    case 'window:opened':
+    case 'window:closed':
+    case 'window:paused':
+    case 'window:resumed':
+    case 'day:closed':
+      return [];
+    default:
+      return [ev.ticketId];
+  }
+}
+
+function windowsOf(
+  ev: HallEvent,
+  all: ServiceWindow[],
+  windowOfTicket: (id: string) => string | null,
+): string[] {
+  switch (ev.type) {
+    case 'hall:configured':
+    case 'day:closed':
+      return all.map((w) => w.id);
+    case 'ticket:transferred':
+      return ev.fromWindowId === null ? [] : [ev.fromWindowId];
+    case 'ticket:cancelled': {
+      const w = windowOfTicket(ev.ticketId);
+      return w === null ? [] : [w];
+    }
+    case 'ticket:issued':
+    case 'ticket:reinstated':
+    case 'ticket:priority-overridden':
+      return [];
+    default:
+      return [ev.windowId];
+  }
+}

@@ -1,0 +1,252 @@
+import {
+  type Ack,
+  type ApiError,
+  type CommandName,
+  DEVICE_KINDS,
+  STAFF_ROLES,
+  type StaffRole,
+} from '@onewindow/shared';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { Principal } from '../auth/permissions.ts';
+import type { AuthService } from './auth.service.ts';
+import { staffAccount } from './auth.service.ts';
+import { badRequest, type CommandGateway, httpStatusOf } from './command.gateway.ts';
+import type { HallViews } from './hall.views.ts';
+import type { HttpRoute } from './openapi.ts';
+
+export interface HttpDeps {
+  auth: AuthService;
+  gateway: CommandGateway;
+  views: HallViews;
+  authStore: import('../store/auth.store.ts').AuthStore;
+  queue: () => import('../domain/engine.ts').QueueEngine;
+  onDeviceRevoked: (id: string) => void;
+}
+
+/** The principal of a request: `Authorization: Bearer <staff token>` or `X-Device-Token`. */
+export function principalOf(req: Request, auth: AuthService): Principal {
+  const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+  const deviceToken = req.get('x-device-token') ?? undefined;
+  return auth.principal({ token: bearer, deviceToken });
+}
+
+export function send<T>(res: Response, ack: Ack<T>, okStatus = 200): void {
+  res.status(ack.ok ? okStatus : httpStatusOf(ack.error.code)).json(ack);
+}
+
+const fail = (res: Response, error: ApiError) => send(res, { ok: false, error });
+
+/** Routes declared once: Express mounts them and the OpenAPI document describes them. */
+export const ROUTES: HttpRoute[] = [];
+
+function route(r: HttpRoute): HttpRoute {
+  ROUTES.push(r);
+  return r;
+}
+
+const loginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(200),
+});
+const staffBody = z.strictObject({
+  username: z.string().regex(/^[a-z0-9_.-]{2,32}$/),
+  name: z.string().trim().min(1).max(30),
+  staffNumber: z.string().trim().min(1).max(20),
+  roles: z.array(z.enum(STAFF_ROLES)).min(1).max(STAFF_ROLES.length),
+  password: z.string().min(8).max(200),
+});
+const rolesBody = z.strictObject({ roles: z.array(z.enum(STAFF_ROLES)).min(1).max(STAFF_ROLES.length) });
+const pairingBody = z.strictObject({
+  kind: z.enum(DEVICE_KINDS),
+  name: z.string().trim().min(1).max(60),
+  windowId: z.string().trim().min(1).max(64).nullable().default(null),
+});
+const pairBody = z.strictObject({ code: z.string().regex(/^\d{8}$/) });
+
+route({
+  method: 'get',
+  path: '/api/health',
+  summary: 'Whether the server can serve (200) or not (503)',
+  auth: 'none',
+});
+route({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', auth: 'none' });
+route({ method: 'get', path: '/api/openapi.json', summary: 'This document', auth: 'none' });
+route({
+  method: 'post',
+  path: '/api/auth/login',
+  summary: 'Staff login: returns a bearer token',
+  auth: 'none',
+  body: loginBody,
+});
+route({
+  method: 'post',
+  path: '/api/auth/logout',
+  summary: 'Ends the session of the bearer token',
+  auth: 'staff',
+});
+route({ method: 'get', path: '/api/auth/me', summary: 'The logged-in staff member', auth: 'staff' });
+route({
+  method: 'post',
+  path: '/api/commands/{name}',
+  summary:
+    'Runs a queue command (same payloads as the Socket.IO events; see components.schemas). An `Idempotency-Key` header or `idempotencyKey` field makes retries safe.',
+  auth: 'staff-or-device',
+});
+route({
+  method: 'get',
+  path: '/api/queue',
+  summary: 'Public snapshot of the hall (no personal data)',
+  auth: 'none',
+});
+route({ method: 'get', path: '/api/queue/staff', summary: 'Staff snapshot (masked holders)', auth: 'staff' });
+route({ method: 'get', path: '/api/windows', summary: 'Windows and what they are doing', auth: 'none' });
+route({
+  method: 'get',
+  path: '/api/catalog',
+  summary: 'The service catalog (事项清单) with guides',
+  auth: 'none',
+});
+route({ method: 'get', path: '/api/staff', summary: 'Staff accounts', auth: 'admin' });
+route({
+  method: 'post',
+  path: '/api/staff',
+  summary: 'Creates a staff account (incompatible duties refused)',
+  auth: 'admin',
+  body: staffBody,
+});
+route({
+  method: 'put',
+  path: '/api/staff/{id}/roles',
+  summary: 'Sets the roles of a staff member',
+  auth: 'admin',
+  body: rolesBody,
+});
+route({ method: 'get', path: '/api/devices', summary: 'Paired devices with last seen time', auth: 'admin' });
+route({
+  method: 'post',
+  path: '/api/devices/pairing-codes',
+  summary: 'Creates a one-time pairing code (15 minutes)',
+  auth: 'admin',
+  body: pairingBody,
+});
+route({
+  method: 'post',
+  path: '/api/devices/pair',
+  summary: 'A terminal trades a pairing code for its device token',
+  auth: 'none',
+  body: pairBody,
+});
+route({
+  method: 'delete',
+  path: '/api/devices/{id}',
+  summary: 'Revokes a device token and disconnects it',
+  auth: 'admin',
+});
+route({
+  method: 'get',
+  path: '/api/audit',
+  summary: 'Admin audit trail (staff, roles, devices)',
+  auth: 'admin',
+});
+
+/** The REST API for consoles and integrations. Every answer is `{ok, data}` or `{ok, error}`. */
+export function createApiRouter(deps: HttpDeps): Router {
+  const r = express.Router();
+
+  const needStaff = (roles?: StaffRole[]) => (req: Request, res: Response, next: NextFunction) => {
+    const p = principalOf(req, deps.auth);
+    if (p.kind !== 'staff')
+      return fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
+    if (roles && !p.roles.some((x) => roles.includes(x)))
+      return fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
+    res.locals.principal = p;
+    next();
+  };
+
+  const body =
+    <T>(schema: z.ZodType<T>, what: string) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      const parsed = schema.safeParse(req.body ?? {});
+      if (!parsed.success) return fail(res, badRequest(parsed.error, what));
+      res.locals.body = parsed.data;
+      next();
+    };
+
+  r.post('/auth/login', body(loginBody, 'login'), (_req, res) => {
+    const b = res.locals.body as z.infer<typeof loginBody>;
+    send(res, deps.auth.login(b.username, b.password));
+  });
+  r.post('/auth/logout', needStaff(), (req, res) => {
+    deps.auth.logout(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    send(res, { ok: true, data: { loggedOut: true } });
+  });
+  r.get('/auth/me', needStaff(), (_req, res) => {
+    const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+    send(res, { ok: true, data: { id: p.id, name: p.name, staffNumber: p.staffNumber, roles: p.roles } });
+  });
+
+  r.post('/commands/:name', (req, res) => {
+    const name = req.params.name;
+    if (!deps.gateway.isCommand(name)) return fail(res, { code: 'NOT_FOUND', message: `no command ${name}` });
+    const raw = req.body;
+    const header = req.get('idempotency-key');
+    const payload =
+      header !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+        ? { idempotencyKey: header, ...raw }
+        : raw;
+    const ack = deps.gateway.dispatch(principalOf(req, deps.auth), name as CommandName, payload, 'rest');
+    send(res, ack, ack.ok && !ack.data.replayed ? 201 : 200);
+  });
+
+  r.get('/queue', (_req, res) => send(res, { ok: true, data: deps.views.publicSnapshot() }));
+  r.get('/queue/staff', needStaff(), (_req, res) => send(res, { ok: true, data: deps.views.staffView() }));
+  r.get('/windows', (_req, res) => send(res, { ok: true, data: deps.queue().allWindows() }));
+  r.get('/catalog', (_req, res) => send(res, { ok: true, data: deps.authStore.catalog() }));
+
+  r.get('/staff', needStaff(['admin']), (_req, res) =>
+    send(res, { ok: true, data: deps.authStore.allStaff().map(staffAccount) }),
+  );
+  r.post('/staff', needStaff(['admin']), body(staffBody, 'staff account'), (_req, res) => {
+    const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+    send(res, deps.auth.createStaff(p.id, res.locals.body as z.infer<typeof staffBody>), 201);
+  });
+  r.put('/staff/:id/roles', needStaff(['admin']), body(rolesBody, 'roles'), (req, res) => {
+    const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+    send(
+      res,
+      deps.auth.setRoles(p.id, String(req.params.id), (res.locals.body as z.infer<typeof rolesBody>).roles),
+    );
+  });
+
+  r.get('/devices', needStaff(['admin']), (_req, res) =>
+    send(res, { ok: true, data: deps.authStore.allDevices() }),
+  );
+  r.post(
+    '/devices/pairing-codes',
+    needStaff(['admin']),
+    body(pairingBody, 'pairing code request'),
+    (_req, res) => {
+      const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+      const b = res.locals.body as z.infer<typeof pairingBody>;
+      if (b.windowId !== null && deps.queue().window(b.windowId) === undefined)
+        return fail(res, { code: 'UNKNOWN_WINDOW', message: `no window ${b.windowId}` });
+      send(res, deps.auth.createPairingCode(p.id, b), 201);
+    },
+  );
+  r.post('/devices/pair', body(pairBody, 'pairing'), (_req, res) => {
+    send(res, deps.auth.pair((res.locals.body as z.infer<typeof pairBody>).code), 201);
+  });
+  r.delete('/devices/:id', needStaff(['admin']), (req, res) => {
+    const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+    const ack = deps.auth.revoke(p.id, String(req.params.id));
+    if (ack.ok) deps.onDeviceRevoked(String(req.params.id));
+    send(res, ack);
+  });
+  r.get('/audit', needStaff(['admin', 'manager']), (req, res) => {
+    const after = Number(req.query.after ?? 0);
+    send(res, { ok: true, data: deps.authStore.auditLog(Number.isFinite(after) ? after : 0) });
+  });
+
+  return r;
+}

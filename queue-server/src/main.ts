@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createApp } from './app/app.ts';
+import { loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { bootstrap } from './seed/bootstrap.ts';
+import { HallStore } from './store/hall.store.ts';
+
+/** The queue server process: `npm start` (demo hall) or `tsx src/main.ts` with the environment set. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel);
+  mkdirSync(dirname(config.dbPath), { recursive: true });
+  const store = new HallStore(config.dbPath);
+  const app = createApp({
+    store,
+    logger: log,
+    autoDayClose: config.autoDayClose,
+    ...(config.secret ? { holderSecret: config.secret } : {}),
+  });
+  try {
+    bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword }, log);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    await app.close();
+    process.exit(2);
+  }
+  const port = await app.listen(config.port, config.host);
+  log.info({ port, db: config.dbPath, demo: config.demo }, 'OneWindow queue server listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

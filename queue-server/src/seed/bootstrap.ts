@@ -1,0 +1,67 @@
+import type { StaffRole } from '@onewindow/shared';
+import type { Logger } from 'pino';
+import type { App } from '../app/app.ts';
+import { demoCatalog, demoHallConfig } from './demo-hall.ts';
+
+/** The demo hall's people. Their password is printed in the README: demo only. */
+export const DEMO_PASSWORD = 'onewindow';
+export const DEMO_STAFF: { username: string; name: string; staffNumber: string; roles: StaffRole[] }[] = [
+  { username: 'admin', name: '系统管理员', staffNumber: 'A0001', roles: ['admin'] },
+  { username: 'manager1', name: '陈刚', staffNumber: 'M0001', roles: ['manager'] },
+  { username: 'guide1', name: '王丽', staffNumber: 'G0001', roles: ['guide'] },
+  ...[1, 2, 3, 4, 5, 6].map((n) => ({
+    username: `clerk${n}`,
+    name: ['李强', '张敏', '刘洋', '杨帆', '黄静', '周杰'][n - 1]!,
+    staffNumber: `C000${n}`,
+    roles: ['clerk'] as StaffRole[],
+  })),
+  { username: 'rights1', name: '赵敏', staffNumber: 'R0001', roles: ['rights-clerk'] },
+  { username: 'reviewer1', name: '孙悦', staffNumber: 'V0001', roles: ['reviewer'] },
+  { username: 'supervisor1', name: '吴芳', staffNumber: 'V0002', roles: ['review-supervisor'] },
+  { username: 'accountant1', name: '郑涛', staffNumber: 'F0001', roles: ['accountant'] },
+];
+
+/**
+ * Makes a fresh database usable: the demo hall when asked, otherwise just the first admin.
+ * Runs on every start and only fills what is empty, so it is safe after a restart.
+ */
+export function bootstrap(
+  app: App,
+  opts: { demo: boolean; adminPassword: string | undefined },
+  log: Logger,
+): void {
+  if (opts.demo && app.service.queue.hallConfig === null) {
+    const r = app.service.execute(
+      { type: 'hall:configure', config: demoHallConfig(), by: 'system' },
+      { idempotencyKey: 'system:demo-configure' },
+    );
+    if (!r.ok) throw new Error(`demo hall configuration refused: ${r.error.message}`);
+    log.info('demo hall configured');
+  }
+  if (opts.demo && app.authStore.catalog().length === 0) {
+    app.authStore.replaceCatalog(demoCatalog());
+    log.info('demo service catalog loaded');
+  }
+  if (app.authStore.staffCount() > 0) return;
+  if (opts.demo) {
+    for (const s of DEMO_STAFF) {
+      const r = app.auth.createStaff('system', { ...s, password: DEMO_PASSWORD });
+      if (!r.ok) throw new Error(`demo staff ${s.username}: ${r.error.message}`);
+    }
+    log.info({ accounts: DEMO_STAFF.length }, 'demo staff created');
+    return;
+  }
+  if (!opts.adminPassword)
+    throw new Error(
+      'invalid configuration:\n  ONEWINDOW_ADMIN_PASSWORD: required to create the first admin (the database has no staff)',
+    );
+  const r = app.auth.createStaff('system', {
+    username: 'admin',
+    name: '系统管理员',
+    staffNumber: 'A0001',
+    roles: ['admin'],
+    password: opts.adminPassword,
+  });
+  if (!r.ok) throw new Error(`first admin: ${r.error.message}`);
+  log.info('first admin account created');
+}
