@@ -15,6 +15,7 @@ import { HallViews } from './hall.views.ts';
 import { createApiRouter, ROUTES, send } from './http.ts';
 import { openApiDocument } from './openapi.ts';
 import { attachRealtime, type HallIo } from './realtime.ts';
+import { ticketStatusRoutes } from './ticket-status.routes.ts';
 
 export interface AppDeps {
   store: HallStore;
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): App {
       onDeviceRevoked: (id) => realtime.disconnectDevice(id),
     }),
   );
+  app.use(ticketStatusRoutes({ service, store: deps.store, views }));
   app.use('/api', (_req, res) =>
     send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
   );

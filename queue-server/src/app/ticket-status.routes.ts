@@ -1,0 +1,199 @@
+import type { Ticket, TicketStatus } from '@onewindow/shared';
+import express, { type Router } from 'express';
+import type { HallService } from '../service/hall.service.ts';
+import type { HallStore } from '../store/hall.store.ts';
+import type { HallViews } from './hall.views.ts';
+import { ROUTES, send } from './http.ts';
+
+/** What a citizen's phone may know about a ticket: nothing personal, only where it stands. */
+export interface TicketStatusView {
+  id: string;
+  number: string;
+  hallName: string;
+  categoryName: string;
+  status: TicketStatus;
+  /** Waiting tickets its windows call first; null unless waiting. */
+  ahead: number | null;
+  /** Estimated minutes until called; null when unknown or not waiting. */
+  minutes: number | null;
+  /** The window to go to, once called. */
+  windowNumber: number | null;
+  arrivedAt: number;
+}
+
+ROUTES.push(
+  {
+    method: 'get',
+    path: '/api/tickets/{id}',
+    summary: 'A ticket’s public status: place in line, people ahead, estimated wait, window when called',
+    auth: 'none',
+  },
+  {
+    method: 'get',
+    path: '/t/{id}',
+    summary: 'Mobile status page opened from the QR code on a ticket (HTML)',
+    auth: 'none',
+  },
+);
+
+const ID = /^\d{8}-[A-Z]{0,2}\d{1,6}$/;
+
+export function ticketStatusRoutes(deps: {
+  service: HallService;
+  store: HallStore;
+  views: HallViews;
+}): Router {
+  const r = express.Router();
+
+  const statusOf = (id: string): TicketStatusView | null => {
+    if (!ID.test(id)) return null;
+    const q = deps.service.queue;
+    const t: Readonly<Ticket> | undefined = q.ticket(id) ?? deps.store.ticketById(id);
+    if (t === undefined) return null;
+    const config = q.hallConfig;
+    const est = t.status === 'waiting' ? deps.views.ticketEstimate(t.id) : null;
+    const called = t.status === 'called' || t.status === 'serving';
+    return {
+      id: t.id,
+      number: t.number,
+      hallName: config?.settings.hallName ?? '',
+      categoryName: config?.categories.find((c) => c.id === t.categoryId)?.name ?? t.categoryId,
+      status: t.status,
+      ahead: est?.ahead ?? null,
+      minutes: est?.minutes ?? null,
+      windowNumber: called && t.windowId !== null ? (q.window(t.windowId)?.number ?? null) : null,
+      arrivedAt: t.arrivedAt,
+    };
+  };
+
+  r.get('/api/tickets/:id', (req, res) => {
+    const view = statusOf(String(req.params.id));
+    if (view === null)
+      return send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such ticket' } });
+    send(res, { ok: true, data: view });
+  });
+
+  r.get('/t/:id', (req, res) => {
+    const view = statusOf(String(req.params.id));
+    res
+      .status(view === null ? 404 : 200)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(renderStatusPage(view, String(req.params.id)));
+  });
+
+  return r;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Lets a line wrap only between clauses, never inside "12 分钟". */
+const keepClauses = (s: string) =>
+  s
+    .split('，')
+    .map((seg) => `<span class="seg">${esc(seg)}</span>`)
+    .join('，');
+
+/** The headline and the line under it, Chinese first, English second. */
+export function statusText(v: TicketStatusView): {
+  zh: string;
+  en: string;
+  detailZh: string;
+  detailEn: string;
+} {
+  switch (v.status) {
+    case 'waiting':
+      return {
+        zh: '等候中',
+        en: 'Waiting',
+        detailZh:
+          v.ahead === 0
+            ? '下一位就是您，请留意叫号'
+            : `前面还有 ${v.ahead ?? '—'} 人${v.minutes === null ? '' : `，预计等候约 ${Math.max(1, v.minutes)} 分钟`}`,
+        detailEn:
+          v.ahead === 0
+            ? 'You are next: please listen for your number'
+            : `${v.ahead ?? '—'} ahead of you${v.minutes === null ? '' : `, about ${Math.max(1, v.minutes)} min`}`,
+      };
+    case 'called':
+      return {
+        zh: '请到窗口办理',
+        en: 'Please go to the window',
+        detailZh: `请到 ${v.windowNumber ?? '—'} 号窗口办理`,
+        detailEn: `Window ${v.windowNumber ?? '—'}`,
+      };
+    case 'serving':
+      return {
+        zh: '正在办理',
+        en: 'Being served',
+        detailZh: `${v.windowNumber ?? '—'} 号窗口`,
+        detailEn: `Window ${v.windowNumber ?? '—'}`,
+      };
+    case 'parked':
+      return {
+        zh: '业务暂挂',
+        en: 'On hold',
+        detailZh: '材料齐全后请回到窗口继续办理',
+        detailEn: 'Return to the window when your documents are ready',
+      };
+    case 'done':
+      return {
+        zh: '已办结',
+        en: 'Completed',
+        detailZh: '感谢您的耐心等候',
+        detailEn: 'Thank you for waiting',
+      };
+    case 'no-show':
+      return {
+        zh: '已过号',
+        en: 'Missed',
+        detailZh: '请到咨询引导台，工作人员会为您重新安排',
+        detailEn: 'Please see the guide desk to be put back in line',
+      };
+    case 'cancelled':
+      return {
+        zh: '号票已失效',
+        en: 'No longer valid',
+        detailZh: '如需办理，请重新取号',
+        detailEn: 'Please take a new number if you still need service',
+      };
+  }
+}
+
+/** A small page for a phone: large number, one clear line, refreshes itself every 15 s. */
+export function renderStatusPage(v: TicketStatusView | null, id: string): string {
+  const head = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${v ? `${esc(v.number)} · 排队进度` : '排队进度'}</title>
+<style>
+:root{color-scheme:light;--ink:#1a2433;--muted:#5b6778;--brand:#0b5cad;--ok:#177245;--warn:#a35200}
+*{box-sizing:border-box}body{margin:0;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:#f3f6fa}
+main{max-width:30rem;margin:0 auto;padding:1.25rem}
+header{font-size:1rem;color:var(--muted);text-align:center;margin:.5rem 0 1rem}
+.card{background:#fff;border-radius:1rem;padding:1.5rem 1.25rem;box-shadow:0 2px 10px rgba(20,40,80,.08);text-align:center}
+.cat{font-size:1.1rem;color:var(--muted)}
+.num{font-size:4.5rem;font-weight:700;letter-spacing:.05em;color:var(--brand);margin:.25rem 0}
+.state{font-size:1.75rem;font-weight:700;margin:.5rem 0 .25rem}
+.state small,.detail small{display:block;font-size:.95rem;font-weight:400;color:var(--muted);margin-top:.15rem}
+.detail{font-size:1.35rem;margin:.75rem 0 0}.seg{display:inline-block;white-space:nowrap}
+.called .state,.called .detail{color:var(--ok)}.no-show .state{color:var(--warn)}
+footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;line-height:1.6}
+</style></head><body><main>`;
+  if (v === null)
+    return `${head}<header>排队进度 · Queue status</header><section class="card"><p class="state">未找到该号票<small>Ticket not found</small></p>
+<p class="detail">请核对号票上的二维码，或到咨询引导台咨询<small>Check the QR code on your ticket or ask at the guide desk</small></p>
+<p class="cat">${esc(id.slice(0, 40))}</p></section></main></body></html>`;
+  const t = statusText(v);
+  const taken = new Date(v.arrivedAt + 8 * 3600_000).toISOString().slice(11, 16);
+  const live = ['waiting', 'called', 'serving', 'parked'].includes(v.status);
+  return `${head}<header>${esc(v.hallName)}</header>
+<section class="card ${v.status === 'called' || v.status === 'serving' ? 'called' : v.status}" data-testid="ticket-status" data-status="${v.status}">
+<p class="cat">${esc(v.categoryName)}</p>
+<p class="num" data-testid="ticket-number">${esc(v.number)}</p>
+<p class="state">${esc(t.zh)}<small>${esc(t.en)}</small></p>
+<p class="detail" data-testid="ticket-detail">${keepClauses(t.detailZh)}<small>${esc(t.detailEn)}</small></p>
+</section>
+<footer>取号时间 ${taken} · 过号请到咨询引导台<br>${live ? '本页每 15 秒自动刷新 · Refreshes every 15 s' : ''}</footer>
+</main>${live ? '<script>setTimeout(function(){location.reload()},15000)</script>' : ''}</body></html>`;
+}
