@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The Debian packages the tests need beyond npm: Chromium for end-to-end tests (Playwright
+# drives Debian's build; it never downloads a browser) and CJK fonts so screenshots show
+# Chinese. Installs them when missing and allowed (root on Debian), else says what to do.
+set -euo pipefail
+
+packages=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || packages+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || packages+=(fonts-noto-cjk)
+[ ${#packages[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian packages for the tests: ${packages[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+else
+  echo "missing Debian packages for the tests: ${packages[*]}" >&2
+  echo "install them with: sudo apt-get install ${packages[*]}" >&2
+  exit 1
+fi
