@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import { businessDayOf } from '../../queue-server/src/domain/clock.ts';
 import { QueueEngine } from '../../queue-server/src/domain/engine.ts';
 import { DEFAULT_SETTINGS } from '../../queue-server/src/domain/settings.ts';
-import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
+import { idBornOn, mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
 import type { Command, HallConfig } from '../../queue-server/src/domain/types.ts';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { applyDurablePragmas, HallStore } from '../../queue-server/src/store/hall.store.ts';
@@ -80,18 +80,6 @@ function benchConfig(): HallConfig {
   };
 }
 
-/** A small deterministic PRNG (mulberry32), so every run issues the same mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type IssueCommand = Extract<Command, { type: 'ticket:issue' }>;
 
 /**
@@ -100,7 +88,7 @@ type IssueCommand = Extract<Command, { type: 'ticket:issue' }>;
  * (appointment, military, disability) issued by a guide with a reason.
  */
 function ticketMix(seed: number): (categoryId?: string) => IssueCommand {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pad = (n: number, w: number) => String(n).padStart(w, '0');
   const ids = (fromYear: number, span: number) =>
     Array.from({ length: 64 }, (_, i) =>

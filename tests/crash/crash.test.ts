@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueEngine } from '../../queue-server/src/domain/engine.ts';
+import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
 import type { HallEvent } from '../../queue-server/src/domain/types.ts';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { type CommandRecord, HallStore } from '../../queue-server/src/store/hall.store.ts';
@@ -38,18 +39,6 @@ interface Cycle {
   signal: NodeJS.Signals | null;
   guardFired: boolean;
   stderr: string;
-}
-
-/** mulberry32: a small seeded RNG, so a failing schedule can be rerun. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function runCycle(dbPath: string, start: number, plan: KillPlan): Promise<Cycle> {
@@ -132,7 +121,7 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'onewindow-crash-'));
     dbPath = join(dir, 'hall.db');
-    const random = rng(SEED);
+    const random = mulberry32(SEED);
     for (let c = 0; c < CYCLES; c++) {
       // Every other restart re-sends the last acknowledged command: a retry of a committed key.
       const start = c % 2 === 1 && maxAcked >= 0 ? maxAcked : maxAcked + 1;

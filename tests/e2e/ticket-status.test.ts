@@ -32,10 +32,7 @@ describe('mobile ticket status page (QR code on the ticket)', () => {
     }
     await command(clerk, 'window:open', { windowId: 'w1' });
 
-    const page = await chrome.browser.newPage({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-    });
+    const page = await chrome.browser.newPage();
     await page.goto(`${server.url}/t/${ids[2]}`);
     await expect.poll(() => page.getByTestId('ticket-number').textContent()).toBe('A003');
     expect(await page.getByTestId('ticket-detail').textContent()).toMatch(
