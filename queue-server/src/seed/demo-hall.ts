@@ -3,10 +3,17 @@ import type { ServiceItem } from '@onewindow/shared';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import type { HallConfig } from '../domain/types.ts';
 import { parseCatalogTsv } from './catalog-tsv.ts';
+import { GUIDES } from './guides.ts';
 
-/** The demo hall's 23 items, from the project's copy of the shared service list. */
+/** The demo hall's 23 items, from the project's copy of the shared service list, each with its guide (办事指南). */
 export function demoCatalog(): ServiceItem[] {
-  return parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8'));
+  return parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8')).map(
+    (item) => {
+      const guide = GUIDES[item.code];
+      if (!guide) throw new Error(`no guide (办事指南) for catalog item ${item.code} ${item.name}`);
+      return { ...item, guide };
+    },
+  );
 }
 
 /**
