@@ -36,6 +36,7 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   UNAVAILABLE: '系统暂时不可用，请稍后再试',
   INTERNAL: '系统繁忙，请稍后再试或到咨询台咨询',
+  APPOINTMENT_TOO_EARLY: '还未到预约签到时间，请在预约时段开始前30分钟内签到',
 };
 
 export function errorMessageZh(code: ErrorCode): string {

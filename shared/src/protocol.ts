@@ -148,6 +148,8 @@ export const TRANSPORT_ERROR_CODES = [
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',
+  /** An appointment check-in before its window opens (SPEC APT-4); the answer says when. */
+  'APPOINTMENT_TOO_EARLY',
 ] as const;
 
 export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;

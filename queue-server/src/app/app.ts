@@ -9,6 +9,7 @@ import { dueDayCloses } from '../service/day-close.ts';
 import { type Clock, HallService, systemClock } from '../service/hall.service.ts';
 import { AuthStore } from '../store/auth.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
+import { createAppointmentsRouter } from './appointments.routes.ts';
 import { AuthService } from './auth.service.ts';
 import { CommandGateway } from './command.gateway.ts';
 import { HallViews } from './hall.views.ts';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(ticketStatusRoutes({ service, store: deps.store, views }));
+  app.use('/api', createAppointmentsRouter({ ...deps, service, gateway, auth, authStore, clock, views }));
   app.use('/api', (_req, res) =>
     send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
   );

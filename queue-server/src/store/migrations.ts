@@ -103,4 +103,25 @@ export const MIGRATIONS: readonly string[] = [
     detail TEXT NOT NULL
   ) STRICT;
   `,
+  // 3: appointments (预约) imported from the booking system. The ID number is kept only as a
+  // keyed hash (holder_ref) and its masked form, never in full (SPEC Q-PRI-3, APT-1).
+  `
+  CREATE TABLE appointments (
+    id            TEXT PRIMARY KEY,
+    business_day  TEXT    NOT NULL,
+    booking_code  TEXT    NOT NULL UNIQUE,
+    holder_ref    TEXT    NOT NULL,
+    holder_masked TEXT    NOT NULL,
+    item_code     TEXT    NOT NULL,
+    category_id   TEXT    NOT NULL,
+    slot_start    INTEGER NOT NULL,
+    slot_end      INTEGER NOT NULL,
+    status        TEXT    NOT NULL CHECK (status IN ('booked', 'checked-in', 'missed', 'cancelled')),
+    late          INTEGER NOT NULL DEFAULT 0,
+    ticket_id     TEXT,
+    checked_in_at INTEGER,
+    imported_at   INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX appointments_by_day_holder ON appointments (business_day, holder_ref);
+  `,
 ];
