@@ -8,7 +8,7 @@ import {
   SERVICE_SAMPLE,
   ServiceTimes,
 } from './estimate.ts';
-import { Hall, hallConfig, idBornOn, MIN, T0 } from './test-factory.ts';
+import { Hall, mulberry32, hallConfig, idBornOn, MIN, T0 } from './test-factory.ts';
 import type { Command } from './types.ts';
 
 /** A finished ticket as ServiceTimes sees it: only category, status and the two times matter. */
@@ -83,24 +83,38 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
     h.issue('A');
     const third = h.issue('A');
     const st = new ServiceTimes();
-    // 2 ahead × 6 min default ÷ 2 open windows = 6 min.
-    expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 6 });
+    // (2 ahead + 2/3 of a service until a window frees) × 6 min default ÷ 2 windows = 8 min.
+    expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 8 });
     h.ok({ type: 'window:pause', windowId: 'w2', reason: '午休' });
-    expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 12 });
+    // (2 + 1/2) × 6 ÷ 1 = 15 min.
+    expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 15 });
+    // A ticket taken now: (3 + 1/2) × 6 ÷ 1 = 21 min.
     expect(estimateCategories(h.engine, st).find((e) => e.categoryId === 'A')).toEqual({
       categoryId: 'A',
       waiting: 3,
-      minutes: 18,
+      minutes: 21,
     });
   });
 
-  it('rounds up to a whole minute and uses the measured median', () => {
-    const h = new Hall(); // A is served by w1, w2 and w4
+  it('rounds up, uses the measured service time and shares a window between its categories', () => {
+    const h = new Hall(); // A is served by w1, w2 and w4; w4 also serves B
     h.issue('A');
     const second = h.issue('A');
     const st = new ServiceTimes();
     st.observe(done('A', 4));
-    expect(estimateTicket(h.engine, st, second)).toEqual({ ahead: 1, minutes: 2 }); // 4/3 → 2
+    // w4 gives A (1+1)/((1+1)+(0+1)) = 2/3 of its time: capacity 2⅔ windows.
+    // (1 + (8/3)/(11/3)) × 4 min ÷ 8/3 = 2.59 → 3 min.
+    expect(estimateTicket(h.engine, st, second)).toEqual({ ahead: 1, minutes: 3 });
+    for (let i = 0; i < 6; i++) h.issue('B');
+    // Now w4 is mostly busy with B: A's capacity drops to 2 + 2/9, and the wait grows.
+    expect(estimateTicket(h.engine, st, second)).toEqual({ ahead: 1, minutes: 4 });
+  });
+
+  it('takes a trimmed mean: the longest and shortest tenth do not move the figure', () => {
+    const st = new ServiceTimes();
+    for (const m of [5, 5, 5, 5, 5, 5, 5, 5, 1, 120]) st.observe(done('A', m));
+    expect(st.typicalMs('A')).toBe(5 * MIN);
+    expect(st.medianMs('A')).toBe(5 * MIN);
   });
 
   it('counts only the tickets its windows would call first (its lane, in queue order)', () => {
@@ -125,17 +139,6 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
 
 // ---- a simulated day ------------------------------------------------------------------------
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same day on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Arrivals per hour by local time: morning and afternoon peaks, a lunch dip, last ticket 16:30. */
 function arrivalRate(hour: number): number {
@@ -335,22 +338,22 @@ describe('estimated wait against a simulated day (docs/ESTIMATES.md)', () => {
     // Half of all citizens see an estimate within 3 minutes of their wait.
     expect(a.medianAbsError).toBeLessThanOrEqual(3);
     // Where it matters (a queue ahead), the typical error is under 40% of the typical wait …
-    expect(a.queuedRelAbsError).toBeLessThanOrEqual(0.4);
-    // … and the estimate leans neither way by more than 30% of it.
-    expect(Math.abs(a.queuedRelBias)).toBeLessThanOrEqual(0.3);
+    expect(a.queuedRelAbsError).toBeLessThanOrEqual(0.25);
+    // … and the estimate leans neither way by more than 15% of it.
+    expect(Math.abs(a.queuedRelBias)).toBeLessThanOrEqual(0.15);
     // A longer estimate means a longer wait.
     expect(a.rankCorrelation).toBeGreaterThanOrEqual(0.8);
   });
 
-  it.each(SEEDS)('six windows, two shared, seed %i: optimistic but bounded (known limit)', (seed) => {
+  it.each(SEEDS)('six windows, two shared, seed %i: shared windows split by queue length', (seed) => {
     const a = accuracy(simulateDay(seed, SHARED));
     expect(a.n).toBeGreaterThan(250);
     expect(a.medianAbsError).toBeLessThanOrEqual(3);
-    // A shared window counts fully for each of its categories, so queued tickets wait longer
-    // than shown; the error stays within half the typical wait.
-    expect(a.queuedRelAbsError).toBeLessThanOrEqual(0.5);
-    expect(Math.abs(a.queuedRelBias)).toBeLessThanOrEqual(0.5);
-    expect(a.rankCorrelation).toBeGreaterThanOrEqual(0.7);
+    // A shared window is split between its categories by queue length, which follows its calls
+    // only roughly, so the bounds are a little wider than with dedicated windows.
+    expect(a.queuedRelAbsError).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(a.queuedRelBias)).toBeLessThanOrEqual(0.15);
+    expect(a.rankCorrelation).toBeGreaterThanOrEqual(0.8);
   });
 
   it('is deterministic: the same seed gives the same day', () => {
