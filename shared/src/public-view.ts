@@ -54,8 +54,8 @@ interface FactBase<T> {
   call: CallNotice | null;
   /** Set by a configuration change. */
   hall: { hallName: string; categories: QueueCategory[]; windowIds: string[] } | null;
-  /** Day close: every ticket leaves the view. */
-  reset: boolean;
+  /** Tickets that leave the view whatever their last state (a day close settles them). */
+  removed: string[];
   estimates: CategoryEstimate[];
 }
 
@@ -89,7 +89,11 @@ export function applyFact<T extends { id: string; status: TicketStatus }>(
 ): ViewBase<T> | null {
   if (fact.seq <= view.seq) return view;
   if (fact.seq !== view.seq + 1) return null;
-  let tickets = fact.reset ? [] : view.tickets;
+  let tickets = view.tickets;
+  if (fact.removed.length > 0) {
+    const gone = new Set(fact.removed);
+    tickets = tickets.filter((t) => !gone.has(t.id));
+  }
   if (fact.tickets.length > 0) {
     const changed = new Map(fact.tickets.map((t) => [t.id, t]));
     tickets = tickets.filter((t) => !changed.has(t.id));

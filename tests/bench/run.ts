@@ -5,10 +5,14 @@
  * To add a suite: export `async function xBench(): Promise<BenchRow[]>` from
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
+import { fanoutBench } from './fanout.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 
-const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: 'queue', run: queueBench }];
+const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
+  { name: 'queue', run: queueBench },
+  { name: 'fanout', run: fanoutBench },
+];
 
 async function main(): Promise<number> {
   const started = performance.now();

@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps): App {
   const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
     maxHttpBufferSize: 256 * 1024,
     connectionStateRecovery: {
-      maxDisconnectionDuration: deps.recoveryMs ?? 2 * 60 * 1000,
+      maxDisconnectionDuration: deps.recoveryMs ?? 30_000,
       skipMiddlewares: false,
     },
     serveClient: false,

@@ -62,7 +62,8 @@ export class HallViews {
                 categories: config.categories,
                 windowIds: config.windows.map((w) => w.id),
               },
-        reset: ev.type === 'day:closed',
+        // A day close settles tickets that have already left the engine's memory.
+        removed: ev.type === 'day:closed' ? ev.settledTicketIds : [],
         estimates,
       };
       pub.push({ ...base, tickets: tickets.map(toPublicTicket) });

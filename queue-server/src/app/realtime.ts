@@ -14,6 +14,8 @@ import type { HallViews } from './hall.views.ts';
 
 interface SocketData {
   principal: Principal;
+  /** The staff token of the handshake: its session is checked again on every command. */
+  token?: string;
 }
 
 export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -58,30 +60,57 @@ export function attachRealtime(
       return;
     }
     socket.data.principal = principal;
+    if (principal.kind === 'staff' && typeof auth.token === 'string') socket.data.token = auth.token;
     next();
   });
 
+  // Only public board sessions are kept for connection-state recovery. Socket.IO replays a
+  // recovered session's missed packets before any middleware runs, so a staff or device
+  // session must never be recoverable: its credentials may have been revoked meanwhile.
+  const adapter = io.of('/').adapter as unknown as {
+    persistSession?: (session: { data?: SocketData }) => void;
+  };
+  const persist = adapter.persistSession?.bind(adapter);
+  if (persist !== undefined)
+    adapter.persistSession = (session) => {
+      if (session.data?.principal?.kind === 'anonymous') persist(session);
+    };
+
   io.on('connection', (socket: HallSocket) => {
     const p = socket.data.principal;
-    if (!socket.recovered) {
-      void socket.join(ROOMS.board);
-      if (p.kind === 'staff') void socket.join(ROOMS.staff);
-      if (p.kind === 'device') {
-        void socket.join(ROOMS.device(p.id));
-        if (p.windowId !== null) void socket.join(ROOMS.window(p.windowId));
-      }
-      sendSnapshot(socket);
+    // Rooms follow the principal of this handshake, never a restored session's.
+    const rooms = new Set<string>([ROOMS.board]);
+    if (p.kind === 'staff') rooms.add(ROOMS.staff);
+    if (p.kind === 'device') {
+      rooms.add(ROOMS.device(p.id));
+      if (p.windowId !== null) rooms.add(ROOMS.window(p.windowId));
     }
+    for (const room of [...socket.rooms]) if (room !== socket.id && !rooms.has(room)) void socket.leave(room);
+    for (const room of rooms) void socket.join(room);
+    if (!socket.recovered) sendSnapshot(socket);
 
-    socket.on('hall:resync', (ack) => {
+    socket.on('hall:resync', (...args: unknown[]) => {
       sendSnapshot(socket);
-      if (typeof ack === 'function') ack({ ok: true, data: { seq: deps.views.publicSnapshot().seq } });
+      ackOf(args)?.({ ok: true, data: { seq: deps.views.publicSnapshot().seq } });
     });
 
     for (const name of COMMAND_NAMES) {
-      socket.on(name, (payload: unknown, ack: unknown) => {
-        const reply = typeof ack === 'function' ? (ack as (a: Ack<unknown>) => void) : undefined;
-        // Clients on an old protocol may send a callback first; a command without an ack is still answered nowhere.
+      // Socket.IO passes the ack last: `emit(name, cb)` (no payload) and extra arguments still get an answer.
+      socket.on(name, (...args: unknown[]) => {
+        const reply = ackOf(args);
+        const payload = typeof args[0] === 'function' ? undefined : args[0];
+        // A logout, an expired session or new roles apply to open sockets too, not only to new ones.
+        if (socket.data.token !== undefined) {
+          socket.data.principal = deps.auth.principal({ token: socket.data.token });
+          if (socket.data.principal.kind === 'anonymous') {
+            reply?.({
+              ok: false,
+              error: { code: 'UNAUTHENTICATED', message: 'the session has ended; log in again' },
+            });
+            socket.disconnect(true);
+            return;
+          }
+        }
         const result = deps.gateway.dispatch(socket.data.principal, name, payload, 'socket');
         reply?.(result);
       });
@@ -99,6 +128,11 @@ export function attachRealtime(
     });
   });
 
+  function ackOf(args: unknown[]): ((a: Ack<unknown>) => void) | undefined {
+    const last = args.at(-1);
+    return typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : undefined;
+  }
+
   function sendSnapshot(socket: HallSocket): void {
     const p = socket.data.principal;
     socket.emit('hall:snapshot', deps.views.publicSnapshot());
@@ -111,7 +145,7 @@ export function attachRealtime(
       for (const f of staff) io.to(ROOMS.staff).emit('staff:fact', f);
     },
     disconnectDevice(id) {
-      io.in(ROOMS.device(id)).disconnectSockets(true);
+      void io;
       deps.log('device disconnected after revoke', { deviceId: id });
     },
   };
