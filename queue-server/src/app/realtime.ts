@@ -145,7 +145,7 @@ export function attachRealtime(
       for (const f of staff) io.to(ROOMS.staff).emit('staff:fact', f);
     },
     disconnectDevice(id) {
-      void io;
+      io.in(ROOMS.device(id)).disconnectSockets(true);
       deps.log('device disconnected after revoke', { deviceId: id });
     },
   };

@@ -8,7 +8,7 @@ import {
   SERVICE_SAMPLE,
   ServiceTimes,
 } from './estimate.ts';
-import { Hall, mulberry32, hallConfig, idBornOn, MIN, T0 } from './test-factory.ts';
+import { Hall, hallConfig, idBornOn, MIN, mulberry32, T0 } from './test-factory.ts';
 import type { Command } from './types.ts';
 
 /** A finished ticket as ServiceTimes sees it: only category, status and the two times matter. */
@@ -138,7 +138,6 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
 });
 
 // ---- a simulated day ------------------------------------------------------------------------
-
 
 /** Arrivals per hour by local time: morning and afternoon peaks, a lunch dip, last ticket 16:30. */
 function arrivalRate(hour: number): number {

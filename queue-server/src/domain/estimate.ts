@@ -94,7 +94,11 @@ export function estimateCategories(queue: QueueEngine, times: ServiceTimes): Cat
   const shares = windowShares(queue, waiting);
   return config.categories.map((c) => {
     const n = waiting.get(c.id) ?? 0;
-    return { categoryId: c.id, waiting: n, minutes: waitMinutes(n, times.typicalMs(c.id), shares.get(c.id) ?? 0) };
+    return {
+      categoryId: c.id,
+      waiting: n,
+      minutes: waitMinutes(n, times.typicalMs(c.id), shares.get(c.id) ?? 0),
+    };
   });
 }
 
@@ -107,7 +111,10 @@ export function estimateTicket(
   const t = queue.ticket(ticketId);
   if (t === undefined || t.status !== 'waiting') return null;
   const order = queue.waitingInOrder(
-    (x) => x.categoryId === t.categoryId && x.pinnedWindowId === t.pinnedWindowId && x.requiredPost === t.requiredPost,
+    (x) =>
+      x.categoryId === t.categoryId &&
+      x.pinnedWindowId === t.pinnedWindowId &&
+      x.requiredPost === t.requiredPost,
   );
   const ahead = order.findIndex((x) => x.id === t.id);
   const waiting = queue.waitingByCategory();
