@@ -186,13 +186,21 @@ describe('AUTH-1 anonymous senders', () => {
     const token = await server.login('guide1');
     const socket = await server.client({ token });
     expect((await command(socket, 'ticket:issue', { categoryId: 'C' })).ok).toBe(true);
-    await server.rest('POST', '/api/auth/logout', { token });
-    const before = seq();
     const gone = disconnected(socket);
-    const ack = await command(socket, 'ticket:issue', { categoryId: 'C' });
-    expect(ack.ok === false && ack.error.code).toBe('UNAUTHENTICATED');
-    expect(seq()).toBe(before);
+    await server.rest('POST', '/api/auth/logout', { token });
+    // The logout itself ends the socket: it stops receiving staff facts at once.
     expect(await gone).toBe('io server disconnect');
+    const before = seq();
+    const again = connect(server.url, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    const err = await new Promise<Error>((resolve) => again.once('connect_error', resolve));
+    expect(err.message).toBe('UNAUTHENTICATED');
+    again.disconnect();
+    expect(seq()).toBe(before);
   });
 
   it('AUTH-1 new roles apply to sockets already open', async () => {
@@ -502,5 +510,32 @@ describe('AUTH-3 incompatible duties at the API', () => {
     // Non-admins other than the manager may not read it.
     const guide = await server.login('guide1');
     expect((await server.rest('GET', '/api/audit', { token: guide })).status).toBe(403);
+  });
+});
+
+describe('AUTH-4 logout and guessing', () => {
+  it('limits failed logins per name: the 11th wrong password in 15 minutes is RATE_LIMITED', async () => {
+    const server = await startTestServer();
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 11; i++)
+        codes.push(
+          (
+            await server.rest('POST', '/api/auth/login', {
+              body: { username: 'clerk3', password: `x${i}xxxxxx` },
+            })
+          ).status,
+        );
+      expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+      const last = await server.rest('POST', '/api/auth/login', {
+        body: { username: 'clerk3', password: 'onewindow' },
+      });
+      expect(last.status).toBe(429);
+      expect(last.body.ok ? '' : last.body.error.code).toBe('RATE_LIMITED');
+      // Another name from the same client is not locked out.
+      expect(await server.login('clerk4')).toMatch(/.{20,}/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -74,8 +74,10 @@ describe('the server process', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${login.data.token}` },
         body: JSON.stringify({ categoryId: 'A' }),
       }).then((r) => r.json() as Promise<{ ok: boolean }>);
-    // Requests in flight when the signal arrives are answered before the process exits.
+    // Requests in flight when the signal arrives are answered before the process exits:
+    // signal as soon as the first answer shows the server is busy with the rest.
     const inFlight = Array.from({ length: 20 }, issue);
+    await Promise.race(inFlight);
     first.child.kill('SIGTERM');
     const answers = await Promise.allSettled(inFlight);
     const acked = answers.filter((a) => a.status === 'fulfilled' && a.value.ok).length;

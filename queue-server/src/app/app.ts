@@ -26,6 +26,8 @@ export interface AppDeps {
   holderSecret?: string;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
+  /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
+  rateLimit?: boolean;
   /** How long a dropped client's missed facts are kept for Socket.IO recovery. */
   recoveryMs?: number;
 }
@@ -139,6 +141,8 @@ export function createApp(deps: AppDeps): App {
       authStore,
       queue: () => service.queue,
       onDeviceRevoked: (id) => realtime.disconnectDevice(id),
+      onLoggedOut: (token) => realtime.disconnectSession(token),
+      rateLimit: deps.rateLimit ?? true,
     }),
   );
   app.use(ticketStatusRoutes({ service, store: deps.store, views }));
@@ -146,13 +150,19 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', (_req, res) =>
     send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
   );
-  // Malformed JSON and oversized bodies get the same envelope as everything else.
+  // Body-parser and routing errors (bad JSON, too large, unsupported charset or encoding, a
+  // malformed path) are the client's: the same envelope as everything else, never a 500.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large')
-      return send(res, { ok: false, error: { code: 'BAD_REQUEST', message: 'body too large' } });
-    if (e.status === 400)
-      return send(res, { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed JSON body' } });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      const message =
+        e.type === 'entity.too.large'
+          ? 'body too large'
+          : e.type === 'entity.parse.failed'
+            ? 'malformed JSON body'
+            : `bad request: ${String(e.message ?? e.type ?? 'unreadable').slice(0, 120)}`;
+      return send(res, { ok: false, error: { code: 'BAD_REQUEST', message } });
+    }
     log.error({ err }, 'unhandled HTTP error');
     send(res, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
   });

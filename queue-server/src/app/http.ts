@@ -7,6 +7,7 @@ import {
   type StaffRole,
 } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Principal } from '../auth/permissions.ts';
 import type { AuthService } from './auth.service.ts';
@@ -22,6 +23,8 @@ export interface HttpDeps {
   authStore: import('../store/auth.store.ts').AuthStore;
   queue: () => import('../domain/engine.ts').QueueEngine;
   onDeviceRevoked: (id: string) => void;
+  onLoggedOut: (token: string) => void;
+  rateLimit: boolean;
 }
 
 /** The principal of a request: `Authorization: Bearer <staff token>` or `X-Device-Token`. */
@@ -173,12 +176,34 @@ export function createApiRouter(deps: HttpDeps): Router {
       next();
     };
 
-  r.post('/auth/login', body(loginBody, 'login'), (_req, res) => {
-    const b = res.locals.body as z.infer<typeof loginBody>;
-    send(res, deps.auth.login(b.username, b.password));
-  });
+  // Guessing passwords or 8-digit pairing codes: 10 failures per 15 minutes per client and name.
+  const limitFailures = (key: (req: Request) => string) =>
+    deps.rateLimit
+      ? rateLimit({
+          windowMs: 15 * 60 * 1000,
+          limit: 10,
+          skipSuccessfulRequests: true,
+          standardHeaders: 'draft-8',
+          legacyHeaders: false,
+          keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${key(req)}`,
+          handler: (_req, res) =>
+            fail(res, { code: 'RATE_LIMITED', message: 'too many failed attempts; wait 15 minutes' }),
+        })
+      : (_req: Request, _res: Response, next: NextFunction) => next();
+
+  r.post(
+    '/auth/login',
+    limitFailures((req) => String((req.body as { username?: unknown })?.username ?? '')),
+    body(loginBody, 'login'),
+    (_req, res) => {
+      const b = res.locals.body as z.infer<typeof loginBody>;
+      send(res, deps.auth.login(b.username, b.password));
+    },
+  );
   r.post('/auth/logout', needStaff(), (req, res) => {
-    deps.auth.logout(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    deps.auth.logout(token);
+    deps.onLoggedOut(token);
     send(res, { ok: true, data: { loggedOut: true } });
   });
   r.get('/auth/me', needStaff(), (_req, res) => {
@@ -234,9 +259,14 @@ export function createApiRouter(deps: HttpDeps): Router {
       send(res, deps.auth.createPairingCode(p.id, b), 201);
     },
   );
-  r.post('/devices/pair', body(pairBody, 'pairing'), (_req, res) => {
-    send(res, deps.auth.pair((res.locals.body as z.infer<typeof pairBody>).code), 201);
-  });
+  r.post(
+    '/devices/pair',
+    limitFailures(() => 'pair'),
+    body(pairBody, 'pairing'),
+    (_req, res) => {
+      send(res, deps.auth.pair((res.locals.body as z.infer<typeof pairBody>).code), 201);
+    },
+  );
   r.delete('/devices/:id', needStaff(['admin']), (req, res) => {
     const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
     const ack = deps.auth.revoke(p.id, String(req.params.id));

@@ -42,7 +42,11 @@ export function attachRealtime(
     views: HallViews;
     log: (msg: string, extra?: object) => void;
   },
-): { broadcast: (facts: ReturnType<HallViews['factsOf']>) => void; disconnectDevice: (id: string) => void } {
+): {
+  broadcast: (facts: ReturnType<HallViews['factsOf']>) => void;
+  disconnectDevice: (id: string) => void;
+  disconnectSession: (token: string) => void;
+} {
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
     if (auth.protocol !== undefined && auth.protocol !== PROTOCOL_VERSION) {
@@ -143,6 +147,11 @@ export function attachRealtime(
     broadcast({ pub, staff }) {
       for (const f of pub) io.to(ROOMS.board).emit('hall:fact', f);
       for (const f of staff) io.to(ROOMS.staff).emit('staff:fact', f);
+    },
+    /** A logout ends the sockets of that login at once, so they stop receiving staff facts. */
+    disconnectSession(token) {
+      for (const socket of io.of('/').sockets.values())
+        if (socket.data.token === token) socket.disconnect(true);
     },
     disconnectDevice(id) {
       io.in(ROOMS.device(id)).disconnectSockets(true);
