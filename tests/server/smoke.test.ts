@@ -65,3 +65,32 @@ describe('queue server over real sockets', () => {
     expect(s.categories.map((c) => c.id)).toEqual(['A', 'B', 'C']);
   });
 });
+
+describe('REST for integrations', () => {
+  it('POST /api/tickets issues with an Idempotency-Key and the OpenAPI document lists it', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const headers = { 'idempotency-key': 'kiosk-7' };
+    const first = await server.rest<CommandResult>('POST', '/api/tickets', {
+      deviceToken,
+      body: { categoryId: 'A' },
+      headers,
+    });
+    const again = await server.rest<CommandResult>('POST', '/api/tickets', {
+      deviceToken,
+      body: { categoryId: 'A' },
+      headers,
+    });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body.ok && again.body.data.facts).toEqual(first.body.ok && first.body.data.facts);
+    const doc = await server.rest<never>('GET', '/api/openapi.json');
+    const paths = (doc.body as unknown as { paths: Record<string, object> }).paths;
+    for (const p of [
+      '/api/tickets',
+      '/api/tickets/{id}',
+      '/api/commands/{name}',
+      '/api/appointments/check-in',
+      '/api/reports/day',
+    ])
+      expect(Object.keys(paths)).toContain(p);
+  });
+});

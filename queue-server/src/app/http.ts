@@ -1,6 +1,7 @@
 import {
   type Ack,
   type ApiError,
+  COMMAND_SCHEMAS,
   type CommandName,
   DEVICE_KINDS,
   STAFF_ROLES,
@@ -95,6 +96,14 @@ route({
   summary:
     'Runs a queue command (same payloads as the Socket.IO events; see components.schemas). An `Idempotency-Key` header or `idempotencyKey` field makes retries safe.',
   auth: 'staff-or-device',
+});
+route({
+  method: 'post',
+  path: '/api/tickets',
+  summary:
+    'Issues a ticket (same as /api/commands/ticket:issue). Send an `Idempotency-Key` header: a retry returns the same ticket.',
+  auth: 'staff-or-device',
+  body: COMMAND_SCHEMAS['ticket:issue'],
 });
 route({
   method: 'get',
@@ -211,18 +220,22 @@ export function createApiRouter(deps: HttpDeps): Router {
     send(res, { ok: true, data: { id: p.id, name: p.name, staffNumber: p.staffNumber, roles: p.roles } });
   });
 
-  r.post('/commands/:name', (req, res) => {
-    const name = req.params.name;
-    if (!deps.gateway.isCommand(name)) return fail(res, { code: 'NOT_FOUND', message: `no command ${name}` });
+  const runCommand = (name: CommandName, req: Request, res: Response) => {
     const raw = req.body;
     const header = req.get('idempotency-key');
     const payload =
       header !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw)
         ? { idempotencyKey: header, ...raw }
         : raw;
-    const ack = deps.gateway.dispatch(principalOf(req, deps.auth), name as CommandName, payload, 'rest');
+    const ack = deps.gateway.dispatch(principalOf(req, deps.auth), name, payload, 'rest');
     send(res, ack, ack.ok && !ack.data.replayed ? 201 : 200);
+  };
+  r.post('/commands/:name', (req, res) => {
+    const name = req.params.name;
+    if (!deps.gateway.isCommand(name)) return fail(res, { code: 'NOT_FOUND', message: `no command ${name}` });
+    runCommand(name, req, res);
   });
+  r.post('/tickets', (req, res) => runCommand('ticket:issue', req, res));
 
   r.get('/queue', (_req, res) => send(res, { ok: true, data: deps.views.publicSnapshot() }));
   r.get('/queue/staff', needStaff(), (_req, res) => send(res, { ok: true, data: deps.views.staffView() }));
