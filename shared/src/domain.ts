@@ -33,6 +33,25 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const FINISH_OUTCOMES = ['completed', 'accepted', 'rejected', 'supplement'] as const;
 export type FinishOutcome = (typeof FINISH_OUTCOMES)[number];
 
+/** The five levels of 政务服务"好差评": 5 非常满意 … 1 非常不满意 (好评 5–4, 中评 3, 差评 2–1). */
+export const RATING_LEVELS = [5, 4, 3, 2, 1] as const;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+
+/** Reasons a citizen can pick for a bad rating. */
+export const RATING_REASONS = ['attitude', 'efficiency', 'competence', 'waiting', 'other'] as const;
+export type RatingReason = (typeof RATING_REASONS)[number];
+
+/** Where a rating came from: the pad's screen, a physical keypad, or later channels. */
+export const RATING_CHANNELS = ['pad', 'keypad', 'online', 'sms', 'phone'] as const;
+export type RatingChannel = (typeof RATING_CHANNELS)[number];
+
+export interface TicketRating {
+  level: RatingLevel;
+  reasons: RatingReason[];
+  channel: RatingChannel;
+  at: number;
+}
+
 /** Where a ticket came from. */
 export const TICKET_SOURCES = ['kiosk', 'guide', 'api', 'appointment'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
@@ -118,6 +137,10 @@ export interface Ticket {
   outcome: FinishOutcome | null;
   /** Why it was cancelled (guide, citizen, day close). */
   cancelReason: string | null;
+  /** The clerk who served it (for ratings and performance, LD/T 02 §8.4). */
+  servedBy: string | null;
+  /** The citizen's rating, once given (at most one per ticket). */
+  rating: TicketRating | null;
 }
 
 /** Why a command was refused. The edge maps codes to HTTP statuses and Chinese messages. */
@@ -143,5 +166,7 @@ export const DOMAIN_ERROR_CODES = [
   'BAD_TICKET_STATE',
   'TOO_MANY_MISSES',
   'NOT_SERVING',
+  'ALREADY_RATED',
+  'INVALID_RATING',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -3,6 +3,9 @@ import type {
   OverrideNote,
   PriorityClass,
   QueueCategory,
+  RatingChannel,
+  RatingLevel,
+  RatingReason,
   ServiceWindow,
   Ticket,
   WindowDefinition,
@@ -85,6 +88,15 @@ export type EventBody =
       note: string;
     }
   | { type: 'ticket:cancelled'; ticketId: string; by: string; reason: string }
+  | {
+      type: 'ticket:rated';
+      ticketId: string;
+      windowId: string;
+      servedBy: string | null;
+      level: RatingLevel;
+      reasons: RatingReason[];
+      channel: RatingChannel;
+    }
   | {
       type: 'ticket:priority-overridden';
       ticketId: string;

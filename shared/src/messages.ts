@@ -26,6 +26,8 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   BAD_TICKET_STATE: '该号票当前状态不能进行此操作',
   TOO_MANY_MISSES: '过号次数过多，请到咨询台重新取号',
   NOT_SERVING: '该号票尚未开始办理',
+  ALREADY_RATED: '您已评价过，感谢您的反馈',
+  INVALID_RATING: '评价内容有误，请重新选择',
   BAD_REQUEST: '请求内容有误',
   UNAUTHENTICATED: '请先登录',
   FORBIDDEN: '没有此操作的权限',

@@ -8,6 +8,7 @@ import {
   DOMAIN_ERROR_CODES,
   FINISH_OUTCOMES,
   PRIORITY_CLASSES,
+  RATING_REASONS,
   type ServiceWindow,
   type Ticket,
   WINDOW_POSTS,
@@ -124,6 +125,12 @@ export const COMMAND_SCHEMAS = {
       z.strictObject({ kind: z.literal('class'), priorityClass: z.enum(PRIORITY_CLASSES) }),
     ]),
     reason: text(200),
+  }),
+  /** A citizen's rating from the pad (or keypad) at the window that served them. */
+  'ticket:rate': z.strictObject({
+    ...ticketRef,
+    level: z.int().min(1).max(5),
+    reasons: z.array(z.enum(RATING_REASONS)).max(RATING_REASONS.length).optional(),
   }),
   'day:close': z.strictObject({
     reason: text(200),

@@ -61,6 +61,7 @@ const VALID: Record<CommandName, unknown> = {
   'ticket:transfer': { ticketId: '20261126-A001', to: { categoryId: 'B' }, note: '转' },
   'ticket:cancel': { ticketId: '20261126-A001', reason: '离开' },
   'ticket:override': { ticketId: '20261126-A001', action: { kind: 'front' }, reason: '预约' },
+  'ticket:rate': { ticketId: '20261126-A001', level: 5 },
   'day:close': { reason: '测试' },
 };
 
@@ -300,6 +301,60 @@ describe('AUTH-1 wrong roles', () => {
     expect(seq()).toBe(before + 1);
     c3.disconnect();
     c2.disconnect();
+  });
+});
+
+describe('RAT-2 ratings over both transports', () => {
+  it('RAT-2 only the pad of the window that served rates (REST and Socket.IO); the clerk and a manager may not', async () => {
+    // w8 (bulk, category B) is used by no other test of this file.
+    const clerk = await server.client({ token: await server.login('clerk5') });
+    const guide = await server.client({ token: await server.login('guide1') });
+    expect((await command(clerk, 'window:open', { windowId: 'w8' })).ok).toBe(true);
+    const issued = await command<CommandResult>(guide, 'ticket:issue', { categoryId: 'B' });
+    const ev = issued.ok ? issued.data.facts[0] : undefined;
+    const ticketId = ev?.type === 'ticket:issued' ? ev.ticket.id : '';
+    for (const name of ['ticket:call-next', 'ticket:start'] as const)
+      expect((await command(clerk, name, { windowId: 'w8' })).ok, name).toBe(true);
+    expect((await command(clerk, 'ticket:finish', { windowId: 'w8', outcome: 'completed' })).ok).toBe(true);
+
+    const before = seq();
+    const body = { ticketId, level: 1, reasons: ['attitude'] };
+    const clerkToken = await server.login('clerk5');
+    const manager = await server.login('manager1');
+    for (const token of [clerkToken, manager]) {
+      const r = await server.rest('POST', '/api/commands/ticket:rate', { token, body });
+      expect(r.status).toBe(403);
+      expect(r.body.ok === false && r.body.error.code).toBe('FORBIDDEN');
+    }
+    const byClerk = await command(clerk, 'ticket:rate', body);
+    expect(byClerk.ok === false && byClerk.error.code).toBe('FORBIDDEN');
+    const otherPad = await server.pairDevice('rating-pad', 'w5');
+    const wrong = await server.rest('POST', '/api/commands/ticket:rate', { deviceToken: otherPad, body });
+    expect(wrong.status).toBe(403);
+    const board = await server.pairDevice('board', 'w8');
+    expect(
+      (await server.rest('POST', '/api/commands/ticket:rate', { deviceToken: board, body })).status,
+    ).toBe(403);
+    expect(seq()).toBe(before);
+
+    const pad = await server.pairDevice('rating-pad', 'w8');
+    const r = await server.rest<CommandResult>('POST', '/api/commands/ticket:rate', {
+      deviceToken: pad,
+      body,
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.ok && r.body.data.facts[0]).toMatchObject({
+      type: 'ticket:rated',
+      ticketId,
+      windowId: 'w8',
+      level: 1,
+      channel: 'pad',
+    });
+    const padSocket = await server.client({ deviceToken: pad });
+    const again = await command(padSocket, 'ticket:rate', { ticketId, level: 5 });
+    expect(again.ok === false && again.error.code).toBe('ALREADY_RATED');
+    expect(seq()).toBe(before + 1);
+    for (const s of [clerk, guide, padSocket]) s.disconnect();
   });
 });
 

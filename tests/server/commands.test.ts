@@ -86,9 +86,16 @@ afterEach(async () => {
   await server.close();
 });
 
+/** A staff member by username, or `pad:<windowId>`: the rating pad paired with that window. */
 async function as(username: string): Promise<HallClient> {
   const known = sockets.get(username);
   if (known) return known;
+  if (username.startsWith('pad:')) {
+    const deviceToken = await server.pairDevice('rating-pad', username.slice('pad:'.length));
+    const socket = await server.client({ deviceToken });
+    sockets.set(username, socket);
+    return socket;
+  }
   const token = await server.login(username);
   tokens.set(username, token);
   const socket = await server.client({ token });
@@ -591,6 +598,64 @@ describe('every command over Socket.IO: ack, board hall:fact, staff staff:fact, 
       { ticketId: a3!, action: { kind: 'class', priorityClass: 'military' }, reason: '退役军人' },
       'BAD_TICKET_STATE',
     );
+  });
+
+  it('ticket:rate (rating pad) RAT-1 RAT-2 RAT-3 RAT-4: the board learns no level; staff see it with the clerk who served', async () => {
+    const clerk1 = await staffId('clerk1');
+    const id = await servingAtW1();
+    const [waiting] = await issue();
+    // Pressed before the clerk finished: only a finished ticket is rated.
+    await refused('pad:w1', 'ticket:rate', { ticketId: id, level: 5 }, 'BAD_TICKET_STATE');
+    await ok('clerk1', 'ticket:finish', { windowId: 'w1', outcome: 'completed' });
+    // A ticket no window has served yet is no pad's to rate.
+    await refused('pad:w1', 'ticket:rate', { ticketId: waiting!, level: 5 }, 'FORBIDDEN');
+    await refused('pad:w1', 'ticket:rate', { ticketId: `${DAY}-A999`, level: 5 }, 'UNKNOWN_TICKET');
+    // RAT-4: there is no default level; a pad that timed out has nothing to send.
+    await refused('pad:w1', 'ticket:rate', { ticketId: id } as CommandPayload<'ticket:rate'>, 'BAD_REQUEST');
+    await refused('pad:w1', 'ticket:rate', { ticketId: id, level: 0 }, 'BAD_REQUEST');
+    // RAT-2: the pad of another window, and the clerk who served, may not rate it.
+    await refused('pad:w2', 'ticket:rate', { ticketId: id, level: 5 }, 'FORBIDDEN');
+    await refused('clerk1', 'ticket:rate', { ticketId: id, level: 5 }, 'FORBIDDEN');
+
+    const s = await ok('pad:w1', 'ticket:rate', {
+      ticketId: id,
+      level: 2,
+      reasons: ['waiting', 'efficiency', 'waiting'],
+    });
+    expect(s.result.facts).toMatchObject([
+      {
+        type: 'ticket:rated',
+        ticketId: id,
+        windowId: 'w1',
+        servedBy: clerk1,
+        level: 2,
+        reasons: ['waiting', 'efficiency'],
+        channel: 'pad',
+      },
+    ]);
+    const f = s.pub[0]!;
+    expect(f.type).toBe('ticket:rated');
+    expect(onlyTicket(f)).toEqual({
+      id,
+      number: 'A001',
+      categoryId: 'A',
+      status: 'done',
+      windowId: 'w1',
+      calledAt: expect.any(Number),
+    });
+    expect(JSON.stringify(f)).not.toMatch(/"(rating|level|reasons|servedBy|channel)"/);
+    expect(s.staff[0]!.event).toMatchObject({
+      type: 'ticket:rated',
+      ticketId: id,
+      level: 2,
+      servedBy: clerk1,
+    });
+    expect(s.staff[0]!.tickets[0]).toMatchObject({
+      servedBy: clerk1,
+      rating: { level: 2, reasons: ['waiting', 'efficiency'], channel: 'pad', at: f.at },
+    });
+    // RAT-1: at most once, whatever the second rating says.
+    await refused('pad:w1', 'ticket:rate', { ticketId: id, level: 5 }, 'ALREADY_RATED');
   });
 
   it('day:close (manager) Q-DAY-1: every ticket leaves the boards, windows close, issuing is DAY_CLOSED', async () => {

@@ -18,14 +18,20 @@ const SEED = 20261126;
 const SOCKET_LIMIT = 256 * 1024;
 
 let server: TestServer;
-/** An authorized socket per command (admin configures, guide issues, clerk1 works w1, manager closes the day). */
+/**
+ * An authorized socket per command (admin configures, guide issues, clerk1 works w1, manager
+ * closes the day, the rating pad paired with w1 rates).
+ */
 const senders = new Map<CommandName, HallClient>();
-const tokens: Record<'admin' | 'guide' | 'clerk' | 'manager', string> = {
+const tokens: Record<'admin' | 'guide' | 'clerk' | 'manager' | 'pad', string> = {
   admin: '',
   guide: '',
   clerk: '',
   manager: '',
+  pad: '',
 };
+/** Senders that are paired devices: their token goes in X-Device-Token, not as a bearer. */
+const DEVICES = new Set<keyof typeof tokens>(['pad']);
 
 const SENDER: Record<CommandName, keyof typeof tokens> = {
   'hall:configure': 'admin',
@@ -45,6 +51,7 @@ const SENDER: Record<CommandName, keyof typeof tokens> = {
   'ticket:transfer': 'guide',
   'ticket:cancel': 'guide',
   'ticket:override': 'guide',
+  'ticket:rate': 'pad',
   'day:close': 'manager',
 };
 
@@ -54,11 +61,13 @@ beforeAll(async () => {
   tokens.guide = await server.login('guide1');
   tokens.clerk = await server.login('clerk1');
   tokens.manager = await server.login('manager1');
+  tokens.pad = await server.pairDevice('rating-pad', 'w1');
   const sockets = {
     admin: await server.client({ token: tokens.admin }),
     guide: await server.client({ token: tokens.guide }),
     clerk: await server.client({ token: tokens.clerk }),
     manager: await server.client({ token: tokens.manager }),
+    pad: await server.client({ deviceToken: tokens.pad }),
   };
   for (const name of COMMAND_NAMES) senders.set(name, sockets[SENDER[name]]);
   // A live hall: clerk1 at w1 serving a ticket, more waiting, so valid-looking ids would pass authorization.
@@ -159,6 +168,7 @@ const SAMPLE: Record<CommandName, Record<string, unknown>> = {
   'ticket:transfer': { ticketId: '20261126-A002', to: { categoryId: 'B' }, note: '转' },
   'ticket:cancel': { ticketId: '20261126-A002', reason: '离开' },
   'ticket:override': { ticketId: '20261126-A002', action: { kind: 'front' }, reason: '预约' },
+  'ticket:rate': { ticketId: '20261126-A001', level: 2, reasons: ['waiting', 'attitude'] },
   'day:close': { reason: '下班' },
 };
 
@@ -452,9 +462,11 @@ describe('REST fuzzing: every route in ROUTES', () => {
     path: string,
     token: string | undefined,
     b: { type: string; text: string } | undefined,
+    deviceToken?: string,
   ): Promise<{ status: number; text: string; type: string }> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
+    if (deviceToken) headers['x-device-token'] = deviceToken;
     if (b !== undefined && b.type !== '') headers['content-type'] = b.type;
     const res = await fetch(`${server.url}${path}`, {
       method,
@@ -528,14 +540,16 @@ describe('REST fuzzing: every route in ROUTES', () => {
           .chain((name) => fc.tuple(fc.constant(name), fc.oneof(payloads(name), fc.constant(undefined)))),
         async ([name, payload]) => {
           const valid = isValid(name, payload);
-          const token = tokens[SENDER[name]];
+          const sender = SENDER[name];
+          const token = tokens[sender];
           const r = await request(
             'POST',
             `/api/commands/${name}`,
-            token,
+            DEVICES.has(sender) ? undefined : token,
             payload === undefined
               ? undefined
               : { type: 'application/json', text: JSON.stringify(payload) ?? 'null' },
+            DEVICES.has(sender) ? token : undefined,
           );
           const what = `${name} ${JSON.stringify(payload)?.slice(0, 120)}`;
           expectClientError(r, ` /api/ ${what}`);

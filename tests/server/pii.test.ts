@@ -74,6 +74,11 @@ const FORBIDDEN_KEYS = [
   'note',
   'by',
   'event',
+  // RAT-3: a rating's level, reasons and who served stay with staff.
+  'rating',
+  'level',
+  'reasons',
+  'servedBy',
 ];
 
 let app: App;
@@ -88,6 +93,8 @@ const allPackets = () => boards.flat();
 const publicAnswers: { what: string; body: string }[] = [];
 let staffView: StaffView | null = null;
 const ticketIds: string[] = [];
+/** The ticket rated 1 (非常不满意) with reasons, and the fact that recorded it. */
+let rated: { ticketId: string; seq: number } | null = null;
 
 async function rest<T = unknown>(
   method: string,
@@ -171,6 +178,7 @@ async function scanPublicRest(label: string): Promise<void> {
   for (const path of [
     '/api/queue',
     '/api/windows',
+    '/api/windows/w1/display',
     ...ticketIds.flatMap((id) => [`/api/tickets/${id}`, `/t/${id}`]),
   ]) {
     const r = await rest('GET', path);
@@ -215,6 +223,16 @@ beforeAll(async () => {
   });
   if (!paired.body.ok) throw new Error('pairing');
   const kiosk = await client({ deviceToken: paired.body.data.deviceToken });
+  const padCode = await rest<{ code: string }>('POST', '/api/devices/pairing-codes', {
+    token: admin,
+    body: { kind: 'rating-pad', name: '1号窗口评价器', windowId: 'w1' },
+  });
+  if (!padCode.body.ok) throw new Error('pairing code');
+  const padPaired = await rest<{ deviceToken: string }>('POST', '/api/devices/pair', {
+    body: { code: padCode.body.data.code },
+  });
+  if (!padPaired.body.ok) throw new Error('pairing');
+  const pad = await client({ deviceToken: padPaired.body.data.deviceToken });
   const guideToken = await login('guide1');
   const guide = await client({ token: guideToken });
   const clerk1 = await client({ token: await login('clerk1') });
@@ -288,6 +306,13 @@ beforeAll(async () => {
   if (missed?.type === 'ticket:no-show') await ok(guide, 'ticket:reinstate', { ticketId: missed.ticketId });
   await ok(clerk1, 'ticket:resume', { ticketId: parkedId, windowId: 'w1' });
   await ok(clerk1, 'ticket:finish', { windowId: 'w1', outcome: 'completed' });
+  // The citizen rates the service at window 1: very dissatisfied, with reasons.
+  const rating = (
+    await ok(pad, 'ticket:rate', { ticketId: parkedId, level: 1, reasons: ['attitude', 'waiting'] })
+  ).facts[0];
+  if (rating?.type !== 'ticket:rated') throw new Error('not rated');
+  expect(rating).toMatchObject({ level: 1, reasons: ['attitude', 'waiting'], windowId: 'w1' });
+  rated = { ticketId: rating.ticketId, seq: rating.seq };
   await ok(clerk2, 'ticket:call-next', { windowId: 'w2' });
   const atW2 = app.service.queue.window('w2')!.ticketId!;
   await ok(clerk2, 'ticket:transfer', { ticketId: atW2, to: { categoryId: 'B' }, note: REASONS.transfer });
@@ -379,6 +404,12 @@ describe('Q-PRI-3 nothing personal reaches the public board', () => {
     expect(first.filter(([e]) => e === 'hall:snapshot').length).toBe(1);
     expect(second[0]?.[0]).toBe('hall:snapshot');
     expect(ticketIds.length).toBe(8);
+    // The board got the rating's fact (RAT-3): that the ticket was rated, nothing more.
+    const ratedFact = first.find(([e, f]) => e === 'hall:fact' && (f as { seq: number }).seq === rated?.seq);
+    expect(ratedFact?.[1]).toMatchObject({
+      type: 'ticket:rated',
+      tickets: [{ id: rated?.ticketId, status: 'done' }],
+    });
   });
 
   it('Q-PRI-3 a scan of every payload sent to the public board finds no ID number, no masked number, no birth date, no name and no reason', () => {

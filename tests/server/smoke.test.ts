@@ -94,3 +94,44 @@ describe('REST for integrations', () => {
       expect(Object.keys(paths)).toContain(p);
   });
 });
+
+describe('window display', () => {
+  it('GET /api/windows/:id/display names the clerk signed on (name, staff number), none when closed', async () => {
+    type Display = {
+      window: { id: string; number: number; state: string; clerkId: string | null };
+      clerk: { id: string; name: string; staffNumber: string } | null;
+    };
+    const closed = await server.rest<Display>('GET', '/api/windows/w1/display');
+    expect(closed.status).toBe(200);
+    expect(closed.body.ok && closed.body.data).toMatchObject({
+      window: { id: 'w1', number: 1, state: 'closed', clerkId: null },
+      clerk: null,
+    });
+
+    const clerk = await server.client({ token: await server.login('clerk1') });
+    expect((await command(clerk, 'window:open', { windowId: 'w1' })).ok).toBe(true);
+    const open = await server.rest<Display>('GET', '/api/windows/w1/display');
+    expect(open.status).toBe(200);
+    if (!open.body.ok) throw new Error(open.body.error.message);
+    expect(open.body.data.clerk).toMatchObject({ name: '李强', staffNumber: 'C0001' });
+    expect(open.body.data.clerk?.id).toBe(open.body.data.window.clerkId);
+    expect(open.body.data.window).toMatchObject({ id: 'w1', state: 'open' });
+    // Only what the badge shows: no username, roles or password material.
+    expect(Object.keys(open.body.data.clerk!).sort()).toEqual(['id', 'name', 'staffNumber']);
+    // Another window stays without a clerk.
+    const other = await server.rest<Display>('GET', '/api/windows/w2/display');
+    expect(other.body.ok && other.body.data.clerk).toBeNull();
+
+    expect((await command(clerk, 'window:close', { windowId: 'w1' })).ok).toBe(true);
+    const after = await server.rest<Display>('GET', '/api/windows/w1/display');
+    expect(after.body.ok && after.body.data.clerk).toBeNull();
+  });
+
+  it('GET /api/windows/:id/display answers 404 UNKNOWN_WINDOW for a window the hall does not have', async () => {
+    for (const id of ['w99', 'nope', '%E7%AA%97']) {
+      const r = await server.rest('GET', `/api/windows/${id}/display`);
+      expect(r.status, id).toBe(404);
+      expect(r.body.ok === false && r.body.error.code, id).toBe('UNKNOWN_WINDOW');
+    }
+  });
+});

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ClientToServerEvents, ServerToClientEvents } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -146,6 +149,32 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(ticketStatusRoutes({ service, store: deps.store, views }));
+  // The screens (wall board, window display, rating pad): one SPA built into display-board/dist,
+  // checked per request so a build after the server started is served without a restart.
+  const displayDist = fileURLToPath(new URL('../../../display-board/dist', import.meta.url));
+  app.use(
+    '/display',
+    express.static(displayDist, {
+      setHeaders: (res, path) =>
+        res.setHeader(
+          'cache-control',
+          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    }),
+  );
+  app.get(['/display', '/display/{*rest}'], (req, res) => {
+    const index = join(displayDist, 'index.html');
+    if (!existsSync(index)) {
+      const message = 'the display screens are not built: run npm run build -w @onewindow/display-board';
+      if (req.accepts(['html', 'json']) === 'html')
+        return void res.status(503).type('html').send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
+      return send(res, { ok: false, error: { code: 'UNAVAILABLE', message } });
+    }
+    // A missing hashed asset is a 404; any other path is a screen route of the SPA.
+    if (req.path.startsWith('/display/assets/')) return void res.status(404).end();
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
   app.use('/api', createAppointmentsRouter({ ...deps, service, gateway, auth, authStore, clock, views }));
   app.use('/api', (_req, res) =>
     send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),

@@ -141,6 +141,11 @@ export class CommandGateway {
           windowId: (body as unknown as CommandPayload<'window:open'>).windowId,
           clerkId: by,
         };
+      case 'ticket:rate': {
+        const b = body as unknown as CommandPayload<'ticket:rate'>;
+        const channel = p.kind === 'device' && p.deviceKind === 'agent' ? 'keypad' : 'pad';
+        return { type: name, ticketId: b.ticketId, level: b.level, reasons: b.reasons ?? [], channel };
+      }
       case 'ticket:reinstate':
         return { type: name, ticketId: (body as unknown as CommandPayload<'ticket:reinstate'>).ticketId, by };
       case 'ticket:transfer':

@@ -115,6 +115,12 @@ route({ method: 'get', path: '/api/queue/staff', summary: 'Staff snapshot (maske
 route({ method: 'get', path: '/api/windows', summary: 'Windows and what they are doing', auth: 'none' });
 route({
   method: 'get',
+  path: '/api/windows/{id}/display',
+  summary: 'What the window display shows: the window and the clerk signed on (name, staff number)',
+  auth: 'none',
+});
+route({
+  method: 'get',
   path: '/api/catalog',
   summary: 'The service catalog (事项清单) with guides',
   auth: 'none',
@@ -240,6 +246,20 @@ export function createApiRouter(deps: HttpDeps): Router {
   r.get('/queue', (_req, res) => send(res, { ok: true, data: deps.views.publicSnapshot() }));
   r.get('/queue/staff', needStaff(), (_req, res) => send(res, { ok: true, data: deps.views.staffView() }));
   r.get('/windows', (_req, res) => send(res, { ok: true, data: deps.queue().allWindows() }));
+  // The screen above a window shows who serves there (name and 工号 are worn on the badge anyway).
+  r.get('/windows/:id/display', (req, res) => {
+    const w = deps.queue().window(String(req.params.id));
+    if (w === undefined) return fail(res, { code: 'UNKNOWN_WINDOW', message: `no window ${req.params.id}` });
+    const clerk = w.clerkId === null ? undefined : deps.authStore.staffById(w.clerkId);
+    send(res, {
+      ok: true,
+      data: {
+        window: w,
+        clerk:
+          clerk === undefined ? null : { id: clerk.id, name: clerk.name, staffNumber: clerk.staffNumber },
+      },
+    });
+  });
   r.get('/catalog', (_req, res) => send(res, { ok: true, data: deps.authStore.catalog() }));
 
   r.get('/staff', needStaff(['admin']), (_req, res) =>

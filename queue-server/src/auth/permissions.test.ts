@@ -16,11 +16,11 @@ import type { Command } from '../domain/types.ts';
 import { authorize, dutyConflict, type Principal } from './permissions.ts';
 
 /*
- * SPEC "Role × command matrix", AUTH-1 … AUTH-3. The expected matrix is written out here
+ * SPEC "Role × command matrix", AUTH-1 … AUTH-3, RAT-2. The expected matrix is written out here
  * (not derived from COMMAND_PERMISSIONS), and the SPEC table must say the same.
  */
 
-type Cell = '✓' | 'own window' | 'own post' | '—';
+type Cell = '✓' | 'own window' | 'own post' | 'pad, own window' | '—';
 type Column = StaffRole | 'kiosk device' | 'other devices' | 'anonymous';
 
 const COLUMNS: readonly Column[] = [...STAFF_ROLES, 'kiosk device', 'other devices', 'anonymous'];
@@ -28,6 +28,8 @@ const COLUMNS: readonly Column[] = [...STAFF_ROLES, 'kiosk device', 'other devic
 const Y = '✓' as const;
 const W = 'own window' as const;
 const P = 'own post' as const;
+/** Only a rating-pad or agent (keypad) device, for a ticket served at the window it is paired to (RAT-2). */
+const R = 'pad, own window' as const;
 const N = '—' as const;
 
 /** Columns: guide, clerk, rights-clerk, reviewer, review-supervisor, accountant, manager, admin, kiosk, other devices, anonymous. */
@@ -49,10 +51,14 @@ const MATRIX: Record<CommandName, readonly Cell[]> = {
   'ticket:transfer': [Y, W, W, N, N, N, Y, N, N, N, N],
   'ticket:cancel': [Y, N, N, N, N, N, Y, N, N, N, N],
   'ticket:override': [Y, N, N, N, N, N, Y, N, N, N, N],
+  'ticket:rate': [N, N, N, N, N, N, N, N, N, R, N],
   'day:close': [N, N, N, N, N, N, Y, N, N, N, N],
 };
 
 const cell = (name: CommandName, col: Column): Cell => MATRIX[name][COLUMNS.indexOf(col)]!;
+
+/** The devices a "pad, own window" cell allows; the other devices in that column are refused. */
+const RATING_DEVICES: readonly DeviceKind[] = ['rating-pad', 'agent'];
 
 const staff = (id: string, ...roles: StaffRole[]): Principal => ({
   kind: 'staff',
@@ -65,7 +71,7 @@ const device = (k: DeviceKind): Principal => ({
   kind: 'device',
   id: `d-${k}`,
   deviceKind: k,
-  windowId: k === 'window-display' || k === 'rating-pad' ? 'w1' : null,
+  windowId: k === 'window-display' || k === 'rating-pad' || k === 'agent' ? 'w1' : null,
 });
 const ANONYMOUS: Principal = { kind: 'anonymous' };
 
@@ -73,6 +79,13 @@ interface Subject {
   label: string;
   column: Column;
   principal: Principal;
+}
+
+/** What a cell means for one subject: "pad, own window" allows rating devices only. */
+function expectedOf(name: CommandName, s: Subject): Cell {
+  const c = cell(name, s.column);
+  if (c !== R) return c;
+  return s.principal.kind === 'device' && RATING_DEVICES.includes(s.principal.deviceKind) ? R : N;
 }
 
 const SUBJECTS: Subject[] = [
@@ -220,6 +233,16 @@ function prepare(name: CommandName, p: Principal, owner: string): Prepared {
       };
       break;
     }
+    case 'ticket:rate': {
+      const ticketId = serving();
+      hall.ok({ type: 'ticket:finish', windowId, outcome: 'completed' });
+      const channel = p.kind === 'device' && p.deviceKind === 'agent' ? 'keypad' : 'pad';
+      r = {
+        payload: { ticketId, level: 2, reasons: ['waiting'] },
+        command: { type: name, ticketId, level: 2, reasons: ['waiting'], channel },
+      };
+      break;
+    }
     case 'day:close':
       r = { payload: { reason: '下班' }, command: { type: name, reason: '下班', by: sender } };
       break;
@@ -240,8 +263,13 @@ describe('SPEC role × command matrix, every cell (AUTH-1, AUTH-2)', () => {
   for (const name of COMMAND_NAMES) {
     describe(name, () => {
       for (const s of SUBJECTS) {
-        const expected = cell(name, s.column);
-        const rule = s.principal.kind === 'staff' && expected !== '—' ? 'AUTH-2' : 'AUTH-1';
+        const expected = expectedOf(name, s);
+        const rule =
+          name === 'ticket:rate'
+            ? 'RAT-2'
+            : s.principal.kind === 'staff' && expected !== '—'
+              ? 'AUTH-2'
+              : 'AUTH-1';
         it(`${rule} ${name} × ${s.label}: ${expected}`, () => {
           // A clerk works at their own window; for everyone else the window is another clerk's.
           const owner = isClerk(s.principal) ? by(s.principal) : 'clerk-someone-else';
@@ -457,6 +485,67 @@ describe('window rules (AUTH-2)', () => {
         hall.engine,
       ),
     ).toBeNull();
+  });
+});
+
+describe('ratings (RAT-2)', () => {
+  const pad = (k: DeviceKind, windowId: string | null): Principal => ({
+    kind: 'device',
+    id: `d-${k}-${windowId}`,
+    deviceKind: k,
+    windowId,
+  });
+  /** A ticket clerk-a served to completion at w1, and another clerk-b finished at w2. */
+  function rated() {
+    const hall = new Hall({}, false);
+    hall.ok({ type: 'window:open', windowId: 'w1', clerkId: 'clerk-a' });
+    hall.ok({ type: 'window:open', windowId: 'w2', clerkId: 'clerk-b' });
+    hall.issue('A');
+    hall.issue('A');
+    const atW1 = hall.serveNext('w1');
+    const atW2 = hall.serveNext('w2');
+    const rate = (p: Principal, ticketId: string) =>
+      check(p, 'ticket:rate', { ticketId, level: 1, reasons: ['attitude'] }, hall.engine);
+    return { hall, atW1, atW2, rate };
+  }
+
+  it('RAT-2 a rating pad or keypad rates only tickets served at the window it is paired to', () => {
+    const { atW1, atW2, rate } = rated();
+    for (const k of RATING_DEVICES) {
+      expect(rate(pad(k, 'w1'), atW1), `${k} at w1`).toBeNull();
+      expect(rate(pad(k, 'w2'), atW2), `${k} at w2`).toBeNull();
+      expect(rate(pad(k, 'w2'), atW1)?.code, `${k} of w2 rating w1`).toBe('FORBIDDEN');
+      expect(rate(pad(k, 'w1'), atW2)?.code, `${k} of w1 rating w2`).toBe('FORBIDDEN');
+      // A device paired to no window rates nothing.
+      expect(rate(pad(k, null), atW1)?.code, `${k} of no window`).toBe('FORBIDDEN');
+    }
+  });
+
+  it('RAT-2 a board, a window display and a kiosk never rate, even at the window', () => {
+    const { atW1, rate } = rated();
+    for (const k of DEVICE_KINDS.filter((x) => !RATING_DEVICES.includes(x)))
+      expect(rate(pad(k, 'w1'), atW1)?.code, k).toBe('FORBIDDEN');
+  });
+
+  it('RAT-2 no staff member rates: not the clerk who served, not a manager, not a guide, not an admin', () => {
+    const { atW1, rate } = rated();
+    expect(rate(staff('clerk-a', 'clerk'), atW1)?.code).toBe('FORBIDDEN');
+    for (const r of STAFF_ROLES) expect(rate(staff(`s-${r}`, r), atW1)?.code, r).toBe('FORBIDDEN');
+    expect(rate(staff('s-all', 'manager', 'guide', 'clerk'), atW1)?.code).toBe('FORBIDDEN');
+    expect(rate(ANONYMOUS, atW1)?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('RAT-2 an unknown ticket is left to the queue (UNKNOWN_TICKET)', () => {
+    const { hall, rate } = rated();
+    expect(rate(pad('rating-pad', 'w1'), '20261126-A999')).toBeNull();
+    const r = hall.run({
+      type: 'ticket:rate',
+      ticketId: '20261126-A999',
+      level: 5,
+      reasons: [],
+      channel: 'pad',
+    });
+    expect(r.ok ? 'accepted' : r.error.code).toBe('UNKNOWN_TICKET');
   });
 });
 

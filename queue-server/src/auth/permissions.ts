@@ -31,6 +31,8 @@ export const COMMAND_PERMISSIONS: Record<
   'ticket:cancel': { roles: ['guide', 'manager'], devices: [] },
   'ticket:override': { roles: ['guide', 'manager'], devices: [] },
   'day:close': { roles: ['manager'], devices: [] },
+  // The citizen rates on the window's pad or keypad; no staff member can rate a service.
+  'ticket:rate': { roles: [], devices: ['rating-pad', 'agent'] },
 };
 
 /** Commands a clerk may only send for the window they opened. */
@@ -74,6 +76,13 @@ export function authorize<N extends CommandName>(
   if (p.kind === 'device') {
     if (!rule.devices.includes(p.deviceKind))
       return forbidden(`a ${p.deviceKind} device may not send ${name}`);
+    // RAT-2: a pad rates only the tickets of its own window.
+    if (name === 'ticket:rate') {
+      const t = queue.ticket((payload as CommandPayload<'ticket:rate'>).ticketId);
+      if (t !== undefined && (p.windowId === null || t.windowId !== p.windowId))
+        return forbidden('a rating device rates only tickets served at its own window');
+      return null;
+    }
     // Q-PRI-2: a kiosk never decides a class; age comes from the ID card.
     if (name === 'ticket:issue' && (payload as CommandPayload<'ticket:issue'>).priorityClass !== undefined)
       return forbidden('a kiosk may not set a priority class');

@@ -24,7 +24,7 @@ type Step =
   | {
       k: 'ticket';
       i: number;
-      op: 'resume' | 'reinstate' | 'cancel' | 'front' | 'pin' | 'class' | 'transfer';
+      op: 'resume' | 'reinstate' | 'cancel' | 'front' | 'pin' | 'class' | 'transfer' | 'rate';
       w: string;
       cat: string;
     }
@@ -33,7 +33,7 @@ type Step =
 
 const stepArb = (withOverrides: boolean, withClose: boolean): fc.Arbitrary<Step> => {
   const ticketOps = withOverrides
-    ? (['resume', 'reinstate', 'cancel', 'front', 'pin', 'class', 'transfer'] as const)
+    ? (['resume', 'reinstate', 'cancel', 'front', 'pin', 'class', 'transfer', 'rate'] as const)
     : (['resume', 'cancel'] as const);
   return fc.oneof(
     {
@@ -83,7 +83,8 @@ const stepArb = (withOverrides: boolean, withClose: boolean): fc.Arbitrary<Step>
   );
 };
 
-function toCommand(step: Step, ids: string[]): Command | null {
+/** `finished`: tickets finished so far, the ones a rating usually targets. */
+function toCommand(step: Step, ids: string[], finished: string[]): Command | null {
   switch (step.k) {
     case 'issue':
       return step.who === 'senior'
@@ -146,6 +147,16 @@ function toCommand(step: Step, ids: string[]): Command | null {
           return step.i % 3 === 0
             ? { type: 'ticket:transfer', ticketId, to: { post: 'rights' }, by: 'c', note: '转岗' }
             : { type: 'ticket:transfer', ticketId, to: { categoryId: step.cat }, by: 'c', note: '转类' };
+        case 'rate':
+          // RAT-1: mostly a finished ticket (rated or not), else any; any level 1–5.
+          return {
+            type: 'ticket:rate',
+            ticketId:
+              step.i % 4 === 0 || finished.length === 0 ? ticketId : finished[step.i % finished.length]!,
+            level: (step.i % 5) + 1,
+            reasons: step.i % 2 === 0 ? [] : ['waiting', 'attitude'],
+            channel: 'pad',
+          };
       }
       return null;
     }
@@ -209,10 +220,16 @@ function checkInvariants(s: EngineSnapshot): void {
   for (const t of s.tickets) expect(t.number.endsWith(String(t.seq).padStart(3, '0'))).toBe(true);
   const ids = s.tickets.map((t) => t.id);
   expect(new Set(ids).size).toBe(ids.length);
+  // RAT-1, RAT-3: only finished tickets are rated; a finished one names the clerk of its window.
+  for (const t of s.tickets) {
+    if (t.rating !== null) expect(t.status).toBe('done');
+    if (t.status === 'done') expect(t.servedBy).toBe(`clerk-${t.windowId}`);
+  }
 }
 
 interface RunStats {
   calls: number;
+  ratings: number;
 }
 
 function runSequence(
@@ -222,8 +239,10 @@ function runSequence(
 ): RunStats {
   const h = new Hall(settings);
   const ids: string[] = [];
+  const finished: string[] = [];
   const touched = new Set<string>(); // tickets moved by a guide, reinstated or transferred
   let calls = 0;
+  let ratings = 0;
   for (const step of steps) {
     if (step.k === 'tick') {
       h.tick(step.ms);
@@ -237,7 +256,7 @@ function runSequence(
         h.run({ type: 'window:open', windowId, clerkId: `clerk-${windowId}` });
       continue;
     }
-    const cmd = toCommand(step, ids);
+    const cmd = toCommand(step, ids, finished);
     if (cmd === null) continue;
     const before = h.engine.snapshot();
     const expected =
@@ -252,6 +271,8 @@ function runSequence(
     }
     for (const ev of r.events) {
       if (ev.type === 'ticket:issued') ids.push(ev.ticket.id);
+      if (ev.type === 'ticket:finished') finished.push(ev.ticketId);
+      if (ev.type === 'ticket:rated') ratings++;
       if (
         ev.type === 'ticket:priority-overridden' ||
         ev.type === 'ticket:reinstated' ||
@@ -277,7 +298,7 @@ function runSequence(
   const live = h.engine.snapshot();
   expect(QueueEngine.fromEvents(h.log).snapshot()).toEqual(live);
   expect(QueueEngine.fromSnapshot(live).snapshot()).toEqual(live);
-  return { calls };
+  return { calls, ratings };
 }
 
 /** The state a call-next decides on: an exhausted called ticket at the window is a no-show first. */
@@ -305,19 +326,23 @@ const policies: QueuePolicy[] = [
 
 describe('engine properties over random command sequences', () => {
   for (const policy of policies) {
-    it(`Q-ELG-2 Q-LOG-1 Q-LOG-2 Q-ORD-1 Q-ORD-4 invariants and reference order hold (${policy.kind})`, () => {
+    it(`Q-ELG-2 Q-LOG-1 Q-LOG-2 Q-ORD-1 Q-ORD-4 RAT-1 RAT-3 invariants and reference order hold (${policy.kind})`, () => {
       let totalCalls = 0;
+      let totalRatings = 0;
       fc.assert(
         fc.property(
           fc.array(stepArb(true, true), { minLength: 40, maxLength: 200, size: 'max' }),
           (steps) => {
-            totalCalls += runSequence(steps, { policy, maxRecalls: 1, reinstatePlaces: 2 }).calls;
+            const stats = runSequence(steps, { policy, maxRecalls: 1, reinstatePlaces: 2 });
+            totalCalls += stats.calls;
+            totalRatings += stats.ratings;
           },
         ),
         { numRuns: 250, seed: 20261126 },
       );
-      // The generator must actually exercise calling, or the property says nothing.
+      // The generator must actually exercise calling (and rating), or the property says nothing.
       expect(totalCalls).toBeGreaterThan(800);
+      expect(totalRatings).toBeGreaterThan(0);
     });
   }
 

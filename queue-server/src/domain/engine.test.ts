@@ -472,3 +472,169 @@ describe('closing a past day', () => {
     expect(QueueEngine.fromEvents(h.log).snapshot()).toEqual(h.engine.snapshot());
   });
 });
+
+describe('ratings', () => {
+  const rate = (ticketId: string, level: number, reasons: string[] = [], channel: 'pad' | 'keypad' = 'pad') =>
+    ({ type: 'ticket:rate', ticketId, level, reasons, channel }) as const;
+
+  it('RAT-1 only a finished ticket is rated, and at most once; a closed day is gone', () => {
+    const h = new Hall();
+    const [done, called, serving, parked, waiting] = [1, 2, 3, 4, 5].map(() => h.issue('A'));
+    expect(h.serveNext('w1')).toBe(done);
+    expect(h.callNext('w2')).toBe(called);
+    expect(h.callNext('w4')).toBe(serving);
+    h.ok({ type: 'ticket:start', windowId: 'w4' });
+    expect(h.callNext('w1')).toBe(parked);
+    h.ok({ type: 'ticket:start', windowId: 'w1' });
+    h.ok({ type: 'ticket:park', windowId: 'w1', note: '复印身份证' });
+    const noShow = h.issue('C');
+    expect(h.callNext('w3')).toBe(noShow);
+    h.ok({ type: 'ticket:recall', windowId: 'w3' });
+    h.ok({ type: 'ticket:recall', windowId: 'w3' });
+    h.ok({ type: 'ticket:no-show', windowId: 'w3' });
+    const cancelled = h.issue('B');
+    h.ok({ type: 'ticket:cancel', ticketId: cancelled, by: 'guide1', reason: '群众离开' });
+
+    const before = h.engine.snapshot();
+    const notFinished = [waiting!, called!, serving!, parked!, noShow, cancelled];
+    expect(notFinished.map((id) => h.engine.ticket(id)?.status)).toEqual([
+      'waiting',
+      'called',
+      'serving',
+      'parked',
+      'no-show',
+      'cancelled',
+    ]);
+    for (const id of notFinished)
+      expect(h.errorCode(rate(id, 5)), h.engine.ticket(id)?.status).toBe('BAD_TICKET_STATE');
+    expect(h.errorCode(rate('20261126-A999', 5))).toBe('UNKNOWN_TICKET');
+    // Q-LOG-1: refusals change nothing.
+    expect(h.engine.snapshot()).toEqual(before);
+
+    const [ev] = h.ok(rate(done!, 4));
+    expect(ev).toMatchObject({ type: 'ticket:rated', ticketId: done, level: 4, reasons: [], channel: 'pad' });
+    expect(h.errorCode(rate(done!, 4))).toBe('ALREADY_RATED');
+    expect(h.errorCode(rate(done!, 1, ['attitude'], 'keypad'))).toBe('ALREADY_RATED');
+    expect(h.engine.ticket(done!)?.rating).toEqual({ level: 4, reasons: [], channel: 'pad', at: h.now });
+    // After the day close the day's tickets leave the queue: nothing is rated any more.
+    h.ok({ type: 'day:close', by: 'manager', reason: '日终' });
+    expect(h.errorCode(rate(done!, 1))).toBe('UNKNOWN_TICKET');
+  });
+
+  it('RAT-1 five levels, 5 非常满意 … 1 非常不满意; anything else is INVALID_RATING', () => {
+    const h = new Hall();
+    const ids = [1, 2, 3, 4, 5, 6].map(() => {
+      h.issue('A');
+      return h.serveNext('w1');
+    });
+    const before = h.engine.snapshot();
+    for (const level of [0, 6, -1, 2.5, Number.NaN, 10])
+      expect(h.errorCode(rate(ids[0]!, level)), String(level)).toBe('INVALID_RATING');
+    expect(h.engine.snapshot()).toEqual(before);
+    for (const level of [5, 4, 3, 2, 1]) {
+      const id = ids[level]!;
+      h.ok(rate(id, level));
+      expect(h.engine.ticket(id)?.rating?.level).toBe(level);
+    }
+  });
+
+  it('RAT-1 reasons only from the list (attitude, efficiency, competence, waiting, other), deduplicated', () => {
+    const h = new Hall();
+    h.issue('A');
+    h.issue('A');
+    h.issue('A');
+    const [a, b, c] = [h.serveNext('w1'), h.serveNext('w1'), h.serveNext('w1')];
+    expect(h.errorCode(rate(a, 1, ['attitude', 'rude']))).toBe('INVALID_RATING');
+    expect(h.errorCode(rate(a, 1, ['服务态度']))).toBe('INVALID_RATING');
+    expect(h.errorCode(rate(a, 1, ['']))).toBe('INVALID_RATING');
+    expect(h.engine.ticket(a)?.rating).toBeNull();
+    const [ev] = h.ok(rate(a, 1, ['waiting', 'attitude', 'waiting', 'attitude', 'waiting']));
+    expect(ev?.type === 'ticket:rated' && ev.reasons).toEqual(['waiting', 'attitude']);
+    expect(h.engine.ticket(a)?.rating?.reasons).toEqual(['waiting', 'attitude']);
+    h.ok(rate(b, 2, ['attitude', 'efficiency', 'competence', 'waiting', 'other']));
+    expect(h.engine.ticket(b)?.rating?.reasons).toHaveLength(5);
+    // A good rating needs no reason; an unknown channel is refused.
+    expect(
+      h.errorCode({ type: 'ticket:rate', ticketId: c, level: 5, reasons: [], channel: 'fax' as 'pad' }),
+    ).toBe('INVALID_RATING');
+    h.ok(rate(c, 5, [], 'keypad'));
+    expect(h.engine.ticket(c)?.rating).toMatchObject({ level: 5, reasons: [], channel: 'keypad' });
+  });
+
+  it('RAT-3 the rating names the window and the clerk who served, even after that clerk signs off', () => {
+    const h = new Hall();
+    const id = h.issue('A');
+    h.serveNext('w1');
+    expect(h.engine.ticket(id)?.servedBy).toBe('clerk-w1');
+    // The clerk signs off and another signs on at the same window before the citizen rates.
+    h.ok({ type: 'window:close', windowId: 'w1' });
+    h.ok({ type: 'window:open', windowId: 'w1', clerkId: 'clerk-late' });
+    const [ev] = h.ok(rate(id, 1, ['attitude']));
+    expect(ev).toMatchObject({
+      type: 'ticket:rated',
+      ticketId: id,
+      windowId: 'w1',
+      servedBy: 'clerk-w1',
+      level: 1,
+      reasons: ['attitude'],
+    });
+  });
+
+  it('RAT-3 parked and resumed, or transferred, the ticket is rated for the window and clerk that finished it', () => {
+    const h = new Hall();
+    const parked = h.issue('A');
+    const moved = h.issue('A');
+    expect(h.callNext('w1')).toBe(parked);
+    h.ok({ type: 'ticket:start', windowId: 'w1' });
+    h.ok({ type: 'ticket:park', windowId: 'w1', note: '回去取户口本' });
+    h.ok({ type: 'ticket:resume', ticketId: parked, windowId: 'w2' });
+    expect(h.engine.ticket(parked)?.servedBy).toBe('clerk-w2');
+    h.ok({ type: 'ticket:finish', windowId: 'w2', outcome: 'completed' });
+
+    expect(h.callNext('w1')).toBe(moved);
+    h.ok({ type: 'ticket:start', windowId: 'w1' });
+    h.ok({
+      type: 'ticket:transfer',
+      ticketId: moved,
+      to: { categoryId: 'B' },
+      by: 'clerk-w1',
+      note: '单位业务',
+    });
+    expect(h.callNext('w4')).toBe(moved);
+    h.ok({ type: 'ticket:start', windowId: 'w4' });
+    h.ok({ type: 'ticket:finish', windowId: 'w4', outcome: 'accepted' });
+
+    expect(h.ok(rate(parked, 3))[0]).toMatchObject({ windowId: 'w2', servedBy: 'clerk-w2' });
+    expect(h.ok(rate(moved, 5))[0]).toMatchObject({ windowId: 'w4', servedBy: 'clerk-w4' });
+  });
+
+  it('RAT-3 Q-LOG-2 ratings and who served survive replay and loading the snapshot', () => {
+    const h = new Hall();
+    const a = h.issue('A', { itemCode: '0101' });
+    const b = h.issue('A');
+    h.serveNext('w1');
+    h.serveNext('w2');
+    h.tick(MIN);
+    h.ok(rate(a, 2, ['waiting', 'waiting', 'efficiency'], 'keypad'));
+    h.ok({ type: 'window:close', windowId: 'w1' });
+    const live = h.engine.snapshot();
+    expect(live.tickets.find((t) => t.id === a)).toMatchObject({
+      itemCode: '0101',
+      windowId: 'w1',
+      servedBy: 'clerk-w1',
+      rating: { level: 2, reasons: ['waiting', 'efficiency'], channel: 'keypad', at: T0 + MIN },
+    });
+    expect(live.tickets.find((t) => t.id === b)).toMatchObject({ servedBy: 'clerk-w2', rating: null });
+    const replayed = QueueEngine.fromEvents(h.log);
+    expect(replayed.snapshot()).toEqual(live);
+    const loaded = QueueEngine.fromSnapshot(live);
+    expect(loaded.snapshot()).toEqual(live);
+    // The replayed hall still refuses a second rating and accepts the first for b.
+    for (const e of [replayed, loaded]) {
+      const again = e.decide(rate(a, 5), h.now);
+      expect(again.ok ? 'accepted' : again.error.code).toBe('ALREADY_RATED');
+      const first = e.decide(rate(b, 5), h.now);
+      expect(first.ok && first.events[0]).toMatchObject({ windowId: 'w2', servedBy: 'clerk-w2' });
+    }
+  });
+});

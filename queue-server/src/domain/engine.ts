@@ -5,6 +5,11 @@ import {
   PRIORITY_CLASSES,
   type PriorityClass,
   parseIdNumber,
+  RATING_CHANNELS,
+  RATING_LEVELS,
+  RATING_REASONS,
+  type RatingLevel,
+  type RatingReason,
   type ServiceWindow,
   type Ticket,
   type TicketHolder,
@@ -349,6 +354,29 @@ export class QueueEngine {
           note: cmd.note.trim(),
         });
       }
+      case 'ticket:rate': {
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'done' || t.windowId === null)
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}; only a finished ticket is rated`);
+        if (t.rating !== null) return fail('ALREADY_RATED', `${t.id} was rated already`);
+        const level = cmd.level as RatingLevel;
+        if (!RATING_LEVELS.includes(level)) return fail('INVALID_RATING', `level ${cmd.level} is not 1–5`);
+        const reasons = [...new Set(cmd.reasons)] as RatingReason[];
+        if (reasons.some((r) => !RATING_REASONS.includes(r)))
+          return fail('INVALID_RATING', `unknown reason in ${cmd.reasons.join(',')}`);
+        if (!RATING_CHANNELS.includes(cmd.channel))
+          return fail('INVALID_RATING', `unknown channel ${cmd.channel}`);
+        return ok({
+          type: 'ticket:rated',
+          ticketId: t.id,
+          windowId: t.windowId,
+          servedBy: t.servedBy,
+          level,
+          reasons,
+          channel: cmd.channel,
+        });
+      }
       case 'ticket:cancel': {
         const t = this.tickets.get(cmd.ticketId);
         if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
@@ -475,6 +503,7 @@ export class QueueEngine {
         const t = this.tickets.get(ev.ticketId)!;
         t.status = 'serving';
         t.servingAt = ev.at;
+        t.servedBy = this.windows.get(ev.windowId)?.clerkId ?? null;
         return;
       }
       case 'ticket:no-show': {
@@ -502,6 +531,7 @@ export class QueueEngine {
         const t = this.tickets.get(ev.ticketId)!;
         t.status = 'serving';
         t.windowId = ev.windowId;
+        t.servedBy = this.windows.get(ev.windowId)?.clerkId ?? null;
         this.windows.get(ev.windowId)!.ticketId = t.id;
         return;
       }
@@ -528,6 +558,11 @@ export class QueueEngine {
         t.calledAt = null;
         t.servingAt = null;
         this.enqueue(t);
+        return;
+      }
+      case 'ticket:rated': {
+        const t = this.tickets.get(ev.ticketId)!;
+        t.rating = { level: ev.level, reasons: [...ev.reasons], channel: ev.channel, at: ev.at };
         return;
       }
       case 'ticket:cancelled': {
@@ -704,6 +739,8 @@ export class QueueEngine {
       misses: 0,
       outcome: null,
       cancelReason: null,
+      servedBy: null,
+      rating: null,
     };
     return ok({ type: 'ticket:issued', ticket });
   }

@@ -4,6 +4,7 @@ import type {
   HallConfig,
   OverrideAction,
   PriorityClass,
+  RatingChannel,
   TicketSource,
   TransferTarget,
 } from '@onewindow/shared';
@@ -50,6 +51,7 @@ export type Command =
   | { type: 'ticket:reinstate'; ticketId: string; by: string }
   | { type: 'ticket:transfer'; ticketId: string; to: TransferTarget; by: string; note: string }
   | { type: 'ticket:cancel'; ticketId: string; by: string; reason: string }
+  | { type: 'ticket:rate'; ticketId: string; level: number; reasons: string[]; channel: RatingChannel }
   | { type: 'ticket:override'; ticketId: string; action: OverrideAction; by: string; reason: string }
   | {
       type: 'day:close';
