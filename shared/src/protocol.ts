@@ -218,6 +218,8 @@ export interface CategoryEstimate {
 export interface ServerToClientEvents {
   'hall:snapshot': (s: PublicSnapshot) => void;
   'hall:fact': (f: PublicFact) => void;
+  /** The manager changed the notice marquee (not a queue fact: it has no seq). */
+  'hall:notice': (n: { text: string }) => void;
   'staff:snapshot': (s: StaffView) => void;
   'staff:fact': (f: StaffFact) => void;
 }

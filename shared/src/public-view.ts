@@ -41,6 +41,8 @@ interface ViewBase<T> {
   /** Newest first, at most RECENT_CALLS. */
   recentCalls: CallNotice[];
   estimates: CategoryEstimate[];
+  /** The hall's notice marquee, set by the manager ('' = none); changes arrive as `hall:notice`. */
+  notice: string;
 }
 
 interface FactBase<T> {
@@ -122,5 +124,6 @@ export function applyFact<T extends { id: string; status: TicketStatus }>(
     recentCalls:
       fact.call === null ? view.recentCalls : [fact.call, ...view.recentCalls].slice(0, RECENT_CALLS),
     estimates: fact.estimates,
+    notice: view.notice,
   };
 }

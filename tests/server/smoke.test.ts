@@ -135,3 +135,27 @@ describe('window display', () => {
     }
   });
 });
+
+describe('notice marquee', () => {
+  it('a manager sets it; boards get it live and in every snapshot; others may not', async () => {
+    const board = await server.client();
+    const manager = await server.login('manager1');
+    const got = nextEvent<{ text: string }>(board, 'hall:notice');
+    const r = await server.rest('PUT', '/api/hall/notice', {
+      token: manager,
+      body: { text: '今日 12:00–13:00 午间不休，窗口照常办理' },
+    });
+    expect(r.status).toBe(200);
+    expect((await got).text).toContain('午间不休');
+    const snap = await server.rest<PublicSnapshot>('GET', '/api/queue');
+    expect(snap.body.ok && snap.body.data.notice).toContain('午间不休');
+    const guide = await server.login('guide1');
+    expect((await server.rest('PUT', '/api/hall/notice', { token: guide, body: { text: 'x' } })).status).toBe(
+      403,
+    );
+    expect(
+      (await server.rest('PUT', '/api/hall/notice', { token: manager, body: { text: 'x'.repeat(201) } }))
+        .status,
+    ).toBe(400);
+  });
+});

@@ -18,7 +18,7 @@ import { CommandGateway } from './command.gateway.ts';
 import { HallViews } from './hall.views.ts';
 import { createApiRouter, ROUTES, send } from './http.ts';
 import { openApiDocument } from './openapi.ts';
-import { attachRealtime, type HallIo } from './realtime.ts';
+import { attachRealtime, type HallIo, ROOMS } from './realtime.ts';
 import { ticketStatusRoutes } from './ticket-status.routes.ts';
 
 export interface AppDeps {
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): App {
   const gateway = new CommandGateway(service, holderSecret, (err, name) =>
     log.error({ err, command: name }, 'command failed inside the server'),
   );
-  const views = new HallViews(service);
+  const views = new HallViews(service, () => deps.store.meta('notice') ?? '');
 
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -145,6 +145,10 @@ export function createApp(deps: AppDeps): App {
       queue: () => service.queue,
       onDeviceRevoked: (id) => realtime.disconnectDevice(id),
       onLoggedOut: (token) => realtime.disconnectSession(token),
+      setNotice: (text) => {
+        deps.store.putMeta('notice', text);
+        io.to(ROOMS.board).emit('hall:notice', { text });
+      },
       rateLimit: deps.rateLimit ?? true,
     }),
   );
@@ -167,7 +171,10 @@ export function createApp(deps: AppDeps): App {
     if (!existsSync(index)) {
       const message = 'the display screens are not built: run npm run build -w @onewindow/display-board';
       if (req.accepts(['html', 'json']) === 'html')
-        return void res.status(503).type('html').send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
+        return void res
+          .status(503)
+          .type('html')
+          .send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
       return send(res, { ok: false, error: { code: 'UNAVAILABLE', message } });
     }
     // A missing hashed asset is a 404; any other path is a screen route of the SPA.

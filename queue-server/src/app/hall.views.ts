@@ -23,7 +23,10 @@ import type { HallService } from '../service/hall.service.ts';
 export class HallViews {
   private times: ServiceTimes;
 
-  constructor(private readonly service: HallService) {
+  constructor(
+    private readonly service: HallService,
+    private readonly notice: () => string = () => '',
+  ) {
     this.times = ServiceTimes.from(service.queue.allTickets());
   }
 
@@ -89,6 +92,7 @@ export class HallViews {
       tickets: tickets.map((t) => structuredClone(t) as Ticket),
       recentCalls: this.recentCalls(),
       estimates: this.estimates(),
+      notice: this.notice(),
     };
   }
 

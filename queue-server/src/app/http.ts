@@ -25,6 +25,7 @@ export interface HttpDeps {
   queue: () => import('../domain/engine.ts').QueueEngine;
   onDeviceRevoked: (id: string) => void;
   onLoggedOut: (token: string) => void;
+  setNotice: (text: string) => void;
   rateLimit: boolean;
 }
 
@@ -66,6 +67,7 @@ const pairingBody = z.strictObject({
   name: z.string().trim().min(1).max(60),
   windowId: z.string().trim().min(1).max(64).nullable().default(null),
 });
+const noticeBody = z.strictObject({ text: z.string().trim().max(200) });
 const pairBody = z.strictObject({ code: z.string().regex(/^\d{8}$/) });
 
 route({
@@ -124,6 +126,13 @@ route({
   path: '/api/catalog',
   summary: 'The service catalog (事项清单) with guides',
   auth: 'none',
+});
+route({
+  method: 'put',
+  path: '/api/hall/notice',
+  summary: 'Sets the notice marquee on the hall boards ("" clears it); hall managers',
+  auth: 'staff',
+  body: noticeBody,
 });
 route({ method: 'get', path: '/api/staff', summary: 'Staff accounts', auth: 'admin' });
 route({
@@ -243,6 +252,19 @@ export function createApiRouter(deps: HttpDeps): Router {
   });
   r.post('/tickets', (req, res) => runCommand('ticket:issue', req, res));
 
+  r.put('/hall/notice', needStaff(['manager']), body(noticeBody, 'notice'), (_req, res) => {
+    const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+    const { text } = res.locals.body as z.infer<typeof noticeBody>;
+    deps.setNotice(text);
+    deps.authStore.audit({
+      at: Date.now(),
+      actor: p.id,
+      action: 'hall:notice',
+      target: null,
+      detail: { text },
+    });
+    send(res, { ok: true, data: { text } });
+  });
   r.get('/queue', (_req, res) => send(res, { ok: true, data: deps.views.publicSnapshot() }));
   r.get('/queue/staff', needStaff(), (_req, res) => send(res, { ok: true, data: deps.views.staffView() }));
   r.get('/windows', (_req, res) => send(res, { ok: true, data: deps.queue().allWindows() }));
