@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/src/**/*.test.ts', 'queue-server/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'shared/src/**/*.test.ts',
+      'queue-server/src/**/*.test.ts',
+      'firmware-config/src/**/*.test.ts',
+      'kiosk/agent/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

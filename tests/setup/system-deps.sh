@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The Debian packages the tests need beyond npm: Chromium for end-to-end tests (Playwright
-# drives Debian's build; it never downloads a browser) and CJK fonts so screenshots show
-# Chinese. Installs them when missing and allowed (root on Debian), else says what to do.
+# drives Debian's build; it never downloads a browser), CJK fonts so screenshots show
+# Chinese, and the tools device tests use. Installs them when missing and allowed (root on Debian), else says what to do.
 set -euo pipefail
 
 packages=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || packages+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || packages+=(fonts-noto-cjk)
+# Device tests: QR read-back of printed tickets, SVG → PNG previews.
+command -v zbarimg >/dev/null || packages+=(zbar-tools)
+command -v rsvg-convert >/dev/null || packages+=(librsvg2-bin)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -1,0 +1,226 @@
+import { DEVICE_KINDS, WINDOW_POSTS } from '@onewindow/shared';
+import { describe, expect, it } from 'vitest';
+import { checkFirmwareConfig } from './check.ts';
+import {
+  deviceProfileSchema,
+  formatUsbId,
+  hallLayoutSchema,
+  hex,
+  parseByteKey,
+  SCREEN_KINDS,
+  TERMINAL_POSTS,
+  terminalProfileSchema,
+} from './schema.ts';
+
+const printer = {
+  id: 'p',
+  class: 'printer',
+  model: 'm',
+  vendor: 'v',
+  transport: { kind: 'usb', vendorId: '0x04B8', productId: 514 },
+  paperWidthMm: 80,
+  dotsPerLine: 576,
+  charsPerLine: 48,
+  encoding: 'gb18030',
+  chineseMode: 'fs-ampersand',
+  qr: 'gs-k',
+  cutter: true,
+  statusQuery: 'dle-eot',
+};
+
+const pad = (transport: object, keyMap: Record<string, number>) => ({
+  id: 'pad',
+  class: 'rating-pad',
+  model: 'm',
+  vendor: 'v',
+  transport,
+  keyMap,
+});
+
+/** `path: message` of every issue, for compact assertions. */
+function problems(result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; message: string }[] };
+}) {
+  return result.success
+    ? []
+    : result.error!.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+}
+
+describe('USB ids', () => {
+  it('accept hex strings in either case and plain numbers', () => {
+    const parsed = deviceProfileSchema.parse(printer);
+    expect(parsed.class === 'printer' && parsed.transport).toEqual({
+      kind: 'usb',
+      vendorId: 0x04b8,
+      productId: 0x0202,
+    });
+  });
+
+  it('are formatted as USB ids are usually written', () => {
+    expect(hex(0x4b8)).toBe('0x04b8');
+    expect(formatUsbId(0x4b8)).toBe('04b8');
+  });
+
+  it('reject negative numbers, fractions and other types', () => {
+    for (const vendorId of [-1, 1.5, true, null]) {
+      const r = deviceProfileSchema.safeParse({ ...printer, transport: { ...printer.transport, vendorId } });
+      expect(problems(r)).toEqual([expect.stringMatching(/^transport\.vendorId: /)]);
+    }
+  });
+});
+
+describe('printers', () => {
+  it('default a network printer to port 9100', () => {
+    const r = deviceProfileSchema.parse({ ...printer, transport: { kind: 'tcp', host: '10.0.0.5' } });
+    expect(r.class === 'printer' && r.transport).toEqual({ kind: 'tcp', host: '10.0.0.5', port: 9100 });
+  });
+
+  it('take a serial line at a standard baud rate only', () => {
+    const serial = (baudRate: number) =>
+      deviceProfileSchema.safeParse({
+        ...printer,
+        transport: { kind: 'serial', path: '/dev/ttyS0', baudRate },
+      });
+    expect(serial(9600).success).toBe(true);
+    expect(problems(serial(9601))).toEqual([
+      expect.stringMatching(/^transport\.baudRate: a standard baud rate/),
+    ]);
+  });
+
+  it('check the dots against the paper width, and nothing else, when the width is wrong', () => {
+    expect(problems(deviceProfileSchema.safeParse({ ...printer, paperWidthMm: 58 }))).toEqual([
+      'dotsPerLine: 58 mm paper has 384 dots per line, not 576',
+    ]);
+    expect(problems(deviceProfileSchema.safeParse({ ...printer, paperWidthMm: 60 }))).toEqual([
+      'paperWidthMm: paper width is 58 or 80 (mm)',
+    ]);
+  });
+});
+
+describe('rating pads', () => {
+  const hidReport = { kind: 'hid-report', vendorId: 1, productId: 2, reportByte: 1 };
+
+  it('read byte values in hex or decimal for HID reports', () => {
+    expect(parseByteKey('0x0a')).toBe(10);
+    expect(parseByteKey('255')).toBe(255);
+    expect(parseByteKey('256')).toBeUndefined();
+    expect(parseByteKey('F1')).toBeUndefined();
+    const ok = deviceProfileSchema.safeParse(
+      pad(hidReport, { '0x01': 1, '0x02': 2, '3': 3, '4': 4, '0x05': 5 }),
+    );
+    expect(problems(ok)).toEqual([]);
+  });
+
+  it('catch the same byte written twice', () => {
+    const r = deviceProfileSchema.safeParse(pad(hidReport, { '0x01': 1, '1': 2, '3': 3, '4': 4, '5': 5 }));
+    expect(problems(r)).toEqual(['keyMap.0x01: byte 1 is also mapped as "1"']);
+  });
+
+  it('reject serial lines with outer spaces', () => {
+    const serial = { kind: 'serial', path: '/dev/ttyUSB1', baudRate: 9600, lineEnding: 'lf' };
+    const r = deviceProfileSchema.safeParse(pad(serial, { 'A ': 1, B: 2, C: 3, D: 4, E: 5 }));
+    expect(problems(r)).toEqual([expect.stringMatching(/^keyMap\.A : a serial line is matched without/)]);
+  });
+
+  it('check level coverage even when the transport is broken', () => {
+    const r = deviceProfileSchema.safeParse(pad({ kind: 'usb' }, { F1: 1 }));
+    expect(problems(r)).toEqual([
+      expect.stringMatching(/^transport\.kind: /),
+      expect.stringMatching(
+        /^keyMap: no key for level 2 \(不满意\), 3 \(基本满意\), 4 \(满意\), 5 \(非常满意\)/,
+      ),
+    ]);
+  });
+});
+
+describe('terminal profiles', () => {
+  const terminal = (kind: string, devices: object) =>
+    terminalProfileSchema.safeParse({ id: 't', kind, devices });
+
+  it('accept an SSC reader instead of an ID-card reader at a window', () => {
+    expect(problems(terminal('rights-window', { printer: 'p', sscReader: 's', ratingPad: 'r' }))).toEqual([]);
+  });
+
+  it('need no scanner at a rights window, nothing at a bulk window', () => {
+    expect(terminal('rights-window', { printer: 'p', idCardReader: 'i', ratingPad: 'r' }).success).toBe(true);
+    expect(terminal('bulk-window', {}).success).toBe(true);
+  });
+
+  it('check the Annex C slots even when another slot holds a malformed id', () => {
+    expect(problems(terminal('kiosk', { printer: 'Bad Id' }))).toEqual([
+      expect.stringMatching(/^devices\.printer: an id is lower-case/),
+      'devices.idCardReader: a kiosk needs an ID-card reader',
+    ]);
+  });
+
+  it('take a square screen as landscape', () => {
+    const r = terminalProfileSchema.safeParse({
+      id: 't',
+      kind: 'bulk-window',
+      devices: {},
+      screen: { orientation: 'landscape', width: 1024, height: 1024 },
+    });
+    expect(r.success).toBe(true);
+  });
+
+  it('map window kinds onto queue-server posts', () => {
+    for (const post of Object.values(TERMINAL_POSTS)) expect(WINDOW_POSTS).toContain(post);
+    expect(Object.values(TERMINAL_POSTS).sort()).toEqual([...WINDOW_POSTS].sort());
+  });
+});
+
+describe('hall layouts', () => {
+  it('use screen kinds the server pairs as devices', () => {
+    for (const kind of SCREEN_KINDS) expect(DEVICE_KINDS).toContain(kind);
+  });
+
+  it('report several layout faults at once, schema and rules together', () => {
+    const r = hallLayoutSchema.safeParse({
+      hall: ' ',
+      windows: [
+        { id: 'w1', number: 1, terminal: 'comprehensive-window' },
+        { id: 'w1', number: 0, terminal: 'Bad Id' },
+      ],
+      kiosks: [],
+      screens: [{ id: 's', kind: 'rating-pad', resolution: '1920x1080' }],
+    });
+    expect(problems(r)).toEqual([
+      'hall: must not be empty',
+      expect.stringMatching(/^windows\.1\.number: /),
+      expect.stringMatching(/^windows\.1\.terminal: an id is lower-case/),
+      'windows.1.id: id "w1" is already used by windows.0',
+      'screens.0.windowId: a rating-pad screen needs the windowId it belongs to',
+    ]);
+  });
+});
+
+describe('error messages', () => {
+  const file = 'profiles/devices/p.json';
+  const check = (json: object) => checkFirmwareConfig([{ file, text: JSON.stringify(json) }]).errors;
+
+  it('suggest the key meant by a typo, at any depth', () => {
+    expect(check({ ...printer, id: 'p', Cutter: true, cutter: undefined })).toEqual([
+      { file, path: 'cutter', message: 'required (boolean)' },
+      { file, path: 'Cutter', message: 'unknown key "Cutter" (did you mean "cutter"?)' },
+    ]);
+    expect(check({ ...printer, id: 'p', transport: { ...printer.transport, vendorld: 1 } })).toEqual([
+      { file, path: 'transport.vendorld', message: 'unknown key "vendorld" (did you mean "vendorId"?)' },
+    ]);
+  });
+
+  it('say which classes exist when the class is missing', () => {
+    expect(check({ id: 'p' })).toEqual([
+      {
+        file,
+        path: 'class',
+        message: 'required: one of "printer", "id-card-reader", "ssc-reader", "rating-pad"',
+      },
+    ]);
+  });
+
+  it('locate invalid JSON', () => {
+    const errors = checkFirmwareConfig([{ file, text: '{\n  "id": "p",\n  "class": \n}' }]).errors;
+    expect(errors).toEqual([{ file, path: '', message: expect.stringMatching(/^invalid JSON/) }]);
+  });
+});
