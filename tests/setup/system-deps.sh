@@ -10,6 +10,10 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || packages+=(fonts-noto-cjk)
 # Device tests: QR read-back of printed tickets, SVG → PNG previews.
 command -v zbarimg >/dev/null || packages+=(zbar-tools)
 command -v rsvg-convert >/dev/null || packages+=(librsvg2-bin)
+# ID-card reader over a virtual serial pair; USB/HID bindings load libusb and use udev.
+command -v socat >/dev/null || packages+=(socat)
+[ -e /usr/lib/x86_64-linux-gnu/libusb-1.0.so.0 ] || ldconfig -p 2>/dev/null | grep -q libusb-1.0 || packages+=(libusb-1.0-0)
+command -v udevadm >/dev/null || packages+=(udev)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
