@@ -5,6 +5,13 @@
  */
 import { z } from 'zod';
 import {
+  type DeviceHealth,
+  type DeviceStatus,
+  PRINT_DOCUMENT_TYPES,
+  type PrintJob,
+  type PrintResult,
+} from './devices.ts';
+import {
   DOMAIN_ERROR_CODES,
   FINISH_OUTCOMES,
   PRIORITY_CLASSES,
@@ -220,6 +227,14 @@ export interface ServerToClientEvents {
   'hall:fact': (f: PublicFact) => void;
   /** The manager changed the notice marquee (not a queue fact: it has no seq). */
   'hall:notice': (n: { text: string }) => void;
+  /** To a terminal agent: print this (at most once per jobId). */
+  'device:print': (job: PrintJob) => void;
+  /** Within one terminal: a card was read by its agent (personal data: never logged, never broadcast). */
+  'device:card': (card: CardRead) => void;
+  /** To staff: a device's health or connection changed (guide alerts). */
+  'device:status': (s: DeviceStatus) => void;
+  /** To staff: a print job ended. */
+  'print:result': (r: PrintResult & { deviceId: string }) => void;
   'staff:snapshot': (s: StaffView) => void;
   'staff:fact': (f: StaffFact) => void;
 }
@@ -231,7 +246,54 @@ type CommandHandlers = {
 /** Socket.IO: what clients send. Every command acks; `hall:resync` asks for a snapshot again. */
 export interface ClientToServerEvents extends CommandHandlers {
   'hall:resync': (ack: (a: Ack<{ seq: number }>) => void) => void;
+  'device:health': (h: DeviceHealth, ack: (a: Ack<{ alerts: string[] }>) => void) => void;
+  'device:print-result': (r: PrintResult, ack: (a: Ack<{ status: string }>) => void) => void;
+  'device:card': (c: CardRead, ack: (a: Ack<{ relayed: number }>) => void) => void;
 }
+
+/** A card read at a terminal, relayed to that terminal's own screen only. */
+export interface CardRead {
+  source: 'resident-id' | 'ssc';
+  idNumber: string;
+  name: string;
+  sex: string | null;
+  birthDate: string | null;
+  /** The address printed on a resident ID card (prefills forms). */
+  address: string | null;
+}
+
+const healthValue = z.enum(['connected', 'disconnected', 'service-not-running']);
+export const deviceHealthSchema = z.strictObject({
+  printer: z.enum(['ok', 'near-end', 'out', 'offline']).optional(),
+  idCardReader: healthValue.optional(),
+  sscReader: healthValue.optional(),
+  ratingPad: healthValue.optional(),
+});
+export const printResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({ jobId: z.string().min(1).max(64), status: z.literal('printed') }),
+  z.strictObject({
+    jobId: z.string().min(1).max(64),
+    status: z.literal('failed'),
+    reason: z.string().min(1).max(200),
+  }),
+]);
+export const cardReadSchema = z.strictObject({
+  source: z.enum(['resident-id', 'ssc']),
+  idNumber: z.string().min(1).max(32),
+  name: z.string().min(1).max(60),
+  sex: z.string().max(4).nullable(),
+  birthDate: z.string().max(10).nullable(),
+  address: z.string().max(140).nullable(),
+});
+export const printJobRequestSchema = z.strictObject({
+  /** The terminal to print on; a kiosk may omit it (itself), a clerk may name their window instead. */
+  deviceId: z.string().min(1).max(64).optional(),
+  windowId: z.string().min(1).max(64).optional(),
+  document: z.strictObject({
+    type: z.enum(PRINT_DOCUMENT_TYPES),
+    data: z.record(z.string(), z.unknown()),
+  }),
+});
 
 /** Handshake `auth` payload: a staff login token, a device token, or nothing (public board). */
 export interface HandshakeAuth {

@@ -11,10 +11,13 @@ import { Server } from 'socket.io';
 import { dueDayCloses } from '../service/day-close.ts';
 import { type Clock, HallService, systemClock } from '../service/hall.service.ts';
 import { AuthStore } from '../store/auth.store.ts';
+import { DeviceStore } from '../store/device.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
 import { createAppointmentsRouter } from './appointments.routes.ts';
 import { AuthService } from './auth.service.ts';
 import { CommandGateway } from './command.gateway.ts';
+import { attachDevices } from './devices.realtime.ts';
+import { devicesRouter } from './devices.routes.ts';
 import { HallViews } from './hall.views.ts';
 import { createApiRouter, ROUTES, send } from './http.ts';
 import { openApiDocument } from './openapi.ts';
@@ -151,6 +154,12 @@ export function createApp(deps: AppDeps): App {
       },
       rateLimit: deps.rateLimit ?? true,
     }),
+  );
+  const devices = new DeviceStore(deps.store.db);
+  const deviceChannel = attachDevices(io, { devices, auth: authStore, clock });
+  app.use(
+    '/api',
+    devicesRouter({ auth, authStore, devices, channel: deviceChannel, queue: () => service.queue }),
   );
   app.use(ticketStatusRoutes({ service, store: deps.store, views }));
   // The screens (wall board, window display, rating pad): one SPA built into display-board/dist,

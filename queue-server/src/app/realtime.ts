@@ -12,7 +12,14 @@ import type { AuthService } from './auth.service.ts';
 import type { CommandGateway } from './command.gateway.ts';
 import type { HallViews } from './hall.views.ts';
 
-interface SocketData {
+/** Events a paired terminal sends (handled in devices.realtime.ts). */
+export const DEVICE_EVENTS: ReadonlySet<string> = new Set([
+  'device:health',
+  'device:print-result',
+  'device:card',
+]);
+
+export interface SocketData {
   principal: Principal;
   /** The staff token of the handshake: its session is checked again on every command. */
   token?: string;
@@ -122,7 +129,8 @@ export function attachRealtime(
 
     // Anything else is an unknown event: say so instead of staying silent.
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event === 'hall:resync' || (COMMAND_NAMES as string[]).includes(event)) return;
+      if (event === 'hall:resync' || (COMMAND_NAMES as string[]).includes(event) || DEVICE_EVENTS.has(event))
+        return;
       const ack = args.at(-1);
       if (typeof ack === 'function')
         ack({

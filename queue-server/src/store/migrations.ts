@@ -124,4 +124,23 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX appointments_by_day_holder ON appointments (business_day, holder_ref);
   `,
+  // 4: print jobs for terminal agents (acknowledged, printed at most once) and device health.
+  `
+  CREATE TABLE print_jobs (
+    id         TEXT PRIMARY KEY,
+    device_id  TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    status     TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'printed', 'failed')),
+    reason     TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX print_jobs_open ON print_jobs (device_id, status);
+
+  CREATE TABLE device_health (
+    device_id TEXT PRIMARY KEY,
+    body      TEXT    NOT NULL,
+    at        INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

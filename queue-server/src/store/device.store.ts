@@ -1,0 +1,86 @@
+import type { DeviceHealth, PrintJob, PrintJobStatus } from '@onewindow/shared';
+import type Database from 'better-sqlite3';
+
+export interface PrintJobRow {
+  job: PrintJob;
+  deviceId: string;
+  status: PrintJobStatus;
+  reason: string | null;
+  updatedAt: number;
+}
+
+/** Print jobs and device health; all their SQL lives here. */
+export class DeviceStore {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    this.s = {
+      insertJob: db.prepare(
+        `INSERT INTO print_jobs (id, device_id, body, status, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', ?, ?)`,
+      ),
+      openJobs: db.prepare(
+        `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
+         WHERE device_id = ? AND status IN ('pending', 'sent') ORDER BY created_at, id`,
+      ),
+      job: db.prepare(
+        'SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs WHERE id = ?',
+      ),
+      setStatus: db.prepare('UPDATE print_jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?'),
+      putHealth: db.prepare(
+        `INSERT INTO device_health (device_id, body, at) VALUES (?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET body = excluded.body, at = excluded.at`,
+      ),
+      health: db.prepare('SELECT device_id AS deviceId, body, at FROM device_health'),
+    };
+  }
+
+  insertJob(deviceId: string, job: PrintJob): void {
+    this.s.insertJob.run(job.jobId, deviceId, JSON.stringify(job), job.createdAt, job.createdAt);
+  }
+
+  /** Jobs not yet acknowledged, oldest first: sent again when the agent (re)connects. */
+  openJobs(deviceId: string): PrintJobRow[] {
+    return (this.s.openJobs.all(deviceId) as RawJob[]).map(jobOf);
+  }
+
+  job(jobId: string): PrintJobRow | undefined {
+    const r = this.s.job.get(jobId) as RawJob | undefined;
+    return r === undefined ? undefined : jobOf(r);
+  }
+
+  setStatus(jobId: string, status: PrintJobStatus, reason: string | null, at: number): void {
+    this.s.setStatus.run(status, reason, at, jobId);
+  }
+
+  putHealth(deviceId: string, health: DeviceHealth, at: number): void {
+    this.s.putHealth.run(deviceId, JSON.stringify(health), at);
+  }
+
+  allHealth(): { deviceId: string; health: DeviceHealth; at: number }[] {
+    return (this.s.health.all() as { deviceId: string; body: string; at: number }[]).map((r) => ({
+      deviceId: r.deviceId,
+      health: JSON.parse(r.body) as DeviceHealth,
+      at: r.at,
+    }));
+  }
+}
+
+interface RawJob {
+  id: string;
+  deviceId: string;
+  body: string;
+  status: PrintJobStatus;
+  reason: string | null;
+  updatedAt: number;
+}
+
+function jobOf(r: RawJob): PrintJobRow {
+  return {
+    job: JSON.parse(r.body) as PrintJob,
+    deviceId: r.deviceId,
+    status: r.status,
+    reason: r.reason,
+    updatedAt: r.updatedAt,
+  };
+}
