@@ -14,6 +14,9 @@ command -v rsvg-convert >/dev/null || packages+=(librsvg2-bin)
 command -v socat >/dev/null || packages+=(socat)
 [ -e /usr/lib/x86_64-linux-gnu/libusb-1.0.so.0 ] || ldconfig -p 2>/dev/null | grep -q libusb-1.0 || packages+=(libusb-1.0-0)
 command -v udevadm >/dev/null || packages+=(udev)
+# Social security cards over PC/SC: the daemon, vsmartcard's virtual reader (a fake card in
+# tests) and the headers the smartcard binding builds against.
+for p in pcscd vsmartcard-vpcd libpcsclite-dev; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); done
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
