@@ -1,0 +1,277 @@
+/**
+ * The terminal agent against a real queue server (tests/support/server.ts) with simulated
+ * devices: print jobs at most once across drops and crashes, paper out, card relay, keypad
+ * ratings (SPEC DEV-1, DEV-3, DEV-4, RAT-2).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CardRead, DeviceStatus, PrintResult, StaffFact } from '@onewindow/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type HallClient, startTestServer, type TestServer } from '../../../tests/support/server.ts';
+import { SAMPLE_CARDS } from '../idcard/base-info-encode.ts';
+import { completionInput, PERSON, ticketInput } from '../printer/documents.fixtures.ts';
+import { decodeEscPos, printedItems } from '../printer/escpos-decode.ts';
+import type { RatingOutcome } from './agent.ts';
+import { PrintJournal } from './print-journal.ts';
+import { eventWhere, reach, sleep, startTestAgent, type TestAgent, until } from './test-support.ts';
+
+let server: TestServer;
+const agents: TestAgent[] = [];
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  for (const a of agents.splice(0)) await a.agent.stop(1000);
+  await server.close();
+});
+
+function agentFor(...args: Parameters<typeof startTestAgent>): TestAgent {
+  const a = startTestAgent(...args);
+  agents.push(a);
+  return a;
+}
+
+const ticketDoc = { type: 'queue-ticket' as const, data: { ...ticketInput({ number: 'A001' }) } };
+
+async function createJob(deviceToken: string, document: unknown = ticketDoc): Promise<string> {
+  const r = await server.rest<{ jobId: string }>('POST', '/api/print-jobs', {
+    deviceToken,
+    body: { document },
+  });
+  if (!r.body.ok) throw new Error(r.body.error.message);
+  return r.body.data.jobId;
+}
+
+async function jobStatus(jobId: string): Promise<{ status: string; reason: string | null }> {
+  const token = await server.login('manager1');
+  const r = await server.rest<{ status: string; reason: string | null }>('GET', `/api/print-jobs/${jobId}`, {
+    token,
+  });
+  if (!r.body.ok) throw new Error(r.body.error.message);
+  return r.body.data;
+}
+
+const untilStatus = (jobId: string, status: string) =>
+  until(async () => {
+    const s = await jobStatus(jobId);
+    return s.status === status ? s : undefined;
+  });
+
+function printedText(bytes: Uint8Array): string {
+  return printedItems(decodeEscPos(bytes))
+    .map((i) => (i.kind === 'line' ? i.text : ''))
+    .join('\n');
+}
+
+describe('terminal agent: printing', () => {
+  it('DEV-1 prints a job exactly once when the connection drops before the answer reaches the server', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    let drops = 0;
+    const t: TestAgent = agentFor(server, {
+      deviceToken,
+      terminal: 'kiosk',
+      agent: {
+        hooks: {
+          // The printer took the bytes; the connection dies before the answer is sent.
+          afterPrinterWrite: () => {
+            if (drops++ === 0) t.agent.socket!.io.engine.close();
+          },
+        },
+      },
+    });
+    await reach(t.agent, 'connected');
+    const states: string[] = [];
+    t.agent.on('state', (s) => states.push(s));
+    const results: (PrintResult & { fromJournal: boolean })[] = [];
+    t.agent.on('print-result', (r) => results.push(r));
+
+    const jobId = await createJob(deviceToken);
+    expect(await untilStatus(jobId, 'printed')).toMatchObject({ status: 'printed', reason: null });
+
+    expect(drops).toBe(1);
+    expect(states).toEqual(expect.arrayContaining(['disconnected', 'connected']));
+    // The server sent the job again after the reconnect; the journal answered it.
+    expect(results.filter((r) => r.jobId === jobId).map((r) => r.fromJournal)).toEqual([false, true]);
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+    expect(printedText(t.sims.printer!.jobs[0]!)).toContain('A001');
+
+    // Acknowledged: a later reconnect brings nothing back to print.
+    t.agent.socket!.io.engine.close();
+    await reach(t.agent, 'disconnected');
+    await reach(t.agent, 'connected');
+    await sleep(200);
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+  });
+
+  it('a job left mid-print by a crash is reported failed "interrupted" and not printed on restart', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    // The agent is offline: the job waits on the server ('pending').
+    const jobId = await createJob(deviceToken);
+    // What a crash mid-print leaves behind: 'printing' in the journal, no end.
+    const stateDir = mkdtempSync(join(tmpdir(), 'onewindow-agent-'));
+    const before = PrintJournal.open(stateDir, { now: () => server.clock.now() });
+    before.begin(jobId);
+    before.close();
+
+    const staff = await server.client({ token: await server.login('guide1') });
+    const told = eventWhere<PrintResult>(staff as never, 'print:result', (r) => r.jobId === jobId);
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk', stateDir });
+
+    expect(await untilStatus(jobId, 'failed')).toMatchObject({ status: 'failed', reason: 'interrupted' });
+    expect(await told).toMatchObject({ jobId, status: 'failed', reason: 'interrupted' });
+    await sleep(200);
+    expect(t.sims.printer!.jobs).toHaveLength(0);
+  });
+
+  it('DEV-3 paper out: the job fails with 缺纸 unprinted and the guides see 打印机缺纸', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const staff: HallClient = await server.client({ token: await server.login('guide1') });
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    t.sims.printer!.setPaper('out');
+
+    const alert = eventWhere<DeviceStatus>(staff as never, 'device:status', (s) =>
+      s.alerts.includes('打印机缺纸'),
+    );
+    const jobId = await createJob(deviceToken);
+    expect(await untilStatus(jobId, 'failed')).toMatchObject({ status: 'failed', reason: '缺纸' });
+    expect(await alert).toMatchObject({ kind: 'kiosk', online: true, health: { printer: 'out' } });
+    expect(t.sims.printer!.jobs).toHaveLength(0);
+
+    // Paper loaded: the next job prints, and the health report says so.
+    t.sims.printer!.setPaper('ok');
+    const again = await createJob(deviceToken);
+    await untilStatus(again, 'printed');
+    expect(t.agent.health.printer).toBe('ok');
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+  });
+
+  it('renders window slips for the 58 mm counter printer and refuses malformed documents unprinted', async () => {
+    const deviceToken = await server.pairDevice('agent', 'w1');
+    const t = agentFor(server, { deviceToken, terminal: 'comprehensive-window', windowId: 'w1' });
+    await reach(t.agent, 'connected');
+    const slip = await createJob(deviceToken, {
+      type: 'completion-slip',
+      data: { ...completionInput({ idNumber: PERSON.idNumber }) },
+    });
+    await untilStatus(slip, 'printed');
+    const text = printedText(t.sims.printer!.jobs[0]!);
+    expect(text).toContain('业务回单');
+    expect(text).toContain(PERSON.maskedIdNumber);
+    expect(text).not.toContain(PERSON.idNumber);
+
+    const bad = await createJob(deviceToken, { type: 'queue-ticket', data: { number: 'A001' } });
+    const s = await untilStatus(bad, 'failed');
+    expect(s.reason).toMatch(/^单据内容无效: .*hallPhone/);
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+  });
+});
+
+describe('terminal agent: cards', () => {
+  it('DEV-4 relays a card read to the other screen of the same terminal, and logs no ID number', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    const screen = await server.client({ deviceToken });
+    await reach(t.agent, 'connected');
+    await until(() => (t.agent.health.idCardReader === 'connected' ? true : undefined));
+    const ownEcho: unknown[] = [];
+    t.agent.socket!.on('device:card', (c) => ownEcho.push(c));
+
+    const received = eventWhere<CardRead>(screen as never, 'device:card');
+    const card = SAMPLE_CARDS.senior;
+    t.sims.idCardReader!.insertCard(card);
+    expect(await received).toEqual({
+      source: 'resident-id',
+      idNumber: card.idNumber,
+      name: card.name,
+      sex: card.sex,
+      birthDate: card.birthDate,
+      address: card.address,
+    } satisfies CardRead);
+    await until(() => (t.logs.some((l) => l.includes('card read relayed')) ? true : undefined));
+
+    const log = t.logs.join('');
+    expect(log).not.toContain(card.idNumber);
+    expect(log).not.toContain(card.name);
+    expect(log).not.toContain(card.address);
+    expect(ownEcho).toEqual([]);
+  });
+});
+
+describe('terminal agent: rating keypad', () => {
+  it('RAT-2 a press rates the ticket the window finished last, once, with channel keypad', async () => {
+    const deviceToken = await server.pairDevice('agent', 'w1');
+    const t = agentFor(server, { deviceToken, terminal: 'comprehensive-window', windowId: 'w1' });
+    const staff = await server.client({ token: await server.login('manager1') });
+    await reach(t.agent, 'connected');
+    const outcomes: RatingOutcome[] = [];
+    t.agent.on('rating', (o) => outcomes.push(o));
+
+    // Nothing finished yet: the press goes nowhere.
+    t.sims.ratingPad!.press(5);
+    expect(outcomes.at(-1)).toMatchObject({ sent: false, reason: 'no-finished-ticket' });
+
+    const clerk = await server.login('clerk1');
+    const guide = await server.login('guide1');
+    const cmd = async (token: string, name: string, body: unknown) => {
+      const r = await server.rest('POST', `/api/commands/${name}`, { token, body });
+      expect(r.body.ok, `${name}: ${JSON.stringify(r.body)}`).toBe(true);
+    };
+    await cmd(clerk, 'window:open', { windowId: 'w1' });
+    await cmd(guide, 'ticket:issue', { categoryId: 'A' });
+    await cmd(clerk, 'ticket:call-next', { windowId: 'w1' });
+    await cmd(clerk, 'ticket:start', { windowId: 'w1' });
+    const finished = eventWhere<{ type: string; tickets: { id: string }[] }>(
+      t.agent.socket! as never,
+      'hall:fact',
+      (f) => f.type === 'ticket:finished',
+    );
+    await cmd(clerk, 'ticket:finish', { windowId: 'w1', outcome: 'completed' });
+    const ticketId = (await finished).tickets[0]!.id;
+
+    const rated = eventWhere<StaffFact>(staff as never, 'staff:fact', (f) => f.type === 'ticket:rated');
+    await sleep(450); // past the pad's debounce of the first press
+    t.sims.ratingPad!.press(2);
+    const fact = await rated;
+    expect(fact.event).toMatchObject({ type: 'ticket:rated', ticketId, level: 2, channel: 'keypad' });
+    expect(outcomes.at(-1)).toEqual({ level: 2, ticketId, sent: true });
+
+    // A second press for the same ticket sends nothing.
+    await sleep(450);
+    t.sims.ratingPad!.press(5);
+    expect(outcomes.at(-1)).toEqual({ level: 5, ticketId, sent: false, reason: 'already-rated' });
+    await sleep(200);
+    expect(t.emitted.filter((e) => e === 'ticket:rate')).toHaveLength(1);
+  });
+
+  it('a press more than two minutes after the ticket finished is not sent', async () => {
+    const deviceToken = await server.pairDevice('agent', 'w1');
+    const t = agentFor(server, { deviceToken, terminal: 'comprehensive-window', windowId: 'w1' });
+    await reach(t.agent, 'connected');
+    const clerk = await server.login('clerk1');
+    const guide = await server.login('guide1');
+    for (const [token, name, body] of [
+      [clerk, 'window:open', { windowId: 'w1' }],
+      [guide, 'ticket:issue', { categoryId: 'A' }],
+      [clerk, 'ticket:call-next', { windowId: 'w1' }],
+      [clerk, 'ticket:start', { windowId: 'w1' }],
+    ] as const)
+      await server.rest('POST', `/api/commands/${name}`, { token, body });
+    const finished = eventWhere(
+      t.agent.socket! as never,
+      'hall:fact',
+      (f: { type: string }) => f.type === 'ticket:finished',
+    );
+    await server.rest('POST', '/api/commands/ticket:finish', {
+      token: clerk,
+      body: { windowId: 'w1', outcome: 'completed' },
+    });
+    await finished;
+    server.clock.advance(121_000);
+    const outcome = eventWhere<RatingOutcome>(t.agent, 'rating');
+    t.sims.ratingPad!.press(4);
+    expect(await outcome).toMatchObject({ sent: false, reason: 'too-late' });
+    expect(t.emitted).not.toContain('ticket:rate');
+  });
+});

@@ -1,0 +1,539 @@
+/**
+ * The terminal agent: one per hall PC with hardware (a kiosk or a counter). It holds a
+ * Socket.IO connection to the queue server as its paired device and
+ *
+ * - prints the jobs the server sends (`device:print`), each `jobId` at most once (print-journal.ts),
+ *   and answers every one (`device:print-result`) until the server has heard the answer;
+ * - reports device health (`device:health`) on every change and every `healthIntervalMs`;
+ * - relays resident ID cards read on its reader to its own screen (`device:card`), and logs
+ *   nothing about them;
+ * - on a counter, sends the citizen's press on the rating keypad as `ticket:rate` for the
+ *   ticket its window finished last (SPEC RAT-2: its own window only).
+ *
+ * Everything it touches is injected (devices, journal, socket factory, clock, logger), so tests
+ * drive it against a real server with simulated devices.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  type CardRead,
+  type ClientToServerEvents,
+  type DeviceHealth,
+  PROTOCOL_VERSION,
+  type PrintJob,
+  type PrintResult,
+  type PublicFact,
+  type ServerToClientEvents,
+} from '@onewindow/shared';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { IdCardReader } from '../idcard/reader.ts';
+import type { PrinterStatus, PrinterTransport } from '../printer/transport.ts';
+import { PrinterUnavailableError } from '../printer/transport.ts';
+import type { RatingPadDriver } from '../rating-pad/driver.ts';
+import { type Logger, silentLogger } from './log.ts';
+import { DEFAULT_RETENTION_MS, maxJobAgeMs, type PrintJournal } from './print-journal.ts';
+import { InvalidDocumentError, type PrinterSetup, reasonText, renderJob } from './render.ts';
+
+export type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type SocketFactory = (url: string, opts: Partial<ManagerOptions & SocketOptions>) => AgentSocket;
+
+export interface Clock {
+  now(): number;
+}
+
+/** The devices of this terminal; absent = the terminal has none. The agent starts and closes them. */
+export interface AgentDevices {
+  printer?: { transport: PrinterTransport; setup: PrinterSetup };
+  idCardReader?: IdCardReader;
+  /** `driver: null`: the terminal has a pad but it could not be opened (reported 'disconnected'). */
+  ratingPad?: { driver: RatingPadDriver | null };
+}
+
+export type AgentState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'revoked' | 'stopped';
+
+/** What became of a pad press (for the UI and tests; the press itself is never logged with the ticket holder). */
+export interface RatingOutcome {
+  level: number;
+  ticketId: string | null;
+  sent: boolean;
+  /** Why nothing was sent. */
+  reason?: 'no-window' | 'no-finished-ticket' | 'already-rated' | 'too-late' | 'offline';
+}
+
+export interface TerminalAgentOptions {
+  serverUrl: string;
+  deviceToken: string;
+  /** The window a counter agent serves; null for a kiosk (its keypad presses are ignored). */
+  windowId: string | null;
+  devices: AgentDevices;
+  journal: PrintJournal;
+  socketFactory?: SocketFactory;
+  clock?: Clock;
+  logger?: Logger;
+  /** Health is sent on change and at least this often. Default 60 s. */
+  healthIntervalMs?: number;
+  /** A press later than this after the ticket finished is not sent. Default 2 min. */
+  ratingWindowMs?: number;
+  /** How long to wait for the server's answer to an emit. Default 10 s. */
+  ackTimeoutMs?: number;
+  /** Reconnection backoff: first delay, ceiling, and ± jitter fraction. Default 1 s, 30 s, 0.5. */
+  reconnect?: { initialMs?: number; maxMs?: number; jitter?: number };
+  /** Jobs created longer ago are refused unprinted. Default from the journal retention (2 days). */
+  maxJobAgeMs?: number;
+  /** Socket.IO transports; default Socket.IO's own (long-polling, upgraded to WebSocket). */
+  transports?: ('websocket' | 'polling')[];
+  /** Test hooks. */
+  hooks?: {
+    /** Runs once a job has ended here (bytes written or refused) and is journaled, before its answer is sent. */
+    afterPrinterWrite?: (job: PrintJob, result: PrintResult) => void | Promise<void>;
+  };
+}
+
+interface AgentEvents {
+  state: [AgentState];
+  /** A job ended here (printed or failed), or was answered again from the journal (`fromJournal`). */
+  'print-result': [PrintResult & { fromJournal: boolean }];
+  /** The server answered a print result. */
+  'print-acknowledged': [PrintResult];
+  health: [DeviceHealth];
+  /** A card was read and relayed (`relayed`: other sockets of this device that got it). No card data. */
+  'card-relayed': [{ relayed: number }];
+  rating: [RatingOutcome];
+  revoked: [];
+}
+
+const REASON_PAPER_OUT = '缺纸';
+const REASON_OFFLINE = '打印机离线';
+const COMPACT_EVERY_MS = 6 * 3600_000;
+
+export class TerminalAgent extends EventEmitter<AgentEvents> {
+  readonly #o: TerminalAgentOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #healthIntervalMs: number;
+  readonly #ratingWindowMs: number;
+  readonly #ackTimeoutMs: number;
+  readonly #maxJobAgeMs: number;
+  readonly #backoff: { initialMs: number; maxMs: number; jitter: number };
+
+  #state: AgentState = 'idle';
+  #socket: AgentSocket | null = null;
+  #health: DeviceHealth = {};
+  #healthTimer: NodeJS.Timeout | null = null;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #compactTimer: NodeJS.Timeout | null = null;
+  #manualAttempts = 0;
+  #printChain: Promise<void> = Promise.resolve();
+  /** Jobs queued or printing in this process (a re-sent copy is ignored meanwhile). */
+  readonly #queued = new Set<string>();
+  /** Results the server has not answered yet. */
+  readonly #unacked = new Map<string, PrintResult>();
+  readonly #acking = new Set<string>();
+  #lastFinished: { ticketId: string; at: number; rated: boolean } | null = null;
+  #stopping = false;
+
+  constructor(opts: TerminalAgentOptions) {
+    super();
+    this.#o = opts;
+    this.#clock = opts.clock ?? { now: () => Date.now() };
+    this.#log = opts.logger ?? silentLogger;
+    this.#healthIntervalMs = opts.healthIntervalMs ?? 60_000;
+    this.#ratingWindowMs = opts.ratingWindowMs ?? 120_000;
+    this.#ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
+    this.#maxJobAgeMs = opts.maxJobAgeMs ?? maxJobAgeMs(DEFAULT_RETENTION_MS);
+    this.#backoff = {
+      initialMs: opts.reconnect?.initialMs ?? 1000,
+      maxMs: opts.reconnect?.maxMs ?? 30_000,
+      jitter: opts.reconnect?.jitter ?? 0.5,
+    };
+  }
+
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  get health(): DeviceHealth {
+    return { ...this.#health };
+  }
+
+  /** The live socket (tests force drops with `socket.io.engine.close()`). */
+  get socket(): AgentSocket | null {
+    return this.#socket;
+  }
+
+  /** Starts the devices and connects. */
+  start(): void {
+    if (this.#state !== 'idle') throw new Error(`agent already ${this.#state}`);
+    const { printer, idCardReader, ratingPad } = this.#o.devices;
+
+    // Jobs the last run left mid-print are answered as failed 'interrupted' (never printed again).
+    for (const r of this.#o.journal.interrupted) {
+      this.#log.warn('print job interrupted by a restart; reported failed, not printed again', {
+        jobId: r.jobId,
+      });
+      this.#unacked.set(r.jobId, r);
+    }
+
+    if (printer !== undefined) {
+      // A printer that can be asked is reported once it answered (or did not: 'offline').
+      if (printer.setup.statusQuery) void this.#refreshPrinter();
+      else this.#health.printer = 'ok';
+    }
+    if (idCardReader !== undefined) {
+      if (idCardReader.status !== undefined) this.#health.idCardReader = idCardReader.status;
+      idCardReader.on('status', (s) => this.#setHealth({ idCardReader: s }));
+      idCardReader.on('error', (e) => this.#log.warn('id card reader', { code: e.code, detail: e.detail }));
+      idCardReader.on('card', (card) =>
+        this.#relayCard({
+          source: 'resident-id',
+          idNumber: card.idNumber,
+          name: card.name,
+          sex: card.sex,
+          birthDate: card.birthDate,
+          address: card.address,
+        }),
+      );
+      idCardReader.start();
+    }
+    if (ratingPad !== undefined) {
+      const driver = ratingPad.driver;
+      this.#health.ratingPad = driver === null ? 'disconnected' : 'connected';
+      driver?.on('rating', (level: number) => this.#onRating(level));
+      driver?.on('error', (e: Error) => {
+        this.#log.warn('rating pad', { error: e });
+        this.#setHealth({ ratingPad: 'disconnected' });
+      });
+      driver?.on('ignored', (input: string) => this.#log.debug('rating pad key not mapped', { input }));
+    }
+
+    this.#connect();
+    this.#healthTimer = setInterval(() => void this.#periodicHealth(), this.#healthIntervalMs);
+    this.#healthTimer.unref?.();
+    // The journal is compacted at start; a PC that runs for weeks compacts it again now and then.
+    this.#compactTimer = setInterval(() => this.#o.journal.compact(), COMPACT_EVERY_MS);
+    this.#compactTimer.unref?.();
+  }
+
+  /** Finishes the job being printed (up to `graceMs`), disconnects and closes the devices. */
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.#shutdown('stopped', graceMs);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connection
+
+  #connect(): void {
+    this.#setState('connecting');
+    const factory: SocketFactory = this.#o.socketFactory ?? ((url, opts) => io(url, opts));
+    const socket = factory(this.#o.serverUrl, {
+      auth: { deviceToken: this.#o.deviceToken, protocol: PROTOCOL_VERSION },
+      forceNew: true,
+      reconnection: true,
+      reconnectionDelay: this.#backoff.initialMs,
+      reconnectionDelayMax: this.#backoff.maxMs,
+      randomizationFactor: this.#backoff.jitter,
+      ...(this.#o.transports ? { transports: this.#o.transports } : {}),
+    });
+    this.#socket = socket;
+
+    socket.on('connect', () => {
+      this.#manualAttempts = 0;
+      this.#setState('connected');
+      this.#log.info('connected to the queue server', { serverUrl: this.#o.serverUrl });
+      for (const jobId of this.#unacked.keys()) this.#sendResult(jobId);
+      this.#sendHealth();
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.#stopping) return;
+      this.#setState('disconnected');
+      this.#log.warn('disconnected from the queue server', { reason });
+      // The server closed this socket itself (a revocation, or a restart that kicks sockets):
+      // Socket.IO does not reconnect on its own then. Try again; a revoked token is told apart
+      // by the handshake's UNAUTHENTICATED.
+      if (reason === 'io server disconnect') this.#reconnectLater();
+    });
+    socket.on('connect_error', (err) => {
+      if (this.#stopping) return;
+      if (err.message === 'UNAUTHENTICATED') {
+        void this.#shutdown('revoked');
+        return;
+      }
+      this.#log.warn('cannot connect to the queue server', { error: err.message });
+      // `active` is false when the server refused the handshake (not a network error):
+      // Socket.IO leaves retrying to us.
+      if (!socket.active) this.#reconnectLater();
+    });
+    socket.on('device:print', (job) => this.#onPrint(job));
+    socket.on('hall:fact', (fact) => this.#onFact(fact));
+  }
+
+  #reconnectLater(): void {
+    if (this.#reconnectTimer !== null || this.#stopping) return;
+    const { initialMs, maxMs, jitter } = this.#backoff;
+    const base = Math.min(maxMs, initialMs * 2 ** Math.min(this.#manualAttempts, 20));
+    const delay = Math.max(0, Math.round(base * (1 + jitter * (2 * Math.random() - 1))));
+    this.#manualAttempts++;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      if (this.#stopping || this.#socket === null || this.#socket.connected) return;
+      this.#setState('connecting');
+      this.#socket.connect();
+    }, delay);
+    this.#reconnectTimer.unref?.();
+  }
+
+  async #shutdown(final: 'stopped' | 'revoked', graceMs = 10_000): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#healthTimer !== null) clearInterval(this.#healthTimer);
+    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
+    if (this.#compactTimer !== null) clearInterval(this.#compactTimer);
+    this.#healthTimer = null;
+    this.#reconnectTimer = null;
+    if (final === 'revoked') {
+      this.#log.error('the device token was revoked or is unknown to the server: stopping (pair again)');
+      this.#socket?.disconnect();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#printChain,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#socket?.disconnect();
+    const { printer, idCardReader, ratingPad } = this.#o.devices;
+    await Promise.allSettled([idCardReader?.stop(), ratingPad?.driver?.close(), printer?.transport.close()]);
+    this.#o.journal.close();
+    this.#setState(final);
+    if (final === 'revoked') this.emit('revoked');
+  }
+
+  #setState(s: AgentState): void {
+    if (this.#state === s || this.#state === 'revoked' || this.#state === 'stopped') return;
+    this.#state = s;
+    this.emit('state', s);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Printing
+
+  #onPrint(job: PrintJob): void {
+    if (typeof job?.jobId !== 'string' || job.jobId === '') {
+      this.#log.warn('print job without a job id ignored');
+      return;
+    }
+    const { jobId } = job;
+    const known = this.#o.journal.outcome(jobId);
+    if (known === 'printing' || this.#queued.has(jobId)) return; // this process is on it
+    if (known !== undefined) {
+      // Printed or failed before (before a reconnect, or a restart): answer, never print again.
+      this.#log.info('print job already handled; answering from the journal', {
+        jobId,
+        status: known.status,
+      });
+      this.emit('print-result', { ...known, fromJournal: true });
+      this.#unacked.set(jobId, known);
+      this.#sendResult(jobId);
+      return;
+    }
+    this.#queued.add(jobId);
+    const run = this.#printChain.then(() => this.#print(job));
+    this.#printChain = run
+      .catch((e: unknown) => this.#log.error('print job crashed', { jobId, error: e }))
+      .finally(() => this.#queued.delete(jobId));
+  }
+
+  async #print(job: PrintJob): Promise<void> {
+    if (this.#stopping) return; // not journaled: the server sends it again after the restart
+    const { jobId } = job;
+    const printer = this.#o.devices.printer;
+    let result: PrintResult;
+    let bytes: Uint8Array | null = null;
+    if (typeof job.createdAt === 'number' && job.createdAt < this.#clock.now() - this.#maxJobAgeMs) {
+      result = { jobId, status: 'failed', reason: '打印任务已过期' };
+    } else if (printer === undefined) {
+      result = { jobId, status: 'failed', reason: '本终端没有打印机' };
+    } else {
+      try {
+        bytes = renderJob(job.document, printer.setup);
+        result = { jobId, status: 'printed' }; // provisional: decided below
+      } catch (e) {
+        result = {
+          jobId,
+          status: 'failed',
+          reason: reasonText(e instanceof InvalidDocumentError ? e.reason : `单据无法生成: ${String(e)}`),
+        };
+      }
+    }
+
+    if (printer !== undefined && bytes !== null) {
+      const status = printer.setup.statusQuery ? await printer.transport.queryStatus() : 'ok';
+      if (printer.setup.statusQuery) this.#setHealth({ printer: status });
+      if (status === 'out') result = { jobId, status: 'failed', reason: REASON_PAPER_OUT };
+      else if (status === 'offline') result = { jobId, status: 'failed', reason: REASON_OFFLINE };
+      else {
+        // The at-most-once point: durable 'printing' before the first byte leaves.
+        this.#o.journal.begin(jobId);
+        try {
+          await printer.transport.write(bytes);
+          result = { jobId, status: 'printed' };
+        } catch (e) {
+          result = { jobId, status: 'failed', reason: reasonText(writeFailure(e)) };
+          if (e instanceof PrinterUnavailableError) this.#setHealth({ printer: e.status });
+        }
+      }
+    }
+
+    this.#o.journal.finish(result);
+    if (result.status === 'printed') this.#log.info('printed', { jobId, type: job.document?.type });
+    else this.#log.warn('print job failed', { jobId, reason: result.reason });
+    await this.#o.hooks?.afterPrinterWrite?.(job, result);
+    this.emit('print-result', { ...result, fromJournal: false });
+    this.#unacked.set(jobId, result);
+    this.#sendResult(jobId);
+    if (printer?.setup.statusQuery && result.status === 'printed') void this.#refreshPrinter();
+  }
+
+  /** Sends a result until the server answers it (any answer: a duplicate is a no-op there). */
+  #sendResult(jobId: string): void {
+    const result = this.#unacked.get(jobId);
+    const socket = this.#socket;
+    if (result === undefined || socket === null || !socket.connected || this.#acking.has(jobId)) return;
+    this.#acking.add(jobId);
+    socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('device:print-result', result)
+      .then(
+        (ack) => {
+          this.#acking.delete(jobId);
+          if (this.#unacked.get(jobId) === result) this.#unacked.delete(jobId);
+          if (!ack.ok) this.#log.warn('the server refused a print result', { jobId, code: ack.error.code });
+          this.emit('print-acknowledged', result);
+        },
+        () => {
+          // Disconnected or no answer in time: the next connect sends it again; a slow server
+          // gets it again after another timeout.
+          this.#acking.delete(jobId);
+          if (this.#socket?.connected && !this.#stopping) {
+            const t = setTimeout(() => this.#sendResult(jobId), this.#ackTimeoutMs);
+            t.unref?.();
+          }
+        },
+      );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Health
+
+  async #refreshPrinter(): Promise<PrinterStatus | undefined> {
+    const printer = this.#o.devices.printer;
+    if (printer === undefined || !printer.setup.statusQuery || this.#stopping) return undefined;
+    const status = await printer.transport.queryStatus();
+    this.#setHealth({ printer: status });
+    return status;
+  }
+
+  async #periodicHealth(): Promise<void> {
+    await this.#refreshPrinter();
+    this.#sendHealth();
+  }
+
+  #setHealth(patch: Partial<DeviceHealth>): void {
+    if (this.#stopping) return;
+    const next = { ...this.#health, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.#health)) return;
+    this.#health = next;
+    this.#log.info('device health', { health: next });
+    this.emit('health', { ...next });
+    this.#sendHealth();
+  }
+
+  #sendHealth(): void {
+    const socket = this.#socket;
+    if (socket === null || !socket.connected) return;
+    const health = { ...this.#health };
+    socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('device:health', health)
+      .then(
+        (ack) => {
+          if (!ack.ok) this.#log.warn('the server refused a health report', { code: ack.error.code });
+        },
+        () => undefined, // sent again on the next connect and every interval
+      );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cards
+
+  #relayCard(card: CardRead): void {
+    const socket = this.#socket;
+    // Never buffered for later: a card read while offline is dropped, not delivered to a screen
+    // minutes later when someone else stands there.
+    if (socket === null || !socket.connected) {
+      this.#log.warn('card read while offline; not relayed');
+      return;
+    }
+    socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('device:card', card)
+      .then(
+        (ack) => {
+          if (!ack.ok) {
+            this.#log.warn('the server refused a card read', { code: ack.error.code });
+            return;
+          }
+          this.#log.info('card read relayed', { relayed: ack.data.relayed });
+          this.emit('card-relayed', { relayed: ack.data.relayed });
+        },
+        () => this.#log.warn('card read not acknowledged'),
+      );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ratings (counters)
+
+  #onFact(fact: PublicFact): void {
+    const windowId = this.#o.windowId;
+    if (windowId === null || fact?.type !== 'ticket:finished') return;
+    const t = fact.tickets.find((x) => x.windowId === windowId && x.status === 'done');
+    if (t === undefined) return;
+    this.#lastFinished = { ticketId: t.id, at: this.#clock.now(), rated: false };
+  }
+
+  #onRating(level: number): void {
+    const outcome = this.#rate(level);
+    if (!outcome.sent) this.#log.info('rating press not sent', { level, reason: outcome.reason });
+    this.emit('rating', outcome);
+  }
+
+  #rate(level: number): RatingOutcome {
+    if (this.#o.windowId === null) return { level, ticketId: null, sent: false, reason: 'no-window' };
+    const last = this.#lastFinished;
+    if (last === null) return { level, ticketId: null, sent: false, reason: 'no-finished-ticket' };
+    const { ticketId } = last;
+    if (last.rated) return { level, ticketId, sent: false, reason: 'already-rated' };
+    if (this.#clock.now() - last.at > this.#ratingWindowMs)
+      return { level, ticketId, sent: false, reason: 'too-late' };
+    const socket = this.#socket;
+    if (socket === null || !socket.connected) return { level, ticketId, sent: false, reason: 'offline' };
+    last.rated = true;
+    socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('ticket:rate', { ticketId, level, idempotencyKey: `keypad:${ticketId}` })
+      .then(
+        (ack) => {
+          if (ack.ok) this.#log.info('rating sent', { ticketId, level });
+          else this.#log.warn('the server refused a rating', { ticketId, code: ack.error.code });
+        },
+        () => this.#log.warn('rating not acknowledged', { ticketId }),
+      );
+    return { level, ticketId, sent: true };
+  }
+}
+
+function writeFailure(e: unknown): string {
+  if (e instanceof PrinterUnavailableError) return e.status === 'out' ? REASON_PAPER_OUT : REASON_OFFLINE;
+  return `打印失败: ${e instanceof Error ? e.message : String(e)}`;
+}
