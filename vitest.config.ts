@@ -7,6 +7,7 @@ export default defineConfig({
       'queue-server/src/**/*.test.ts',
       'firmware-config/src/**/*.test.ts',
       'kiosk/agent/**/*.test.ts',
+      'display-board/src/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
     testTimeout: 30_000,
