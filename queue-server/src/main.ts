@@ -4,6 +4,7 @@ import { createApp } from './app/app.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { bootstrap } from './seed/bootstrap.ts';
+import { startDemoHallDevices } from './seed/demo-terminals.ts';
 import { HallStore } from './store/hall.store.ts';
 
 /** The queue server process: `npm start` (demo hall) or `tsx src/main.ts` with the environment set. */
@@ -34,6 +35,22 @@ async function main(): Promise<void> {
   const port = await app.listen(config.port, config.host);
   log.info({ port, db: config.dbPath, demo: config.demo }, 'OneWindow queue server listening');
 
+  // --demo only: the hall's kiosks and counters with simulated devices, and their control API.
+  let demoDevices: { stop(): Promise<void> } | null = null;
+  if (config.demo) {
+    try {
+      demoDevices = await startDemoHallDevices({
+        app,
+        serverPort: port,
+        serverHost: config.host,
+        dataDir: dirname(config.dbPath),
+        log,
+      });
+    } catch (err) {
+      log.error({ err }, 'the demo terminals could not start; the server runs without them');
+    }
+  }
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -41,7 +58,10 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    app.close().then(
+    (demoDevices?.stop() ?? Promise.resolve())
+      .catch((err: unknown) => log.warn({ err }, 'stopping the demo terminals failed'))
+      .then(() => app.close())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');

@@ -14,6 +14,8 @@ export interface DeviceHealth {
   idCardReader?: ReaderHealth;
   sscReader?: ReaderHealth;
   ratingPad?: ReaderHealth;
+  /** A board's speech: a Mandarin voice, or none (it still chimes and flashes). */
+  voice?: 'ok' | 'no-mandarin-voice';
 }
 
 /** Documents a window or kiosk prints; the agent owns their layout (kiosk/agent/printer). */
@@ -63,5 +65,6 @@ export function healthAlerts(h: DeviceHealth): string[] {
   if (h.sscReader === 'disconnected') out.push('社保卡读卡器未连接');
   if (h.sscReader === 'service-not-running') out.push('社保卡读卡服务未运行');
   if (h.ratingPad === 'disconnected') out.push('评价器未连接');
+  if (h.voice === 'no-mandarin-voice') out.push('无普通话语音，仅提示音');
   return out;
 }

@@ -45,6 +45,8 @@ export interface HallSettings {
   openingHours: { open: string; close: string; weekdays: number[] };
   /** Local time ("HH:MM") at which the server closes the business day by itself (日结). */
   dayCloseAt: string;
+  /** What boards say for a call: `{号}` is the ticket number as spoken, `{窗口}` the window number. */
+  voiceTemplate: string;
 }
 
 export interface HallConfig {

@@ -62,6 +62,12 @@ export const hallSettingsSchema = z.strictObject({
   numberDigits: z.int().min(1).max(6),
   openingHours: z.strictObject({ open: hhmm, close: hhmm, weekdays: z.array(z.int().min(1).max(7)).max(7) }),
   dayCloseAt: hhmm,
+  voiceTemplate: z
+    .string()
+    .trim()
+    .min(4)
+    .max(60)
+    .refine((t) => t.includes('{号}') && t.includes('{窗口}'), 'must contain {号} and {窗口}'),
 });
 
 export const hallConfigSchema = z.strictObject({
@@ -268,6 +274,7 @@ export const deviceHealthSchema = z.strictObject({
   idCardReader: healthValue.optional(),
   sscReader: healthValue.optional(),
   ratingPad: healthValue.optional(),
+  voice: z.enum(['ok', 'no-mandarin-voice']).optional(),
 });
 export const printResultSchema = z.discriminatedUnion('status', [
   z.strictObject({ jobId: z.string().min(1).max(64), status: z.literal('printed') }),

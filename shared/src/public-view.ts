@@ -43,6 +43,8 @@ interface ViewBase<T> {
   estimates: CategoryEstimate[];
   /** The hall's notice marquee, set by the manager ('' = none); changes arrive as `hall:notice`. */
   notice: string;
+  /** The hall's call sentence (settings.voiceTemplate): `{号}` and `{窗口}` are filled in. */
+  voiceTemplate: string;
 }
 
 interface FactBase<T> {
@@ -55,7 +57,7 @@ interface FactBase<T> {
   windows: ServiceWindow[];
   call: CallNotice | null;
   /** Set by a configuration change. */
-  hall: { hallName: string; categories: QueueCategory[]; windowIds: string[] } | null;
+  hall: { hallName: string; categories: QueueCategory[]; windowIds: string[]; voiceTemplate: string } | null;
   /** Tickets that leave the view whatever their last state (a day close settles them). */
   removed: string[];
   estimates: CategoryEstimate[];
@@ -69,6 +71,9 @@ export type StaffView = ViewBase<Ticket>;
 export type StaffFact = FactBase<Ticket> & { event: HallEvent };
 
 export const RECENT_CALLS = 20;
+
+/** The default call sentence (DOMAIN: a real government system's default). */
+export const DEFAULT_VOICE_TEMPLATE = '请{号}号到{窗口}号窗口办理';
 
 export function toPublicTicket(t: Ticket): PublicTicket {
   return {
@@ -125,5 +130,6 @@ export function applyFact<T extends { id: string; status: TicketStatus }>(
       fact.call === null ? view.recentCalls : [fact.call, ...view.recentCalls].slice(0, RECENT_CALLS),
     estimates: fact.estimates,
     notice: view.notice,
+    voiceTemplate: fact.hall?.voiceTemplate ?? view.voiceTemplate,
   };
 }

@@ -159,3 +159,32 @@ describe('notice marquee', () => {
     ).toBe(400);
   });
 });
+
+describe('voice calling settings and board health', () => {
+  it('the call sentence comes from hall settings; a template without placeholders is refused', async () => {
+    const snap = await server.rest<PublicSnapshot>('GET', '/api/queue');
+    expect(snap.body.ok && snap.body.data.voiceTemplate).toBe('请{号}号到{窗口}号窗口办理');
+    const admin = await server.client({ token: await server.login('admin') });
+    const config = structuredClone(server.app.service.queue.hallConfig!);
+    config.settings.voiceTemplate = '{号}号请到{窗口}号窗口';
+    const board = await server.client();
+    const fact = nextEvent<PublicFact>(board, 'hall:fact');
+    expect((await command(admin, 'hall:configure', { config })).ok).toBe(true);
+    expect((await fact).hall?.voiceTemplate).toBe('{号}号请到{窗口}号窗口');
+    config.settings.voiceTemplate = '请到窗口';
+    const bad = await command(admin, 'hall:configure', { config });
+    expect(bad.ok === false && bad.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('a board without a Mandarin voice shows on the staff device status', async () => {
+    const staff = await server.client({ token: await server.login('manager1') });
+    const board = await server.client({ deviceToken: await server.pairDevice('board') });
+    const alerted = new Promise<string[]>((resolve) =>
+      staff.on('device:status', (s) => {
+        if (s.alerts.length > 0) resolve(s.alerts);
+      }),
+    );
+    board.emit('device:health', { voice: 'no-mandarin-voice' }, () => undefined);
+    expect(await alerted).toEqual(['无普通话语音，仅提示音']);
+  });
+});

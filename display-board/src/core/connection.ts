@@ -32,6 +32,8 @@ const COMMAND_TIMEOUT_MS = 8000;
 /** What screens may ask of the server; components get this, never the socket. */
 export interface HallCommands {
   rate(payload: { ticketId: string; level: number; reasons?: RatingReason[] }): Promise<Ack<CommandResult>>;
+  /** A paired screen tells the server about its voice (the manager's device status); sent again on reconnect. */
+  reportHealth(health: { voice: 'ok' | 'no-mandarin-voice' }): void;
 }
 
 export interface HallConnection extends HallCommands {
@@ -76,7 +78,14 @@ export function connectHall(opts: {
     }, RESYNC_RETRY_MS);
   };
 
+  let health: { voice: 'ok' | 'no-mandarin-voice' } | null = null;
+  const sendHealth = () => {
+    if (health !== null && opts.deviceToken !== null && socket.connected)
+      socket.emit('device:health', health, () => undefined);
+  };
+
   socket.on('connect', () => {
+    sendHealth();
     // A recovered session (public board) had its missed facts replayed and gets no snapshot.
     if (socket.recovered && store.get().view !== null && !store.get().gap)
       store.dispatch({ type: 'status', status: 'live' });
@@ -135,6 +144,10 @@ export function connectHall(opts: {
   });
 
   return {
+    reportHealth(h) {
+      health = h;
+      sendHealth();
+    },
     rate(payload) {
       return new Promise((resolve) => {
         socket

@@ -45,6 +45,7 @@ const view: PublicSnapshot = {
   recentCalls: [notice(2, 2, 300, true), notice(3, 3, 200), notice(2, 2, 150), notice(1, 1, 100)],
   estimates: [{ categoryId: 'A', waiting: 4, minutes: 12 }],
   notice: '',
+  voiceTemplate: '请{号}号到{窗口}号窗口办理',
 };
 
 describe('board readings', () => {

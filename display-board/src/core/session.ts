@@ -40,9 +40,20 @@ export function startSession(route: ScreenRoute): Session {
 /** Announces every call once, in order; calls missed during a short outage are caught up. */
 function startVoice(store: HallStore, connection: ReturnType<typeof connectHall>): () => void {
   const blocked = () => store.dispatch({ type: 'voice-blocked', blocked: true });
-  const speech = new SpeechAdapter((status) => store.dispatch({ type: 'voice-status', status }), blocked);
+  const speech = new SpeechAdapter((status) => {
+    store.dispatch({ type: 'voice-status', status });
+    // The manager's device list shows a board that can only chime (no Mandarin voice).
+    if (status === 'ready') connection.reportHealth({ voice: 'ok' });
+    if (status === 'no-mandarin' || status === 'unsupported')
+      connection.reportHealth({ voice: 'no-mandarin-voice' });
+  }, blocked);
   const chime = new Chime(blocked);
-  const announcer = new Announcer(new VoiceQueue(), speech, chime, (dropped) =>
+  const queue = new VoiceQueue();
+  const followTemplate = () => {
+    const t = store.get().view?.voiceTemplate;
+    if (t) queue.setTemplate(t);
+  };
+  const announcer = new Announcer(queue, speech, chime, (dropped) =>
     store.dispatch({ type: 'voice-dropped', count: dropped.length }),
   );
   speech.start();
@@ -50,9 +61,11 @@ function startVoice(store: HallStore, connection: ReturnType<typeof connectHall>
   let skew = 0;
   const offFact = connection.onFact((fact) => {
     skew = fact.at - Date.now();
+    followTemplate();
     if (fact.call !== null) announcer.announce(fact.call);
   });
   const offSnapshot = connection.onSnapshot((snapshot, previous) => {
+    queue.setTemplate(snapshot.voiceTemplate);
     const missed =
       previous === null ? [] : missedCalls(previous.recentCalls, snapshot.recentCalls, Date.now() + skew);
     const announce = new Set(missed.map(callKey));

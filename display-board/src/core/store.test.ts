@@ -22,6 +22,7 @@ const snapshot = (seq: number): PublicSnapshot => ({
   recentCalls: [],
   estimates: [],
   notice: '',
+  voiceTemplate: '请{号}号到{窗口}号窗口办理',
 });
 const fact = (seq: number, over: Partial<PublicFact> = {}): PublicFact => ({
   seq,

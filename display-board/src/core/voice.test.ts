@@ -166,3 +166,22 @@ describe('pickMandarinVoice', () => {
     expect(pickMandarinVoice([])).toBeNull();
   });
 });
+
+describe('the hall voice template', () => {
+  it('follows the hall setting and ignores a template missing a placeholder', () => {
+    const q = new VoiceQueue();
+    const call = {
+      seq: 1,
+      at: 0,
+      ticketId: 't1',
+      number: 'A012',
+      windowId: 'w3',
+      windowNumber: 3,
+      recall: false,
+    };
+    q.setTemplate('{号}号请到{窗口}号窗口');
+    expect(q.stepsOf(call).find((s) => s.kind === 'speak')).toMatchObject({ text: 'A零幺二号请到3号窗口' });
+    q.setTemplate('请到窗口');
+    expect(q.stepsOf(call).find((s) => s.kind === 'speak')).toMatchObject({ text: 'A零幺二号请到3号窗口' });
+  });
+});

@@ -76,7 +76,7 @@ function keysOf(call: CallNotice): string[] {
  * arrives (a replayed fact, a resync snapshot).
  */
 export class VoiceQueue {
-  private readonly template: string;
+  private template: string;
   private readonly repeat: number;
   private readonly pauseMs: number;
   private readonly maxAgeMs: number;
@@ -94,6 +94,11 @@ export class VoiceQueue {
     this.maxAgeMs = opts.maxAgeMs ?? 120_000;
     this.maxPending = Math.max(1, opts.maxPending ?? 30);
     this.rememberKeys = Math.max(16, opts.rememberKeys ?? 2000);
+  }
+
+  /** Follows the hall's setting; a template without both placeholders is ignored. */
+  setTemplate(template: string): void {
+    if (template.includes('{号}') && template.includes('{窗口}')) this.template = template;
   }
 
   /** The steps one call becomes. */

@@ -1,6 +1,7 @@
 import {
   type CallNotice,
   type CategoryEstimate,
+  DEFAULT_VOICE_TEMPLATE,
   LIVE_TICKET_STATUSES,
   type PublicFact,
   type PublicSnapshot,
@@ -64,6 +65,7 @@ export class HallViews {
                 hallName: config.settings.hallName,
                 categories: config.categories,
                 windowIds: config.windows.map((w) => w.id),
+                voiceTemplate: config.settings.voiceTemplate,
               },
         // A day close settles tickets that have already left the engine's memory.
         removed: ev.type === 'day:closed' ? ev.settledTicketIds : [],
@@ -93,6 +95,7 @@ export class HallViews {
       recentCalls: this.recentCalls(),
       estimates: this.estimates(),
       notice: this.notice(),
+      voiceTemplate: config?.settings.voiceTemplate ?? DEFAULT_VOICE_TEMPLATE,
     };
   }
 

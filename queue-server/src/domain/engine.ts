@@ -118,6 +118,12 @@ function validateConfig(config: HallConfig): string | null {
   if (!hhmm.test(s.openingHours.open) || !hhmm.test(s.openingHours.close) || !hhmm.test(s.dayCloseAt))
     return 'settings.openingHours and settings.dayCloseAt are local times HH:MM';
   if (s.dayCloseAt < s.openingHours.close) return 'settings.dayCloseAt must not be before closing time';
+  if (
+    typeof s.voiceTemplate !== 'string' ||
+    !s.voiceTemplate.includes('{号}') ||
+    !s.voiceTemplate.includes('{窗口}')
+  )
+    return 'settings.voiceTemplate must contain {号} and {窗口}';
   if (s.policy.kind === 'interleave') {
     if (!Number.isInteger(s.policy.maxPriorityInRow) || s.policy.maxPriorityInRow < 1)
       return 'settings.policy.maxPriorityInRow must be a whole number ≥ 1';

@@ -18,4 +18,5 @@ export const DEFAULT_SETTINGS: HallSettings = {
   numberDigits: 3,
   openingHours: { open: '09:00', close: '17:00', weekdays: [1, 2, 3, 4, 5] },
   dayCloseAt: '19:00',
+  voiceTemplate: '请{号}号到{窗口}号窗口办理',
 };
