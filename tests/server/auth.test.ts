@@ -40,6 +40,7 @@ const VALID: Record<CommandName, unknown> = {
         numberDigits: 3,
         openingHours: { open: '08:30', close: '17:00', weekdays: [1, 2, 3, 4, 5] },
         dayCloseAt: '19:00',
+        voiceTemplate: '请{号}号到{窗口}号窗口办理',
       },
       categories: [{ id: 'A', prefix: 'A', name: '综合业务', nameEn: 'General' }],
       windows: [],
