@@ -62,12 +62,12 @@ async function main(): Promise<void> {
       .catch((err: unknown) => log.warn({ err }, 'stopping the demo terminals failed'))
       .then(() => app.close())
       .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

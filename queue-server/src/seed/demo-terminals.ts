@@ -64,14 +64,7 @@ export interface DemoTerminalView {
   name: string;
   deviceId: string;
   connection: TerminalAgent['state'];
-  printer: {
-    paper: PaperState;
-    online: boolean;
-    /** What the agent last reported for it. */
-    reported: string | null;
-    printed: number;
-    lastJob: DemoPrintSummary | null;
-  } | null;
+  printer: { paper: PaperState; printed: number; lastJob: DemoPrintSummary | null } | null;
   reader: { status: string | null; card: DemoCardSample | null } | null;
   ratingPad: { status: string | null; lastPress: RatingOutcome | null } | null;
 }
@@ -150,13 +143,7 @@ export class DemoTerminals {
       printer:
         printer === undefined
           ? null
-          : {
-              paper,
-              online: true,
-              reported: health.printer ?? null,
-              printed: printer.jobs.length,
-              lastJob: this.#lastJob.get(t.id) ?? null,
-            },
+          : { paper, printed: printer.jobs.length, lastJob: this.#lastJob.get(t.id) ?? null },
       reader:
         idCardReader === undefined
           ? null
@@ -175,7 +162,10 @@ export class DemoTerminals {
   #terminal(id: string): DemoTerminal {
     const t = this.#terminals.get(id);
     if (t === undefined)
-      throw new DemoTerminalError('NOT_FOUND', `no demo terminal ${id} (${[...this.#terminals.keys()].join(', ')})`);
+      throw new DemoTerminalError(
+        'NOT_FOUND',
+        `no demo terminal ${id} (${[...this.#terminals.keys()].join(', ')})`,
+      );
     return t;
   }
 
@@ -220,7 +210,10 @@ export class DemoTerminals {
   }
 
   /** Presses the counter's rating keypad; the outcome says whether a rating was sent. */
-  rate(id: string, level: 1 | 2 | 3 | 4 | 5): RatingOutcome | { level: number; sent: false; reason: 'debounced' } {
+  rate(
+    id: string,
+    level: 1 | 2 | 3 | 4 | 5,
+  ): RatingOutcome | { level: number; sent: false; reason: 'debounced' } {
     const t = this.#terminal(id);
     const pad = t.simulators.ratingPad;
     if (pad === undefined) throw new DemoTerminalError('CONFLICT', `${id} has no rating keypad`);
@@ -285,38 +278,37 @@ export async function startDemoTerminals(opts: DemoTerminalsOptions): Promise<De
   ];
   const terminals: DemoTerminal[] = [];
   for (const e of entries) {
-      const profile = resolveTerminal(loaded.config, e.terminal);
-      if (profile === undefined)
-        throw new Error(`terminal profile "${e.terminal}" of ${e.id} did not load cleanly`);
-      const dir = join(opts.stateDir, e.id);
-      const device = pairedDevice(opts, dir, e, clock);
-      const { devices, simulators } = buildSimulatedDevices(profile, {
-        ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
-      });
-      const agent = new TerminalAgent({
-        serverUrl: opts.serverUrl,
-        deviceToken: device.deviceToken,
-        windowId: device.windowId,
-        devices,
-        journal: PrintJournal.open(dir, { now: () => clock.now() }),
-        clock,
-        logger:
-          opts.logger ??
-          createLogger({ level: 'warn', base: { service: 'demo-terminal', terminal: e.id } }),
-        transports: ['websocket'],
-        reconnect: { initialMs: 500, maxMs: 5000, jitter: 0.5 },
-        ...(opts.healthIntervalMs !== undefined ? { healthIntervalMs: opts.healthIntervalMs } : {}),
-      });
-      terminals.push({
-        id: e.id,
-        kind: e.kind,
-        windowId: e.windowId,
-        name: e.name,
-        device,
-        agent,
-        simulators,
-        chineseByDefault: profile.printer?.chineseMode === 'none',
-      });
+    const profile = resolveTerminal(loaded.config, e.terminal);
+    if (profile === undefined)
+      throw new Error(`terminal profile "${e.terminal}" of ${e.id} did not load cleanly`);
+    const dir = join(opts.stateDir, e.id);
+    const device = pairedDevice(opts, dir, e, clock);
+    const { devices, simulators } = buildSimulatedDevices(profile, {
+      ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+    });
+    const agent = new TerminalAgent({
+      serverUrl: opts.serverUrl,
+      deviceToken: device.deviceToken,
+      windowId: device.windowId,
+      devices,
+      journal: PrintJournal.open(dir, { now: () => clock.now() }),
+      clock,
+      logger:
+        opts.logger ?? createLogger({ level: 'warn', base: { service: 'demo-terminal', terminal: e.id } }),
+      transports: ['websocket'],
+      reconnect: { initialMs: 500, maxMs: 5000, jitter: 0.5 },
+      ...(opts.healthIntervalMs !== undefined ? { healthIntervalMs: opts.healthIntervalMs } : {}),
+    });
+    terminals.push({
+      id: e.id,
+      kind: e.kind,
+      windowId: e.windowId,
+      name: e.name,
+      device,
+      agent,
+      simulators,
+      chineseByDefault: profile.printer?.chineseMode === 'none',
+    });
   }
   const demo = new DemoTerminals(terminals, clock);
   for (const t of terminals) t.agent.start();
