@@ -3,8 +3,11 @@
  * its real devices, built from the firmware-config profiles.
  */
 import { type FirmwareConfig, type ResolvedTerminal, resolveTerminal } from '@onewindow/firmware-config';
+import type { PrinterProfile } from '@onewindow/firmware-config/schema';
 import { createIdCardReader } from '../idcard/profile.ts';
-import { NetworkPrinter, type PrinterStatus, type PrinterTransport } from '../printer/transport.ts';
+import { SerialPrinter } from '../printer/serial.ts';
+import { NetworkPrinter, type PrinterTransport } from '../printer/transport.ts';
+import { UsbPrinter } from '../printer/usb.ts';
 import { RatingPadDriver } from '../rating-pad/driver.ts';
 import { openPadSource } from '../rating-pad/sources.ts';
 import type { AgentDevices } from './agent.ts';
@@ -48,17 +51,25 @@ export function chooseTerminal(config: FirmwareConfig, hall: string, id: string)
 }
 
 /**
- * A printer the agent cannot drive yet (USB and serial transports are not written): reports
- * 'offline' so the guide console shows an alert, and refuses every job.
+ * The transport of a printer profile: raw TCP, USB (libusb) or serial. Nothing is opened
+ * here; each transport opens on first use and reopens after a failure. Why a USB or serial
+ * printer is unusable is logged once each time the reason changes (status is polled).
  */
-class MissingPrinterTransport implements PrinterTransport {
-  async write(): Promise<void> {
-    throw new Error('no driver for this printer transport');
+export function buildPrinterTransport(p: PrinterProfile, log: Logger): PrinterTransport {
+  let last: string | null = null;
+  const onProblem = (reason: string): void => {
+    if (reason !== last) log.warn('printer unusable; reported as "打印机离线"', { profile: p.id, reason });
+    last = reason;
+  };
+  const t = p.transport;
+  switch (t.kind) {
+    case 'tcp':
+      return new NetworkPrinter({ host: t.host, port: t.port });
+    case 'usb':
+      return new UsbPrinter({ vendorId: t.vendorId, productId: t.productId, onProblem });
+    case 'serial':
+      return new SerialPrinter({ path: t.path, baudRate: t.baudRate, onProblem });
   }
-  async queryStatus(): Promise<PrinterStatus> {
-    return 'offline';
-  }
-  async close(): Promise<void> {}
 }
 
 /** The terminal's real devices. Nothing is opened yet except the rating pad (its driver needs the source). */
@@ -66,20 +77,9 @@ export async function buildRealDevices(t: ResolvedTerminal, log: Logger): Promis
   const devices: AgentDevices = {};
   if (t.printer !== undefined) {
     const p = t.printer;
-    let transport: PrinterTransport;
-    if (p.transport.kind === 'tcp') {
-      transport = new NetworkPrinter({ host: p.transport.host, port: p.transport.port });
-    } else {
-      log.error('this printer transport has no driver yet; printing will fail as "打印机离线"', {
-        profile: p.id,
-        transport: p.transport.kind,
-      });
-      transport = new MissingPrinterTransport();
-    }
-    if (p.qr !== 'gs-k')
-      log.warn('this printer has no native QR (GS ( k); QR codes are left off its documents', {
-        profile: p.id,
-      });
+    const transport = buildPrinterTransport(p, log);
+    if (p.qr === 'none')
+      log.warn('this printer prints no QR codes; tickets go out without the status QR', { profile: p.id });
     devices.printer = { transport, setup: printerSetupOf(p) };
   }
   if (t.idCardReader !== undefined) devices.idCardReader = createIdCardReader(t.idCardReader);

@@ -27,7 +27,7 @@ import { type Block, PAPER_80MM, type PaperSpec, type PrintDocument } from '../p
 export interface PrinterSetup {
   paper: PaperSpec;
   chineseMode: ChineseMode;
-  /** `gs-k`: native QR; anything else: QR blocks are left out (see README, known limits). */
+  /** `gs-k`: the printer's own QR; `raster`: drawn here as a GS v 0 image; `none`: left out. */
   qr: 'gs-k' | 'raster' | 'none';
   cutter: boolean;
   /** Whether the printer answers `DLE EOT 4`; without it paper status is not asked before a job. */
@@ -188,10 +188,14 @@ export function layoutOf(document: PrintJob['document'], paper: PaperSpec): Prin
 export function renderJob(document: PrintJob['document'], setup: PrinterSetup): Uint8Array {
   const doc = layoutOf(document, setup.paper);
   const blocks = doc.blocks.filter(
-    (b: Block) => (b.kind !== 'qr' || setup.qr === 'gs-k') && (b.kind !== 'cut' || setup.cutter),
+    (b: Block) => (b.kind !== 'qr' || setup.qr !== 'none') && (b.kind !== 'cut' || setup.cutter),
   );
   try {
-    return encode({ blocks }, setup.paper, { chineseMode: setup.chineseMode });
+    // Printers without a QR generator get the QR as a raster image (GS v 0) drawn here.
+    return encode({ blocks }, setup.paper, {
+      chineseMode: setup.chineseMode,
+      qr: setup.qr === 'raster' ? 'raster' : 'gs-k',
+    });
   } catch (e) {
     throw new InvalidDocumentError(`单据无法排版: ${(e as Error).message}`);
   }

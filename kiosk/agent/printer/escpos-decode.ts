@@ -27,6 +27,11 @@ export type EscPosCommand =
   /** `data` is the stored bytes read as UTF-8 (a fatal decode: the payload contract is UTF-8). */
   | { op: 'qr-store'; data: string; byteLength: number }
   | { op: 'qr-print' }
+  /**
+   * `GS v 0`: a raster bit image, `widthDots` (8 × xL xH) by `heightDots` (yL yH), `bits` row by
+   * row, leftmost dot in the high bit, 1 = black; `scale` from m (double width and/or height).
+   */
+  | { op: 'raster'; widthDots: number; heightDots: number; scale: { x: 1 | 2; y: 1 | 2 }; bits: Uint8Array }
   | { op: 'cut'; partial: boolean; feedDots: number }
   | { op: 'status-request'; n: number };
 
@@ -47,6 +52,8 @@ export interface DecodeOptions {
 }
 
 const QR_STORE_LIMIT = 7089;
+/** Largest `GS v 0` image height the supported printers take (Epson: 1 ≤ yL + yH × 256 ≤ 2303 on TM-T8x). */
+const RASTER_HEIGHT_LIMIT = 2303;
 
 /**
  * Decodes printer bytes into commands and text runs.
@@ -144,6 +151,35 @@ export function decodeEscPos(input: Uint8Array, options: DecodeOptions = {}): Es
         } else {
           throw new EscPosDecodeError(`GS V with invalid m=${m}`, start);
         }
+      } else if (c === 0x76) {
+        need(start, 8, 'GS v 0 header');
+        if (bytes[i + 2] !== 0x30) {
+          throw new EscPosDecodeError(`unknown command GS v 0x${bytes[i + 2]!.toString(16)}`, start);
+        }
+        atLineStart(start, 'GS v 0 (raster image)');
+        const m = bytes[i + 3]!;
+        const mode = m >= 48 ? m - 48 : m;
+        if (mode < 0 || mode > 3 || (m > 3 && m < 48)) {
+          throw new EscPosDecodeError(`GS v 0 with invalid m=${m}`, start);
+        }
+        const xBytes = bytes[i + 4]! + bytes[i + 5]! * 256;
+        const yDots = bytes[i + 6]! + bytes[i + 7]! * 256;
+        if (xBytes < 1 || yDots < 1 || yDots > RASTER_HEIGHT_LIMIT) {
+          throw new EscPosDecodeError(
+            `GS v 0 of ${xBytes} bytes × ${yDots} dots (needs x ≥ 1 and 1 ≤ y ≤ ${RASTER_HEIGHT_LIMIT})`,
+            start,
+          );
+        }
+        const size = xBytes * yDots;
+        need(start, 8 + size, `GS v 0 image of ${size} bytes`);
+        out.push({
+          op: 'raster',
+          widthDots: xBytes * 8,
+          heightDots: yDots,
+          scale: { x: mode & 1 ? 2 : 1, y: mode & 2 ? 2 : 1 },
+          bits: bytes.slice(i + 8, i + 8 + size),
+        });
+        i += 8 + size;
       } else if (c === 0x28) {
         need(start, 3, 'GS (');
         if (bytes[i + 2] !== 0x6b) {
@@ -349,6 +385,8 @@ export type PrintedItem =
     }
   | { kind: 'blank' }
   | { kind: 'qr'; data: string; moduleSize: number; ecc: 'L' | 'M' | 'Q' | 'H'; align: DecodedAlign }
+  /** A raster image: its bits as sent (`widthDots` × `heightDots`), printed magnified by `scale`. */
+  | { kind: 'raster'; widthDots: number; heightDots: number; scale: { x: 1 | 2; y: 1 | 2 }; bits: Uint8Array }
   | { kind: 'cut' };
 
 /**
@@ -406,6 +444,15 @@ export function printedItems(commands: readonly EscPosCommand[]): PrintedItem[] 
         break;
       case 'qr-print':
         out.push({ kind: 'qr', data: stored ?? '', moduleSize, ecc, align });
+        break;
+      case 'raster':
+        out.push({
+          kind: 'raster',
+          widthDots: c.widthDots,
+          heightDots: c.heightDots,
+          scale: c.scale,
+          bits: c.bits,
+        });
         break;
       case 'cut':
         out.push({ kind: 'cut' });

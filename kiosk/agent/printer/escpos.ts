@@ -5,16 +5,20 @@
  *
  * Commands emitted, and nothing else:
  * `ESC @` init · `ESC a n` align · `GS ! n` size · `ESC E n` bold · `FS &` Chinese mode ·
- * GB18030 text · `LF` · `GS ( k` QR (fn 65, 67, 69, 80, 81) · `GS V 66 0` partial cut.
+ * GB18030 text · `LF` · `GS ( k` QR (fn 65, 67, 69, 80, 81) · `GS v 0` raster image (QR on
+ * printers without `GS ( k`) · `GS V 66 0` partial cut.
  */
 import iconv from 'iconv-lite';
+import { create as createQr } from 'qrcode';
 import {
   type Align,
   type LaidOutItem,
   layOut,
   type PaperSpec,
   type PrintDocument,
+  paperDots,
   type QrEcc,
+  type QrItem,
 } from './layout.ts';
 
 const ESC = 0x1b;
@@ -35,6 +39,16 @@ export type ChineseMode = 'fs-ampersand' | 'none';
 
 export interface EncodeOptions {
   chineseMode: ChineseMode;
+  /**
+   * How QR blocks are printed: `gs-k` (default) with the printer's own QR generator, `raster`
+   * as a `GS v 0` bitmap drawn here, for printers whose firmware has no `GS ( k`.
+   */
+  qr?: 'gs-k' | 'raster';
+  /**
+   * Printable width in dots, for `raster` QR: the bitmap spans it (rounded down to a multiple
+   * of 8) with the symbol placed by its alignment. {@link encode} takes it from the paper.
+   */
+  rasterWidthDots?: number;
 }
 
 /** Largest QR payload in bytes (version 40, byte mode, level L); `GS ( k` fn 80 allows up to 7089. */
@@ -79,7 +93,7 @@ function qrCommand(sink: ByteSink, fn: number, params: Uint8Array | number[]): v
  * @throws RangeError when the document is malformed or a QR payload is over {@link QR_MAX_BYTES} bytes
  */
 export function encode(doc: PrintDocument, paper: PaperSpec, opts: EncodeOptions): Uint8Array {
-  return encodeLaidOut(layOut(doc, paper), opts);
+  return encodeLaidOut(layOut(doc, paper), { rasterWidthDots: paperDots(paper), ...opts });
 }
 
 /** Encodes already laid-out items (see {@link encode}). */
@@ -133,6 +147,11 @@ export function encodeLaidOut(items: readonly LaidOutItem[], opts: EncodeOptions
         if (data.length === 0 || data.length > QR_MAX_BYTES) {
           throw new RangeError(`QR data must be 1 to ${QR_MAX_BYTES} bytes, got ${data.length}`);
         }
+        if (opts.qr === 'raster') {
+          // Not affected by ESC a: the bitmap is as wide as the paper and places the symbol itself.
+          rasterCommand(sink, qrRaster(item, data, opts.rasterWidthDots));
+          break;
+        }
         setAlign(item.align);
         qrCommand(sink, 65, [QR_MODEL_2, 0]);
         qrCommand(sink, 67, [item.moduleSize]);
@@ -157,6 +176,72 @@ export function encodeLaidOut(items: readonly LaidOutItem[], opts: EncodeOptions
     }
   }
   return sink.toBytes();
+}
+
+/** A 1-bit image, rows top to bottom, each `widthDots / 8` bytes, most significant bit leftmost; 1 = black. */
+export interface RasterImage {
+  widthDots: number;
+  heightDots: number;
+  bits: Uint8Array;
+}
+
+/** Quiet zone around a QR symbol, in modules (ISO/IEC 18004 asks for 4). */
+const QR_QUIET_MODULES = 4;
+/** Tallest `GS v 0` image (yL + yH × 256) the printers in use accept. */
+export const RASTER_MAX_HEIGHT = 2303;
+
+/**
+ * The QR symbol of `item` as a bitmap `widthDots` wide (rounded down to a multiple of 8): the
+ * matrix comes from the `qrcode` package with the payload as one UTF-8 byte segment (what
+ * `GS ( k` would store), each module `moduleSize` dots square — smaller if the symbol and its
+ * quiet zone would not fit — placed left, centered or right by `item.align`.
+ *
+ * @throws RangeError when there is no width, or the symbol does not fit even at 1 dot a module
+ */
+export function qrRaster(item: QrItem, data: Uint8Array, widthDots: number | undefined): RasterImage {
+  if (widthDots === undefined || !Number.isInteger(widthDots) || widthDots < 8) {
+    throw new RangeError('a raster QR needs the printable width in dots (rasterWidthDots)');
+  }
+  const width = widthDots - (widthDots % 8);
+  const modules = createQr([{ data, mode: 'byte' }], { errorCorrectionLevel: item.ecc }).modules;
+  const size = modules.size;
+  const span = size + 2 * QR_QUIET_MODULES;
+  const scale = Math.min(item.moduleSize, Math.floor(width / span), Math.floor(RASTER_MAX_HEIGHT / span));
+  if (scale < 1) {
+    throw new RangeError(`a QR of ${size} modules does not fit ${width} dots`);
+  }
+  const free = width - span * scale;
+  const left =
+    (item.align === 'left' ? 0 : item.align === 'center' ? Math.floor(free / 2) : free) +
+    QR_QUIET_MODULES * scale;
+  const top = QR_QUIET_MODULES * scale;
+  const height = span * scale;
+  const rowBytes = width / 8;
+  const bits = new Uint8Array(rowBytes * height);
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      if (modules.get(row, col) !== 1) {
+        continue;
+      }
+      for (let dy = 0; dy < scale; dy++) {
+        const y = top + row * scale + dy;
+        for (let dx = 0; dx < scale; dx++) {
+          const x = left + col * scale + dx;
+          const at = y * rowBytes + (x >> 3);
+          bits[at] = (bits[at] ?? 0) | (0x80 >> (x & 7));
+        }
+      }
+    }
+  }
+  return { widthDots: width, heightDots: height, bits };
+}
+
+/** `GS v 0 m xL xH yL yH d…`: a raster bit image at normal size (m = 0); x counts bytes across, y dots down. */
+function rasterCommand(sink: ByteSink, image: RasterImage): void {
+  const x = image.widthDots / 8;
+  const y = image.heightDots;
+  sink.push(GS, 0x76, 0x30, 0, x & 0xff, x >> 8, y & 0xff, y >> 8);
+  sink.pushAll(image.bits);
 }
 
 /** `DLE EOT 4`: transmit the roll paper sensor status (one byte back, see {@link parsePaperStatus}). */

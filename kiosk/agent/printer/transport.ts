@@ -1,7 +1,7 @@
 /**
  * How bytes reach a ticket printer. The agent depends on {@link PrinterTransport} only; this
- * file has the network adapter (raw TCP, port 9100) and a simulator for development. USB
- * (escpos-usb, with `usb` pinned to 2.18.0) and serial adapters implement the same interface.
+ * file has the network adapter (raw TCP, port 9100) and a simulator for development; usb.ts
+ * (libusb through the `usb` package) and serial.ts (serialport) implement the same interface.
  */
 import { createConnection, type Socket } from 'node:net';
 import { isPaperStatusByte, parsePaperStatus, statusRequest } from './escpos.ts';
