@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kiosk/agent/agent/log.ts';
 import { eventWhere, reach, sleep, until } from '../../kiosk/agent/agent/test-support.ts';
 import { SAMPLE_CARDS } from '../../kiosk/agent/idcard/base-info-encode.ts';
+import { SAMPLE_CARD as SAMPLE_SSC } from '../../kiosk/agent/ssc/fake-card.ts';
 import {
   type DemoTerminals,
   type DemoTerminalView,
@@ -110,6 +111,23 @@ describe('demo terminals', () => {
     expect(paper.body.data.reported).toBe(true);
     expect(await alert).toMatchObject({ kind: 'kiosk', health: { printer: 'out' } });
     await call('POST', '/api/demo/terminals/k1/paper', manager, { state: 'ok' });
+  });
+
+  it("inserts the sample social security card into the kiosk's SSC reader", async () => {
+    const manager = await server.login('manager1');
+    const k2 = demo.get('k2')!;
+    await until(() => (k2.agent.health.sscReader === 'connected' ? true : undefined));
+    const screen = await server.client({ deviceToken: k2.device.deviceToken });
+    const card = eventWhere<CardRead>(screen as never, 'device:card');
+    const inserted = await call<DemoTerminalView>('POST', '/api/demo/terminals/k2/card', manager, {
+      sample: 'ssc',
+    });
+    expect(inserted.body.data).toMatchObject({ reader: { card: 'ssc' }, sscReader: { status: 'connected' } });
+    expect(await card).toMatchObject({ source: 'ssc', idNumber: SAMPLE_SSC.idNumber, address: null });
+    expect((await call('DELETE', '/api/demo/terminals/k2/card', manager)).body.data).toMatchObject({
+      reader: { card: null },
+    });
+    expect(k2.simulators.sscReader!.cardPresent).toBe(false);
   });
 
   it("rates the counter's finished ticket from its keypad", async () => {

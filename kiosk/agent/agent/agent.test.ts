@@ -12,6 +12,7 @@ import { type HallClient, startTestServer, type TestServer } from '../../../test
 import { SAMPLE_CARDS } from '../idcard/base-info-encode.ts';
 import { completionInput, PERSON, ticketInput } from '../printer/documents.fixtures.ts';
 import { decodeEscPos, printedItems } from '../printer/escpos-decode.ts';
+import { SAMPLE_CARD } from '../ssc/fake-card.ts';
 import type { RatingOutcome } from './agent.ts';
 import { PrintJournal } from './print-journal.ts';
 import { eventWhere, reach, sleep, startTestAgent, type TestAgent, until } from './test-support.ts';
@@ -22,7 +23,10 @@ beforeEach(async () => {
   server = await startTestServer();
 });
 afterEach(async () => {
-  for (const a of agents.splice(0)) await a.agent.stop(1000);
+  for (const a of agents.splice(0)) {
+    await a.agent.stop(1000);
+    a.sims.sscReader?.close();
+  }
   await server.close();
 });
 
@@ -196,6 +200,53 @@ describe('terminal agent: cards', () => {
     expect(log).not.toContain(card.name);
     expect(log).not.toContain(card.address);
     expect(ownEcho).toEqual([]);
+  });
+});
+
+describe('terminal agent: social security cards', () => {
+  it('DEV-4 relays a social security card to the other screen of the same terminal, and logs none of it', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    const screen = await server.client({ deviceToken });
+    await reach(t.agent, 'connected');
+    await until(() => (t.agent.health.sscReader === 'connected' ? true : undefined));
+
+    const received = eventWhere<CardRead>(screen as never, 'device:card');
+    t.sims.sscReader!.insertCard(SAMPLE_CARD);
+    expect(await received).toEqual({
+      source: 'ssc',
+      idNumber: SAMPLE_CARD.idNumber,
+      name: SAMPLE_CARD.name,
+      sex: '女',
+      birthDate: '1949-12-31',
+      address: null,
+    } satisfies CardRead);
+    await until(() => (t.logs.some((l) => l.includes('card read relayed')) ? true : undefined));
+    const log = t.logs.join('');
+    expect(log).not.toContain(SAMPLE_CARD.idNumber);
+    expect(log).not.toContain(SAMPLE_CARD.name);
+  });
+
+  it('reports the SSC reading service not running to the guides (社保卡读卡服务未运行)', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const staff = await server.client({ token: await server.login('guide1') });
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    await until(() => (t.agent.health.sscReader === 'connected' ? true : undefined));
+
+    const alert = eventWhere<DeviceStatus>(staff as never, 'device:status', (s) =>
+      s.alerts.includes('社保卡读卡服务未运行'),
+    );
+    t.sims.sscReader!.stopService();
+    expect(await alert).toMatchObject({
+      kind: 'kiosk',
+      online: true,
+      health: { sscReader: 'service-not-running' },
+    });
+
+    // pcscd back: the reader is found again.
+    t.sims.sscReader!.startService();
+    await until(() => (t.agent.health.sscReader === 'connected' ? true : undefined));
   });
 });
 

@@ -5,8 +5,9 @@
  * - prints the jobs the server sends (`device:print`), each `jobId` at most once (print-journal.ts),
  *   and answers every one (`device:print-result`) until the server has heard the answer;
  * - reports device health (`device:health`) on every change and every `healthIntervalMs`;
- * - relays resident ID cards read on its reader to its own screen (`device:card`), and logs
- *   nothing about them;
+ * - relays resident ID cards and social security cards read on its readers to its own screen
+ *   (`device:card`, source `resident-id` / `ssc`), and logs nothing about them (the SSC driver
+ *   logs masked data only);
  * - on a counter, sends the citizen's press on the rating keypad as `ticket:rate` for the
  *   ticket its window finished last (SPEC RAT-2: its own window only).
  *
@@ -22,6 +23,8 @@ import {
   type PrintJob,
   type PrintResult,
   type PublicFact,
+  parseIdNumber,
+  type ReaderHealth,
   type ServerToClientEvents,
 } from '@onewindow/shared';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -29,6 +32,7 @@ import type { IdCardReader } from '../idcard/reader.ts';
 import type { PrinterStatus, PrinterTransport } from '../printer/transport.ts';
 import { PrinterUnavailableError } from '../printer/transport.ts';
 import type { RatingPadDriver } from '../rating-pad/driver.ts';
+import type { SocialSecurityCardReader, SscCardEvent, SscStatus } from '../ssc/reader.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DEFAULT_RETENTION_MS, maxJobAgeMs, type PrintJournal } from './print-journal.ts';
 import { InvalidDocumentError, type PrinterSetup, reasonText, renderJob } from './render.ts';
@@ -44,6 +48,8 @@ export interface Clock {
 export interface AgentDevices {
   printer?: { transport: PrinterTransport; setup: PrinterSetup };
   idCardReader?: IdCardReader;
+  /** The social security card reader (PC/SC). */
+  sscReader?: SocialSecurityCardReader;
   /** `driver: null`: the terminal has a pad but it could not be opened (reported 'disconnected'). */
   ratingPad?: { driver: RatingPadDriver | null };
 }
@@ -163,7 +169,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   /** Starts the devices and connects. */
   start(): void {
     if (this.#state !== 'idle') throw new Error(`agent already ${this.#state}`);
-    const { printer, idCardReader, ratingPad } = this.#o.devices;
+    const { printer, idCardReader, sscReader, ratingPad } = this.#o.devices;
 
     // Jobs the last run left mid-print are answered as failed 'interrupted' (never printed again).
     for (const r of this.#o.journal.interrupted) {
@@ -193,6 +199,25 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
         }),
       );
       idCardReader.start();
+    }
+    if (sscReader !== undefined) {
+      const connected = new Set<string>();
+      sscReader.on('status', (s) => {
+        if (s.state === 'binding-unavailable')
+          this.#log.warn(
+            'social security card reader: PC/SC binding unavailable; reported "service-not-running"',
+            {
+              detail: s.detail,
+            },
+          );
+        const health = sscHealth(s, connected);
+        if (health !== undefined) this.#setHealth({ sscReader: health });
+      });
+      sscReader.on('error', (e) =>
+        this.#log.warn('social security card reader', { code: e.code, detail: e.detail }),
+      );
+      sscReader.on('card', (card) => this.#relayCard(sscCardRead(card)));
+      sscReader.start();
     }
     if (ratingPad !== undefined) {
       const driver = ratingPad.driver;
@@ -302,7 +327,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     ]);
     clearTimeout(timer);
     this.#socket?.disconnect();
-    const { printer, idCardReader, ratingPad } = this.#o.devices;
+    const { printer, idCardReader, sscReader, ratingPad } = this.#o.devices;
+    sscReader?.stop();
     await Promise.allSettled([idCardReader?.stop(), ratingPad?.driver?.close(), printer?.transport.close()]);
     this.#o.journal.close();
     this.#setState(final);
@@ -531,6 +557,43 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
       );
     return { level, ticketId, sent: true };
   }
+}
+
+/**
+ * The `sscReader` health of a driver status; `connected` tracks the matching readers attached
+ * (a dual-interface reader shows two). undefined: no change to report.
+ */
+function sscHealth(s: SscStatus, connected: Set<string>): ReaderHealth | undefined {
+  switch (s.state) {
+    case 'stopped':
+      return undefined;
+    case 'service-not-running':
+    case 'binding-unavailable':
+      connected.clear();
+      return 'service-not-running';
+    case 'service-running':
+      connected.clear();
+      return 'disconnected';
+    case 'reader-connected':
+      connected.add(s.reader);
+      return 'connected';
+    case 'reader-disconnected':
+      connected.delete(s.reader);
+      return connected.size > 0 ? 'connected' : 'disconnected';
+  }
+}
+
+/** What the screen gets of a social security card: birth date from the ID number, no address. */
+function sscCardRead(card: SscCardEvent): CardRead {
+  const parsed = parseIdNumber(card.idNumber);
+  return {
+    source: 'ssc',
+    idNumber: card.idNumber,
+    name: card.name,
+    sex: card.sex === 'M' ? '男' : card.sex === 'F' ? '女' : null,
+    birthDate: parsed.ok ? parsed.value.birthDate : null,
+    address: null,
+  };
 }
 
 function writeFailure(e: unknown): string {

@@ -10,6 +10,7 @@ import { NetworkPrinter, type PrinterTransport } from '../printer/transport.ts';
 import { UsbPrinter } from '../printer/usb.ts';
 import { RatingPadDriver } from '../rating-pad/driver.ts';
 import { openPadSource } from '../rating-pad/sources.ts';
+import { readerOptionsFromProfile, SocialSecurityCardReader } from '../ssc/reader.ts';
 import type { AgentDevices } from './agent.ts';
 import type { Logger } from './log.ts';
 import { printerSetupOf } from './render.ts';
@@ -83,8 +84,9 @@ export async function buildRealDevices(t: ResolvedTerminal, log: Logger): Promis
     devices.printer = { transport, setup: printerSetupOf(p) };
   }
   if (t.idCardReader !== undefined) devices.idCardReader = createIdCardReader(t.idCardReader);
+  // PC/SC through the smartcard binding, loaded on first use; card data is only logged masked.
   if (t.sscReader !== undefined)
-    log.warn('the social security card reader is not driven by the agent yet', { profile: t.sscReader.id });
+    devices.sscReader = new SocialSecurityCardReader({ ...readerOptionsFromProfile(t.sscReader), log });
   if (t.ratingPad !== undefined) {
     const profile = t.ratingPad;
     try {

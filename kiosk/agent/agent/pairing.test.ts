@@ -124,8 +124,12 @@ describe('terminal agent: pairing and revocation', () => {
     );
     await reach(r.agent, 'connected');
     expect(r.choice.label).toBe('kiosk k1 (kiosk)');
-    await until(() => (r.agent.health.idCardReader === 'connected' ? true : undefined));
-    expect(r.agent.health).toEqual({ printer: 'ok', idCardReader: 'connected' });
+    await until(() =>
+      r.agent.health.idCardReader === 'connected' && r.agent.health.sscReader === 'connected'
+        ? true
+        : undefined,
+    );
+    expect(r.agent.health).toEqual({ printer: 'ok', idCardReader: 'connected', sscReader: 'connected' });
     const { ticketInput } = await import('../printer/documents.fixtures.ts');
     const job = await server.rest<{ jobId: string }>('POST', '/api/print-jobs', {
       deviceToken: r.device.deviceToken,

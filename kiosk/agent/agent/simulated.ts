@@ -1,7 +1,9 @@
 /**
  * DEV AND TEST ONLY (`--simulate`): simulators for every device of a terminal profile — a
  * SimulatedPrinter, a SimulatedSamReader behind the real IdCardReader driver (over an
- * in-memory link), a SimulatedPadSource behind the real RatingPadDriver. Never in a hall.
+ * in-memory link), a SimulatedSscReader behind the real SocialSecurityCardReader driver (as
+ * its PC/SC binding and pcscd), a SimulatedPadSource behind the real RatingPadDriver. Never in
+ * a hall.
  */
 import type { ResolvedTerminal } from '@onewindow/firmware-config';
 import { IdCardReader } from '../idcard/reader.ts';
@@ -10,21 +12,25 @@ import { createMemoryLink } from '../idcard/transport.ts';
 import { SimulatedPrinter } from '../printer/transport.ts';
 import { RatingPadDriver } from '../rating-pad/driver.ts';
 import { SimulatedPadSource } from '../rating-pad/sources.ts';
+import { readerOptionsFromProfile, SocialSecurityCardReader } from '../ssc/reader.ts';
+import { SimulatedSscReader } from '../ssc/simulator.ts';
 import type { AgentDevices } from './agent.ts';
 import { printerSetupOf } from './render.ts';
 
 export interface Simulators {
   printer?: SimulatedPrinter;
   idCardReader?: SimulatedSamReader;
+  sscReader?: SimulatedSscReader;
   ratingPad?: SimulatedPadSource;
 }
 
 /**
  * Simulators for the devices the terminal profile lists (its printer's paper and QR settings
- * are kept). `pollIntervalMs` overrides the reader's poll interval (tests use a short one).
+ * are kept). `pollIntervalMs` overrides the ID reader's poll interval and the SSC reader's
+ * pcscd probe interval (tests use a short one).
  */
 export function buildSimulatedDevices(
-  t: Pick<ResolvedTerminal, 'printer' | 'idCardReader' | 'ratingPad'>,
+  t: Pick<ResolvedTerminal, 'printer' | 'idCardReader' | 'sscReader' | 'ratingPad'>,
   opts: { pollIntervalMs?: number } = {},
 ): { devices: AgentDevices; simulators: Simulators } {
   const devices: AgentDevices = {};
@@ -46,10 +52,33 @@ export function buildSimulatedDevices(
       },
     });
   }
+  if (t.sscReader !== undefined) {
+    // The simulated reader is named after the profile's readerNameMatch when the pattern
+    // matches its own text (`^ACS ACR39U ICC Reader` → `ACS ACR39U ICC Reader 00 00`), so the
+    // driver filters readers as in a hall; otherwise it uses any reader.
+    const readerName = `${t.sscReader.readerNameMatch.replace(/^\^/, '')} 00 00`;
+    const named = safeTest(t.sscReader.readerNameMatch, readerName);
+    const sim = new SimulatedSscReader(named ? { readerName } : {});
+    simulators.sscReader = sim;
+    devices.sscReader = new SocialSecurityCardReader({
+      ...(named ? readerOptionsFromProfile(t.sscReader) : {}),
+      socketPath: sim.socketPath,
+      open: sim.open,
+      ...(opts.pollIntervalMs !== undefined ? { retryMs: opts.pollIntervalMs } : {}),
+    });
+  }
   if (t.ratingPad !== undefined) {
     const source = new SimulatedPadSource(t.ratingPad);
     simulators.ratingPad = source;
     devices.ratingPad = { driver: new RatingPadDriver(t.ratingPad, source) };
   }
   return { devices, simulators };
+}
+
+function safeTest(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern, 'i').test(text);
+  } catch {
+    return false;
+  }
 }

@@ -14,14 +14,15 @@
  *   `ONEWINDOW_DEMO_CONTROL_PORT` (default PORT + 1). Every call needs a staff bearer token of
  *   role manager or admin.
  *
- *   GET    /api/demo/terminals             the terminals: kind, window, printer, last job, reader, pad
- *   POST   /api/demo/terminals/:id/card    {sample: 'senior' | 'adult' | 'hk-permit'} insert a card
- *   DELETE /api/demo/terminals/:id/card    remove it
+ *   GET    /api/demo/terminals             the terminals: kind, window, printer, last job, readers, pad
+ *   POST   /api/demo/terminals/:id/card    {sample: 'senior' | 'adult' | 'hk-permit' | 'ssc'} insert a card
+ *   DELETE /api/demo/terminals/:id/card    remove it (from either reader)
  *   POST   /api/demo/terminals/:id/paper   {state: 'ok' | 'near-end' | 'out'} (health → guide alert)
  *   POST   /api/demo/terminals/:id/rate    {level: 1…5} press the counter's rating keypad
  *
  *   `hk-permit` is a Hong Kong/Macau/Taiwan residence permit: the reader refuses it (not a
- *   resident ID card), so nothing reaches the screen — as at a real kiosk.
+ *   resident ID card), so nothing reaches the screen — as at a real kiosk. `ssc` is the sample
+ *   social security card (张三), inserted into the terminal's social security card reader.
  *
  * A paper change is reported to the server at once on the agent's own socket (the agent itself
  * only asks its printer again before a job and every health interval).
@@ -39,10 +40,11 @@ import { buildSimulatedDevices, type Simulators } from '../../../kiosk/agent/age
 import { type StoredDevice, TokenStore } from '../../../kiosk/agent/agent/token-store.ts';
 import { encodeBaseInfoText, SAMPLE_CARDS } from '../../../kiosk/agent/idcard/base-info-encode.ts';
 import { decodeEscPos, printedItems } from '../../../kiosk/agent/printer/escpos-decode.ts';
+import { SAMPLE_CARD as SAMPLE_SSC } from '../../../kiosk/agent/ssc/fake-card.ts';
 import type { App } from '../app/app.ts';
 import { principalOf, send } from '../app/http.ts';
 
-export const DEMO_CARD_SAMPLES = ['senior', 'adult', 'hk-permit'] as const;
+export const DEMO_CARD_SAMPLES = ['senior', 'adult', 'hk-permit', 'ssc'] as const;
 export type DemoCardSample = (typeof DEMO_CARD_SAMPLES)[number];
 export const PAPER_STATES = ['ok', 'near-end', 'out'] as const;
 export type PaperState = (typeof PAPER_STATES)[number];
@@ -65,7 +67,9 @@ export interface DemoTerminalView {
   deviceId: string;
   connection: TerminalAgent['state'];
   printer: { paper: PaperState; printed: number; lastJob: DemoPrintSummary | null } | null;
+  /** The ID-card reader; `card` is the sample last inserted at this terminal, in either reader. */
   reader: { status: string | null; card: DemoCardSample | null } | null;
+  sscReader: { status: string | null } | null;
   ratingPad: { status: string | null; lastPress: RatingOutcome | null } | null;
 }
 
@@ -130,7 +134,7 @@ export class DemoTerminals {
   }
 
   view(t: DemoTerminal): DemoTerminalView {
-    const { printer, idCardReader, ratingPad } = t.simulators;
+    const { printer, idCardReader, sscReader, ratingPad } = t.simulators;
     const health = t.agent.health;
     const paper = this.#paper.get(t.id) ?? 'ok';
     return {
@@ -148,6 +152,7 @@ export class DemoTerminals {
         idCardReader === undefined
           ? null
           : { status: health.idCardReader ?? null, card: this.#card.get(t.id) ?? null },
+      sscReader: sscReader === undefined ? null : { status: health.sscReader ?? null },
       ratingPad:
         ratingPad === undefined
           ? null
@@ -171,6 +176,14 @@ export class DemoTerminals {
 
   insertCard(id: string, sample: DemoCardSample): DemoTerminalView {
     const t = this.#terminal(id);
+    if (sample === 'ssc') {
+      const ssc = t.simulators.sscReader;
+      if (ssc === undefined)
+        throw new DemoTerminalError('CONFLICT', `${id} has no social security card reader`);
+      ssc.insertCard(SAMPLE_SSC);
+      this.#card.set(id, sample);
+      return this.view(t);
+    }
     const reader = t.simulators.idCardReader;
     if (reader === undefined) throw new DemoTerminalError('CONFLICT', `${id} has no ID-card reader`);
     if (sample === 'hk-permit') {
@@ -183,9 +196,11 @@ export class DemoTerminals {
 
   removeCard(id: string): DemoTerminalView {
     const t = this.#terminal(id);
-    const reader = t.simulators.idCardReader;
-    if (reader === undefined) throw new DemoTerminalError('CONFLICT', `${id} has no ID-card reader`);
-    reader.removeCard();
+    const { idCardReader, sscReader } = t.simulators;
+    if (idCardReader === undefined && sscReader === undefined)
+      throw new DemoTerminalError('CONFLICT', `${id} has no card reader`);
+    idCardReader?.removeCard();
+    sscReader?.removeCard();
     this.#card.set(id, null);
     return this.view(t);
   }
@@ -232,6 +247,7 @@ export class DemoTerminals {
 
   async stop(): Promise<void> {
     await Promise.all(this.all().map((t) => t.agent.stop(2000)));
+    for (const t of this.all()) t.simulators.sscReader?.close();
   }
 }
 
