@@ -117,7 +117,7 @@ describe('window display', () => {
     expect(open.body.data.clerk?.id).toBe(open.body.data.window.clerkId);
     expect(open.body.data.window).toMatchObject({ id: 'w1', state: 'open' });
     // Only what the badge shows: no username, roles or password material.
-    expect(Object.keys(open.body.data.clerk!).sort()).toEqual(['id', 'name', 'staffNumber']);
+    expect(Object.keys(open.body.data.clerk!).sort()).toEqual(['id', 'name', 'photoUrl', 'staffNumber']);
     // Another window stays without a clerk.
     const other = await server.rest<Display>('GET', '/api/windows/w2/display');
     expect(other.body.ok && other.body.data.clerk).toBeNull();
@@ -186,5 +186,50 @@ describe('voice calling settings and board health', () => {
     );
     board.emit('device:health', { voice: 'no-mandarin-voice' }, () => undefined);
     expect(await alerted).toEqual(['无普通话语音，仅提示音']);
+  });
+});
+
+describe('clerk photos on the window display', () => {
+  // The smallest valid PNG (1×1 transparent pixel).
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  it('an admin uploads a photo; the window display links it; anyone may fetch it', async () => {
+    const admin = await server.login('admin');
+    const staff = await server.rest<{ id: string; username: string }[]>('GET', '/api/staff', {
+      token: admin,
+    });
+    const clerk1 = staff.body.ok ? staff.body.data.find((s) => s.username === 'clerk1')!.id : '';
+    const put = await fetch(`${server.url}/api/staff/${clerk1}/photo`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'image/png' },
+      body: png,
+    });
+    expect(put.status).toBe(200);
+    await server.rest('POST', '/api/commands/window:open', {
+      token: await server.login('clerk1'),
+      body: { windowId: 'w1' },
+    });
+    const display = await server.rest<{ clerk: { photoUrl: string } }>('GET', '/api/windows/w1/display');
+    const url = display.body.ok ? display.body.data.clerk.photoUrl : '';
+    expect(url).toMatch(new RegExp(`^/api/staff/${clerk1}/photo`));
+    const img = await fetch(`${server.url}${url}`);
+    expect(img.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await img.arrayBuffer()).equals(png)).toBe(true);
+
+    const notImage = await fetch(`${server.url}/api/staff/${clerk1}/photo`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'image/png' },
+      body: Buffer.from('<svg onload="x"/>'),
+    });
+    expect(notImage.status).toBe(400);
+    const byGuide = await fetch(`${server.url}/api/staff/${clerk1}/photo`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await server.login('guide1')}`, 'content-type': 'image/png' },
+      body: png,
+    });
+    expect(byGuide.status).toBe(403);
   });
 });

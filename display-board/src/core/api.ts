@@ -4,6 +4,8 @@
 export interface WindowClerk {
   name: string;
   staffNumber: string;
+  /** The clerk's photo, when the admin uploaded one; else the card shows the surname. */
+  photoUrl?: string | null;
 }
 
 /** `GET /api/windows/:id/display`: the clerk signed on, or null. Throws on a network error. */
@@ -16,5 +18,9 @@ export async function fetchWindowClerk(
   if (!body.ok || body.data === undefined) throw new Error(`window display ${res.status}`);
   return body.data.clerk === null
     ? null
-    : { name: body.data.clerk.name, staffNumber: body.data.clerk.staffNumber };
+    : {
+        name: body.data.clerk.name,
+        staffNumber: body.data.clerk.staffNumber,
+        photoUrl: body.data.clerk.photoUrl ?? null,
+      };
 }

@@ -3,8 +3,8 @@ import { initialOf } from '../core/hall.ts';
 import './ClerkCard.css';
 
 /**
- * The clerk on duty: a photo (a placeholder with the surname until the server serves
- * photos), the name and the staff number (工号), as on the badge the clerk wears.
+ * The clerk on duty: the photo (or the surname when none was uploaded), the name and the
+ * staff number (工号), as on the badge the clerk wears.
  */
 export function ClerkCard({ clerk, large = false }: { clerk: WindowClerk | null; large?: boolean }) {
   if (clerk === null)
@@ -17,9 +17,13 @@ export function ClerkCard({ clerk, large = false }: { clerk: WindowClerk | null;
     );
   return (
     <div class={`clerk-card${large ? ' is-large' : ''}`} data-testid="clerk-card">
-      <div class="clerk-photo" aria-hidden="true">
-        {initialOf(clerk.name)}
-      </div>
+      {clerk.photoUrl ? (
+        <img class="clerk-photo" src={clerk.photoUrl} alt="" data-testid="clerk-photo" />
+      ) : (
+        <div class="clerk-photo" aria-hidden="true">
+          {initialOf(clerk.name)}
+        </div>
+      )}
       <div class="clerk-name" data-testid="clerk-name">
         {clerk.name}
       </div>

@@ -134,6 +134,18 @@ route({
   auth: 'staff',
   body: noticeBody,
 });
+route({
+  method: 'get',
+  path: '/api/staff/{id}/photo',
+  summary: 'A clerk’s photo for the window display',
+  auth: 'none',
+});
+route({
+  method: 'put',
+  path: '/api/staff/{id}/photo',
+  summary: 'Uploads a clerk’s photo (JPEG or PNG body, ≤ 300 KB)',
+  auth: 'admin',
+});
 route({ method: 'get', path: '/api/staff', summary: 'Staff accounts', auth: 'admin' });
 route({
   method: 'post',
@@ -176,6 +188,17 @@ route({
   summary: 'Admin audit trail (staff, roles, devices)',
   auth: 'admin',
 });
+
+/** The image type by its magic bytes (the Content-Type header alone is not trusted). */
+function imageMime(data: Buffer): 'image/jpeg' | 'image/png' | null {
+  if (data.length > 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  if (
+    data.length > 8 &&
+    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'image/png';
+  return null;
+}
 
 /** The REST API for consoles and integrations. Every answer is `{ok, data}` or `{ok, error}`. */
 export function createApiRouter(deps: HttpDeps): Router {
@@ -278,10 +301,53 @@ export function createApiRouter(deps: HttpDeps): Router {
       data: {
         window: w,
         clerk:
-          clerk === undefined ? null : { id: clerk.id, name: clerk.name, staffNumber: clerk.staffNumber },
+          clerk === undefined
+            ? null
+            : {
+                id: clerk.id,
+                name: clerk.name,
+                staffNumber: clerk.staffNumber,
+                photoUrl: (() => {
+                  const photo = deps.authStore.photo(clerk.id);
+                  return photo === undefined ? null : `/api/staff/${clerk.id}/photo?v=${photo.updatedAt}`;
+                })(),
+              },
       },
     });
   });
+  // The photo on the window display, as on the badge the clerk wears (服务形象).
+  r.get('/staff/:id/photo', (req, res) => {
+    const photo = deps.authStore.photo(String(req.params.id));
+    if (photo === undefined) return fail(res, { code: 'NOT_FOUND', message: 'no photo' });
+    res.type(photo.mime).set('Cache-Control', 'public, max-age=86400').send(photo.data);
+  });
+  r.put(
+    '/staff/:id/photo',
+    needStaff(['admin']),
+    express.raw({ type: ['image/jpeg', 'image/png'], limit: '300kb' }),
+    (req, res) => {
+      const p = res.locals.principal as Extract<Principal, { kind: 'staff' }>;
+      const id = String(req.params.id);
+      if (deps.authStore.staffById(id) === undefined)
+        return fail(res, { code: 'NOT_FOUND', message: `no staff ${id}` });
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const mime = imageMime(data);
+      if (mime === null)
+        return fail(res, {
+          code: 'BAD_REQUEST',
+          message: 'send a JPEG or PNG image (Content-Type image/jpeg or image/png)',
+        });
+      deps.authStore.putPhoto(id, mime, data, Date.now());
+      deps.authStore.audit({
+        at: Date.now(),
+        actor: p.id,
+        action: 'staff:photo',
+        target: id,
+        detail: { bytes: data.length },
+      });
+      send(res, { ok: true, data: { photoUrl: `/api/staff/${id}/photo` } });
+    },
+  );
   r.get('/catalog', (_req, res) => send(res, { ok: true, data: deps.authStore.catalog() }));
 
   r.get('/staff', needStaff(['admin']), (_req, res) =>

@@ -100,6 +100,11 @@ export class AuthStore {
       ),
       deleteItems: db.prepare('DELETE FROM service_items'),
       allItems: db.prepare('SELECT body FROM service_items ORDER BY code'),
+      putPhoto: db.prepare(
+        `INSERT INTO staff_photos (staff_id, mime, data, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (staff_id) DO UPDATE SET mime = excluded.mime, data = excluded.data, updated_at = excluded.updated_at`,
+      ),
+      photo: db.prepare('SELECT mime, data, updated_at AS updatedAt FROM staff_photos WHERE staff_id = ?'),
       insertAudit: db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)'),
       audit: db.prepare(
         'SELECT id, at, actor, action, target, detail FROM audit WHERE id > ? ORDER BY id LIMIT ?',
@@ -197,6 +202,14 @@ export class AuthStore {
 
   catalog(): ServiceItem[] {
     return (this.s.allItems.all() as { body: string }[]).map((r) => JSON.parse(r.body) as ServiceItem);
+  }
+
+  putPhoto(staffId: string, mime: 'image/jpeg' | 'image/png', data: Buffer, at: number): void {
+    this.s.putPhoto.run(staffId, mime, data, at);
+  }
+
+  photo(staffId: string): { mime: string; data: Buffer; updatedAt: number } | undefined {
+    return this.s.photo.get(staffId) as { mime: string; data: Buffer; updatedAt: number } | undefined;
   }
 
   audit(entry: { at: number; actor: string; action: string; target: string | null; detail: unknown }): void {

@@ -143,4 +143,13 @@ export const MIGRATIONS: readonly string[] = [
     at        INTEGER NOT NULL
   ) STRICT;
   `,
+  // 5: staff photos for the window display (服务形象): small JPEG/PNG, served publicly.
+  `
+  CREATE TABLE staff_photos (
+    staff_id   TEXT PRIMARY KEY REFERENCES staff (id),
+    mime       TEXT    NOT NULL CHECK (mime IN ('image/jpeg', 'image/png')),
+    data       BLOB    NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
