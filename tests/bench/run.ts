@@ -5,6 +5,7 @@
  * To add a suite: export `async function xBench(): Promise<BenchRow[]>` from
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
+import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
@@ -12,6 +13,7 @@ import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'queue', run: queueBench },
   { name: 'fanout', run: fanoutBench },
+  { name: 'display', run: displayBench },
 ];
 
 async function main(): Promise<number> {
