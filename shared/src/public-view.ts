@@ -45,6 +45,8 @@ interface ViewBase<T> {
   notice: string;
   /** The hall's call sentence (settings.voiceTemplate): `{号}` and `{窗口}` are filled in. */
   voiceTemplate: string;
+  /** The server's clock when the snapshot was made, so screens judge call ages by it. */
+  serverTime?: number;
 }
 
 interface FactBase<T> {

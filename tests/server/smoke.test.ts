@@ -164,6 +164,8 @@ describe('voice calling settings and board health', () => {
   it('the call sentence comes from hall settings; a template without placeholders is refused', async () => {
     const snap = await server.rest<PublicSnapshot>('GET', '/api/queue');
     expect(snap.body.ok && snap.body.data.voiceTemplate).toBe('请{号}号到{窗口}号窗口办理');
+    // Screens judge the age of calls they missed by the server's clock, not their own.
+    expect(snap.body.ok && snap.body.data.serverTime).toBe(server.clock.now());
     const admin = await server.client({ token: await server.login('admin') });
     const config = structuredClone(server.app.service.queue.hallConfig!);
     config.settings.voiceTemplate = '{号}号请到{窗口}号窗口';

@@ -66,6 +66,8 @@ function startVoice(store: HallStore, connection: ReturnType<typeof connectHall>
   });
   const offSnapshot = connection.onSnapshot((snapshot, previous) => {
     queue.setTemplate(snapshot.voiceTemplate);
+    // A board that has seen no fact yet still judges missed calls by the server's clock.
+    if (snapshot.serverTime !== undefined) skew = snapshot.serverTime - Date.now();
     const missed =
       previous === null ? [] : missedCalls(previous.recentCalls, snapshot.recentCalls, Date.now() + skew);
     const announce = new Set(missed.map(callKey));

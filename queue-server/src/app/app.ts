@@ -64,7 +64,11 @@ export function createApp(deps: AppDeps): App {
   const gateway = new CommandGateway(service, holderSecret, (err, name) =>
     log.error({ err, command: name }, 'command failed inside the server'),
   );
-  const views = new HallViews(service, () => deps.store.meta('notice') ?? '');
+  const views = new HallViews(
+    service,
+    () => deps.store.meta('notice') ?? '',
+    () => clock.now(),
+  );
 
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });

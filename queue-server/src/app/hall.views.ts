@@ -27,6 +27,7 @@ export class HallViews {
   constructor(
     private readonly service: HallService,
     private readonly notice: () => string = () => '',
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.times = ServiceTimes.from(service.queue.allTickets());
   }
@@ -96,6 +97,7 @@ export class HallViews {
       estimates: this.estimates(),
       notice: this.notice(),
       voiceTemplate: config?.settings.voiceTemplate ?? DEFAULT_VOICE_TEMPLATE,
+      serverTime: this.now(),
     };
   }
 
