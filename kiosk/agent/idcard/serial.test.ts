@@ -4,20 +4,14 @@
  * without it.
  */
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPtyPair, type PtyPair } from '../testing/socat-pair.ts';
 import { SAMPLE_CARDS } from './base-info-encode.ts';
 import { IdCardReader, type IdCardReaderError, type IdCardReaderEvents } from './reader.ts';
 import { SimulatedSamReader } from './simulator.ts';
 import { openSerialTransport, type SamTransport } from './transport.ts';
 
-let socat: ChildProcess | undefined;
-let socatLog = '';
-let dir = '';
+let pair: PtyPair | undefined;
 let readerEnd = '';
 let deviceEnd = '';
 
@@ -38,53 +32,14 @@ function next<K extends keyof IdCardReaderEvents>(
   });
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; socat said:\n${socatLog}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 beforeAll(async () => {
-  const probe = spawnSync('socat', ['-V'], { encoding: 'utf8' });
-  if (probe.error !== undefined) {
-    throw new Error(
-      `socat is not installed (${probe.error.message}). The serial test needs it to create a pair of ` +
-        'virtual serial ports: apt-get install -y socat',
-    );
-  }
-  dir = mkdtempSync(join(tmpdir(), 'ow-idcard-'));
-  deviceEnd = join(dir, 'A');
-  readerEnd = join(dir, 'B');
-  const child = spawn(
-    'socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${deviceEnd}`, `pty,raw,echo=0,link=${readerEnd}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  socat = child;
-  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    socatLog += s;
-  });
-  await waitFor(
-    () => existsSync(deviceEnd) && existsSync(readerEnd) && socatLog.includes('starting data transfer loop'),
-    5000,
-    'socat to create the pty pair',
-  );
+  pair = await openPtyPair('ow-idcard-', ['A', 'B']);
+  deviceEnd = pair.a;
+  readerEnd = pair.b;
 });
 
 afterAll(async () => {
-  const child = socat;
-  if (child !== undefined && child.exitCode === null) {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    await exited;
-  }
-  if (dir !== '') {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await pair?.close();
 });
 
 describe('IdCardReader over a real serial port pair (socat)', () => {
@@ -131,7 +86,7 @@ describe('IdCardReader over a real serial port pair (socat)', () => {
 
   it('reports a missing serial device and keeps trying', async () => {
     const reader = new IdCardReader({
-      open: () => openSerialTransport({ path: join(dir, 'no-such-port') }),
+      open: () => openSerialTransport({ path: `${deviceEnd}-no-such-port` }),
       reconnectDelayMs: 50,
     });
     const errors: IdCardReaderError[] = [];

@@ -3,68 +3,23 @@
  * pair, a fake printer on one end that records jobs and answers `DLE EOT 4`. Needs Debian
  * `socat`; fails (never skips) without it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPtyPair, type PtyPair, waitUntil } from '../testing/socat-pair.ts';
 import { SerialPrinter } from './serial.ts';
 
-let socat: ChildProcess | undefined;
-let socatLog = '';
-let dir = '';
+let pair: PtyPair | undefined;
 let printerEnd = '';
 let hostEnd = '';
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; socat said:\n${socatLog}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 beforeAll(async () => {
-  const probe = spawnSync('socat', ['-V'], { encoding: 'utf8' });
-  if (probe.error !== undefined) {
-    throw new Error(
-      `socat is not installed (${probe.error.message}). The serial test needs it to create a pair of ` +
-        'virtual serial ports: apt-get install -y socat',
-    );
-  }
-  dir = mkdtempSync(join(tmpdir(), 'ow-printer-'));
-  printerEnd = join(dir, 'printer');
-  hostEnd = join(dir, 'host');
-  const child = spawn(
-    'socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${printerEnd}`, `pty,raw,echo=0,link=${hostEnd}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  socat = child;
-  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    socatLog += s;
-  });
-  await waitFor(
-    () => existsSync(printerEnd) && existsSync(hostEnd) && socatLog.includes('starting data transfer loop'),
-    5000,
-    'socat to create the pty pair',
-  );
+  pair = await openPtyPair('ow-printer-', ['printer', 'host']);
+  printerEnd = pair.a;
+  hostEnd = pair.b;
 });
 
 afterAll(async () => {
-  const child = socat;
-  if (child !== undefined && child.exitCode === null) {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    await exited;
-  }
-  if (dir !== '') {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await pair?.close();
 });
 
 /**
@@ -121,7 +76,7 @@ describe('SerialPrinter over a real serial port pair (socat)', () => {
         0,
       ]);
       await printer.write(job);
-      await waitFor(() => fake.received.length >= job.length, 5000, 'the job to reach the printer');
+      await waitUntil(() => fake.received.length >= job.length, 5000, 'the job to reach the printer');
       expect(fake.received).toEqual(Array.from(job));
 
       expect(await printer.queryStatus()).toBe('near-end');
@@ -157,7 +112,7 @@ describe('SerialPrinter over a real serial port pair (socat)', () => {
   });
 
   it('is offline, naming the port, when the device does not exist; jobs fail', async () => {
-    const path = join(dir, 'no-such-port');
+    const path = `${hostEnd}-no-such-port`;
     const printer = new SerialPrinter({ path, baudRate: 9600 });
     expect(await printer.queryStatus()).toBe('offline');
     expect(printer.problem).toContain(path);
