@@ -536,7 +536,7 @@ describe('AUTH-3 incompatible duties at the API', () => {
     });
     const pad = devices.body.ok ? devices.body.data.filter((d) => d.kind === 'rating-pad').at(-1)! : null;
     expect((await server.rest('DELETE', `/api/devices/${pad!.id}`, { token: admin })).status).toBe(200);
-    expect(deviceToken).toBeTruthy();
+    expect(deviceToken).toMatch(/^[\w-]{40,}$/);
 
     const r = await server.rest<{ actor: string; action: string; target: string | null; detail: unknown }[]>(
       'GET',

@@ -3,6 +3,7 @@
  * imported lazily on first use so the rest of the printer code loads without its native module.
  */
 import { isPaperStatusByte, parsePaperStatus, statusRequest } from './escpos.ts';
+import { ByteInbox, TaskQueue } from './stream-helpers.ts';
 import type { PrinterStatus, PrinterTransport } from './transport.ts';
 
 export interface SerialPrinterOptions {
@@ -31,9 +32,8 @@ export class SerialPrinter implements PrinterTransport {
   readonly #statusTimeoutMs: number;
   #port: Port | null = null;
   #closed = false;
-  #queue: Promise<unknown> = Promise.resolve();
-  #inbox: number[] = [];
-  #wake: (() => void) | null = null;
+  readonly #queue = new TaskQueue();
+  readonly #inbox = new ByteInbox();
   #problem: string | null = null;
 
   constructor(opts: SerialPrinterOptions) {
@@ -47,7 +47,7 @@ export class SerialPrinter implements PrinterTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const port = await this.#connect();
       try {
         await new Promise<void>((resolve, reject) => {
@@ -68,7 +68,7 @@ export class SerialPrinter implements PrinterTransport {
   }
 
   queryStatus(): Promise<PrinterStatus> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       let port: Port;
       try {
         port = await this.#connect();
@@ -76,13 +76,13 @@ export class SerialPrinter implements PrinterTransport {
         return 'offline'; // #connect recorded why
       }
       try {
-        this.#inbox = []; // a late reply to an earlier query is not this one's answer
+        this.#inbox.clear();
         await new Promise<void>((resolve, reject) => {
           port.write(Buffer.from(statusRequest()), (err) => (err ? reject(err) : resolve()));
         });
         const deadline = Date.now() + this.#statusTimeoutMs;
         for (;;) {
-          const byte = await this.#readByte(deadline);
+          const byte = await this.#inbox.readByte(deadline, () => this.#port !== null);
           if (byte === null) {
             this.#fail(
               `serial printer ${this.#o.path}: no DLE EOT 4 reply within ${this.#statusTimeoutMs} ms`,
@@ -103,13 +103,7 @@ export class SerialPrinter implements PrinterTransport {
 
   close(): Promise<void> {
     this.#closed = true;
-    return this.#serial(() => this.#drop());
-  }
-
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => {});
-    return run;
+    return this.#queue.run(() => this.#drop());
   }
 
   #fail(reason: string): Error {
@@ -140,52 +134,24 @@ export class SerialPrinter implements PrinterTransport {
     } catch (e) {
       throw this.#fail(`serial printer ${this.#o.path}: cannot open (${messageOf(e)})`);
     }
-    port.on('data', (chunk: Buffer) => {
-      for (const b of chunk) {
-        this.#inbox.push(b);
-      }
-      this.#wake?.();
-    });
+    port.on('data', (chunk: Buffer) => this.#inbox.push(chunk));
     // A listener must exist or an I/O error would crash the process; operations report their own.
     port.on('error', () => {});
     port.on('close', () => {
       if (this.#port === port) {
         this.#port = null;
       }
-      this.#wake?.();
+      this.#inbox.closed();
     });
     this.#port = port;
-    this.#inbox = [];
+    this.#inbox.clear();
     return port;
-  }
-
-  /** The next byte from the printer, or null at the deadline or when the port closes. */
-  async #readByte(deadline: number): Promise<number | null> {
-    for (;;) {
-      const byte = this.#inbox.shift();
-      if (byte !== undefined) {
-        return byte;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || this.#port === null) {
-        return null;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, remaining);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#wake = done;
-      });
-      this.#wake = null;
-    }
   }
 
   async #drop(): Promise<void> {
     const port = this.#port;
     this.#port = null;
-    this.#inbox = [];
+    this.#inbox.clear();
     if (port?.isOpen) {
       await new Promise<void>((resolve) => port.close(() => resolve()));
     }

@@ -5,6 +5,7 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { isPaperStatusByte, parsePaperStatus, statusRequest } from './escpos.ts';
+import { ByteInbox, TaskQueue } from './stream-helpers.ts';
 
 /** Paper as the sensor reports it, or 'offline' when the printer does not answer. */
 export type PrinterStatus = 'ok' | 'near-end' | 'out' | 'offline';
@@ -50,9 +51,8 @@ export class NetworkPrinter implements PrinterTransport {
   readonly #statusTimeoutMs: number;
   #socket: Socket | null = null;
   #closed = false;
-  #queue: Promise<unknown> = Promise.resolve();
-  #inbox: number[] = [];
-  #wake: (() => void) | null = null;
+  readonly #queue = new TaskQueue();
+  readonly #inbox = new ByteInbox();
 
   constructor(opts: NetworkPrinterOptions) {
     this.#host = opts.host;
@@ -62,7 +62,7 @@ export class NetworkPrinter implements PrinterTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const socket = await this.#connect();
       await new Promise<void>((resolve, reject) => {
         socket.write(bytes, (err) => (err ? reject(err) : resolve()));
@@ -71,14 +71,14 @@ export class NetworkPrinter implements PrinterTransport {
   }
 
   queryStatus(): Promise<PrinterStatus> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       try {
         const socket = await this.#connect();
-        this.#inbox = []; // a late reply to an earlier query is not this one's answer
+        this.#inbox.clear();
         socket.write(statusRequest());
         const deadline = Date.now() + this.#statusTimeoutMs;
         for (;;) {
-          const byte = await this.#readByte(deadline);
+          const byte = await this.#inbox.readByte(deadline, () => this.#socket !== null);
           if (byte === null) {
             // No answer: the connection is not trustworthy any more; reconnect next time.
             this.#drop();
@@ -96,7 +96,7 @@ export class NetworkPrinter implements PrinterTransport {
 
   close(): Promise<void> {
     this.#closed = true;
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const socket = this.#socket;
       this.#socket = null;
       if (socket && !socket.destroyed) {
@@ -107,12 +107,6 @@ export class NetworkPrinter implements PrinterTransport {
         });
       }
     });
-  }
-
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => {});
-    return run;
   }
 
   #connect(): Promise<Socket> {
@@ -134,12 +128,7 @@ export class NetworkPrinter implements PrinterTransport {
         this.#socket = socket;
         resolve(socket);
       });
-      socket.on('data', (chunk: Buffer) => {
-        for (const b of chunk) {
-          this.#inbox.push(b);
-        }
-        this.#wake?.();
-      });
+      socket.on('data', (chunk: Buffer) => this.#inbox.push(chunk));
       socket.on('error', (err) => {
         clearTimeout(timer);
         reject(err); // no-op once connected; the 'close' that follows drops the socket
@@ -148,38 +137,15 @@ export class NetworkPrinter implements PrinterTransport {
         if (this.#socket === socket) {
           this.#socket = null;
         }
-        this.#wake?.();
+        this.#inbox.closed();
       });
     });
-  }
-
-  /** The next byte from the printer, or null at the deadline or when the connection closes. */
-  async #readByte(deadline: number): Promise<number | null> {
-    for (;;) {
-      const byte = this.#inbox.shift();
-      if (byte !== undefined) {
-        return byte;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || this.#socket === null) {
-        return null;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, remaining);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#wake = done;
-      });
-      this.#wake = null;
-    }
   }
 
   #drop(): void {
     this.#socket?.destroy();
     this.#socket = null;
-    this.#inbox = [];
+    this.#inbox.clear();
   }
 }
 

@@ -8,6 +8,7 @@
  * kind has no USB bus). `usb` itself is imported lazily, on first use.
  */
 import { isPaperStatusByte, parsePaperStatus, statusRequest } from './escpos.ts';
+import { TaskQueue } from './stream-helpers.ts';
 import type { PrinterStatus, PrinterTransport } from './transport.ts';
 
 /** `bmAttributes & 3` of a bulk endpoint (libusb's LIBUSB_TRANSFER_TYPE_BULK). */
@@ -89,7 +90,7 @@ export class UsbPrinter implements PrinterTransport {
   readonly #find: NonNullable<UsbPrinterOptions['find']>;
   #open: OpenDevice | null = null;
   #closed = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new TaskQueue();
   #problem: string | null = null;
 
   constructor(opts: UsbPrinterOptions) {
@@ -121,7 +122,7 @@ export class UsbPrinter implements PrinterTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const dev = await this.#connect();
       try {
         for (let at = 0; at < bytes.length; at += this.#o.chunkSize) {
@@ -136,7 +137,7 @@ export class UsbPrinter implements PrinterTransport {
   }
 
   queryStatus(): Promise<PrinterStatus> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       let dev: OpenDevice;
       try {
         dev = await this.#connect();
@@ -175,13 +176,7 @@ export class UsbPrinter implements PrinterTransport {
 
   close(): Promise<void> {
     this.#closed = true;
-    return this.#serial(() => this.#drop());
-  }
-
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => {});
-    return run;
+    return this.#queue.run(() => this.#drop());
   }
 
   #fail(reason: string): Error {
