@@ -152,4 +152,48 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 6: kiosk forms (§9.3.1): a draft application linked to the ticket it was taken with.
+  `
+  CREATE TABLE applications (
+    id         TEXT PRIMARY KEY,
+    code       TEXT    NOT NULL UNIQUE,
+    ticket_id  TEXT    NOT NULL,
+    item_code  TEXT    NOT NULL,
+    device_id  TEXT,
+    body       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX applications_by_ticket ON applications (ticket_id);
+  `,
+  // 7: follow-up (回访) of every bad rating, with a rectification deadline in working days.
+  `
+  CREATE TABLE follow_ups (
+    ticket_id  TEXT PRIMARY KEY,
+    rated_at   INTEGER NOT NULL,
+    deadline   TEXT    NOT NULL,
+    status     TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  `,
+  // 8: case records of time-limited business (限时受理) and the hall's own calendar corrections.
+  `
+  CREATE TABLE cases (
+    id          TEXT PRIMARY KEY,
+    ticket_id   TEXT    NOT NULL,
+    item_code   TEXT,
+    status      TEXT    NOT NULL,
+    deadline    TEXT    NOT NULL,
+    body        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX cases_by_status ON cases (status, deadline);
+
+  CREATE TABLE calendar_overrides (
+    date TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    note TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
