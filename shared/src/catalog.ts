@@ -1,3 +1,5 @@
+import type { FormDefinition } from './forms.ts';
+
 /**
  * The published service catalog (事项清单, LD/T 02 §6.2) and its guides (办事指南, §6.3).
  */
@@ -31,6 +33,18 @@ export interface ServiceItem {
   source: string | null;
   /** 办事指南 (§6.3); absent where no guide was written for the item yet. */
   guide?: ServiceGuide;
+  /** The kiosk form (§9.3.1 自助填单), when the item has one. */
+  form?: FormDefinition;
+  /**
+   * False for items anyone may queue for without identifying (政策咨询); absent means true:
+   * the kiosk asks for a card or ID number first.
+   */
+  identityRequired?: boolean;
+  /**
+   * Pinyin initials of the name for the kiosk's letter search (参保登记 → cbdj), lower case,
+   * computed by the server when it serves the catalog.
+   */
+  initials?: string;
 }
 
 /** 材料形式: 原件 (shown and handed back), 复印件, 原件及复印件, or 电子 (电子证照, an uploaded file). */

@@ -39,6 +39,8 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   UNAVAILABLE: '系统暂时不可用，请稍后再试',
   INTERNAL: '系统繁忙，请稍后再试或到咨询台咨询',
   APPOINTMENT_TOO_EARLY: '还未到预约签到时间，请在预约时段开始前30分钟内签到',
+  HALL_CLOSED: '现在不是办理时间，请在大厅办公时间内取号',
+  IDENTITY_REQUIRED: '办理此项业务请先刷身份证、社保卡或输入身份证号码',
 };
 
 export function errorMessageZh(code: ErrorCode): string {

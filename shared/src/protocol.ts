@@ -170,6 +170,10 @@ export const TRANSPORT_ERROR_CODES = [
   'INTERNAL',
   /** An appointment check-in before its window opens (SPEC APT-4); the answer says when. */
   'APPOINTMENT_TOO_EARLY',
+  /** A ticket outside the hall's opening hours (kiosk); the Chinese message says when it opens. */
+  'HALL_CLOSED',
+  /** The item needs the citizen to identify (card or ID number) first. */
+  'IDENTITY_REQUIRED',
 ] as const;
 
 export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;
