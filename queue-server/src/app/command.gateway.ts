@@ -32,6 +32,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'INVALID_ID_NUMBER':
     case 'REASON_REQUIRED':
     case 'INVALID_CONFIG':
+    case 'IDENTITY_REQUIRED':
       return 422;
     case 'RATE_LIMITED':
       return 429;
