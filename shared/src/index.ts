@@ -9,4 +9,5 @@ export * from './mask.ts';
 export * from './messages.ts';
 export * from './protocol.ts';
 export * from './public-view.ts';
+export * from './stats.ts';
 export * from './ticket-number.ts';
