@@ -1,4 +1,5 @@
 export * from './catalog.ts';
+export * from './console.ts';
 export * from './devices.ts';
 export * from './domain.ts';
 export * from './forms.ts';
