@@ -20,6 +20,7 @@ import {
   type Ticket,
   WINDOW_POSTS,
 } from './domain.ts';
+import type { CounterCard } from './console.ts';
 import type { HallEvent } from './hall.ts';
 import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
 
@@ -245,6 +246,8 @@ export interface ServerToClientEvents {
   'device:status': (s: DeviceStatus) => void;
   /** To staff: a print job ended. */
   'print:result': (r: PrintResult & { deviceId: string }) => void;
+  /** To the clerk signed on at a window: its counter reader read a card (masked; SPEC CTR-1). */
+  'counter:card': (c: CounterCard) => void;
   'staff:snapshot': (s: StaffView) => void;
   'staff:fact': (f: StaffFact) => void;
 }
