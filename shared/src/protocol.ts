@@ -4,6 +4,7 @@
  * maps. REST (`POST /api/commands/{name}`) and Socket.IO carry the same commands.
  */
 import { z } from 'zod';
+import type { CounterCard } from './console.ts';
 import {
   type DeviceHealth,
   type DeviceStatus,
@@ -20,7 +21,6 @@ import {
   type Ticket,
   WINDOW_POSTS,
 } from './domain.ts';
-import type { CounterCard } from './console.ts';
 import type { HallEvent } from './hall.ts';
 import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
 
