@@ -77,6 +77,11 @@ const schemas = {
     reminder: str(200).optional(),
     reminderEn: str(300).optional(),
     english: z.boolean().optional(),
+    itemName: str(100).optional(),
+    priorityNote: str(60).optional(),
+    application: z
+      .object({ code: z.string().regex(/^[A-Z0-9-]{4,32}$/), title: str(60), lines: lines(30) })
+      .optional(),
   }) satisfies z.ZodType<QueueTicketInput>,
   'completion-slip': z.object({
     ...hall,

@@ -133,6 +133,34 @@ describe('queue ticket', () => {
     expect(long.find((i) => i.kind === 'line' && i.text === 'ABCDE00123')).toMatchObject({ width: 3 });
   });
 
+  it('prints the item, the priority note and a kiosk form summary with its code as a second QR', () => {
+    const items = printed(
+      queueTicketDocument(
+        ticketInput({
+          itemName: '企业职工参保登记',
+          priorityNote: '老年人优先',
+          application: {
+            code: 'F1126-A012',
+            title: '参保登记表',
+            lines: ['姓名：张*三', '手机：138****5678'],
+          },
+        }),
+        PAPER_80MM,
+      ),
+      PAPER_80MM,
+    );
+    const text = lineTexts(items);
+    expect(text.indexOf('企业职工参保登记')).toBeLessThan(text.indexOf('A012'));
+    expect(text[text.indexOf('A012') + 1]).toBe('老年人优先');
+    expect(text.slice(text.indexOf('参保登记表'))).toEqual(
+      expect.arrayContaining(['姓名：张*三', '手机：138****5678', '申请表编号 F1126-A012']),
+    );
+    expect(items.filter((i) => i.kind === 'qr').map((i) => (i as { data: string }).data)).toEqual([
+      'https://hall.example.cn/t/tk_01HZX3QK',
+      'F1126-A012',
+    ]);
+  });
+
   it('rejects a negative queue position', () => {
     expect(() => queueTicketDocument(ticketInput({ peopleAhead: -1 }), PAPER_58MM)).toThrow(RangeError);
   });

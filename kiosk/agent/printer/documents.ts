@@ -59,6 +59,15 @@ export interface QueueTicketInput extends HallInfo {
   reminderEn?: string;
   /** Add English lines (small, under the Chinese). */
   english?: boolean;
+  /** The business item chosen at the kiosk (事项), printed under the queue's name. */
+  itemName?: string;
+  /** Why the ticket has priority, e.g. '老年人优先' (printed as told on screen). */
+  priorityNote?: string;
+  /**
+   * The kiosk form stored with the ticket (§9.3.1): a summary with its code as a second QR,
+   * which the clerk scans to open the form beside the ticket.
+   */
+  application?: { code: string; title: string; lines: string[] };
 }
 
 export interface CompletionSlipInput extends HallInfo {
@@ -287,8 +296,10 @@ export function queueTicketDocument(t: QueueTicketInput, paper: PaperSpec): Prin
       { kind: 'text', text: t.hallName, align: 'center', bold: true, size: { width: 1, height: 2 } },
       { kind: 'text', text: t.businessName, align: 'center', size: 2 },
       ...(t.businessNameEn ? en(t.businessNameEn, 'center') : []),
+      ...(t.itemName ? [line(t.itemName, 'center')] : []),
       { kind: 'rule' },
       { kind: 'text', text: t.number, align: 'center', bold: true, size: numberSize },
+      ...(t.priorityNote ? [line(t.priorityNote, 'center')] : []),
       line(nobodyAhead ? '您前面没有人等候，请留意叫号' : `您前面还有 ${t.peopleAhead} 人等候`, 'center'),
       ...en(nobodyAhead ? 'You are next.' : `${t.peopleAhead} ahead of you`, 'center'),
       ...(minutes === null
@@ -304,10 +315,25 @@ export function queueTicketDocument(t: QueueTicketInput, paper: PaperSpec): Prin
       { kind: 'text', text: t.reminder ?? DEFAULT_REMINDER, bold: true },
       ...en(t.reminderEn ?? DEFAULT_REMINDER_EN),
       field('咨询电话', t.hallPhone),
+      ...(t.application ? applicationSummary(t.application, paper) : []),
       { kind: 'feed', lines: 2 },
       { kind: 'cut' },
     ],
   };
+}
+
+/** The kiosk form under the ticket: title, the answers (personal data masked), and its code as a QR. */
+function applicationSummary(a: NonNullable<QueueTicketInput['application']>, paper: PaperSpec): Block[] {
+  return [
+    { kind: 'rule' },
+    { kind: 'text', text: a.title, align: 'center', bold: true },
+    ...a.lines.map((text) => line(text)),
+    FEED,
+    qr(a.code, paper),
+    FEED,
+    line(`申请表编号 ${a.code}`, 'center'),
+    line('请将本票交窗口工作人员扫码调阅', 'center'),
+  ];
 }
 
 /** 业务回单 (§9.4.1): an instant business settled at the window. */
