@@ -63,6 +63,8 @@ export const slipRequestSchema = z
   .strictObject({
     ticketId: text(64),
     kind: z.enum(SLIP_KINDS),
+    /** The service item; defaults to the ticket's item (required when the ticket names none). */
+    itemCode: text(64).optional(),
     applicantName: text(60),
     contactPhone: z
       .string()
@@ -355,7 +357,8 @@ export const serviceGuideSchema = z.strictObject({
   delivery: stringList(20, 100).min(1),
   addressAndHours: text(500),
   consultation: text(500),
-  progressQuery: text(500),
+  /** At most 300: it is printed on the acceptance receipt. */
+  progressQuery: text(300),
   complaint: text(500),
   note: text(2000).optional(),
 });
