@@ -195,6 +195,33 @@ export function createApp(deps: AppDeps): App {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);
   });
+  // The staff console (clerk, guide, manager, admin, audit): queue-server/console/dist, served the same way.
+  const consoleDist = fileURLToPath(new URL('../../console/dist', import.meta.url));
+  app.use(
+    '/console',
+    express.static(consoleDist, {
+      setHeaders: (res, path) =>
+        res.setHeader(
+          'cache-control',
+          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    }),
+  );
+  app.get(['/console', '/console/{*rest}'], (req, res) => {
+    const index = join(consoleDist, 'index.html');
+    if (!existsSync(index)) {
+      const message = 'the staff console is not built: run npm run build:console -w @onewindow/queue-server';
+      if (req.accepts(['html', 'json']) === 'html')
+        return void res
+          .status(503)
+          .type('html')
+          .send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
+      return send(res, { ok: false, error: { code: 'UNAVAILABLE', message } });
+    }
+    if (req.path.startsWith('/console/assets/')) return void res.status(404).end();
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
   app.use('/api', createAppointmentsRouter({ ...deps, service, gateway, auth, authStore, clock, views }));
   app.use('/api', (_req, res) =>
     send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
