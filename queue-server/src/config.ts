@@ -11,6 +11,8 @@ const schema = z.object({
   ONEWINDOW_SECRET: z.string().min(16).optional(),
   /** Password of the first admin account, required when the database has no staff and no demo. */
   ONEWINDOW_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
+  ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -23,6 +25,7 @@ export type ServerConfig = {
   secret: string | undefined;
   adminPassword: string | undefined;
   autoDayClose: boolean;
+  publicUrl: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -45,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     secret: e.ONEWINDOW_SECRET,
     adminPassword: e.ONEWINDOW_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
+    publicUrl: e.ONEWINDOW_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
   };
 }

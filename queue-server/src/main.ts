@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     store,
     logger: log,
     autoDayClose: config.autoDayClose,
+    publicUrl: config.publicUrl,
     ...(config.secret ? { holderSecret: config.secret } : {}),
   });
   try {

@@ -47,6 +47,11 @@ export interface HallSettings {
   dayCloseAt: string;
   /** What boards say for a call: `{号}` is the ticket number as spoken, `{窗口}` the window number. */
   voiceTemplate: string;
+  /**
+   * One live ticket per person per category at the kiosk (SPEC KSK-4): a second attempt shows
+   * the existing ticket. Absent means true (halls configured before the setting existed).
+   */
+  oneTicketPerCategory?: boolean;
 }
 
 export interface HallConfig {

@@ -69,6 +69,7 @@ export const hallSettingsSchema = z.strictObject({
     .min(4)
     .max(60)
     .refine((t) => t.includes('{号}') && t.includes('{窗口}'), 'must contain {号} and {窗口}'),
+  oneTicketPerCategory: z.boolean().optional(),
 });
 
 export const hallConfigSchema = z.strictObject({
@@ -184,8 +185,10 @@ export interface ApiError {
   code: ErrorCode;
   /** Precise English for integrators; UIs show `errorMessageZh(code)`. */
   message: string;
-  /** Field paths that failed validation, when code is BAD_REQUEST. */
-  issues?: { path: string; message: string }[];
+  /** Field paths that failed validation, when code is BAD_REQUEST (with Chinese for a citizen's form). */
+  issues?: { path: string; message: string; messageZh?: string }[];
+  /** A sentence for the citizen more specific than `errorMessageZh(code)` (when it opens, which field). */
+  messageZh?: string;
 }
 
 /** Every ack and every REST body: `{ok: true, data}` or `{ok: false, error}`. */

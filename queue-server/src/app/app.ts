@@ -10,18 +10,23 @@ import client from 'prom-client';
 import { Server } from 'socket.io';
 import { dueDayCloses } from '../service/day-close.ts';
 import { type Clock, HallService, systemClock } from '../service/hall.service.ts';
+import { ApplicationStore } from '../store/application.store.ts';
 import { AuthStore } from '../store/auth.store.ts';
 import { DeviceStore } from '../store/device.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
-import { createAppointmentsRouter } from './appointments.routes.ts';
+import { adminRouter } from './admin.routes.ts';
+import { appointmentServiceFor, createAppointmentsRouter } from './appointments.routes.ts';
 import { AuthService } from './auth.service.ts';
+import { clerkRouter, counterCardFor } from './clerk.routes.ts';
 import { CommandGateway } from './command.gateway.ts';
 import { attachDevices } from './devices.realtime.ts';
 import { devicesRouter } from './devices.routes.ts';
 import { HallViews } from './hall.views.ts';
 import { createApiRouter, ROUTES, send } from './http.ts';
+import { kioskRouter } from './kiosk.routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { attachRealtime, type HallIo, ROOMS } from './realtime.ts';
+import { createStatsRouter } from './stats.routes.ts';
 import { ticketStatusRoutes } from './ticket-status.routes.ts';
 
 export interface AppDeps {
@@ -36,6 +41,8 @@ export interface AppDeps {
   rateLimit?: boolean;
   /** How long a dropped client's missed facts are kept for Socket.IO recovery. */
   recoveryMs?: number;
+  /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
+  publicUrl?: string | undefined;
 }
 
 export interface App {
@@ -160,69 +167,82 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   const devices = new DeviceStore(deps.store.db);
-  const deviceChannel = attachDevices(io, { devices, auth: authStore, clock });
+  const deviceChannel = attachDevices(io, {
+    devices,
+    auth: authStore,
+    clock,
+    counterCard: counterCardFor({ queue: () => service.queue, holderRef: (id) => gateway.holderRef(id) }),
+  });
   app.use(
     '/api',
     devicesRouter({ auth, authStore, devices, channel: deviceChannel, queue: () => service.queue }),
   );
   app.use(ticketStatusRoutes({ service, store: deps.store, views }));
-  // The screens (wall board, window display, rating pad): one SPA built into display-board/dist,
-  // checked per request so a build after the server started is served without a restart.
-  const displayDist = fileURLToPath(new URL('../../../display-board/dist', import.meta.url));
-  app.use(
+  // The three browser apps, each a Vite build checked per request (a build after the server
+  // started is served without a restart): the screens (wall board, window display, rating
+  // pad), the citizen kiosk, and the staff console.
+  serveSpa(
+    app,
     '/display',
-    express.static(displayDist, {
-      setHeaders: (res, path) =>
-        res.setHeader(
-          'cache-control',
-          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        ),
-    }),
+    new URL('../../../display-board/dist', import.meta.url),
+    'npm run build -w @onewindow/display-board',
   );
-  app.get(['/display', '/display/{*rest}'], (req, res) => {
-    const index = join(displayDist, 'index.html');
-    if (!existsSync(index)) {
-      const message = 'the display screens are not built: run npm run build -w @onewindow/display-board';
-      if (req.accepts(['html', 'json']) === 'html')
-        return void res
-          .status(503)
-          .type('html')
-          .send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
-      return send(res, { ok: false, error: { code: 'UNAVAILABLE', message } });
-    }
-    // A missing hashed asset is a 404; any other path is a screen route of the SPA.
-    if (req.path.startsWith('/display/assets/')) return void res.status(404).end();
-    res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
-  });
-  // The staff console (clerk, guide, manager, admin, audit): queue-server/console/dist, served the same way.
-  const consoleDist = fileURLToPath(new URL('../../console/dist', import.meta.url));
-  app.use(
+  serveSpa(
+    app,
+    '/kiosk',
+    new URL('../../../kiosk/app/dist', import.meta.url),
+    'npm run build:app -w @onewindow/kiosk',
+  );
+  serveSpa(
+    app,
     '/console',
-    express.static(consoleDist, {
-      setHeaders: (res, path) =>
-        res.setHeader(
-          'cache-control',
-          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        ),
+    new URL('../../console/dist', import.meta.url),
+    'npm run build:console -w @onewindow/queue-server',
+  );
+  const appointments = appointmentServiceFor({ store: deps.store, service, gateway, authStore, clock });
+  app.use(
+    '/api',
+    kioskRouter({
+      auth,
+      authStore,
+      service,
+      gateway,
+      views,
+      devices,
+      channel: deviceChannel,
+      appointments,
+      applications: new ApplicationStore(deps.store.db),
+      clock,
+      publicUrl: deps.publicUrl,
     }),
   );
-  app.get(['/console', '/console/{*rest}'], (req, res) => {
-    const index = join(consoleDist, 'index.html');
-    if (!existsSync(index)) {
-      const message = 'the staff console is not built: run npm run build:console -w @onewindow/queue-server';
-      if (req.accepts(['html', 'json']) === 'html')
-        return void res
-          .status(503)
-          .type('html')
-          .send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
-      return send(res, { ok: false, error: { code: 'UNAVAILABLE', message } });
-    }
-    if (req.path.startsWith('/console/assets/')) return void res.status(404).end();
-    res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
-  });
-  app.use('/api', createAppointmentsRouter({ ...deps, service, gateway, auth, authStore, clock, views }));
+  app.use(
+    '/api',
+    createAppointmentsRouter({ ...deps, service, gateway, auth, authStore, clock, views, appointments }),
+  );
+  app.use('/api', createStatsRouter({ ...deps, service, auth, authStore, clock }));
+  app.use(
+    '/api',
+    clerkRouter({
+      auth,
+      authStore,
+      store: deps.store,
+      queue: () => service.queue,
+      channel: deviceChannel,
+      clock,
+    }),
+  );
+  app.use(
+    '/api',
+    adminRouter({
+      auth,
+      authStore,
+      store: deps.store,
+      queue: () => service.queue,
+      clock,
+      subscribe: (fn) => service.subscribe(fn),
+    }),
+  );
   app.use('/api', (_req, res) =>
     send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
   );
@@ -294,6 +314,37 @@ export function createApp(deps: AppDeps): App {
       deps.store.close();
     },
   };
+}
+
+/** Serves a Vite build at `mount` with long-lived hashed assets, the SPA's index for its routes, and 503 until built. */
+function serveSpa(app: express.Express, mount: string, distUrl: URL, buildHint: string): void {
+  const dist = fileURLToPath(distUrl);
+  app.use(
+    mount,
+    express.static(dist, {
+      setHeaders: (res, path) =>
+        res.setHeader(
+          'cache-control',
+          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    }),
+  );
+  app.get([mount, `${mount}/{*rest}`], (req, res) => {
+    const index = join(dist, 'index.html');
+    if (!existsSync(index)) {
+      const message = `${mount.slice(1)} is not built: run ${buildHint}`;
+      if (req.accepts(['html', 'json']) === 'html')
+        return void res
+          .status(503)
+          .type('html')
+          .send(`<!doctype html><meta charset="utf-8"><p>${message}</p>`);
+      return send(res, { ok: false, error: { code: 'UNAVAILABLE', message } });
+    }
+    // A missing hashed asset is a 404; any other path is a route of the SPA.
+    if (req.path.startsWith(`${mount}/assets/`)) return void res.status(404).end();
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
 }
 
 function ensureSecret(store: HallStore): string {

@@ -21,6 +21,24 @@ import { badRequest, type CommandGateway } from './command.gateway.ts';
 import type { HallViews } from './hall.views.ts';
 import { principalOf, ROUTES, send } from './http.ts';
 
+/** The one AppointmentService of an app (the kiosk checks in through it too). */
+export function appointmentServiceFor(deps: {
+  store: HallStore;
+  service: HallService;
+  gateway: CommandGateway;
+  authStore: AuthStore;
+  clock: Clock;
+}): AppointmentService {
+  return new AppointmentService({
+    store: new AppointmentStore(deps.store.db),
+    hall: deps.service,
+    holderRef: (id) => deps.gateway.holderRef(id),
+    clock: deps.clock,
+    itemCategories: () => new Map(deps.authStore.catalog().map((i) => [i.code, i.categoryId])),
+    ticketById: (id) => deps.store.ticketById(id),
+  });
+}
+
 export interface AppointmentRoutesDeps {
   store: HallStore;
   service: HallService;
@@ -29,6 +47,7 @@ export interface AppointmentRoutesDeps {
   authStore: AuthStore;
   clock: Clock;
   views?: HallViews;
+  appointments?: AppointmentService;
 }
 
 const dayQuery = z.strictObject({ day: z.iso.date().optional() });
@@ -72,14 +91,7 @@ const fail = (res: Response, error: ApiError) => send(res, { ok: false, error })
 /** Appointments (SPEC APT-*) and the day report (SPEC RPT-*), mounted under /api. */
 export function createAppointmentsRouter(deps: AppointmentRoutesDeps): Router {
   const r = express.Router();
-  const appointments = new AppointmentService({
-    store: new AppointmentStore(deps.store.db),
-    hall: deps.service,
-    holderRef: (id) => deps.gateway.holderRef(id),
-    clock: deps.clock,
-    itemCategories: () => new Map(deps.authStore.catalog().map((i) => [i.code, i.categoryId])),
-    ticketById: (id) => deps.store.ticketById(id),
-  });
+  const appointments = deps.appointments ?? appointmentServiceFor(deps);
   const reports = new ReportStore(deps.store.db);
   const offset = () => deps.service.queue.settings?.utcOffsetMinutes ?? DEFAULT_SETTINGS.utcOffsetMinutes;
 

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/permissions.ts';
 import type { AuthService } from './auth.service.ts';
 import { staffAccount } from './auth.service.ts';
+import { catalogWithInitials } from './catalog-view.ts';
 import { badRequest, type CommandGateway, httpStatusOf } from './command.gateway.ts';
 import type { HallViews } from './hall.views.ts';
 import type { HttpRoute } from './openapi.ts';
@@ -348,7 +349,8 @@ export function createApiRouter(deps: HttpDeps): Router {
       send(res, { ok: true, data: { photoUrl: `/api/staff/${id}/photo` } });
     },
   );
-  r.get('/catalog', (_req, res) => send(res, { ok: true, data: deps.authStore.catalog() }));
+  const catalog = catalogWithInitials(deps.authStore);
+  r.get('/catalog', (_req, res) => send(res, { ok: true, data: catalog() }));
 
   r.get('/staff', needStaff(['admin']), (_req, res) =>
     send(res, { ok: true, data: deps.authStore.allStaff().map(staffAccount) }),

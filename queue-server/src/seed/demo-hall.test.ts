@@ -1,3 +1,4 @@
+import { formDefinitionSchema } from '@onewindow/shared';
 import { describe, expect, it } from 'vitest';
 import { QueueEngine } from '../domain/engine.ts';
 import { T0 } from '../domain/test-factory.ts';
@@ -5,10 +6,14 @@ import { parseCatalogTsv, parseTimeLimit } from './catalog-tsv.ts';
 import { demoCatalog, demoHallConfig } from './demo-hall.ts';
 
 describe('demo hall seed', () => {
-  it('loads all 23 items with codes, kinds and limits', () => {
+  it('loads all 23 listed items with codes, kinds and limits, then the 2 local ones', () => {
     const items = demoCatalog();
-    expect(items).toHaveLength(23);
-    expect(new Set(items.map((i) => i.code)).size).toBe(23);
+    expect(items).toHaveLength(25);
+    expect(new Set(items.map((i) => i.code)).size).toBe(25);
+    expect(items.slice(23).map((i) => [i.name, i.categoryId, i.identityRequired ?? true])).toEqual([
+      ['政策咨询', 'A', false],
+      ['领取办理结果', 'C', true],
+    ]);
     const reg = items.find((i) => i.name === '企业社会保险登记')!;
     expect(reg).toMatchObject({ code: '512B0067900009', kind: 'time-limited', categoryId: 'B' });
     expect(reg.timeLimit).toEqual({ text: '15日(法定)', days: 15, unit: 'calendar' });
@@ -16,6 +21,20 @@ describe('demo hall seed', () => {
     expect(injury.code).toBe('LOCAL-0001');
     expect(items.filter((i) => i.kind === 'instant').length).toBeGreaterThan(5);
     expect(items.find((i) => i.name === '社会保障卡密码重置')?.verified).toBe(false);
+  });
+
+  it('gives seven items a valid kiosk form whose choices and prefills make sense', () => {
+    const withForms = demoCatalog().filter((i) => i.form);
+    expect(withForms.map((i) => i.name)).toEqual(
+      expect.arrayContaining(['社会保障卡申领', '社会保障卡挂失', '失业保险金申领', '个人基本信息变更']),
+    );
+    expect(withForms).toHaveLength(7);
+    for (const item of withForms) {
+      const parsed = formDefinitionSchema.safeParse(item.form);
+      expect(parsed.success, `${item.name}: ${parsed.error?.message}`).toBe(true);
+      // Every form knows who is applying: the ID number comes from the card.
+      expect(item.form!.fields.find((f) => f.key === 'idNumber')?.prefill, item.name).toBe('idNumber');
+    }
   });
 
   it('reads the time-limit wordings of the list', () => {

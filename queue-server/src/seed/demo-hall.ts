@@ -3,17 +3,24 @@ import type { ServiceItem } from '@onewindow/shared';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import type { HallConfig } from '../domain/types.ts';
 import { parseCatalogTsv } from './catalog-tsv.ts';
+import { DEMO_FORMS, LOCAL_ITEMS } from './forms.ts';
 import { GUIDES } from './guides.ts';
 
-/** The demo hall's 23 items, from the project's copy of the shared service list, each with its guide (办事指南). */
+/**
+ * The demo hall's catalog: the 23 items of the project's copy of the shared service list,
+ * each with its guide (办事指南) and, for seven of them, a kiosk form; then the hall's two local
+ * items (政策咨询 without identity, 领取办理结果 at the rights window).
+ */
 export function demoCatalog(): ServiceItem[] {
-  return parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8')).map(
+  const listed = parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8')).map(
     (item) => {
       const guide = GUIDES[item.code];
       if (!guide) throw new Error(`no guide (办事指南) for catalog item ${item.code} ${item.name}`);
-      return { ...item, guide };
+      const form = DEMO_FORMS[item.code];
+      return { ...item, guide, ...(form ? { form } : {}) };
     },
   );
+  return [...listed, ...structuredClone(LOCAL_ITEMS)];
 }
 
 /**

@@ -57,6 +57,14 @@ export class HallService {
     return () => this.subscribers.delete(fn);
   }
 
+  /** The ticket a ticket:issue command committed under this idempotency key, if it ran. */
+  issuedUnder(idempotencyKey: string): Ticket | undefined {
+    const prior = this.store.findCommand(idempotencyKey);
+    if (prior === undefined || prior.type !== 'ticket:issue') return undefined;
+    const ev = this.store.events(prior.firstSeq, prior.lastSeq).find((e) => e.type === 'ticket:issued');
+    return ev?.type === 'ticket:issued' ? ev.ticket : undefined;
+  }
+
   execute(cmd: Command, opts: ExecuteOptions = {}): CommandOutcome {
     const key = opts.idempotencyKey;
     if (key !== undefined) {

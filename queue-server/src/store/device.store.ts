@@ -26,6 +26,11 @@ export class DeviceStore {
       job: db.prepare(
         'SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs WHERE id = ?',
       ),
+      ticketJobs: db.prepare(
+        `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
+         WHERE device_id = ? AND json_extract(body, '$.document.type') = 'queue-ticket'
+           AND json_extract(body, '$.document.data.ticketId') = ? ORDER BY created_at, id`,
+      ),
       setStatus: db.prepare('UPDATE print_jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?'),
       putHealth: db.prepare(
         `INSERT INTO device_health (device_id, body, at) VALUES (?, ?, ?)
@@ -47,6 +52,11 @@ export class DeviceStore {
   job(jobId: string): PrintJobRow | undefined {
     const r = this.s.job.get(jobId) as RawJob | undefined;
     return r === undefined ? undefined : jobOf(r);
+  }
+
+  /** The queue-ticket jobs a device was given for one ticket, oldest first (first print, reprints). */
+  ticketJobs(deviceId: string, ticketId: string): PrintJobRow[] {
+    return (this.s.ticketJobs.all(deviceId, ticketId) as RawJob[]).map(jobOf);
   }
 
   setStatus(jobId: string, status: PrintJobStatus, reason: string | null, at: number): void {
