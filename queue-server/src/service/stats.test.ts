@@ -303,7 +303,7 @@ function recount(sim: Sim) {
 }
 
 const avgSec = (xs: number[] | undefined) =>
-  xs && xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length / 1000) : null;
+  xs?.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length / 1000) : null;
 const p90Sec = (xs: number[] | undefined) => {
   if (!xs || xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);

@@ -145,6 +145,8 @@ export interface StatsOptions {
   /** The hall's current configuration; windows and categories seen only in the log are added. */
   categories: readonly QueueCategory[];
   windows: readonly WindowDefinition[];
+  /** Clerks listed even with nothing in the range (a clerk's own figures). */
+  alwaysClerks?: readonly string[];
 }
 
 export interface StatsNames {
@@ -450,7 +452,7 @@ export class StatsReplay {
       }))
       .sort((a, b) => a.windowNumber - b.windowNumber || a.windowId.localeCompare(b.windowId));
 
-    const clerkIds = new Set([...this.clerk.keys(), ...this.onDuty.keys()]);
+    const clerkIds = new Set([...this.clerk.keys(), ...this.onDuty.keys(), ...(o.alwaysClerks ?? [])]);
     const clerks: ClerkStats[] = [...clerkIds].map((clerkId) => {
       const x = this.clerk.get(clerkId) ?? new Tally();
       const work = x.work();
@@ -531,3 +533,237 @@ export function hallStats(events: Iterable<HallEvent>, opts: StatsOptions, names
 
 /** Today's business day for an instant (re-exported so routes need not reach into domain/). */
 export const todayOf = businessDayOf;
+
+/* ------------------------------------------------------------------ export tables (STAT-6) */
+
+export type Cell = string | number | null;
+
+/** One table of the export: a CSV section and an XLSX sheet. */
+export interface StatsTable {
+  /** Sheet name (≤ 31 characters, no []:*?/\). */
+  sheet: string;
+  title: string;
+  columns: string[];
+  rows: Cell[][];
+}
+
+const OUTCOME_ZH: Record<(typeof FINISH_OUTCOMES)[number], string> = {
+  completed: '即时办结 Completed',
+  accepted: '限时受理 Accepted',
+  rejected: '不予受理 Rejected',
+  supplement: '一次性补正 Supplement',
+};
+const REASON_ZH: Record<string, string> = {
+  attitude: '服务态度',
+  efficiency: '办理效率',
+  competence: '业务水平',
+  waiting: '等候时间',
+  other: '其他',
+};
+const STATUS_ZH: Record<string, string> = {
+  open: '待回访',
+  'called-back': '已回访',
+  rectifying: '整改中',
+  closed: '已办结',
+};
+
+/** A rate 0…1 as a percentage with one decimal, or null. */
+export const percent = (rate: number | null): number | null =>
+  rate === null ? null : Math.round(rate * 1000) / 10;
+
+const timeColumns = [
+  '平均等候(秒) Avg wait s',
+  'P90等候(秒) P90 wait s',
+  '平均办理(秒) Avg service s',
+  'P90办理(秒) P90 service s',
+];
+const timeCells = (x: TimeFigures): Cell[] => [x.waitAvgSec, x.waitP90Sec, x.serviceAvgSec, x.serviceP90Sec];
+const outcomeColumns = FINISH_OUTCOMES.map((o) => OUTCOME_ZH[o]);
+const outcomeCells = (x: { outcomes: OutcomeCounts }): Cell[] => FINISH_OUTCOMES.map((o) => x.outcomes[o]);
+
+/** Local "YYYY-MM-DD HH:MM" of an instant. */
+export function localStamp(at: number, utcOffsetMinutes: number): string {
+  return new Date(at + utcOffsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The export's tables, in order: categories, windows, clerks, bad ratings, days, hours. */
+export function statsTables(s: HallStats): StatsTable[] {
+  const categoryRow = (label: string, c: CategoryFigures): Cell[] => [
+    label,
+    c.issued,
+    c.served,
+    c.waitingNow,
+    c.noShows,
+    c.cancelled,
+    c.settledAtClose,
+    c.transfersIn,
+    c.transfersOut,
+    ...outcomeCells(c),
+    ...timeCells(c),
+    c.ratings.rated,
+    percent(c.ratings.goodRate),
+    c.ratings.bad,
+  ];
+  return [
+    {
+      sheet: '按业务类别',
+      title: `按业务类别 By category ${s.from} – ${s.to}`,
+      columns: [
+        '业务类别 Category',
+        '取号 Issued',
+        '办结 Served',
+        '当前等候 Waiting now',
+        '过号 No-shows',
+        '取消 Cancelled',
+        '日结清理 Settled at close',
+        '转入 Transfers in',
+        '转出 Transfers out',
+        ...outcomeColumns,
+        ...timeColumns,
+        '评价数 Rated',
+        '好评率(%) Good rate',
+        '差评 Bad',
+      ],
+      rows: [
+        ...s.categories.map((c) => categoryRow(`${c.prefix} ${c.name}`, c)),
+        categoryRow('合计 Total', s.total),
+      ],
+    },
+    {
+      sheet: '按窗口',
+      title: `按窗口 By window ${s.from} – ${s.to}`,
+      columns: [
+        '窗口 Window',
+        '叫号 Calls',
+        '重呼 Recalls',
+        '办结 Served',
+        '过号 No-shows',
+        '转出 Transfers out',
+        '转入 Transfers in',
+        '暂挂 Parked',
+        ...outcomeColumns,
+        ...timeColumns,
+        '评价数 Rated',
+        '好评率(%) Good rate',
+        '差评 Bad',
+      ],
+      rows: s.windows.map((w) => [
+        w.windowNumber,
+        w.calls,
+        w.recalls,
+        w.served,
+        w.noShows,
+        w.transfersOut,
+        w.transfersIn,
+        w.parked,
+        ...outcomeCells(w),
+        ...timeCells(w),
+        w.ratings.rated,
+        percent(w.ratings.goodRate),
+        w.ratings.bad,
+      ]),
+    },
+    {
+      sheet: '按柜员',
+      title: `按柜员 By clerk (LD/T 02 §8.4 数量·时限·质量) ${s.from} – ${s.to}`,
+      columns: [
+        '姓名 Name',
+        '工号 Staff no.',
+        '窗口 Windows',
+        '办结 Served',
+        '在岗(分钟) On duty min',
+        '每小时办结 Served/hour',
+        '叫号 Calls',
+        '过号 No-shows',
+        '转出 Transfers out',
+        ...outcomeColumns,
+        ...timeColumns,
+        '评价数 Rated',
+        '参评率(%) Rated rate',
+        '好评率(%) Good rate',
+        '差评 Bad',
+        '即时办结率(%) Completed rate',
+      ],
+      rows: s.clerks.map((c) => [
+        c.clerkName ?? c.clerkId,
+        c.staffNumber,
+        c.windowNumbers.join(' '),
+        c.served,
+        Math.round(c.performance.quantity.onDutySec / 60),
+        c.performance.quantity.servedPerHour,
+        c.calls,
+        c.noShows,
+        c.transfersOut,
+        ...outcomeCells(c),
+        ...timeCells(c),
+        c.ratings.rated,
+        percent(c.performance.quality.ratedRate),
+        percent(c.ratings.goodRate),
+        c.ratings.bad,
+        percent(c.performance.quality.completedRate),
+      ]),
+    },
+    {
+      sheet: '差评回访',
+      title: `差评及回访 Bad ratings and follow-up ${s.from} – ${s.to}`,
+      columns: [
+        '票号 Ticket',
+        '评价时间 Rated at',
+        '等级 Level',
+        '原因 Reasons',
+        '窗口 Window',
+        '柜员 Clerk',
+        '回访状态 Follow-up',
+        '整改期限 Deadline',
+        '逾期 Overdue',
+        '回访次数 Callbacks',
+        '整改情况 Rectification',
+      ],
+      rows: s.badRatings.map((b) => [
+        b.ticketId,
+        localStamp(b.at, s.utcOffsetMinutes),
+        b.level,
+        b.reasons.map((r) => REASON_ZH[r] ?? r).join('、'),
+        b.windowNumber,
+        b.clerkName ?? b.clerkId,
+        b.followUp ? (STATUS_ZH[b.followUp.status] ?? b.followUp.status) : null,
+        b.followUp?.deadline ?? null,
+        b.followUp ? (b.followUp.overdue ? '是' : '否') : null,
+        b.followUp?.callbacks.length ?? null,
+        b.followUp?.rectification ?? null,
+      ]),
+    },
+    {
+      sheet: '每日',
+      title: `每日 By day ${s.from} – ${s.to}`,
+      columns: ['日期 Day', '取号 Issued', '办结 Served'],
+      rows: s.days.map((d) => [d.day, d.issued, d.served]),
+    },
+    {
+      sheet: '分时段取号',
+      title: `分时段取号 Arrivals by hour ${s.from} – ${s.to}`,
+      columns: ['时段 Hour', '取号 Issued'],
+      rows: s.hourlyArrivals.map((n, h) => [`${String(h).padStart(2, '0')}:00`, n]),
+    },
+  ];
+}
+
+function csvCell(c: Cell): string {
+  if (c === null) return '';
+  const text = String(c);
+  // A leading = + - @ would run as a formula in Excel (CSV injection); numbers are safe.
+  const safe = typeof c === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** The tables as one CSV: UTF-8 with a BOM (so Excel reads Chinese), CRLF, a title line and a blank line around each table. */
+export function statsCsv(tables: readonly StatsTable[]): string {
+  const lines: string[] = [];
+  for (const t of tables) {
+    if (lines.length > 0) lines.push('');
+    lines.push(csvCell(t.title));
+    lines.push(t.columns.map(csvCell).join(','));
+    for (const r of t.rows) lines.push(r.map(csvCell).join(','));
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
