@@ -1,0 +1,413 @@
+import {
+  type CardPrefill,
+  displayValue,
+  type FormDefinition,
+  type FormField,
+  type FormValues,
+  prefillForm,
+  validateForm,
+} from '@onewindow/shared/forms.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { Controller } from '../core/controller.ts';
+import { useT } from '../core/i18n.ts';
+import { checkIdKey } from '../core/person.ts';
+import type { KioskState, KioskStore, Person } from '../core/store.ts';
+import { PersonBanner } from './common.tsx';
+import { DIGIT_KEYS, ID_KEYS, Keypad, type KeypadKey } from './Keypad.tsx';
+import './FormScreen.css';
+
+const SEX_CODES: Record<string, string[]> = { 男: ['M', '1', 'male'], 女: ['F', '2', 'female'] };
+
+/** The card's values, matched to a choice's options when the card says 男 and the form wants M. */
+export function initialValues(def: FormDefinition, person: Person | null): FormValues {
+  const card: CardPrefill | null =
+    person === null
+      ? null
+      : {
+          name: person.name,
+          idNumber: person.idNumber,
+          sex: person.sex,
+          birthDate: person.birthDate,
+          address: person.address,
+        };
+  const values = prefillForm(def, card);
+  for (const f of def.fields) {
+    const v = values[f.key];
+    if (v === undefined || f.kind !== 'choice' || f.options?.some((o) => o.value === v)) continue;
+    const match = f.options?.find(
+      (o) => o.label === v || (SEX_CODES[v] ?? []).some((c) => c.toLowerCase() === o.value.toLowerCase()),
+    );
+    if (match) values[f.key] = match.value;
+    else delete values[f.key];
+  }
+  return values;
+}
+
+/**
+ * The item's form (自助填单), built for touch: the card fills what it knows, choices are big
+ * buttons, dates have steppers, numbers a keypad. Errors show as soon as a field was touched,
+ * checked by the same validator the server uses.
+ */
+export function FormScreen({
+  state,
+  store,
+  controller,
+}: {
+  state: KioskState;
+  store: KioskStore;
+  controller: Controller;
+}) {
+  const t = useT();
+  const ctx = state.context;
+  const item = state.catalog.find((i) => i.code === state.itemCode);
+  const def = item?.form;
+  const [touched, setTouched] = useState<Set<string>>(() => new Set(Object.keys(state.formErrors)));
+  const [submitted, setSubmitted] = useState(false);
+  const [active, setActive] = useState<string | null>(null);
+  useEffect(() => {
+    if (def !== undefined && Object.keys(state.form).length === 0)
+      store.dispatch({ type: 'form', values: initialValues(def, state.person) });
+  }, [def]);
+  if (ctx === null || item === undefined || def === undefined) return null;
+  const values = state.form;
+  const issues = validateForm(def, values, ctx.today);
+  const errorOf = (key: string): string | null => {
+    const server = state.formErrors[key];
+    const local = issues.find((i) => i.key === key);
+    if (local && (submitted || touched.has(key))) return local.messageZh;
+    return server ?? null;
+  };
+  const set = (key: string, value: string) => {
+    const next = { ...values };
+    if (value === '') delete next[key];
+    else next[key] = value;
+    store.dispatch({ type: 'form', values: next });
+    if (state.formErrors[key] !== undefined) {
+      const { [key]: _, ...rest } = state.formErrors;
+      store.dispatch({ type: 'form-errors', errors: rest });
+    }
+    setTouched((s) => new Set(s).add(key));
+  };
+  const submit = () => {
+    setSubmitted(true);
+    setActive(null);
+    if (issues.length > 0) {
+      store.dispatch({ type: 'message', message: `还有 ${issues.length} 项需要填写或修改，请看标红处` });
+      return;
+    }
+    void controller.takeTicket();
+  };
+  const activeField = def.fields.find((f) => f.key === active);
+
+  return (
+    <section class="screen form" data-testid="screen-form" aria-labelledby="form-title">
+      <PersonBanner person={state.person} anonymous={state.anonymous} seniorAge={ctx.seniorAge} />
+      <div class="screen-head">
+        <h1 id="form-title">{t(def.title, def.titleEn)}</h1>
+        <span class="form-count">
+          {issues.length === 0
+            ? t('已填好，可以提交', 'Complete: ready to submit')
+            : t(`还有 ${issues.length} 项`, `${issues.length} left`)}
+        </span>
+      </div>
+      {state.message !== null && (
+        <p class="alert" role="alert" data-testid="screen-message">
+          {state.message}
+        </p>
+      )}
+      <div class={`form-body${activeField ? ' has-pad' : ''}`}>
+        <div class="form-fields">
+          {def.fields.map((f) => (
+            <FieldRow
+              key={f.key}
+              field={f}
+              value={values[f.key]}
+              error={errorOf(f.key)}
+              active={active === f.key}
+              today={ctx.today}
+              onSet={(v) => set(f.key, v)}
+              onActivate={() => setActive((a) => (a === f.key ? null : f.key))}
+            />
+          ))}
+        </div>
+        <div class="form-side">
+          {activeField !== undefined && (
+            <div class="form-pad">
+              <p class="form-pad-label">
+                {t('正在填写：', 'Filling in: ')}
+                <strong>{t(activeField.label, activeField.labelEn)}</strong>
+              </p>
+              <Keypad
+                keys={activeField.kind === 'id-number' ? ID_KEYS : DIGIT_KEYS}
+                testId="form-key"
+                label={t('数字键盘', 'Number keypad')}
+                onKey={(k) =>
+                  pressField(activeField, values[activeField.key] ?? '', k, ctx.today, (v) =>
+                    set(activeField.key, v),
+                  )
+                }
+              />
+              <button
+                type="button"
+                class="btn btn-secondary btn-wide"
+                data-testid="form-pad-done"
+                onClick={() => setActive(null)}
+              >
+                {t('完成输入', 'Done')}
+              </button>
+            </div>
+          )}
+          <button
+            type="button"
+            class="btn btn-primary btn-big"
+            data-testid="form-submit"
+            disabled={state.busy}
+            onClick={submit}
+          >
+            {state.busy ? t('正在提交…', 'Submitting…') : t('提交表单并取号', 'Submit and take a number')}
+          </button>
+          <button
+            type="button"
+            class="btn btn-secondary"
+            data-testid="form-back"
+            onClick={() => store.dispatch({ type: 'go', screen: 'guide' })}
+          >
+            {t('返回办事指南', 'Back to the guide')}
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function pressField(f: FormField, v: string, k: KeypadKey, today: string, set: (v: string) => void): void {
+  if (k === 'back' || k === 'clear') {
+    set(k === 'back' ? v.slice(0, -1) : '');
+    return;
+  }
+  const max = f.kind === 'phone' ? 11 : f.kind === 'id-number' ? 18 : (f.maxLength ?? 40);
+  if (v.length >= max) return;
+  if (f.kind === 'id-number' && !checkIdKey(v + k, today).ok) return;
+  if (k === 'X' && f.kind !== 'id-number') return;
+  set(v + k);
+}
+
+function FieldRow({
+  field: f,
+  value,
+  error,
+  active,
+  today,
+  onSet,
+  onActivate,
+}: {
+  field: FormField;
+  value: string | undefined;
+  error: string | null;
+  active: boolean;
+  today: string;
+  onSet: (v: string) => void;
+  onActivate: () => void;
+}) {
+  const t = useT();
+  const id = `field-${f.key}`;
+  return (
+    <fieldset class={`field${error ? ' has-error' : ''}`} data-testid={id}>
+      <legend class="field-label" id={`${id}-label`}>
+        {t(f.label, f.labelEn)}
+        {f.required && f.kind !== 'card' && (
+          <span class="field-required">{t('（必填）', ' (required)')}</span>
+        )}
+      </legend>
+      {f.hint && <div class="field-hint">{f.hint}</div>}
+      {f.kind === 'card' ? (
+        <div class="field-card" data-testid={`${id}-value`}>
+          {value ?? t('读卡后自动填写；未读卡可到窗口补充', 'Filled from the card; otherwise at the window')}
+          <span class="field-lock">{t('来自证件', 'from card')}</span>
+        </div>
+      ) : f.kind === 'choice' ? (
+        <div class="field-choices">
+          {f.options?.map((o) => (
+            <button
+              key={o.value}
+              type="button"
+              aria-pressed={value === o.value}
+              class={`choice${value === o.value ? ' is-on' : ''}`}
+              data-testid={`${id}-${o.value}`}
+              onClick={() => onSet(o.value)}
+            >
+              {t(o.label, o.labelEn)}
+            </button>
+          ))}
+        </div>
+      ) : f.kind === 'date' ? (
+        <DatePicker field={f} value={value} today={today} onSet={onSet} testId={id} />
+      ) : (
+        <button
+          type="button"
+          class={`field-input num${active ? ' is-active' : ''}`}
+          data-testid={`${id}-input`}
+          aria-expanded={active}
+          onClick={onActivate}
+        >
+          {value ? displayValue(f, value) : t('点此输入', 'Tap to enter')}
+        </button>
+      )}
+      {error && (
+        <div class="field-error" data-testid={`${id}-error`}>
+          {error}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+function parts(date: string): [number, number, number] {
+  const [y, m, d] = date.split('-').map(Number);
+  return [y!, m!, d!];
+}
+
+function iso(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function daysIn(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function shiftDays(date: string, days: number): string {
+  const [y, m, d] = parts(date);
+  const x = new Date(Date.UTC(y, m - 1, d) + days * 86_400_000);
+  return iso(x.getUTCFullYear(), x.getUTCMonth() + 1, x.getUTCDate());
+}
+
+/** Year, month and day steppers: no typing, and never a day that does not exist. */
+function DatePicker({
+  field: f,
+  value,
+  today,
+  onSet,
+  testId,
+}: {
+  field: FormField;
+  value: string | undefined;
+  today: string;
+  onSet: (v: string) => void;
+  testId: string;
+}) {
+  const t = useT();
+  const min = f.minDays !== undefined ? shiftDays(today, f.minDays) : '1900-01-01';
+  const max = f.maxDays !== undefined ? shiftDays(today, f.maxDays) : '2099-12-31';
+  const base =
+    value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : today < min ? min : today > max ? max : today;
+  const [y, m, d] = parts(base);
+  const move = (dy: number, dm: number, dd: number) => {
+    let ny = y + dy;
+    let nm = m + dm;
+    if (nm < 1) {
+      nm = 12;
+      ny--;
+    } else if (nm > 12) {
+      nm = 1;
+      ny++;
+    }
+    let nd = Math.min(d, daysIn(ny, nm)) + dd;
+    if (nd < 1) nd = daysIn(ny, nm);
+    else if (nd > daysIn(ny, nm)) nd = 1;
+    let next = iso(ny, nm, nd);
+    if (next < min) next = min;
+    if (next > max) next = max;
+    onSet(next);
+  };
+  const stepper = (
+    label: string,
+    shown: string,
+    key: string,
+    minus: () => void,
+    plus: () => void,
+    big?: [() => void, () => void],
+  ) => (
+    <div class="stepper">
+      <span class="stepper-label">{label}</span>
+      <div class="stepper-row">
+        {big && (
+          <button
+            type="button"
+            class="step"
+            data-testid={`${testId}-${key}-minus10`}
+            aria-label={`${label} −10`}
+            onClick={big[0]}
+          >
+            −10
+          </button>
+        )}
+        <button
+          type="button"
+          class="step"
+          data-testid={`${testId}-${key}-minus`}
+          aria-label={`${label} −1`}
+          onClick={minus}
+        >
+          −
+        </button>
+        <span class={`stepper-value num${value ? '' : ' is-empty'}`}>{shown}</span>
+        <button
+          type="button"
+          class="step"
+          data-testid={`${testId}-${key}-plus`}
+          aria-label={`${label} +1`}
+          onClick={plus}
+        >
+          +
+        </button>
+        {big && (
+          <button
+            type="button"
+            class="step"
+            data-testid={`${testId}-${key}-plus10`}
+            aria-label={`${label} +10`}
+            onClick={big[1]}
+          >
+            +10
+          </button>
+        )}
+      </div>
+    </div>
+  );
+  return (
+    <div class="date-picker">
+      {stepper(
+        t('年', 'Year'),
+        String(y),
+        'year',
+        () => move(-1, 0, 0),
+        () => move(1, 0, 0),
+        [() => move(-10, 0, 0), () => move(10, 0, 0)],
+      )}
+      {stepper(
+        t('月', 'Month'),
+        String(m),
+        'month',
+        () => move(0, -1, 0),
+        () => move(0, 1, 0),
+      )}
+      {stepper(
+        t('日', 'Day'),
+        String(d),
+        'day',
+        () => move(0, 0, -1),
+        () => move(0, 0, 1),
+      )}
+      {!value && (
+        <button
+          type="button"
+          class="btn btn-secondary"
+          data-testid={`${testId}-today`}
+          onClick={() => onSet(base)}
+        >
+          {t(`选 ${base}`, `Pick ${base}`)}
+        </button>
+      )}
+    </div>
+  );
+}

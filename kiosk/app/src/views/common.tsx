@@ -1,0 +1,81 @@
+/** Pieces several screens share: the identified citizen's banner and the item badges. */
+import type { ServiceItem } from '@onewindow/shared/catalog.ts';
+import { useT } from '../core/i18n.ts';
+import type { Person } from '../core/store.ts';
+
+/** Only masked identity ever shows (张*三 · 110***********1234). */
+export function PersonBanner({
+  person,
+  anonymous,
+  seniorAge,
+}: {
+  person: Person | null;
+  anonymous: boolean;
+  seniorAge: number;
+}) {
+  const t = useT();
+  if (person === null && !anonymous) return null;
+  return (
+    <div class="person" data-testid="person-banner">
+      {person === null ? (
+        <span>
+          {t('未验证身份：仅可办理无需证件的业务', 'Not identified: only services that need no ID')}
+        </span>
+      ) : (
+        <>
+          <span class="person-id" data-testid="person-masked">
+            {person.nameMasked !== null ? `${person.nameMasked} · ` : ''}
+            <span class="num">{person.idMasked}</span>
+          </span>
+          {person.senior && (
+            <strong class="badge badge-senior" data-testid="senior-note">
+              {t(
+                `${seniorAge}周岁以上老年人 · 优先办理`,
+                `Aged ${seniorAge} or over · you will be served first`,
+              )}
+            </strong>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+export function ItemBadges({ item }: { item: ServiceItem }) {
+  const t = useT();
+  return (
+    <span class="badges">
+      <span class={`badge ${item.kind === 'instant' ? 'badge-ok' : 'badge-info'}`}>
+        {item.kind === 'instant' ? t('即办', 'Same day') : t('限时办结', 'Time-limited')}
+      </span>
+      {item.form !== undefined && <span class="badge badge-info">{t('可自助填表', 'Form on screen')}</span>}
+      {item.identityRequired === false && <span class="badge badge-ok">{t('无需证件', 'No ID needed')}</span>}
+    </span>
+  );
+}
+
+/** Where a ticket stands, in words. */
+export function statusText(
+  t: (zh: string, en: string) => string,
+  status: string,
+  windowNumber: number | null,
+): string {
+  switch (status) {
+    case 'waiting':
+      return t('等候中', 'Waiting');
+    case 'called':
+      return windowNumber !== null
+        ? t(`请到${windowNumber}号窗口`, `Please go to window ${windowNumber}`)
+        : t('已叫号', 'Called');
+    case 'serving':
+      return t('正在办理', 'Being served');
+    case 'parked':
+      return t('暂缓办理，请留意叫号', 'On hold, listen for your number');
+    case 'done':
+      return t('已办结', 'Done');
+    case 'no-show':
+      return t('已过号，请到咨询台', 'Missed: please see the guide desk');
+    default:
+      return t('已取消', 'Cancelled');
+  }
+}
