@@ -57,7 +57,8 @@ export type SlipKind = (typeof SLIP_KINDS)[number];
  * their window holds. `applicantName` is required by every slip; `contactPhone` by an
  * acceptance; `reasons` (≥1) by a rejection; `missingMaterials` (≥1, names from the item's
  * guide) by a supplement. `receivedMaterials` (acceptance, names from the guide) defaults to
- * every material of the guide the hall does not obtain itself.
+ * every required material of the guide the hall does not obtain itself (sharedData). A second
+ * acceptance of the same ticket reprints the same receipt (same number, deadline and case).
  */
 export const slipRequestSchema = z
   .strictObject({
@@ -391,7 +392,11 @@ export const serviceItemSchema = z
 /** `PUT /api/catalog/items/:code` body: the whole item; its `code` must equal the path's. */
 export type ServiceItemInput = z.infer<typeof serviceItemSchema>;
 
-/** `POST /api/catalog/import` body (admin): replaces the whole catalog; one bad row refuses all. */
+/**
+ * `POST /api/catalog/import` body (admin): replaces the whole catalog; one bad row refuses all.
+ * Bodies over 256 KB (about 90 items with full guides) go as `Content-Type:
+ * application/vnd.onewindow.catalog+json` (up to 8 MB).
+ */
 export const catalogImportSchema = z.strictObject({
   items: z.array(z.unknown()).min(1).max(2000),
 });
@@ -426,4 +431,6 @@ export interface AuditEntry {
   /** Ticket id, item code, date, device id …; null when none. */
   target: string | null;
   reason: string | null;
+  /** What changed, in short (`pin w3`, `to category B`, `12 tickets settled`, an admin row's detail as JSON). */
+  detail: string | null;
 }

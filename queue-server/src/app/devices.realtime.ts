@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   type Ack,
   type ApiError,
+  type CardRead,
+  type CounterCard,
   cardReadSchema,
   type DeviceHealth,
   type DeviceStatus,
@@ -34,7 +36,13 @@ const refuse = (code: ApiError['code'], message: string) => ({
  */
 export function attachDevices(
   io: HallIo,
-  deps: { devices: DeviceStore; auth: AuthStore; clock: Clock },
+  deps: {
+    devices: DeviceStore;
+    auth: AuthStore;
+    clock: Clock;
+    /** The counter check (SPEC CTR-1): what the clerk at a window's agent sees of a card read there. */
+    counterCard?: (windowId: string, card: CardRead) => { clerkId: string; card: CounterCard } | null;
+  },
 ): {
   /** Queues a print job for a device and sends it now if the device is connected. */
   print(deviceId: string, document: PrintJob['document']): PrintJob;
@@ -120,6 +128,13 @@ export function attachDevices(
       const room = io.sockets.adapter.rooms.get(ROOMS.device(p.id));
       const relayed = Math.max(0, (room?.size ?? 1) - 1);
       socket.to(ROOMS.device(p.id)).emit('device:card', parsed.data);
+      // At a counter, the clerk signed on there also sees it, masked (never the full number or name).
+      const counter = p.windowId === null ? null : (deps.counterCard?.(p.windowId, parsed.data) ?? null);
+      if (counter !== null)
+        for (const s of io.sockets.sockets.values()) {
+          const sp = s.data.principal;
+          if (sp.kind === 'staff' && sp.id === counter.clerkId) s.emit('counter:card', counter.card);
+        }
       reply?.({ ok: true, data: { relayed } });
     });
   });

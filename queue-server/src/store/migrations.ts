@@ -189,6 +189,7 @@ export const MIGRATIONS: readonly string[] = [
     updated_at  INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX cases_by_status ON cases (status, deadline);
+  CREATE UNIQUE INDEX cases_by_ticket ON cases (ticket_id);
 
   CREATE TABLE calendar_overrides (
     date TEXT PRIMARY KEY,
