@@ -29,7 +29,6 @@ import {
   statsTables,
 } from '../service/stats.ts';
 import type { AuthStore } from '../store/auth.store.ts';
-import { CalendarOverrideStore } from '../store/case.store.ts';
 import { FollowUpStore } from '../store/follow-up.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
 import { ReportStore } from '../store/report.store.ts';
@@ -146,15 +145,15 @@ export function createStatsRouter(deps: StatsRoutesDeps): Router {
     return s === undefined ? undefined : { name: s.name, staffNumber: s.staffNumber };
   };
 
+  const followUpStore = new FollowUpStore(deps.store.db);
   const followUps = new FollowUpService({
-    store: new FollowUpStore(deps.store.db),
+    store: followUpStore,
     meta: { get: (k) => deps.store.meta(k), put: (k, v) => deps.store.putMeta(k, v) },
     ticketById: (id) => deps.store.ticketById(id),
     staff: staffNames,
     windowNumber: (id) => config()?.windows.find((w) => w.id === id)?.number ?? null,
     utcOffsetMinutes: offset,
-    // The hall's calendar corrections are read afresh: another router may have just changed them.
-    addWorkingDays: (from, n) => addWorkingDays(from, n, new CalendarOverrideStore(deps.store.db).lookup),
+    addWorkingDays: (from, n) => addWorkingDays(from, n, followUpStore.calendarOverride),
     now: () => deps.clock.now(),
   });
   // Listen first, then catch up: both run synchronously, so no rating falls between (FUP-2).

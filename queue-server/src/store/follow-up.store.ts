@@ -1,4 +1,10 @@
-import type { FollowUp, FollowUpStatus, RatingLevel, RatingReason } from '@onewindow/shared';
+import type {
+  CalendarOverrideKind,
+  FollowUp,
+  FollowUpStatus,
+  RatingLevel,
+  RatingReason,
+} from '@onewindow/shared';
 import type Database from 'better-sqlite3';
 
 /** A follow-up as stored: everything but `overdue`, which depends on the day it is read. */
@@ -33,6 +39,7 @@ export class FollowUpStore {
       byStatus: db.prepare(
         'SELECT body FROM follow_ups WHERE status = ? ORDER BY rated_at DESC, ticket_id DESC',
       ),
+      calendarOverride: db.prepare('SELECT kind FROM calendar_overrides WHERE date = ?'),
       badRatingsMissing: db.prepare(
         `SELECT e.seq AS seq, e.at AS at, e.body AS body FROM events e
          WHERE e.seq > ? AND e.type = 'ticket:rated' AND json_extract(e.body, '$.level') <= 2
@@ -63,6 +70,13 @@ export class FollowUpStore {
     }[];
     return rows.map((r) => JSON.parse(r.body) as StoredFollowUp);
   }
+
+  /**
+   * The hall's correction of the working-day calendar for a date (migration 8), read afresh
+   * each time: deadlines are rare and the admin may have just changed it.
+   */
+  readonly calendarOverride = (date: string): CalendarOverrideKind | undefined =>
+    (this.s.calendarOverride.get(date) as { kind: CalendarOverrideKind } | undefined)?.kind;
 
   /** `ticket:rated` facts of level 1–2 after `afterSeq` that have no record yet, in log order. */
   badRatingsWithoutRecord(afterSeq: number): BadRatingFact[] {
