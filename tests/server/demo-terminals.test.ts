@@ -47,7 +47,7 @@ async function call<T>(method: string, path: string, token: string | null, body?
 beforeAll(async () => {
   server = await startTestServer();
   demo = await start();
-  control = await startDemoControl({ demo, auth: server.app.auth, port: 0 });
+  control = await startDemoControl({ demo, auth: server.app.auth, port: 0, serverUrl: server.url });
   await Promise.all(demo.all().map((t) => reach(t.agent, 'connected')));
 });
 
@@ -58,6 +58,19 @@ afterAll(async () => {
 });
 
 describe('demo terminals', () => {
+  it('hands a kiosk screen the identity of its terminal (k1, k2 only)', async () => {
+    const r = await fetch(`${control.url}/kiosk/k1`, { redirect: 'manual' });
+    expect(r.status).toBe(302);
+    const location = r.headers.get('location')!;
+    expect(location.startsWith(`${server.url}/kiosk/#device=`)).toBe(true);
+    const token = decodeURIComponent(location.split('#device=')[1]!);
+    expect(token).toBe(demo.get('k1')!.device.deviceToken);
+    // The handed-over token is the kiosk terminal's: it may take tickets.
+    const ctx = await server.rest('GET', '/api/kiosk/context', { deviceToken: token });
+    expect(ctx.status).toBe(200);
+    expect((await fetch(`${control.url}/kiosk/w1`, { redirect: 'manual' })).status).toBe(404);
+  });
+
   it('lists k1, k2 and w1–w8 to a manager only', async () => {
     expect((await call('GET', '/api/demo/terminals', null)).status).toBe(401);
     expect((await call('GET', '/api/demo/terminals', await server.login('clerk1'))).status).toBe(403);

@@ -30,8 +30,10 @@ describe('agent configuration', () => {
       simulate: true,
       pairingCode: '01234567',
       healthIntervalMs: 60_000,
+      screenPort: 7310,
       logLevel: 'info',
     });
+    expect(loadAgentConfig({ ONEWINDOW_TERMINAL: 'k1', ONEWINDOW_SCREEN_PORT: '0' }).screenPort).toBe(0);
     expect(loadAgentConfig({ ONEWINDOW_TERMINAL: 'k1' }).stateDir).toBe(resolve('./data/agent'));
   });
 

@@ -12,6 +12,7 @@
  * | ONEWINDOW_SIMULATE         | --simulate       | 0                               |
  * | ONEWINDOW_PAIRING_CODE     | (env only)       | —                               |
  * | ONEWINDOW_HEALTH_INTERVAL_S| --health-interval| 60                              |
+ * | ONEWINDOW_SCREEN_PORT      | (env only)       | 7310 (kiosks; 0 = off)          |
  * | LOG_LEVEL                  | --log-level      | info                            |
  *
  * The pairing code is read from the environment only: command lines are visible to every user
@@ -58,6 +59,8 @@ const schema = z.object({
     .trim()
     .regex(/^\d{8}$/, 'the 8-digit one-time code from the admin console')
     .optional(),
+  /** A kiosk's loopback screen handoff (screen-handoff.ts); 0 turns it off. */
+  ONEWINDOW_SCREEN_PORT: z.coerce.number().int().min(0).max(65535).default(7310),
   ONEWINDOW_HEALTH_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
@@ -76,6 +79,8 @@ export interface AgentConfig {
   /** Used once, when no device token is stored. */
   pairingCode: string | undefined;
   healthIntervalMs: number;
+  /** Kiosks: the loopback port where the touchscreen browser picks up its identity (0: none). */
+  screenPort: number;
   logLevel: LogLevel;
 }
 
@@ -154,6 +159,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv, argv: readonly string[] 
     simulate: e.ONEWINDOW_SIMULATE === '1',
     pairingCode: e.ONEWINDOW_PAIRING_CODE,
     healthIntervalMs: e.ONEWINDOW_HEALTH_INTERVAL_S * 1000,
+    screenPort: e.ONEWINDOW_SCREEN_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -18,6 +18,7 @@ import { buildRealDevices, chooseTerminal, type TerminalChoice } from './devices
 import { createLogger, type Logger } from './log.ts';
 import { ensurePaired, PairingError } from './pairing.ts';
 import { PrintJournal } from './print-journal.ts';
+import { kioskScreenUrl, startScreenHandoff } from './screen-handoff.ts';
 import type { Simulators } from './simulated.ts';
 import { type StoredDevice, TokenStore } from './token-store.ts';
 
@@ -138,7 +139,33 @@ export async function startTerminal(
     });
   });
   agent.start();
-  return { agent, device, choice, simulators, stop: () => agent.stop(), done };
+  // A kiosk's touchscreen browser starts at http://127.0.0.1:<screenPort>/screen and becomes
+  // this same device (card reads reach it); counters have no citizen screen of their own.
+  const handoff =
+    expectedKind === 'kiosk' && config.screenPort > 0
+      ? await startScreenHandoff({
+          port: config.screenPort,
+          target: () => kioskScreenUrl(config.serverUrl, device.deviceToken),
+        }).catch((e: Error) => {
+          log.warn('kiosk screen handoff not started', { port: config.screenPort, error: e.message });
+          return null;
+        })
+      : null;
+  if (handoff)
+    log.info('kiosk screen: open http://127.0.0.1:<port>/screen in the kiosk browser', {
+      port: handoff.port,
+    });
+  return {
+    agent,
+    device,
+    choice,
+    simulators,
+    stop: async () => {
+      await handoff?.close();
+      await agent.stop();
+    },
+    done,
+  };
 }
 
 /** `--simulate` on a terminal: commands on stdin to play the devices. */

@@ -44,6 +44,7 @@ function configFor(stateDir: string, over: Partial<AgentConfig> = {}): AgentConf
     simulate: true,
     pairingCode: undefined,
     healthIntervalMs: 60_000,
+    screenPort: 0,
     logLevel: 'debug',
     ...over,
   };

@@ -36,6 +36,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { type Clock, type RatingOutcome, TerminalAgent } from '../../../kiosk/agent/agent/agent.ts';
 import { createLogger, type Logger } from '../../../kiosk/agent/agent/log.ts';
 import { PrintJournal } from '../../../kiosk/agent/agent/print-journal.ts';
+import { kioskScreenUrl, screenHandoffHandler } from '../../../kiosk/agent/agent/screen-handoff.ts';
 import { buildSimulatedDevices, type Simulators } from '../../../kiosk/agent/agent/simulated.ts';
 import { type StoredDevice, TokenStore } from '../../../kiosk/agent/agent/token-store.ts';
 import { encodeBaseInfoText, SAMPLE_CARDS } from '../../../kiosk/agent/idcard/base-info-encode.ts';
@@ -385,8 +386,19 @@ const fail = (res: Response, code: ApiError['code'], message: string) =>
   send(res, { ok: false, error: { code, message } });
 
 /** The control routes (`/api/demo/terminals…`), for manager and admin tokens only. */
-export function demoTerminalsRouter(demo: DemoTerminals, auth: App['auth']): Router {
+export function demoTerminalsRouter(demo: DemoTerminals, auth: App['auth'], serverUrl?: string): Router {
   const router = express.Router();
+  // A kiosk's screen (the loopback handoff a real kiosk agent serves; screen-handoff.ts): open
+  // http://127.0.0.1:<control port>/kiosk/k1 in a browser on this machine to be kiosk k1.
+  router.get('/kiosk/:id', (req, res) => {
+    const t = demo.get(String(req.params.id));
+    if (t === undefined || t.kind !== 'kiosk' || serverUrl === undefined)
+      return fail(res, 'NOT_FOUND', `no demo kiosk ${String(req.params.id)}`);
+    screenHandoffHandler(() => kioskScreenUrl(serverUrl, t.device.deviceToken))(
+      Object.assign(req, { url: '/screen' }),
+      res,
+    );
+  });
   router.use((req, res, next) => {
     const p = principalOf(req, auth);
     if (p.kind !== 'staff') return fail(res, 'UNAUTHENTICATED', 'a manager or admin token is required');
@@ -451,11 +463,13 @@ export async function startDemoControl(opts: {
   auth: App['auth'];
   port: number;
   host?: string;
+  /** The queue server's address, for the kiosk screen redirects. */
+  serverUrl?: string;
 }): Promise<{ port: number; url: string; close(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '16kb' }));
-  app.use(demoTerminalsRouter(opts.demo, opts.auth));
+  app.use(demoTerminalsRouter(opts.demo, opts.auth, opts.serverUrl));
   app.use((_req, res) => fail(res, 'NOT_FOUND', 'no such endpoint'));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { status?: number; message?: string };
@@ -511,14 +525,19 @@ export async function startDemoHallDevices(opts: {
   const demo = await startDemoTerminals({ app: opts.app, serverUrl, stateDir: join(opts.dataDir, 'agents') });
   let control: Awaited<ReturnType<typeof startDemoControl>>;
   try {
-    control = await startDemoControl({ demo, auth: opts.app.auth as App['auth'], port: controlPort });
+    control = await startDemoControl({
+      demo,
+      auth: opts.app.auth as App['auth'],
+      port: controlPort,
+      serverUrl,
+    });
   } catch (err) {
     await demo.stop();
     throw err;
   }
   opts.log.info(
     { terminals: demo.all().map((t) => t.id), control: control.url },
-    `demo terminals running; play their devices at ${control.url}/api/demo/terminals (manager or admin token)`,
+    `demo terminals running; kiosk screens at ${control.url}/kiosk/k1 and /kiosk/k2; play their devices at ${control.url}/api/demo/terminals (manager or admin token)`,
   );
   return {
     demo,
