@@ -150,7 +150,7 @@ describe('GET /api/stats', () => {
     expect((await get('manager1', '/api/stats?day=2026-11-26')).status).toBe(400);
   });
 
-  it('STAT-2 STAT-5 a miniature day: figures per category, window and clerk match what happened', async () => {
+  it('STAT-2 STAT-5 STAT-7 a miniature day: figures per category, window and clerk match what happened', async () => {
     await start();
     const { a1, b1 } = await miniatureDay();
     const clerk1 = await staffId('clerk1');

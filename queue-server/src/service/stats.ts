@@ -253,6 +253,8 @@ export class StatsReplay {
           this.total.settledAtClose += 1;
         }
         if (ev.closeWindows) for (const w of [...this.windowClerk.keys()]) this.signOff(w, ev.at);
+        // A closed day's tickets never change again: drop them, so a year's replay stays small.
+        for (const [id, t] of this.tickets) if (t.businessDay <= ev.businessDay) this.tickets.delete(id);
         return;
       }
       case 'ticket:issued': {
@@ -387,17 +389,19 @@ export class StatsReplay {
     }
   }
 
-  /** The figures so far, with names looked up. */
+  /** The figures so far, with names looked up (the replay may go on afterwards). */
   result(names: StatsNames): HallStats {
     const o = this.o;
+    // Clerks still signed on count up to the end of the range (or now); the replay itself is left as it is.
+    const onDuty = new Map(this.onDuty);
+    const clerkWindows = new Map([...this.clerkWindows].map(([k, v]) => [k, new Set(v)]));
     for (const [windowId, c] of this.windowClerk) {
       const overlap = this.rangeEnd - Math.max(c.since, this.rangeStart);
       if (overlap > 0) {
-        this.onDuty.set(c.clerkId, (this.onDuty.get(c.clerkId) ?? 0) + overlap);
-        this.workedAt(c.clerkId, windowId);
+        onDuty.set(c.clerkId, (onDuty.get(c.clerkId) ?? 0) + overlap);
+        clerkWindows.set(c.clerkId, (clerkWindows.get(c.clerkId) ?? new Set()).add(windowId));
       }
     }
-    this.windowClerk.clear();
 
     const includesToday = o.today >= o.from && o.today <= o.to;
     const waitingBy = new Map<string, number>();
@@ -452,17 +456,17 @@ export class StatsReplay {
       }))
       .sort((a, b) => a.windowNumber - b.windowNumber || a.windowId.localeCompare(b.windowId));
 
-    const clerkIds = new Set([...this.clerk.keys(), ...this.onDuty.keys(), ...(o.alwaysClerks ?? [])]);
+    const clerkIds = new Set([...this.clerk.keys(), ...onDuty.keys(), ...(o.alwaysClerks ?? [])]);
     const clerks: ClerkStats[] = [...clerkIds].map((clerkId) => {
       const x = this.clerk.get(clerkId) ?? new Tally();
       const work = x.work();
       const staff = names.staff(clerkId);
-      const onDutyMs = this.onDuty.get(clerkId) ?? 0;
+      const onDutyMs = onDuty.get(clerkId) ?? 0;
       return {
         clerkId,
         clerkName: staff?.name ?? null,
         staffNumber: staff?.staffNumber ?? null,
-        windowNumbers: [...(this.clerkWindows.get(clerkId) ?? [])]
+        windowNumbers: [...(clerkWindows.get(clerkId) ?? [])]
           .map(windowNumber)
           .filter((n): n is number => n !== null)
           .sort((a, b) => a - b),
