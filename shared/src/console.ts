@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { GuideMaterialForm, ServiceItem } from './catalog.ts';
+import { formDefinitionSchema } from './forms.ts';
 
 const dateText = z.iso.date();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -133,23 +134,23 @@ export const slipRequestSchema = z
 export type SlipRequest = z.infer<typeof slipRequestSchema>;
 
 /** Clerk line of every slip: name and 工号 in full (the window shows them publicly). */
-export interface SlipClerk {
+export type SlipClerk = {
   name: string;
   staffNo: string;
-}
+};
 
 /** Header/footer of every slip. */
-export interface SlipHall {
+export type SlipHall = {
   hallName: string;
   /** 咨询电话: meta `hallPhone`, default 12333 (the national social-insurance hotline). */
   hallPhone: string;
-}
+};
 
 /**
  * The document data, exactly the input shapes of kiosk/agent/printer/documents.ts. Personal
  * fields are raw here (the staff console and the window's agent mask them when rendering).
  */
-export interface CompletionSlipData extends SlipHall {
+export type CompletionSlipData = SlipHall & {
   documentNumber: string;
   itemName: string;
   itemCode?: string;
@@ -161,15 +162,15 @@ export interface CompletionSlipData extends SlipHall {
   utcOffsetMinutes: number;
   result: string;
   notes?: string[];
-}
+};
 
-export interface ReceivedMaterialData {
+export type ReceivedMaterialData = {
   name: string;
   form: GuideMaterialForm;
   copies: number;
-}
+};
 
-export interface AcceptanceReceiptData extends SlipHall {
+export type AcceptanceReceiptData = SlipHall & {
   documentNumber: string;
   applicantName: string;
   contactPhone: string;
@@ -182,9 +183,9 @@ export interface AcceptanceReceiptData extends SlipHall {
   deadline: { workingDays: number; date: LocalDate };
   progressQuery: string;
   progressUrl?: string;
-}
+};
 
-export interface RejectionNoticeData extends SlipHall {
+export type RejectionNoticeData = SlipHall & {
   agencyName: string;
   documentNumber: string;
   applicantName: string;
@@ -199,16 +200,16 @@ export interface RejectionNoticeData extends SlipHall {
   clerk: SlipClerk;
   /** The remedy sentence (行政复议 60 days / 行政诉讼 6 months) as printed, for A4 rendering. */
   remedy: string;
-}
+};
 
-export interface MissingMaterialData {
+export type MissingMaterialData = {
   name: string;
   form?: GuideMaterialForm;
   copies?: number;
   requirement?: string;
-}
+};
 
-export interface SupplementNoticeData extends SlipHall {
+export type SupplementNoticeData = SlipHall & {
   agencyName: string;
   documentNumber: string;
   applicantName: string;
@@ -219,7 +220,7 @@ export interface SupplementNoticeData extends SlipHall {
   missing: MissingMaterialData[];
   supplementBy?: LocalDate;
   clerk: SlipClerk;
-}
+};
 
 /** The document as a print job carries it (`PrintJob.document`). */
 export type SlipDocument =
@@ -364,30 +365,34 @@ export const serviceGuideSchema = z.strictObject({
   note: text(2000).optional(),
 });
 
-export const serviceItemSchema = z
-  .strictObject({
-    code: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)'),
-    implCode: z.string().trim().min(1).max(64).nullable(),
-    name: text(200),
-    kind: z.enum(['instant', 'time-limited']),
-    categoryId: text(64),
-    timeLimit: z.strictObject({
+export const serviceItemSchema = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)'),
+  implCode: z.string().trim().min(1).max(64).nullable(),
+  name: text(200),
+  kind: z.enum(['instant', 'time-limited']),
+  categoryId: text(64),
+  timeLimit: z
+    .strictObject({
       text: text(200),
       days: z.int().min(0).max(3650).nullable(),
       unit: z.enum(['working', 'calendar']).nullable(),
+    })
+    .refine((t) => t.unit === null || t.days !== null, {
+      path: ['days'],
+      message: 'a unit needs a number of days',
     }),
-    channels: stringList(20, 60),
-    verified: z.boolean(),
-    source: z.string().trim().min(1).max(500).nullable(),
-    guide: serviceGuideSchema.optional(),
-  })
-  .refine((i) => i.timeLimit.unit === null || i.timeLimit.days !== null, {
-    path: ['timeLimit', 'days'],
-    message: 'a unit needs a number of days',
-  }) satisfies z.ZodType<ServiceItem>;
+  channels: stringList(20, 60),
+  verified: z.boolean(),
+  source: z.string().trim().min(1).max(500).nullable(),
+  guide: serviceGuideSchema.optional(),
+  form: formDefinitionSchema.optional(),
+  identityRequired: z.boolean().optional(),
+  /** Computed by the server when it serves the catalog; accepted (an export re-imports) and not stored. */
+  initials: z.string().max(200).optional(),
+}) satisfies z.ZodType<ServiceItem>;
 
 /** `PUT /api/catalog/items/:code` body: the whole item; its `code` must equal the path's. */
 export type ServiceItemInput = z.infer<typeof serviceItemSchema>;

@@ -145,7 +145,7 @@ describe('slips (SPEC SLP-*)', () => {
     for (const k of kinds) {
       const d = ok(await slip(clerk, { ticketId, applicantName: '李四', print: false, ...k }));
       numbers.push((d.document.data as { documentNumber: string }).documentNumber);
-      expect(() => layoutOf(d.document as PrintJob['document'], PAPER_80MM)).not.toThrow();
+      expect(() => layoutOf(d.document, PAPER_80MM)).not.toThrow();
       if (d.document.type === 'rejection-notice') {
         expect(d.document.data.remedy).toMatch(/六十日内.*行政复议.*六个月内.*行政诉讼/);
         expect(d.document.data.reasons).toEqual(['不属于本机构受理范围']);
@@ -398,7 +398,10 @@ describe('counter identity check (SPEC CTR-1)', () => {
     const otherClerk = await server.client({ token: await server.login('clerk2') });
     const guide = await server.client({ token: await server.login('guide1') });
     const leaks: unknown[] = [];
-    for (const s of [otherClerk, guide]) s.on('counter:card' as never, (x: unknown) => leaks.push(x));
+    for (const s of [otherClerk, guide])
+      s.on('counter:card', (x) => {
+        leaks.push(x);
+      });
 
     const got = nextEvent<CounterCard>(clerkSocket, 'counter:card');
     expect((await emitCard(agent, read(ID))).ok).toBe(true);

@@ -179,7 +179,8 @@ export function adminRouter(deps: AdminRouterDeps): Router {
           });
         return;
       }
-      const item = parsed.data as ServiceItem;
+      // Initials are computed when the catalog is served (an export carries them): not stored.
+      const { initials: _initials, ...item }: ServiceItem = parsed.data;
       if (categories !== undefined && !categories.includes(item.categoryId))
         issues.push({
           path: `${prefix(i)}categoryId`,

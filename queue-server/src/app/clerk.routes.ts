@@ -139,11 +139,7 @@ export function clerkRouter(deps: ClerkRouterDeps): Router {
       else if (deviceId === undefined) {
         const n = deps.queue().window(out.printWindowId)?.number ?? out.printWindowId;
         printError = `no terminal agent is paired at window ${n}`;
-      } else
-        printJobId = deps.channel.print(deviceId, {
-          type: out.document.type,
-          data: { ...out.document.data },
-        }).jobId;
+      } else printJobId = deps.channel.print(deviceId, out.document).jobId;
     }
     const data: SlipResult = { document: out.document, printJobId, printError, case: out.case };
     send(res, { ok: true, data }, 201);
