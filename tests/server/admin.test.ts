@@ -61,7 +61,7 @@ const newItem = (code = 'LOCAL-0099'): ServiceItem => ({
 });
 
 describe('calendar overrides (SPEC CAL-2)', () => {
-  it('an admin marks an unpublished 2027 holiday; deadlines follow; every change is audited', async () => {
+  it('CAL-2 CAL-3 an admin marks an unpublished 2027 holiday; deadlines follow; every change is audited', async () => {
     const admin = await server.login('admin');
     const clerk = await server.login('clerk1');
     const deadline = async () =>
@@ -107,7 +107,7 @@ describe('calendar overrides (SPEC CAL-2)', () => {
     ]);
   });
 
-  it('refuses non-admins, bad dates and bad bodies', async () => {
+  it('CAL-2 refuses non-admins, bad dates and bad bodies', async () => {
     const body = { kind: 'holiday', note: 'x' };
     for (const who of ['manager1', 'clerk1', 'guide1'])
       expect(
@@ -135,7 +135,7 @@ describe('calendar overrides (SPEC CAL-2)', () => {
 });
 
 describe('catalog editing (SPEC ADM-1..3)', () => {
-  it('PUT creates then replaces an item; DELETE removes it; both audited; kiosks see the change', async () => {
+  it('ADM-1 ADM-2 PUT creates then replaces an item; DELETE removes it; both audited; kiosks see the change', async () => {
     const admin = await server.login('admin');
     const created = await server.rest<ServiceItem>('PUT', '/api/catalog/items/LOCAL-0099', {
       token: admin,
@@ -165,7 +165,7 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
     ]);
   });
 
-  it('refuses a bad item with every issue named, and non-admins', async () => {
+  it('ADM-1 refuses a bad item with every issue named, and non-admins', async () => {
     const admin = await server.login('admin');
     const { guide, ...noGuide } = newItem();
     const { progressQuery: _p, ...guideMissingOne } = guide!;
@@ -210,7 +210,7 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
     ).toBe(403);
   });
 
-  it('export then import round-trips; one bad row refuses the whole import and lists every issue', async () => {
+  it('ADM-2 ADM-3 export then import round-trips; one bad row refuses the whole import and lists every issue', async () => {
     const admin = await server.login('admin');
     const exported = ok(await server.rest<ServiceItem[]>('GET', '/api/catalog/export', { token: admin }));
     expect(exported.length).toBeGreaterThan(20);
@@ -265,7 +265,7 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
     ]);
   });
 
-  it('a catalog over 256 KB imports with the catalog media type', async () => {
+  it('ADM-3 a catalog over 256 KB imports with the catalog media type', async () => {
     const admin = await server.login('admin');
     const items = Array.from({ length: 500 }, (_, i) => newItem(`LOCAL-${1000 + i}`));
     const body = JSON.stringify({ items });
@@ -282,7 +282,7 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
 });
 
 describe('hall configuration (SPEC ADM-4)', () => {
-  it('managers and admins read it; a clerk may not; hall:configure lands in the admin audit', async () => {
+  it('ADM-4 ADM-5 managers and admins read it; a clerk may not; hall:configure lands in the admin audit', async () => {
     const manager = await server.login('manager1');
     const config = ok(await server.rest<HallConfig>('GET', '/api/hall/config', { token: manager }));
     expect(config.settings.hallName).toBe('示范区社会保险经办服务大厅');
@@ -322,7 +322,7 @@ describe('hall configuration (SPEC ADM-4)', () => {
 });
 
 describe('audit search (SPEC ADM-AUD-1)', () => {
-  it('merges admin changes and hall overrides, newest first, with who, when and why; q, kind, dates and limit filter', async () => {
+  it('ADM-AUD-1 merges admin changes and hall overrides, newest first, with who, when and why; q, kind, dates and limit filter', async () => {
     const search = async (q: string, who = 'manager1') =>
       ok(
         await server.rest<AuditEntry[]>('GET', `/api/audit/search?${q}`, { token: await server.login(who) }),
@@ -396,7 +396,7 @@ describe('audit search (SPEC ADM-AUD-1)', () => {
     ]);
   });
 
-  it('refuses other posts and bad queries (400, never 500)', async () => {
+  it('ADM-AUD-1 refuses other posts and bad queries (400, never 500)', async () => {
     for (const who of ['clerk1', 'guide1', 'reviewer1'])
       expect(
         (await server.rest('GET', '/api/audit/search', { token: await server.login(who) })).status,

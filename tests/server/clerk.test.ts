@@ -343,7 +343,7 @@ describe('deadlines (SPEC CAL-3)', () => {
   const deadline = async (q: string, token?: string) =>
     server.rest<DeadlineResult>('GET', `/api/calendar/deadline?${q}`, token ? { token } : {});
 
-  it('counts across 国庆 2026 with its 调休 Saturday and across 春节 2026', async () => {
+  it('CAL-1 CAL-3 counts across 国庆 2026 with its 调休 Saturday and across 春节 2026', async () => {
     const t = await server.login('clerk1');
     expect(ok(await deadline('from=2026-09-30&workingDays=3', t))).toEqual({
       date: '2026-10-10',
@@ -363,7 +363,7 @@ describe('deadlines (SPEC CAL-3)', () => {
     });
   });
 
-  it('refuses bad queries with 400 and anonymous callers with 401', async () => {
+  it('CAL-3 refuses bad queries with 400 and anonymous callers with 401', async () => {
     const t = await server.login('clerk1');
     for (const q of [
       'from=2026-02-30&workingDays=1',
@@ -391,7 +391,7 @@ describe('counter identity check (SPEC CTR-1)', () => {
       (agent.emit as (e: string, ...a: unknown[]) => void)('device:card', card, resolve),
     );
 
-  it('the clerk at the window gets the card masked, matched against the ticket held; no one else does', async () => {
+  it('CTR-1 the clerk at the window gets the card masked, matched against the ticket held; no one else does', async () => {
     const agent = await server.client({ deviceToken: await server.pairDevice('agent', 'w1') });
     const { ticketId, clerk } = await serving({ itemCode: ENROL, idNumber: ID });
     const clerkSocket = await server.client({ token: clerk });
@@ -426,7 +426,7 @@ describe('counter identity check (SPEC CTR-1)', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('with no ticket at the window matchesTicket is null; a ticket without identity is null too', async () => {
+  it('CTR-1 with no ticket at the window matchesTicket is null; a ticket without identity is null too', async () => {
     const agent = await server.client({ deviceToken: await server.pairDevice('agent', 'w1') });
     const clerk = await server.login('clerk1');
     await cmd(clerk, 'window:open', { windowId: 'w1' });
