@@ -1,0 +1,2 @@
+/** Vite imports stylesheets as side effects (the manager view loads uPlot's on demand). */
+declare module '*.css';

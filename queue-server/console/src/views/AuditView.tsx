@@ -1,0 +1,119 @@
+/**
+ * 审计: every override, transfer, cancellation and admin change with who, when and why,
+ * searchable by text and date range (GET /api/audit/search).
+ */
+import type { AuditEntry } from '@onewindow/shared/console.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { Panel } from '../components/ui.tsx';
+import { api, errorText, type Me } from '../core/api.ts';
+import { hallDate, hallDateTime } from '../core/format.ts';
+
+const ACTION_LABEL: Record<string, string> = {
+  'ticket:overridden': '插队/指定/改类别',
+  'ticket:transferred': '转移',
+  'ticket:cancelled': '取消号票',
+  'ticket:reinstated': '过号恢复',
+  'ticket:issued': '代为取号',
+  'hall:configured': '大厅配置',
+  'hall:notice': '公告',
+  'day:closed': '日结',
+  'window:paused': '窗口暂停',
+};
+
+export function AuditView(_props: { me: Me }) {
+  const today = hallDate(Date.now());
+  const [q, setQ] = useState('');
+  const [from, setFrom] = useState(today);
+  const [to, setTo] = useState(today);
+  const [kind, setKind] = useState('');
+  const [rows, setRows] = useState<AuditEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const search = async (e?: Event) => {
+    e?.preventDefault();
+    const qs = new URLSearchParams();
+    if (q.trim()) qs.set('q', q.trim());
+    if (from) qs.set('from', from);
+    if (to) qs.set('to', to);
+    if (kind) qs.set('kind', kind);
+    const r = await api<AuditEntry[] | { entries: AuditEntry[] }>('GET', `/api/audit/search?${qs}`);
+    if (!r.ok) {
+      setError(errorText(r.error));
+      setRows(null);
+      return;
+    }
+    setError(null);
+    setRows(Array.isArray(r.data) ? r.data : r.data.entries);
+  };
+  useEffect(() => {
+    void search();
+  }, []);
+
+  return (
+    <Panel title="审计日志" en="Audit trail" testid="audit">
+      <form class="filters" onSubmit={search}>
+        <input
+          name="q"
+          class="search"
+          placeholder="搜索：号码、人员、原因、事项… Search"
+          value={q}
+          onInput={(e) => setQ(e.currentTarget.value)}
+        />
+        <label class="inline">
+          从 <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        </label>
+        <label class="inline">
+          至 <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+        </label>
+        <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+          <option value="">全部来源 All</option>
+          <option value="hall">大厅操作 Hall</option>
+          <option value="admin">管理操作 Admin</option>
+          {Object.entries(ACTION_LABEL).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="btn primary">
+          查询 Search
+        </button>
+      </form>
+      {error && <p class="error">{error}</p>}
+      {rows && (
+        <table class="table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th>时间</th>
+              <th>人员</th>
+              <th>操作</th>
+              <th>对象</th>
+              <th>原因/内容</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-action={r.action}>
+                <td class="num nowrap">{hallDateTime(r.at)}</td>
+                <td>{r.actorName}</td>
+                <td>
+                  {ACTION_LABEL[r.action] ?? r.action}
+                  <span class="dim en">{r.action}</span>
+                </td>
+                <td class="num">{r.target ?? '—'}</td>
+                <td>{r.reason ?? '—'}</td>
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={5} class="dim center">
+                  没有符合条件的记录 Nothing found
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}

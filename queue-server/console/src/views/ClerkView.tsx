@@ -1,0 +1,1027 @@
+/**
+ * 窗口受理: the clerk opens a window, calls, serves and finishes with an outcome and its slip.
+ * Keys: F1 (or Space) 叫号, F2 重呼, F3 开始办理, F4 过号. The kiosk form of the called ticket
+ * opens beside it (or by scanning its barcode), and the counter's card reader shows a masked
+ * identity check.
+ */
+import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
+import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
+import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
+import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
+import type { MyStats } from '@onewindow/shared/stats.ts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useNow, useStore } from '../../../../display-board/src/core/useStore.ts';
+import { SlipPage } from '../components/Slip.tsx';
+import { Flash, type FlashMessage, Modal, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
+import { api, command, errorText, type Me } from '../core/api.ts';
+import {
+  CLASS_LABEL,
+  duration,
+  minutes,
+  OUTCOME_LABEL,
+  POST_LABEL,
+  percent,
+  STATUS_LABEL,
+} from '../core/format.ts';
+import type { ConsoleStore } from '../core/staff.ts';
+
+const POSTS_BY_ROLE: Record<string, WindowPost[]> = {
+  clerk: ['comprehensive', 'bulk'],
+  'rights-clerk': ['rights'],
+};
+
+const PAUSE_REASONS = ['午间休息', '业务培训/会议', '系统故障', '临时离开'];
+const REJECT_REASONS = [
+  '申请事项不属于本机构职责范围',
+  '申请人不符合办理条件',
+  '申请事项依法不需要取得行政许可',
+  '申请材料存在虚假内容',
+];
+const OUTCOME_KIND: Record<FinishOutcome, SlipKind> = {
+  completed: 'completion',
+  accepted: 'acceptance',
+  rejected: 'rejection',
+  supplement: 'supplement',
+};
+
+type Run = (label: string, name: string, payload: object) => Promise<boolean>;
+
+export function ClerkView({ me, store }: { me: Me; store: ConsoleStore }) {
+  const view = useStore(store, (s) => s.view);
+  const [flash, setFlash] = useFlash();
+  const [catalog, setCatalog] = useState<ServiceItem[]>([]);
+  useEffect(() => {
+    api<ServiceItem[]>('GET', '/api/catalog').then((r) => r.ok && setCatalog(r.data));
+  }, []);
+
+  const run: Run = useCallback(
+    async (label, name, payload) => {
+      const r = await command(name, payload);
+      if (!r.ok) setFlash({ kind: 'error', text: `${label}失败：${errorText(r.error)}` });
+      else setFlash({ kind: 'ok', text: `${label}成功` });
+      return r.ok;
+    },
+    [setFlash],
+  );
+
+  if (view === null) return <div class="center-note">正在载入大厅… Loading the hall…</div>;
+  const mine = view.windows.find((w) => w.clerkId === me.id && w.state !== 'closed');
+  return (
+    <div class="clerk">
+      {mine === undefined ? (
+        <WindowPicker me={me} windows={view.windows} run={run} />
+      ) : (
+        <Counter me={me} store={store} window={mine} run={run} catalog={catalog} setFlash={setFlash} />
+      )}
+      <Flash message={flash} />
+    </div>
+  );
+}
+
+function WindowPicker({ me, windows, run }: { me: Me; windows: ServiceWindow[]; run: Run }) {
+  const posts = new Set(me.roles.flatMap((r) => POSTS_BY_ROLE[r] ?? []));
+  const usable = windows.filter((w) => posts.has(w.post));
+  return (
+    <Panel title="选择窗口开始服务" en="Open a window" testid="window-picker">
+      <div class="window-grid">
+        {usable.map((w) => (
+          <button
+            key={w.id}
+            type="button"
+            class={`window-card ${w.state}`}
+            disabled={w.state !== 'closed'}
+            data-window={w.id}
+            onClick={() => run(`开启${w.number}号窗口`, 'window:open', { windowId: w.id })}
+          >
+            <span class="window-no num">{w.number}</span>
+            <span>号窗口</span>
+            <span class="dim">{POST_LABEL[w.post]}</span>
+            <span class="dim">{w.state === 'closed' ? '空闲，可开启' : '已有人员在岗'}</span>
+          </button>
+        ))}
+        {usable.length === 0 && <p class="dim">没有与您岗位相符的窗口。No window matches your post.</p>}
+      </div>
+    </Panel>
+  );
+}
+
+function Counter(props: {
+  me: Me;
+  store: ConsoleStore;
+  window: ServiceWindow;
+  run: Run;
+  catalog: ServiceItem[];
+  setFlash: (m: FlashMessage) => void;
+}) {
+  const { window: w, run, store } = props;
+  const view = useStore(store, (s) => s.view)!;
+  const skew = useStore(store, (s) => s.skew);
+  const cards = useStore(store, (s) => s.cards);
+  const now = useNow(1000) + skew;
+  const current = w.ticketId === null ? undefined : view.tickets.find((t) => t.id === w.ticketId);
+  const parked = view.tickets.filter((t) => t.status === 'parked' && t.windowId === w.id);
+  const [pausing, setPausing] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const [finishing, setFinishing] = useState<Ticket | null>(null);
+  const [slip, setSlip] = useState<SlipResult | null>(null);
+  const [lastSlip, setLastSlip] = useState<SlipResult | null>(null);
+  const [statsTick, setStatsTick] = useState(0);
+  const busy = useRef(false);
+
+  const act = useCallback(
+    async (label: string, name: string, payload: object = { windowId: w.id }) => {
+      if (busy.current) return false;
+      busy.current = true;
+      try {
+        return await run(label, name, payload);
+      } finally {
+        busy.current = false;
+      }
+    },
+    [run, w.id],
+  );
+
+  const callNext = () => act('叫号', 'ticket:call-next');
+  const recall = () => act('重呼', 'ticket:recall');
+  const start = () => act('开始办理', 'ticket:start');
+  const noShow = () => act('过号', 'ticket:no-show');
+
+  // Keyboard shortcuts (not while typing in a field or with a dialog open).
+  const keys = useRef({ callNext, recall, start, noShow, current, state: w.state, modal: false });
+  keys.current = {
+    callNext,
+    recall,
+    start,
+    noShow,
+    current,
+    state: w.state,
+    modal: pausing || transferring || finishing !== null || slip !== null,
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const k = keys.current;
+      const typing = (e.target as HTMLElement | null)?.closest('input, textarea, select') !== null;
+      if (k.modal || (typing && !e.key.startsWith('F'))) return;
+      const idle = k.current === undefined;
+      if ((e.key === 'F1' || e.key === ' ') && idle && k.state === 'open') {
+        e.preventDefault();
+        void k.callNext();
+      } else if (e.key === 'F2' && k.current?.status === 'called') {
+        e.preventDefault();
+        void k.recall();
+      } else if (e.key === 'F3' && k.current?.status === 'called') {
+        e.preventDefault();
+        void k.start();
+      } else if (e.key === 'F4' && k.current?.status === 'called') {
+        e.preventDefault();
+        void k.noShow();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const category = (id: string) => view.categories.find((c) => c.id === id);
+  const myCard = cards.find((c) => c.windowId === w.id && now - c.at < 10 * 60_000);
+
+  return (
+    <div class="counter-layout">
+      <div class="counter-main">
+        <div class="window-bar" data-testid="window-bar">
+          <div class="window-title">
+            <span class="num big-no">{w.number}</span>号窗口
+            <span class="dim"> {POST_LABEL[w.post]}</span>
+            <span class={`state-pill ${w.state}`} data-testid="window-state">
+              {w.state === 'open' ? '服务中' : w.state === 'paused' ? `暂停：${w.pauseReason ?? ''}` : '关闭'}
+            </span>
+          </div>
+          <div class="row-gap">
+            {w.state === 'open' && (
+              <button type="button" class="btn" onClick={() => setPausing(true)} data-action="pause">
+                暂停 <span class="en">Pause</span>
+              </button>
+            )}
+            {w.state === 'paused' && (
+              <button type="button" class="btn primary" onClick={() => act('恢复服务', 'window:resume')}>
+                恢复服务 <span class="en">Resume</span>
+              </button>
+            )}
+            <button
+              type="button"
+              class="btn"
+              disabled={current !== undefined}
+              title={current !== undefined ? '请先处理当前号票' : ''}
+              onClick={() => act('关闭窗口', 'window:close')}
+              data-action="close-window"
+            >
+              关闭窗口 <span class="en">Close</span>
+            </button>
+          </div>
+        </div>
+
+        {myCard && <CardBanner card={myCard} current={current} />}
+
+        {current === undefined ? (
+          <div class="call-area">
+            <button
+              type="button"
+              class="btn call-next"
+              disabled={w.state !== 'open'}
+              onClick={callNext}
+              data-action="call-next"
+            >
+              叫号
+              <span class="en">Call next</span>
+              <kbd>F1 / 空格</kbd>
+            </button>
+            {w.state === 'paused' && <p class="dim">窗口暂停中，恢复后可叫号。</p>}
+          </div>
+        ) : (
+          <div
+            class="current"
+            data-testid="current-ticket"
+            data-ticket={current.id}
+            data-status={current.status}
+          >
+            <div class="current-head">
+              <span class="current-no num" data-testid="current-number">
+                {current.number}
+              </span>
+              <div class="current-meta">
+                <span class={`status-pill ${current.status}`}>{STATUS_LABEL[current.status]}</span>
+                <span>{category(current.categoryId)?.name}</span>
+                <span class={`class-pill ${current.priorityClass}`}>
+                  {CLASS_LABEL[current.priorityClass]}
+                </span>
+                {current.holder && <span class="dim">证件 {current.holder.masked}</span>}
+                <span class="dim">
+                  呼叫 {current.callCount} 次 · 等候 {duration((current.calledAt ?? now) - current.arrivedAt)}
+                  {current.servingAt !== null && ` · 办理 ${duration(now - current.servingAt)}`}
+                </span>
+                {current.itemCode && (
+                  <span class="dim">
+                    事项：{props.catalog.find((i) => i.code === current.itemCode)?.name ?? current.itemCode}
+                  </span>
+                )}
+              </div>
+            </div>
+            {current.status === 'called' && (
+              <div class="action-row">
+                <button type="button" class="btn primary big" onClick={start} data-action="start">
+                  开始办理 <span class="en">Start</span>
+                  <kbd>F3</kbd>
+                </button>
+                <button type="button" class="btn big" onClick={recall} data-action="recall">
+                  重呼 <span class="en">Recall</span>
+                  <kbd>F2</kbd>
+                </button>
+                <button type="button" class="btn big warn" onClick={noShow} data-action="no-show">
+                  过号 <span class="en">No-show</span>
+                  <kbd>F4</kbd>
+                </button>
+                <button
+                  type="button"
+                  class="btn big"
+                  onClick={() => setTransferring(true)}
+                  data-action="transfer"
+                >
+                  转移 <span class="en">Transfer</span>
+                </button>
+              </div>
+            )}
+            {current.status === 'serving' && (
+              <div class="action-row">
+                <button
+                  type="button"
+                  class="btn primary big"
+                  onClick={() => setFinishing(current)}
+                  data-action="finish"
+                >
+                  办结 <span class="en">Finish</span>
+                </button>
+                <button
+                  type="button"
+                  class="btn big"
+                  onClick={() => setTransferring(true)}
+                  data-action="transfer"
+                >
+                  转移 <span class="en">Transfer</span>
+                </button>
+                <button
+                  type="button"
+                  class="btn big"
+                  onClick={() => act('挂起', 'ticket:park', { windowId: w.id })}
+                  data-action="park"
+                >
+                  挂起 <span class="en">Park</span>
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+
+        {parked.length > 0 && (
+          <Panel title="挂起的号票" en="Parked" testid="parked">
+            <table class="table">
+              <tbody>
+                {parked.map((t) => (
+                  <tr key={t.id}>
+                    <td class="num strong">{t.number}</td>
+                    <td>{category(t.categoryId)?.name}</td>
+                    <td class="dim">挂起 {duration(now - (t.calledAt ?? t.arrivedAt))}</td>
+                    <td>
+                      <button
+                        type="button"
+                        class="btn small"
+                        disabled={current !== undefined}
+                        onClick={() =>
+                          act(`恢复 ${t.number}`, 'ticket:resume', { windowId: w.id, ticketId: t.id })
+                        }
+                        data-action="resume-parked"
+                      >
+                        恢复办理 Resume
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Panel>
+        )}
+
+        {lastSlip && (
+          <div class="last-slip">
+            上一张：{OUTCOME_LABEL[outcomeOf(lastSlip)].slip} {lastSlip.document.data.documentNumber}
+            <button type="button" class="btn small" onClick={() => setSlip(lastSlip)} data-action="reprint">
+              补打 Reprint
+            </button>
+          </div>
+        )}
+      </div>
+
+      <aside class="counter-side">
+        <KioskForm ticket={current} />
+        <QueueLengths store={store} window={w} />
+        <MyFigures tick={statsTick} />
+      </aside>
+
+      {pausing && (
+        <PauseDialog
+          onClose={() => setPausing(false)}
+          onPause={async (reason) => {
+            if (await act('暂停', 'window:pause', { windowId: w.id, reason })) setPausing(false);
+          }}
+        />
+      )}
+      {transferring && current && (
+        <TransferDialog
+          ticket={current}
+          store={store}
+          onClose={() => setTransferring(false)}
+          onTransfer={async (to, note) => {
+            if (await act(`转移 ${current.number}`, 'ticket:transfer', { ticketId: current.id, to, note }))
+              setTransferring(false);
+          }}
+        />
+      )}
+      {finishing && (
+        <FinishDialog
+          ticket={finishing}
+          window={w}
+          catalog={props.catalog}
+          run={run}
+          onClose={() => setFinishing(null)}
+          onDone={(result) => {
+            setFinishing(null);
+            setSlip(result);
+            setLastSlip(result);
+            setStatsTick((n) => n + 1);
+          }}
+        />
+      )}
+      {slip && <SlipDialog result={slip} onClose={() => setSlip(null)} />}
+    </div>
+  );
+}
+
+function outcomeOf(r: SlipResult): FinishOutcome {
+  switch (r.document.type) {
+    case 'completion-slip':
+      return 'completed';
+    case 'acceptance-receipt':
+      return 'accepted';
+    case 'rejection-notice':
+      return 'rejected';
+    case 'supplement-notice':
+      return 'supplement';
+  }
+}
+
+function CardBanner({
+  card,
+  current,
+}: {
+  card: import('../core/staff.ts').CounterCardSeen;
+  current?: Ticket;
+}) {
+  const relevant = current !== undefined && card.ticketId === current.id;
+  const tone = !relevant || card.matchesTicket === null ? 'info' : card.matchesTicket ? 'ok' : 'bad';
+  return (
+    <div class={`card-banner ${tone}`} data-testid="card-banner" data-match={String(card.matchesTicket)}>
+      <strong>{card.source === 'ssc' ? '社保卡' : '身份证'}</strong> {card.maskedName} {card.masked}
+      <span>
+        {tone === 'ok' && '✔ 与当前号票持有人一致 Matches the ticket'}
+        {tone === 'bad' && '✘ 与当前号票持有人不一致，请核实 Does not match the ticket'}
+        {tone === 'info' && '当前号票未登记证件，请人工核对 Check by hand'}
+      </span>
+    </div>
+  );
+}
+
+function PauseDialog({ onClose, onPause }: { onClose: () => void; onPause: (reason: string) => void }) {
+  const [reason, setReason] = useState(PAUSE_REASONS[0]!);
+  return (
+    <Modal title="暂停服务 Pause" onClose={onClose}>
+      <p>请选择暂停原因（显示在窗口屏上）：</p>
+      <ReasonPicker choices={PAUSE_REASONS} value={reason} onChange={setReason} name="pause-reason" />
+      <div class="dialog-actions">
+        <button type="button" class="btn" onClick={onClose}>
+          取消
+        </button>
+        <button
+          type="button"
+          class="btn primary"
+          disabled={reason.trim() === ''}
+          onClick={() => onPause(reason.trim())}
+          data-action="confirm-pause"
+        >
+          暂停 Pause
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function TransferDialog(props: {
+  ticket: Ticket;
+  store: ConsoleStore;
+  onClose: () => void;
+  onTransfer: (to: object, note: string) => void;
+}) {
+  const view = useStore(props.store, (s) => s.view)!;
+  const [kind, setKind] = useState<'category' | 'post' | 'window'>('category');
+  const [categoryId, setCategoryId] = useState(
+    view.categories.find((c) => c.id !== props.ticket.categoryId)?.id ?? view.categories[0]?.id ?? '',
+  );
+  const [post, setPost] = useState<WindowPost>('rights');
+  const [windowId, setWindowId] = useState(
+    view.windows.find((w) => w.id !== props.ticket.windowId)?.id ?? '',
+  );
+  const [note, setNote] = useState('');
+  const to = kind === 'category' ? { categoryId } : kind === 'post' ? { post } : { windowId };
+  return (
+    <Modal title={`转移 ${props.ticket.number} Transfer`} onClose={props.onClose}>
+      <div class="seg">
+        {(['category', 'post', 'window'] as const).map((k) => (
+          <button
+            type="button"
+            key={k}
+            class={kind === k ? 'chip on' : 'chip'}
+            onClick={() => setKind(k)}
+            data-transfer-kind={k}
+          >
+            {k === 'category' ? '转业务类别' : k === 'post' ? '转岗位' : '转指定窗口'}
+          </button>
+        ))}
+      </div>
+      <div class="field">
+        转至 <span class="en">To</span>
+        {kind === 'category' && (
+          <select
+            name="transfer-category"
+            value={categoryId}
+            onChange={(e) => setCategoryId(e.currentTarget.value)}
+          >
+            {view.categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.prefix} {c.name}
+              </option>
+            ))}
+          </select>
+        )}
+        {kind === 'post' && (
+          <select
+            name="transfer-post"
+            value={post}
+            onChange={(e) => setPost(e.currentTarget.value as WindowPost)}
+          >
+            {(Object.keys(POST_LABEL) as WindowPost[]).map((p) => (
+              <option key={p} value={p}>
+                {POST_LABEL[p]}
+              </option>
+            ))}
+          </select>
+        )}
+        {kind === 'window' && (
+          <select
+            name="transfer-window"
+            value={windowId}
+            onChange={(e) => setWindowId(e.currentTarget.value)}
+          >
+            {view.windows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.number}号窗口 · {POST_LABEL[w.post]} {w.state === 'closed' ? '（未开放）' : ''}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      <label class="field">
+        转移说明（必填） <span class="en">Note</span>
+        <input
+          name="transfer-note"
+          class="wide"
+          value={note}
+          maxLength={200}
+          placeholder="例如：需办理权益类业务"
+          onInput={(e) => setNote(e.currentTarget.value)}
+        />
+      </label>
+      <div class="dialog-actions">
+        <button type="button" class="btn" onClick={props.onClose}>
+          取消
+        </button>
+        <button
+          type="button"
+          class="btn primary"
+          disabled={note.trim() === ''}
+          onClick={() => props.onTransfer(to, note.trim())}
+          data-action="confirm-transfer"
+        >
+          转移 Transfer
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function FinishDialog(props: {
+  ticket: Ticket;
+  window: ServiceWindow;
+  catalog: ServiceItem[];
+  run: Run;
+  onClose: () => void;
+  onDone: (r: SlipResult) => void;
+}) {
+  const { ticket } = props;
+  const [outcome, setOutcome] = useState<FinishOutcome>('completed');
+  const [app, setApp] = useState<ApplicationView | null>(null);
+  const [applicantName, setApplicantName] = useState('');
+  const [contactPhone, setContactPhone] = useState('');
+  const [result, setResult] = useState('已办结');
+  const [reasons, setReasons] = useState<string[]>([]);
+  const [otherReason, setOtherReason] = useState('');
+  const [missing, setMissing] = useState<string[]>([]);
+  const [printer, setPrinter] = useState<'escpos' | 'a4'>('a4');
+  const [finished, setFinished] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const item = props.catalog.find((i) => i.code === ticket.itemCode);
+  const materials: GuideMaterial[] = item?.guide?.materials ?? [];
+
+  useEffect(() => {
+    api<ApplicationView | ApplicationView[]>(
+      'GET',
+      `/api/applications?ticketId=${encodeURIComponent(ticket.id)}`,
+    ).then((r) => {
+      if (!r.ok) return;
+      const a = Array.isArray(r.data) ? r.data[0] : r.data;
+      if (a === undefined) return;
+      setApp(a);
+      const byKey = (re: RegExp) => a.fields.find((f) => re.test(f.key) || re.test(f.label))?.value ?? '';
+      setApplicantName((n) => n || byKey(/^name$|姓名/));
+      setContactPhone((p) => p || byKey(/phone|mobile|电话|手机/));
+    });
+  }, [ticket.id]);
+
+  const allReasons = [...reasons, ...(otherReason.trim() ? [otherReason.trim()] : [])];
+  const problem =
+    applicantName.trim() === ''
+      ? '请填写申请人姓名'
+      : outcome === 'accepted' && contactPhone.trim() === ''
+        ? '限时受理需填写联系电话'
+        : outcome === 'rejected' && allReasons.length === 0
+          ? '请选择或填写不予受理理由'
+          : outcome === 'supplement' && missing.length === 0
+            ? '请勾选需补正的全部材料'
+            : null;
+
+  const submit = async () => {
+    if (problem !== null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (!finished) {
+        const r = await command('ticket:finish', { windowId: props.window.id, outcome });
+        if (!r.ok) {
+          setError(`办结失败：${errorText(r.error)}`);
+          return;
+        }
+        setFinished(true);
+      }
+      const body: SlipRequest = {
+        ticketId: ticket.id,
+        kind: OUTCOME_KIND[outcome],
+        applicantName: applicantName.trim(),
+        print: printer === 'escpos',
+        ...(contactPhone.trim() && outcome === 'accepted' ? { contactPhone: contactPhone.trim() } : {}),
+        ...(outcome === 'completed' && result.trim() ? { result: result.trim() } : {}),
+        ...(outcome === 'rejected' ? { reasons: allReasons } : {}),
+        ...(outcome === 'supplement' ? { missingMaterials: missing } : {}),
+      };
+      const s = await api<SlipResult>('POST', '/api/slips', body);
+      if (!s.ok) {
+        setError(`号票已办结，但回单未生成：${errorText(s.error)}（可修改后重试）`);
+        return;
+      }
+      props.onDone(s.data);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={`办结 ${ticket.number} Finish`} onClose={props.onClose} wide>
+      <div class="finish" data-testid="finish-dialog">
+        <div class="seg outcomes">
+          {(Object.keys(OUTCOME_LABEL) as FinishOutcome[]).map((o) => (
+            <button
+              type="button"
+              key={o}
+              class={outcome === o ? 'chip big on' : 'chip big'}
+              disabled={finished && outcome !== o}
+              onClick={() => setOutcome(o)}
+              data-outcome={o}
+            >
+              {OUTCOME_LABEL[o].zh}
+              <span class="en">{OUTCOME_LABEL[o].en}</span>
+              <small>{OUTCOME_LABEL[o].slip}</small>
+            </button>
+          ))}
+        </div>
+        <div class="form-grid">
+          <label class="field">
+            申请人姓名 <span class="en">Applicant</span>
+            <input
+              name="applicantName"
+              value={applicantName}
+              maxLength={60}
+              onInput={(e) => setApplicantName(e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            联系电话 <span class="en">Phone</span> {outcome === 'accepted' ? '（必填）' : '（选填）'}
+            <input
+              name="contactPhone"
+              value={contactPhone}
+              maxLength={20}
+              onInput={(e) => setContactPhone(e.currentTarget.value)}
+            />
+          </label>
+          <div class="field">
+            办理事项 <span class="en">Item</span>
+            <div class="strong">
+              {item ? `${item.name}（${item.code}）` : (ticket.itemCode ?? '号票未选择事项')}
+            </div>
+            {item && (
+              <div class="dim">
+                {item.kind === 'instant' ? '即办件' : '承诺件'} · 时限：{item.timeLimit.text}
+              </div>
+            )}
+          </div>
+        </div>
+        {app && <p class="dim">已从自助填表 {app.code} 带入申请人信息。</p>}
+
+        {outcome === 'completed' && (
+          <label class="field">
+            办理结果 <span class="en">Result</span>
+            <input
+              name="result"
+              class="wide"
+              value={result}
+              maxLength={500}
+              onInput={(e) => setResult(e.currentTarget.value)}
+            />
+          </label>
+        )}
+        {outcome === 'accepted' && (
+          <p class="note">
+            受理后生成业务受理回执与后台案件，办结期限按法定工作日（含调休）由系统计算。
+            {item?.timeLimit.days != null &&
+              ` 本事项时限 ${item.timeLimit.days} 个${item.timeLimit.unit === 'working' ? '工作日' : '日'}。`}
+          </p>
+        )}
+        {outcome === 'rejected' && (
+          <div class="field" data-testid="reject-reasons">
+            不予受理理由（可多选） <span class="en">Reasons</span>
+            {REJECT_REASONS.map((r) => (
+              <label key={r} class="check">
+                <input
+                  type="checkbox"
+                  checked={reasons.includes(r)}
+                  onChange={(e) =>
+                    setReasons((rs) => (e.currentTarget.checked ? [...rs, r] : rs.filter((x) => x !== r)))
+                  }
+                />
+                {r}
+              </label>
+            ))}
+            <input
+              name="otherReason"
+              class="wide"
+              placeholder="其他理由"
+              value={otherReason}
+              maxLength={500}
+              onInput={(e) => setOtherReason(e.currentTarget.value)}
+            />
+            <p class="dim">告知书将载明申请人依法申请行政复议或提起行政诉讼的权利。</p>
+          </div>
+        )}
+        {outcome === 'supplement' && (
+          <div class="field" data-testid="missing-materials">
+            需补正的全部材料（一次性告知） <span class="en">Missing materials</span>
+            {materials.length === 0 && <p class="error">该事项没有办事指南材料清单，无法出具补正告知书。</p>}
+            {materials.length > 0 && (
+              <div class="row-gap">
+                <button
+                  type="button"
+                  class="btn small"
+                  onClick={() =>
+                    setMissing(materials.filter((m) => m.required && !m.sharedData).map((m) => m.name))
+                  }
+                >
+                  勾选全部必需材料
+                </button>
+                <button type="button" class="btn small" onClick={() => setMissing([])}>
+                  清空
+                </button>
+              </div>
+            )}
+            <div class="materials">
+              {materials.map((m) => (
+                <label key={m.name} class="check">
+                  <input
+                    type="checkbox"
+                    name="material"
+                    value={m.name}
+                    checked={missing.includes(m.name)}
+                    onChange={(e) =>
+                      setMissing((ms) =>
+                        e.currentTarget.checked ? [...ms, m.name] : ms.filter((x) => x !== m.name),
+                      )
+                    }
+                  />
+                  <span>
+                    {m.name}
+                    <span class="dim">
+                      {' '}
+                      {m.form} {m.copies}份{m.required ? '' : ' · 视情形'}
+                      {m.sharedData ? ' · 可数据共享' : ''}
+                      {m.commonlyMissing ? ' · 常缺' : ''}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </div>
+        )}
+
+        <div class="field">
+          出具方式 <span class="en">Print</span>
+          <div class="seg">
+            <button
+              type="button"
+              class={printer === 'escpos' ? 'chip on' : 'chip'}
+              onClick={() => setPrinter('escpos')}
+              data-printer="escpos"
+            >
+              窗口票据打印机 ESC/POS
+            </button>
+            <button
+              type="button"
+              class={printer === 'a4' ? 'chip on' : 'chip'}
+              onClick={() => setPrinter('a4')}
+              data-printer="a4"
+            >
+              A4 纸（浏览器打印）
+            </button>
+          </div>
+        </div>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="dialog-actions">
+          {problem && <span class="dim">{problem}</span>}
+          <button type="button" class="btn" onClick={props.onClose} disabled={finished}>
+            返回
+          </button>
+          <button
+            type="button"
+            class="btn primary big"
+            disabled={problem !== null || busy}
+            onClick={submit}
+            data-action="confirm-finish"
+          >
+            {finished ? '出具回单 Issue slip' : `办结并出具${OUTCOME_LABEL[outcome].slip}`}
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}
+
+function SlipDialog({ result, onClose }: { result: SlipResult; onClose: () => void }) {
+  return (
+    <Modal title="回单 Slip" onClose={onClose} wide>
+      <div class="slip-status" data-testid="slip-status">
+        {result.printJobId && !result.printError && (
+          <span class="ok">✔ 已发送至窗口打印机（任务 {result.printJobId}）</span>
+        )}
+        {result.printError && <span class="error">窗口打印失败：{result.printError}，可用 A4 打印。</span>}
+        {result.case && (
+          <span>
+            案件 {result.case.id} 已转后台审核，办结期限 {result.case.deadline}
+          </span>
+        )}
+        <button type="button" class="btn primary" onClick={() => window.print()} data-action="print-a4">
+          A4 打印 Print
+        </button>
+      </div>
+      <div class="a4-frame">
+        <SlipPage doc={result.document} />
+      </div>
+    </Modal>
+  );
+}
+
+function KioskForm({ ticket }: { ticket?: Ticket }) {
+  const [app, setApp] = useState<ApplicationView | null>(null);
+  const [state, setState] = useState<'none' | 'loading' | 'missing' | 'error'>('none');
+  const [scan, setScan] = useState('');
+  const [scanError, setScanError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setApp(null);
+    if (ticket === undefined) {
+      setState('none');
+      return;
+    }
+    setState('loading');
+    let alive = true;
+    api<ApplicationView | ApplicationView[]>(
+      'GET',
+      `/api/applications?ticketId=${encodeURIComponent(ticket.id)}`,
+    ).then((r) => {
+      if (!alive) return;
+      if (!r.ok) return setState(r.error.code === 'NOT_FOUND' ? 'missing' : 'error');
+      const a = Array.isArray(r.data) ? r.data[0] : r.data;
+      if (a === undefined) return setState('missing');
+      setApp(a);
+      setState('none');
+    });
+    return () => {
+      alive = false;
+    };
+  }, [ticket?.id]);
+
+  const lookup = async (e: Event) => {
+    e.preventDefault();
+    const code = scan.trim();
+    if (code === '') return;
+    setScanError(null);
+    const r = await api<ApplicationView>('GET', `/api/applications/by-code/${encodeURIComponent(code)}`);
+    setScan('');
+    if (!r.ok) setScanError(r.error.code === 'NOT_FOUND' ? `没有找到表单 ${code}` : errorText(r.error));
+    else setApp(r.data);
+  };
+
+  return (
+    <Panel title="自助填表" en="Kiosk form" testid="kiosk-form">
+      <form onSubmit={lookup} class="scan-row">
+        <input
+          name="scan"
+          placeholder="扫描或输入表单条码，回车 Scan + Enter"
+          value={scan}
+          onInput={(e) => setScan(e.currentTarget.value)}
+        />
+      </form>
+      {scanError && <p class="error">{scanError}</p>}
+      {app ? (
+        <div class="app-form" data-testid="application">
+          <div class="strong">
+            {app.formTitle} <span class="dim">{app.code}</span>
+          </div>
+          <div class="dim">
+            {app.itemName} · 号票 {app.ticketNumber}
+            {ticket && app.ticketId !== ticket.id && <span class="error"> · 非当前号票</span>}
+          </div>
+          <table class="kv">
+            <tbody>
+              {app.fields.map((f) => (
+                <tr key={f.key}>
+                  <th>{f.label}</th>
+                  <td>{f.value || <span class="dim">（窗口补填）</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p class="dim">
+          {state === 'loading'
+            ? '查询中…'
+            : state === 'missing'
+              ? '该号票没有自助填表。No kiosk form for this ticket.'
+              : state === 'error'
+                ? '暂时无法读取自助填表。'
+                : '叫号后自动显示该号票的自助填表。'}
+        </p>
+      )}
+    </Panel>
+  );
+}
+
+function QueueLengths({ store, window: w }: { store: ConsoleStore; window: ServiceWindow }) {
+  const view = useStore(store, (s) => s.view)!;
+  const counts = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const t of view.tickets)
+      if (t.status === 'waiting') m.set(t.categoryId, (m.get(t.categoryId) ?? 0) + 1);
+    return m;
+  }, [view.tickets]);
+  const pinned = view.tickets.filter((t) => t.status === 'waiting' && t.pinnedWindowId === w.id).length;
+  return (
+    <Panel title="排队情况" en="Queues" testid="queue-lengths">
+      <table class="table compact">
+        <tbody>
+          {view.categories.map((c) => (
+            <tr key={c.id} class={w.categoryIds.includes(c.id) ? 'mine' : ''} data-category={c.id}>
+              <td class="strong">
+                {c.prefix} {c.name}
+              </td>
+              <td class="num right" data-testid={`waiting-${c.id}`}>
+                {counts.get(c.id) ?? 0} 人
+              </td>
+              <td class="dim right">
+                约 {view.estimates.find((e) => e.categoryId === c.id)?.minutes ?? '—'} 分钟
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pinned > 0 && <p class="note">有 {pinned} 张号票指定到本窗口。</p>}
+    </Panel>
+  );
+}
+
+function MyFigures({ tick }: { tick: number }) {
+  const [stats, setStats] = useState<MyStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    // No date: the server's own business day (the browser's clock may differ from the hall's).
+    const load = () =>
+      api<MyStats>('GET', '/api/stats/me').then((r) => {
+        if (!alive) return;
+        if (r.ok) {
+          setStats(r.data);
+          setError(null);
+        } else setError(errorText(r.error));
+      });
+    void load();
+    const t = setInterval(load, 60_000);
+    return () => {
+      alive = false;
+      clearInterval(t);
+    };
+  }, [tick]);
+  return (
+    <Panel title="我的今日" en="My day" testid="my-figures">
+      {stats ? (
+        <Tiles
+          items={[
+            { label: '办结', en: 'served', value: stats.served },
+            { label: '叫号', en: 'calls', value: stats.calls },
+            { label: '过号', en: 'no-shows', value: stats.noShows },
+            { label: '平均办理(分)', en: 'avg service', value: minutes(stats.serviceAvgSec) },
+            { label: '好评率', en: 'good rate', value: percent(stats.ratings.goodRate) },
+          ]}
+        />
+      ) : (
+        <p class="dim">{error ?? '载入中…'}</p>
+      )}
+    </Panel>
+  );
+}
