@@ -389,6 +389,21 @@ describe('audit search (SPEC ADM-AUD-1)', () => {
     expect((await search('from=2026-11-26&to=2026-11-26')).length).toBe(all.length);
     expect((await search('q=老人', 'admin')).length).toBe(1);
 
+    // A reinstated no-show is there, by the guide, without a reason.
+    await cmd('clerk1', 'window:open', { windowId: 'w1' });
+    await cmd('clerk1', 'ticket:call-next', { windowId: 'w1' });
+    await cmd('clerk1', 'ticket:recall', { windowId: 'w1' });
+    await cmd('clerk1', 'ticket:recall', { windowId: 'w1' });
+    const missed = (await cmd('clerk1', 'ticket:no-show', { windowId: 'w1' })) as {
+      facts: { ticketId?: string }[];
+    };
+    const missedId = missed.facts[0]!.ticketId!;
+    server.clock.advance(60_000);
+    await cmd('guide1', 'ticket:reinstate', { ticketId: missedId });
+    expect((await search('kind=ticket:reinstated')).map((e) => [e.target, e.actorName, e.reason])).toEqual([
+      [missedId, guideName, null],
+    ]);
+
     // Day close is there too.
     await cmd('manager1', 'day:close', { reason: '日结' });
     expect((await search('kind=day:closed')).map((e) => [e.target, e.reason, e.detail])).toEqual([

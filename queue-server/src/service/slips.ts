@@ -312,23 +312,29 @@ export class SlipService {
       return fail('CONFLICT', `ticket ${ticket.number} was already accepted for item ${existing.itemCode}`);
     const acceptedOn =
       existing === undefined ? today : businessDayOf(existing.acceptedAt, settings.utcOffsetMinutes);
-    const built = buildSlipDocument({
-      request: r,
-      ticket,
-      item,
-      hall: {
-        hallName: settings.hallName,
-        hallPhone: this.deps.meta('hallPhone') ?? DEFAULT_HALL_PHONE,
-        agencyName: this.deps.meta('agencyName') ?? settings.hallName,
-        utcOffsetMinutes: settings.utcOffsetMinutes,
-      },
-      clerk: { name: clerk?.name ?? p.name, staffNo: clerk?.staffNumber ?? p.staffNumber },
-      windowName: windowNumber === undefined ? '综合窗口' : `${windowNumber}号窗口`,
-      documentNumber: existing?.id ?? documentNumber(r.kind, today, this.deps.nextSequence(today)),
-      today: acceptedOn,
-      now,
-      calendar: this.deps.calendar,
-    });
+    let built: ReturnType<typeof buildSlipDocument>;
+    try {
+      built = buildSlipDocument({
+        request: r,
+        ticket,
+        item,
+        hall: {
+          hallName: settings.hallName,
+          hallPhone: this.deps.meta('hallPhone') ?? DEFAULT_HALL_PHONE,
+          agencyName: this.deps.meta('agencyName') ?? settings.hallName,
+          utcOffsetMinutes: settings.utcOffsetMinutes,
+        },
+        clerk: { name: clerk?.name ?? p.name, staffNo: clerk?.staffNumber ?? p.staffNumber },
+        windowName: windowNumber === undefined ? '综合窗口' : `${windowNumber}号窗口`,
+        documentNumber: existing?.id ?? documentNumber(r.kind, today, this.deps.nextSequence(today)),
+        today: acceptedOn,
+        now,
+        calendar: this.deps.calendar,
+      });
+    } catch (e) {
+      // Only a calendar without working days (every date overridden as a holiday) gets here.
+      return fail('CONFLICT', `no deadline: ${(e as Error).message}`);
+    }
     if (!built.ok)
       return fail(
         'BAD_REQUEST',
