@@ -31,7 +31,7 @@ const issue = (body: Record<string, unknown>, idempotencyKey = `k-${++key}`) =>
   });
 const data = <T>(r: { status: number; body: { ok: boolean } }): T => {
   if (!r.body.ok) throw new Error(JSON.stringify(r.body));
-  return (r.body as { data: T }).data;
+  return (r.body as unknown as { data: T }).data;
 };
 
 const validForm = {
