@@ -22,7 +22,7 @@ import { AUDITED_FACT_TYPES, consoleStores } from '../store/case.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
 import type { AuthService } from './auth.service.ts';
 import { badRequest } from './command.gateway.ts';
-import { principalOf, ROUTES, send } from './http.ts';
+import { ROUTES, send, staffOf } from './http.ts';
 
 /** A catalog too big for the 256 KB JSON limit is sent with this type (up to 8 MB). */
 export const CATALOG_IMPORT_TYPE = 'application/vnd.onewindow.catalog+json';
@@ -113,18 +113,8 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   });
 
   const fail = (res: Response, error: ApiError) => send(res, { ok: false, error });
-  const staff = (req: Request, res: Response, roles?: readonly StaffRole[]): Staff | null => {
-    const p = principalOf(req, deps.auth);
-    if (p.kind !== 'staff') {
-      fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
-      return null;
-    }
-    if (roles && !p.roles.some((x) => roles.includes(x))) {
-      fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
-      return null;
-    }
-    return p;
-  };
+  const staff = (req: Request, res: Response, roles?: readonly StaffRole[]): Staff | null =>
+    staffOf(req, res, deps.auth, roles);
   const audit = (p: Staff, action: string, target: string | null, detail: unknown) =>
     deps.authStore.audit({ at: deps.clock.now(), actor: p.id, action, target, detail });
 

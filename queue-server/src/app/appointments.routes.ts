@@ -1,5 +1,5 @@
-import type { ApiError, StaffRole } from '@onewindow/shared';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { ApiError } from '@onewindow/shared';
+import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Principal } from '../auth/permissions.ts';
 import { businessDayOf } from '../domain/clock.ts';
@@ -19,7 +19,7 @@ import { ReportStore } from '../store/report.store.ts';
 import type { AuthService } from './auth.service.ts';
 import { badRequest, type CommandGateway } from './command.gateway.ts';
 import type { HallViews } from './hall.views.ts';
-import { principalOf, ROUTES, send } from './http.ts';
+import { needStaffOf, principalOf, ROUTES, send } from './http.ts';
 
 /** The one AppointmentService of an app (the kiosk checks in through it too). */
 export function appointmentServiceFor(deps: {
@@ -95,15 +95,7 @@ export function createAppointmentsRouter(deps: AppointmentRoutesDeps): Router {
   const reports = new ReportStore(deps.store.db);
   const offset = () => deps.service.queue.settings?.utcOffsetMinutes ?? DEFAULT_SETTINGS.utcOffsetMinutes;
 
-  const needStaff = (roles?: StaffRole[]) => (req: Request, res: Response, next: NextFunction) => {
-    const p = principalOf(req, deps.auth);
-    if (p.kind !== 'staff')
-      return fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
-    if (roles && !p.roles.some((x) => roles.includes(x)))
-      return fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
-    res.locals.principal = p;
-    next();
-  };
+  const needStaff = needStaffOf(deps.auth);
 
   r.post('/appointments/import', needStaff(['manager', 'admin']), (req, res) => {
     const body = importBodySchema.safeParse(req.body ?? {});

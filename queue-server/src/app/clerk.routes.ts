@@ -25,7 +25,7 @@ import { consoleStores } from '../store/case.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
 import type { AuthService } from './auth.service.ts';
 import { badRequest } from './command.gateway.ts';
-import { principalOf, ROUTES, send } from './http.ts';
+import { ROUTES, send, staffOf } from './http.ts';
 
 ROUTES.push(
   {
@@ -110,18 +110,8 @@ export function clerkRouter(deps: ClerkRouterDeps): Router {
 
   const fail = (res: Response, error: ApiError) => send(res, { ok: false, error });
   /** The staff principal, or an answer already sent. */
-  const staff = (req: Request, res: Response, roles?: readonly StaffRole[]): Staff | null => {
-    const p = principalOf(req, deps.auth);
-    if (p.kind !== 'staff') {
-      fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
-      return null;
-    }
-    if (roles && !p.roles.some((x) => roles.includes(x))) {
-      fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
-      return null;
-    }
-    return p;
-  };
+  const staff = (req: Request, res: Response, roles?: readonly StaffRole[]): Staff | null =>
+    staffOf(req, res, deps.auth, roles);
 
   r.post('/slips', (req, res) => {
     const p = staff(req, res);

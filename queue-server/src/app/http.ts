@@ -43,6 +43,37 @@ export function send<T>(res: Response, ack: Ack<T>, okStatus = 200): void {
 
 const fail = (res: Response, error: ApiError) => send(res, { ok: false, error });
 
+export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+
+/** The staff principal of a request holding one of `roles` (any role when absent), or null with the refusal sent. */
+export function staffOf(
+  req: Request,
+  res: Response,
+  auth: AuthService,
+  roles?: readonly StaffRole[],
+): StaffPrincipal | null {
+  const p = principalOf(req, auth);
+  if (p.kind !== 'staff') {
+    fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
+    return null;
+  }
+  if (roles && !p.roles.some((x) => roles.includes(x))) {
+    fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
+    return null;
+  }
+  return p;
+}
+
+/** Middleware form of `staffOf`: the principal lands in `res.locals.principal`. */
+export function needStaffOf(auth: AuthService) {
+  return (roles?: readonly StaffRole[]) => (req: Request, res: Response, next: NextFunction) => {
+    const p = staffOf(req, res, auth, roles);
+    if (p === null) return;
+    res.locals.principal = p;
+    next();
+  };
+}
+
 /** Routes declared once: Express mounts them and the OpenAPI document describes them. */
 export const ROUTES: HttpRoute[] = [];
 
@@ -205,15 +236,7 @@ function imageMime(data: Buffer): 'image/jpeg' | 'image/png' | null {
 export function createApiRouter(deps: HttpDeps): Router {
   const r = express.Router();
 
-  const needStaff = (roles?: StaffRole[]) => (req: Request, res: Response, next: NextFunction) => {
-    const p = principalOf(req, deps.auth);
-    if (p.kind !== 'staff')
-      return fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
-    if (roles && !p.roles.some((x) => roles.includes(x)))
-      return fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
-    res.locals.principal = p;
-    next();
-  };
+  const needStaff = needStaffOf(deps.auth);
 
   const body =
     <T>(schema: z.ZodType<T>, what: string) =>

@@ -33,7 +33,7 @@ import type { AuthService } from './auth.service.ts';
 import { badRequest, type CommandGateway } from './command.gateway.ts';
 import type { attachDevices } from './devices.realtime.ts';
 import type { HallViews } from './hall.views.ts';
-import { principalOf, ROUTES, send } from './http.ts';
+import { principalOf, ROUTES, send, staffOf } from './http.ts';
 
 ROUTES.push(
   {
@@ -504,18 +504,8 @@ export function kioskRouter(deps: KioskRoutesDeps): Router {
   });
 
   // The clerk's side: the kiosk form beside the called ticket, or by scanning its code.
-  const reader = (req: Request, res: Response): boolean => {
-    const p = principalOf(req, deps.auth);
-    if (p.kind !== 'staff') {
-      fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
-      return false;
-    }
-    if (!p.roles.some((x) => APPLICATION_READERS.includes(x))) {
-      fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${APPLICATION_READERS.join(', ')}` });
-      return false;
-    }
-    return true;
-  };
+  const reader = (req: Request, res: Response): boolean =>
+    staffOf(req, res, deps.auth, APPLICATION_READERS) !== null;
   const applicationView = (a: NonNullable<ReturnType<ApplicationStore['byId']>>): ApplicationView => {
     const item = catalog().find((i) => i.code === a.itemCode);
     const ticket = q().ticket(a.ticketId);

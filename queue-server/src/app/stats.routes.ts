@@ -10,7 +10,7 @@ import {
   type StaffRole,
 } from '@onewindow/shared';
 import ExcelJS from 'exceljs';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Principal } from '../auth/permissions.ts';
@@ -34,7 +34,7 @@ import type { HallStore } from '../store/hall.store.ts';
 import { ReportStore } from '../store/report.store.ts';
 import type { AuthService } from './auth.service.ts';
 import { badRequest } from './command.gateway.ts';
-import { principalOf, ROUTES, send } from './http.ts';
+import { needStaffOf, ROUTES, send } from './http.ts';
 
 export interface StatsRoutesDeps {
   store: HallStore;
@@ -168,15 +168,7 @@ export function createStatsRouter(deps: StatsRoutesDeps): Router {
   const caughtUp = followUps.catchUp(deps.store.lastSeq());
   if (caughtUp > 0) deps.logger.info({ created: caughtUp }, 'bad rating follow-ups caught up from the log');
 
-  const needStaff = (roles?: StaffRole[]) => (req: Request, res: Response, next: NextFunction) => {
-    const p = principalOf(req, deps.auth);
-    if (p.kind !== 'staff')
-      return fail(res, { code: 'UNAUTHENTICATED', message: 'a staff login token is required' });
-    if (roles && !p.roles.some((x) => roles.includes(x)))
-      return fail(res, { code: 'FORBIDDEN', message: `needs one of the roles ${roles.join(', ')}` });
-    res.locals.principal = p;
-    next();
-  };
+  const needStaff = needStaffOf(deps.auth);
 
   /** Replays the log for a range of business days (STAT-1): chunked, from the last sign-on before it. */
   const compute = (from: string, to: string, extra: Partial<StatsOptions> = {}): HallStats => {
