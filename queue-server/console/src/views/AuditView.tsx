@@ -6,7 +6,7 @@ import type { AuditEntry } from '@onewindow/shared/console.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { Panel } from '../components/ui.tsx';
 import { api, errorText, type Me } from '../core/api.ts';
-import { hallDate, hallDateTime } from '../core/format.ts';
+import { hallDateTime } from '../core/format.ts';
 
 const ACTION_LABEL: Record<string, string> = {
   'ticket:overridden': '插队/指定/改类别',
@@ -21,10 +21,10 @@ const ACTION_LABEL: Record<string, string> = {
 };
 
 export function AuditView(_props: { me: Me }) {
-  const today = hallDate(Date.now());
+  // No dates by default: the newest entries (the browser's day may not be the hall's).
   const [q, setQ] = useState('');
-  const [from, setFrom] = useState(today);
-  const [to, setTo] = useState(today);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [kind, setKind] = useState('');
   const [rows, setRows] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -586,7 +586,9 @@ function FinishDialog(props: {
   const [finished, setFinished] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const item = props.catalog.find((i) => i.code === ticket.itemCode);
+  // A ticket taken without an item (a guide's, a bare kiosk number): the clerk names it here.
+  const [pickedCode, setPickedCode] = useState(ticket.itemCode ?? '');
+  const item = props.catalog.find((i) => i.code === pickedCode);
   const materials: GuideMaterial[] = item?.guide?.materials ?? [];
 
   useEffect(() => {
@@ -606,15 +608,17 @@ function FinishDialog(props: {
 
   const allReasons = [...reasons, ...(otherReason.trim() ? [otherReason.trim()] : [])];
   const problem =
-    applicantName.trim() === ''
-      ? '请填写申请人姓名'
-      : outcome === 'accepted' && contactPhone.trim() === ''
-        ? '限时受理需填写联系电话'
-        : outcome === 'rejected' && allReasons.length === 0
-          ? '请选择或填写不予受理理由'
-          : outcome === 'supplement' && missing.length === 0
-            ? '请勾选需补正的全部材料'
-            : null;
+    item === undefined
+      ? '请选择办理事项'
+      : applicantName.trim() === ''
+        ? '请填写申请人姓名'
+        : outcome === 'accepted' && contactPhone.trim() === ''
+          ? '限时受理需填写联系电话'
+          : outcome === 'rejected' && allReasons.length === 0
+            ? '请选择或填写不予受理理由'
+            : outcome === 'supplement' && missing.length === 0
+              ? '请勾选需补正的全部材料'
+              : null;
 
   const submit = async () => {
     if (problem !== null) return;
@@ -634,6 +638,7 @@ function FinishDialog(props: {
         kind: OUTCOME_KIND[outcome],
         applicantName: applicantName.trim(),
         print: printer === 'escpos',
+        ...(ticket.itemCode === null && item ? { itemCode: item.code } : {}),
         ...(contactPhone.trim() && outcome === 'accepted' ? { contactPhone: contactPhone.trim() } : {}),
         ...(outcome === 'completed' && result.trim() ? { result: result.trim() } : {}),
         ...(outcome === 'rejected' ? { reasons: allReasons } : {}),
@@ -690,9 +695,27 @@ function FinishDialog(props: {
           </label>
           <div class="field">
             办理事项 <span class="en">Item</span>
-            <div class="strong">
-              {item ? `${item.name}（${item.code}）` : (ticket.itemCode ?? '号票未选择事项')}
-            </div>
+            {ticket.itemCode !== null ? (
+              <div class="strong">{item ? `${item.name}（${item.code}）` : ticket.itemCode}</div>
+            ) : (
+              <select
+                name="itemCode"
+                value={pickedCode}
+                onChange={(e) => setPickedCode(e.currentTarget.value)}
+              >
+                <option value="">请选择办理事项 Pick the item</option>
+                {[...props.catalog]
+                  .sort(
+                    (a, b) =>
+                      Number(b.categoryId === ticket.categoryId) - Number(a.categoryId === ticket.categoryId),
+                  )
+                  .map((i) => (
+                    <option key={i.code} value={i.code}>
+                      {i.categoryId} · {i.name}
+                    </option>
+                  ))}
+              </select>
+            )}
             {item && (
               <div class="dim">
                 {item.kind === 'instant' ? '即办件' : '承诺件'} · 时限：{item.timeLimit.text}

@@ -419,26 +419,24 @@ function FollowUps(props: {
   return (
     <Panel
       title={`差评回访${list ? `（待办 ${list.counts.total - list.counts.closed}）` : ''}`}
-      en="Bad-rating follow-up"
+      en="Follow-up"
       testid="follow-ups"
-      actions={
-        settings && (
-          <label class="inline">
-            整改期限
-            <input
-              type="number"
-              class="tiny"
-              name="follow-days"
-              min={1}
-              max={120}
-              value={settings.workingDays}
-              onChange={(e) => saveDays(Number(e.currentTarget.value) || 15)}
-            />
-            工作日
-          </label>
-        )
-      }
     >
+      {settings && (
+        <label class="inline">
+          差评整改期限
+          <input
+            type="number"
+            class="tiny"
+            name="follow-days"
+            min={1}
+            max={120}
+            value={settings.workingDays}
+            onChange={(e) => saveDays(Number(e.currentTarget.value) || 15)}
+          />
+          个工作日 <span class="en">rectify within</span>
+        </label>
+      )}
       {error && <p class="error">{error}</p>}
       {list && (
         <ul class="plain">

@@ -1,0 +1,381 @@
+/// <reference lib="dom" />
+/**
+ * The staff console by post, end to end in Debian's Chromium against a real queue server:
+ *
+ * 1. the guide's overrides (front, pin, class) change who the clerk's next call gets, a
+ *    no-show is reinstated, a ticket issued on a citizen's behalf; the alerts panel shows a
+ *    kiosk out of paper and its failed print job;
+ * 2. each post reaches only its own views, and the server refuses the others' commands;
+ * 3. an acceptance on 2026-09-30 gets its deadline across 国庆 2026 with 调休 (server-computed);
+ * 4. the admin and audit views, photographed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceItem, StaffFact, Ticket } from '@onewindow/shared';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { command, startTestServer, TestClock, type TestServer } from '../support/server.ts';
+
+const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
+const MIN = 60_000;
+
+let chrome: { browser: BrowserContext; close: () => Promise<void> };
+let cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(DIST)) throw new Error('queue-server/console/dist is missing: run `npm run build` first');
+  chrome = await launchChromium({ viewport: { width: 1366, height: 768 } });
+});
+afterAll(async () => {
+  await chrome?.close();
+});
+afterEach(async () => {
+  for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+  cleanup = [];
+});
+
+async function hall(clock?: TestClock): Promise<TestServer> {
+  const server = await startTestServer(clock ? { clock } : {});
+  cleanup.push(() => server.close());
+  return server;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
+}
+
+async function openConsole(server: TestServer, username: string, hash = ''): Promise<Page> {
+  const page = await chrome.browser.newPage();
+  page.setDefaultTimeout(8000);
+  cleanup.push(() => page.close());
+  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
+  await page.goto(`${server.url}/console/${hash}`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', 'onewindow');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.link.live');
+  return page;
+}
+
+let keyN = 0;
+async function kioskIssue(
+  server: TestServer,
+  kiosk: string,
+  categoryId: string,
+  extra: object = {},
+): Promise<Ticket> {
+  const r = await server.rest<{ facts: StaffFact['event'][] }>('POST', '/api/tickets', {
+    deviceToken: kiosk,
+    body: { categoryId, ...extra },
+    headers: { 'idempotency-key': `posts-${++keyN}` },
+  });
+  if (!r.body.ok) throw new Error(`issue: ${r.body.error.code} ${r.body.error.message}`);
+  return (r.body.data.facts.find((f) => f.type === 'ticket:issued') as { ticket: Ticket }).ticket;
+}
+
+async function callNext(page: Page): Promise<string> {
+  await page.locator('[data-action=call-next]').waitFor();
+  await page.keyboard.press('F1');
+  await page
+    .locator('[data-testid=current-ticket]')
+    .waitFor()
+    .catch(async (e) => {
+      await shot(page, 'failed-call');
+      throw e;
+    });
+  return (await page.locator('[data-testid=current-number]').textContent())!.trim();
+}
+
+async function override(
+  guide: Page,
+  ticketId: string,
+  kind: 'front' | 'pin' | 'class' | 'cancel',
+  setup?: () => Promise<void>,
+) {
+  await guide.click(`tr[data-ticket="${ticketId}"] [data-action=${kind}]`);
+  await guide.locator(`[data-testid=override-dialog][data-kind=${kind}]`).waitFor();
+  if (setup) await setup();
+  await guide.click('[data-testid=reason-override-reason] .chip >> nth=0');
+  await guide.click('[data-action=confirm-override]');
+  await guide.locator('.modal').waitFor({ state: 'detached' });
+}
+
+describe('guide', () => {
+  it("front, pin and class overrides change who the clerk's next call gets; reinstate, issue and alerts work", async () => {
+    const server = await hall();
+    const kiosk = await server.pairDevice('kiosk');
+    const t: Ticket[] = [];
+    for (let i = 0; i < 6; i++) {
+      t.push(await kioskIssue(server, kiosk, 'A'));
+      server.clock.advance(MIN);
+    }
+    const guide = await openConsole(server, 'guide1');
+    await guide.locator(`tr[data-ticket="${t[5]!.id}"]`).waitFor();
+    const clerk = await openConsole(server, 'clerk1');
+    await clerk.click('[data-window=w1]');
+
+    // Without overrides A001 would be next. The guide moves A003 to the front …
+    await override(guide, t[2]!.id, 'front');
+    expect(await guide.locator(`tr[data-ticket="${t[2]!.id}"] .mark`).first().textContent()).toBe('提前');
+    await shot(guide, 'guide-1366');
+    expect(await callNext(clerk)).toBe('A003');
+    await clerk.click('[data-action=start]');
+    await clerk.click('[data-action=finish]');
+    await clerk.fill('input[name=applicantName]', '李四');
+    // A bare kiosk number names no item: the clerk picks it for the slip.
+    expect(await clerk.locator('[data-action=confirm-finish]').isDisabled()).toBe(true);
+    await clerk.selectOption('select[name=itemCode]', { index: 1 });
+    await clerk.click('[data-action=confirm-finish]');
+    await clerk.locator('[data-testid=slip-a4]').waitFor();
+    await clerk.keyboard.press('Escape');
+
+    // … pins A001 to window 2 (so window 1 skips it) …
+    await override(guide, t[0]!.id, 'pin', async () => {
+      await guide.selectOption('select[name=pin-window]', 'w2');
+    });
+    // … and makes A006 a military priority (20 minutes ahead).
+    await override(guide, t[5]!.id, 'class', async () => {
+      await guide.selectOption('select[name=new-class]', 'military');
+    });
+    expect(await guide.locator(`tr[data-ticket="${t[5]!.id}"] .class-pill`).textContent()).toBe('军人优先');
+    expect(await callNext(clerk)).toBe('A006');
+    // A no-show the guide reinstates comes back to the queue.
+    // One key press is one command: a press while the last is in flight is dropped.
+    for (const n of [2, 3]) {
+      await clerk.keyboard.press('F2');
+      await expect.poll(() => clerk.locator('.current-meta').textContent()).toContain(`呼叫 ${n} 次`);
+    }
+    await clerk.keyboard.press('F4');
+    await guide.locator('[data-testid=no-shows] [data-action=reinstate]').waitFor();
+    await guide.click('[data-testid=no-shows] [data-action=reinstate]');
+    await guide.locator(`tr[data-ticket="${t[5]!.id}"]`).waitFor();
+    // Pinned A001 is not window 1's: it gets A002.
+    expect(await callNext(clerk)).toBe('A002');
+
+    // Cancel A004 with a reason: gone from the list.
+    await override(guide, t[3]!.id, 'cancel');
+    await guide.locator(`tr[data-ticket="${t[3]!.id}"]`).waitFor({ state: 'detached' });
+
+    // Issue on a citizen's behalf: military class needs a reason.
+    await guide.selectOption('select[name=issue-category]', 'A');
+    await guide.selectOption('select[name=issue-class]', 'military');
+    expect(await guide.locator('[data-action=issue]').isDisabled()).toBe(true);
+    await guide.click('[data-testid=reason-issue-reason] .chip >> nth=0');
+    await guide.click('[data-action=issue]');
+    await expect.poll(() => guide.locator('[data-testid=issued]').textContent()).toContain('A007');
+
+    // Alerts: a long wait (threshold 30 min), a kiosk out of paper and its failed print job.
+    server.clock.advance(40 * MIN);
+    const agent = await server.client({ deviceToken: kiosk });
+    const health = await command(agent, 'device:health', { printer: 'out' });
+    expect(health.ok).toBe(true);
+    const job = await server.rest<{ jobId: string }>('POST', '/api/print-jobs', {
+      deviceToken: kiosk,
+      body: { document: { type: 'queue-ticket', data: { number: 'A008' } } },
+    });
+    if (!job.body.ok) throw new Error(JSON.stringify(job.body));
+    const result = await command(agent, 'device:print-result', {
+      jobId: job.body.data.jobId,
+      status: 'failed',
+      reason: '打印机缺纸',
+    });
+    expect(result.ok).toBe(true);
+    await guide.locator('[data-alert=device]').waitFor();
+    await guide.locator('[data-alert=print]').waitFor();
+    // Waits are judged by the server's clock: a fact moves it on.
+    await kioskIssue(server, kiosk, 'B');
+    await guide.locator('[data-alert=wait]').first().waitFor();
+    expect(await guide.locator('[data-alert=device]').textContent()).toContain('打印机缺纸');
+    expect(await guide.locator('[data-alert=print]').textContent()).toContain(job.body.data.jobId);
+    await shot(guide, 'guide-alerts');
+    await guide.setViewportSize({ width: 1920, height: 1080 });
+    await shot(guide, 'guide-1920');
+
+    // The audit search finds the overrides with who and why (manager).
+    const manager = await openConsole(server, 'manager1', '#audit');
+    await manager.locator('[data-testid=audit-table]').waitFor();
+    await manager.fill('input[name=q]', 'A006');
+    await manager.click('[data-testid=audit] button[type=submit]');
+    await expect.poll(() => manager.locator('[data-testid=audit-table] tbody tr').count()).toBeGreaterThan(0);
+    expect(await manager.locator('[data-testid=audit-table]').textContent()).toContain('A006');
+    await manager.fill('input[name=q]', '');
+    await manager.click('[data-testid=audit] button[type=submit]');
+    await shot(manager, 'audit');
+  }, 120_000);
+});
+
+describe('posts', () => {
+  it('each post sees only its own views, and the server refuses the others’ commands', async () => {
+    const server = await hall();
+    const expected: Record<string, string[]> = {
+      clerk1: ['clerk'],
+      rights1: ['clerk'],
+      guide1: ['guide'],
+      manager1: ['manager', 'audit'],
+      admin: ['admin', 'audit'],
+      reviewer1: [],
+    };
+    for (const [user, tabs] of Object.entries(expected)) {
+      const page = await openConsole(server, user, '#manager');
+      const seen = await page
+        .locator('[data-tab]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-tab')));
+      expect(seen, user).toEqual(tabs);
+      // A hash for a view the post does not hold shows that post's own view instead.
+      if (!tabs.includes('manager'))
+        expect(await page.locator('[data-testid=manager-summary]').count(), user).toBe(0);
+      await page.close();
+    }
+
+    const token = (u: string) => server.login(u);
+    const clerk = await token('clerk1');
+    const guide = await token('guide1');
+    const manager = await token('manager1');
+    const forbidden = async (t: string, method: string, path: string, body?: unknown) => {
+      const r = await server.rest(method, path, { token: t, ...(body !== undefined ? { body } : {}) });
+      expect(r.body.ok ? 'ok' : r.body.error.code, `${method} ${path}`).toBe('FORBIDDEN');
+    };
+    await forbidden(clerk, 'GET', '/api/stats');
+    await forbidden(clerk, 'GET', '/api/stats/export?format=csv');
+    await forbidden(clerk, 'GET', '/api/staff');
+    await forbidden(clerk, 'POST', '/api/commands/ticket:override', {
+      ticketId: 'x',
+      action: { kind: 'front' },
+      reason: 'r',
+    });
+    await forbidden(guide, 'POST', '/api/commands/window:open', { windowId: 'w1' });
+    await forbidden(guide, 'GET', '/api/stats');
+    await forbidden(guide, 'GET', '/api/audit/search');
+    const config = await server.rest<unknown>('GET', '/api/hall/config', { token: await token('admin') });
+    if (!config.body.ok) throw new Error('hall config');
+    await forbidden(manager, 'POST', '/api/commands/hall:configure', { config: config.body.data });
+    await forbidden(manager, 'GET', '/api/staff');
+    await forbidden(manager, 'POST', '/api/commands/ticket:call-next', { windowId: 'w1' });
+
+    // In the browser: the guide's console refuses a clerk command with the Chinese message.
+    const page = await openConsole(server, 'guide1');
+    const msg = await page.evaluate(async () => {
+      const t = sessionStorage.getItem('onewindow.console.token');
+      const r = await fetch('/api/commands/window:open', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
+        body: JSON.stringify({ windowId: 'w1' }),
+      });
+      return ((await r.json()) as { error: { code: string } }).error.code;
+    });
+    expect(msg).toBe('FORBIDDEN');
+  }, 120_000);
+});
+
+describe('acceptance deadline across 国庆 2026', () => {
+  it('a receipt on 2026-09-30 counts working days past the holiday, with the 调休 Saturday', async () => {
+    // 2026-09-30 09:00 in Beijing, a Wednesday before the National Day holiday.
+    const server = await hall(new TestClock(Date.UTC(2026, 8, 30, 1, 0, 0)));
+    const catalog = await server.rest<ServiceItem[]>('GET', '/api/catalog');
+    if (!catalog.body.ok) throw new Error('catalog');
+    const item = catalog.body.data.find(
+      (i) =>
+        i.categoryId === 'A' &&
+        i.kind === 'time-limited' &&
+        i.timeLimit.unit === 'working' &&
+        i.timeLimit.days,
+    );
+    expect(item, 'an A item with a limit in working days').toBeDefined();
+    const kiosk = await server.pairDevice('kiosk');
+    await kioskIssue(server, kiosk, 'A', { itemCode: item!.code });
+    const clerk = await openConsole(server, 'clerk1');
+    await clerk.click('[data-window=w1]');
+    expect(await callNext(clerk)).toBe('A001');
+    await clerk.click('[data-action=start]');
+    await clerk.click('[data-action=finish]');
+    await clerk.click('[data-outcome=accepted]');
+    await clerk.fill('input[name=applicantName]', '王五');
+    await clerk.fill('input[name=contactPhone]', '13900001111');
+    await clerk.click('[data-action=confirm-finish]');
+    const deadline = clerk.locator('[data-testid=slip-deadline]');
+    await deadline.waitFor();
+    const expectedDate = addWorkingDays('2026-09-30', item!.timeLimit.days!);
+    expect(await deadline.getAttribute('data-date')).toBe(expectedDate);
+    const [y, m, d] = expectedDate.split('-').map(Number);
+    expect(await deadline.textContent()).toBe(`${y}年${m}月${d}日`);
+    await shot(clerk, 'slip-acceptance-national-day');
+  }, 60_000);
+});
+
+describe('admin', () => {
+  it('catalog, hall settings, staff (duty conflict refused with the reason), devices with a pairing code, calendar', async () => {
+    const server = await hall();
+    const admin = await openConsole(server, 'admin');
+    await admin.locator('[data-testid=catalog-list] tbody tr').first().click();
+    await admin.locator('textarea[name=item-json]').waitFor();
+    await shot(admin, 'admin-catalog');
+    await admin.click('[data-sub=hall]');
+    await admin.locator('[data-testid=hall-settings]').waitFor();
+    await admin.fill('input[name=voiceTemplate]', '请{号}号到{窗口}号窗口');
+    await admin.click('[data-action=save-hall]');
+    await admin.locator('.flash.ok').waitFor();
+    const cfg = await server.rest<{ settings: { voiceTemplate: string } }>('GET', '/api/hall/config', {
+      token: await server.login('admin'),
+    });
+    expect(cfg.body.ok && cfg.body.data.settings.voiceTemplate).toBe('请{号}号到{窗口}号窗口');
+    await shot(admin, 'admin-hall');
+
+    await admin.click('[data-sub=staff]');
+    const row = admin.locator('tr[data-staff=clerk1]');
+    await row.locator('[data-role=accountant]').click();
+    await row.locator('[data-action=save-roles]').click();
+    await expect
+      .poll(() => row.locator('[data-testid=role-error]').textContent())
+      .toContain('账务管理岗不得兼任经办岗位');
+    await shot(admin, 'admin-staff');
+
+    await admin.click('[data-sub=devices]');
+    await admin.selectOption('select[name=device-kind]', 'rating-pad');
+    await admin.selectOption('select[name=device-window]', 'w3');
+    await admin.click('[data-action=pairing-code]');
+    const code = (await admin.locator('[data-testid=pairing-code]').textContent())!.replace(/\s/g, '');
+    expect(code).toMatch(/^\d{8}$/);
+    const paired = await server.rest<{ deviceToken: string }>('POST', '/api/devices/pair', {
+      body: { code },
+    });
+    expect(paired.body.ok).toBe(true);
+    await shot(admin, 'admin-devices');
+
+    await admin.click('[data-sub=calendar]');
+    await admin.fill('input[name=override-date]', '2026-12-31');
+    await admin.fill('input[name=override-note]', '年终结算闭厅');
+    await admin.click('[data-testid=calendar] button[type=submit]');
+    await admin.locator('[data-testid=calendar] td', { hasText: '年终结算闭厅' }).waitFor();
+    await shot(admin, 'admin-calendar');
+  }, 90_000);
+});
+
+/**
+ * An independent working-day count for late 2026: weekends off, except the 调休 workdays, and
+ * the State Council's holidays (中秋 9-25…27, 国庆 10-1…7; 9-20 and 10-10 are workdays).
+ * The deadline is `n` working days after the acceptance day.
+ */
+function addWorkingDays(from: string, n: number): string {
+  const holidays = new Set([
+    '2026-09-25',
+    '2026-10-01',
+    '2026-10-02',
+    '2026-10-03',
+    '2026-10-04',
+    '2026-10-05',
+    '2026-10-06',
+    '2026-10-07',
+  ]);
+  const workdays = new Set(['2026-09-20', '2026-10-10']);
+  const d = new Date(`${from}T00:00:00Z`);
+  let left = n;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const iso = d.toISOString().slice(0, 10);
+    const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
+    const working = workdays.has(iso) || (!weekend && !holidays.has(iso));
+    if (working) left--;
+  }
+  return d.toISOString().slice(0, 10);
+}
