@@ -152,8 +152,10 @@ function recount(evs: StaffFact['event'][]): {
   const byCategory = new Map<string, Recount>();
   const cat = (c: string) => {
     let r = byCategory.get(c);
-    if (!r)
-      byCategory.set(c, (r = { issued: 0, served: 0, noShows: 0, waiting: 0, waits: [], services: [] }));
+    if (!r) {
+      r = { issued: 0, served: 0, noShows: 0, waiting: 0, waits: [], services: [] };
+      byCategory.set(c, r);
+    }
     return r;
   };
   const category = new Map<string, string>();
