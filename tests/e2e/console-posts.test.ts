@@ -340,7 +340,14 @@ describe('admin', () => {
       body: { code },
     });
     expect(paired.body.ok).toBe(true);
+    // The list follows the pairing: the new pad at window 3, then revoked from the console.
+    const pad = admin.locator('tr[data-device]', { hasText: '评价器' });
+    await pad.waitFor();
+    expect(await pad.textContent()).toContain('3号');
     await shot(admin, 'admin-devices');
+    admin.once('dialog', (d) => void d.accept());
+    await pad.locator('[data-action=revoke]').click();
+    await expect.poll(() => pad.textContent()).toContain('已吊销');
 
     await admin.click('[data-sub=calendar]');
     await admin.fill('input[name=override-date]', '2026-12-31');

@@ -172,10 +172,17 @@ export function connectStaff(token: string, onUnauthorized: () => void): StaffCo
     if (r.status === 'failed')
       store.dispatch({
         type: 'print-failed',
-        failure: { jobId: r.jobId, deviceId: r.deviceId, reason: r.reason, at: Date.now() },
+        failure: {
+          jobId: r.jobId,
+          deviceId: r.deviceId,
+          reason: r.reason,
+          at: Date.now() + store.get().skew,
+        },
       });
   });
-  socket.on('counter:card', (c) => store.dispatch({ type: 'card', card: { ...c, at: Date.now() } }));
+  socket.on('counter:card', (c) =>
+    store.dispatch({ type: 'card', card: { ...c, at: Date.now() + store.get().skew } }),
+  );
 
   return {
     store,

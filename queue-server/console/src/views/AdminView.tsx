@@ -590,23 +590,25 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
                         ))}
                       </select>
                     </td>
-                    <td class="row-gap">
-                      {config.categories.map((c) => (
-                        <label key={c.id} class="inline">
-                          <input
-                            type="checkbox"
-                            checked={w.categoryIds.includes(c.id)}
-                            onChange={(e) =>
-                              put({
-                                categoryIds: e.currentTarget.checked
-                                  ? [...w.categoryIds, c.id]
-                                  : w.categoryIds.filter((x) => x !== c.id),
-                              })
-                            }
-                          />
-                          {c.prefix || c.id}
-                        </label>
-                      ))}
+                    <td>
+                      <div class="row-gap">
+                        {config.categories.map((c) => (
+                          <label key={c.id} class="inline">
+                            <input
+                              type="checkbox"
+                              checked={w.categoryIds.includes(c.id)}
+                              onChange={(e) =>
+                                put({
+                                  categoryIds: e.currentTarget.checked
+                                    ? [...w.categoryIds, c.id]
+                                    : w.categoryIds.filter((x) => x !== c.id),
+                                })
+                              }
+                            />
+                            {c.prefix || c.id}
+                          </label>
+                        ))}
+                      </div>
                     </td>
                     <td>
                       <button
@@ -819,10 +821,16 @@ function Devices({ store, setFlash }: { store: ConsoleStore; setFlash: SetFlash 
   const [error, setError] = useState<string | null>(null);
   const load = () => api<DeviceRow[]>('GET', '/api/devices').then((r) => r.ok && setDevices(r.data));
   useEffect(() => {
-    void load();
-    api<DeviceStatus[]>('GET', '/api/devices/status').then(
-      (r) => r.ok && store.dispatch({ type: 'devices', list: r.data }),
-    );
+    const refresh = () => {
+      void load();
+      api<DeviceStatus[]>('GET', '/api/devices/status').then(
+        (r) => r.ok && store.dispatch({ type: 'devices', list: r.data }),
+      );
+    };
+    refresh();
+    // A pairing happens on the device: the list follows it (and last-seen times) on its own.
+    const t = setInterval(refresh, 3000);
+    return () => clearInterval(t);
   }, [store]);
   const pairingCode = async (e: Event) => {
     e.preventDefault();

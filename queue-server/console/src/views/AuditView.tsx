@@ -9,15 +9,28 @@ import { api, errorText, type Me } from '../core/api.ts';
 import { hallDateTime } from '../core/format.ts';
 
 const ACTION_LABEL: Record<string, string> = {
-  'ticket:overridden': '插队/指定/改类别',
+  'ticket:priority-overridden': '插队/指定窗口/改类别',
   'ticket:transferred': '转移',
   'ticket:cancelled': '取消号票',
   'ticket:reinstated': '过号恢复',
   'ticket:issued': '代为取号',
-  'hall:configured': '大厅配置',
-  'hall:notice': '公告',
-  'day:closed': '日结',
   'window:paused': '窗口暂停',
+  'day:closed': '日结',
+  'hall:configured': '大厅配置',
+  'hall:notice': '大厅公告',
+  'staff:create': '新增人员',
+  'staff:roles': '岗位变更',
+  'staff:photo': '人员照片',
+  'device:pairing-code': '生成配对码',
+  'device:paired': '设备配对',
+  'device:revoke': '设备吊销',
+  'catalog:item-put': '事项修改',
+  'catalog:item-delete': '事项删除',
+  'catalog:import': '事项导入',
+  'calendar:override-put': '日历调整',
+  'calendar:override-delete': '日历调整删除',
+  'follow-ups:settings': '整改期限设置',
+  'appointments:import': '预约导入',
 };
 
 export function AuditView(_props: { me: Me }) {

@@ -182,7 +182,10 @@ function Counter(props: {
   }, []);
 
   const category = (id: string) => view.categories.find((c) => c.id === id);
-  const myCard = cards.find((c) => c.windowId === w.id && now - c.at < 10 * 60_000);
+  // The latest card read at this counter for the ticket in front of the clerk (or none).
+  const myCard = cards.find(
+    (c) => c.windowId === w.id && c.ticketId === (current?.id ?? null) && now - c.at < 10 * 60_000,
+  );
 
   return (
     <div class="counter-layout">

@@ -109,39 +109,41 @@ export function GuideView({ store }: { me: Me; store: ConsoleStore }) {
                       {t.requiredPost && <span class="mark">{POST_LABEL[t.requiredPost]}</span>}
                       {t.misses > 0 && <span class="mark warn">过号恢复</span>}
                     </td>
-                    <td class="row-gap">
-                      <button
-                        type="button"
-                        class="btn small"
-                        onClick={() => setAction({ kind: 'front', ticket: t })}
-                        data-action="front"
-                      >
-                        提前
-                      </button>
-                      <button
-                        type="button"
-                        class="btn small"
-                        onClick={() => setAction({ kind: 'pin', ticket: t })}
-                        data-action="pin"
-                      >
-                        指定窗口
-                      </button>
-                      <button
-                        type="button"
-                        class="btn small"
-                        onClick={() => setAction({ kind: 'class', ticket: t })}
-                        data-action="class"
-                      >
-                        改类别
-                      </button>
-                      <button
-                        type="button"
-                        class="btn small warn"
-                        onClick={() => setAction({ kind: 'cancel', ticket: t })}
-                        data-action="cancel"
-                      >
-                        取消
-                      </button>
+                    <td>
+                      <div class="row-gap">
+                        <button
+                          type="button"
+                          class="btn small"
+                          onClick={() => setAction({ kind: 'front', ticket: t })}
+                          data-action="front"
+                        >
+                          提前
+                        </button>
+                        <button
+                          type="button"
+                          class="btn small"
+                          onClick={() => setAction({ kind: 'pin', ticket: t })}
+                          data-action="pin"
+                        >
+                          指定窗口
+                        </button>
+                        <button
+                          type="button"
+                          class="btn small"
+                          onClick={() => setAction({ kind: 'class', ticket: t })}
+                          data-action="class"
+                        >
+                          改类别
+                        </button>
+                        <button
+                          type="button"
+                          class="btn small warn"
+                          onClick={() => setAction({ kind: 'cancel', ticket: t })}
+                          data-action="cancel"
+                        >
+                          取消
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 );
@@ -457,17 +459,19 @@ function Alerts(props: {
       <ul class="alerts">
         {late.map((t) => (
           <li key={t.id} class="alert wait" data-alert="wait">
-            ⏱ {t.number} 已等候 {duration(props.now - t.arrivedAt)}（超过 {props.threshold} 分钟）
+            <b class="tag">超时</b> {t.number} 已等候 {duration(props.now - t.arrivedAt)}（超过{' '}
+            {props.threshold} 分钟）
           </li>
         ))}
         {troubled.map((d) => (
           <li key={d.deviceId} class="alert device" data-alert="device" data-device={d.deviceId}>
-            🖨 {d.name}：{!d.online ? '设备离线' : d.alerts.join('、')}
+            <b class="tag">设备</b> {d.name}：{!d.online ? '设备离线' : d.alerts.join('、')}
           </li>
         ))}
         {failures.map((f) => (
           <li key={f.jobId} class="alert print" data-alert="print">
-            ✘ {deviceName(f.deviceId)} 打印失败（{hallTime(f.at)}）：{f.reason} · 任务 {f.jobId}
+            <b class="tag">打印</b> {deviceName(f.deviceId)} 打印失败（{hallTime(f.at)}）：{f.reason} · 任务{' '}
+            {f.jobId}
           </li>
         ))}
         {total === 0 && <li class="dim">暂无提醒 All clear</li>}
