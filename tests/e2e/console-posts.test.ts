@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { ServiceItem, StaffFact, Ticket } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { command, startTestServer, TestClock, type TestServer } from '../support/server.ts';
 
@@ -203,6 +204,69 @@ describe('guide', () => {
     await manager.click('[data-testid=audit] button[type=submit]');
     await shot(manager, 'audit');
   }, 120_000);
+});
+
+describe('kiosk form at the window', () => {
+  it('the called ticket’s kiosk form opens beside it, and a scanned form code opens that form', async () => {
+    const server = await hall();
+    const catalog = await server.rest<ServiceItem[]>('GET', '/api/catalog');
+    if (!catalog.body.ok) throw new Error('catalog');
+    // An A item whose form has no date field (a value for every other kind is easy to give).
+    const item = catalog.body.data.find(
+      (i) => i.categoryId === 'A' && i.form && !i.form.fields.some((f) => f.kind === 'date'),
+    );
+    expect(item, 'an A item with a kiosk form').toBeDefined();
+    const idNumber = idBornOn('19700101', '321');
+    const values: Record<string, string> = {};
+    for (const f of item!.form!.fields) {
+      if (f.kind === 'choice') values[f.key] = f.options![0]!.value;
+      else if (f.kind === 'phone') values[f.key] = '13812345678';
+      else if (f.kind === 'digits') values[f.key] = '6'.repeat(f.minLength ?? 6);
+      else if (f.kind === 'id-number') values[f.key] = idNumber;
+      else if (f.prefill === 'name') values[f.key] = '赵六';
+      else if (f.required) values[f.key] = '示例';
+    }
+    const kiosk = await server.pairDevice('kiosk');
+    const r = await server.rest<{ ticket: { id: string }; application: { code: string } | null }>(
+      'POST',
+      '/api/kiosk/tickets',
+      {
+        deviceToken: kiosk,
+        body: { itemCode: item!.code, idNumber, identifiedBy: 'typed', form: values, print: false },
+      },
+    );
+    if (!r.body.ok) throw new Error(`kiosk ticket: ${JSON.stringify(r.body.error)}`);
+    const code = r.body.data.application!.code;
+    const clerk = await openConsole(server, 'clerk1');
+    await clerk.click('[data-window=w1]');
+    // Before the call there is nothing to show; a wrong code is answered gracefully.
+    await clerk.fill('input[name=scan]', 'NO-SUCH-CODE');
+    await clerk.press('input[name=scan]', 'Enter');
+    await expect
+      .poll(() => clerk.locator('[data-testid=kiosk-form] .error').textContent())
+      .toContain('没有找到表单');
+    expect(await callNext(clerk)).toBe('A001');
+    const form = clerk.locator('[data-testid=application]');
+    await form.waitFor();
+    expect(await form.textContent()).toContain(item!.form!.title);
+    expect(await form.textContent()).toContain(code);
+    // The ID number stays masked until the clerk asks to check it.
+    expect(await form.textContent()).not.toContain(idNumber);
+    await shot(clerk, 'clerk-kiosk-form');
+    await form.locator('[data-action=reveal]').click();
+    expect(await form.textContent()).toContain(idNumber);
+    // The finish dialog takes the applicant's name from the form.
+    await clerk.click('[data-action=start]');
+    await clerk.click('[data-action=finish]');
+    await expect.poll(() => clerk.inputValue('input[name=applicantName]')).toBe('赵六');
+    await clerk.keyboard.press('Escape');
+    // A scanner types the code and Enter: the same form opens.
+    await clerk.reload();
+    await clerk.locator('[data-testid=application]').waitFor();
+    await clerk.fill('input[name=scan]', code);
+    await clerk.press('input[name=scan]', 'Enter');
+    await expect.poll(() => clerk.locator('[data-testid=application]').textContent()).toContain(code);
+  }, 60_000);
 });
 
 describe('posts', () => {

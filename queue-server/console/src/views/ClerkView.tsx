@@ -8,6 +8,7 @@ import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
 import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
 import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
 import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
+import { maskIdNumber } from '@onewindow/shared/mask.ts';
 import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useNow, useStore } from '../../../../display-board/src/core/useStore.ts';
@@ -24,6 +25,9 @@ import {
   STATUS_LABEL,
 } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
+
+/** An 18-character resident ID number (or a 15-digit old one) inside a form value. */
+const ID_LIKE = /^(\d{17}[\dXx]|\d{15})$/;
 
 const POSTS_BY_ROLE: Record<string, WindowPost[]> = {
   clerk: ['comprehensive', 'bulk'],
@@ -365,7 +369,7 @@ function Counter(props: {
       <aside class="counter-side">
         <KioskForm ticket={current} />
         <QueueLengths store={store} window={w} />
-        <MyFigures tick={statsTick} />
+        <MyFigures tick={`${statsTick}|${w.ticketId}|${w.state}`} />
       </aside>
 
       {pausing && (
@@ -897,9 +901,13 @@ function KioskForm({ ticket }: { ticket?: Ticket }) {
   const [state, setState] = useState<'none' | 'loading' | 'missing' | 'error'>('none');
   const [scan, setScan] = useState('');
   const [scanError, setScanError] = useState<string | null>(null);
+  // ID numbers stay masked until the clerk checks them against the card in hand.
+  const [reveal, setReveal] = useState(false);
 
   useEffect(() => {
     setApp(null);
+    setScanError(null);
+    setReveal(false);
     if (ticket === undefined) {
       setState('none');
       return;
@@ -958,7 +966,25 @@ function KioskForm({ ticket }: { ticket?: Ticket }) {
               {app.fields.map((f) => (
                 <tr key={f.key}>
                   <th>{f.label}</th>
-                  <td>{f.value || <span class="dim">（窗口补填）</span>}</td>
+                  <td>
+                    {f.value === '' ? (
+                      <span class="dim">（窗口补填）</span>
+                    ) : ID_LIKE.test(f.value) && !reveal ? (
+                      <>
+                        {maskIdNumber(f.value)}{' '}
+                        <button
+                          type="button"
+                          class="btn small"
+                          onClick={() => setReveal(true)}
+                          data-action="reveal"
+                        >
+                          核对时显示
+                        </button>
+                      </>
+                    ) : (
+                      f.value
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -1012,7 +1038,7 @@ function QueueLengths({ store, window: w }: { store: ConsoleStore; window: Servi
   );
 }
 
-function MyFigures({ tick }: { tick: number }) {
+function MyFigures({ tick }: { tick: string }) {
   const [stats, setStats] = useState<MyStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
