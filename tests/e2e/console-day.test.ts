@@ -12,13 +12,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceItem, StaffFact, Ticket } from '@onewindow/shared';
+import type { PrintJob, ServiceItem, StaffFact, Ticket } from '@onewindow/shared';
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
-import { command, type HallClient, startTestServer, type TestServer } from '../support/server.ts';
+import { command, type HallClient, nextEvent, startTestServer, type TestServer } from '../support/server.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
 const MIN = 60_000;
@@ -294,8 +294,13 @@ describe('a day in miniature at the staff console', () => {
     await start(c1);
     server.clock.advance(4 * MIN);
     await finish(c1, 'completed', async (p) => p.fill('input[name=result]', '已办结，参保登记信息已更新'));
-    await c1.click('[data-printer=a4]');
+    // Printed on the window's ESC/POS printer through its agent (and shown as A4 as well).
+    await c1.click('[data-printer=escpos]');
+    const printed = nextEvent<PrintJob>(agent, 'device:print');
     expect(await confirmFinish(c1)).toBe('completion-slip');
+    const job = await printed;
+    expect(job.document.type).toBe('completion-slip');
+    expect(await c1.locator('[data-testid=slip-status]').textContent()).toContain(job.jobId);
     expect(await c1.locator('[data-testid=slip-result]').textContent()).toContain('参保登记信息已更新');
     await shot(c1, 'slip-completion');
     await closeDialog(c1);
@@ -328,7 +333,15 @@ describe('a day in miniature at the staff console', () => {
     server.clock.advance(MIN);
     expect(await callNext(c1)).toBe('A004');
     await start(c1);
-    server.clock.advance(5 * MIN);
+    // The citizen steps out to fetch a paper: parked, then resumed at the same window.
+    server.clock.advance(2 * MIN);
+    await c1.click('[data-action=park]');
+    await c1.locator('[data-testid=parked] [data-action=resume-parked]').waitFor();
+    await shot(c1, 'clerk-parked');
+    server.clock.advance(MIN);
+    await c1.click('[data-testid=parked] [data-action=resume-parked]');
+    await c1.locator('[data-testid=current-ticket][data-status=serving]').waitFor();
+    server.clock.advance(2 * MIN);
     const materials = withMaterials.guide!.materials.map((m) => m.name);
     await finish(c1, 'supplement', async (p) => {
       for (const m of materials.slice(0, 2)) await p.check(`input[name=material][value="${m}"]`);
@@ -412,6 +425,9 @@ describe('a day in miniature at the staff console', () => {
     expect(await c1.locator('[data-tile=served] .tile-value').textContent()).toBe('2');
     await shot(c1, 'clerk-my-day');
 
+    await c1.setViewportSize({ width: 1920, height: 1080 });
+    await shot(c1, 'clerk-1920');
+
     // ---- the manager's dashboard equals the recount ----
     const count = recount(events);
     const m = await openConsole('manager1');
@@ -466,6 +482,16 @@ describe('a day in miniature at the staff console', () => {
     await m.click('[data-action=close-follow-up]');
     await m.locator('.modal').waitFor({ state: 'detached' });
     await expect.poll(() => follow.locator('[data-status]').getAttribute('data-status')).toBe('closed');
+
+    // The notice marquee reaches the hall's public snapshot.
+    await m.fill('textarea[name=notice]', '今日下午14:00起社保卡业务暂停办理');
+    await m.click('[data-action=save-notice]');
+    await expect
+      .poll(async () => {
+        const q = await server.rest<{ notice: string }>('GET', '/api/queue');
+        return q.body.ok ? q.body.data.notice : '';
+      })
+      .toBe('今日下午14:00起社保卡业务暂停办理');
 
     // ---- exports: the same numbers ----
     const download = m.waitForEvent('download');
