@@ -9,7 +9,8 @@
  * 3. an acceptance on 2026-09-30 gets its deadline across 国庆 2026 with 调休 (server-computed);
  * 4. the admin and audit views, photographed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceItem, StaffFact, Ticket } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -266,6 +267,38 @@ describe('kiosk form at the window', () => {
     await clerk.fill('input[name=scan]', code);
     await clerk.press('input[name=scan]', 'Enter');
     await expect.poll(() => clerk.locator('[data-testid=application]').textContent()).toContain(code);
+  }, 60_000);
+});
+
+describe('restart', () => {
+  it('an open console follows the hall across a server restart without a reload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onewindow-console-'));
+    const clock = new TestClock();
+    let server = await startTestServer({ dir, clock });
+    const port = Number(new URL(server.url).port);
+    let up = true;
+    cleanup.push(async () => {
+      if (up) await server.close({ removeDb: false });
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const kiosk = await server.pairDevice('kiosk');
+    await kioskIssue(server, kiosk, 'A');
+    const clerk = await openConsole(server, 'clerk1');
+    await clerk.click('[data-window=w1]');
+    await expect.poll(() => clerk.locator('[data-testid=waiting-A]').textContent()).toContain('1 人');
+    await server.close({ removeDb: false });
+    up = false;
+    await clerk.locator('.link.reconnecting').waitFor();
+    server = await startTestServer({ dir, clock, port });
+    up = true;
+    await kioskIssue(server, kiosk, 'A');
+    await kioskIssue(server, kiosk, 'A');
+    await clerk.locator('.link.live').waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => clerk.locator('[data-testid=waiting-A]').textContent(), { timeout: 10_000 })
+      .toContain('3 人');
+    // Still signed on at window 1 (the session lives in the database): the call works.
+    expect(await callNext(clerk)).toBe('A001');
   }, 60_000);
 });
 

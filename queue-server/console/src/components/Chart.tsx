@@ -26,6 +26,8 @@ export interface ChartSeries {
 
 export function Chart(props: {
   title: string;
+  /** The x axis in the legend (时 / 日期). */
+  xName?: string;
   x: number[];
   xLabels?: string[];
   series: ChartSeries[];
@@ -35,7 +37,8 @@ export function Chart(props: {
   const host = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    let plot: { destroy(): void } | null = null;
+    let plot: { destroy(): void; setSize(s: { width: number; height: number }): void } | null = null;
+    let resize: ResizeObserver | null = null;
     let alive = true;
     loadUPlot().then(
       (UPlot) => {
@@ -56,7 +59,10 @@ export function Chart(props: {
             { grid: { stroke: '#edf1f7' } },
           ],
           series: [
-            { label: 'x', value: (_u, v) => (v === null ? '' : labels ? (labels[v] ?? '') : String(v)) },
+            {
+              label: props.xName ?? '',
+              value: (_u, v) => (v === null ? '' : labels ? (labels[v] ?? '') : String(v)),
+            },
             ...props.series.map((s) => ({
               label: s.label,
               stroke: s.color,
@@ -68,11 +74,22 @@ export function Chart(props: {
         };
         const data = [props.x, ...props.series.map((s) => s.values)] as AlignedData;
         plot = new UPlot(opts, data, host.current);
+        // Follow the panel's width (window resized, 1366 ↔ 1920).
+        const el = host.current;
+        resize = new ResizeObserver(() => {
+          const w = Math.max(300, el.clientWidth);
+          if (plot !== null && Math.abs(w - opts.width) > 4) {
+            opts.width = w;
+            plot.setSize({ width: w, height: opts.height });
+          }
+        });
+        resize.observe(el);
       },
       () => setFailed(true),
     );
     return () => {
       alive = false;
+      resize?.disconnect();
       plot?.destroy();
     };
   }, [JSON.stringify(props.x), JSON.stringify(props.series), props.xLabels?.join()]);

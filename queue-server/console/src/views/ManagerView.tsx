@@ -151,6 +151,7 @@ export function ManagerView({ store }: { me: Me; store: ConsoleStore }) {
                 <Chart
                   title=""
                   testid="chart-hourly"
+                  xName="时"
                   x={stats.hourlyArrivals.map((_, h) => h)}
                   series={[{ label: '取号', values: stats.hourlyArrivals, color: '#0b4aa2', bars: true }]}
                 />
@@ -159,6 +160,7 @@ export function ManagerView({ store }: { me: Me; store: ConsoleStore }) {
                 <Chart
                   title=""
                   testid="chart-daily"
+                  xName="日期"
                   x={stats.days.map((_, i) => i)}
                   xLabels={stats.days.map((d) => d.day.slice(5))}
                   series={[
