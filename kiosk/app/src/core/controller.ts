@@ -7,6 +7,7 @@ import type { KioskIssueRequest } from '@onewindow/shared/kiosk.ts';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
 import type { CardRead, ErrorCode } from '@onewindow/shared/protocol.ts';
 import { type KioskApi, type KioskError, newKey } from './api.ts';
+import { initialValues } from './form.ts';
 import { personFromCard, personFromTyped } from './person.ts';
 import type { Flow, KioskState, KioskStore, Person, PrintState } from './store.ts';
 
@@ -27,6 +28,8 @@ export interface Controller {
   typedId(id: string): void;
   anonymous(): void;
   chooseItem(item: ServiceItem): void;
+  /** To the item's form, prefilled from the card the first time. */
+  openForm(): void;
   takeTicket(): Promise<void>;
   reprint(): Promise<void>;
   checkInByCode(code: string): Promise<void>;
@@ -240,6 +243,13 @@ export function createController(store: KioskStore, api: KioskApi): Controller {
     },
     chooseItem(item) {
       dispatch({ type: 'item', itemCode: item.code, attemptKey: newKey() });
+    },
+    openForm() {
+      const s = get();
+      const def = s.catalog.find((i) => i.code === s.itemCode)?.form;
+      if (def === undefined) return;
+      if (Object.keys(s.form).length === 0) dispatch({ type: 'form', values: initialValues(def, s.person) });
+      dispatch({ type: 'go', screen: 'form' });
     },
     takeTicket,
     reprint,

@@ -1,47 +1,12 @@
-import {
-  type CardPrefill,
-  displayValue,
-  type FormDefinition,
-  type FormField,
-  type FormValues,
-  prefillForm,
-  validateForm,
-} from '@onewindow/shared/forms.ts';
-import { useEffect, useState } from 'preact/hooks';
+import { displayValue, type FormField, validateForm } from '@onewindow/shared/forms.ts';
+import { useState } from 'preact/hooks';
 import type { Controller } from '../core/controller.ts';
 import { useT } from '../core/i18n.ts';
 import { checkIdKey } from '../core/person.ts';
-import type { KioskState, KioskStore, Person } from '../core/store.ts';
+import type { KioskState, KioskStore } from '../core/store.ts';
 import { PersonBanner } from './common.tsx';
 import { DIGIT_KEYS, ID_KEYS, Keypad, type KeypadKey } from './Keypad.tsx';
 import './FormScreen.css';
-
-const SEX_CODES: Record<string, string[]> = { 男: ['M', '1', 'male'], 女: ['F', '2', 'female'] };
-
-/** The card's values, matched to a choice's options when the card says 男 and the form wants M. */
-export function initialValues(def: FormDefinition, person: Person | null): FormValues {
-  const card: CardPrefill | null =
-    person === null
-      ? null
-      : {
-          name: person.name,
-          idNumber: person.idNumber,
-          sex: person.sex,
-          birthDate: person.birthDate,
-          address: person.address,
-        };
-  const values = prefillForm(def, card);
-  for (const f of def.fields) {
-    const v = values[f.key];
-    if (v === undefined || f.kind !== 'choice' || f.options?.some((o) => o.value === v)) continue;
-    const match = f.options?.find(
-      (o) => o.label === v || (SEX_CODES[v] ?? []).some((c) => c.toLowerCase() === o.value.toLowerCase()),
-    );
-    if (match) values[f.key] = match.value;
-    else delete values[f.key];
-  }
-  return values;
-}
 
 /**
  * The item's form (自助填单), built for touch: the card fills what it knows, choices are big
@@ -64,10 +29,6 @@ export function FormScreen({
   const [touched, setTouched] = useState<Set<string>>(() => new Set(Object.keys(state.formErrors)));
   const [submitted, setSubmitted] = useState(false);
   const [active, setActive] = useState<string | null>(null);
-  useEffect(() => {
-    if (def !== undefined && Object.keys(state.form).length === 0)
-      store.dispatch({ type: 'form', values: initialValues(def, state.person) });
-  }, [def]);
   if (ctx === null || item === undefined || def === undefined) return null;
   const values = state.form;
   const issues = validateForm(def, values, ctx.today);

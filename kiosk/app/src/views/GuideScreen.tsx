@@ -113,11 +113,7 @@ export function GuideScreen({
             class="btn btn-primary btn-big"
             data-testid="guide-continue"
             disabled={state.busy}
-            onClick={() =>
-              item.form !== undefined
-                ? store.dispatch({ type: 'go', screen: 'form' })
-                : void controller.takeTicket()
-            }
+            onClick={() => (item.form !== undefined ? controller.openForm() : void controller.takeTicket())}
           >
             {item.form !== undefined
               ? t('下一步：填写表单', 'Next: fill in the form')
