@@ -85,6 +85,8 @@ async function kioskIssue(kiosk: string, categoryId: string, extra: object = {})
 
 /** F1 calls the next ticket; resolves with the number the clerk now sees. */
 async function callNext(page: Page): Promise<string> {
+  // A page in a background tab gets no animation frames: Playwright's clicks then wait ~2 s each.
+  await page.bringToFront();
   await page.locator('[data-action=call-next]').waitFor();
   await page.keyboard.press('F1');
   const current = page.locator('[data-testid=current-ticket]');
@@ -93,6 +95,7 @@ async function callNext(page: Page): Promise<string> {
 }
 
 async function start(page: Page): Promise<void> {
+  await page.bringToFront();
   await page.click('[data-action=start]');
   await page.locator('[data-testid=current-ticket][data-status=serving]').waitFor();
 }
@@ -102,6 +105,7 @@ async function finish(
   outcome: 'completed' | 'accepted' | 'rejected' | 'supplement',
   fill: (dialog: Page) => Promise<void>,
 ): Promise<void> {
+  await page.bringToFront();
   await page.click('[data-action=finish]');
   await page.locator('[data-testid=finish-dialog]').waitFor();
   await page.click(`[data-outcome=${outcome}]`);
@@ -110,6 +114,7 @@ async function finish(
 }
 
 async function confirmFinish(page: Page): Promise<string> {
+  await page.bringToFront();
   await page.click('[data-action=confirm-finish]');
   const slip = page.locator('[data-testid=slip-a4]');
   await slip.waitFor();

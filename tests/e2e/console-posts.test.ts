@@ -77,6 +77,8 @@ async function kioskIssue(
 }
 
 async function callNext(page: Page): Promise<string> {
+  // A page in a background tab gets no animation frames: Playwright's clicks then wait ~2 s each.
+  await page.bringToFront();
   await page.locator('[data-action=call-next]').waitFor();
   await page.keyboard.press('F1');
   await page
@@ -95,6 +97,7 @@ async function override(
   kind: 'front' | 'pin' | 'class' | 'cancel',
   setup?: () => Promise<void>,
 ) {
+  await guide.bringToFront();
   await guide.click(`tr[data-ticket="${ticketId}"] [data-action=${kind}]`);
   await guide.locator(`[data-testid=override-dialog][data-kind=${kind}]`).waitFor();
   if (setup) await setup();
