@@ -144,6 +144,11 @@ describe('guide', () => {
       await guide.selectOption('select[name=new-class]', 'military');
     });
     expect(await guide.locator(`tr[data-ticket="${t[5]!.id}"] .class-pill`).textContent()).toBe('军人优先');
+    // The clerk's 候叫 list and the guide's list agree with the call that follows.
+    await expect.poll(() => clerk.locator('[data-testid=up-next] td.num').first().textContent()).toBe('A006');
+    expect(await guide.locator('[data-testid=waiting-tickets] tbody tr td.num').first().textContent()).toBe(
+      'A006',
+    );
     expect(await callNext(clerk)).toBe('A006');
     // A no-show the guide reinstates comes back to the queue.
     // One key press is one command: a press while the last is in flight is dropped.

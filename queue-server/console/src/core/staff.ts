@@ -40,6 +40,8 @@ export interface ConsoleState {
   noShows: Record<string, Ticket>;
   /** The server's clock minus ours (waits are judged by the server's clock). */
   skew: number;
+  /** Tickets finished since this console connected, newest first (the clerk's recent work). */
+  finished: Ticket[];
 }
 
 export type ConsoleAction =
@@ -62,6 +64,7 @@ export const initialConsoleState: ConsoleState = {
   cards: [],
   noShows: {},
   skew: 0,
+  finished: [],
 };
 
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -90,7 +93,9 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
           noShows = rest;
         }
       }
-      return { ...state, view: next, noShows, skew: action.fact.at - Date.now() };
+      const done = action.fact.tickets.filter((t) => t.status === 'done');
+      const finished = done.length === 0 ? state.finished : [...done, ...state.finished].slice(0, 50);
+      return { ...state, view: next, noShows, finished, skew: action.fact.at - Date.now() };
     }
     case 'notice':
       return state.view === null ? state : { ...state, view: { ...state.view, notice: action.text } };

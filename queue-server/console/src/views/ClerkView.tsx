@@ -18,6 +18,7 @@ import { api, command, errorText, type Me } from '../core/api.ts';
 import {
   CLASS_LABEL,
   duration,
+  hallTime,
   minutes,
   OUTCOME_LABEL,
   POST_LABEL,
@@ -355,6 +356,11 @@ function Counter(props: {
             </table>
           </Panel>
         )}
+
+        <div class="grid-2">
+          <UpNext store={store} window={w} now={now} />
+          <RecentDone store={store} window={w} />
+        </div>
 
         {lastSlip && (
           <div class="last-slip">
@@ -1074,6 +1080,77 @@ function MyFigures({ tick }: { tick: string }) {
       ) : (
         <p class="dim">{error ?? '载入中…'}</p>
       )}
+    </Panel>
+  );
+}
+
+/** Who this window's next call is likely to get: its categories' waiting tickets in call order. */
+function UpNext({ store, window: w, now }: { store: ConsoleStore; window: ServiceWindow; now: number }) {
+  const view = useStore(store, (s) => s.view)!;
+  const next = view.tickets
+    .filter(
+      (t) =>
+        t.status === 'waiting' &&
+        (t.pinnedWindowId === w.id ||
+          (t.pinnedWindowId === null &&
+            w.categoryIds.includes(t.categoryId) &&
+            (t.requiredPost === null || t.requiredPost === w.post))),
+    )
+    // The engine's order key (virtual arrival; a guide's 提前 and classes already move it).
+    .sort((a, b) => a.orderKey - b.orderKey || a.tieBreak - b.tieBreak)
+    .slice(0, 6);
+  return (
+    <Panel title="候叫" en="Up next" testid="up-next">
+      <table class="table compact">
+        <tbody>
+          {next.map((t) => (
+            <tr key={t.id}>
+              <td class="num strong">{t.number}</td>
+              <td>
+                <span class={`class-pill ${t.priorityClass}`}>{CLASS_LABEL[t.priorityClass]}</span>
+              </td>
+              <td class="dim">{t.pinnedWindowId === w.id ? '指定本窗口' : t.front ? '提前' : ''}</td>
+              <td class="num right dim">等 {duration(now - t.arrivedAt)}</td>
+            </tr>
+          ))}
+          {next.length === 0 && (
+            <tr>
+              <td class="dim">本窗口暂无候叫号票 Nobody waiting for this window</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
+
+/** Tickets finished at this window since the console opened, newest first. */
+function RecentDone({ store, window: w }: { store: ConsoleStore; window: ServiceWindow }) {
+  const finished = useStore(store, (s) => s.finished);
+  const mine = finished.filter((t) => t.windowId === w.id).slice(0, 6);
+  return (
+    <Panel title="本窗口近期办结" en="Recently finished" testid="recent-done">
+      <table class="table compact">
+        <tbody>
+          {mine.map((t) => (
+            <tr key={t.id}>
+              <td class="num strong">{t.number}</td>
+              <td>{t.outcome ? OUTCOME_LABEL[t.outcome].zh : '—'}</td>
+              <td class="num right dim">
+                {t.servingAt !== null && t.finishedAt !== null
+                  ? `办理 ${duration(t.finishedAt - t.servingAt)}`
+                  : ''}
+              </td>
+              <td class="num right dim">{t.finishedAt !== null ? hallTime(t.finishedAt) : ''}</td>
+            </tr>
+          ))}
+          {mine.length === 0 && (
+            <tr>
+              <td class="dim">尚无 None yet</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </Panel>
   );
 }

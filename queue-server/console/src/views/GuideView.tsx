@@ -42,13 +42,7 @@ export function GuideView({ store }: { me: Me; store: ConsoleStore }) {
     () =>
       (view?.tickets ?? [])
         .filter((t) => t.status === 'waiting')
-        .sort((a, b) =>
-          (a.front !== null) !== (b.front !== null)
-            ? a.front
-              ? -1
-              : 1
-            : a.orderKey - b.orderKey || a.tieBreak - b.tieBreak,
-        ),
+        .sort((a, b) => a.orderKey - b.orderKey || a.tieBreak - b.tieBreak),
     [view?.tickets],
   );
   if (view === null) return <div class="center-note">正在载入大厅… Loading the hall…</div>;
