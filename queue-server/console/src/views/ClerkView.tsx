@@ -165,8 +165,11 @@ function Counter(props: {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const k = keys.current;
-      const typing = (e.target as HTMLElement | null)?.closest('input, textarea, select') !== null;
+      const target = e.target as HTMLElement | null;
+      const typing = target?.closest('input, textarea, select') != null;
       if (k.modal || (typing && !e.key.startsWith('F'))) return;
+      // Space on a focused button is that button's own click (no second action from here).
+      if (e.key === ' ' && target?.closest('button') != null) return;
       const idle = k.current === undefined;
       if ((e.key === 'F1' || e.key === ' ') && idle && k.state === 'open') {
         e.preventDefault();
@@ -336,7 +339,7 @@ function Counter(props: {
                   <tr key={t.id}>
                     <td class="num strong">{t.number}</td>
                     <td>{category(t.categoryId)?.name}</td>
-                    <td class="dim">挂起 {duration(now - (t.calledAt ?? t.arrivedAt))}</td>
+                    <td class="dim">{t.calledAt !== null ? `${hallTime(t.calledAt)} 叫号` : ''}</td>
                     <td>
                       <button
                         type="button"
