@@ -443,6 +443,9 @@ describe('kiosk: lookup, appointments, idle, closed hall', () => {
     const number = (await page.getByTestId('ticket-number').textContent())?.trim();
     await page.getByTestId('ticket-done').click();
     await page.getByTestId('screen-start').waitFor();
+    // "Done" restores the defaults for the next citizen: normal text again.
+    expect(await page.getByTestId('toggle-large').getAttribute('aria-pressed')).toBe('false');
+    await page.getByTestId('toggle-large').click();
     await page.getByTestId('start-lookup').click();
     await page.getByTestId('screen-identify').waitFor();
     await tapCard(person);

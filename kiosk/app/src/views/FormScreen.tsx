@@ -1,5 +1,5 @@
 import { displayValue, type FormField, validateForm } from '@onewindow/shared/forms.ts';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Controller } from '../core/controller.ts';
 import { useT } from '../core/i18n.ts';
 import { checkIdKey } from '../core/person.ts';
@@ -29,6 +29,11 @@ export function FormScreen({
   const [touched, setTouched] = useState<Set<string>>(() => new Set(Object.keys(state.formErrors)));
   const [submitted, setSubmitted] = useState(false);
   const [active, setActive] = useState<string | null>(null);
+  useEffect(() => {
+    // The keypad takes room: keep the field being typed into in sight.
+    if (active !== null)
+      document.querySelector(`[data-testid="field-${active}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
   if (ctx === null || item === undefined || def === undefined) return null;
   const values = state.form;
   const issues = validateForm(def, values, ctx.today);
@@ -61,7 +66,7 @@ export function FormScreen({
   const activeField = def.fields.find((f) => f.key === active);
 
   return (
-    <section class="screen form" data-testid="screen-form" aria-labelledby="form-title">
+    <section class="screen form is-split" data-testid="screen-form" aria-labelledby="form-title">
       <PersonBanner person={state.person} anonymous={state.anonymous} seniorAge={ctx.seniorAge} />
       <div class="screen-head">
         <h1 id="form-title">{t(def.title, def.titleEn)}</h1>
@@ -77,7 +82,8 @@ export function FormScreen({
         </p>
       )}
       <div class={`form-body${activeField ? ' has-pad' : ''}`}>
-        <div class="form-fields">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
+        <section class="form-fields scroll" tabIndex={0} aria-label={t('表单项目', 'Form fields')}>
           {def.fields.map((f) => (
             <FieldRow
               key={f.key}
@@ -90,7 +96,7 @@ export function FormScreen({
               onActivate={() => setActive((a) => (a === f.key ? null : f.key))}
             />
           ))}
-        </div>
+        </section>
         <div class="form-side">
           {activeField !== undefined && (
             <div class="form-pad">

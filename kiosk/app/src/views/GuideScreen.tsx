@@ -28,7 +28,7 @@ export function GuideScreen({
   const instant = g ? g.caseType === 'instant' : item.kind === 'instant';
   const visits = g?.visitsOnSite;
   return (
-    <section class="screen guide" data-testid="screen-guide" aria-labelledby="guide-title">
+    <section class="screen guide is-split" data-testid="screen-guide" aria-labelledby="guide-title">
       <PersonBanner person={state.person} anonymous={state.anonymous} seniorAge={ctx.seniorAge} />
       <div class="screen-head">
         <h1 id="guide-title">
@@ -42,7 +42,8 @@ export function GuideScreen({
         </p>
       )}
       <div class="guide-body">
-        <div class="guide-main">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
+        <section class="guide-main scroll" tabIndex={0} aria-label={t('办事指南内容', 'Guide')}>
           {missing.length > 0 && (
             <div class="notice-once" data-testid="guide-missing" role="note">
               <h2>{t('一次性告知：以下材料经常漏带', 'Please check: people often forget these')}</h2>
@@ -106,7 +107,7 @@ export function GuideScreen({
               <p class="guide-text">{g.scope}</p>
             </>
           )}
-        </div>
+        </section>
         <div class="guide-actions">
           <button
             type="button"

@@ -40,6 +40,7 @@ export function Header({
           data-testid="toggle-large"
           onClick={() => store.dispatch({ type: 'large', large: !state.large })}
         >
+          {state.large ? '✓ ' : ''}
           {t('适老大字', 'Large text')}
         </button>
         <button
