@@ -8,6 +8,7 @@ export default defineConfig({
       'firmware-config/src/**/*.test.ts',
       'kiosk/agent/**/*.test.ts',
       'display-board/src/**/*.test.ts',
+      'kiosk/app/src/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
     testTimeout: 30_000,
