@@ -22,6 +22,8 @@ import { command, type HallClient, nextEvent, startTestServer, type TestServer }
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
 const MIN = 60_000;
+/** The machine is shared: give polled UI conditions time (vitest's default is 1 s). */
+const POLL = { timeout: 8000 };
 
 let server: TestServer;
 let chrome: { browser: BrowserContext; close: () => Promise<void> };
@@ -270,7 +272,7 @@ describe('a day in miniature at the staff console', () => {
     await shot(c1, 'clerk-window-picker');
     await c1.click('[data-window=w1]');
     await c1.locator('[data-action=call-next]').waitFor();
-    await expect.poll(() => c1.locator('[data-testid=waiting-A]').textContent()).toContain('6');
+    await expect.poll(() => c1.locator('[data-testid=waiting-A]').textContent(), POLL).toContain('6');
     await shot(c1, 'clerk-idle');
     const c2 = await openConsole('clerk2');
     await c2.click('[data-window=w2]');
@@ -440,7 +442,7 @@ describe('a day in miniature at the staff console', () => {
     await m.locator('[data-testid=chart-hourly] .uplot').waitFor();
     // Live: the dashboard follows the hall (the last fact is in).
     const lastSeq = events.at(-1)!.seq;
-    await expect.poll(() => m.locator('.small-note').textContent()).toContain(`#${lastSeq}`);
+    await expect.poll(() => m.locator('.small-note').textContent(), POLL).toContain(`#${lastSeq}`);
     for (const [categoryId, r] of count.byCategory) {
       const row = m.locator(`[data-testid=by-category] tr[data-category=${categoryId}]`);
       const cell = async (col: string) => (await row.locator(`[data-col=${col}]`).textContent())!.trim();
@@ -486,7 +488,7 @@ describe('a day in miniature at the staff console', () => {
     await shot(m, 'manager-follow-up');
     await m.click('[data-action=close-follow-up]');
     await m.locator('.modal').waitFor({ state: 'detached' });
-    await expect.poll(() => follow.locator('[data-status]').getAttribute('data-status')).toBe('closed');
+    await expect.poll(() => follow.locator('[data-status]').getAttribute('data-status'), POLL).toBe('closed');
 
     // The notice marquee reaches the hall's public snapshot.
     await m.fill('textarea[name=notice]', '今日下午14:00起社保卡业务暂停办理');

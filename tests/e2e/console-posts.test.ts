@@ -21,6 +21,8 @@ import { command, startTestServer, TestClock, type TestServer } from '../support
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
 const MIN = 60_000;
+/** The machine is shared: give polled UI conditions time (vitest's default is 1 s). */
+const POLL = { timeout: 8000 };
 
 let chrome: { browser: BrowserContext; close: () => Promise<void> };
 let cleanup: (() => Promise<unknown>)[] = [];
@@ -145,7 +147,9 @@ describe('guide', () => {
     });
     expect(await guide.locator(`tr[data-ticket="${t[5]!.id}"] .class-pill`).textContent()).toBe('军人优先');
     // The clerk's 候叫 list and the guide's list agree with the call that follows.
-    await expect.poll(() => clerk.locator('[data-testid=up-next] td.num').first().textContent()).toBe('A006');
+    await expect
+      .poll(() => clerk.locator('[data-testid=up-next] td.num').first().textContent(), POLL)
+      .toBe('A006');
     expect(await guide.locator('[data-testid=waiting-tickets] tbody tr td.num').first().textContent()).toBe(
       'A006',
     );
@@ -154,7 +158,7 @@ describe('guide', () => {
     // One key press is one command: a press while the last is in flight is dropped.
     for (const n of [2, 3]) {
       await clerk.keyboard.press('F2');
-      await expect.poll(() => clerk.locator('.current-meta').textContent()).toContain(`呼叫 ${n} 次`);
+      await expect.poll(() => clerk.locator('.current-meta').textContent(), POLL).toContain(`呼叫 ${n} 次`);
     }
     await clerk.keyboard.press('F4');
     await guide.locator('[data-testid=no-shows] [data-action=reinstate]').waitFor();
@@ -173,7 +177,7 @@ describe('guide', () => {
     expect(await guide.locator('[data-action=issue]').isDisabled()).toBe(true);
     await guide.click('[data-testid=reason-issue-reason] .chip >> nth=0');
     await guide.click('[data-action=issue]');
-    await expect.poll(() => guide.locator('[data-testid=issued]').textContent()).toContain('A007');
+    await expect.poll(() => guide.locator('[data-testid=issued]').textContent(), POLL).toContain('A007');
 
     // Alerts: a long wait (threshold 30 min), a kiosk out of paper and its failed print job.
     server.clock.advance(40 * MIN);
@@ -207,7 +211,9 @@ describe('guide', () => {
     await manager.locator('[data-testid=audit-table]').waitFor();
     await manager.fill('input[name=q]', 'A006');
     await manager.click('[data-testid=audit] button[type=submit]');
-    await expect.poll(() => manager.locator('[data-testid=audit-table] tbody tr').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => manager.locator('[data-testid=audit-table] tbody tr').count(), POLL)
+      .toBeGreaterThan(0);
     expect(await manager.locator('[data-testid=audit-table]').textContent()).toContain('A006');
     await manager.fill('input[name=q]', '');
     await manager.click('[data-testid=audit] button[type=submit]');
@@ -267,14 +273,58 @@ describe('kiosk form at the window', () => {
     // The finish dialog takes the applicant's name from the form.
     await clerk.click('[data-action=start]');
     await clerk.click('[data-action=finish]');
-    await expect.poll(() => clerk.inputValue('input[name=applicantName]')).toBe('赵六');
+    await expect.poll(() => clerk.inputValue('input[name=applicantName]'), POLL).toBe('赵六');
     await clerk.keyboard.press('Escape');
     // A scanner types the code and Enter: the same form opens.
     await clerk.reload();
     await clerk.locator('[data-testid=application]').waitFor();
     await clerk.fill('input[name=scan]', code);
     await clerk.press('input[name=scan]', 'Enter');
-    await expect.poll(() => clerk.locator('[data-testid=application]').textContent()).toContain(code);
+    await expect.poll(() => clerk.locator('[data-testid=application]').textContent(), POLL).toContain(code);
+  }, 60_000);
+});
+
+describe('transfers', () => {
+  it('to a named window and to a post: the ticket reaches that window’s or post’s next call', async () => {
+    const server = await hall();
+    const kiosk = await server.pairDevice('kiosk');
+    for (let i = 0; i < 3; i++) {
+      await kioskIssue(server, kiosk, 'A');
+      server.clock.advance(MIN);
+    }
+    const c1 = await openConsole(server, 'clerk1');
+    await c1.click('[data-window=w1]');
+    const c2 = await openConsole(server, 'clerk2');
+    await c2.click('[data-window=w2]');
+    const r1 = await openConsole(server, 'rights1');
+    await r1.click('[data-window=w7]');
+
+    const transfer = async (kind: 'window' | 'post', value: string, note: string) => {
+      await c1.bringToFront();
+      await c1.click('[data-action=transfer]');
+      await c1.click(`[data-transfer-kind=${kind}]`);
+      await c1.selectOption(`select[name=transfer-${kind}]`, value);
+      await c1.fill('input[name=transfer-note]', note);
+      await c1.click('[data-action=confirm-transfer]');
+      await c1.locator('[data-action=call-next]').waitFor();
+    };
+    expect(await callNext(c1)).toBe('A001');
+    await transfer('window', 'w2', '请到2号窗口续办');
+    expect(await callNext(c1)).toBe('A002');
+    await transfer('post', 'rights', '需权益柜员办理');
+    // Window 2 sees A001 at the head of its list, marked for it, and gets it ahead of A003.
+    await c2.bringToFront();
+    await expect
+      .poll(() => c2.locator('[data-testid=up-next] tbody tr').first().textContent())
+      .toContain('指定本窗口');
+    expect(await callNext(c2)).toBe('A001');
+    // The rights post (window 7, category C only) lists and gets A002 although it is an A ticket.
+    await r1.bringToFront();
+    await expect
+      .poll(() => r1.locator('[data-testid=up-next] tbody tr').first().textContent())
+      .toContain('A002');
+    expect(await callNext(r1)).toBe('A002');
+    expect(await callNext(c1)).toBe('A003');
   }, 60_000);
 });
 
@@ -293,7 +343,7 @@ describe('restart', () => {
     await kioskIssue(server, kiosk, 'A');
     const clerk = await openConsole(server, 'clerk1');
     await clerk.click('[data-window=w1]');
-    await expect.poll(() => clerk.locator('[data-testid=waiting-A]').textContent()).toContain('1 人');
+    await expect.poll(() => clerk.locator('[data-testid=waiting-A]').textContent(), POLL).toContain('1 人');
     await server.close({ removeDb: false });
     up = false;
     await clerk.locator('.link.reconnecting').waitFor();
@@ -413,8 +463,27 @@ describe('admin', () => {
     const server = await hall();
     const admin = await openConsole(server, 'admin');
     await admin.locator('[data-testid=catalog-list] tbody tr').first().click();
-    await admin.locator('textarea[name=item-json]').waitFor();
+    const editor = admin.locator('textarea[name=item-json]');
+    await editor.waitFor();
+    // Edit the item's name as JSON and save: the catalog serves the new name.
+    const item = JSON.parse(await editor.inputValue()) as ServiceItem;
+    await editor.fill(JSON.stringify({ ...item, name: `${item.name}（试点）` }, null, 2));
+    await admin.click('[data-action=save-item]');
+    await admin.locator('.flash.ok').waitFor();
+    const after = await server.rest<ServiceItem[]>('GET', '/api/catalog');
+    expect(after.body.ok && after.body.data.find((i) => i.code === item.code)?.name).toBe(
+      `${item.name}（试点）`,
+    );
+    // A broken edit is refused with the field named, nothing saved.
+    await editor.fill(JSON.stringify({ ...item, kind: 'sometimes' }, null, 2));
+    await admin.click('[data-action=save-item]');
+    await expect
+      .poll(() => admin.locator('[data-testid=catalog-edit] .error').textContent())
+      .toContain('kind');
     await shot(admin, 'admin-catalog');
+    const exported = admin.waitForEvent('download');
+    await admin.click('[data-action=export-catalog]');
+    expect((await exported).suggestedFilename()).toMatch(/^catalog-.*\.json$/);
     await admin.click('[data-sub=hall]');
     await admin.locator('[data-testid=hall-settings]').waitFor();
     await admin.fill('input[name=voiceTemplate]', '请{号}号到{窗口}号窗口');
@@ -452,7 +521,7 @@ describe('admin', () => {
     await shot(admin, 'admin-devices');
     admin.once('dialog', (d) => void d.accept());
     await pad.locator('[data-action=revoke]').click();
-    await expect.poll(() => pad.textContent()).toContain('已吊销');
+    await expect.poll(() => pad.textContent(), POLL).toContain('已吊销');
 
     await admin.click('[data-sub=calendar]');
     await admin.fill('input[name=override-date]', '2026-12-31');

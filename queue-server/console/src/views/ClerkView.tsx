@@ -1096,8 +1096,7 @@ function UpNext({ store, window: w, now }: { store: ConsoleStore; window: Servic
         t.status === 'waiting' &&
         (t.pinnedWindowId === w.id ||
           (t.pinnedWindowId === null &&
-            w.categoryIds.includes(t.categoryId) &&
-            (t.requiredPost === null || t.requiredPost === w.post))),
+            (t.requiredPost === null ? w.categoryIds.includes(t.categoryId) : t.requiredPost === w.post))),
     )
     // The engine's order key (virtual arrival; a guide's 提前 and classes already move it).
     .sort((a, b) => a.orderKey - b.orderKey || a.tieBreak - b.tieBreak)
