@@ -159,10 +159,10 @@ function CatalogEditor({ setFlash }: { setFlash: SetFlash }) {
                 style={{ cursor: 'pointer' }}
               >
                 <td>{i.name}</td>
-                <td class="dim">{i.categoryId}</td>
-                <td class="dim">{i.kind === 'instant' ? '即办' : '限时'}</td>
+                <td class="dim nowrap">{i.categoryId}</td>
+                <td class="dim nowrap">{i.kind === 'instant' ? '即办' : '限时'}</td>
                 <td class="dim">{i.timeLimit.text}</td>
-                <td>
+                <td class="nowrap">
                   {i.guide ? `指南·材料${i.guide.materials.length}` : <span class="error">无指南</span>}
                 </td>
               </tr>
