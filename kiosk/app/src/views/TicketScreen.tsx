@@ -127,25 +127,48 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
           </p>
         </div>
       </div>
-      <div
-        class={`print-status print-${print.status}`}
-        data-testid="print-status"
-        data-status={print.status}
-        role="status"
-      >
-        {print.status === 'pending' && t('正在打印号票，请稍候…', 'Printing your ticket…')}
-        {print.status === 'printed' &&
-          t('号票已打印，请从下方出票口取走。', 'Printed: take your ticket from the slot below.')}
-        {print.status === 'none' && t('请记住您的号码。', 'Please remember your number.')}
-        {failed && (
-          <>
-            <strong>{t('打印机暂时无法出票。', 'The printer cannot print right now.')}</strong>{' '}
-            {t(
-              '请用手机拍下本页的号码和二维码，或到咨询台登记；号码已为您保留，无需重新取号。',
-              'Take a photo of this number and QR code, or go to the guide desk. Your number is kept: do not take another.',
-            )}
-          </>
-        )}
+      <div class="ticket-foot">
+        <div
+          class={`print-status print-${print.status}`}
+          data-testid="print-status"
+          data-status={print.status}
+          role="status"
+        >
+          {print.status === 'pending' && t('正在打印号票，请稍候…', 'Printing your ticket…')}
+          {print.status === 'printed' &&
+            t('号票已打印，请从下方出票口取走。', 'Printed: take your ticket from the slot below.')}
+          {print.status === 'none' && t('请记住您的号码。', 'Please remember your number.')}
+          {failed && (
+            <>
+              <strong>{t('打印机暂时无法出票。', 'The printer cannot print right now.')}</strong>{' '}
+              {t(
+                '请用手机拍下本页的号码和二维码，或到咨询台登记；号码已为您保留，无需重新取号。',
+                'Take a photo of this number and QR code, or go to the guide desk. Your number is kept: do not take another.',
+              )}
+            </>
+          )}
+        </div>
+        <div class="ticket-actions">
+          {(existing || failed) && (
+            <button
+              type="button"
+              class="btn btn-secondary"
+              data-testid="ticket-reprint"
+              disabled={state.busy || print.status === 'pending'}
+              onClick={() => void controller.reprint()}
+            >
+              {t('重新打印号票', 'Reprint the ticket')}
+            </button>
+          )}
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="ticket-done"
+            onClick={() => controller.reset()}
+          >
+            {t('完成', 'Done')}
+          </button>
+        </div>
       </div>
       <p class="ticket-reminder">
         {t(
@@ -153,27 +176,6 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
           'Watch the hall screens and listen for your number; if you miss it, see the guide desk.',
         )}
       </p>
-      <div class="ticket-actions">
-        {(existing || failed) && (
-          <button
-            type="button"
-            class="btn btn-secondary"
-            data-testid="ticket-reprint"
-            disabled={state.busy || print.status === 'pending'}
-            onClick={() => void controller.reprint()}
-          >
-            {t('重新打印号票', 'Reprint the ticket')}
-          </button>
-        )}
-        <button
-          type="button"
-          class="btn btn-primary"
-          data-testid="ticket-done"
-          onClick={() => controller.reset()}
-        >
-          {t('完成', 'Done')}
-        </button>
-      </div>
     </section>
   );
 }
