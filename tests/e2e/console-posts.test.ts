@@ -178,6 +178,10 @@ describe('guide', () => {
     await guide.click('[data-testid=reason-issue-reason] .chip >> nth=0');
     await guide.click('[data-action=issue]');
     await expect.poll(() => guide.locator('[data-testid=issued]').textContent(), POLL).toContain('A007');
+    // Issued at the guide desk (over the staff socket), so the list says 导办, with the class.
+    const issuedRow = guide.locator('[data-testid=waiting-tickets] tr', { hasText: 'A007' });
+    expect(await issuedRow.textContent()).toContain('导办');
+    expect(await issuedRow.textContent()).toContain('军人优先');
 
     // Alerts: a long wait (threshold 30 min), a kiosk out of paper and its failed print job.
     server.clock.advance(40 * MIN);

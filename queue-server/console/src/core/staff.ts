@@ -9,6 +9,7 @@ import type { CounterCard } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { Ticket } from '@onewindow/shared/domain.ts';
 import type {
+  Ack,
   ClientToServerEvents,
   HandshakeAuth,
   ServerToClientEvents,
@@ -189,12 +190,38 @@ export function connectStaff(token: string, onUnauthorized: () => void): StaffCo
     store.dispatch({ type: 'card', card: { ...c, at: Date.now() + store.get().skew } }),
   );
 
+  activeSocket = socket;
   return {
     store,
     close() {
+      if (activeSocket === socket) activeSocket = null;
       closed = true;
       if (resyncTimer !== null) clearTimeout(resyncTimer);
       socket.close();
     },
   };
+}
+
+let activeSocket: StaffSocket | null = null;
+
+/**
+ * Sends a command over the staff socket (the server records a guide's ticket as issued at the
+ * guide desk only when it comes this way; REST is for integrations). Null when not connected:
+ * the caller then uses REST.
+ */
+export function socketCommand<T = unknown>(name: string, payload: object): Promise<Ack<T>> | null {
+  const socket = activeSocket;
+  if (socket === null || !socket.connected) return null;
+  return new Promise((resolve) => {
+    (socket.timeout(8000) as unknown as { emit: (...a: unknown[]) => void }).emit(
+      name,
+      payload,
+      (err: Error | null, ack: Ack<T>) =>
+        resolve(
+          err === null
+            ? ack
+            : { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } },
+        ),
+    );
+  });
 }

@@ -12,7 +12,7 @@ import { useNow, useStore } from '../../../../display-board/src/core/useStore.ts
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, type Me } from '../core/api.ts';
 import { CLASS_LABEL, duration, hallTime, POST_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../core/format.ts';
-import type { ConsoleStore } from '../core/staff.ts';
+import { type ConsoleStore, socketCommand } from '../core/staff.ts';
 
 const THRESHOLD_KEY = 'onewindow.console.waitAlertMinutes';
 const CLASSES = Object.keys(CLASS_LABEL) as PriorityClass[];
@@ -239,7 +239,8 @@ function IssuePanel({
       ...(cls ? { priorityClass: cls } : {}),
       ...(needsReason && reason.trim() ? { reason: reason.trim() } : {}),
     };
-    const r = await command<CommandResult>('ticket:issue', payload);
+    const r = await (socketCommand<CommandResult>('ticket:issue', payload) ??
+      command<CommandResult>('ticket:issue', { ...payload }));
     if (!r.ok) return onResult({ kind: 'error', text: `取号失败：${errorText(r.error)}` });
     const fact = r.data.facts.find((f) => f.type === 'ticket:issued') as { ticket?: Ticket } | undefined;
     setIssued(fact?.ticket ?? null);
