@@ -577,6 +577,30 @@ describe('kiosk: lookup, appointments, idle, closed hall', () => {
 });
 
 describe('kiosk: pairing', () => {
+  it("a board's token, or a revoked one, brings the pairing screen back with a notice", async () => {
+    const layout = LANDSCAPE;
+    for (const p of pages.splice(0)) await p.close();
+    const page = await browser.browser.newPage();
+    pages.push(page);
+    await page.setViewportSize({ width: layout.width, height: layout.height });
+    const boardToken = await server.pairDevice('board');
+    await page.goto(`${server.url}/kiosk/#device=${boardToken}`);
+    await page.getByTestId('pairing-notice').waitFor({ timeout: 8000 });
+    expect(await page.evaluate(() => localStorage.getItem('onewindow.kiosk.deviceToken'))).toBeNull();
+    expect(page.url()).not.toContain(boardToken);
+    // A kiosk revoked by the admin while it is running.
+    const token = await server.pairDevice('kiosk');
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/kiosk/#device=${token}`);
+    await page.getByTestId('screen-start').waitFor();
+    const admin = await server.login('admin');
+    const me = server.app.auth.principal({ deviceToken: token });
+    if (me.kind !== 'device') throw new Error('the kiosk token is not a device');
+    expect((await server.rest('DELETE', `/api/devices/${me.id}`, { token: admin })).status).toBe(200);
+    await page.getByTestId('pairing-notice').waitFor({ timeout: 15_000 });
+    await shot(page, layout, 'pairing-revoked');
+  });
+
   it('without a token the kiosk asks for the 8-digit code, and pairs with it', async () => {
     const layout = PORTRAIT;
     for (const p of pages.splice(0)) await p.close();

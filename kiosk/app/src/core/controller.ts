@@ -49,6 +49,8 @@ export function createController(store: KioskStore, api: KioskApi): Controller {
     if (refreshTimer !== null) clearTimeout(refreshTimer);
     const [context, catalog] = await Promise.all([api.context(), api.catalog()]);
     if (context.ok && catalog.ok) dispatch({ type: 'loaded', context: context.data, catalog: catalog.data });
+    // A token of another kind of device (a board's, say): this screen must be paired as a kiosk.
+    else if (!context.ok && context.error.code === 'FORBIDDEN') dispatch({ type: 'unauthorized' });
     else if (!get().unauthorized) dispatch({ type: 'offline', offline: true });
     if (get().unauthorized) return;
     refreshTimer = setTimeout(() => void load(), context.ok ? REFRESH_MS : 5000);

@@ -53,10 +53,15 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
     >
       {existing && (
         <p class="alert alert-warn" data-testid="ticket-existing">
-          {t(
-            '您已有一张该类业务的号票，无需重复取号。如号票丢失，可以重新打印。',
-            'You already have a ticket for this service. If you lost it, reprint it.',
-          )}
+          {result.via === 'checkin'
+            ? t(
+                '您已签到过，这是您的号票。如号票丢失，可以重新打印。',
+                'You already checked in: this is your ticket. Lost it? Reprint it.',
+              )
+            : t(
+                '您已有一张该类业务的号票，无需重复取号。如号票丢失，可以重新打印。',
+                'You already have a ticket for this service. If you lost it, reprint it.',
+              )}
         </p>
       )}
       {late === true && (
