@@ -23,10 +23,12 @@ interface Layout {
   width: number;
   height: number;
   large: boolean;
+  english?: boolean;
 }
 const PORTRAIT: Layout = { name: 'portrait', width: 1080, height: 1920, large: false };
 const LANDSCAPE: Layout = { name: 'landscape', width: 1920, height: 1080, large: false };
 const LARGE: Layout = { name: 'landscape-large', width: 1920, height: 1080, large: true };
+const ENGLISH: Layout = { name: 'portrait-english', width: 1080, height: 1920, large: false, english: true };
 const PORTRAIT_LARGE: Layout = { name: 'portrait-large', width: 1080, height: 1920, large: true };
 
 /** A resident ID card for the simulated reader: a different person per test (one ticket per category). */
@@ -72,6 +74,7 @@ async function open(layout: Layout, query = '', first: 'start' | 'closed' = 'sta
   await page.goto(`${server.url}/kiosk/${query}#device=${kioskToken}`);
   await page.getByTestId(`screen-${first}`).waitFor();
   if (layout.large) await page.getByTestId('toggle-large').click();
+  if (layout.english) await page.getByTestId('toggle-lang').click();
   return page;
 }
 
@@ -138,8 +141,9 @@ describe('kiosk: card to printed ticket', () => {
     card('王大明', '19800101', '011'),
     card('陈晓红', '19850505', '022', '女'),
     card('刘建国', '19900909', '031'),
+    card('何小平', '19930303', '151'),
   ];
-  for (const [i, layout] of [PORTRAIT, LANDSCAPE, LARGE].entries()) {
+  for (const [i, layout] of [PORTRAIT, LANDSCAPE, LARGE, ENGLISH].entries()) {
     it(`${layout.name}: tap card, choose the business, read the guide, get a printed ticket`, async () => {
       const person = people[i]!;
       const page = await open(layout);

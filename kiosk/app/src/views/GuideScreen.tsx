@@ -32,7 +32,8 @@ export function GuideScreen({
       <PersonBanner person={state.person} anonymous={state.anonymous} seniorAge={ctx.seniorAge} />
       <div class="screen-head">
         <h1 id="guide-title">
-          {t('办事指南', 'Service guide')}：{item.name}
+          {t('办事指南：', 'Service guide: ')}
+          {item.name}
         </h1>
         <ItemBadges item={item} />
       </div>
@@ -140,6 +141,13 @@ export function GuideScreen({
   );
 }
 
+const FORM_EN: Record<GuideMaterial['form'], string> = {
+  原件: 'original',
+  复印件: 'copy',
+  原件及复印件: 'original and copy',
+  电子: 'electronic',
+};
+
 function Material({ m }: { m: GuideMaterial }) {
   const t = useT();
   return (
@@ -148,7 +156,7 @@ function Material({ m }: { m: GuideMaterial }) {
       <span class="material-form">
         {m.sharedData
           ? t('免提交（大厅可调取）', 'Not needed (the hall has it)')
-          : t(`${m.form} ${m.copies} 份`, `${m.form} × ${m.copies}`)}
+          : t(`${m.form} ${m.copies} 份`, `${FORM_EN[m.form]} × ${m.copies}`)}
         {m.required ? '' : t(' · 视情况提供', ' · only in some cases')}
       </span>
     </li>
