@@ -490,6 +490,21 @@ describe('a day in miniature at the staff console', () => {
     await m.locator('.modal').waitFor({ state: 'detached' });
     await expect.poll(() => follow.locator('[data-status]').getAttribute('data-status'), POLL).toBe('closed');
 
+    // History: a week's range shows every day and the same totals (nothing happened before today).
+    await m.fill('input[name=from]', '2026-11-20');
+    await expect
+      .poll(() => m.locator('[data-testid=manager-summary] h2').textContent(), POLL)
+      .toContain('大厅统计');
+    await expect
+      .poll(
+        () => m.locator('[data-testid=by-category] tr[data-category=A] [data-col=issued]').textContent(),
+        POLL,
+      )
+      .toBe(String(count.byCategory.get('A')!.issued));
+    await m.locator('[data-testid=chart-daily] .uplot').waitFor();
+    await shot(m, 'manager-history');
+    await m.click('[data-testid=manager-summary] .panel-actions button >> text=今日');
+
     // The notice marquee reaches the hall's public snapshot.
     await m.fill('textarea[name=notice]', '今日下午14:00起社保卡业务暂停办理');
     await m.click('[data-action=save-notice]');

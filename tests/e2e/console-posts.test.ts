@@ -329,6 +329,11 @@ describe('transfers', () => {
       .toContain('A002');
     expect(await callNext(r1)).toBe('A002');
     expect(await callNext(c1)).toBe('A003');
+    // A no-show before the recalls are used up is refused, and the console says why in Chinese.
+    await c2.bringToFront();
+    await c2.keyboard.press('F4');
+    await c2.locator('.flash.error').waitFor();
+    expect(await c2.locator('.flash.error').textContent()).toContain('呼叫次数未满');
   }, 60_000);
 });
 
@@ -424,6 +429,12 @@ describe('posts', () => {
       return ((await r.json()) as { error: { code: string } }).error.code;
     });
     expect(msg).toBe('FORBIDDEN');
+    // Logging out ends the session: the login form again, and the old token is refused.
+    const oldToken = await page.evaluate(() => sessionStorage.getItem('onewindow.console.token'));
+    await page.click('[data-testid=who] button');
+    await page.locator('[data-testid=login]').waitFor();
+    const me = await server.rest('GET', '/api/auth/me', { token: oldToken! });
+    expect(me.body.ok ? 'ok' : me.body.error.code).toBe('UNAUTHENTICATED');
   }, 120_000);
 });
 
