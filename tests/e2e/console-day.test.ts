@@ -402,7 +402,7 @@ describe('a day in miniature at the staff console', () => {
     expect(await confirmFinish(r1)).toBe('completion-slip');
     await closeDialog(r1);
 
-    // Two more citizens arrive and wait; one pauses the window at lunch.
+    // Two more citizens arrive and wait; clerk 2 pauses for lunch, then resumes.
     server.clock.advance(3 * MIN);
     await kioskIssue(kiosk, 'A', {});
     await kioskIssue(kiosk, 'B', {});
@@ -410,6 +410,9 @@ describe('a day in miniature at the staff console', () => {
     await c2.click('[data-testid=reason-pause-reason] .chip >> nth=0');
     await c2.click('[data-action=confirm-pause]');
     await c2.locator('[data-testid=window-state]').filter({ hasText: '暂停' }).waitFor();
+    await shot(c2, 'clerk-paused');
+    await c2.click('button:has-text("恢复服务")');
+    await c2.locator('[data-testid=window-state]').filter({ hasText: '服务中' }).waitFor();
 
     // Ratings from the windows' pads: 5, 1 (差评 with reasons), 4, 3.
     const rate = async (windowId: string, ticketId: string, level: number, rs: string[] = []) => {

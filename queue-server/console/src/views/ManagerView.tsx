@@ -86,7 +86,7 @@ export function ManagerView({ store }: { me: Me; store: ConsoleStore }) {
       <div class="manager-main">
         <Panel
           title={stats?.includesToday && from === to ? '今日大厅（实时）' : '大厅统计'}
-          en={stats?.includesToday ? 'Hall live' : 'History'}
+          en={stats?.includesToday && from === to ? 'Hall live' : 'History'}
           testid="manager-summary"
           actions={
             <div class="row-gap">
