@@ -155,7 +155,7 @@ describe('guide', () => {
     );
     expect(await callNext(clerk)).toBe('A006');
     // A no-show the guide reinstates comes back to the queue.
-    // One key press is one command: a press while the last is in flight is dropped.
+    // A second press of the same key while its command is in flight is dropped (double press).
     for (const n of [2, 3]) {
       await clerk.keyboard.press('F2');
       await expect.poll(() => clerk.locator('.current-meta').textContent(), POLL).toContain(`呼叫 ${n} 次`);

@@ -3,16 +3,38 @@
  * several roles gets tabs only for theirs). The live hall comes over one staff socket.
  */
 import type { Ack } from '@onewindow/shared/protocol.ts';
+import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useStore } from '../../../display-board/src/core/useStore.ts';
 import { api, errorText, getToken, type Me, setToken, whenLoggedOut } from './core/api.ts';
 import { ROLE_LABEL } from './core/format.ts';
+import type { ConsoleStore } from './core/staff.ts';
 import { connectStaff, type StaffConnection } from './core/staff.ts';
-import { AdminView } from './views/AdminView.tsx';
-import { AuditView } from './views/AuditView.tsx';
 import { ClerkView } from './views/ClerkView.tsx';
 import { GuideView } from './views/GuideView.tsx';
-import { ManagerView } from './views/ManagerView.tsx';
+
+/** Views few staff open (and uPlot with the manager's) load on first use: clerks' start stays small. */
+type ViewProps = { me: Me; store: ConsoleStore };
+const loadManager = () => import('./views/ManagerView.tsx').then((m) => m.ManagerView);
+const loadAdmin = () => import('./views/AdminView.tsx').then((m) => m.AdminView);
+const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView);
+
+function Lazy<P extends object>({ load, props }: { load: () => Promise<ComponentType<P>>; props: P }) {
+  const [View, setView] = useState<ComponentType<P> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    load().then(
+      (v) => alive && setView(() => v),
+      () => alive && setFailed(true),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [load]);
+  if (failed) return <div class="center-note error">页面加载失败，请刷新 Reload the page</div>;
+  return View === null ? <div class="center-note">载入中… Loading…</div> : <View {...props} />;
+}
 
 export type TabId = 'clerk' | 'guide' | 'manager' | 'admin' | 'audit';
 
@@ -187,9 +209,11 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         )}
         {conn && tab === 'clerk' && <ClerkView me={me} store={conn.store} />}
         {conn && tab === 'guide' && <GuideView me={me} store={conn.store} />}
-        {conn && tab === 'manager' && <ManagerView me={me} store={conn.store} />}
-        {conn && tab === 'admin' && <AdminView me={me} store={conn.store} />}
-        {tab === 'audit' && <AuditView me={me} />}
+        {conn && tab === 'manager' && (
+          <Lazy<ViewProps> load={loadManager} props={{ me, store: conn.store }} />
+        )}
+        {conn && tab === 'admin' && <Lazy<ViewProps> load={loadAdmin} props={{ me, store: conn.store }} />}
+        {tab === 'audit' && <Lazy<{ me: Me }> load={loadAudit} props={{ me }} />}
       </main>
     </div>
   );

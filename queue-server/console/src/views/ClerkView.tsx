@@ -131,16 +131,18 @@ function Counter(props: {
   const [slip, setSlip] = useState<SlipResult | null>(null);
   const [lastSlip, setLastSlip] = useState<SlipResult | null>(null);
   const [statsTick, setStatsTick] = useState(0);
-  const busy = useRef(false);
+  // A second press of the same command while the first is in flight is a double press: dropped.
+  // Another command goes ahead (the screen may already show the first one's fact).
+  const busy = useRef(new Set<string>());
 
   const act = useCallback(
     async (label: string, name: string, payload: object = { windowId: w.id }) => {
-      if (busy.current) return false;
-      busy.current = true;
+      if (busy.current.has(name)) return false;
+      busy.current.add(name);
       try {
         return await run(label, name, payload);
       } finally {
-        busy.current = false;
+        busy.current.delete(name);
       }
     },
     [run, w.id],
