@@ -101,6 +101,7 @@ function WindowPicker({ me, windows, run }: { me: Me; windows: ServiceWindow[]; 
             <span class="window-no num">{w.number}</span>
             <span>号窗口</span>
             <span class="dim">{POST_LABEL[w.post]}</span>
+            <span class="dim">叫 {w.categoryIds.join('·') || '—'} 类号</span>
             <span class="dim">{w.state === 'closed' ? '空闲，可开启' : '已有人员在岗'}</span>
           </button>
         ))}
