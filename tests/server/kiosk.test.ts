@@ -321,6 +321,16 @@ describe('kiosk API (SPEC KSK-*)', () => {
       await server.rest('POST', '/api/kiosk/check-in', { deviceToken: kiosk, body: { idNumber: ID_OTHER } }),
     );
     expect(late).toMatchObject({ late: true, ticket: { priorityClass: 'regular' } });
+    // APT-8: checked in by booking code alone, the ticket still has its (masked) holder, so the
+    // person finds it by ID number and the one-ticket rule sees it.
+    expect(data<KioskCheckInResult>(onTime).ticket.holderMasked).toBe('340***********001X');
+    const mine = data<{ tickets: KioskTicket[] }>(
+      await server.rest('POST', '/api/kiosk/lookup', { deviceToken: kiosk, body: { idNumber: ID_ADULT } }),
+    );
+    expect(mine.tickets.map((t) => t.id)).toEqual([data<KioskCheckInResult>(onTime).ticket.id]);
+    expect(
+      data<KioskIssueResult>(await issue({ itemCode: '512B0067900008', idNumber: ID_ADULT })).existing,
+    ).toBe(true);
     const early = await server.rest('POST', '/api/kiosk/check-in', {
       deviceToken: kiosk,
       body: { bookingCode: 'YY002' },

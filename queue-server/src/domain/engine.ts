@@ -700,6 +700,9 @@ export class QueueEngine {
         ref: cmd.holderRef ?? null,
       };
       senior = ageOn(parsed.value.birthDate, day) >= s.seniorAge;
+    } else if (cmd.holder) {
+      holder = { ...cmd.holder };
+      senior = holder.birthDate !== '' && ageOn(holder.birthDate, day) >= s.seniorAge;
     }
 
     const requested: PriorityClass = cmd.priorityClass ?? 'regular';

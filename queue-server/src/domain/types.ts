@@ -5,6 +5,7 @@ import type {
   OverrideAction,
   PriorityClass,
   RatingChannel,
+  TicketHolder,
   TicketSource,
   TransferTarget,
 } from '@onewindow/shared';
@@ -31,6 +32,11 @@ export type Command =
       /** Resident ID or permit number, if the citizen identified; never stored in full. */
       idNumber?: string | null;
       holderRef?: string | null;
+      /**
+       * A holder the hall already knows (a booking checked in by its code): used when no ID
+       * number is given. `birthDate` '' when unknown (no senior rule then).
+       */
+      holder?: TicketHolder;
       /** A class other than regular/senior needs `by` and `reason` (a guide's decision). */
       priorityClass?: PriorityClass;
       source: TicketSource;

@@ -297,10 +297,19 @@ describe('checking in', () => {
     expect(hall.queue.allTickets()).toHaveLength(0);
   });
 
-  it('a check-in by booking code gives a ticket without the ID number (the window checks the card)', () => {
+  it('APT-8 a check-in by booking code gives the ticket the booking’s holder, masked, with the senior rule', () => {
     clock.t = SLOT_START;
     const r = appts.checkIn({ bookingCode: 'YY2' });
-    expect(r.ok && r.data.ticket.holder).toBeNull();
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.data.ticket.holder).toEqual({
+      masked: `${ID2.slice(0, 3)}***********${ID2.slice(-4)}`,
+      birthDate: '1990-05-05',
+      ref: gateway.holderRef(ID2),
+    });
+    imported([row({ bookingCode: 'YY9', idNumber: ID_SENIOR })]);
+    clock.t = T0 + 9 * 60 * MIN; // long after the slot: late, so the class comes from age alone
+    const senior = appts.checkIn({ bookingCode: 'YY9' });
+    expect(senior.ok && [senior.data.late, senior.data.ticket.priorityClass]).toEqual([true, 'senior']);
   });
 
   it('APT-7 closing the day marks the bookings nobody checked in for as missed; the day takes no more', () => {

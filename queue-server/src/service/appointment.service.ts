@@ -218,6 +218,7 @@ export class AppointmentService {
           bookingCode: b.bookingCode,
           holderRef: this.deps.holderRef(id.value.number),
           holderMasked: maskIdNumber(id.value.number),
+          birthDate: id.value.birthDate,
           itemCode: b.itemCode,
           categoryId,
           slotStart: b.slotStart,
@@ -339,6 +340,10 @@ export class AppointmentService {
       itemCode: appt.itemCode,
       idNumber,
       holderRef: appt.holderRef,
+      // APT-8: by booking code alone the ticket still has its holder (masked) and age.
+      ...(idNumber === null
+        ? { holder: { masked: appt.holderMasked, birthDate: appt.birthDate ?? '', ref: appt.holderRef } }
+        : {}),
       ...(late ? {} : { priorityClass: 'appointment' as const }),
       source: 'appointment',
       by: 'system',

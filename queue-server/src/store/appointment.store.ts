@@ -10,6 +10,8 @@ export interface AppointmentRow {
   bookingCode: string;
   holderRef: string;
   holderMasked: string;
+  /** From the ID number at import; null for bookings imported before it was kept. */
+  birthDate: string | null;
   itemCode: string;
   categoryId: string;
   slotStart: number;
@@ -23,7 +25,7 @@ export interface AppointmentRow {
 }
 
 const cols = `id, business_day AS businessDay, booking_code AS bookingCode, holder_ref AS holderRef,
-  holder_masked AS holderMasked, item_code AS itemCode, category_id AS categoryId,
+  holder_masked AS holderMasked, birth_date AS birthDate, item_code AS itemCode, category_id AS categoryId,
   slot_start AS slotStart, slot_end AS slotEnd, status, late, ticket_id AS ticketId,
   checked_in_at AS checkedInAt, imported_at AS importedAt`;
 
@@ -48,14 +50,14 @@ export class AppointmentStore {
         `SELECT ${cols} FROM appointments WHERE business_day = ? ORDER BY slot_start, booking_code`,
       ),
       insert: db.prepare(
-        `INSERT INTO appointments (id, business_day, booking_code, holder_ref, holder_masked, item_code,
-           category_id, slot_start, slot_end, status, late, ticket_id, checked_in_at, imported_at)
-         VALUES (@id, @businessDay, @bookingCode, @holderRef, @holderMasked, @itemCode, @categoryId,
+        `INSERT INTO appointments (id, business_day, booking_code, holder_ref, holder_masked, birth_date,
+           item_code, category_id, slot_start, slot_end, status, late, ticket_id, checked_in_at, imported_at)
+         VALUES (@id, @businessDay, @bookingCode, @holderRef, @holderMasked, @birthDate, @itemCode, @categoryId,
            @slotStart, @slotEnd, @status, 0, NULL, NULL, @importedAt)`,
       ),
       update: db.prepare(
         `UPDATE appointments SET business_day = @businessDay, holder_ref = @holderRef,
-           holder_masked = @holderMasked, item_code = @itemCode, category_id = @categoryId,
+           holder_masked = @holderMasked, birth_date = @birthDate, item_code = @itemCode, category_id = @categoryId,
            slot_start = @slotStart, slot_end = @slotEnd, status = @status, imported_at = @importedAt
          WHERE booking_code = @bookingCode`,
       ),
@@ -102,6 +104,7 @@ export class AppointmentStore {
       | 'businessDay'
       | 'holderRef'
       | 'holderMasked'
+      | 'birthDate'
       | 'itemCode'
       | 'categoryId'
       | 'slotStart'

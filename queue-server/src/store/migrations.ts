@@ -197,4 +197,9 @@ export const MIGRATIONS: readonly string[] = [
     note TEXT NOT NULL
   ) STRICT;
   `,
+  // 9: a booking keeps the holder's birth date, so a check-in by booking code alone still
+  // gives the ticket its (masked) holder and the senior rule (SPEC APT-8).
+  `
+  ALTER TABLE appointments ADD COLUMN birth_date TEXT;
+  `,
 ];
