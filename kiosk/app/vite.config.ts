@@ -11,9 +11,6 @@ export default defineConfig({
   root,
   base: '/kiosk/',
   plugins: [preact({ devToolsEnabled: false, prerender: { enabled: false } })],
-  // shared/forms.ts builds zod schemas at module load for the server; the kiosk uses only its
-  // plain validator, so zod is replaced by an inert stand-in (src/zod-stub.ts, ~28 KB gzipped less).
-  resolve: { alias: { zod: fileURLToPath(new URL('./src/zod-stub.ts', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { GuideMaterialForm, ServiceItem } from './catalog.ts';
-import { formDefinitionSchema } from './forms.ts';
+import { formDefinitionSchema } from './forms.schema.ts';
 
 const dateText = z.iso.date();
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -3,9 +3,9 @@
  * renders it for touch (choices, dates, numeric keypads — no free typing where a choice will
  * do), prefills it from the card, and the server checks the same rules before it stores the
  * draft application. One validator here serves both, so the kiosk and the server never
- * disagree on what is valid.
+ * disagree on what is valid. No zod here: the kiosk bundles this file; the schema an admin's
+ * catalog edit is checked with is in forms.schema.ts.
  */
-import { z } from 'zod';
 import { parseIdNumber } from './identity.ts';
 
 /** Where a field can be prefilled from: the card the citizen tapped. */
@@ -25,57 +25,37 @@ export type FormPrefillSource = (typeof FORM_PREFILL_SOURCES)[number];
 export const FORM_FIELD_KINDS = ['card', 'choice', 'date', 'phone', 'digits', 'id-number'] as const;
 export type FormFieldKind = (typeof FORM_FIELD_KINDS)[number];
 
-export const formOptionSchema = z.strictObject({
-  value: z.string().min(1).max(40),
-  label: z.string().min(1).max(40),
-  labelEn: z.string().min(1).max(80),
-});
+export interface FormOption {
+  value: string;
+  label: string;
+  labelEn: string;
+}
 
-export const formFieldSchema = z.strictObject({
-  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/),
-  label: z.string().min(1).max(40),
-  labelEn: z.string().min(1).max(80),
-  kind: z.enum(FORM_FIELD_KINDS),
-  required: z.boolean(),
+export interface FormField {
+  /** Stable key of the answer (letters and digits). */
+  key: string;
+  label: string;
+  labelEn: string;
+  kind: FormFieldKind;
+  required: boolean;
   /** A line under the field: what to enter, in plain words. */
-  hint: z.string().max(80).optional(),
-  prefill: z.enum(FORM_PREFILL_SOURCES).optional(),
-  options: z.array(formOptionSchema).min(2).max(12).optional(),
+  hint?: string | undefined;
+  prefill?: FormPrefillSource | undefined;
+  options?: FormOption[] | undefined;
   /** `digits`: allowed lengths. */
-  minLength: z.int().min(1).max(40).optional(),
-  maxLength: z.int().min(1).max(40).optional(),
+  minLength?: number | undefined;
+  maxLength?: number | undefined;
   /** `date`: bounds relative to today, in days (e.g. −36500 … 0 for a past date). */
-  minDays: z.int().optional(),
-  maxDays: z.int().optional(),
-});
+  minDays?: number | undefined;
+  maxDays?: number | undefined;
+}
 
-export const formDefinitionSchema = z
-  .strictObject({
-    /** 表单名称 as printed, e.g. 社会保险登记表（个人）. */
-    title: z.string().min(1).max(60),
-    titleEn: z.string().min(1).max(120),
-    fields: z.array(formFieldSchema).min(1).max(30),
-  })
-  .superRefine((f, ctx) => {
-    const keys = new Set<string>();
-    f.fields.forEach((field, i) => {
-      if (keys.has(field.key))
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'key'], message: `duplicate key ${field.key}` });
-      keys.add(field.key);
-      if (field.kind === 'choice' && !field.options)
-        ctx.addIssue({ code: 'custom', path: ['fields', i, 'options'], message: 'a choice needs options' });
-      if (field.kind === 'card' && !field.prefill)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fields', i, 'prefill'],
-          message: 'a card field needs prefill',
-        });
-    });
-  });
-
-export type FormOption = z.infer<typeof formOptionSchema>;
-export type FormField = z.infer<typeof formFieldSchema>;
-export type FormDefinition = z.infer<typeof formDefinitionSchema>;
+export interface FormDefinition {
+  /** 表单名称 as printed, e.g. 社会保险登记表（个人）. */
+  title: string;
+  titleEn: string;
+  fields: FormField[];
+}
 
 /** What a citizen entered: field key → value (all strings; dates YYYY-MM-DD). */
 export type FormValues = Record<string, string>;

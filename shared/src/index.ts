@@ -2,6 +2,7 @@ export * from './catalog.ts';
 export * from './console.ts';
 export * from './devices.ts';
 export * from './domain.ts';
+export * from './forms.schema.ts';
 export * from './forms.ts';
 export * from './hall.ts';
 export * from './identity.ts';
