@@ -276,6 +276,8 @@ export interface CaseRecord {
   workingDays: number;
   status: CaseStatus;
   history: CaseHistoryEntry[];
+  /** Name and 工号 of each staff id in the case, added by `GET /api/cases` and a transition's answer. */
+  staff?: Record<string, { name: string; staffNumber: string }>;
 }
 
 /** `GET /api/cases?status=` (reviewer, review-supervisor, rights-clerk, manager, clerk). */

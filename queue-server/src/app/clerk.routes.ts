@@ -109,6 +109,15 @@ export function clerkRouter(deps: ClerkRouterDeps): Router {
   });
 
   const fail = (res: Response, error: ApiError) => send(res, { ok: false, error });
+  /** The case with the name and 工号 of everyone in it (the back office shows who, not ids). */
+  const named = (c: CaseRecord): CaseRecord => {
+    const staff: NonNullable<CaseRecord['staff']> = {};
+    for (const id of [c.acceptedBy, ...c.history.map((h) => h.by)]) {
+      const s = deps.authStore.staffById(id);
+      if (s !== undefined) staff[id] = { name: s.name, staffNumber: s.staffNumber };
+    }
+    return { ...c, staff };
+  };
   /** The staff principal, or an answer already sent. */
   const staff = (req: Request, res: Response, roles?: readonly StaffRole[]): Staff | null =>
     staffOf(req, res, deps.auth, roles);
@@ -139,7 +148,7 @@ export function clerkRouter(deps: ClerkRouterDeps): Router {
     if (staff(req, res, CASE_READERS) === null) return;
     const parsed = caseListQuerySchema.safeParse(req.query);
     if (!parsed.success) return fail(res, badRequest(parsed.error, 'case query'));
-    send<CaseRecord[]>(res, { ok: true, data: cases.list(parsed.data.status) });
+    send<CaseRecord[]>(res, { ok: true, data: cases.list(parsed.data.status).map(named) });
   });
 
   r.post('/cases/:id/transition', (req, res) => {
@@ -153,7 +162,7 @@ export function clerkRouter(deps: ClerkRouterDeps): Router {
     const moved = transitionCase(record, p, parsed.data.to, parsed.data.note ?? null, now);
     if (!moved.ok) return fail(res, moved.error);
     cases.update(moved.record, now);
-    send<CaseRecord>(res, { ok: true, data: moved.record });
+    send<CaseRecord>(res, { ok: true, data: named(moved.record) });
   });
 
   r.get('/calendar/deadline', (req, res) => {
