@@ -374,11 +374,12 @@ describe('posts', () => {
     const server = await hall();
     const expected: Record<string, string[]> = {
       clerk1: ['clerk'],
-      rights1: ['clerk'],
+      rights1: ['clerk', 'handback'],
       guide1: ['guide'],
       manager1: ['manager', 'audit'],
       admin: ['admin', 'audit'],
-      reviewer1: [],
+      reviewer1: ['review'],
+      supervisor1: ['review'],
     };
     for (const [user, tabs] of Object.entries(expected)) {
       const page = await openConsole(server, user, '#manager');

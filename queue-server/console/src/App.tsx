@@ -18,6 +18,8 @@ type ViewProps = { me: Me; store: ConsoleStore };
 const loadManager = () => import('./views/ManagerView.tsx').then((m) => m.ManagerView);
 const loadAdmin = () => import('./views/AdminView.tsx').then((m) => m.AdminView);
 const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView);
+const loadCases = () => import('./views/CasesView.tsx').then((m) => m.CasesView);
+type CasesProps = ViewProps & { mode: 'review' | 'handback' };
 
 function Lazy<P extends object>({ load, props }: { load: () => Promise<ComponentType<P>>; props: P }) {
   const [View, setView] = useState<ComponentType<P> | null>(null);
@@ -36,10 +38,12 @@ function Lazy<P extends object>({ load, props }: { load: () => Promise<Component
   return View === null ? <div class="center-note">载入中… Loading…</div> : <View {...props} />;
 }
 
-export type TabId = 'clerk' | 'guide' | 'manager' | 'admin' | 'audit';
+export type TabId = 'clerk' | 'handback' | 'review' | 'guide' | 'manager' | 'admin' | 'audit';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'clerk', zh: '窗口受理', en: 'Clerk', roles: ['clerk', 'rights-clerk'] },
+  { id: 'handback', zh: '权益出件', en: 'Hand-back', roles: ['rights-clerk'] },
+  { id: 'review', zh: '业务审核', en: 'Review', roles: ['reviewer', 'review-supervisor'] },
   { id: 'guide', zh: '咨询引导', en: 'Guide', roles: ['guide'] },
   { id: 'manager', zh: '大厅管理', en: 'Manager', roles: ['manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
@@ -214,6 +218,9 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         )}
         {conn && tab === 'admin' && <Lazy<ViewProps> load={loadAdmin} props={{ me, store: conn.store }} />}
         {tab === 'audit' && <Lazy<{ me: Me }> load={loadAudit} props={{ me }} />}
+        {conn && (tab === 'review' || tab === 'handback') && (
+          <Lazy<CasesProps> key={tab} load={loadCases} props={{ me, store: conn.store, mode: tab }} />
+        )}
       </main>
     </div>
   );
