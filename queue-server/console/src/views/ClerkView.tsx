@@ -26,6 +26,7 @@ import {
   STATUS_LABEL,
 } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
+import { ReprintButton } from './Reprint.tsx';
 
 /** An 18-character resident ID number (or a 15-digit old one) inside a form value. */
 const ID_LIKE = /^(\d{17}[\dXx]|\d{15})$/;
@@ -371,9 +372,7 @@ function Counter(props: {
         {lastSlip && (
           <div class="last-slip">
             上一张：{OUTCOME_LABEL[outcomeOf(lastSlip)].slip} {lastSlip.document.data.documentNumber}
-            <button type="button" class="btn small" onClick={() => setSlip(lastSlip)} data-action="reprint">
-              补打 Reprint
-            </button>
+            <ReprintButton windowId={w.id} slip={lastSlip} onDone={setSlip} />
           </div>
         )}
       </div>
