@@ -17,18 +17,25 @@
  * Chromium is its own processes. See docs/BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { CommandResult, PublicFact } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { launchChromium } from '../support/browser.ts';
 import { command, type HallClient, startTestServer, type TestServer } from '../support/server.ts';
-import { type BenchRow, median, progress, quantile, REPO_ROOT, round, rowAtMost } from './report.ts';
+import {
+  type BenchRow,
+  bundleBytes,
+  median,
+  progress,
+  quantile,
+  REPO_ROOT,
+  round,
+  rowAtMost,
+} from './report.ts';
 
 // ---- parameters ---------------------------------------------------------------------------
 
@@ -205,20 +212,6 @@ class Paints {
   }
 }
 
-/** Gzipped size (default zlib level, as a server compresses) of the JS and CSS in dist/assets. */
-function bundleBytes(): { gz: number; raw: number; files: string[] } {
-  const assets = join(DIST, 'assets');
-  const files = readdirSync(assets).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
-  let gz = 0;
-  let raw = 0;
-  for (const f of files) {
-    const buf = readFileSync(join(assets, f));
-    raw += buf.length;
-    gz += gzipSync(buf).length;
-  }
-  return { gz, raw, files };
-}
-
 // ---- the two sides ------------------------------------------------------------------------
 
 /** Our side: the queue server, six clerks, a paired board page. */
@@ -336,7 +329,7 @@ async function bare(template: PublicFact) {
 export async function displayBench(): Promise<BenchRow[]> {
   progress('display: building display-board/dist');
   execFileSync('npm', ['run', 'build', '-w', '@onewindow/display-board'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  const bundle = bundleBytes();
+  const bundle = bundleBytes(DIST);
   progress(
     `display: bundle ${bundle.files.join(', ')}: ${(bundle.raw / 1000).toFixed(1)} KB raw, ${(bundle.gz / 1000).toFixed(1)} KB gzipped`,
   );

@@ -5,9 +5,10 @@
  * the same code at a small size, or a raw library loop) and passes when the ratio meets the
  * target. Suites build rows with `rowAtMost` / `rowAtLeast` so the direction is explicit.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 export interface BenchRow {
   name: string;
@@ -127,4 +128,18 @@ export function writeResults(rows: readonly BenchRow[], path: string = RESULTS_P
 /** Progress and detail lines while a suite runs (before the table). */
 export function progress(message: string): void {
   process.stdout.write(`${message}\n`);
+}
+
+/** Gzipped size (default zlib level, as a server compresses) of the JS and CSS in a Vite dist/assets. */
+export function bundleBytes(dist: string): { gz: number; raw: number; files: string[] } {
+  const assets = join(dist, 'assets');
+  const files = readdirSync(assets).filter((f) => f.endsWith('.js') || f.endsWith('.css'));
+  let gz = 0;
+  let raw = 0;
+  for (const f of files) {
+    const buf = readFileSync(join(assets, f));
+    raw += buf.length;
+    gz += gzipSync(buf).length;
+  }
+  return { gz, raw, files };
 }

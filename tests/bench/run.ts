@@ -7,6 +7,7 @@
  */
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
+import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 
@@ -14,6 +15,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'queue', run: queueBench },
   { name: 'fanout', run: fanoutBench },
   { name: 'display', run: displayBench },
+  { name: 'kiosk', run: kioskBench },
 ];
 
 async function main(): Promise<number> {
