@@ -326,8 +326,17 @@ describe('kiosk: forms, duplicates, printer trouble', () => {
       await page.getByTestId(`item-${ITEM_FORM}`).click();
       await page.getByTestId('guide-continue').click();
       await page.getByTestId('screen-form').waitFor();
-      // Card fields are read-only and filled from the card.
-      expect(await page.getByTestId('field-name-value').textContent()).toContain(person.name);
+      // Card fields are read-only, filled from the card, and masked on this semi-public screen.
+      expect(await page.getByTestId('field-name-value').textContent()).toContain(
+        `${person.name[0]}*${person.name.length > 2 ? person.name.at(-1) : ''}`,
+      );
+      expect(await page.getByTestId('field-idNumber-value').textContent()).toContain(
+        `${person.idNumber.slice(0, 3)}***********${person.idNumber.slice(-4)}`,
+      );
+      const html = await page.content();
+      expect(html).not.toContain(person.idNumber);
+      expect(html).not.toContain(person.name);
+      expect(html).not.toContain(person.address);
       expect(await page.getByTestId('field-sex-男').getAttribute('aria-pressed')).toBe(
         person.sex === '男' ? 'true' : 'false',
       );

@@ -1,4 +1,5 @@
 import { displayValue, type FormField, validateForm } from '@onewindow/shared/forms.ts';
+import { maskIdNumber, maskName } from '@onewindow/shared/mask.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Controller } from '../core/controller.ts';
 import { useT } from '../core/i18n.ts';
@@ -187,9 +188,11 @@ function FieldRow({
         )}
       </legend>
       {f.hint && <div class="field-hint">{f.hint}</div>}
-      {f.kind === 'card' ? (
+      {f.kind === 'card' || (f.prefill === 'idNumber' && value) ? (
         <div class="field-card" data-testid={`${id}-value`}>
-          {value ?? t('读卡后自动填写；未读卡可到窗口补充', 'Filled from the card; otherwise at the window')}
+          {value
+            ? onScreen(f, value)
+            : t('读卡后自动填写；未读卡可到窗口补充', 'Filled from the card; otherwise at the window')}
           <span class="field-lock">{t('来自证件', 'from card')}</span>
         </div>
       ) : f.kind === 'choice' ? (
@@ -227,6 +230,18 @@ function FieldRow({
       )}
     </fieldset>
   );
+}
+
+/**
+ * What a card-filled answer shows on the kiosk's screen, which people behind the citizen can
+ * see: the name and ID number masked like everywhere else, the address cut after the city.
+ * The form keeps the whole value for the clerk.
+ */
+function onScreen(f: FormField, value: string): string {
+  if (f.prefill === 'name') return maskName(value);
+  if (f.prefill === 'idNumber' || f.kind === 'id-number') return maskIdNumber(value);
+  if (f.prefill === 'address') return value.length > 6 ? `${value.slice(0, 6)}……` : value;
+  return value;
 }
 
 function parts(date: string): [number, number, number] {
