@@ -284,10 +284,16 @@ export interface CaseRecord {
 export const caseListQuerySchema = z.strictObject({ status: z.enum(CASE_STATUSES).optional() });
 
 /** `POST /api/cases/:id/transition` body. */
-export const caseTransitionSchema = z.strictObject({
-  to: z.enum(CASE_STATUSES),
-  note: text(500).optional(),
-});
+export const caseTransitionSchema = z
+  .strictObject({
+    to: z.enum(CASE_STATUSES),
+    note: text(500).optional(),
+  })
+  // CASE-4: a return says why (the applicant is told), a hand-back says how it was handed over.
+  .refine((t) => !(t.to === 'returned' || t.to === 'handed-back') || t.note !== undefined, {
+    message: 'returned and handed-back need a note (why it was returned, how it was handed back)',
+    path: ['note'],
+  });
 export type CaseTransition = z.infer<typeof caseTransitionSchema>;
 
 /**

@@ -328,6 +328,12 @@ describe('cases (SPEC CASE-*)', () => {
     );
     expect((await move('reviewer1', 'SL000', 'in-review')).status).toBe(404);
     expect((await move('reviewer1', id, 'finished')).status).toBe(400);
+    // CASE-4: a return without its reason does not move the case.
+    expect(ok(await move('reviewer1', id, 'in-review')).status).toBe('in-review');
+    const bare = await move('reviewer1', id, 'returned');
+    expect(bare.status).toBe(400);
+    expect(!bare.body.ok && bare.body.error.issues?.map((i) => i.path)).toEqual(['note']);
+    expect(ok(await move('reviewer1', id, 'returned', '缺少退休审批表')).status).toBe('returned');
     for (const who of ['guide1', 'accountant1', 'admin'])
       expect((await server.rest('GET', '/api/cases', { token: await server.login(who) })).status, who).toBe(
         403,
