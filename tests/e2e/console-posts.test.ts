@@ -503,12 +503,17 @@ describe('admin', () => {
     await admin.click('[data-sub=hall]');
     await admin.locator('[data-testid=hall-settings]').waitFor();
     await admin.fill('input[name=voiceTemplate]', '请{号}号到{窗口}号窗口');
+    expect(await admin.isChecked('input[name=oneTicketPerCategory]')).toBe(true);
+    await admin.uncheck('input[name=oneTicketPerCategory]');
     await admin.click('[data-action=save-hall]');
     await admin.locator('.flash.ok').waitFor();
-    const cfg = await server.rest<{ settings: { voiceTemplate: string } }>('GET', '/api/hall/config', {
-      token: await server.login('admin'),
-    });
+    const cfg = await server.rest<{ settings: { voiceTemplate: string; oneTicketPerCategory?: boolean } }>(
+      'GET',
+      '/api/hall/config',
+      { token: await server.login('admin') },
+    );
     expect(cfg.body.ok && cfg.body.data.settings.voiceTemplate).toBe('请{号}号到{窗口}号窗口');
+    expect(cfg.body.ok && cfg.body.data.settings.oneTicketPerCategory).toBe(false);
     await shot(admin, 'admin-hall');
 
     await admin.click('[data-sub=staff]');

@@ -355,6 +355,17 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
           </div>
         </div>
         <label class="field">
+          <span>
+            <input
+              type="checkbox"
+              name="oneTicketPerCategory"
+              checked={s.oneTicketPerCategory !== false}
+              onChange={(e) => set({ oneTicketPerCategory: e.currentTarget.checked })}
+            />{' '}
+            自助机每人每类业务限一个有效号 <small>One live kiosk ticket per person per category</small>
+          </span>
+        </label>
+        <label class="field">
           叫号语音模板（须含 {'{号}'} 与 {'{窗口}'}）
           <input
             name="voiceTemplate"
