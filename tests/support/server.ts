@@ -62,6 +62,8 @@ export async function startTestServer(
     logger,
     clock,
     holderSecret: 'test-secret-0123456789',
+    // A browser's pre-connected sockets would otherwise hold each test's close() for the 5 s grace.
+    shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
   });
   bootstrap(app, { demo: true, adminPassword: undefined }, logger);

@@ -41,6 +41,8 @@ export interface AppDeps {
   rateLimit?: boolean;
   /** How long a dropped client's missed facts are kept for Socket.IO recovery. */
   recoveryMs?: number;
+  /** How long in-flight HTTP requests may finish on close() before connections are cut (5 s). */
+  shutdownGraceMs?: number;
   /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
   publicUrl?: string | undefined;
 }
@@ -308,9 +310,14 @@ export function createApp(deps: AppDeps): App {
       shuttingDown = true;
       if (timer) clearInterval(timer);
       // Commands run synchronously, so once the sockets and HTTP server stop taking work
-      // nothing is half-done; close() waits for in-flight HTTP requests.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // nothing is half-done. Idle keep-alive connections (a browser keeps them for minutes)
+      // are closed at once, in-flight requests get a grace period, then everything is cut:
+      // otherwise an open console or kiosk page could hold the shutdown forever.
+      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeIdleConnections();
+      const cut = setTimeout(() => http.closeAllConnections(), deps.shutdownGraceMs ?? 5000);
+      await closed;
+      clearTimeout(cut);
       deps.store.close();
     },
   };
