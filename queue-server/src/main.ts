@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     ...(config.secret ? { holderSecret: config.secret } : {}),
   });
   try {
-    bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword }, log);
+    bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword, demoAnyTime: config.demo }, log);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     await app.close();

@@ -27,12 +27,16 @@ export const DEMO_STAFF: { username: string; name: string; staffNumber: string; 
  */
 export function bootstrap(
   app: App,
-  opts: { demo: boolean; adminPassword: string | undefined },
+  opts: { demo: boolean; adminPassword: string | undefined; demoAnyTime?: boolean },
   log: Logger,
 ): void {
   if (opts.demo && app.service.queue.hallConfig === null) {
     const r = app.service.execute(
-      { type: 'hall:configure', config: demoHallConfig(), by: 'system' },
+      {
+        type: 'hall:configure',
+        config: demoHallConfig({ anyTime: opts.demoAnyTime ?? false }),
+        by: 'system',
+      },
       { idempotencyKey: 'system:demo-configure' },
     );
     if (!r.ok) throw new Error(`demo hall configuration refused: ${r.error.message}`);

@@ -37,6 +37,19 @@ describe('demo hall seed', () => {
     }
   });
 
+  it('runs the npm-start demo around the clock, and the tests’ demo on real hours', async () => {
+    const { openingState } = await import('../domain/opening-hours.ts');
+    const night = Date.parse('2026-11-28T03:00:00+08:00'); // a Saturday, 03:00 in the hall
+    expect(openingState(demoHallConfig({ anyTime: true }).settings, night).openNow).toBe(true);
+    expect(openingState(demoHallConfig().settings, night).openNow).toBe(false);
+    expect(
+      new QueueEngine().execute(
+        { type: 'hall:configure', config: demoHallConfig({ anyTime: true }), by: 't' },
+        T0,
+      ).ok,
+    ).toBe(true);
+  });
+
   it('reads the time-limit wordings of the list', () => {
     expect(parseTimeLimit('即办')).toMatchObject({ days: 0 });
     expect(parseTimeLimit('15工作日/环节(共3环节)')).toMatchObject({ days: 15, unit: 'working' });

@@ -28,7 +28,7 @@ export function demoCatalog(): ServiceItem[] {
  * six comprehensive (any of them serves any general ticket, LD/T 02 §9.3.3), one rights
  * window handing back results (§7.6), one bulk window for employers.
  */
-export function demoHallConfig(): HallConfig {
+export function demoHallConfig(opts: { anyTime?: boolean } = {}): HallConfig {
   const comprehensive = [1, 2, 3, 4, 5, 6].map((n) => ({
     id: `w${n}`,
     number: n,
@@ -37,7 +37,18 @@ export function demoHallConfig(): HallConfig {
     categoryIds: n >= 5 ? ['A', 'B'] : ['A'],
   }));
   return {
-    settings: { ...structuredClone(DEFAULT_SETTINGS), hallName: '示范区社会保险经办服务大厅' },
+    settings: {
+      ...structuredClone(DEFAULT_SETTINGS),
+      hallName: '示范区社会保险经办服务大厅',
+      // `npm start` is tried at any hour from any time zone: the demo it runs is open around the
+      // clock and closes its day just before midnight (tests keep the real 09:00–17:00 hours).
+      ...(opts.anyTime
+        ? {
+            openingHours: { open: '00:00', close: '23:59', weekdays: [1, 2, 3, 4, 5, 6, 7] },
+            dayCloseAt: '23:59',
+          }
+        : {}),
+    },
     categories: [
       { id: 'A', prefix: 'A', name: '综合业务', nameEn: 'General business' },
       { id: 'B', prefix: 'B', name: '单位业务', nameEn: 'Employer business' },
