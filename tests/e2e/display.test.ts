@@ -479,10 +479,12 @@ describe('display screens in Chromium against a real queue server', () => {
 
     up = false;
     await server.close({ removeDb: false });
-    for (const p of screens)
-      await p
-        .locator('[data-testid="status-badge"][data-status="reconnecting"]')
-        .waitFor({ timeout: 10_000 });
+    // A close frame tells them at once; if one is lost, the ping timeout (10 s + 5 s) does.
+    await Promise.all(
+      screens.map((p) =>
+        p.locator('[data-testid="status-badge"][data-status="reconnecting"]').waitFor({ timeout: 20_000 }),
+      ),
+    );
     for (const p of screens) await expect.poll(() => p.getByTestId('status-badge').isVisible()).toBe(true);
     // The last known state stays on screen (dimmed) while the server is away.
     expect(await board.getByTestId('current-call').first().getAttribute('data-number')).toBe('A001');

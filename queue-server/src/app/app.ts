@@ -133,6 +133,11 @@ export function createApp(deps: AppDeps): App {
 
   const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
     maxHttpBufferSize: 256 * 1024,
+    // A board or kiosk notices a server that vanished without closing (a cut cable, a lost close
+    // frame) within 15 s instead of Socket.IO's default 45 s, and says 正在重新连接 instead of
+    // showing stale calls as live. 300 boards cost 30 small pings a second.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
     connectionStateRecovery: {
       maxDisconnectionDuration: deps.recoveryMs ?? 30_000,
       skipMiddlewares: false,
