@@ -361,19 +361,20 @@ describe('kiosk: forms, duplicates, printer trouble', () => {
       await page.getByTestId('form-submit').click();
       await page.getByTestId('screen-ticket').waitFor();
       const code = (await page.getByTestId('ticket-application').locator('strong').textContent())?.trim();
-      expect(code).toBeTruthy();
       await printed(page);
       await shot(page, layout, 'ticket-form');
       const [ticket] = await lookup(person.idNumber);
+      // KSK-5: the code printed and shown is F<yymmdd>-<ticket number>.
+      expect(code).toBe(`F261126-${ticket!.number}`);
       const clerk = await server.login('clerk1');
-      const apps = await server.rest<ApplicationView[] | { applications: ApplicationView[] }>(
+      const apps = await server.rest<ApplicationView[]>(
         'GET',
         `/api/applications?ticketId=${encodeURIComponent(ticket!.id)}`,
         { token: clerk },
       );
       expect(apps.status).toBe(200);
       if (!apps.body.ok) throw new Error(apps.body.error.message);
-      const list = Array.isArray(apps.body.data) ? apps.body.data : apps.body.data.applications;
+      const list = apps.body.data;
       expect(list).toHaveLength(1);
       expect(list[0]!.code).toBe(code);
       expect(list[0]!.itemCode).toBe(ITEM_FORM);

@@ -216,7 +216,7 @@ describe('GET /api/stats', () => {
         quality: { rated: 2, ratedRate: 1, goodRate: 0.5, badCount: 1, completedRate: 0.5 },
       },
     });
-    expect(c1.clerkName).toBeTruthy();
+    expect(c1.clerkName).toBe('李强'); // clerk1 of the demo staff
     const c5 = s.clerks.find((c) => c.clerkId === clerk5)!;
     expect(c5).toMatchObject({ calls: 2, recalls: 2, noShows: 1, transfersOut: 1, served: 0 });
     expect(c5.performance.quality.ratedRate).toBeNull();
@@ -419,7 +419,7 @@ describe('差评 follow-up (回访)', () => {
       rectification: null,
       overdue: false,
     });
-    expect(f.clerkName).toBeTruthy();
+    expect(f.clerkName).toBe('李强');
     expect(list.body.data.counts).toMatchObject({ open: 1, closed: 0, overdue: 0, total: 1 });
 
     // The setting: 5 working days for ratings from now on; the first record keeps its promise.
