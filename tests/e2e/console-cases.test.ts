@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import type { CaseRecord, PrintJob, ServiceItem, SlipResult, Ticket } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
+import { consoleShot, kioskTicket, openConsoleAs } from '../support/console.ts';
 import { type HallClient, nextEvent, startTestServer, type TestServer } from '../support/server.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
@@ -38,32 +39,12 @@ afterAll(async () => {
 
 // ---- helpers ------------------------------------------------------------------------------
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
-}
-
-async function openConsole(username: string): Promise<Page> {
-  const page = await chrome.browser.newPage();
-  page.setDefaultTimeout(8000);
-  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
-  await page.goto(`${server.url}/console/`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'onewindow');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.link.live');
-  return page;
-}
+const shot = consoleShot;
+const openConsole = (username: string) => openConsoleAs(chrome.browser, server.url, username);
 
 let keyN = 0;
-async function kioskIssue(kiosk: string, itemCode: string): Promise<Ticket> {
-  const r = await server.rest<{ facts: { type: string; ticket?: Ticket }[] }>('POST', '/api/tickets', {
-    deviceToken: kiosk,
-    body: { categoryId: 'A', itemCode },
-    headers: { 'idempotency-key': `cases-${++keyN}` },
-  });
-  if (!r.body.ok) throw new Error(`issue: ${r.body.error.code} ${r.body.error.message}`);
-  return r.body.data.facts.find((f) => f.type === 'ticket:issued')!.ticket!;
-}
+const kioskIssue = (kiosk: string, itemCode: string): Promise<Ticket> =>
+  kioskTicket(server, kiosk, { categoryId: 'A', itemCode }, `cases-${++keyN}`);
 
 async function rest<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
   const r = await server.rest<T>(method, path, {

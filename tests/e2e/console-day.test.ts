@@ -17,7 +17,8 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
+import { consoleShot, kioskTicket, openConsoleAs } from '../support/console.ts';
 import { command, type HallClient, nextEvent, startTestServer, type TestServer } from '../support/server.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
@@ -44,32 +45,14 @@ afterAll(async () => {
 
 // ---- helpers ------------------------------------------------------------------------------
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
-}
-
-async function openConsole(username: string): Promise<Page> {
-  const page = await chrome.browser.newPage();
-  page.setDefaultTimeout(8000);
-  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
-  await page.goto(`${server.url}/console/`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'onewindow');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.link.live');
-  return page;
-}
+const shot = consoleShot;
+const openConsole = (username: string) => openConsoleAs(chrome.browser, server.url, username);
 
 let keyN = 0;
 async function kioskIssue(kiosk: string, categoryId: string, extra: object = {}): Promise<Ticket> {
   const key = `day-${++keyN}`;
   const body = { categoryId, ...extra };
-  const r = await server.rest<{ facts: StaffFact['event'][] }>('POST', '/api/tickets', {
-    deviceToken: kiosk,
-    body,
-    headers: { 'idempotency-key': key },
-  });
-  if (!r.body.ok) throw new Error(`issue: ${r.body.error.code} ${r.body.error.message}`);
+  const ticket = await kioskTicket(server, kiosk, body, key);
   // A retry with the same key is the same ticket, not a second one.
   const again = await server.rest<{ replayed: boolean; facts: StaffFact['event'][] }>(
     'POST',
@@ -81,8 +64,7 @@ async function kioskIssue(kiosk: string, categoryId: string, extra: object = {})
     },
   );
   expect(again.body.ok && again.body.data.replayed).toBe(true);
-  const fact = r.body.data.facts.find((f) => f.type === 'ticket:issued') as { ticket: Ticket };
-  return fact.ticket;
+  return ticket;
 }
 
 /** F1 calls the next ticket; resolves with the number the clerk now sees. */
