@@ -13,6 +13,7 @@ import {
   kioskIssueSchema,
   kioskLookupSchema,
   kioskReprintSchema,
+  LIVE_TICKET_STATUSES,
   maskIdNumber,
   maskName,
   parseIdNumber,
@@ -97,7 +98,6 @@ const APPLICATION_READERS: StaffRole[] = [
 ];
 /** A ticket printed more often than this is a misuse, not a lost slip. */
 const MAX_REPRINTS = 3;
-const LIVE = new Set(['waiting', 'called', 'serving', 'parked']);
 
 export interface KioskRoutesDeps {
   auth: AuthService;
@@ -325,9 +325,7 @@ export function kioskRouter(deps: KioskRoutesDeps): Router {
     // KSK-4: one live ticket per person per category.
     if (idNumber !== undefined && s.oneTicketPerCategory !== false) {
       const ref = deps.gateway.holderRef(idNumber);
-      const live = q()
-        .allTickets()
-        .find((t) => t.holder?.ref === ref && t.categoryId === item.categoryId && LIVE.has(t.status));
+      const live = q().liveTicketOf(ref, item.categoryId);
       if (live) {
         const app = deps.applications.byTicket(live.id)[0];
         const data: KioskIssueResult = {
@@ -433,7 +431,7 @@ export function kioskRouter(deps: KioskRoutesDeps): Router {
     const parsed = kioskReprintSchema.safeParse(req.body ?? {});
     if (!parsed.success) return fail(res, badRequest(parsed.error, 'reprint'));
     const t = q().ticket(String(req.params.id));
-    if (!t || !LIVE.has(t.status))
+    if (!t || !LIVE_TICKET_STATUSES.includes(t.status))
       return fail(res, {
         code: 'NOT_FOUND',
         message: 'no live ticket with that id',

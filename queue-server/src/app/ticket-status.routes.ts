@@ -1,4 +1,4 @@
-import type { Ticket, TicketStatus } from '@onewindow/shared';
+import { LIVE_TICKET_STATUSES, type Ticket, type TicketStatus } from '@onewindow/shared';
 import express, { type Router } from 'express';
 import type { HallService } from '../service/hall.service.ts';
 import type { HallStore } from '../store/hall.store.ts';
@@ -186,7 +186,7 @@ footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;l
 <p class="cat">${esc(id.slice(0, 40))}</p></section></main></body></html>`;
   const t = statusText(v);
   const taken = new Date(v.arrivedAt + 8 * 3600_000).toISOString().slice(11, 16);
-  const live = ['waiting', 'called', 'serving', 'parked'].includes(v.status);
+  const live = LIVE_TICKET_STATUSES.includes(v.status);
   return `${head}<header>${esc(v.hallName)}</header>
 <section class="card ${v.status === 'called' || v.status === 'serving' ? 'called' : v.status}" data-testid="ticket-status" data-status="${v.status}">
 <p class="cat">${esc(v.categoryName)}</p>

@@ -1,6 +1,7 @@
 import {
   ageOn,
   formatTicketNumber,
+  LIVE_TICKET_STATUSES,
   maskIdNumber,
   PRIORITY_CLASSES,
   type PriorityClass,
@@ -199,6 +200,18 @@ export class QueueEngine {
   /** Tickets of the open business day(s), in no particular order. */
   allTickets(): readonly Readonly<Ticket>[] {
     return [...this.tickets.values()];
+  }
+
+  /** A person's live ticket (waiting, called, serving, parked) in a category, by holder reference (SPEC KSK-4). */
+  liveTicketOf(holderRef: string, categoryId: string): Readonly<Ticket> | undefined {
+    for (const t of this.tickets.values())
+      if (
+        t.holder?.ref === holderRef &&
+        t.categoryId === categoryId &&
+        LIVE_TICKET_STATUSES.includes(t.status)
+      )
+        return t;
+    return undefined;
   }
 
   waitingCount(): number {
