@@ -12,11 +12,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceItem, StaffFact, Ticket } from '@onewindow/shared';
+import type { ServiceItem, Ticket } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
+import { consoleShot, kioskTicket, openConsoleAs } from '../support/console.ts';
 import { command, startTestServer, TestClock, type TestServer } from '../support/server.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
@@ -45,20 +46,11 @@ async function hall(clock?: TestClock): Promise<TestServer> {
   return server;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`) });
-}
+const shot = consoleShot;
 
 async function openConsole(server: TestServer, username: string, hash = ''): Promise<Page> {
-  const page = await chrome.browser.newPage();
-  page.setDefaultTimeout(8000);
+  const page = await openConsoleAs(chrome.browser, server.url, username, hash);
   cleanup.push(() => page.close());
-  page.on('pageerror', (e) => console.error(`[${username}] page error`, e));
-  await page.goto(`${server.url}/console/${hash}`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'onewindow');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('.link.live');
   return page;
 }
 
@@ -69,13 +61,7 @@ async function kioskIssue(
   categoryId: string,
   extra: object = {},
 ): Promise<Ticket> {
-  const r = await server.rest<{ facts: StaffFact['event'][] }>('POST', '/api/tickets', {
-    deviceToken: kiosk,
-    body: { categoryId, ...extra },
-    headers: { 'idempotency-key': `posts-${++keyN}` },
-  });
-  if (!r.body.ok) throw new Error(`issue: ${r.body.error.code} ${r.body.error.message}`);
-  return (r.body.data.facts.find((f) => f.type === 'ticket:issued') as { ticket: Ticket }).ticket;
+  return kioskTicket(server, kiosk, { categoryId, ...extra }, `posts-${++keyN}`);
 }
 
 async function callNext(page: Page): Promise<string> {
@@ -159,6 +145,8 @@ describe('guide', () => {
     for (const n of [2, 3]) {
       await clerk.keyboard.press('F2');
       await expect.poll(() => clerk.locator('.current-meta').textContent(), POLL).toContain(`呼叫 ${n} 次`);
+      // The fact shows before the command's ack: the next press waits for the ack.
+      await clerk.locator('.counter-layout[data-busy=""]').waitFor();
     }
     await clerk.keyboard.press('F4');
     await guide.locator('[data-testid=no-shows] [data-action=reinstate]').waitFor();

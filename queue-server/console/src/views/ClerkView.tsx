@@ -136,15 +136,19 @@ function Counter(props: {
   // A second press of the same command while the first is in flight is a double press: dropped.
   // Another command goes ahead (the screen may already show the first one's fact).
   const busy = useRef(new Set<string>());
+  // Re-render when a command starts or ends, so the page can show (and tests can see) what is in flight.
+  const [, setInFlight] = useState(0);
 
   const act = useCallback(
     async (label: string, name: string, payload: object = { windowId: w.id }) => {
       if (busy.current.has(name)) return false;
       busy.current.add(name);
+      setInFlight((n) => n + 1);
       try {
         return await run(label, name, payload);
       } finally {
         busy.current.delete(name);
+        setInFlight((n) => n + 1);
       }
     },
     [run, w.id],
@@ -200,7 +204,7 @@ function Counter(props: {
   );
 
   return (
-    <div class="counter-layout">
+    <div class="counter-layout" data-busy={[...busy.current].join(' ')}>
       <div class="counter-main">
         <div class="window-bar" data-testid="window-bar">
           <div class="window-title">
