@@ -1,7 +1,7 @@
+import { useStore } from '@onewindow/shared/client';
 import { useEffect, useState } from 'preact/hooks';
-import { forgetDevice, loadDevice, type PairedDevice, routeOf, saveDevice } from './core/pairing.ts';
+import { forgetDevice, loadDevice, routeOf, type StoredPairing, saveDevice } from './core/pairing.ts';
 import { type ScreenRoute, startSession } from './core/session.ts';
-import { useStore } from './core/useStore.ts';
 import { HallBoard } from './views/HallBoard.tsx';
 import { PairingScreen } from './views/PairingScreen.tsx';
 import { RatingPad } from './views/RatingPad.tsx';
@@ -10,7 +10,7 @@ import { WindowDisplay } from './views/WindowDisplay.tsx';
 
 /** Picks the screen: pairing first, then the view for the paired device's kind. */
 export function App() {
-  const [device, setDevice] = useState<PairedDevice | null>(() => {
+  const [device, setDevice] = useState<StoredPairing | null>(() => {
     // `?unpair` lets a technician start over on a screen without a keyboard.
     if (new URLSearchParams(location.search).has('unpair')) forgetDevice();
     return loadDevice();

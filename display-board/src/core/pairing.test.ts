@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { type PairedDevice, routeOf } from './pairing.ts';
+import { routeOf, type StoredPairing } from './pairing.ts';
 
-const device = (kind: PairedDevice['device']['kind'], windowId: string | null = null): PairedDevice => ({
+const device = (kind: StoredPairing['device']['kind'], windowId: string | null = null): StoredPairing => ({
   deviceToken: 'tok',
   device: { id: 'd1', kind, name: 'x', windowId },
 });

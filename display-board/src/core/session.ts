@@ -3,10 +3,11 @@
  * the board, the clerk lookup on window screens and pads. Components get the store and the
  * commands, never the socket.
  */
+import { SpeechAdapter } from '@onewindow/shared/client';
+import { Announcer, Chime } from './announcer.ts';
 import { fetchWindowClerk } from './api.ts';
 import { connectHall, type HallCommands } from './connection.ts';
 import type { Route } from './pairing.ts';
-import { Announcer, Chime, SpeechAdapter } from './speech.ts';
 import { createHallStore, type HallStore } from './store.ts';
 import { callKey, missedCalls, VoiceQueue } from './voice.ts';
 

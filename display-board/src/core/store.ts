@@ -3,17 +3,12 @@
  * with `applyFact`), the connection status, and what the voice engine reports. One reducer
  * takes every event; components only read.
  */
+import { createStore, type Store, type VoiceStatus } from '@onewindow/shared/client';
 import { applyFact, type PublicFact, type PublicSnapshot } from '@onewindow/shared/public-view.ts';
 import type { WindowClerk } from './api.ts';
 
 /** `reconnecting` also covers "a fact was missed and a snapshot is on its way". */
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
-
-/**
- * `pending`: voices not listed yet; `ready`: a Mandarin voice speaks; `no-mandarin`: the
- * machine has no Mandarin voice (chime and flash only); `unsupported`: no Web Speech API.
- */
-export type VoiceStatus = 'pending' | 'ready' | 'no-mandarin' | 'unsupported';
 
 /** A ticket the clerk has just finished at a window: what a rating pad asks about. */
 export interface FinishedTicket {
@@ -121,31 +116,6 @@ function foldFinished(finished: HallState['finished'], fact: PublicFact): HallSt
     out = { ...out, [t.windowId]: { ticketId: t.id, number: t.number, windowId: t.windowId, seq: fact.seq } };
   }
   return out;
-}
-
-/** A minimal observable store: components subscribe through `useStore`. */
-export interface Store<S, A> {
-  get(): S;
-  dispatch(action: A): void;
-  subscribe(listener: (state: S) => void): () => void;
-}
-
-export function createStore<S, A>(reducer: (s: S, a: A) => S, initial: S): Store<S, A> {
-  let state = initial;
-  const listeners = new Set<(s: S) => void>();
-  return {
-    get: () => state,
-    dispatch(action) {
-      const next = reducer(state, action);
-      if (next === state) return;
-      state = next;
-      for (const l of [...listeners]) l(state);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
 }
 
 export type HallStore = Store<HallState, HallAction>;

@@ -1,6 +1,6 @@
 import type { CallNotice } from '@onewindow/shared/public-view.ts';
 import { describe, expect, it } from 'vitest';
-import { callSentence, missedCalls, pickMandarinVoice, VoiceQueue, type VoiceStep } from './voice.ts';
+import { callSentence, missedCalls, VoiceQueue, type VoiceStep } from './voice.ts';
 
 const call = (over: Partial<CallNotice> = {}): CallNotice => ({
   seq: 10,
@@ -146,24 +146,6 @@ describe('missedCalls', () => {
   it('leaves out calls too old to announce after a long outage', () => {
     const after = [call({ seq: 0, at: 5_000, ticketId: 'b' }), ...known];
     expect(missedCalls(known, after, 5_000 + 61_000)).toEqual([]);
-  });
-});
-
-describe('pickMandarinVoice', () => {
-  const v = (lang: string, name: string, localService = true) => ({ lang, name, localService });
-  it('prefers a local mainland Mandarin voice, never Cantonese', () => {
-    const voices = [
-      v('en-US', 'English'),
-      v('zh-HK', 'Cantonese'),
-      v('zh-TW', 'Taiwan'),
-      v('zh-CN', 'Network', false),
-      v('zh-CN', 'Local'),
-    ];
-    expect(pickMandarinVoice(voices)?.name).toBe('Local');
-    expect(pickMandarinVoice([v('zh-HK', 'Cantonese'), v('yue', 'Cantonese')])).toBeNull();
-    expect(pickMandarinVoice([v('cmn', 'Chinese (Mandarin)')])?.name).toBe('Chinese (Mandarin)');
-    expect(pickMandarinVoice([v('zh_CN', 'Underscore')])?.name).toBe('Underscore');
-    expect(pickMandarinVoice([])).toBeNull();
   });
 });
 

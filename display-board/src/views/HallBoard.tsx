@@ -1,8 +1,8 @@
+import { useNow, useStore } from '@onewindow/shared/client';
 import type { PublicSnapshot } from '@onewindow/shared/public-view.ts';
 import { useRef } from 'preact/hooks';
 import { type CallRow, currentCalls, formatWait, hallClock, lastCalls, waitingRows } from '../core/hall.ts';
 import type { HallState, HallStore } from '../core/store.ts';
-import { useNow, useStore } from '../core/useStore.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import './HallBoard.css';
 

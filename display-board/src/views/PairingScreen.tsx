@@ -1,6 +1,7 @@
+import { pair } from '@onewindow/shared/client';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
 import { useState } from 'preact/hooks';
-import { type PairedDevice, pair } from '../core/pairing.ts';
+import type { StoredPairing } from '../core/pairing.ts';
 import './PairingScreen.css';
 
 const CODE_LENGTH = 8;
@@ -15,7 +16,7 @@ export function PairingScreen({
   onPaired,
 }: {
   notice: string | null;
-  onPaired: (device: PairedDevice) => void;
+  onPaired: (device: StoredPairing) => void;
 }) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);

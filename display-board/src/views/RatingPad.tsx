@@ -1,10 +1,10 @@
+import { useStore } from '@onewindow/shared/client';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
 import { useEffect, useReducer, useState } from 'preact/hooks';
 import type { HallCommands } from '../core/connection.ts';
 import { POST_NAMES } from '../core/hall.ts';
 import { initialPadState, LEVELS, PAD_TIMEOUTS_MS, padReducer, REASON_NAMES, REASONS } from '../core/pad.ts';
 import type { HallStore } from '../core/store.ts';
-import { useStore } from '../core/useStore.ts';
 import { ClerkCard } from './ClerkCard.tsx';
 import { Face } from './Face.tsx';
 import { StatusBadge } from './StatusBadge.tsx';

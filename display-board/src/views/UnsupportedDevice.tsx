@@ -1,4 +1,4 @@
-import type { PairedDevice } from '../core/pairing.ts';
+import type { StoredPairing } from '../core/pairing.ts';
 import './PairingScreen.css';
 
 /** A token for a kiosk or agent ended up on a display: say so and offer to pair again. */
@@ -6,7 +6,7 @@ export function UnsupportedDevice({
   device,
   onUnpair,
 }: {
-  device: PairedDevice['device'];
+  device: StoredPairing['device'];
   onUnpair: () => void;
 }) {
   return (

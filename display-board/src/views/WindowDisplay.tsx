@@ -1,6 +1,6 @@
+import { useStore } from '@onewindow/shared/client';
 import { POST_NAMES, windowAndTicket } from '../core/hall.ts';
 import type { HallStore } from '../core/store.ts';
-import { useStore } from '../core/useStore.ts';
 import { ClerkCard } from './ClerkCard.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import './WindowDisplay.css';

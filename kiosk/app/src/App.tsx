@@ -1,6 +1,6 @@
+import { useStore } from '@onewindow/shared/client';
 import type { CardRead } from '@onewindow/shared/protocol.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useStore } from '../../../display-board/src/core/useStore.ts';
 import { createApi } from './core/api.ts';
 import { connectKiosk } from './core/connection.ts';
 import { type Controller, createController } from './core/controller.ts';

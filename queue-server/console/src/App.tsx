@@ -2,10 +2,11 @@
  * The staff console: a login, then one tab per post the staff member holds (a user with
  * several roles gets tabs only for theirs). The live hall comes over one staff socket.
  */
+
+import { useStore } from '@onewindow/shared/client';
 import type { Ack } from '@onewindow/shared/protocol.ts';
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useStore } from '../../../display-board/src/core/useStore.ts';
 import { api, errorText, getToken, type Me, setToken, whenLoggedOut } from './core/api.ts';
 import { ROLE_LABEL } from './core/format.ts';
 import type { ConsoleStore } from './core/staff.ts';

@@ -85,13 +85,3 @@ export function createApi(
     checkIn: (body, key) => call('POST', '/api/kiosk/check-in', body, { 'idempotency-key': key }),
   };
 }
-
-/**
- * A fresh idempotency key. `crypto.getRandomValues` works on plain http too (a hall LAN),
- * where `crypto.randomUUID` does not exist.
- */
-export function newKey(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return `kiosk-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}

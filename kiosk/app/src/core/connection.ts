@@ -3,14 +3,8 @@
  * terminal agent of this same kiosk (`device:card`, never broadcast) and the hall's public
  * view, from which only the estimated waits and the server clock are kept.
  */
-import type {
-  CardRead,
-  ClientToServerEvents,
-  HandshakeAuth,
-  ServerToClientEvents,
-} from '@onewindow/shared/protocol.ts';
-import { io, type Socket } from 'socket.io-client';
-import { CLIENT_PROTOCOL_VERSION } from '../../../../display-board/src/core/connection.ts';
+import { openSocket } from '@onewindow/shared/client';
+import type { CardRead } from '@onewindow/shared/protocol.ts';
 import type { KioskStore } from './store.ts';
 
 export interface KioskConnection {
@@ -22,23 +16,10 @@ export function connectKiosk(opts: {
   deviceToken: string;
   onCard: (card: CardRead) => void;
 }): KioskConnection {
-  const auth: HandshakeAuth = { protocol: CLIENT_PROTOCOL_VERSION, deviceToken: opts.deviceToken };
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    auth,
-    reconnection: true,
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 10_000,
-    timeout: 10_000,
+  const { socket, close } = openSocket({
+    credentials: { deviceToken: opts.deviceToken },
+    onUnauthorized: () => opts.store.dispatch({ type: 'unauthorized' }),
   });
-  let closed = false;
-  let retry: ReturnType<typeof setTimeout> | null = null;
-  const scheduleRetry = (ms: number) => {
-    if (retry !== null || closed) return;
-    retry = setTimeout(() => {
-      retry = null;
-      if (!closed && !socket.connected) socket.connect();
-    }, ms);
-  };
   socket.on('device:card', (card) => opts.onCard(card));
   socket.on('hall:snapshot', (s) =>
     opts.store.dispatch({
@@ -50,22 +31,5 @@ export function connectKiosk(opts: {
   socket.on('hall:fact', (f) =>
     opts.store.dispatch({ type: 'estimates', estimates: f.estimates, serverTime: f.at }),
   );
-  socket.on('disconnect', (reason) => {
-    if (!closed && reason === 'io server disconnect') scheduleRetry(1000);
-  });
-  socket.on('connect_error', (err) => {
-    if (closed) return;
-    if (err.message === 'UNAUTHENTICATED') {
-      opts.store.dispatch({ type: 'unauthorized' });
-      return;
-    }
-    if (!socket.active) scheduleRetry(5000);
-  });
-  return {
-    close() {
-      closed = true;
-      if (retry !== null) clearTimeout(retry);
-      socket.close();
-    },
-  };
+  return { close };
 }

@@ -2,14 +2,19 @@
  * What the screens ask for, in one place: it calls the server, dispatches to the store and
  * says the prompts. Screens get this object and the store, never fetch or the socket.
  */
+
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
+import { newIdempotencyKey } from '@onewindow/shared/client';
 import type { KioskIssueRequest } from '@onewindow/shared/kiosk.ts';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
 import type { CardRead, ErrorCode } from '@onewindow/shared/protocol.ts';
-import { type KioskApi, type KioskError, newKey } from './api.ts';
+import type { KioskApi, KioskError } from './api.ts';
 import { initialValues } from './form.ts';
 import { personFromCard, personFromTyped } from './person.ts';
 import type { Flow, KioskState, KioskStore, Person, PrintState } from './store.ts';
+
+/** A fresh idempotency key per attempt at a ticket or check-in (a retry of the attempt reuses it). */
+const newKey = () => newIdempotencyKey('kiosk-');
 
 /** How long the screen waits for the printer before it treats the ticket as not printed. */
 export const PRINT_WAIT_MS = 8000;

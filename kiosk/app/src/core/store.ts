@@ -4,7 +4,9 @@
  * rebuilding the state from the hall data alone. Components only read; `controller.ts` talks to
  * the server and dispatches.
  */
+
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
+import { createStore, type Store } from '@onewindow/shared/client';
 import type { FormValues } from '@onewindow/shared/forms.ts';
 import type {
   KioskCheckInResult,
@@ -13,7 +15,6 @@ import type {
   KioskTicket,
 } from '@onewindow/shared/kiosk.ts';
 import type { CategoryEstimate } from '@onewindow/shared/protocol.ts';
-import { createStore, type Store } from '../../../../display-board/src/core/store.ts';
 
 export type Lang = 'zh' | 'en';
 

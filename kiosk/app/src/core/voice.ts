@@ -1,9 +1,9 @@
 /**
- * Spoken prompts in Mandarin through the Web Speech API (the display board's adapter): a new
+ * Spoken prompts in Mandarin through the Web Speech API (the shared adapter the wall board speaks with too): a new
  * prompt cuts the one still speaking. Without a Mandarin voice nothing is said and the screen
  * carries on; the same sentence is always in the page's live region for screen readers.
  */
-import { SpeechAdapter } from '../../../../display-board/src/core/speech.ts';
+import { SpeechAdapter } from '@onewindow/shared/client';
 
 type Listener = (text: string) => void;
 

@@ -1,4 +1,4 @@
-import { useNow } from '../../../../display-board/src/core/useStore.ts';
+import { useNow } from '@onewindow/shared/client';
 import type { Controller } from '../core/controller.ts';
 import { hallDate, hallTime, useT } from '../core/i18n.ts';
 import type { KioskState, KioskStore } from '../core/store.ts';

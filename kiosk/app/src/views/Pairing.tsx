@@ -1,6 +1,6 @@
+import { pair } from '@onewindow/shared/client';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
 import { useState } from 'preact/hooks';
-import { pair } from '../../../../display-board/src/core/pairing.ts';
 import { DIGIT_KEYS, Keypad, type KeypadKey } from './Keypad.tsx';
 
 const CODE_LENGTH = 8;

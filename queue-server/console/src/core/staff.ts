@@ -5,19 +5,18 @@
  * Besides the queue it keeps what the guide's alerts and the clerk's counter need: device
  * health, failed print jobs, card reads at the counter, and no-shows seen this session.
  */
+import {
+  type ClientSocket,
+  createStore,
+  emitCommand,
+  openSocket,
+  type Store,
+} from '@onewindow/shared/client';
 import type { CounterCard } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { Ticket } from '@onewindow/shared/domain.ts';
-import type {
-  Ack,
-  ClientToServerEvents,
-  HandshakeAuth,
-  ServerToClientEvents,
-} from '@onewindow/shared/protocol.ts';
+import type { Ack, CommandName, CommandPayload } from '@onewindow/shared/protocol.ts';
 import { applyFact, type StaffFact, type StaffView } from '@onewindow/shared/public-view.ts';
-import { io, type Socket } from 'socket.io-client';
-import { CLIENT_PROTOCOL_VERSION } from '../../../../display-board/src/core/connection.ts';
-import { createStore, type Store } from '../../../../display-board/src/core/store.ts';
 
 /** A card read at this clerk's counter (masked only), with when it arrived here. */
 export type CounterCardSeen = CounterCard & { at: number };
@@ -113,8 +112,6 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
 
 export type ConsoleStore = Store<ConsoleState, ConsoleAction>;
 
-type StaffSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
 const RESYNC_RETRY_MS = 5000;
 
 export interface StaffConnection {
@@ -125,15 +122,16 @@ export interface StaffConnection {
 /** Connects with the staff token; `onUnauthorized` runs when the server refuses it (logged out). */
 export function connectStaff(token: string, onUnauthorized: () => void): StaffConnection {
   const store = createStore(consoleReducer, initialConsoleState);
-  const auth: HandshakeAuth = { token, protocol: CLIENT_PROTOCOL_VERSION };
-  const socket: StaffSocket = io({
-    auth,
-    reconnection: true,
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 10_000,
+  const connection = openSocket({
+    credentials: { token },
+    onDown: () => store.dispatch({ type: 'status', status: 'reconnecting' }),
+    onUnauthorized: () => {
+      close();
+      onUnauthorized();
+    },
   });
+  const { socket } = connection;
   let resyncTimer: ReturnType<typeof setTimeout> | null = null;
-  let closed = false;
 
   const requestResync = () => {
     if (resyncTimer !== null || !socket.connected) return;
@@ -147,21 +145,10 @@ export function connectStaff(token: string, onUnauthorized: () => void): StaffCo
   socket.on('connect', () => {
     if (store.get().gap) requestResync();
   });
-  socket.on('disconnect', (reason) => {
-    if (closed) return;
-    store.dispatch({ type: 'status', status: 'reconnecting' });
-    if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), 1000);
-  });
-  socket.on('connect_error', (err) => {
-    if (closed) return;
-    store.dispatch({ type: 'status', status: 'reconnecting' });
-    if (err.message === 'UNAUTHENTICATED') {
-      closed = true;
-      socket.close();
-      onUnauthorized();
-      return;
-    }
-    if (!socket.active) setTimeout(() => !closed && socket.connect(), 5000);
+  socket.on('disconnect', () => {
+    // A snapshot asked for on the old connection will not come: ask again after reconnecting.
+    if (resyncTimer !== null) clearTimeout(resyncTimer);
+    resyncTimer = null;
   });
   socket.on('staff:snapshot', (view) => {
     if (resyncTimer !== null) clearTimeout(resyncTimer);
@@ -190,19 +177,18 @@ export function connectStaff(token: string, onUnauthorized: () => void): StaffCo
     store.dispatch({ type: 'card', card: { ...c, at: Date.now() + store.get().skew } }),
   );
 
+  function close(): void {
+    if (activeSocket === socket) activeSocket = null;
+    if (resyncTimer !== null) clearTimeout(resyncTimer);
+    resyncTimer = null;
+    connection.close();
+  }
+
   activeSocket = socket;
-  return {
-    store,
-    close() {
-      if (activeSocket === socket) activeSocket = null;
-      closed = true;
-      if (resyncTimer !== null) clearTimeout(resyncTimer);
-      socket.close();
-    },
-  };
+  return { store, close };
 }
 
-let activeSocket: StaffSocket | null = null;
+let activeSocket: ClientSocket | null = null;
 
 /**
  * Sends a command over the staff socket (the server records a guide's ticket as issued at the
@@ -212,16 +198,5 @@ let activeSocket: StaffSocket | null = null;
 export function socketCommand<T = unknown>(name: string, payload: object): Promise<Ack<T>> | null {
   const socket = activeSocket;
   if (socket === null || !socket.connected) return null;
-  return new Promise((resolve) => {
-    (socket.timeout(8000) as unknown as { emit: (...a: unknown[]) => void }).emit(
-      name,
-      payload,
-      (err: Error | null, ack: Ack<T>) =>
-        resolve(
-          err === null
-            ? ack
-            : { ok: false, error: { code: 'UNAVAILABLE', message: 'no answer from the server' } },
-        ),
-    );
-  });
+  return emitCommand(socket, name as CommandName, payload as CommandPayload<CommandName>) as Promise<Ack<T>>;
 }

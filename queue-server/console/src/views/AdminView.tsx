@@ -6,13 +6,13 @@
  */
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
 import { SERVICE_GUIDE_ELEMENTS } from '@onewindow/shared/catalog.ts';
+import { useStore } from '@onewindow/shared/client';
 import type { CalendarOverride, DeadlineResult } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, WindowPost } from '@onewindow/shared/domain.ts';
 import type { HallConfig } from '@onewindow/shared/hall.ts';
 import type { DeviceKind, StaffAccount, StaffRole } from '@onewindow/shared/protocol.ts';
 import { useEffect, useState } from 'preact/hooks';
-import { useStore } from '../../../../display-board/src/core/useStore.ts';
 import { Flash, type FlashMessage, Panel, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, type Me } from '../core/api.ts';
 import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL, ROLE_LABEL } from '../core/format.ts';

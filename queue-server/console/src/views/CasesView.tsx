@@ -7,10 +7,11 @@
  * with who did each step. The server decides who may move a case (SPEC CASE-2/3): a step of
  * another post is still offered, marked with that post, and the server's refusal is shown.
  */
+
+import { useStore } from '@onewindow/shared/client';
 import type { CaseRecord, CaseStatus } from '@onewindow/shared/console.ts';
 import type { Ack } from '@onewindow/shared/protocol.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { useStore } from '../../../../display-board/src/core/useStore.ts';
 import { Flash, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
 import { api, errorText, type Me } from '../core/api.ts';
 import { hallDate, hallDateTime } from '../core/format.ts';

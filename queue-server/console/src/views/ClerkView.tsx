@@ -5,13 +5,13 @@
  * identity check.
  */
 import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
+import { useNow, useStore } from '@onewindow/shared/client';
 import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
 import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
 import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
 import { maskIdNumber } from '@onewindow/shared/mask.ts';
 import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { useNow, useStore } from '../../../../display-board/src/core/useStore.ts';
 import { SlipPage } from '../components/Slip.tsx';
 import { Flash, type FlashMessage, Modal, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, type Me } from '../core/api.ts';

@@ -4,11 +4,11 @@
  * cancel; and the alerts: long waits, printers, readers and boards, failed print jobs.
  */
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
+import { useNow, useStore } from '@onewindow/shared/client';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, Ticket } from '@onewindow/shared/domain.ts';
 import type { CommandResult } from '@onewindow/shared/protocol.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useNow, useStore } from '../../../../display-board/src/core/useStore.ts';
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, type Me } from '../core/api.ts';
 import { CLASS_LABEL, duration, hallTime, POST_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../core/format.ts';

@@ -4,6 +4,8 @@
  * and service per category, window and clerk; hourly arrivals and daily series; ratings with
  * the 差评 follow-up (回访, deadline, status); CSV/XLSX export; the notice marquee.
  */
+
+import { useStore } from '@onewindow/shared/client';
 import type { RatingReason } from '@onewindow/shared/domain.ts';
 import type {
   CategoryFigures,
@@ -15,7 +17,6 @@ import type {
   TimeFigures,
 } from '@onewindow/shared/stats.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useStore } from '../../../../display-board/src/core/useStore.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Flash, Modal, Panel, Tiles, useFlash } from '../components/ui.tsx';
 import { api, download, errorText, type Me } from '../core/api.ts';

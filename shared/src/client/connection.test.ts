@@ -1,7 +1,7 @@
-import { PROTOCOL_VERSION } from '@onewindow/shared';
 import { expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../protocol.ts';
 import { CLIENT_PROTOCOL_VERSION } from './connection.ts';
 
-it('speaks the protocol version of shared/ (copied to keep zod out of the bundle)', () => {
+it('speaks the protocol version of shared/ (copied to keep zod out of the bundles)', () => {
   expect(CLIENT_PROTOCOL_VERSION).toBe(PROTOCOL_VERSION);
 });

@@ -1,3 +1,4 @@
+/** Preact hooks of the client core: a store slice that re-renders on change, and a ticking clock. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Store } from './store.ts';
 
