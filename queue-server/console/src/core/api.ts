@@ -3,8 +3,16 @@
  * with the server's Ack envelope (a network failure becomes UNAVAILABLE), Chinese error texts,
  * and authenticated downloads (exports are fetched with the token, then saved as a blob).
  */
+import { newIdempotencyKey } from '@onewindow/shared/client';
 import { ERROR_MESSAGES_ZH } from '@onewindow/shared/messages.ts';
-import type { Ack, ApiError, StaffRole } from '@onewindow/shared/protocol.ts';
+import type {
+  Ack,
+  ApiError,
+  CommandName,
+  CommandPayload,
+  CommandResult,
+  StaffRole,
+} from '@onewindow/shared/protocol.ts';
 
 const TOKEN_KEY = 'onewindow.console.token';
 
@@ -34,13 +42,6 @@ export function setToken(token: string | null): void {
 }
 let memoryToken: string | null = null;
 const token = () => getToken() ?? memoryToken;
-
-/** A random key for a command's retries (crypto.randomUUID is missing on plain-http LAN pages). */
-export function newKey(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 const unavailable = (message: string): Ack<never> => ({ ok: false, error: { code: 'UNAVAILABLE', message } });
 
@@ -84,9 +85,19 @@ export async function api<T>(
   return ack;
 }
 
-/** Runs a queue command over REST with a fresh idempotency key (a retry of one click reuses it). */
-export function command<T = unknown>(name: string, payload: object, key = newKey()): Promise<Ack<T>> {
-  return api<T>('POST', `/api/commands/${encodeURIComponent(name)}`, payload, { 'idempotency-key': key });
+/**
+ * Runs a queue command over REST (`POST /api/commands/{name}`): the payload is checked against
+ * the shared command map at compile time, and the answer is the command's result. A fresh
+ * idempotency key unless the caller passes the key of the click it retries.
+ */
+export function command<N extends CommandName>(
+  name: N,
+  payload: CommandPayload<N>,
+  key: string = newIdempotencyKey(),
+): Promise<Ack<CommandResult>> {
+  return api<CommandResult>('POST', `/api/commands/${encodeURIComponent(name)}`, payload, {
+    'idempotency-key': key,
+  });
 }
 
 /** The Chinese message for a refusal; codes that carry a reason worth reading add the server's text. */

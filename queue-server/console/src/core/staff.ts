@@ -15,7 +15,7 @@ import {
 import type { CounterCard } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { Ticket } from '@onewindow/shared/domain.ts';
-import type { Ack, CommandName, CommandPayload } from '@onewindow/shared/protocol.ts';
+import type { Ack, CommandName, CommandPayload, CommandResult } from '@onewindow/shared/protocol.ts';
 import { applyFact, type StaffFact, type StaffView } from '@onewindow/shared/public-view.ts';
 
 /** A card read at this clerk's counter (masked only), with when it arrived here. */
@@ -195,8 +195,11 @@ let activeSocket: ClientSocket | null = null;
  * guide desk only when it comes this way; REST is for integrations). Null when not connected:
  * the caller then uses REST.
  */
-export function socketCommand<T = unknown>(name: string, payload: object): Promise<Ack<T>> | null {
+export function socketCommand<N extends CommandName>(
+  name: N,
+  payload: CommandPayload<N>,
+): Promise<Ack<CommandResult>> | null {
   const socket = activeSocket;
   if (socket === null || !socket.connected) return null;
-  return emitCommand(socket, name as CommandName, payload as CommandPayload<CommandName>) as Promise<Ack<T>>;
+  return emitCommand(socket, name, payload);
 }

@@ -231,7 +231,9 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
   const set = (patch: Partial<HallConfig['settings']>) =>
     setConfig({ ...config, settings: { ...s, ...patch } });
   const save = async () => {
-    const r = await command('hall:configure', { config });
+    // The regular class never moves ahead (the schema pins its bonus to 0; the editor hides it).
+    const bonusSeconds = { ...s.bonusSeconds, regular: 0 as const };
+    const r = await command('hall:configure', { config: { ...config, settings: { ...s, bonusSeconds } } });
     if (!r.ok) return setError(errorText(r.error));
     setError(null);
     setFlash({ kind: 'ok', text: '大厅配置已生效' });

@@ -10,6 +10,7 @@ import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/consol
 import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
 import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
 import { maskIdNumber } from '@onewindow/shared/mask.ts';
+import type { CommandName, CommandPayload } from '@onewindow/shared/protocol.ts';
 import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SlipPage } from '../components/Slip.tsx';
@@ -50,7 +51,13 @@ const OUTCOME_KIND: Record<FinishOutcome, SlipKind> = {
   supplement: 'supplement',
 };
 
-type Run = (label: string, name: string, payload: object) => Promise<boolean>;
+/** Runs a command and flashes its outcome under `label`; true when the server accepted it. */
+type Run = <N extends CommandName>(label: string, name: N, payload: CommandPayload<N>) => Promise<boolean>;
+
+/** Commands whose whole payload is the clerk's window (call next, recall, start, no-show, open, close …). */
+type WindowCommand = {
+  [N in CommandName]: { windowId: string } extends CommandPayload<N> ? N : never;
+}[CommandName];
 
 export function ClerkView({ me, store }: { me: Me; store: ConsoleStore }) {
   const view = useStore(store, (s) => s.view);
@@ -140,7 +147,7 @@ function Counter(props: {
   const [, setInFlight] = useState(0);
 
   const act = useCallback(
-    async (label: string, name: string, payload: object = { windowId: w.id }) => {
+    async <N extends CommandName>(label: string, name: N, payload: CommandPayload<N>) => {
       if (busy.current.has(name)) return false;
       busy.current.add(name);
       setInFlight((n) => n + 1);
@@ -151,13 +158,14 @@ function Counter(props: {
         setInFlight((n) => n + 1);
       }
     },
-    [run, w.id],
+    [run],
   );
+  const atWindow = (label: string, name: WindowCommand) => act(label, name, { windowId: w.id });
 
-  const callNext = () => act('叫号', 'ticket:call-next');
-  const recall = () => act('重呼', 'ticket:recall');
-  const start = () => act('开始办理', 'ticket:start');
-  const noShow = () => act('过号', 'ticket:no-show');
+  const callNext = () => atWindow('叫号', 'ticket:call-next');
+  const recall = () => atWindow('重呼', 'ticket:recall');
+  const start = () => atWindow('开始办理', 'ticket:start');
+  const noShow = () => atWindow('过号', 'ticket:no-show');
 
   // Keyboard shortcuts (not while typing in a field or with a dialog open).
   const keys = useRef({ callNext, recall, start, noShow, current, state: w.state, modal: false });
@@ -221,7 +229,7 @@ function Counter(props: {
               </button>
             )}
             {w.state === 'paused' && (
-              <button type="button" class="btn primary" onClick={() => act('恢复服务', 'window:resume')}>
+              <button type="button" class="btn primary" onClick={() => atWindow('恢复服务', 'window:resume')}>
                 恢复服务 <span class="en">Resume</span>
               </button>
             )}
@@ -230,7 +238,7 @@ function Counter(props: {
               class="btn"
               disabled={current !== undefined}
               title={current !== undefined ? '请先处理当前号票' : ''}
-              onClick={() => act('关闭窗口', 'window:close')}
+              onClick={() => atWindow('关闭窗口', 'window:close')}
               data-action="close-window"
             >
               关闭窗口 <span class="en">Close</span>
@@ -329,7 +337,7 @@ function Counter(props: {
                 <button
                   type="button"
                   class="btn big"
-                  onClick={() => act('挂起', 'ticket:park', { windowId: w.id })}
+                  onClick={() => atWindow('挂起', 'ticket:park')}
                   data-action="park"
                 >
                   挂起 <span class="en">Park</span>
@@ -488,7 +496,7 @@ function TransferDialog(props: {
   ticket: Ticket;
   store: ConsoleStore;
   onClose: () => void;
-  onTransfer: (to: object, note: string) => void;
+  onTransfer: (to: CommandPayload<'ticket:transfer'>['to'], note: string) => void;
 }) {
   const view = useStore(props.store, (s) => s.view)!;
   const [kind, setKind] = useState<'category' | 'post' | 'window'>('category');

@@ -7,7 +7,8 @@ import type { ServiceItem } from '@onewindow/shared/catalog.ts';
 import { useNow, useStore } from '@onewindow/shared/client';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, Ticket } from '@onewindow/shared/domain.ts';
-import type { CommandResult } from '@onewindow/shared/protocol.ts';
+import type { HallEvent } from '@onewindow/shared/hall.ts';
+import type { CommandPayload } from '@onewindow/shared/protocol.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, type Me } from '../core/api.ts';
@@ -232,17 +233,18 @@ function IssuePanel({
   const needsReason = cls !== '' && cls !== 'regular';
   const submit = async (e: Event) => {
     e.preventDefault();
-    const payload = {
+    const payload: CommandPayload<'ticket:issue'> = {
       categoryId,
       ...(itemCode ? { itemCode } : {}),
       ...(idNumber.trim() ? { idNumber: idNumber.trim().toUpperCase() } : {}),
       ...(cls ? { priorityClass: cls } : {}),
       ...(needsReason && reason.trim() ? { reason: reason.trim() } : {}),
     };
-    const r = await (socketCommand<CommandResult>('ticket:issue', payload) ??
-      command<CommandResult>('ticket:issue', { ...payload }));
+    const r = await (socketCommand('ticket:issue', payload) ?? command('ticket:issue', payload));
     if (!r.ok) return onResult({ kind: 'error', text: `取号失败：${errorText(r.error)}` });
-    const fact = r.data.facts.find((f) => f.type === 'ticket:issued') as { ticket?: Ticket } | undefined;
+    const fact = r.data.facts.find(
+      (f): f is Extract<HallEvent, { type: 'ticket:issued' }> => f.type === 'ticket:issued',
+    );
     setIssued(fact?.ticket ?? null);
     setIdNumber('');
     setReason('');
