@@ -7,15 +7,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS } from '../../tests/support/browser.ts';
+import { launchChromium, SCREENSHOTS } from '@onewindow/tests/support/browser.ts';
 import {
   command,
   type HallClient,
   startTestServer,
   TestClock,
   type TestServer,
-} from '../../tests/support/server.ts';
+} from '@onewindow/tests/support/server.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
