@@ -1,14 +1,33 @@
 /**
- * Shapes of the REST answers the browser apps read (the `data` of the `{ok, data}` envelope),
- * declared once so the console, the kiosk and the screens do not each redeclare them. Types
- * only, no zod: apps import this file by path (`@onewindow/shared/api-types.ts`) and it adds
- * nothing to their bundles. Each type names its route and the server code that builds it.
+ * Shapes of the REST answers the browser apps read (the `data` of the `{ok, data}` envelope)
+ * that had no shared type, declared once so the console, the kiosk and the screens stop
+ * redeclaring them. Types only, no zod: apps import this file by path
+ * (`@onewindow/shared/api-types.ts`) and it adds nothing to their bundles. Each type names its
+ * route and the server code that builds the answer, so the server can declare it sends this.
+ * Answers that already had a shared type keep it (StaffAccount, DeviceStatus, CaseRecord,
+ * SlipResult, ApplicationView, CalendarOverride, AuditEntry, HallStats, …).
  */
-import type { DeviceKind } from './protocol.ts';
+import type { PrintJobStatus } from './devices.ts';
+import type { ServiceWindow } from './domain.ts';
+import type { KioskIssueResult, KioskTicket } from './kiosk.ts';
+import type { DeviceKind, StaffAccount } from './protocol.ts';
+
+/**
+ * `GET /api/auth/me`: the logged-in staff member, as the session's principal knows them
+ * (queue-server/src/app/http.ts, route `/auth/me`).
+ */
+export type CurrentStaff = Pick<StaffAccount, 'id' | 'name' | 'staffNumber' | 'roles'>;
+
+/** `POST /api/auth/login`: a bearer token for 12 hours and who it belongs to (`AuthService.login`). */
+export interface LoginResult {
+  token: string;
+  expiresAt: number;
+  staff: StaffAccount;
+}
 
 /**
  * A paired device: an entry of `GET /api/devices` (admin), and the `device` of
- * `POST /api/devices/pair`. Built by the server's `AuthStore.allDevices` / `pairDevice`
+ * `POST /api/devices/pair`. Built by `AuthStore.allDevices` / `pairDevice`
  * (queue-server/src/store/auth.store.ts `DeviceRow`).
  */
 export interface DeviceRecord {
@@ -22,8 +41,54 @@ export interface DeviceRecord {
   lastSeenAt: number | null;
 }
 
-/** `POST /api/devices/pair`: the device and its token, shown once (queue-server/src/app/auth.service.ts `pair`). */
+/** `POST /api/devices/pair`: the device and its token, shown once (`AuthService.pair`). */
 export interface PairedDevice {
   deviceToken: string;
   device: DeviceRecord;
+}
+
+/** `POST /api/devices/pairing-codes` (admin): a one-time 8-digit code, valid 15 minutes (`AuthService.createPairingCode`). */
+export interface PairingCode {
+  code: string;
+  expiresAt: number;
+}
+
+/** The clerk signed on at a window, as `GET /api/windows/:id/display` shows them (name and 工号 are on their badge). */
+export interface WindowClerk {
+  id: string;
+  name: string;
+  staffNumber: string;
+  /** `/api/staff/:id/photo?v=…` when the admin uploaded a photo, else null. */
+  photoUrl: string | null;
+}
+
+/** `GET /api/windows/:id/display`: the window and its clerk (queue-server/src/app/http.ts, route `/windows/:id/display`). */
+export interface WindowDisplayData {
+  window: ServiceWindow;
+  clerk: WindowClerk | null;
+}
+
+/** `POST /api/print-jobs`: the job queued and the terminal it prints on (queue-server/src/app/devices.routes.ts). */
+export interface PrintJobQueued {
+  jobId: string;
+  deviceId: string;
+}
+
+/**
+ * `GET /api/print-jobs/:id`: where a print job is; `reason` says why it failed
+ * (queue-server/src/app/devices.routes.ts, from `DeviceStore.job`).
+ */
+export interface PrintJobState extends PrintJobQueued {
+  status: PrintJobStatus;
+  reason: string | null;
+}
+
+/** `POST /api/kiosk/tickets/:id/reprint`: the new print job, or why none (queue-server/src/app/kiosk.routes.ts). */
+export interface KioskReprintResult {
+  print: KioskIssueResult['print'];
+}
+
+/** `POST /api/kiosk/lookup`: the citizen's tickets of today, oldest first (queue-server/src/app/kiosk.routes.ts). */
+export interface KioskLookupResult {
+  tickets: KioskTicket[];
 }

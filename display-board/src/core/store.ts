@@ -3,9 +3,10 @@
  * with `applyFact`), the connection status, and what the voice engine reports. One reducer
  * takes every event; components only read.
  */
+
+import type { WindowClerk } from '@onewindow/shared/api-types.ts';
 import { createStore, type Store, type VoiceStatus } from '@onewindow/shared/client';
 import { applyFact, type PublicFact, type PublicSnapshot } from '@onewindow/shared/public-view.ts';
-import type { WindowClerk } from './api.ts';
 
 /** `reconnecting` also covers "a fact was missed and a snapshot is on its way". */
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';

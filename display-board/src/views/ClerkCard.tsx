@@ -1,4 +1,4 @@
-import type { WindowClerk } from '../core/api.ts';
+import type { WindowClerk } from '@onewindow/shared/api-types.ts';
 import { initialOf } from '../core/hall.ts';
 import './ClerkCard.css';
 

@@ -3,11 +3,11 @@
  * several roles gets tabs only for theirs). The live hall comes over one staff socket.
  */
 
+import type { CurrentStaff, LoginResult } from '@onewindow/shared/api-types.ts';
 import { useStore } from '@onewindow/shared/client';
-import type { Ack } from '@onewindow/shared/protocol.ts';
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, errorText, getToken, type Me, setToken, whenLoggedOut } from './core/api.ts';
+import { api, errorText, getToken, setToken, whenLoggedOut } from './core/api.ts';
 import { ROLE_LABEL } from './core/format.ts';
 import type { ConsoleStore } from './core/staff.ts';
 import { connectStaff, type StaffConnection } from './core/staff.ts';
@@ -15,7 +15,7 @@ import { ClerkView } from './views/ClerkView.tsx';
 import { GuideView } from './views/GuideView.tsx';
 
 /** Views few staff open (and uPlot with the manager's) load on first use: clerks' start stays small. */
-type ViewProps = { me: Me; store: ConsoleStore };
+type ViewProps = { me: CurrentStaff; store: ConsoleStore };
 const loadManager = () => import('./views/ManagerView.tsx').then((m) => m.ManagerView);
 const loadAdmin = () => import('./views/AdminView.tsx').then((m) => m.AdminView);
 const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView);
@@ -51,12 +51,12 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
 ];
 
-export function tabsFor(me: Me): typeof TABS {
+export function tabsFor(me: CurrentStaff): typeof TABS {
   return TABS.filter((t) => t.roles.some((r) => (me.roles as string[]).includes(r)));
 }
 
 export function App() {
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<CurrentStaff | null>(null);
   const [checking, setChecking] = useState(getToken() !== null);
 
   useEffect(() => {
@@ -65,7 +65,7 @@ export function App() {
       setMe(null);
     });
     if (getToken() === null) return;
-    api<Me>('GET', '/api/auth/me').then((r) => {
+    api<CurrentStaff>('GET', '/api/auth/me').then((r) => {
       if (r.ok) setMe(r.data);
       else setToken(null);
       setChecking(false);
@@ -77,7 +77,7 @@ export function App() {
   return <Shell me={me} onLogout={() => setMe(null)} />;
 }
 
-function Login({ onLogin }: { onLogin: (me: Me) => void }) {
+function Login({ onLogin }: { onLogin: (me: CurrentStaff) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -86,14 +86,14 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const r: Ack<{ token: string; staff: Me }> = await api('POST', '/api/auth/login', { username, password });
+    const r = await api<LoginResult>('POST', '/api/auth/login', { username, password });
     setBusy(false);
     if (!r.ok) {
       setError(r.error.code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(r.error));
       return;
     }
     setToken(r.data.token);
-    const me = await api<Me>('GET', '/api/auth/me');
+    const me = await api<CurrentStaff>('GET', '/api/auth/me');
     if (me.ok) onLogin(me.data);
     else setError(errorText(me.error));
   };
@@ -137,7 +137,7 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }) {
   );
 }
 
-function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
   const tabs = useMemo(() => tabsFor(me), [me]);
   const initial = (location.hash.slice(1) as TabId) || tabs[0]?.id;
   const [tab, setTab] = useState<TabId | undefined>(
@@ -218,7 +218,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <Lazy<ViewProps> load={loadManager} props={{ me, store: conn.store }} />
         )}
         {conn && tab === 'admin' && <Lazy<ViewProps> load={loadAdmin} props={{ me, store: conn.store }} />}
-        {tab === 'audit' && <Lazy<{ me: Me }> load={loadAudit} props={{ me }} />}
+        {tab === 'audit' && <Lazy<{ me: CurrentStaff }> load={loadAudit} props={{ me }} />}
         {conn && (tab === 'review' || tab === 'handback') && (
           <Lazy<CasesProps> key={tab} load={loadCases} props={{ me, store: conn.store, mode: tab }} />
         )}

@@ -4,7 +4,7 @@
  * pair this way; where each keeps its token is its own business.
  */
 import type { PairedDevice } from '../api-types.ts';
-import type { ErrorCode } from '../protocol.ts';
+import type { Ack, ErrorCode } from '../protocol.ts';
 
 export type PairResult = { ok: true; device: PairedDevice } | { ok: false; code: ErrorCode | 'NETWORK' };
 
@@ -21,9 +21,7 @@ export async function pair(code: string, fetchImpl: typeof fetch = fetch): Promi
     return { ok: false, code: 'NETWORK' };
   }
   try {
-    const body = (await res.json()) as
-      | { ok: true; data: PairedDevice }
-      | { ok: false; error: { code: ErrorCode; message: string } };
+    const body = (await res.json()) as Ack<PairedDevice>;
     return body.ok ? { ok: true, device: body.data } : { ok: false, code: body.error.code };
   } catch {
     return { ok: false, code: res.status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST' };

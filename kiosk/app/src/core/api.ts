@@ -2,28 +2,26 @@
  * REST to the queue server as this kiosk (`X-Device-Token`). Every answer is the shared ack
  * envelope; a network failure becomes `UNAVAILABLE` so screens have one shape to handle.
  */
+import type { KioskLookupResult, KioskReprintResult, PrintJobState } from '@onewindow/shared/api-types.ts';
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
-import type { PrintJobStatus } from '@onewindow/shared/devices.ts';
 import type {
   KioskCheckInResult,
   KioskContext,
   KioskIssueRequest,
   KioskIssueResult,
-  KioskTicket,
 } from '@onewindow/shared/kiosk.ts';
 import type { Ack, ApiError } from '@onewindow/shared/protocol.ts';
 
-/** The error envelope as the kiosk routes send it: some carry a Chinese sentence for the citizen. */
-export type KioskError = ApiError & { messageZh?: string };
-export type KioskAck<T> = { ok: true; data: T } | { ok: false; error: KioskError; status: number };
+/** The shared envelope plus the HTTP status on a refusal (the kiosk routes' errors may carry `messageZh`). */
+export type KioskAck<T> = { ok: true; data: T } | { ok: false; error: ApiError; status: number };
 
 export interface KioskApi {
   context(): Promise<KioskAck<KioskContext>>;
   catalog(): Promise<KioskAck<ServiceItem[]>>;
   issue(body: KioskIssueRequest, idempotencyKey: string): Promise<KioskAck<KioskIssueResult>>;
-  reprint(ticketId: string, idNumber: string | null): Promise<KioskAck<{ print: KioskIssueResult['print'] }>>;
-  printJob(jobId: string): Promise<KioskAck<{ status: PrintJobStatus; reason: string | null }>>;
-  lookup(idNumber: string): Promise<KioskAck<{ tickets: KioskTicket[] }>>;
+  reprint(ticketId: string, idNumber: string | null): Promise<KioskAck<KioskReprintResult>>;
+  printJob(jobId: string): Promise<KioskAck<PrintJobState>>;
+  lookup(idNumber: string): Promise<KioskAck<KioskLookupResult>>;
   checkIn(
     body: { idNumber: string } | { bookingCode: string },
     idempotencyKey: string,
@@ -61,7 +59,7 @@ export function createApi(
     if (res.status === 401) onUnauthorized();
     try {
       const ack = (await res.json()) as Ack<T>;
-      return ack.ok ? ack : { ok: false, status: res.status, error: ack.error as KioskError };
+      return ack.ok ? ack : { ok: false, status: res.status, error: ack.error };
     } catch {
       return {
         ok: false,

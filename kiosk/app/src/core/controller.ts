@@ -7,8 +7,8 @@ import type { ServiceItem } from '@onewindow/shared/catalog.ts';
 import { newIdempotencyKey } from '@onewindow/shared/client';
 import type { KioskIssueRequest } from '@onewindow/shared/kiosk.ts';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
-import type { CardRead, ErrorCode } from '@onewindow/shared/protocol.ts';
-import type { KioskApi, KioskError } from './api.ts';
+import type { ApiError, CardRead } from '@onewindow/shared/protocol.ts';
+import type { KioskApi } from './api.ts';
 import { initialValues } from './form.ts';
 import { personFromCard, personFromTyped } from './person.ts';
 import type { Flow, KioskState, KioskStore, Person, PrintState } from './store.ts';
@@ -22,8 +22,8 @@ const PRINT_POLL_MS = 500;
 /** The context (open now, estimates) is read again this often. */
 const REFRESH_MS = 60_000;
 
-export function messageOf(error: KioskError): string {
-  return error.messageZh ?? errorMessageZh(error.code as ErrorCode) ?? error.message;
+export function messageOf(error: ApiError): string {
+  return error.messageZh ?? errorMessageZh(error.code) ?? error.message;
 }
 
 export interface Controller {
@@ -90,7 +90,7 @@ export function createController(store: KioskStore, api: KioskApi): Controller {
     continueFlow(person);
   }
 
-  function fail(error: KioskError, status: number): void {
+  function fail(error: ApiError, status: number): void {
     if (status === 401) return;
     switch (error.code) {
       case 'HALL_CLOSED':

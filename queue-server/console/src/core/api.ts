@@ -11,17 +11,9 @@ import type {
   CommandName,
   CommandPayload,
   CommandResult,
-  StaffRole,
 } from '@onewindow/shared/protocol.ts';
 
 const TOKEN_KEY = 'onewindow.console.token';
-
-export interface Me {
-  id: string;
-  name: string;
-  staffNumber: string;
-  roles: StaffRole[];
-}
 
 export function getToken(): string | null {
   try {

@@ -4,17 +4,18 @@
  * with the server's reason), devices (pairing codes, revoke, last seen, status) and the
  * working-day calendar's local corrections.
  */
+import type { CurrentStaff, DeviceRecord, PairingCode } from '@onewindow/shared/api-types.ts';
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
 import { SERVICE_GUIDE_ELEMENTS } from '@onewindow/shared/catalog.ts';
 import { useStore } from '@onewindow/shared/client';
-import type { CalendarOverride, DeadlineResult } from '@onewindow/shared/console.ts';
+import type { CalendarOverride, CatalogImportResult, DeadlineResult } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, WindowPost } from '@onewindow/shared/domain.ts';
 import type { HallConfig } from '@onewindow/shared/hall.ts';
 import type { DeviceKind, StaffAccount, StaffRole } from '@onewindow/shared/protocol.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { Flash, type FlashMessage, Panel, useFlash } from '../components/ui.tsx';
-import { api, command, errorText, type Me } from '../core/api.ts';
+import { api, command, errorText } from '../core/api.ts';
 import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL, ROLE_LABEL } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
 
@@ -28,7 +29,7 @@ const SUBS: { id: Sub; zh: string; en: string }[] = [
 ];
 type SetFlash = (m: FlashMessage) => void;
 
-export function AdminView({ store }: { me: Me; store: ConsoleStore }) {
+export function AdminView({ store }: { me: CurrentStaff; store: ConsoleStore }) {
   const [sub, setSub] = useState<Sub>('catalog');
   const [flash, setFlash] = useFlash();
   return (
@@ -108,7 +109,7 @@ function CatalogEditor({ setFlash }: { setFlash: SetFlash }) {
     const list = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown[] }).items;
     if (!Array.isArray(list)) return setFlash({ kind: 'error', text: '导入文件应为 {items:[…]} 或事项数组' });
     if (!confirm(`导入将替换全部 ${list.length} 个事项，确定？`)) return;
-    const r = await api<{ imported: number }>('POST', '/api/catalog/import', { items: list });
+    const r = await api<CatalogImportResult>('POST', '/api/catalog/import', { items: list });
     setFlash(
       r.ok
         ? { kind: 'ok', text: `已导入 ${r.data.imported} 个事项` }
@@ -806,15 +807,6 @@ function StaffEditor({ setFlash }: { setFlash: SetFlash }) {
 
 /* ─────────────── devices ─────────────── */
 
-interface DeviceRow {
-  id: string;
-  kind: DeviceKind;
-  name: string;
-  windowId: string | null;
-  createdAt: number;
-  revokedAt: number | null;
-  lastSeenAt: number | null;
-}
 const KIND_LABEL: Record<DeviceKind, string> = {
   kiosk: '自助取号机',
   board: '综合屏',
@@ -826,13 +818,13 @@ const KIND_LABEL: Record<DeviceKind, string> = {
 function Devices({ store, setFlash }: { store: ConsoleStore; setFlash: SetFlash }) {
   const view = useStore(store, (s) => s.view);
   const statuses = useStore(store, (s) => s.devices);
-  const [devices, setDevices] = useState<DeviceRow[]>([]);
+  const [devices, setDevices] = useState<DeviceRecord[]>([]);
   const [kind, setKind] = useState<DeviceKind>('kiosk');
   const [name, setName] = useState('');
   const [windowId, setWindowId] = useState('');
-  const [code, setCode] = useState<{ code: string; expiresAt: number } | null>(null);
+  const [code, setCode] = useState<PairingCode | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = () => api<DeviceRow[]>('GET', '/api/devices').then((r) => r.ok && setDevices(r.data));
+  const load = () => api<DeviceRecord[]>('GET', '/api/devices').then((r) => r.ok && setDevices(r.data));
   useEffect(() => {
     const refresh = () => {
       void load();
@@ -847,7 +839,7 @@ function Devices({ store, setFlash }: { store: ConsoleStore; setFlash: SetFlash 
   }, [store]);
   const pairingCode = async (e: Event) => {
     e.preventDefault();
-    const r = await api<{ code: string; expiresAt: number }>('POST', '/api/devices/pairing-codes', {
+    const r = await api<PairingCode>('POST', '/api/devices/pairing-codes', {
       kind,
       name: name.trim() || KIND_LABEL[kind],
       windowId: windowId || null,
@@ -856,7 +848,7 @@ function Devices({ store, setFlash }: { store: ConsoleStore; setFlash: SetFlash 
     setError(null);
     setCode(r.data);
   };
-  const revoke = async (d: DeviceRow) => {
+  const revoke = async (d: DeviceRecord) => {
     if (!confirm(`吊销设备“${d.name}”？它将立即断开，需重新配对。`)) return;
     const r = await api('DELETE', `/api/devices/${encodeURIComponent(d.id)}`);
     setFlash(r.ok ? { kind: 'ok', text: `已吊销 ${d.name}` } : { kind: 'error', text: errorText(r.error) });
@@ -988,8 +980,8 @@ function Calendar({ setFlash }: { setFlash: SetFlash }) {
   const [days, setDays] = useState(20);
   const [deadline, setDeadline] = useState<DeadlineResult | null>(null);
   const load = () =>
-    api<CalendarOverride[] | { overrides: CalendarOverride[] }>('GET', '/api/calendar/overrides').then((r) =>
-      r.ok ? setRows(Array.isArray(r.data) ? r.data : r.data.overrides) : setError(errorText(r.error)),
+    api<CalendarOverride[]>('GET', '/api/calendar/overrides').then((r) =>
+      r.ok ? setRows(r.data) : setError(errorText(r.error)),
     );
   useEffect(() => {
     void load();

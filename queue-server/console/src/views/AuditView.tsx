@@ -2,10 +2,11 @@
  * 审计: every override, transfer, cancellation and admin change with who, when and why,
  * searchable by text and date range (GET /api/audit/search).
  */
+import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import type { AuditEntry } from '@onewindow/shared/console.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { Panel } from '../components/ui.tsx';
-import { api, errorText, type Me } from '../core/api.ts';
+import { api, errorText } from '../core/api.ts';
 import { hallDateTime } from '../core/format.ts';
 
 const ACTION_LABEL: Record<string, string> = {
@@ -33,7 +34,7 @@ const ACTION_LABEL: Record<string, string> = {
   'appointments:import': '预约导入',
 };
 
-export function AuditView(_props: { me: Me }) {
+export function AuditView(_props: { me: CurrentStaff }) {
   // No dates by default: the newest entries (the browser's day may not be the hall's).
   const [q, setQ] = useState('');
   const [from, setFrom] = useState('');
@@ -49,14 +50,14 @@ export function AuditView(_props: { me: Me }) {
     if (from) qs.set('from', from);
     if (to) qs.set('to', to);
     if (kind) qs.set('kind', kind);
-    const r = await api<AuditEntry[] | { entries: AuditEntry[] }>('GET', `/api/audit/search?${qs}`);
+    const r = await api<AuditEntry[]>('GET', `/api/audit/search?${qs}`);
     if (!r.ok) {
       setError(errorText(r.error));
       setRows(null);
       return;
     }
     setError(null);
-    setRows(Array.isArray(r.data) ? r.data : r.data.entries);
+    setRows(r.data);
   };
   useEffect(() => {
     void search();

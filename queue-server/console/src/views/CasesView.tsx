@@ -8,12 +8,13 @@
  * another post is still offered, marked with that post, and the server's refusal is shown.
  */
 
+import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import { useStore } from '@onewindow/shared/client';
-import type { CaseRecord, CaseStatus } from '@onewindow/shared/console.ts';
+import type { CaseRecord, CaseStatus, DeadlineResult } from '@onewindow/shared/console.ts';
 import type { Ack } from '@onewindow/shared/protocol.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Flash, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
-import { api, errorText, type Me } from '../core/api.ts';
+import { api, errorText } from '../core/api.ts';
 import { hallDate, hallDateTime } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
 
@@ -140,7 +141,7 @@ function nthWorkingDay(from: string, n: number): Promise<string | null> {
   const key = `${from}|${n}`;
   let p = deadlineCache.get(key);
   if (p === undefined) {
-    p = api<{ date: string }>('GET', `/api/calendar/deadline?from=${from}&workingDays=${n}`).then((r) =>
+    p = api<DeadlineResult>('GET', `/api/calendar/deadline?from=${from}&workingDays=${n}`).then((r) =>
       r.ok ? r.data.date : null,
     );
     deadlineCache.set(key, p);
@@ -191,7 +192,7 @@ function useDaysLeft(today: string, deadlines: string[]): Record<string, number 
 
 /* ─────────────────────────────────── view ─────────────────────────────────── */
 
-export function CasesView(props: { me: Me; store: ConsoleStore; mode: CasesMode }) {
+export function CasesView(props: { me: CurrentStaff; store: ConsoleStore; mode: CasesMode }) {
   const { me, mode } = props;
   const skew = useStore(props.store, (s) => s.skew);
   const filters = FILTERS[mode];
@@ -409,7 +410,7 @@ export function CasesView(props: { me: Me; store: ConsoleStore; mode: CasesMode 
 }
 
 /** A staff member as 姓名（工号）, from the names the server added to the case. */
-function who(c: CaseRecord, id: string, me: Me): string {
+function who(c: CaseRecord, id: string, me: CurrentStaff): string {
   const s = c.staff?.[id];
   if (s !== undefined) return `${s.name}（${s.staffNumber}）`;
   return id === me.id ? `${me.name}（${me.staffNumber}）` : id;
@@ -450,7 +451,7 @@ function DeadlineBadge({ c, left }: { c: CaseRecord; left: number | null | undef
 
 function CaseDetail(props: {
   c: CaseRecord;
-  me: Me;
+  me: CurrentStaff;
   left: number | null | undefined;
   onMoved: (c: CaseRecord, text: string) => void;
 }) {

@@ -4,6 +4,7 @@
  * opens beside it (or by scanning its barcode), and the counter's card reader shows a masked
  * identity check.
  */
+import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
 import { useNow, useStore } from '@onewindow/shared/client';
 import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
@@ -15,7 +16,7 @@ import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SlipPage } from '../components/Slip.tsx';
 import { Flash, type FlashMessage, Modal, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
-import { api, command, errorText, type Me } from '../core/api.ts';
+import { api, command, errorText } from '../core/api.ts';
 import {
   CLASS_LABEL,
   duration,
@@ -59,7 +60,7 @@ type WindowCommand = {
   [N in CommandName]: { windowId: string } extends CommandPayload<N> ? N : never;
 }[CommandName];
 
-export function ClerkView({ me, store }: { me: Me; store: ConsoleStore }) {
+export function ClerkView({ me, store }: { me: CurrentStaff; store: ConsoleStore }) {
   const view = useStore(store, (s) => s.view);
   const [flash, setFlash] = useFlash();
   const [catalog, setCatalog] = useState<ServiceItem[]>([]);
@@ -91,7 +92,7 @@ export function ClerkView({ me, store }: { me: Me; store: ConsoleStore }) {
   );
 }
 
-function WindowPicker({ me, windows, run }: { me: Me; windows: ServiceWindow[]; run: Run }) {
+function WindowPicker({ me, windows, run }: { me: CurrentStaff; windows: ServiceWindow[]; run: Run }) {
   const posts = new Set(me.roles.flatMap((r) => POSTS_BY_ROLE[r] ?? []));
   const usable = windows.filter((w) => posts.has(w.post));
   return (
@@ -120,7 +121,7 @@ function WindowPicker({ me, windows, run }: { me: Me; windows: ServiceWindow[]; 
 }
 
 function Counter(props: {
-  me: Me;
+  me: CurrentStaff;
   store: ConsoleStore;
   window: ServiceWindow;
   run: Run;
@@ -622,12 +623,9 @@ function FinishDialog(props: {
   const materials: GuideMaterial[] = item?.guide?.materials ?? [];
 
   useEffect(() => {
-    api<ApplicationView | ApplicationView[]>(
-      'GET',
-      `/api/applications?ticketId=${encodeURIComponent(ticket.id)}`,
-    ).then((r) => {
+    api<ApplicationView[]>('GET', `/api/applications?ticketId=${encodeURIComponent(ticket.id)}`).then((r) => {
       if (!r.ok) return;
-      const a = Array.isArray(r.data) ? r.data[0] : r.data;
+      const a = r.data[0];
       if (a === undefined) return;
       setApp(a);
       const byKey = (re: RegExp) => a.fields.find((f) => re.test(f.key) || re.test(f.label))?.value ?? '';
@@ -937,13 +935,10 @@ function KioskForm({ ticket }: { ticket?: Ticket }) {
     }
     setState('loading');
     let alive = true;
-    api<ApplicationView | ApplicationView[]>(
-      'GET',
-      `/api/applications?ticketId=${encodeURIComponent(ticket.id)}`,
-    ).then((r) => {
+    api<ApplicationView[]>('GET', `/api/applications?ticketId=${encodeURIComponent(ticket.id)}`).then((r) => {
       if (!alive) return;
       if (!r.ok) return setState(r.error.code === 'NOT_FOUND' ? 'missing' : 'error');
-      const a = Array.isArray(r.data) ? r.data[0] : r.data;
+      const a = r.data[0];
       if (a === undefined) return setState('missing');
       setApp(a);
       setState('none');

@@ -3,6 +3,7 @@
  * class, move to the front or pin to a window (reason required, audited); reinstate a no-show;
  * cancel; and the alerts: long waits, printers, readers and boards, failed print jobs.
  */
+import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
 import { useNow, useStore } from '@onewindow/shared/client';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
@@ -11,7 +12,7 @@ import type { HallEvent } from '@onewindow/shared/hall.ts';
 import type { CommandPayload } from '@onewindow/shared/protocol.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
-import { api, command, errorText, type Me } from '../core/api.ts';
+import { api, command, errorText } from '../core/api.ts';
 import { CLASS_LABEL, duration, hallTime, POST_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../core/format.ts';
 import { type ConsoleStore, socketCommand } from '../core/staff.ts';
 
@@ -23,7 +24,7 @@ const ISSUE_REASONS = ['现役军人凭证件', '残疾人凭证件', '老年人
 
 type Action = { kind: 'front' | 'pin' | 'class' | 'cancel'; ticket: Ticket };
 
-export function GuideView({ store }: { me: Me; store: ConsoleStore }) {
+export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) {
   const view = useStore(store, (s) => s.view);
   const skew = useStore(store, (s) => s.skew);
   const now = useNow(5000) + skew;

@@ -5,6 +5,7 @@
  * the 差评 follow-up (回访, deadline, status); CSV/XLSX export; the notice marquee.
  */
 
+import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import { useStore } from '@onewindow/shared/client';
 import type { RatingReason } from '@onewindow/shared/domain.ts';
 import type {
@@ -19,7 +20,7 @@ import type {
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Chart } from '../components/Chart.tsx';
 import { Flash, Modal, Panel, Tiles, useFlash } from '../components/ui.tsx';
-import { api, download, errorText, type Me } from '../core/api.ts';
+import { api, download, errorText } from '../core/api.ts';
 import { hallDateTime, minutes, POST_LABEL, percent } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
 
@@ -37,7 +38,7 @@ const FOLLOW_LABEL: Record<FollowUpStatus, string> = {
   closed: '已办结',
 };
 
-export function ManagerView({ store }: { me: Me; store: ConsoleStore }) {
+export function ManagerView({ store }: { me: CurrentStaff; store: ConsoleStore }) {
   const seq = useStore(store, (s) => s.view?.seq ?? 0);
   // The range starts as the server's own business day (the browser's clock may be elsewhere).
   const [from, setFrom] = useState<string | null>(null);

@@ -5,12 +5,13 @@
  * 告知单 or 告知书 anew (only an acceptance is idempotent, SLP-5). The slip dialog then shows
  * the print job (or why it failed) and offers A4 as before.
  */
+import type { PrintJobQueued } from '@onewindow/shared/api-types.ts';
 import type { SlipResult } from '@onewindow/shared/console.ts';
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../core/api.ts';
 
 export async function reprintAtWindow(windowId: string, slip: SlipResult): Promise<SlipResult> {
-  const r = await api<{ jobId: string; deviceId: string }>('POST', '/api/print-jobs', {
+  const r = await api<PrintJobQueued>('POST', '/api/print-jobs', {
     windowId,
     document: slip.document,
   });
