@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
+import { loadFirmwareConfig } from '@onewindow/firmware-config';
 import type { RatingPadProfile } from '@onewindow/firmware-config/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFirmwareConfig } from '../../../firmware-config/src/load.ts';
 import { DEBOUNCE_MS, type PadSource, RatingPadDriver } from './driver.ts';
 import { hidUsageToCode, levelFor, newKeysInReport } from './keymap.ts';
 import { SimulatedPadSource } from './sources.ts';
