@@ -6,8 +6,9 @@
  * the `Ack` envelope of protocol.ts. SPEC rule IDs: CAL-*, SLP-*, CASE-*, CTR-*, ADM-*.
  */
 import { z } from 'zod';
-import type { GuideMaterialForm, ServiceItem } from './catalog.ts';
+import type { ServiceItem } from './catalog.ts';
 import { formDefinitionSchema } from './forms.schema.ts';
+import type { SlipDocument } from './print.ts';
 
 const dateText = z.iso.date();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -133,101 +134,21 @@ export const slipRequestSchema = z
   });
 export type SlipRequest = z.infer<typeof slipRequestSchema>;
 
-/** Clerk line of every slip: name and 工号 in full (the window shows them publicly). */
-export type SlipClerk = {
-  name: string;
-  staffNo: string;
-};
-
-/** Header/footer of every slip. */
-export type SlipHall = {
-  hallName: string;
-  /** 咨询电话: meta `hallPhone`, default 12333 (the national social-insurance hotline). */
-  hallPhone: string;
-};
-
-/**
- * The document data, exactly the input shapes of kiosk/agent/printer/documents.ts. Personal
- * fields are raw here (the staff console and the window's agent mask them when rendering).
+/*
+ * The slip document data: the print contract of print.ts (zod schemas, types inferred), re-exported
+ * here for the staff console, which renders the same data on A4. Type-only: erased from bundles.
  */
-export type CompletionSlipData = SlipHall & {
-  documentNumber: string;
-  itemName: string;
-  itemCode?: string;
-  applicantName: string;
-  ticketNumber?: string;
-  windowName: string;
-  clerk: SlipClerk;
-  completedAt: number;
-  utcOffsetMinutes: number;
-  result: string;
-  notes?: string[];
-};
-
-export type ReceivedMaterialData = {
-  name: string;
-  form: GuideMaterialForm;
-  copies: number;
-};
-
-export type AcceptanceReceiptData = SlipHall & {
-  documentNumber: string;
-  applicantName: string;
-  contactPhone: string;
-  itemName: string;
-  itemCode?: string;
-  appliedOn: LocalDate;
-  acceptedOn: LocalDate;
-  materials: ReceivedMaterialData[];
-  clerk: SlipClerk;
-  deadline: { workingDays: number; date: LocalDate };
-  progressQuery: string;
-  progressUrl?: string;
-};
-
-export type RejectionNoticeData = SlipHall & {
-  agencyName: string;
-  documentNumber: string;
-  applicantName: string;
-  itemName: string;
-  itemCode?: string;
-  appliedOn: LocalDate;
-  decidedOn: LocalDate;
-  reasons: string[];
-  legalBasis?: string[];
-  reviewBody?: string;
-  court?: string;
-  clerk: SlipClerk;
-  /** The remedy sentence (行政复议 60 days / 行政诉讼 6 months) as printed, for A4 rendering. */
-  remedy: string;
-};
-
-export type MissingMaterialData = {
-  name: string;
-  form?: GuideMaterialForm;
-  copies?: number;
-  requirement?: string;
-};
-
-export type SupplementNoticeData = SlipHall & {
-  agencyName: string;
-  documentNumber: string;
-  applicantName: string;
-  itemName: string;
-  itemCode?: string;
-  appliedOn: LocalDate;
-  notifiedOn: LocalDate;
-  missing: MissingMaterialData[];
-  supplementBy?: LocalDate;
-  clerk: SlipClerk;
-};
-
-/** The document as a print job carries it (`PrintJob.document`). */
-export type SlipDocument =
-  | { type: 'completion-slip'; data: CompletionSlipData }
-  | { type: 'acceptance-receipt'; data: AcceptanceReceiptData }
-  | { type: 'rejection-notice'; data: RejectionNoticeData }
-  | { type: 'supplement-notice'; data: SupplementNoticeData };
+export type {
+  AcceptanceReceiptData,
+  CompletionSlipData,
+  MissingMaterialData,
+  ReceivedMaterialData,
+  RejectionNoticeData,
+  SlipClerk,
+  SlipDocument,
+  SlipHall,
+  SupplementNoticeData,
+} from './print.ts';
 
 /** `POST /api/slips` answer. A print failure (no agent at the window) still returns the document. */
 export interface SlipResult {

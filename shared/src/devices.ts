@@ -1,7 +1,9 @@
 /**
  * What paired hardware terminals (the terminal agent on a kiosk or counter PC) and the queue
  * server say to each other: print jobs with acknowledgement, device health, card reads.
+ * Free of zod (the browser apps import it): the documents' schemas are in print.ts.
  */
+import type { PrintDocument } from './print.ts';
 
 /** Paper sensor of a ticket/slip printer (ESC/POS `DLE EOT 4`), or no answer. */
 export type PrinterHealth = 'ok' | 'near-end' | 'out' | 'offline';
@@ -18,7 +20,7 @@ export interface DeviceHealth {
   voice?: 'ok' | 'no-mandarin-voice';
 }
 
-/** Documents a window or kiosk prints; the agent owns their layout (kiosk/agent/printer). */
+/** Documents a window or kiosk prints; their data is print.ts, their layout the agent's (kiosk/agent/printer). */
 export const PRINT_DOCUMENT_TYPES = [
   'queue-ticket',
   'completion-slip',
@@ -28,11 +30,13 @@ export const PRINT_DOCUMENT_TYPES = [
 ] as const;
 export type PrintDocumentType = (typeof PRINT_DOCUMENT_TYPES)[number];
 
+/** A document sent to one terminal's printer. */
 export interface PrintJob {
   /** Printed at most once, even if the server sends it again after a reconnect. */
   jobId: string;
   createdAt: number;
-  document: { type: PrintDocumentType; data: Record<string, unknown> };
+  /** Parsed with `printDocumentSchema` by the server before it is stored, and by the agent before it prints. */
+  document: PrintDocument;
 }
 
 export type PrintJobStatus = 'pending' | 'sent' | 'printed' | 'failed';

@@ -9,6 +9,7 @@ export * from './identity.ts';
 export * from './kiosk.ts';
 export * from './mask.ts';
 export * from './messages.ts';
+export * from './print.ts';
 export * from './protocol.ts';
 export * from './public-view.ts';
 export * from './stats.ts';

@@ -5,13 +5,7 @@
  */
 import { z } from 'zod';
 import type { CounterCard } from './console.ts';
-import {
-  type DeviceHealth,
-  type DeviceStatus,
-  PRINT_DOCUMENT_TYPES,
-  type PrintJob,
-  type PrintResult,
-} from './devices.ts';
+import type { DeviceHealth, DeviceStatus, PrintJob, PrintResult } from './devices.ts';
 import {
   DOMAIN_ERROR_CODES,
   FINISH_OUTCOMES,
@@ -22,6 +16,7 @@ import {
   WINDOW_POSTS,
 } from './domain.ts';
 import type { HallEvent } from './hall.ts';
+import { printDocumentSchema } from './print.ts';
 import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
 
 /** Bumped when a message changes shape; clients send it in the handshake. */
@@ -306,10 +301,8 @@ export const printJobRequestSchema = z.strictObject({
   /** The terminal to print on; a kiosk may omit it (itself), a clerk may name their window instead. */
   deviceId: z.string().min(1).max(64).optional(),
   windowId: z.string().min(1).max(64).optional(),
-  document: z.strictObject({
-    type: z.enum(PRINT_DOCUMENT_TYPES),
-    data: z.record(z.string(), z.unknown()),
-  }),
+  /** Refused with the field paths (`document.data.deadline.date`) when it would not print. */
+  document: printDocumentSchema,
 });
 
 /** Handshake `auth` payload: a staff login token, a device token, or nothing (public board). */

@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CardRead, DeviceStatus, PrintResult, StaffFact } from '@onewindow/shared';
+import type { CardRead, DeviceStatus, PrintJob, PrintResult, StaffFact } from '@onewindow/shared';
 import { type HallClient, startTestServer, type TestServer } from '@onewindow/tests/support/server.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_CARDS } from '../idcard/base-info-encode.ts';
-import { completionInput, PERSON, ticketInput } from '../printer/documents.fixtures.ts';
+import { acceptanceInput, completionInput, PERSON, ticketInput } from '../printer/documents.fixtures.ts';
 import { decodeEscPos, printedItems } from '../printer/escpos-decode.ts';
 import { SAMPLE_CARD } from '../ssc/fake-card.ts';
 import type { RatingOutcome } from './agent.ts';
@@ -165,9 +165,62 @@ describe('terminal agent: printing', () => {
     expect(text).toContain(PERSON.maskedIdNumber);
     expect(text).not.toContain(PERSON.idNumber);
 
-    const bad = await createJob(deviceToken, { type: 'queue-ticket', data: { number: 'A001' } });
-    const s = await untilStatus(bad, 'failed');
-    expect(s.reason).toMatch(/^单据内容无效: .*hallPhone/);
+    // The server refuses a malformed document before it stores a job, naming the fields.
+    const refused = await server.rest('POST', '/api/print-jobs', {
+      deviceToken,
+      body: {
+        document: { type: 'queue-ticket', data: { ...ticketInput(), hallPhone: undefined, peopleAhead: -1 } },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(!refused.body.ok && refused.body.error.issues?.map((i) => i.path)).toEqual([
+      'document.data.hallPhone',
+      'document.data.peopleAhead',
+    ]);
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+  });
+
+  it('answers a job whose document breaks the print contract with a failed result naming the fields, unprinted', async () => {
+    const deviceToken = await server.pairDevice('agent', 'w1');
+    const t = agentFor(server, { deviceToken, terminal: 'comprehensive-window', windowId: 'w1' });
+    await reach(t.agent, 'connected');
+    // Jobs the server never parsed (stored before the contract, or sent by another version)
+    // reach the agent as they are: send them on the agent's own server-side socket.
+    const serverSide = server.app.io.sockets.sockets.get(t.agent.socket!.id!)!;
+    const answer = (jobId: string) =>
+      new Promise<PrintResult>((resolve) => {
+        const on = (r: PrintResult) => {
+          if (r.jobId !== jobId) return;
+          serverSide.off('device:print-result', on);
+          resolve(r);
+        };
+        serverSide.on('device:print-result', on);
+      });
+    const send = (jobId: string, document: unknown) =>
+      serverSide.emit('device:print', { jobId, createdAt: server.clock.now(), document } as PrintJob);
+
+    const badDate = answer('legacy-1');
+    send('legacy-1', {
+      type: 'acceptance-receipt',
+      data: { ...acceptanceInput(), deadline: { workingDays: 15, date: '2025-02-30' } },
+    });
+    expect(await badDate).toEqual({
+      jobId: 'legacy-1',
+      status: 'failed',
+      reason: expect.stringMatching(/^单据内容无效: data\.deadline\.date \([^)]+\)$/),
+    });
+    const notADocument = answer('legacy-2');
+    send('legacy-2', 'print me');
+    expect(await notADocument).toEqual({
+      jobId: 'legacy-2',
+      status: 'failed',
+      reason: '单据类型未知: undefined',
+    });
+    expect(t.sims.printer!.jobs).toHaveLength(0);
+
+    // Nothing crashed: the next job of the contract prints.
+    const good = await createJob(deviceToken, { type: 'completion-slip', data: { ...completionInput() } });
+    await untilStatus(good, 'printed');
     expect(t.sims.printer!.jobs).toHaveLength(1);
   });
 });

@@ -3,7 +3,9 @@
  * Socket.IO connection to the queue server as its paired device and
  *
  * - prints the jobs the server sends (`device:print`), each `jobId` at most once (print-journal.ts),
- *   and answers every one (`device:print-result`) until the server has heard the answer;
+ *   and answers every one (`device:print-result`) until the server has heard the answer; a job
+ *   whose document does not parse with the shared print contract (`printDocumentSchema`) is
+ *   answered `failed` with the bad fields' paths (render.ts), and nothing is printed;
  * - reports device health (`device:health`) on every change and every `healthIntervalMs`;
  * - relays resident ID cards and social security cards read on its readers to its own screen
  *   (`device:card`, source `resident-id` / `ssc`), and logs nothing about them (the SSC driver

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ticketInput } from '../printer/documents.fixtures.ts';
-import { DEFAULT_PRINTER_SETUP, renderJob } from './render.ts';
+import {
+  acceptanceInput,
+  completionInput,
+  PERSON,
+  rejectionInput,
+  supplementInput,
+  ticketInput,
+} from '../printer/documents.fixtures.ts';
+import { PAPER_58MM } from '../printer/layout.ts';
+import {
+  DEFAULT_PRINTER_SETUP,
+  InvalidDocumentError,
+  parseJobDocument,
+  reasonText,
+  renderJob,
+} from './render.ts';
 
 const has = (bytes: Uint8Array, seq: number[]) =>
   bytes.some((_, i) => seq.every((b, j) => bytes[i + j] === b));
@@ -23,5 +37,57 @@ describe('rendering a queue ticket for the profile’s printer', () => {
   it('leaves the QR out only when the printer can do neither', () => {
     const bytes = renderJob(doc, { ...DEFAULT_PRINTER_SETUP, qr: 'none' });
     expect(has(bytes, [0x1d, 0x76, 0x30]) || has(bytes, [0x1d, 0x28, 0x6b])).toBe(false);
+  });
+});
+
+describe('a job’s document is parsed with the shared print contract before it is laid out', () => {
+  const setup58 = { ...DEFAULT_PRINTER_SETUP, paper: PAPER_58MM };
+
+  it.each([
+    ['queue-ticket', ticketInput()],
+    ['completion-slip', completionInput({ idNumber: PERSON.idNumber })],
+    ['acceptance-receipt', acceptanceInput()],
+    ['rejection-notice', rejectionInput()],
+    ['supplement-notice', supplementInput()],
+  ])('prints a %s of the contract', (type, data) => {
+    expect(parseJobDocument({ type, data })).toEqual({ type, data });
+    expect(renderJob({ type, data }, setup58).length).toBeGreaterThan(100);
+  });
+
+  const reasonOf = (document: unknown): string => {
+    try {
+      renderJob(document, setup58);
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidDocumentError);
+      return (e as InvalidDocumentError).reason;
+    }
+    throw new Error('rendered an invalid document');
+  };
+
+  it('names the first bad fields by path and counts the rest, within the 200 characters of a result', () => {
+    const reason = reasonOf({ type: 'queue-ticket', data: { number: 'A001' } });
+    expect(reason).toMatch(/^单据内容无效: data\.hallName \([^)]+\); data\.hallPhone \([^)]+\); 另\d+处$/);
+    expect(reasonText(reason)).toBe(reason);
+  });
+
+  it('names a bad nested field', () => {
+    const data = acceptanceInput({ deadline: { workingDays: 1.5, date: '2025-02-30' } });
+    expect(reasonOf({ type: 'acceptance-receipt', data })).toMatch(
+      /^单据内容无效: data\.deadline\.workingDays \(.+\); data\.deadline\.date \(.+\)$/,
+    );
+  });
+
+  it('says the type is unknown for a document that is not one of the five, or not a document at all', () => {
+    expect(reasonOf({ type: 'poster', data: {} })).toBe('单据类型未知: poster');
+    expect(reasonOf(null)).toBe('单据类型未知: undefined');
+    expect(reasonOf('queue-ticket')).toBe('单据类型未知: undefined');
+  });
+
+  it('keeps personal data out of the reason (it is logged and shown to staff)', () => {
+    const data = { ...completionInput({ idNumber: PERSON.idNumber }), applicantName: PERSON.name.repeat(20) };
+    const reason = reasonOf({ type: 'completion-slip', data });
+    expect(reason).toMatch(/data\.applicantName/);
+    expect(reason).not.toContain(PERSON.name);
+    expect(reason).not.toContain(PERSON.idNumber);
   });
 });

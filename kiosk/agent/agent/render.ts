@@ -1,27 +1,21 @@
 /**
  * From a print job (`PrintJob.document`: a document type and its data) to printer bytes: the
- * data is checked against the layout's input (documents.ts), laid out for the printer's paper
- * and encoded as ESC/POS. The server passes the data through opaquely, so this is where a
- * malformed job is caught, before anything is journaled or printed.
+ * document is parsed with the shared print contract (`printDocumentSchema`), laid out for the
+ * printer's paper (documents.ts) and encoded as ESC/POS. A document that does not parse is
+ * refused here, with its field paths, before anything is journaled or printed.
  */
 
 import type { PrinterProfile } from '@onewindow/firmware-config/schema';
-import type { PrintDocumentType, PrintJob } from '@onewindow/shared';
-import { z } from 'zod';
+import { PRINT_DOCUMENT_TYPES, type PrintDocument, printDocumentSchema } from '@onewindow/shared';
 import {
-  type AcceptanceReceiptInput,
   acceptanceReceiptDocument,
-  type CompletionSlipInput,
   completionSlipDocument,
-  type QueueTicketInput,
   queueTicketDocument,
-  type RejectionNoticeInput,
   rejectionNoticeDocument,
-  type SupplementNoticeInput,
   supplementNoticeDocument,
 } from '../printer/documents.ts';
 import { type ChineseMode, encode } from '../printer/escpos.ts';
-import { type Block, PAPER_80MM, type PaperSpec, type PrintDocument } from '../printer/layout.ts';
+import { type Block, type PrintDocument as Layout, PAPER_80MM, type PaperSpec } from '../printer/layout.ts';
 
 /** How the agent prints on its printer: from the printer's device profile. */
 export interface PrinterSetup {
@@ -53,106 +47,6 @@ export const DEFAULT_PRINTER_SETUP: PrinterSetup = {
   statusQuery: true,
 };
 
-const str = (max = 200) => z.string().trim().min(1).max(max);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-const epochMs = z.number().int().min(0);
-const offset = z.number().int().min(-840).max(840);
-const form = z.enum(['原件', '复印件', '原件及复印件', '电子']);
-const hall = { hallName: str(100), hallPhone: str(40) };
-const clerk = z.object({ name: str(60), staffNo: str(40) });
-const lines = (max: number) => z.array(str(500)).max(max);
-
-const schemas = {
-  'queue-ticket': z.object({
-    ...hall,
-    businessName: str(60),
-    businessNameEn: str(120).optional(),
-    number: str(12),
-    peopleAhead: z.number().int().min(0),
-    estimatedWaitMinutes: z.number().min(0).nullable(),
-    takenAt: epochMs,
-    utcOffsetMinutes: offset,
-    ticketId: str(64),
-    statusBaseUrl: z.string().regex(/^https?:\/\/[^/\s]+/, 'an http(s) URL'),
-    reminder: str(200).optional(),
-    reminderEn: str(300).optional(),
-    english: z.boolean().optional(),
-    itemName: str(100).optional(),
-    priorityNote: str(60).optional(),
-    application: z
-      .object({ code: z.string().regex(/^[A-Z0-9-]{4,32}$/), title: str(60), lines: lines(30) })
-      .optional(),
-  }) satisfies z.ZodType<QueueTicketInput>,
-  'completion-slip': z.object({
-    ...hall,
-    documentNumber: str(64),
-    itemName: str(),
-    itemCode: str(64).optional(),
-    applicantName: str(60),
-    idNumber: str(32).optional(),
-    ticketNumber: str(12).optional(),
-    windowName: str(40),
-    clerk,
-    completedAt: epochMs,
-    utcOffsetMinutes: offset,
-    result: str(500),
-    notes: lines(20).optional(),
-  }) satisfies z.ZodType<CompletionSlipInput>,
-  'acceptance-receipt': z.object({
-    ...hall,
-    documentNumber: str(64),
-    applicantName: str(60),
-    contactPhone: str(20),
-    itemName: str(),
-    itemCode: str(64).optional(),
-    appliedOn: date,
-    acceptedOn: date,
-    materials: z.array(z.object({ name: str(), form, copies: z.number().int().min(0).max(99) })).max(50),
-    clerk,
-    deadline: z.object({ workingDays: z.number().int().min(0).max(3650), date }),
-    progressQuery: str(300),
-    progressUrl: str(500).optional(),
-  }) satisfies z.ZodType<AcceptanceReceiptInput>,
-  'rejection-notice': z.object({
-    ...hall,
-    agencyName: str(100),
-    documentNumber: str(64),
-    applicantName: str(60),
-    itemName: str(),
-    itemCode: str(64).optional(),
-    appliedOn: date,
-    decidedOn: date,
-    reasons: lines(20).min(1),
-    legalBasis: lines(20).optional(),
-    reviewBody: str(100).optional(),
-    court: str(100).optional(),
-    clerk,
-  }) satisfies z.ZodType<RejectionNoticeInput>,
-  'supplement-notice': z.object({
-    ...hall,
-    agencyName: str(100),
-    documentNumber: str(64),
-    applicantName: str(60),
-    itemName: str(),
-    itemCode: str(64).optional(),
-    appliedOn: date,
-    notifiedOn: date,
-    missing: z
-      .array(
-        z.object({
-          name: str(),
-          form: form.optional(),
-          copies: z.number().int().min(0).max(99).optional(),
-          requirement: str(300).optional(),
-        }),
-      )
-      .min(1)
-      .max(50),
-    supplementBy: date.optional(),
-    clerk,
-  }) satisfies z.ZodType<SupplementNoticeInput>,
-} as const satisfies Record<PrintDocumentType, z.ZodType>;
-
 /** A job that cannot be printed as sent: its reason goes back to the server as the failure. */
 export class InvalidDocumentError extends Error {
   constructor(readonly reason: string) {
@@ -161,28 +55,53 @@ export class InvalidDocumentError extends Error {
   }
 }
 
-/** The layout of a job's document. @throws InvalidDocumentError naming the bad fields */
-export function layoutOf(document: PrintJob['document'], paper: PaperSpec): PrintDocument {
-  const type = document?.type;
-  if (!(typeof type === 'string' && type in schemas))
+/** A failure reason's length in the protocol (`printResultSchema`: 1–200 characters). */
+const REASON_MAX_CHARS = 200;
+
+/**
+ * A job's document as the shared print contract (`printDocumentSchema`). The server parses a
+ * document before it stores the job, but a job may come from a server of another version or
+ * from before an upgrade, so nothing reaches the layouts unparsed.
+ *
+ * @throws InvalidDocumentError naming the type, or each bad field by its path and what is wrong
+ */
+export function parseJobDocument(document: unknown): PrintDocument {
+  const type = (document as { type?: unknown } | null | undefined)?.type;
+  if (!(typeof type === 'string' && (PRINT_DOCUMENT_TYPES as readonly string[]).includes(type)))
     throw new InvalidDocumentError(`单据类型未知: ${String(type).slice(0, 40)}`);
-  const parsed = schemas[type as PrintDocumentType].safeParse(document.data);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(data)'))].join(', ');
-    throw new InvalidDocumentError(`单据内容无效: ${fields}`);
+  const parsed = printDocumentSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  // As many issues as fit the reason, then how many more: the staff see which fields to fix.
+  const { issues } = parsed.error;
+  let reason = '单据内容无效: ';
+  let listed = 0;
+  for (const issue of issues) {
+    const part = `${listed > 0 ? '; ' : ''}${issue.path.join('.') || '(document)'} (${issue.message})`;
+    const left = issues.length - listed - 1;
+    const more = left > 0 ? `; 另${left}处` : '';
+    if (listed > 0 && reason.length + part.length + more.length > REASON_MAX_CHARS) break;
+    reason += part;
+    listed++;
   }
+  if (listed < issues.length) reason += `; 另${issues.length - listed}处`;
+  throw new InvalidDocumentError(reason);
+}
+
+/** The layout of a job's document. @throws InvalidDocumentError naming the bad fields */
+export function layoutOf(document: unknown, paper: PaperSpec): Layout {
+  const doc = parseJobDocument(document);
   try {
-    switch (type as PrintDocumentType) {
+    switch (doc.type) {
       case 'queue-ticket':
-        return queueTicketDocument(parsed.data as QueueTicketInput, paper);
+        return queueTicketDocument(doc.data, paper);
       case 'completion-slip':
-        return completionSlipDocument(parsed.data as CompletionSlipInput, paper);
+        return completionSlipDocument(doc.data, paper);
       case 'acceptance-receipt':
-        return acceptanceReceiptDocument(parsed.data as AcceptanceReceiptInput, paper);
+        return acceptanceReceiptDocument(doc.data, paper);
       case 'rejection-notice':
-        return rejectionNoticeDocument(parsed.data as RejectionNoticeInput, paper);
+        return rejectionNoticeDocument(doc.data, paper);
       case 'supplement-notice':
-        return supplementNoticeDocument(parsed.data as SupplementNoticeInput, paper);
+        return supplementNoticeDocument(doc.data, paper);
     }
   } catch (e) {
     throw new InvalidDocumentError(`单据内容无效: ${(e as Error).message}`);
@@ -190,7 +109,7 @@ export function layoutOf(document: PrintJob['document'], paper: PaperSpec): Prin
 }
 
 /** The bytes for a job on this printer. @throws InvalidDocumentError */
-export function renderJob(document: PrintJob['document'], setup: PrinterSetup): Uint8Array {
+export function renderJob(document: unknown, setup: PrinterSetup): Uint8Array {
   const doc = layoutOf(document, setup.paper);
   const blocks = doc.blocks.filter(
     (b: Block) => (b.kind !== 'qr' || setup.qr !== 'none') && (b.kind !== 'cut' || setup.cutter),
@@ -209,5 +128,5 @@ export function renderJob(document: PrintJob['document'], setup: PrinterSetup): 
 /** A failure reason fits the protocol (`printResultSchema`: 1–200 characters). */
 export function reasonText(reason: string): string {
   const r = reason.trim() || '打印失败';
-  return r.length > 200 ? `${r.slice(0, 199)}…` : r;
+  return r.length > REASON_MAX_CHARS ? `${r.slice(0, REASON_MAX_CHARS - 1)}…` : r;
 }

@@ -3,12 +3,12 @@
  * check never reaches the paper unmasked. Not used outside tests.
  */
 import type {
-  AcceptanceReceiptInput,
-  CompletionSlipInput,
-  QueueTicketInput,
-  RejectionNoticeInput,
-  SupplementNoticeInput,
-} from './documents.ts';
+  AcceptanceReceiptData,
+  CompletionSlipData,
+  QueueTicketData,
+  RejectionNoticeData,
+  SupplementNoticeData,
+} from '@onewindow/shared';
 
 export const PERSON = {
   name: '欧阳娜娜',
@@ -26,7 +26,7 @@ const HALL = {
 
 const CLERK = { name: '王芳', staffNo: 'A0123' } as const;
 
-export function ticketInput(overrides: Partial<QueueTicketInput> = {}): QueueTicketInput {
+export function ticketInput(overrides: Partial<QueueTicketData> = {}): QueueTicketData {
   return {
     ...HALL,
     businessName: '综合业务',
@@ -44,7 +44,7 @@ export function ticketInput(overrides: Partial<QueueTicketInput> = {}): QueueTic
   };
 }
 
-export function completionInput(overrides: Partial<CompletionSlipInput> = {}): CompletionSlipInput {
+export function completionInput(overrides: Partial<CompletionSlipData> = {}): CompletionSlipData {
   return {
     ...HALL,
     documentNumber: 'HD-20250305-0042',
@@ -63,7 +63,7 @@ export function completionInput(overrides: Partial<CompletionSlipInput> = {}): C
   };
 }
 
-export function acceptanceInput(overrides: Partial<AcceptanceReceiptInput> = {}): AcceptanceReceiptInput {
+export function acceptanceInput(overrides: Partial<AcceptanceReceiptData> = {}): AcceptanceReceiptData {
   return {
     ...HALL,
     documentNumber: 'SL-20250305-0107',
@@ -85,7 +85,7 @@ export function acceptanceInput(overrides: Partial<AcceptanceReceiptInput> = {})
   };
 }
 
-export function rejectionInput(overrides: Partial<RejectionNoticeInput> = {}): RejectionNoticeInput {
+export function rejectionInput(overrides: Partial<RejectionNoticeData> = {}): RejectionNoticeData {
   return {
     ...HALL,
     agencyName: '成都市社会保险事业管理局',
@@ -106,7 +106,7 @@ export function rejectionInput(overrides: Partial<RejectionNoticeInput> = {}): R
   };
 }
 
-export function supplementInput(overrides: Partial<SupplementNoticeInput> = {}): SupplementNoticeInput {
+export function supplementInput(overrides: Partial<SupplementNoticeData> = {}): SupplementNoticeData {
   return {
     ...HALL,
     agencyName: '成都市社会保险事业管理局',

@@ -3,11 +3,24 @@
  * window slips of LD/T 02 §9.3.6 and §9.4 — 业务回单, 业务受理回执, 不予受理告知单 and
  * 一次性补正告知书 — as layouts that escpos.ts prints and preview.ts draws.
  *
- * Inputs carry the raw values; every personal field (applicant name, phone, ID number) is
- * masked here with the shared maskers, so a caller cannot print one whole by mistake. Clerks'
- * names and 工号 are printed in full: the window and the rating pad show them to the public.
+ * Inputs are the shared print contract (`@onewindow/shared` print.ts: the data of a print
+ * job's document, which render.ts parses before it gets here) and carry the raw values; every
+ * personal field (applicant name, phone, ID number) is masked here with the shared maskers, so a
+ * caller cannot print one whole by mistake. Clerks' names and 工号 are printed in full: the
+ * window and the rating pad show them to the public.
  */
-import { type GuideMaterialForm, maskIdNumber, maskName, maskPhone } from '@onewindow/shared';
+import {
+  type AcceptanceReceiptData,
+  type CompletionSlipData,
+  type GuideMaterialForm,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  type QueueTicketData,
+  type RejectionNoticeData,
+  type SlipClerk,
+  type SupplementNoticeData,
+} from '@onewindow/shared';
 import {
   type Align,
   type Block,
@@ -16,155 +29,6 @@ import {
   type PrintDocument,
   type QrEcc,
 } from './layout.ts';
-
-/** A calendar date in the hall's time zone, `YYYY-MM-DD`. */
-export type LocalDate = string;
-
-export interface ClerkInfo {
-  name: string;
-  /** 工号. */
-  staffNo: string;
-}
-
-/** Header and footer of every document. */
-export interface HallInfo {
-  /** 大厅名称, e.g. '成都市社会保险事业管理局服务大厅'. */
-  hallName: string;
-  /** 咨询电话. */
-  hallPhone: string;
-}
-
-export interface QueueTicketInput extends HallInfo {
-  /** The queue category's name, e.g. '综合业务'. */
-  businessName: string;
-  /** English name of the business, printed small under the Chinese when `english` is set. */
-  businessNameEn?: string;
-  /** The ticket number, e.g. 'A001'. */
-  number: string;
-  /** Tickets ahead in the same queue. */
-  peopleAhead: number;
-  /** null when the hall has no estimate yet (nothing is printed then). */
-  estimatedWaitMinutes: number | null;
-  /** When the ticket was taken, epoch ms. */
-  takenAt: number;
-  /** The hall's UTC offset (HallSettings.utcOffsetMinutes). */
-  utcOffsetMinutes: number;
-  /** The ticket's id, for the status page. */
-  ticketId: string;
-  /** Where the public status page lives, e.g. 'https://hall.example.cn'; the QR says `${base}/t/${ticketId}`. */
-  statusBaseUrl: string;
-  /** Defaults to '请留意叫号，过号请到咨询引导台'. */
-  reminder?: string;
-  /** English reminder, printed when `english` is set. */
-  reminderEn?: string;
-  /** Add English lines (small, under the Chinese). */
-  english?: boolean;
-  /** The business item chosen at the kiosk (事项), printed under the queue's name. */
-  itemName?: string;
-  /** Why the ticket has priority, e.g. '老年人优先' (printed as told on screen). */
-  priorityNote?: string;
-  /**
-   * The kiosk form stored with the ticket (§9.3.1): a summary with its code as a second QR,
-   * which the clerk scans to open the form beside the ticket.
-   */
-  application?: { code: string; title: string; lines: string[] };
-}
-
-export interface CompletionSlipInput extends HallInfo {
-  /** 回单编号. */
-  documentNumber: string;
-  itemName: string;
-  /** 事项编码. */
-  itemCode?: string;
-  applicantName: string;
-  /** Printed masked (110***********1234). */
-  idNumber?: string;
-  ticketNumber?: string;
-  /** 办理窗口, e.g. '3号窗口'. */
-  windowName: string;
-  clerk: ClerkInfo;
-  /** 办结时间, epoch ms. */
-  completedAt: number;
-  utcOffsetMinutes: number;
-  /** 办理结果, e.g. '已办结：参保登记成功'. */
-  result: string;
-  notes?: readonly string[];
-}
-
-/** One material taken in at the window (a GuideMaterial fits). */
-export interface ReceivedMaterial {
-  name: string;
-  form: GuideMaterialForm;
-  copies: number;
-}
-
-export interface AcceptanceReceiptInput extends HallInfo {
-  /** 受理编号. */
-  documentNumber: string;
-  applicantName: string;
-  /** Printed masked (138****5678). */
-  contactPhone: string;
-  itemName: string;
-  itemCode?: string;
-  appliedOn: LocalDate;
-  acceptedOn: LocalDate;
-  materials: readonly ReceivedMaterial[];
-  clerk: ClerkInfo;
-  /** 承诺办结时限: the working days and the due date the caller computed with the hall's working-day calendar. */
-  deadline: { workingDays: number; date: LocalDate };
-  /** 进度查询: how to check progress (the guide's 进度和结果查询). */
-  progressQuery: string;
-  /** A page that shows the case's progress; printed as a QR code when given. */
-  progressUrl?: string;
-}
-
-export interface RejectionNoticeInput extends HallInfo {
-  /** 经办机构, e.g. '成都市社会保险事业管理局'. */
-  agencyName: string;
-  /** 告知单编号. */
-  documentNumber: string;
-  applicantName: string;
-  itemName: string;
-  itemCode?: string;
-  appliedOn: LocalDate;
-  /** 告知日期. */
-  decidedOn: LocalDate;
-  /** 不予受理的理由, at least one. */
-  reasons: readonly string[];
-  /** 依据 (laws, articles), when there are any. */
-  legalBasis?: readonly string[];
-  /** 行政复议机关; defaults to the generic '有关行政复议机关'. */
-  reviewBody?: string;
-  /** 管辖法院; defaults to '人民法院'. */
-  court?: string;
-  clerk: ClerkInfo;
-}
-
-/** One material to bring or correct. */
-export interface MissingMaterial {
-  name: string;
-  form?: GuideMaterialForm;
-  copies?: number;
-  /** What is wrong or required, e.g. '须本人签字' or '复印件不清晰'. */
-  requirement?: string;
-}
-
-export interface SupplementNoticeInput extends HallInfo {
-  agencyName: string;
-  /** 告知书编号. */
-  documentNumber: string;
-  applicantName: string;
-  itemName: string;
-  itemCode?: string;
-  appliedOn: LocalDate;
-  /** 告知日期. */
-  notifiedOn: LocalDate;
-  /** ALL the missing or defective materials (行政许可法 §32: told once, completely). */
-  missing: readonly MissingMaterial[];
-  /** 补正期限, when the hall sets one. */
-  supplementBy?: LocalDate;
-  clerk: ClerkInfo;
-}
 
 export const DEFAULT_REMINDER = '请留意叫号，过号请到咨询引导台';
 export const DEFAULT_REMINDER_EN = 'Please listen for your number. If you miss it, go to the guide desk.';
@@ -195,7 +59,7 @@ export function ticketStatusUrl(statusBaseUrl: string, ticketId: string): string
 }
 
 /** '2025-03-05' → '2025年3月5日'. @throws RangeError when it is not a real date */
-export function formatDateZh(date: LocalDate): string {
+export function formatDateZh(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const parsed = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !parsed || parsed.toISOString().slice(0, 10) !== date) {
@@ -266,7 +130,7 @@ function footer(hallPhone: string, lines: readonly string[]): Block[] {
   ];
 }
 
-function clerkLine(label: string, clerk: ClerkInfo): Block {
+function clerkLine(label: string, clerk: SlipClerk): Block {
   return field(label, `${clerk.name}（工号 ${clerk.staffNo}）`);
 }
 
@@ -277,7 +141,7 @@ function nonNegativeInteger(n: number, what: string): void {
 }
 
 /** The ticket a citizen takes at the kiosk: number large, position, wait, a QR to follow the queue. */
-export function queueTicketDocument(t: QueueTicketInput, paper: PaperSpec): PrintDocument {
+export function queueTicketDocument(t: QueueTicketData, paper: PaperSpec): PrintDocument {
   nonNegativeInteger(t.peopleAhead, 'peopleAhead');
   if (t.estimatedWaitMinutes !== null && !(t.estimatedWaitMinutes >= 0)) {
     throw new RangeError(`estimatedWaitMinutes must be null or at least 0, got ${t.estimatedWaitMinutes}`);
@@ -323,7 +187,7 @@ export function queueTicketDocument(t: QueueTicketInput, paper: PaperSpec): Prin
 }
 
 /** The kiosk form under the ticket: title, the answers (personal data masked), and its code as a QR. */
-function applicationSummary(a: NonNullable<QueueTicketInput['application']>, paper: PaperSpec): Block[] {
+function applicationSummary(a: NonNullable<QueueTicketData['application']>, paper: PaperSpec): Block[] {
   return [
     { kind: 'rule' },
     { kind: 'text', text: a.title, align: 'center', bold: true },
@@ -337,7 +201,7 @@ function applicationSummary(a: NonNullable<QueueTicketInput['application']>, pap
 }
 
 /** 业务回单 (§9.4.1): an instant business settled at the window. */
-export function completionSlipDocument(s: CompletionSlipInput, _paper: PaperSpec): PrintDocument {
+export function completionSlipDocument(s: CompletionSlipData, _paper: PaperSpec): PrintDocument {
   return {
     blocks: [
       ...header(s.hallName, '业务回单'),
@@ -357,7 +221,7 @@ export function completionSlipDocument(s: CompletionSlipInput, _paper: PaperSpec
 }
 
 /** 业务受理回执 (§9.4.2, §9.5.2): a time-limited business accepted for the back office. */
-export function acceptanceReceiptDocument(r: AcceptanceReceiptInput, paper: PaperSpec): PrintDocument {
+export function acceptanceReceiptDocument(r: AcceptanceReceiptData, paper: PaperSpec): PrintDocument {
   nonNegativeInteger(r.deadline.workingDays, 'deadline.workingDays');
   const materials =
     r.materials.length === 0
@@ -389,7 +253,7 @@ export function acceptanceReceiptDocument(r: AcceptanceReceiptInput, paper: Pape
  *
  * @throws RangeError when no reason is given
  */
-export function rejectionNoticeDocument(n: RejectionNoticeInput, _paper: PaperSpec): PrintDocument {
+export function rejectionNoticeDocument(n: RejectionNoticeData, _paper: PaperSpec): PrintDocument {
   if (n.reasons.length === 0) {
     throw new RangeError('a rejection notice must state its reasons');
   }
@@ -430,7 +294,7 @@ export function rejectionNoticeDocument(n: RejectionNoticeInput, _paper: PaperSp
  *
  * @throws RangeError when nothing is listed as missing
  */
-export function supplementNoticeDocument(n: SupplementNoticeInput, _paper: PaperSpec): PrintDocument {
+export function supplementNoticeDocument(n: SupplementNoticeData, _paper: PaperSpec): PrintDocument {
   if (n.missing.length === 0) {
     throw new RangeError('a supplement notice must list the missing materials');
   }
