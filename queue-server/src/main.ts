@@ -4,7 +4,6 @@ import { createApp } from './app/app.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { bootstrap } from './seed/bootstrap.ts';
-import { startDemoHallDevices } from './seed/demo-terminals.ts';
 import { HallStore } from './store/hall.store.ts';
 
 /** The queue server process: `npm start` (demo hall) or `tsx src/main.ts` with the environment set. */
@@ -37,20 +36,24 @@ async function main(): Promise<void> {
   log.info({ port, db: config.dbPath, demo: config.demo }, 'OneWindow queue server listening');
 
   // --demo only: the hall's kiosks and counters with simulated devices, and their control API.
-  let demoDevices: { stop(): Promise<void> } | null = null;
-  if (config.demo) {
-    try {
-      demoDevices = await startDemoHallDevices({
-        app,
-        serverPort: port,
-        serverHost: config.host,
-        dataDir: dirname(config.dbPath),
-        log,
-      });
-    } catch (err) {
-      log.error({ err }, 'the demo terminals could not start; the server runs without them');
-    }
-  }
+  // Imported here, not at the top, so that a real hall's server never loads terminal-agent code.
+  // A signal while they start (loading the agent takes a moment) waits for them, then stops them.
+  const demoDevices: Promise<{ stop(): Promise<void> } | null> = config.demo
+    ? import('./seed/demo-terminals.ts')
+        .then(({ startDemoHallDevices }) =>
+          startDemoHallDevices({
+            app,
+            serverPort: port,
+            serverHost: config.host,
+            dataDir: dirname(config.dbPath),
+            log,
+          }),
+        )
+        .catch((err: unknown) => {
+          log.error({ err }, 'the demo terminals could not start; the server runs without them');
+          return null;
+        })
+    : Promise.resolve(null);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -59,7 +62,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    (demoDevices?.stop() ?? Promise.resolve())
+    demoDevices
+      .then((demo) => demo?.stop())
       .catch((err: unknown) => log.warn({ err }, 'stopping the demo terminals failed'))
       .then(() => app.close())
       .then(

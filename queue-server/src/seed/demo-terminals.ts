@@ -26,22 +26,33 @@
  *
  * A paper change is reported to the server at once on the agent's own socket (the agent itself
  * only asks its printer again before a job and every health interval).
+ *
+ * The agent comes in through its package entries (`@onewindow/kiosk/agent`, `…/agent/samples`),
+ * and main.ts imports this module only with --demo: a real hall's server never loads agent code.
  */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { loadFirmwareConfig, resolveTerminal } from '@onewindow/firmware-config';
+import {
+  buildSimulatedDevices,
+  type Clock,
+  createLogger,
+  decodeEscPos,
+  kioskScreenUrl,
+  type Logger,
+  PrintJournal,
+  printedItems,
+  type RatingOutcome,
+  type Simulators,
+  type StoredDevice,
+  screenHandoffHandler,
+  TerminalAgent,
+  TokenStore,
+} from '@onewindow/kiosk/agent';
+import { encodeBaseInfoText, SAMPLE_CARDS, SAMPLE_SSC_CARD } from '@onewindow/kiosk/agent/samples';
 import type { Ack, ApiError, DeviceKind } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger as PinoLogger } from 'pino';
-import { type Clock, type RatingOutcome, TerminalAgent } from '../../../kiosk/agent/agent/agent.ts';
-import { createLogger, type Logger } from '../../../kiosk/agent/agent/log.ts';
-import { PrintJournal } from '../../../kiosk/agent/agent/print-journal.ts';
-import { kioskScreenUrl, screenHandoffHandler } from '../../../kiosk/agent/agent/screen-handoff.ts';
-import { buildSimulatedDevices, type Simulators } from '../../../kiosk/agent/agent/simulated.ts';
-import { type StoredDevice, TokenStore } from '../../../kiosk/agent/agent/token-store.ts';
-import { encodeBaseInfoText, SAMPLE_CARDS } from '../../../kiosk/agent/idcard/base-info-encode.ts';
-import { decodeEscPos, printedItems } from '../../../kiosk/agent/printer/escpos-decode.ts';
-import { SAMPLE_CARD as SAMPLE_SSC } from '../../../kiosk/agent/ssc/fake-card.ts';
 import type { App } from '../app/app.ts';
 import { principalOf, send } from '../app/http.ts';
 
@@ -181,7 +192,7 @@ export class DemoTerminals {
       const ssc = t.simulators.sscReader;
       if (ssc === undefined)
         throw new DemoTerminalError('CONFLICT', `${id} has no social security card reader`);
-      ssc.insertCard(SAMPLE_SSC);
+      ssc.insertCard(SAMPLE_SSC_CARD);
       this.#card.set(id, sample);
       return this.view(t);
     }

@@ -1,0 +1,106 @@
+/**
+ * The server process loads the terminal agent (kiosk/agent) only for the demo hall: a real
+ * hall's server runs no agent code. Each process gets a module-resolve hook (module.register)
+ * that appends every resolved module URL to a file, read after the process exited.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const MAIN = join(import.meta.dirname, 'main.ts');
+const AGENT_CODE = /\/kiosk\/agent\//;
+
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+const log = process.env.ONEWINDOW_TEST_MODULE_LOG;
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(log, resolved.url + '\\n');
+  return resolved;
+}
+`;
+const REGISTER = `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`;
+
+let dir: string;
+const children: ChildProcess[] = [];
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'onewindow-main-'));
+  writeFileSync(join(dir, 'hooks.mjs'), HOOKS);
+  writeFileSync(join(dir, 'register.mjs'), REGISTER);
+});
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Runs the server until `ready` appears in its output, asks its health, stops it with SIGTERM
+ * (it must exit cleanly), and returns the module URLs it resolved.
+ */
+async function modulesLoadedBy(name: string, env: Record<string, string>, ready: RegExp): Promise<string[]> {
+  const log = join(dir, `${name}.modules`);
+  writeFileSync(log, '');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', pathToFileURL(join(dir, 'register.mjs')).href, MAIN],
+    {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ONEWINDOW_AUTO_DAY_CLOSE: '0',
+        ONEWINDOW_DB: join(dir, name, 'hall.db'),
+        ONEWINDOW_TEST_MODULE_LOG: log,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const seen = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name}: no ${ready} within 45 s:\n${out}`)), 45_000);
+    const check = (chunk: Buffer) => {
+      out += String(chunk);
+      if (!ready.test(out)) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    void exited.then(() => reject(new Error(`${name}: exited before ${ready}:\n${out}`)));
+  });
+  await seen;
+  // It serves (a real hall without a configuration answers 503 'not ready', which is fine here).
+  const port = Number(/"port":(\d+)[^\n]*listening/.exec(out)?.[1]);
+  expect([200, 503]).toContain((await fetch(`http://127.0.0.1:${port}/api/health`)).status);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
+describe('the server process and the terminal agent', () => {
+  it('a real hall’s server loads no agent code; the demo hall’s loads it through @onewindow/kiosk', async () => {
+    const [real, demo] = await Promise.all([
+      modulesLoadedBy('real', { ONEWINDOW_ADMIN_PASSWORD: 'first-admin-pass' }, /listening/),
+      modulesLoadedBy(
+        'demo',
+        { ONEWINDOW_DEMO: '1', ONEWINDOW_DEMO_CONTROL_PORT: '0' },
+        /demo terminals running/,
+      ),
+    ]);
+    // The hook saw the server's own modules, so an empty agent list means something.
+    expect(real.some((u) => u.endsWith('/queue-server/src/app/app.ts'))).toBe(true);
+    expect(real.filter((u) => AGENT_CODE.test(u))).toEqual([]);
+    expect(real.some((u) => u.endsWith('/queue-server/src/seed/demo-terminals.ts'))).toBe(false);
+
+    expect(demo.some((u) => u.endsWith('/queue-server/src/seed/demo-terminals.ts'))).toBe(true);
+    expect(demo.some((u) => u.endsWith('/kiosk/agent/index.ts'))).toBe(true);
+    expect(demo.some((u) => u.endsWith('/kiosk/agent/agent/agent.ts'))).toBe(true);
+  }, 60_000);
+});
