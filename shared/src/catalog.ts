@@ -1,3 +1,4 @@
+import type { ReviewLevels } from './cases.ts';
 import type { FormDefinition } from './forms.ts';
 
 /**
@@ -40,6 +41,11 @@ export interface ServiceItem {
    * the kiosk asks for a card or ID number first.
    */
   identityRequired?: boolean;
+  /**
+   * How many back-office levels a 限时受理 of this item passes (LD/T 02 §9.4.3–9.4.4): 0 none,
+   * 1 审核, 2 审核 + 复核 by another person. Absent: 1 (DEFAULT_REVIEW_LEVELS).
+   */
+  reviewLevels?: ReviewLevels;
   /**
    * Pinyin initials of the name for the kiosk's letter search (参保登记 → cbdj), lower case,
    * computed by the server when it serves the catalog.

@@ -6,6 +6,7 @@
  * the `Ack` envelope of protocol.ts. SPEC rule IDs: CAL-*, SLP-*, CASE-*, CTR-*, ADM-*.
  */
 import { z } from 'zod';
+import { CASE_STATUSES, type CaseRecord } from './cases.ts';
 import type { ServiceItem } from './catalog.ts';
 import { formDefinitionSchema } from './forms.schema.ts';
 import type { SlipDocument } from './print.ts';
@@ -150,13 +151,20 @@ export type {
   SupplementNoticeData,
 } from './print.ts';
 
-/** `POST /api/slips` answer. A print failure (no agent at the window) still returns the document. */
+/**
+ * `POST /api/slips` answer (SPEC SLP-*). A print failure (no agent at the window) still returns
+ * the document. A second request for the same ticket answers with the same slip.
+ */
 export interface SlipResult {
   document: SlipDocument;
+  /** The document number (HD/SL/BY/BZ + date + sequence); an acceptance's is its case id. */
+  number: string;
   printJobId: string | null;
   printError: string | null;
-  /** The case record an acceptance opened; null for the other kinds. */
+  /** The case an acceptance opened (with the staff names); null for the other kinds. */
   case: CaseRecord | null;
+  /** Whether this request finished the serving ticket (finish and slip are one unit of work, UOW-1). */
+  finished: boolean;
 }
 
 /** Working days an acceptance promises when the item's limit is not in working days (行政许可法 §42, §82: 20 working days). */
@@ -164,74 +172,8 @@ export const DEFAULT_ACCEPTANCE_WORKING_DAYS = 20;
 
 /* ───────────────────────────── Cases (CASE-*) ───────────────────────────── */
 
-export const CASE_STATUSES = [
-  'accepted',
-  'in-review',
-  'approved',
-  'returned',
-  'ready',
-  'handed-back',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export interface CaseHistoryEntry {
-  at: number;
-  /** Staff id. */
-  by: string;
-  to: CaseStatus;
-  note: string | null;
-}
-
-/** A time-limited case (限时业务) from acceptance to hand-back. No personal data is kept. */
-export interface CaseRecord {
-  /** The acceptance receipt's 受理编号. */
-  id: string;
-  ticketId: string;
-  ticketNumber: string;
-  itemCode: string;
-  itemName: string;
-  /** Staff id of the accepting clerk. */
-  acceptedBy: string;
-  acceptedAt: number;
-  deadline: LocalDate;
-  workingDays: number;
-  status: CaseStatus;
-  history: CaseHistoryEntry[];
-  /** Name and 工号 of each staff id in the case, added by `GET /api/cases` and a transition's answer. */
-  staff?: Record<string, { name: string; staffNumber: string }>;
-}
-
-/** `GET /api/cases?status=` (reviewer, review-supervisor, rights-clerk, manager, clerk). */
+/** `GET /api/cases?status=` (cases:read). Steps are commands: `case:*` in protocol.ts. */
 export const caseListQuerySchema = z.strictObject({ status: z.enum(CASE_STATUSES).optional() });
-
-/** `POST /api/cases/:id/transition` body. */
-export const caseTransitionSchema = z
-  .strictObject({
-    to: z.enum(CASE_STATUSES),
-    note: text(500).optional(),
-  })
-  // CASE-4: a return says why (the applicant is told), a hand-back says how it was handed over.
-  .refine((t) => !(t.to === 'returned' || t.to === 'handed-back') || t.note !== undefined, {
-    message: 'returned and handed-back need a note (why it was returned, how it was handed back)',
-    path: ['note'],
-  });
-export type CaseTransition = z.infer<typeof caseTransitionSchema>;
-
-/**
- * Who moves a case where (CASE-2): 业务审核岗 reviews; 权益柜员岗 hands the result back.
- * `returned` ends the case (the applicant is told why).
- */
-export const CASE_TRANSITIONS: readonly {
-  from: CaseStatus;
-  to: CaseStatus;
-  role: 'reviewer' | 'rights-clerk';
-}[] = [
-  { from: 'accepted', to: 'in-review', role: 'reviewer' },
-  { from: 'in-review', to: 'approved', role: 'reviewer' },
-  { from: 'in-review', to: 'returned', role: 'reviewer' },
-  { from: 'approved', to: 'ready', role: 'rights-clerk' },
-  { from: 'ready', to: 'handed-back', role: 'rights-clerk' },
-];
 
 /* ──────────────────────── Counter identity check (CTR-*) ──────────────────────── */
 
@@ -319,6 +261,7 @@ export const serviceItemSchema = z.strictObject({
   guide: serviceGuideSchema.optional(),
   form: formDefinitionSchema.optional(),
   identityRequired: z.boolean().optional(),
+  reviewLevels: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
   /** Computed by the server when it serves the catalog; accepted (an export re-imports) and not stored. */
   initials: z.string().max(200).optional(),
 }) satisfies z.ZodType<ServiceItem>;

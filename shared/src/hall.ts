@@ -1,3 +1,5 @@
+import { CASE_FACT_TYPES, type CaseFact } from './cases.ts';
+import type { SlipKind } from './console.ts';
 import type {
   FinishOutcome,
   OverrideNote,
@@ -68,8 +70,71 @@ export type OverrideAction =
   | { kind: 'pin'; windowId: string }
   | { kind: 'class'; priorityClass: PriorityClass };
 
+/**
+ * Facts of the business around the queue, in the same log: a window slip issued or printed
+ * again (SPEC SLP-8), a kiosk form stored with its ticket (KSK-5). They carry references, never
+ * the personal data itself (the applicant's name and the form's answers stay in their tables).
+ */
+export type RecordFact =
+  | {
+      type: 'slip:issued';
+      /** The document number (HD/SL/BY/BZ + date + sequence). */
+      number: string;
+      kind: SlipKind;
+      ticketId: string;
+      /** The case an acceptance opened; null for the other kinds. */
+      caseId: string | null;
+      itemCode: string;
+      /** The window it was issued at (the clerk's, else the ticket's). */
+      windowId: string | null;
+      by: string;
+      /** The terminal it was queued to print on, and the job; null when printed as A4 or not at all. */
+      printedOn: string | null;
+      printJobId: string | null;
+    }
+  | {
+      type: 'slip:reprinted';
+      number: string;
+      ticketId: string;
+      by: string;
+      printedOn: string | null;
+      printJobId: string | null;
+    }
+  | {
+      type: 'application:submitted';
+      applicationId: string;
+      /** The code printed on the ticket (F<yymmdd>-<number>). */
+      code: string;
+      ticketId: string;
+      itemCode: string;
+      /** The kiosk it was filled in at. */
+      deviceId: string | null;
+      formTitle: string;
+    };
+
+export const RECORD_FACT_TYPES = [
+  'slip:issued',
+  'slip:reprinted',
+  'application:submitted',
+] as const satisfies readonly RecordFact['type'][];
+
+const NOT_QUEUE: ReadonlySet<string> = new Set([...CASE_FACT_TYPES, ...RECORD_FACT_TYPES]);
+
+/** Whether the queue engine folds this fact (the others only advance its seq). */
+export function isQueueFact<T extends EventBody>(ev: T): ev is Extract<T, QueueFact> {
+  return !NOT_QUEUE.has(ev.type);
+}
+
+/** Whether this is a fact of a case (CASE-*). */
+export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFact> {
+  return (CASE_FACT_TYPES as readonly string[]).includes(ev.type);
+}
+
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody =
+export type EventBody = QueueFact | CaseFact | RecordFact;
+
+/** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
+export type QueueFact =
   | { type: 'hall:configured'; config: HallConfig; by: string }
   | { type: 'ticket:issued'; ticket: Ticket }
   | { type: 'window:opened'; windowId: string; clerkId: string }

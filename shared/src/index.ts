@@ -1,3 +1,4 @@
+export * from './cases.ts';
 export * from './catalog.ts';
 export * from './console.ts';
 export * from './devices.ts';

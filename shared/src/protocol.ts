@@ -4,6 +4,7 @@
  * maps. REST (`POST /api/commands/{name}`) and Socket.IO carry the same commands.
  */
 import { z } from 'zod';
+import type { CaseRecord } from './cases.ts';
 import type { CounterCard } from './console.ts';
 import type { DeviceHealth, DeviceStatus, PrintJob, PrintResult } from './devices.ts';
 import {
@@ -27,6 +28,8 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const idempotencyKey = z.string().min(1).max(100).optional();
 
 const windowRef = z.strictObject({ windowId: id, idempotencyKey });
+const caseRef = { caseId: id, idempotencyKey };
+const note = text(500);
 const ticketRef = { ticketId: id, idempotencyKey };
 
 const policySchema = z.discriminatedUnion('kind', [
@@ -147,6 +150,23 @@ export const COMMAND_SCHEMAS = {
     businessDay: z.iso.date().optional(),
     idempotencyKey,
   }),
+  // Time-limited cases (SPEC CASE-*): the back office's steps. Who may take which step on which
+  // case (审核 ≠ 受理, 复核 ≠ 审核, SOD-*) is decided by the server per case.
+  'case:start-review': z.strictObject({ ...caseRef, note: note.optional() }),
+  'case:approve': z.strictObject({ ...caseRef, note: note.optional() }),
+  'case:recheck': z.strictObject({ ...caseRef, note: note.optional() }),
+  /** Why it is returned: the applicant is told. */
+  'case:return': z.strictObject({ ...caseRef, note }),
+  /** 一次性告知: every missing material at once, by its name in the item's guide. */
+  'case:request-supplement': z.strictObject({
+    ...caseRef,
+    missingMaterials: z.array(text(200)).min(1).max(50),
+    note: note.optional(),
+  }),
+  'case:supplement': z.strictObject({ ...caseRef, note: note.optional() }),
+  'case:ready': z.strictObject({ ...caseRef, note: note.optional() }),
+  /** How it was handed back (本人领取, 委托代领, 邮寄送达 …). */
+  'case:hand-back': z.strictObject({ ...caseRef, note }),
 } as const;
 
 export type CommandName = keyof typeof COMMAND_SCHEMAS;
@@ -194,6 +214,8 @@ export interface CommandResult {
   seq: number;
   replayed: boolean;
   facts: HallEvent[];
+  /** A case step's case as it stands after the step (with the staff names). */
+  case?: CaseRecord;
 }
 
 /** Posts of LD/T 02 §7 plus management roles. */

@@ -3,6 +3,7 @@
  * of what they touched, folded by one reducer (`applyFact`). The public view holds no
  * personal data at all (no holder, no reasons, no class); the staff view adds masked holders.
  */
+import type { CaseRecord } from './cases.ts';
 import type { QueueCategory, ServiceWindow, Ticket, TicketStatus } from './domain.ts';
 import type { EventType, HallEvent } from './hall.ts';
 import type { CategoryEstimate } from './protocol.ts';
@@ -68,9 +69,13 @@ interface FactBase<T> {
 export type PublicSnapshot = ViewBase<PublicTicket>;
 export type PublicFact = FactBase<PublicTicket>;
 
-/** The staff view: full (masked) tickets, and the fact itself for the audit trail. */
+/**
+ * The staff view: full (masked) tickets, and the fact itself for the audit trail. A case fact
+ * also carries the case as it stands after it (with the names of the staff in it), so the back
+ * office folds pushed changes without asking again (CASE-6).
+ */
 export type StaffView = ViewBase<Ticket>;
-export type StaffFact = FactBase<Ticket> & { event: HallEvent };
+export type StaffFact = FactBase<Ticket> & { event: HallEvent; case?: CaseRecord };
 
 export const RECENT_CALLS = 20;
 

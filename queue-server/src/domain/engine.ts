@@ -1,6 +1,7 @@
 import {
   ageOn,
   formatTicketNumber,
+  isQueueFact,
   LIVE_TICKET_STATUSES,
   maskIdNumber,
   PRIORITY_CLASSES,
@@ -450,6 +451,8 @@ export class QueueEngine {
   apply(ev: HallEvent): void {
     if (ev.seq !== this.seq + 1) throw new Error(`event seq ${ev.seq} does not follow ${this.seq}`);
     this.seq = ev.seq;
+    // Cases, slips and forms share the hall's log (one seq) but are not the queue's business.
+    if (!isQueueFact(ev)) return;
     switch (ev.type) {
       case 'hall:configured': {
         this.config = structuredClone(ev.config);

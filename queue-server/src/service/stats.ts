@@ -7,6 +7,7 @@ import {
   FINISH_OUTCOMES,
   type FollowUp,
   type HallStats,
+  isQueueFact,
   type OutcomeCounts,
   type QueueCategory,
   type RatingLevel,
@@ -228,6 +229,7 @@ export class StatsReplay {
   /** Folds one fact (in seq order). */
   apply(ev: HallEvent): void {
     this.lastSeq = Math.max(this.lastSeq, ev.seq);
+    if (!isQueueFact(ev)) return;
     switch (ev.type) {
       case 'hall:configured':
         for (const c of ev.config.categories)
