@@ -1,48 +1,44 @@
-import type {
-  CalendarOverride,
-  CalendarOverrideKind,
-  CaseRecord,
-  CaseStatus,
-  EventType,
-  HallEvent,
-} from '@onewindow/shared';
+import type { CalendarOverride, CalendarOverrideKind, EventType, HallEvent } from '@onewindow/shared';
+import { CASE_FACT_TYPES, type CaseRecord, type CaseStatus } from '@onewindow/shared/cases.ts';
 import type Database from 'better-sqlite3';
+import { applyCaseFact, type CaseEvent } from '../domain/cases.ts';
 
 /**
- * Time-limited cases (限时业务, SPEC CASE-*) from acceptance to hand-back. The row keeps the
- * columns the back office filters on; `body` is the whole CaseRecord (no personal data).
+ * Time-limited cases (限时业务, SPEC CASE-*) from acceptance to hand-back: the projection of
+ * the case facts in the log. The row keeps the columns the back office filters on; `body` is
+ * the whole CaseRecord (no personal data). Only `apply` writes it, inside the commit of the fact.
  */
 export class CaseStore {
   private readonly s;
 
   constructor(db: Database.Database) {
     this.s = {
-      insert: db.prepare(
+      upsert: db.prepare(
         `INSERT INTO cases (id, ticket_id, item_code, status, deadline, body, created_at, updated_at)
-         VALUES (@id, @ticketId, @itemCode, @status, @deadline, @body, @at, @at)`,
+         VALUES (@id, @ticketId, @itemCode, @status, @deadline, @body, @createdAt, @at)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at`,
       ),
-      update: db.prepare('UPDATE cases SET status = @status, body = @body, updated_at = @at WHERE id = @id'),
       byId: db.prepare('SELECT body FROM cases WHERE id = ?'),
       byTicket: db.prepare('SELECT body FROM cases WHERE ticket_id = ?'),
-      all: db.prepare('SELECT body FROM cases ORDER BY deadline, created_at'),
-      byStatus: db.prepare('SELECT body FROM cases WHERE status = ? ORDER BY deadline, created_at'),
+      all: db.prepare('SELECT body FROM cases ORDER BY deadline, created_at, id'),
+      byStatus: db.prepare('SELECT body FROM cases WHERE status = ? ORDER BY deadline, created_at, id'),
     };
   }
 
-  insert(c: CaseRecord): void {
-    this.s.insert.run({
-      id: c.id,
-      ticketId: c.ticketId,
-      itemCode: c.itemCode,
-      status: c.status,
-      deadline: c.deadline,
-      body: JSON.stringify(c),
-      at: c.acceptedAt,
+  /** Folds a committed case fact into its row (CASE-5). */
+  apply(ev: CaseEvent): CaseRecord {
+    const next = applyCaseFact(this.byId(ev.caseId), ev);
+    this.s.upsert.run({
+      id: next.id,
+      ticketId: next.ticketId,
+      itemCode: next.itemCode,
+      status: next.status,
+      deadline: next.deadline,
+      body: JSON.stringify(next),
+      createdAt: next.acceptedAt,
+      at: ev.at,
     });
-  }
-
-  update(c: CaseRecord, at: number): void {
-    this.s.update.run({ id: c.id, status: c.status, body: JSON.stringify(c), at });
+    return next;
   }
 
   byId(id: string): CaseRecord | undefined {
@@ -120,6 +116,7 @@ export const AUDITED_FACT_TYPES = [
   'ticket:reinstated',
   'day:closed',
   'hall:configured',
+  ...CASE_FACT_TYPES,
 ] as const satisfies readonly EventType[];
 
 /** Read-only access to the audited facts of the event log, by type and time, newest first. */
@@ -140,23 +137,4 @@ export class AuditedFacts {
     for (const r of this.s.between.iterate(from, to) as Iterable<{ body: string }>)
       yield JSON.parse(r.body) as HallEvent;
   }
-}
-
-const perDb = new WeakMap<
-  Database.Database,
-  { cases: CaseStore; overrides: CalendarOverrideStore; facts: AuditedFacts }
->();
-
-/** One set of console stores per database, so every router shares the override cache. */
-export function consoleStores(db: Database.Database): {
-  cases: CaseStore;
-  overrides: CalendarOverrideStore;
-  facts: AuditedFacts;
-} {
-  let s = perDb.get(db);
-  if (s === undefined) {
-    s = { cases: new CaseStore(db), overrides: new CalendarOverrideStore(db), facts: new AuditedFacts(db) };
-    perDb.set(db, s);
-  }
-  return s;
 }

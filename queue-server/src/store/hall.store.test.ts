@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueEngine } from '../domain/engine.ts';
 import { hallConfig, idBornOn, MIN, T0, WINDOWS } from '../domain/test-factory.ts';
@@ -43,25 +44,38 @@ function configured(): { store: HallStore; service: HallService } {
   return hall;
 }
 
-const count = (store: HallStore, table: string) =>
-  (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+/** A second connection to the same file: the store keeps its own handle to itself. */
+function peek<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const count = (_store: HallStore, table: string) =>
+  peek((db) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);
 
 describe('HallStore', () => {
   it('migrates a new file to the latest schema with WAL and synchronous=FULL, and reopens without change', () => {
     const store = new HallStore(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    peek((db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    });
+    // synchronous is per connection: the store's own, as its statements see it.
+    expect(store.pragmas()).toEqual({ synchronous: 2, foreignKeys: 1 });
     store.close();
     const again = new HallStore(path);
-    expect(again.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    peek((db) => expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length));
     again.close();
   });
 
   it('refuses a database written by a newer server', () => {
     const store = new HallStore(path);
-    store.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     store.close();
+    peek((db) => db.pragma(`user_version = ${MIGRATIONS.length + 1}`));
     expect(() => new HallStore(path)).toThrow(/newer than this server/);
   });
 
@@ -123,15 +137,17 @@ describe('HallStore', () => {
     const before = service.queue.snapshot();
     const events = count(store, 'events');
     // Make the projection write fail inside the transaction, as a full disk would.
-    store.db.exec(`CREATE TRIGGER boom BEFORE INSERT ON tickets WHEN NEW.number = 'A002'
-                   BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    peek((db) =>
+      db.exec(`CREATE TRIGGER boom BEFORE INSERT ON tickets WHEN NEW.number = 'A002'
+               BEGIN SELECT RAISE(ABORT, 'disk full'); END`),
+    );
     expect(() =>
       service.execute({ type: 'ticket:issue', categoryId: 'A', source: 'kiosk' }, { idempotencyKey: 'k2' }),
     ).toThrow(/disk full/);
     expect(count(store, 'events')).toBe(events);
     expect(store.findCommand('k2')).toBeUndefined();
     expect(service.queue.snapshot()).toEqual(before);
-    store.db.exec('DROP TRIGGER boom');
+    peek((db) => db.exec('DROP TRIGGER boom'));
     const retry = must(service, { type: 'ticket:issue', categoryId: 'A', source: 'kiosk' }, 'k2');
     expect(retry.events[0]?.type === 'ticket:issued' && retry.events[0].ticket.number).toBe('A002');
     store.close();

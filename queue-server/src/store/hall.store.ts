@@ -1,7 +1,15 @@
-import type { ServiceWindow, Ticket } from '@onewindow/shared';
+import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
+import { ApplicationStore } from './application.store.ts';
+import { AppointmentStore } from './appointment.store.ts';
+import { AuthStore } from './auth.store.ts';
+import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
+import { DeviceStore } from './device.store.ts';
+import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { ReportStore } from './report.store.ts';
+import { SlipStore } from './slip.store.ts';
 
 type Db = Database.Database;
 
@@ -33,6 +41,8 @@ export interface CommandRecord {
   at: number;
   firstSeq: number;
   lastSeq: number;
+  /** The use case's own answer (ticket, form, print job, slip, case ids), when it keeps one. */
+  result?: unknown;
 }
 
 /** The changes one command makes to the projections, computed from the engine after apply. */
@@ -46,27 +56,53 @@ export interface ProjectionChanges {
 }
 
 /**
- * The hall's durable store: one SQLite file in WAL mode. Every command commits its facts,
- * projection updates and idempotency record in one transaction; no SQL lives elsewhere.
+ * The hall's durable store: one SQLite file in WAL mode, and the only holder of its handle.
+ * It builds every repository over that one connection, so a use case that writes the fact log,
+ * projections, a form, a slip and an outbox row inside `transaction` commits them together or
+ * not at all (DESIGN 9); no SQL lives elsewhere.
  */
 export class HallStore {
-  readonly db: Db;
+  private readonly db: Db;
   private readonly stmt;
+  /** Staff, sessions, devices, pairing codes, the catalog, the admin audit, photos. */
+  readonly auth: AuthStore;
+  readonly appointments: AppointmentStore;
+  /** Print jobs (the outbox to terminal agents) and device health. */
+  readonly devices: DeviceStore;
+  /** Kiosk forms (draft applications). */
+  readonly applications: ApplicationStore;
+  readonly followUps: FollowUpStore;
+  /** The case projection (CASE-5), written only by `appendEvents`. */
+  readonly cases: CaseStore;
+  readonly slips: SlipStore;
+  readonly calendarOverrides: CalendarOverrideStore;
+  readonly auditedFacts: AuditedFacts;
+  readonly reports: ReportStore;
 
   constructor(path: string) {
     this.db = new Database(path);
     applyDurablePragmas(this.db);
     migrate(this.db);
     const db = this.db;
+    this.auth = new AuthStore(db);
+    this.appointments = new AppointmentStore(db);
+    this.devices = new DeviceStore(db);
+    this.applications = new ApplicationStore(db);
+    this.followUps = new FollowUpStore(db);
+    this.cases = new CaseStore(db);
+    this.slips = new SlipStore(db);
+    this.calendarOverrides = new CalendarOverrideStore(db);
+    this.auditedFacts = new AuditedFacts(db);
+    this.reports = new ReportStore(db);
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
       eventsFrom: db.prepare('SELECT body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
       insertCommand: db.prepare(
-        'INSERT INTO commands (idempotency_key, type, at, first_seq, last_seq) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO commands (idempotency_key, type, at, first_seq, last_seq, result) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       findCommand: db.prepare(
-        'SELECT idempotency_key AS key, type, at, first_seq AS firstSeq, last_seq AS lastSeq FROM commands WHERE idempotency_key = ?',
+        'SELECT idempotency_key AS key, type, at, first_seq AS firstSeq, last_seq AS lastSeq, result FROM commands WHERE idempotency_key = ?',
       ),
       upsertTicket: db.prepare(`
         INSERT INTO tickets (id, business_day, category_id, seq, number, status, priority_class, window_id,
@@ -93,12 +129,24 @@ export class HallStore {
         'INSERT INTO hall_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       getState: db.prepare('SELECT value FROM hall_state WHERE key = ?'),
+      ping: db.prepare('SELECT 1 AS one'),
     };
+  }
+
+  /**
+   * Runs `fn` in one SQLite transaction: everything any repository writes inside it commits
+   * together, or (when `fn` throws) not at all. Nested calls join the outer transaction.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /** The record of a command already committed under this idempotency key, if any. */
   findCommand(key: string): CommandRecord | undefined {
-    return this.stmt.findCommand.get(key) as CommandRecord | undefined;
+    const row = this.stmt.findCommand.get(key) as (CommandRecord & { result: string | null }) | undefined;
+    if (row === undefined) return undefined;
+    const { result, ...rest } = row;
+    return result === null ? rest : { ...rest, result: JSON.parse(result) };
   }
 
   events(fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): HallEvent[] {
@@ -121,29 +169,26 @@ export class HallStore {
   }
 
   /**
-   * Commits one command: its facts, the projection changes and, when given, its idempotency
-   * record, atomically (SPEC Q-DUR-1). `project` runs inside the transaction after the facts
-   * are written, so it can fold them into memory and return what changed; if anything throws,
-   * nothing is written.
+   * Appends committed facts to the log and folds the ones with a projection of their own
+   * (cases) into it. Call inside `transaction`, with facts stamped in seq order.
    */
-  commit(
-    events: HallEvent[],
-    command: Omit<CommandRecord, 'firstSeq' | 'lastSeq'> | null,
-    project: () => ProjectionChanges,
-  ): void {
-    this.db.transaction(() => {
-      for (const ev of events) this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, JSON.stringify(ev));
-      const changes = project();
-      this.writeProjections(changes);
-      if (command !== null && events.length > 0)
-        this.stmt.insertCommand.run(
-          command.key,
-          command.type,
-          command.at,
-          events[0]!.seq,
-          events.at(-1)!.seq,
-        );
-    })();
+  appendEvents(events: readonly HallEvent[]): void {
+    for (const ev of events) {
+      this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, JSON.stringify(ev));
+      if (isCaseFact(ev)) this.cases.apply(ev);
+    }
+  }
+
+  /** Records a committed command under its idempotency key, with its seq range and its answer. */
+  recordCommand(rec: CommandRecord): void {
+    this.stmt.insertCommand.run(
+      rec.key,
+      rec.type,
+      rec.at,
+      rec.firstSeq,
+      rec.lastSeq,
+      rec.result === undefined ? null : JSON.stringify(rec.result),
+    );
   }
 
   /** The snapshot the projections hold: what recovery loads on start (SPEC Q-LOG-2). */
@@ -180,11 +225,34 @@ export class HallStore {
     this.stmt.putState.run(`meta:${key}`, value);
   }
 
+  /** Moves the WAL's committed pages into the database file (before a file-level backup or check). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** The durability pragmas of this connection (synchronous=FULL is 2). */
+  pragmas(): { synchronous: number; foreignKeys: number } {
+    return {
+      synchronous: this.db.pragma('synchronous', { simple: true }) as number,
+      foreignKeys: this.db.pragma('foreign_keys', { simple: true }) as number,
+    };
+  }
+
+  /** Whether the database answers (health checks). */
+  ping(): boolean {
+    try {
+      return this.db.open && this.stmt.ping.get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 
-  private writeProjections(c: ProjectionChanges): void {
+  /** Writes what a command changed in the queue projections. Call inside `transaction`. */
+  writeProjections(c: ProjectionChanges): void {
     for (const t of c.tickets) {
       this.stmt.upsertTicket.run({
         id: t.id,

@@ -202,4 +202,24 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE appointments ADD COLUMN birth_date TEXT;
   `,
+  // 10: one unit of work per use case. A retried idempotency key answers with the use case's
+  // whole first result (kiosk ticket + form + print job, finish + slip + case), kept beside its
+  // seq range. Window slips get a table (the document is kept for 补打; the fact in the log
+  // carries no personal data); one slip per ticket.
+  `
+  ALTER TABLE commands ADD COLUMN result TEXT;
+
+  CREATE TABLE slips (
+    number     TEXT PRIMARY KEY,
+    kind       TEXT    NOT NULL CHECK (kind IN ('completion', 'acceptance', 'rejection', 'supplement')),
+    ticket_id  TEXT    NOT NULL,
+    case_id    TEXT,
+    item_code  TEXT    NOT NULL,
+    window_id  TEXT,
+    issued_by  TEXT    NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    document   TEXT    NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX slips_by_ticket ON slips (ticket_id);
+  `,
 ];
