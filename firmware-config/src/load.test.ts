@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoHallConfig } from '../../queue-server/src/seed/demo-hall.ts';
 import { type ConfigError, checkFirmwareConfig, resolveTerminal } from './check.ts';
 import { loadFirmwareConfig, SHIPPED_CONFIG_DIR } from './load.ts';
 import { TERMINAL_POSTS } from './schema.ts';
@@ -57,17 +56,6 @@ describe('the shipped configuration', () => {
     expect(window?.ratingPad?.keyMap.F1).toBe(5);
     expect(window?.idCardReader?.transport.kind).toBe('usb-bulk');
     expect(resolveTerminal(config, 'nope')).toBeUndefined();
-  });
-
-  it("lays out the demo hall as queue-server's demoHallConfig(): ids, numbers, posts", () => {
-    const hall = config.halls.demo!;
-    const queue = demoHallConfig();
-    expect(hall.hall).toBe(queue.settings.hallName);
-    const posts = hall.windows.map((w) => {
-      const kind = config.terminals[w.terminal]!.kind;
-      return { id: w.id, number: w.number, post: kind === 'kiosk' ? 'kiosk' : TERMINAL_POSTS[kind] };
-    });
-    expect(posts).toEqual(queue.windows.map((w) => ({ id: w.id, number: w.number, post: w.post })));
   });
 
   it('gives the demo hall two kiosks, one board, and a display and a rating pad per window', () => {

@@ -1,9 +1,11 @@
+import { loadFirmwareConfig } from '@onewindow/firmware-config';
+import { TERMINAL_POSTS } from '@onewindow/firmware-config/schema';
 import { formDefinitionSchema } from '@onewindow/shared';
 import { describe, expect, it } from 'vitest';
 import { QueueEngine } from '../domain/engine.ts';
 import { T0 } from '../domain/test-factory.ts';
 import { parseCatalogTsv, parseTimeLimit } from './catalog-tsv.ts';
-import { demoCatalog, demoHallConfig } from './demo-hall.ts';
+import { DEMO_TWO_LEVEL_ITEMS, demoCatalog, demoHallConfig } from './demo-hall.ts';
 
 describe('demo hall seed', () => {
   it('loads all 23 listed items with codes, kinds and limits, then the 2 local ones', () => {
@@ -79,5 +81,28 @@ describe('demo hall seed', () => {
     const r = new QueueEngine().execute({ type: 'hall:configure', config, by: 'seed' }, T0);
     expect(r.ok).toBe(true);
     for (const item of demoCatalog()) expect(config.categories.map((c) => c.id)).toContain(item.categoryId);
+  });
+
+  it('CASE-1 fund-moving items are reviewed twice (审核 + 复核), other time-limited items once', () => {
+    const items = demoCatalog();
+    const two = items.filter((i) => i.reviewLevels === 2).map((i) => i.name);
+    expect(two).toEqual(
+      expect.arrayContaining(['企业职工基本养老保险正常退休申请', '失业保险金申领', '遗属待遇申领']),
+    );
+    expect(two).toHaveLength(DEMO_TWO_LEVEL_ITEMS.length);
+    for (const i of items.filter((x) => x.reviewLevels === 2)) expect(i.kind, i.name).toBe('time-limited');
+    expect(items.find((i) => i.name === '社会保障卡申领')?.reviewLevels).toBeUndefined();
+  });
+
+  it("firmware-config's demo hall lays out the same windows as demoHallConfig(): ids, numbers, posts", () => {
+    const { config } = loadFirmwareConfig();
+    const hall = config.halls.demo!;
+    const queue = demoHallConfig();
+    expect(hall.hall).toBe(queue.settings.hallName);
+    const posts = hall.windows.map((w) => {
+      const kind = config.terminals[w.terminal]!.kind;
+      return { id: w.id, number: w.number, post: kind === 'kiosk' ? 'kiosk' : TERMINAL_POSTS[kind] };
+    });
+    expect(posts).toEqual(queue.windows.map((w) => ({ id: w.id, number: w.number, post: w.post })));
   });
 });

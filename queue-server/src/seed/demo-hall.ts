@@ -7,17 +7,36 @@ import { DEMO_FORMS, LOCAL_ITEMS } from './forms.ts';
 import { GUIDES } from './guides.ts';
 
 /**
+ * Items whose result moves fund money (a pension, a benefit, a transfer of contributions, a
+ * back payment): 审核 and then 复核 by a second person before it takes effect (LD/T 02 §9.4.4).
+ * Every other time-limited item is reviewed once (DEFAULT_REVIEW_LEVELS).
+ */
+export const DEMO_TWO_LEVEL_ITEMS: readonly string[] = [
+  '512B0068100002', // 企业职工基本养老保险关系转移接续申请
+  '51201400600001', // 企业职工基本养老保险正常退休申请
+  '512B0068200006', // 企业职工社会保险费补缴申报
+  '512B0070100003', // 失业保险金申领
+  '512B0068400008', // 遗属待遇申领
+  '512B0068500015', // 工伤医疗(康复)费用申报
+];
+
+/**
  * The demo hall's catalog: the 23 items of the project's copy of the shared service list,
  * each with its guide (办事指南) and, for seven of them, a kiosk form; then the hall's two local
  * items (政策咨询 without identity, 领取办理结果 at the rights window).
  */
 export function demoCatalog(): ServiceItem[] {
   const listed = parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8')).map(
-    (item) => {
+    (item): ServiceItem => {
       const guide = GUIDES[item.code];
       if (!guide) throw new Error(`no guide (办事指南) for catalog item ${item.code} ${item.name}`);
       const form = DEMO_FORMS[item.code];
-      return { ...item, guide, ...(form ? { form } : {}) };
+      return {
+        ...item,
+        guide,
+        ...(form ? { form } : {}),
+        ...(DEMO_TWO_LEVEL_ITEMS.includes(item.code) ? { reviewLevels: 2 as const } : {}),
+      };
     },
   );
   return [...listed, ...structuredClone(LOCAL_ITEMS)];

@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandGateway } from '../app/command.gateway.ts';
 import { hallConfig, idBornOn, MIN, T0, WINDOWS } from '../domain/test-factory.ts';
 import type { Command } from '../domain/types.ts';
-import { AppointmentStore } from '../store/appointment.store.ts';
 import { HallStore } from '../store/hall.store.ts';
 import {
   APPOINTMENT_EARLY_MINUTES,
@@ -14,6 +13,7 @@ import {
   type BookingRowInput,
 } from './appointment.service.ts';
 import { HallService } from './hall.service.ts';
+import { holderRefs } from './holder.ts';
 
 const ID1 = idBornOn('19800101', '011'); // 46 on the day: not a senior
 const ID2 = idBornOn('19900505', '022');
@@ -27,7 +27,7 @@ let dir: string;
 let path: string;
 let store: HallStore;
 let hall: HallService;
-let gateway: CommandGateway;
+let holderRef: (idNumber: string) => string;
 let appts: AppointmentService;
 const clock = {
   t: T0,
@@ -36,16 +36,24 @@ const clock = {
   },
 };
 
+/** A second connection to the same file: the store keeps its own handle to itself. */
+function peek<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
 function open(): void {
   store = new HallStore(path);
   hall = new HallService(store, clock);
-  gateway = new CommandGateway(hall, 'test-secret', (err) => {
-    throw err;
-  });
+  holderRef = holderRefs('test-secret');
   appts = new AppointmentService({
-    store: new AppointmentStore(store.db),
+    store: store.appointments,
     hall,
-    holderRef: (id) => gateway.holderRef(id),
+    holderRef,
     clock,
     itemCategories: () => new Map([['512B0067900008', 'A']]),
     ticketById: (id) => store.ticketById(id),
@@ -88,7 +96,7 @@ function imported(rows: BookingRowInput[]) {
 describe('importing a day of bookings', () => {
   it('APT-1 keeps only a keyed hash and the masked number, never the ID number', () => {
     imported([row({ idNumber: ID1 }), row({ bookingCode: 'YY2', idNumber: ID2 })]);
-    const rows = store.db.prepare('SELECT * FROM appointments').all();
+    const rows = peek((db) => db.prepare('SELECT * FROM appointments').all());
     expect(JSON.stringify(rows)).not.toContain(ID1);
     expect(JSON.stringify(rows)).not.toContain(ID1.slice(6, 14)); // not even the birth date
     const a = appts.list('2026-11-26').find((x) => x.bookingCode === 'YY20261126001');
@@ -96,8 +104,8 @@ describe('importing a day of bookings', () => {
       holderMasked: `${ID1.slice(0, 3)}***********${ID1.slice(-4)}`,
       status: 'booked',
     });
-    expect(new AppointmentStore(store.db).byCode('YY20261126001')?.holderRef).toBe(gateway.holderRef(ID1));
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(store.appointments.byCode('YY20261126001')?.holderRef).toBe(holderRef(ID1));
+    store.checkpoint();
     expect(readFileSync(path).includes(Buffer.from(ID1))).toBe(false);
   });
 
@@ -197,7 +205,7 @@ describe('checking in', () => {
       priorityClass: 'appointment',
       source: 'appointment',
       itemCode: '512B0067900008',
-      holder: { ref: gateway.holderRef(ID1) },
+      holder: { ref: holderRef(ID1) },
       orderKey: clock.t - hallConfig().settings.bonusSeconds.appointment * 1000,
     });
     expect(r.data).toMatchObject({ replayed: false, late: false });
@@ -304,7 +312,7 @@ describe('checking in', () => {
     expect(r.data.ticket.holder).toEqual({
       masked: `${ID2.slice(0, 3)}***********${ID2.slice(-4)}`,
       birthDate: '1990-05-05',
-      ref: gateway.holderRef(ID2),
+      ref: holderRef(ID2),
     });
     imported([row({ bookingCode: 'YY9', idNumber: ID_SENIOR })]);
     clock.t = T0 + 9 * 60 * MIN; // long after the slot: late, so the class comes from age alone

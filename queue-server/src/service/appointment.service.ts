@@ -11,7 +11,7 @@ import { businessDayOf, localTimeOf } from '../domain/clock.ts';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import type { Command } from '../domain/types.ts';
 import type { AppointmentRow, AppointmentStatus, AppointmentStore } from '../store/appointment.store.ts';
-import type { Clock, HallService } from './hall.service.ts';
+import type { Clock, HallService, UnitOfWork } from './hall.service.ts';
 
 /**
  * The check-in window around a booked slot (SPEC APT-4, APT-5): a citizen may check in from
@@ -94,13 +94,15 @@ export interface AppointmentView {
   checkedInAt: number | null;
 }
 
-export interface CheckInResult {
+export interface CheckInResult<X = never> {
   appointment: AppointmentView;
   ticket: Ticket;
   /** True when the booking was already checked in: the same ticket again (APT-6). */
   replayed: boolean;
   /** Checked in after the window: a regular ticket (APT-5). */
   late: boolean;
+  /** What the caller's `also` returned inside the unit (first time, or stored with the key); null when none. */
+  extra: X | null;
 }
 
 export interface AppointmentDeps {
@@ -289,7 +291,10 @@ export class AppointmentService {
    * time → an `appointment` ticket; late → a regular one; early → refused with the time to
    * come back; already checked in → the same ticket.
    */
-  checkIn(input: CheckInInput): Result<CheckInResult> {
+  checkIn<X = never>(
+    input: CheckInInput,
+    also?: (uow: UnitOfWork, ticket: Ticket) => X,
+  ): Result<CheckInResult<X>> {
     const q = this.deps.hall.queue;
     if (q.hallConfig === null) return refuse('NOT_CONFIGURED', 'the hall has no configuration yet');
     const now = this.deps.clock.now();
@@ -349,9 +354,20 @@ export class AppointmentService {
       by: 'system',
       reason: `预约 ${appt.bookingCode}`,
     };
-    // APT-6: the key makes a double tap (and a retry after a crash between the ticket and the
-    // booking update) return the ticket issued the first time.
-    const r = this.deps.hall.execute(cmd, { idempotencyKey: `appointment:${appt.bookingCode}` });
+    // APT-6: the key makes a double tap return the ticket issued the first time. The ticket,
+    // the booking's check-in and whatever the caller adds (the kiosk's print job) commit as one
+    // unit of work (UOW-1), so a crash leaves either all of them or none.
+    const r = this.deps.hall.run(
+      { type: 'ticket:issue', idempotencyKey: `appointment:${appt.bookingCode}` },
+      (uow): { ticketId: string; extra: X | null } => {
+        const [issued] = uow.execute(cmd);
+        if (issued?.type !== 'ticket:issued')
+          return uow.refuse({ code: 'INTERNAL', message: 'the check-in issued no ticket' });
+        const t = issued.ticket;
+        store.markCheckedIn(appt.bookingCode, t.id, t.arrivedAt, t.arrivedAt > closesAt);
+        return { ticketId: t.id, extra: also === undefined ? null : also(uow, t) };
+      },
+    );
     if (!r.ok) return refuse(r.error.code, r.error.message);
     const issued = r.events.find((e) => e.type === 'ticket:issued');
     if (issued?.type !== 'ticket:issued') return refuse('INTERNAL', 'the check-in issued no ticket');
@@ -359,7 +375,8 @@ export class AppointmentService {
       this.deps.ticketById?.(issued.ticket.id) ??
       issued.ticket) as Ticket;
     const wasLate = ticket.arrivedAt > closesAt;
-    if (appt.status !== 'checked-in')
+    // A check-in recorded before check-ins were one unit may have missed its booking update.
+    if (r.replayed && store.byCode(appt.bookingCode)?.status !== 'checked-in')
       store.markCheckedIn(appt.bookingCode, ticket.id, ticket.arrivedAt, wasLate);
     return {
       ok: true,
@@ -368,6 +385,7 @@ export class AppointmentService {
         ticket: structuredClone(ticket),
         replayed: r.replayed,
         late: wasLate,
+        extra: r.value?.extra ?? null,
       },
     };
   }

@@ -1,6 +1,6 @@
-import type { ServiceWindow, Ticket } from '@onewindow/shared';
+import { type ApiError, isQueueFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
 import { QueueEngine } from '../domain/engine.ts';
-import type { Command, DomainError, HallEvent } from '../domain/types.ts';
+import type { Command, EventBody, HallEvent } from '../domain/types.ts';
 import type { HallStore, ProjectionChanges } from '../store/hall.store.ts';
 
 /** The one source of time for the server; tests pass a controllable one. */
@@ -10,17 +10,14 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export type ServiceErrorCode = DomainError['code'] | 'IDEMPOTENCY_CONFLICT';
-
-export interface ServiceError {
-  code: ServiceErrorCode;
-  message: string;
-}
+/** A refusal: the shared error shape (domain codes, CONFLICT, IDEMPOTENCY_CONFLICT …). */
+export type ServiceError = ApiError;
 
 export type CommandOutcome =
   | {
       ok: true;
-      events: HallEvent[] /** true when this answers a retry of a committed command */;
+      events: HallEvent[];
+      /** True when this answers a retry of a committed command. */
       replayed: boolean;
     }
   | { ok: false; error: ServiceError };
@@ -30,6 +27,42 @@ export interface ExecuteOptions {
   idempotencyKey?: string;
 }
 
+/** Thrown inside a unit of work to refuse it: everything it wrote so far is rolled back. */
+export class Refusal extends Error {
+  constructor(readonly error: ServiceError) {
+    super(error.message);
+  }
+}
+
+/**
+ * One use case's transaction (DESIGN 9, SPEC UOW-1): queue commands decided against the state
+ * as the unit has left it so far, facts decided by other pure modules (cases, slips, forms),
+ * and whatever records the use case writes through the store's repositories meanwhile. All of
+ * it commits together, or a `Refusal` (or any error) leaves nothing behind.
+ */
+export interface UnitOfWork {
+  /** The time of this unit: every fact it appends carries it. */
+  readonly now: number;
+  /** Decides a queue command now; its facts are written and folded at once. Refused → the unit is. */
+  execute(cmd: Command): HallEvent[];
+  /** Appends facts decided outside the queue engine; they get the next seqs. */
+  append(facts: EventBody[]): HallEvent[];
+  /** Refuses the whole unit (throws). */
+  refuse(error: ServiceError): never;
+  /** Runs after the commit (and after subscribers): outbound work such as sending print jobs. */
+  afterCommit(fn: () => void): void;
+}
+
+export type RunOutcome<T> =
+  | {
+      ok: true;
+      /** The unit's answer; for a replay, the answer it stored the first time (undefined if none). */
+      value: T;
+      events: HallEvent[];
+      replayed: boolean;
+    }
+  | { ok: false; error: ServiceError };
+
 /**
  * The service layer every transport goes through (REST, Socket.IO, the CLI, tests): decide in
  * the engine, commit to the store in one transaction, then tell subscribers. It owns the
@@ -38,6 +71,7 @@ export interface ExecuteOptions {
 export class HallService {
   private engine: QueueEngine;
   private readonly subscribers = new Set<(events: HallEvent[]) => void>();
+  private readonly projectors = new Set<(events: readonly HallEvent[]) => void>();
 
   constructor(
     private readonly store: HallStore,
@@ -57,46 +91,122 @@ export class HallService {
     return () => this.subscribers.delete(fn);
   }
 
-  /** The ticket a ticket:issue command committed under this idempotency key, if it ran. */
-  issuedUnder(idempotencyKey: string): Ticket | undefined {
-    const prior = this.store.findCommand(idempotencyKey);
-    if (prior === undefined || prior.type !== 'ticket:issue') return undefined;
-    const ev = this.store.events(prior.firstSeq, prior.lastSeq).find((e) => e.type === 'ticket:issued');
-    return ev?.type === 'ticket:issued' ? ev.ticket : undefined;
+  /**
+   * Called inside every unit's transaction with the facts it just appended: records that must
+   * commit with their facts (a bad rating's follow-up, UOW-1) are written here. A projector that
+   * throws rolls the whole unit back.
+   */
+  project(fn: (events: readonly HallEvent[]) => void): void {
+    this.projectors.add(fn);
   }
 
+  /** One queue command as its own unit of work (Q-DUR-1, Q-DUR-2). */
   execute(cmd: Command, opts: ExecuteOptions = {}): CommandOutcome {
+    const r = this.run(
+      {
+        type: cmd.type,
+        ...(opts.idempotencyKey !== undefined ? { idempotencyKey: opts.idempotencyKey } : {}),
+      },
+      (uow) => {
+        uow.execute(cmd);
+      },
+    );
+    return r.ok ? { ok: true, events: r.events, replayed: r.replayed } : r;
+  }
+
+  /**
+   * The unit committed under this idempotency key, answered again (`replayed`), or a conflict
+   * when the key belongs to another kind of unit; undefined when nothing committed under it.
+   */
+  replay<T>(idempotencyKey: string, type: string): RunOutcome<T> | undefined {
+    const prior = this.store.findCommand(idempotencyKey);
+    if (prior === undefined) return undefined;
+    if (prior.type !== type)
+      return {
+        ok: false,
+        error: {
+          code: 'IDEMPOTENCY_CONFLICT',
+          message: `idempotency key was used for ${prior.type}, not ${type}`,
+        },
+      };
+    return {
+      ok: true,
+      value: prior.result as T,
+      events: this.store.events(prior.firstSeq, prior.lastSeq),
+      replayed: true,
+    };
+  }
+
+  /**
+   * Runs a use case as one unit of work (SPEC UOW-1, UOW-2): with an idempotency key, a retry
+   * of a committed unit answers with the first result (its stored answer and facts) and writes
+   * nothing; a key used by another kind of unit is IDEMPOTENCY_CONFLICT. A refused unit records
+   * nothing, so its retry decides again. The answer `work` returns is stored with the key when
+   * the unit committed facts.
+   */
+  run<T>(opts: { type: string; idempotencyKey?: string }, work: (uow: UnitOfWork) => T): RunOutcome<T> {
     const key = opts.idempotencyKey;
     if (key !== undefined) {
-      const prior = this.store.findCommand(key);
-      if (prior !== undefined) {
-        if (prior.type !== cmd.type)
-          return {
-            ok: false,
-            error: {
-              code: 'IDEMPOTENCY_CONFLICT',
-              message: `idempotency key was used for ${prior.type}, not ${cmd.type}`,
-            },
-          };
-        return { ok: true, events: this.store.events(prior.firstSeq, prior.lastSeq), replayed: true };
-      }
+      const prior = this.replay<T>(key, opts.type);
+      if (prior !== undefined) return prior;
     }
     const now = this.clock.now();
-    const decision = this.engine.decide(cmd, now);
-    if (!decision.ok) return decision;
-    const events = this.engine.stamp(decision.events, now);
+    const events: HallEvent[] = [];
+    const after: (() => void)[] = [];
+    let dirty = false;
+    const fold = (stamped: HallEvent[], projections?: () => void) => {
+      dirty = true;
+      this.store.appendEvents(stamped);
+      for (const ev of stamped) this.engine.apply(ev);
+      projections?.();
+      for (const fn of this.projectors) fn(stamped);
+      events.push(...stamped);
+    };
+    const uow: UnitOfWork = {
+      now,
+      execute: (cmd) => {
+        const decision = this.engine.decide(cmd, now);
+        if (!decision.ok) throw new Refusal(decision.error);
+        const stamped = this.engine.stamp(decision.events, now);
+        fold(stamped, () => this.store.writeProjections(this.changesOf(stamped)));
+        return stamped;
+      },
+      append: (facts) => {
+        const stamped = this.engine.stamp(facts, now);
+        fold(stamped);
+        return stamped;
+      },
+      refuse: (error) => {
+        throw new Refusal(error);
+      },
+      afterCommit: (fn) => {
+        after.push(fn);
+      },
+    };
+    let value: T;
     try {
-      this.store.commit(events, key === undefined ? null : { key, type: cmd.type, at: now }, () => {
-        for (const ev of events) this.engine.apply(ev);
-        return this.changesOf(events);
+      value = this.store.transaction(() => {
+        const v = work(uow);
+        if (key !== undefined && events.length > 0)
+          this.store.recordCommand({
+            key,
+            type: opts.type,
+            at: now,
+            firstSeq: events[0]!.seq,
+            lastSeq: events.at(-1)!.seq,
+            ...(v !== undefined ? { result: v } : {}),
+          });
+        return v;
       });
     } catch (err) {
       // The transaction rolled back; memory may hold half of it. The store is the truth.
-      this.engine = QueueEngine.fromSnapshot(this.store.loadSnapshot());
+      if (dirty) this.engine = QueueEngine.fromSnapshot(this.store.loadSnapshot());
+      if (err instanceof Refusal) return { ok: false, error: err.error };
       throw err;
     }
-    for (const fn of this.subscribers) fn(events);
-    return { ok: true, events, replayed: false };
+    if (events.length > 0) for (const fn of this.subscribers) fn(events);
+    for (const fn of after) fn();
+    return { ok: true, value, events, replayed: false };
   }
 
   /** What these facts changed in the projections, read back from the engine after applying. */
@@ -108,6 +218,7 @@ export class HallService {
     const state: ProjectionChanges['state'] = {};
     const hall = this.engine.hallState();
     for (const ev of events) {
+      if (!isQueueFact(ev)) continue;
       switch (ev.type) {
         case 'hall:configured':
           allWindows = true;

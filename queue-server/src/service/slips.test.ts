@@ -1,6 +1,5 @@
-import type { CaseRecord, ServiceItem, SlipRequest } from '@onewindow/shared';
+import type { ServiceItem, SlipRequest } from '@onewindow/shared';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/permissions.ts';
 import { WorkingCalendar } from './calendar.ts';
 import {
   acceptanceDeadline,
@@ -8,7 +7,6 @@ import {
   documentNumber,
   remedyText,
   type SlipContext,
-  transitionCase,
 } from './slips.ts';
 
 const item: ServiceItem = {
@@ -143,69 +141,5 @@ describe('acceptance deadlines by the item limit (SPEC SLP-4)', () => {
       workingDays: 20,
       date: '2026-12-24',
     });
-  });
-});
-
-describe('case transitions (SPEC CASE-2)', () => {
-  const staff = (roles: string[]): Extract<Principal, { kind: 'staff' }> =>
-    ({ kind: 'staff', id: `s-${roles[0]}`, name: 'x', staffNumber: '1', roles }) as Extract<
-      Principal,
-      { kind: 'staff' }
-    >;
-  const record: CaseRecord = {
-    id: 'SL202611260001',
-    ticketId: 't',
-    ticketNumber: 'A001',
-    itemCode: 'c',
-    itemName: 'n',
-    acceptedBy: 'clerk',
-    acceptedAt: 0,
-    deadline: '2026-12-24',
-    workingDays: 20,
-    status: 'accepted',
-    history: [{ at: 0, by: 'clerk', to: 'accepted', note: null }],
-  };
-
-  it('walks reviewer then rights-clerk steps and records each', () => {
-    let c = record;
-    const steps: [string, CaseRecord['status']][] = [
-      ['reviewer', 'in-review'],
-      ['reviewer', 'approved'],
-      ['rights-clerk', 'ready'],
-      ['rights-clerk', 'handed-back'],
-    ];
-    for (const [role, to] of steps) {
-      const r = transitionCase(c, staff([role]), to, `to ${to}`, 5);
-      if (!r.ok) throw new Error(r.error.message);
-      c = r.record;
-    }
-    expect(c.status).toBe('handed-back');
-    expect(c.history.map((h) => [h.by, h.to])).toEqual([
-      ['clerk', 'accepted'],
-      ['s-reviewer', 'in-review'],
-      ['s-reviewer', 'approved'],
-      ['s-rights-clerk', 'ready'],
-      ['s-rights-clerk', 'handed-back'],
-    ]);
-  });
-
-  it('refuses the wrong post with FORBIDDEN and a skipped step with CONFLICT', () => {
-    const wrongPost = transitionCase(record, staff(['rights-clerk']), 'in-review', null, 1);
-    expect(wrongPost.ok === false && wrongPost.error.code).toBe('FORBIDDEN');
-    const manager = transitionCase(record, staff(['manager']), 'in-review', null, 1);
-    expect(manager.ok === false && manager.error.code).toBe('FORBIDDEN');
-    const skip = transitionCase(record, staff(['reviewer']), 'approved', null, 1);
-    expect(skip.ok === false && skip.error).toEqual({
-      code: 'CONFLICT',
-      message: 'case SL202611260001 is accepted; it can go to in-review, not approved',
-    });
-    const closed = transitionCase(
-      { ...record, status: 'returned' },
-      staff(['reviewer']),
-      'in-review',
-      null,
-      1,
-    );
-    expect(closed.ok === false && closed.error.message).toContain('nothing (closed)');
   });
 });

@@ -2,13 +2,11 @@
  * Window slips (LD/T 02 §9.3.6, §9.4): 业务回单, 业务受理回执, 不予受理告知单 and 一次性补正告知书,
  * built as the print-job data of kiosk/agent/printer/documents.ts, and the case record a
  * 限时受理 opens for the back office (SPEC SLP-*, CASE-1). `buildSlipDocument` is pure; the
- * SlipService around it finds the ticket, checks who asks, numbers the document and keeps
- * the case. Errors are returned, never thrown at the caller.
+ * SlipService around it finds the ticket, checks who asks, and finishes the ticket, numbers
+ * and keeps the slip, opens the case and queues the print in one unit of work. Errors are returned, never thrown at the caller.
  */
 import {
   type ApiError,
-  CASE_TRANSITIONS,
-  type CaseRecord,
   DEFAULT_ACCEPTANCE_WORKING_DAYS,
   type FinishOutcome,
   type GuideMaterial,
@@ -19,12 +17,15 @@ import {
   type SlipRequest,
   type Ticket,
 } from '@onewindow/shared';
+import { type CaseRecord, DEFAULT_REVIEW_LEVELS } from '@onewindow/shared/cases.ts';
 import type { Principal } from '../auth/permissions.ts';
+import { acceptanceFact } from '../domain/cases.ts';
 import { businessDayOf } from '../domain/clock.ts';
-import type { QueueEngine } from '../domain/engine.ts';
 import type { CaseStore } from '../store/case.store.ts';
+import type { SlipStore } from '../store/slip.store.ts';
 import type { WorkingCalendar } from './calendar.ts';
-import type { Clock } from './hall.service.ts';
+import type { Clock, HallService, UnitOfWork } from './hall.service.ts';
+import { InvalidDocument, type PrintQueue } from './print.service.ts';
 
 /** 咨询电话 when the hall set none (meta `hallPhone`): the national social-insurance hotline. */
 export const DEFAULT_HALL_PHONE = '12333';
@@ -230,37 +231,56 @@ export function buildSlipDocument(ctx: SlipContext):
 }
 
 export interface SlipServiceDeps {
-  queue: () => QueueEngine;
+  hall: HallService;
   /** Tickets of earlier days are no longer in the engine. */
   ticketFromStore: (id: string) => Ticket | undefined;
   catalog: () => ServiceItem[];
   staff: (id: string) => { name: string; staffNumber: string } | undefined;
   calendar: WorkingCalendar;
+  slips: SlipStore;
   cases: CaseStore;
-  /** The next number of today's daily slip sequence (1, 2, …), persisted. */
-  nextSequence: (day: LocalDate) => number;
-  /** Hall facts outside HallSettings: `hallPhone`, `agencyName`. */
-  meta: (key: string) => string | undefined;
+  print: PrintQueue;
+  /** Hall facts outside HallSettings: `hallPhone`, `agencyName`, the daily slip sequence. */
+  meta: { get(key: string): string | undefined; put(key: string, value: string): void };
+  /** A case with the names of the staff in it, as the back office shows it. */
+  named: (c: CaseRecord) => CaseRecord;
   clock: Clock;
 }
 
-export type SlipOutcome =
-  | {
-      ok: true;
-      document: SlipDocument;
-      case: CaseRecord | null;
-      /** The window whose agent prints it: the clerk's own, else the ticket's. */
-      printWindowId: string | null;
-    }
-  | { ok: false; error: ApiError };
+/** `POST /api/slips` answer (SPEC SLP-*). */
+export interface SlipAnswer {
+  document: SlipDocument;
+  /** The slip's number (= the case id for an acceptance). */
+  number: string;
+  printJobId: string | null;
+  printError: string | null;
+  /** The case an acceptance opened; null for the other kinds. */
+  case: CaseRecord | null;
+  /** Whether this request finished the ticket (a serving ticket is finished with its slip, UOW-1). */
+  finished: boolean;
+}
+
+export type SlipOutcome = { ok: true; data: SlipAnswer; created: boolean } | { ok: false; error: ApiError };
+
+/** What a slip unit keeps with its Idempotency-Key, to answer a retry with the same slip. */
+interface SlipRecord {
+  number: string;
+  printJobId: string | null;
+  printError: string | null;
+  finished: boolean;
+}
 
 const SLIP_ROLES = ['clerk', 'rights-clerk', 'manager'] as const;
 
-/** Issues slips for the tickets a clerk serves (SPEC SLP-1..SLP-7). */
+/**
+ * Issues slips for the tickets a clerk serves (SPEC SLP-1..SLP-9). A serving ticket is finished
+ * by its slip: the finish, the slip, the case an acceptance opens and the print job commit as
+ * one unit of work (UOW-1). A ticket has one slip; asking again prints the same paper (SLP-5).
+ */
 export class SlipService {
   constructor(private readonly deps: SlipServiceDeps) {}
 
-  issue(p: Principal, r: SlipRequest): SlipOutcome {
+  issue(p: Principal, r: SlipRequest, idempotencyKey?: string): SlipOutcome {
     const fail = (code: ApiError['code'], message: string, issues?: Issue[]): SlipOutcome => ({
       ok: false,
       error: { code, message, ...(issues ? { issues } : {}) },
@@ -268,25 +288,42 @@ export class SlipService {
     if (p.kind !== 'staff') return fail('UNAUTHENTICATED', 'a staff login token is required');
     if (!p.roles.some((x) => (SLIP_ROLES as readonly string[]).includes(x)))
       return fail('FORBIDDEN', `slips are issued by ${SLIP_ROLES.join(', ')}; you are ${p.roles.join(', ')}`);
-    const q = this.deps.queue();
+    const scoped = idempotencyKey === undefined ? undefined : `${p.id}:slip:${idempotencyKey}`;
+    if (scoped !== undefined) {
+      const replay = this.deps.hall.replay<SlipRecord>(scoped, 'slip:issue');
+      if (replay !== undefined) {
+        if (!replay.ok) return replay;
+        return this.answer(replay.value, false);
+      }
+    }
+    const q = this.deps.hall.queue;
     const settings = q.settings;
     if (settings === null) return fail('NOT_CONFIGURED', 'the hall is not configured');
     const ticket = q.ticket(r.ticketId) ?? this.deps.ticketFromStore(r.ticketId);
     if (ticket === undefined) return fail('UNKNOWN_TICKET', `no ticket ${r.ticketId}`);
-    if (!['called', 'serving', 'parked', 'done'].includes(ticket.status))
+
+    // SLP-2: the clerk who served it, or the clerk whose window serves it now; managers any.
+    const myWindow = q.allWindows().find((w) => w.clerkId === p.id && w.state !== 'closed');
+    const servingHere =
+      ticket.status === 'serving' && myWindow !== undefined && ticket.windowId === myWindow.id;
+    if (!p.roles.includes('manager') && ticket.servedBy !== p.id && !servingHere)
+      return fail('FORBIDDEN', `ticket ${ticket.number} was not served by you or at your window`);
+
+    // SLP-5: one slip per ticket; asking again gives the same paper.
+    const prior = this.deps.slips.byTicket(ticket.id);
+    if (prior !== undefined) {
+      if (prior.kind !== r.kind)
+        return fail('CONFLICT', `ticket ${ticket.number} already has a ${prior.kind} slip (${prior.number})`);
+      return this.reprint(p, prior.number, r.print, myWindow?.id ?? prior.windowId, scoped);
+    }
+    const finishing = ticket.status === 'serving';
+    if (finishing && !servingHere)
+      return fail('CONFLICT', `ticket ${ticket.number} is being served at another window; finish it there`);
+    if (!finishing && ticket.status !== 'done')
       return fail(
         'CONFLICT',
-        `ticket ${ticket.number} is ${ticket.status}; slips are for tickets served at a window`,
+        `ticket ${ticket.number} is ${ticket.status}; a slip is for a ticket served now at your window or finished`,
       );
-
-    // SLP-2: the clerk who served it, or the clerk whose window holds it; managers any.
-    const myWindow = q.allWindows().find((w) => w.clerkId === p.id && w.state !== 'closed');
-    const holdsIt =
-      myWindow !== undefined &&
-      ticket.windowId === myWindow.id &&
-      ['called', 'serving', 'parked'].includes(ticket.status);
-    if (!p.roles.includes('manager') && ticket.servedBy !== p.id && !holdsIt)
-      return fail('FORBIDDEN', `ticket ${ticket.number} was not served by you or at your window`);
     if (ticket.outcome !== null && ticket.outcome !== OUTCOME_OF_SLIP[r.kind])
       return fail(
         'CONFLICT',
@@ -306,100 +343,209 @@ export class SlipService {
     const today = businessDayOf(now, settings.utcOffsetMinutes);
     const windowId = ticket.windowId ?? myWindow?.id ?? null;
     const windowNumber = windowId === null ? undefined : q.window(windowId)?.number;
-    // SLP-5: an acceptance of the same ticket again is a reprint of the same receipt and case.
-    const existing = r.kind === 'acceptance' ? this.deps.cases.byTicket(ticket.id) : undefined;
-    if (existing !== undefined && existing.itemCode !== item.code)
-      return fail('CONFLICT', `ticket ${ticket.number} was already accepted for item ${existing.itemCode}`);
+    // A case opened before slips had a table keeps its number: the receipt is printed again.
+    const legacyCase = r.kind === 'acceptance' ? this.deps.cases.byTicket(ticket.id) : undefined;
+    if (legacyCase !== undefined && legacyCase.itemCode !== item.code)
+      return fail('CONFLICT', `ticket ${ticket.number} was already accepted for item ${legacyCase.itemCode}`);
     const acceptedOn =
-      existing === undefined ? today : businessDayOf(existing.acceptedAt, settings.utcOffsetMinutes);
+      legacyCase === undefined ? today : businessDayOf(legacyCase.acceptedAt, settings.utcOffsetMinutes);
+    const printWindowId = myWindow?.id ?? ticket.windowId;
+    const context = (documentNumber: string): SlipContext => ({
+      request: r,
+      ticket: { ...ticket, finishedAt: ticket.finishedAt ?? now },
+      item,
+      hall: {
+        hallName: settings.hallName,
+        hallPhone: this.deps.meta.get('hallPhone') ?? DEFAULT_HALL_PHONE,
+        agencyName: this.deps.meta.get('agencyName') ?? settings.hallName,
+        utcOffsetMinutes: settings.utcOffsetMinutes,
+      },
+      clerk: { name: clerk?.name ?? p.name, staffNo: clerk?.staffNumber ?? p.staffNumber },
+      windowName: windowNumber === undefined ? '综合窗口' : `${windowNumber}号窗口`,
+      documentNumber,
+      today: acceptedOn,
+      now,
+      calendar: this.deps.calendar,
+    });
+    // Checked before anything is written: bad materials or a calendar without working days.
+    const dry = this.build(context(documentNumber(r.kind, today, 0)));
+    if (!dry.ok) return dry;
+
+    const out = this.deps.hall.run(
+      { type: 'slip:issue', ...(scoped !== undefined ? { idempotencyKey: scoped } : {}) },
+      (uow): SlipRecord => {
+        if (finishing)
+          uow.execute({
+            type: 'ticket:finish',
+            windowId: ticket.windowId!,
+            outcome: OUTCOME_OF_SLIP[r.kind],
+          });
+        const number = legacyCase?.id ?? documentNumber(r.kind, today, this.nextSequence(today));
+        const built = this.build(context(number));
+        if (!built.ok) return uow.refuse(built.error);
+        const { document, deadline } = built;
+        let caseId: string | null = legacyCase?.id ?? null;
+        if (r.kind === 'acceptance' && legacyCase === undefined && deadline !== null) {
+          caseId = number;
+          uow.append([
+            acceptanceFact({
+              caseId,
+              ticketId: ticket.id,
+              ticketNumber: ticket.number,
+              itemCode: item.code,
+              itemName: item.name,
+              reviewLevels: item.reviewLevels ?? DEFAULT_REVIEW_LEVELS,
+              deadline: deadline.date,
+              workingDays: deadline.workingDays,
+              receivedMaterials:
+                document.type === 'acceptance-receipt' ? document.data.materials.map((m) => m.name) : [],
+              by: p.id,
+            }),
+          ]);
+        }
+        this.deps.slips.insert({
+          number,
+          kind: r.kind,
+          ticketId: ticket.id,
+          caseId,
+          itemCode: item.code,
+          windowId,
+          issuedBy: p.id,
+          issuedAt: uow.now,
+          document,
+        });
+        const printed = r.print ? this.printIn(uow, printWindowId, document) : null;
+        uow.append([
+          {
+            type: 'slip:issued',
+            number,
+            kind: r.kind,
+            ticketId: ticket.id,
+            caseId,
+            itemCode: item.code,
+            windowId,
+            by: p.id,
+            printedOn: printed?.deviceId ?? null,
+            printJobId: printed?.jobId ?? null,
+          },
+        ]);
+        return {
+          number,
+          printJobId: printed?.jobId ?? null,
+          printError: printed?.error ?? null,
+          finished: finishing,
+        };
+      },
+    );
+    if (!out.ok) return out;
+    return this.answer(out.value, !out.replayed);
+  }
+
+  /** SLP-5: the same slip again; printed again on the window's agent when asked (`slip:reprinted`). */
+  private reprint(
+    p: Extract<Principal, { kind: 'staff' }>,
+    number: string,
+    print: boolean,
+    printWindowId: string | null,
+    scoped: string | undefined,
+  ): SlipOutcome {
+    if (!print) return this.answer({ number, printJobId: null, printError: null, finished: false }, false);
+    const slip = this.deps.slips.byNumber(number)!;
+    const out = this.deps.hall.run(
+      { type: 'slip:issue', ...(scoped !== undefined ? { idempotencyKey: scoped } : {}) },
+      (uow): SlipRecord => {
+        const printed = this.printIn(uow, printWindowId, slip.document);
+        uow.append([
+          {
+            type: 'slip:reprinted',
+            number,
+            ticketId: slip.ticketId,
+            by: p.id,
+            printedOn: printed.deviceId,
+            printJobId: printed.jobId,
+          },
+        ]);
+        return { number, printJobId: printed.jobId, printError: printed.error, finished: false };
+      },
+    );
+    if (!out.ok) return out;
+    return this.answer(out.value, !out.replayed);
+  }
+
+  /** SLP-7: on the agent of the clerk's window (else the ticket's); without one, the reason. */
+  private printIn(
+    uow: UnitOfWork,
+    windowId: string | null,
+    document: SlipDocument,
+  ): { deviceId: string | null; jobId: string | null; error: string | null } {
+    if (windowId === null)
+      return {
+        deviceId: null,
+        jobId: null,
+        error: 'you are not signed on at a window and the ticket has none',
+      };
+    const deviceId = this.deps.print.agentAt(windowId);
+    if (deviceId === undefined) {
+      const n = this.deps.hall.queue.window(windowId)?.number ?? windowId;
+      return { deviceId: null, jobId: null, error: `no terminal agent is paired at window ${n}` };
+    }
+    try {
+      return { deviceId, jobId: this.deps.print.enqueue(uow, deviceId, document).jobId, error: null };
+    } catch (e) {
+      if (!(e instanceof InvalidDocument)) throw e;
+      // The slip stands (the console prints it as A4); the paper slip says why it was not queued.
+      return { deviceId: null, jobId: null, error: e.message };
+    }
+  }
+
+  private build(
+    ctx: SlipContext,
+  ):
+    | { ok: true; document: SlipDocument; deadline: { workingDays: number; date: LocalDate } | null }
+    | { ok: false; error: ApiError } {
     let built: ReturnType<typeof buildSlipDocument>;
     try {
-      built = buildSlipDocument({
-        request: r,
-        ticket,
-        item,
-        hall: {
-          hallName: settings.hallName,
-          hallPhone: this.deps.meta('hallPhone') ?? DEFAULT_HALL_PHONE,
-          agencyName: this.deps.meta('agencyName') ?? settings.hallName,
-          utcOffsetMinutes: settings.utcOffsetMinutes,
-        },
-        clerk: { name: clerk?.name ?? p.name, staffNo: clerk?.staffNumber ?? p.staffNumber },
-        windowName: windowNumber === undefined ? '综合窗口' : `${windowNumber}号窗口`,
-        documentNumber: existing?.id ?? documentNumber(r.kind, today, this.deps.nextSequence(today)),
-        today: acceptedOn,
-        now,
-        calendar: this.deps.calendar,
-      });
+      built = buildSlipDocument(ctx);
     } catch (e) {
       // Only a calendar without working days (every date overridden as a holiday) gets here.
-      return fail('CONFLICT', `no deadline: ${(e as Error).message}`);
+      return { ok: false, error: { code: 'CONFLICT', message: `no deadline: ${(e as Error).message}` } };
     }
     if (!built.ok)
-      return fail(
-        'BAD_REQUEST',
-        `invalid slip: ${built.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-        built.issues,
-      );
-
-    let record: CaseRecord | null = existing ?? null;
-    if (r.kind === 'acceptance' && existing === undefined && built.deadline !== null) {
-      record = {
-        id: built.document.data.documentNumber,
-        ticketId: ticket.id,
-        ticketNumber: ticket.number,
-        itemCode: item.code,
-        itemName: item.name,
-        acceptedBy: p.id,
-        acceptedAt: now,
-        deadline: built.deadline.date,
-        workingDays: built.deadline.workingDays,
-        status: 'accepted',
-        history: [{ at: now, by: p.id, to: 'accepted', note: null }],
+      return {
+        ok: false,
+        error: {
+          code: 'BAD_REQUEST',
+          message: `invalid slip: ${built.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          issues: built.issues,
+        },
       };
-      this.deps.cases.insert(record);
-    }
+    return built;
+  }
+
+  /** The next number of today's daily slip sequence (1, 2, …), inside the unit that uses it. */
+  private nextSequence(day: LocalDate): number {
+    const key = `slipSeq:${day}`;
+    const next = Number(this.deps.meta.get(key) ?? '0') + 1;
+    this.deps.meta.put(key, String(next));
+    return next;
+  }
+
+  private answer(rec: SlipRecord, created: boolean): SlipOutcome {
+    const slip = this.deps.slips.byNumber(rec.number);
+    if (slip === undefined)
+      return { ok: false, error: { code: 'INTERNAL', message: `slip ${rec.number} is missing` } };
+    const kase = slip.caseId === null ? undefined : this.deps.cases.byId(slip.caseId);
     return {
       ok: true,
-      document: built.document,
-      case: record,
-      printWindowId: myWindow?.id ?? ticket.windowId,
-    };
-  }
-}
-
-/**
- * Moves a case one step (SPEC CASE-2): 业务审核岗 accepted → in-review → approved | returned;
- * 权益柜员岗 approved → ready → handed-back. Pure: returns the new record or the refusal.
- */
-export function transitionCase(
-  record: CaseRecord,
-  p: Extract<Principal, { kind: 'staff' }>,
-  to: CaseRecord['status'],
-  note: string | null,
-  now: number,
-): { ok: true; record: CaseRecord } | { ok: false; error: ApiError } {
-  const step = CASE_TRANSITIONS.find((t) => t.from === record.status && t.to === to);
-  if (step === undefined) {
-    const next = CASE_TRANSITIONS.filter((t) => t.from === record.status).map((t) => t.to);
-    return {
-      ok: false,
-      error: {
-        code: 'CONFLICT',
-        message: `case ${record.id} is ${record.status}; it can go to ${next.length > 0 ? next.join(' or ') : 'nothing (closed)'}, not ${to}`,
+      created,
+      data: {
+        document: slip.document,
+        number: slip.number,
+        printJobId: rec.printJobId,
+        printError: rec.printError,
+        case: kase === undefined ? null : this.deps.named(kase),
+        finished: rec.finished,
       },
     };
   }
-  if (!p.roles.includes(step.role))
-    return {
-      ok: false,
-      error: {
-        code: 'FORBIDDEN',
-        message: `only a ${step.role} moves a case from ${record.status} to ${to}`,
-      },
-    };
-  return {
-    ok: true,
-    record: { ...record, status: to, history: [...record.history, { at: now, by: p.id, to, note }] },
-  };
 }

@@ -2,6 +2,8 @@ import {
   type CallNotice,
   type CategoryEstimate,
   DEFAULT_VOICE_TEMPLATE,
+  isCaseFact,
+  isQueueFact,
   LIVE_TICKET_STATUSES,
   type PublicFact,
   type PublicSnapshot,
@@ -10,11 +12,31 @@ import {
   type StaffFact,
   type StaffView,
   type Ticket,
+  type TicketStatus,
   toPublicTicket,
 } from '@onewindow/shared';
+import type { CaseRecord } from '@onewindow/shared/cases.ts';
 import { estimateCategories, estimateTicket, ServiceTimes } from '../domain/estimate.ts';
 import type { HallEvent } from '../domain/types.ts';
-import type { HallService } from '../service/hall.service.ts';
+import type { HallService } from './hall.service.ts';
+
+/** What a citizen's phone may know about a ticket: nothing personal, only where it stands. */
+export interface TicketStatusView {
+  id: string;
+  number: string;
+  hallName: string;
+  categoryName: string;
+  status: TicketStatus;
+  /** Waiting tickets its windows call first; null unless waiting. */
+  ahead: number | null;
+  /** Estimated minutes until called; null when unknown or not waiting. */
+  minutes: number | null;
+  /** The window to go to, once called. */
+  windowNumber: number | null;
+  arrivedAt: number;
+}
+
+const TICKET_ID = /^\d{8}-[A-Z]{0,2}\d{1,6}$/;
 
 /**
  * Builds what terminals see: snapshots and per-commit facts, for the public (boards: no
@@ -28,6 +50,10 @@ export class HallViews {
     private readonly service: HallService,
     private readonly notice: () => string = () => '',
     private readonly now: () => number = () => Date.now(),
+    /** A case as staff see it (named), for case facts (CASE-6). */
+    private readonly caseOf: (id: string) => CaseRecord | undefined = () => undefined,
+    /** Tickets of closed days (the engine keeps only open ones). */
+    private readonly ticketFromStore: (id: string) => Ticket | undefined = () => undefined,
   ) {
     this.times = ServiceTimes.from(service.queue.allTickets());
   }
@@ -73,7 +99,13 @@ export class HallViews {
         estimates,
       };
       pub.push({ ...base, tickets: tickets.map(toPublicTicket) });
-      staff.push({ ...base, tickets: tickets.map((t) => structuredClone(t)), event: ev });
+      const kase = isCaseFact(ev) ? this.caseOf(ev.caseId) : undefined;
+      staff.push({
+        ...base,
+        tickets: tickets.map((t) => structuredClone(t)),
+        event: ev,
+        ...(kase !== undefined ? { case: kase } : {}),
+      });
     }
     return { pub, staff };
   }
@@ -98,6 +130,28 @@ export class HallViews {
       notice: this.notice(),
       voiceTemplate: config?.settings.voiceTemplate ?? DEFAULT_VOICE_TEMPLATE,
       serverTime: this.now(),
+    };
+  }
+
+  /** What a citizen's phone may know about a ticket (`/t/:id`): nothing personal, only where it stands. */
+  ticketStatus(id: string): TicketStatusView | null {
+    if (!TICKET_ID.test(id)) return null;
+    const q = this.service.queue;
+    const t: Readonly<Ticket> | undefined = q.ticket(id) ?? this.ticketFromStore(id);
+    if (t === undefined) return null;
+    const config = q.hallConfig;
+    const est = t.status === 'waiting' ? this.ticketEstimate(t.id) : null;
+    const called = t.status === 'called' || t.status === 'serving';
+    return {
+      id: t.id,
+      number: t.number,
+      hallName: config?.settings.hallName ?? '',
+      categoryName: config?.categories.find((c) => c.id === t.categoryId)?.name ?? t.categoryId,
+      status: t.status,
+      ahead: est?.ahead ?? null,
+      minutes: est?.minutes ?? null,
+      windowNumber: called && t.windowId !== null ? (q.window(t.windowId)?.number ?? null) : null,
+      arrivedAt: t.arrivedAt,
     };
   }
 
@@ -147,6 +201,7 @@ export class HallViews {
 }
 
 function ticketsOf(ev: HallEvent): string[] {
+  if (!isQueueFact(ev)) return [];
   switch (ev.type) {
     case 'ticket:issued':
       return [ev.ticket.id];
@@ -167,6 +222,7 @@ function windowsOf(
   all: ServiceWindow[],
   windowOfTicket: (id: string) => string | null,
 ): string[] {
+  if (!isQueueFact(ev)) return [];
   switch (ev.type) {
     case 'hall:configured':
     case 'day:closed':

@@ -8,8 +8,8 @@ import {
   type StaffRole,
 } from '@onewindow/shared';
 import { dutyConflict, type Principal } from '../auth/permissions.ts';
-import type { Clock } from '../service/hall.service.ts';
 import type { AuthStore, DeviceRow, StaffRow } from '../store/auth.store.ts';
+import type { Clock } from './hall.service.ts';
 
 const SESSION_MS = 12 * 60 * 60 * 1000;
 const PAIRING_CODE_MS = 15 * 60 * 1000;
@@ -38,6 +38,17 @@ export function verifyPassword(password: string, stored: string): boolean {
     p: Number(p),
   });
   return timingSafeEqual(expected, actual);
+}
+
+/** The image type by its magic bytes (the Content-Type header alone is not trusted). */
+function imageMime(data: Buffer): 'image/jpeg' | 'image/png' | null {
+  if (data.length > 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  if (
+    data.length > 8 &&
+    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'image/png';
+  return null;
 }
 
 /** Tokens are random; only their SHA-256 is stored. */
@@ -152,6 +163,45 @@ export class AuthService {
       }
     }
     return { kind: 'anonymous' };
+  }
+
+  /** What the screen above a window shows: who serves there (name and 工号 are worn on the badge anyway). */
+  windowClerk(
+    clerkId: string | null,
+  ): { id: string; name: string; staffNumber: string; photoUrl: string | null } | null {
+    const clerk = clerkId === null ? undefined : this.store.staffById(clerkId);
+    if (clerk === undefined) return null;
+    const photo = this.store.photo(clerk.id);
+    return {
+      id: clerk.id,
+      name: clerk.name,
+      staffNumber: clerk.staffNumber,
+      photoUrl: photo === undefined ? null : `/api/staff/${clerk.id}/photo?v=${photo.updatedAt}`,
+    };
+  }
+
+  photo(staffId: string): { mime: string; data: Buffer; updatedAt: number } | undefined {
+    return this.store.photo(staffId);
+  }
+
+  /** A clerk's photo for the window display (服务形象): JPEG or PNG by its magic bytes, audited. */
+  putPhoto(actor: string, staffId: string, data: Buffer): Result<{ photoUrl: string }> {
+    if (this.store.staffById(staffId) === undefined) return err('NOT_FOUND', `no staff ${staffId}`);
+    const mime = imageMime(data);
+    if (mime === null)
+      return err('BAD_REQUEST', 'send a JPEG or PNG image (Content-Type image/jpeg or image/png)');
+    const at = this.clock.now();
+    this.store.putPhoto(staffId, mime, data, at);
+    this.store.audit({ at, actor, action: 'staff:photo', target: staffId, detail: { bytes: data.length } });
+    return { ok: true, data: { photoUrl: `/api/staff/${staffId}/photo` } };
+  }
+
+  allStaff(): StaffAccount[] {
+    return this.store.allStaff().map(staffAccount);
+  }
+
+  allDevices(): DeviceRow[] {
+    return this.store.allDevices();
   }
 
   /** A one-time 8-digit code an admin reads to the technician installing a terminal. */

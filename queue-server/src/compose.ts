@@ -1,0 +1,249 @@
+/**
+ * The composition root (STYLE 12): builds every service and registers every subscriber of one
+ * hall, once, over its store. Transports (REST, Socket.IO, the demo terminals, the crash test's
+ * worker) receive what is built here and never construct a store or a service themselves, so
+ * the hall behaves the same whichever transports are mounted.
+ */
+import type { CalendarOverride } from '@onewindow/shared';
+import type { Logger } from 'pino';
+import { businessDayOf } from './domain/clock.ts';
+import { DEFAULT_SETTINGS } from './domain/settings.ts';
+import { ApplicationService } from './service/application.service.ts';
+import { AppointmentService } from './service/appointment.service.ts';
+import { AuditService } from './service/audit.service.ts';
+import { AuthService } from './service/auth.service.ts';
+import { WorkingCalendar } from './service/calendar.ts';
+import { CaseService } from './service/case.service.ts';
+import { CatalogService } from './service/catalog.ts';
+import { dueDayCloses } from './service/day-close.ts';
+import { FollowUpService } from './service/follow-up.ts';
+import { type Clock, HallService, systemClock } from './service/hall.service.ts';
+import { HallViews } from './service/hall.views.ts';
+import { ensureHolderSecret, holderRefs } from './service/holder.ts';
+import { KioskService } from './service/kiosk.service.ts';
+import { PrintQueue } from './service/print.service.ts';
+import { SlipService } from './service/slips.ts';
+import { StatsService } from './service/stats.service.ts';
+import type { HallStore } from './store/hall.store.ts';
+
+export interface HallDeps {
+  store: HallStore;
+  logger: Logger;
+  clock?: Clock;
+  /** HMAC secret for holder references; generated once and kept in the database when absent. */
+  holderSecret?: string;
+  /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
+  publicUrl?: string | undefined;
+}
+
+/** Everything one hall's transports may call. */
+export interface Hall {
+  clock: Clock;
+  logger: Logger;
+  hall: HallService;
+  views: HallViews;
+  auth: AuthService;
+  holderRef: (idNumber: string) => string;
+  print: PrintQueue;
+  appointments: AppointmentService;
+  applications: ApplicationService;
+  kiosk: KioskService;
+  slips: SlipService;
+  cases: CaseService;
+  calendar: WorkingCalendar;
+  catalog: CatalogService;
+  followUps: FollowUpService;
+  stats: StatsService;
+  audit: AuditService;
+  /** The hall's notice marquee and other small settings kept in the store's meta. */
+  notice: {
+    get(): string;
+    set(actor: string, text: string): void;
+    onChange(fn: (text: string) => void): void;
+  };
+  /** The hall's corrections of the national calendar (CAL-2), each change audited with the previous value. */
+  calendarOverrides: {
+    all(): CalendarOverride[];
+    put(actor: string, o: CalendarOverride): { created: boolean };
+    delete(actor: string, date: string): boolean;
+  };
+  /** The hall's local date now. */
+  today(): string;
+  /** Runs the day closes that are due now (the scheduler calls this; so can tests). */
+  runDueDayCloses(): void;
+  /** Whether the database answers (health). */
+  healthy(): boolean;
+  close(): void;
+}
+
+export function composeHall(deps: HallDeps): Hall {
+  const { store, logger: log } = deps;
+  const clock = deps.clock ?? systemClock;
+  const hall = new HallService(store, clock);
+  const q = () => hall.queue;
+  const offset = () => q().settings?.utcOffsetMinutes ?? DEFAULT_SETTINGS.utcOffsetMinutes;
+  const today = () => businessDayOf(clock.now(), offset());
+  const auth = new AuthService(store.auth, clock);
+  const holderRef = holderRefs(deps.holderSecret ?? ensureHolderSecret(store));
+  const staffName = (id: string) => {
+    const s = store.auth.staffById(id);
+    return s === undefined ? undefined : { name: s.name, staffNumber: s.staffNumber };
+  };
+  const audit = new AuditService({ auth: store.auth, facts: store.auditedFacts, utcOffsetMinutes: offset });
+  const catalog = new CatalogService({
+    store: store.auth,
+    categoryIds: () => q().hallConfig?.categories.map((c) => c.id),
+    audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
+  });
+  const items = () => catalog.items();
+  const calendar = new WorkingCalendar(store.calendarOverrides.lookup);
+  const cases = new CaseService({ hall, cases: store.cases, catalog: items, staff: staffName });
+  const views = new HallViews(
+    hall,
+    () => store.meta('notice') ?? '',
+    () => clock.now(),
+    (id) => cases.get(id),
+    (id) => store.ticketById(id),
+  );
+  const print = new PrintQueue({
+    devices: store.devices,
+    auth: store.auth,
+    clock,
+    queue: q,
+    transaction: (fn) => store.transaction(fn),
+  });
+  const appointments = new AppointmentService({
+    store: store.appointments,
+    hall,
+    holderRef,
+    clock,
+    itemCategories: () => new Map(items().map((i) => [i.code, i.categoryId])),
+    ticketById: (id) => store.ticketById(id),
+  });
+  const applications = new ApplicationService({ store: store.applications, catalog: items, queue: q });
+  const kiosk = new KioskService({
+    hall,
+    views,
+    applications: store.applications,
+    appointments,
+    print,
+    catalog: items,
+    deviceName: (id) => store.auth.deviceById(id)?.name,
+    holderRef,
+    clock,
+    publicUrl: deps.publicUrl,
+  });
+  const slips = new SlipService({
+    hall,
+    ticketFromStore: (id) => store.ticketById(id),
+    catalog: items,
+    staff: staffName,
+    calendar,
+    slips: store.slips,
+    cases: store.cases,
+    print,
+    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
+    named: (c) => cases.named(c),
+    clock,
+  });
+  const followUps = new FollowUpService({
+    store: store.followUps,
+    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
+    ticketById: (id) => store.ticketById(id),
+    staff: staffName,
+    windowNumber: (id) => q().hallConfig?.windows.find((w) => w.id === id)?.number ?? null,
+    utcOffsetMinutes: offset,
+    addWorkingDays: (from, n) => calendar.addWorkingDays(from, n),
+    now: () => clock.now(),
+  });
+  const stats = new StatsService({
+    store,
+    reports: store.reports,
+    auth: store.auth,
+    followUps,
+    appointments,
+    config: () => q().hallConfig,
+    utcOffsetMinutes: offset,
+    clock,
+  });
+
+  // In the unit of work (UOW-1): a bad rating's follow-up and the audit of a configuration
+  // commit with their facts. After the commit: logs.
+  hall.project((events) => {
+    for (const f of followUps.onFacts(events))
+      log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
+    audit.onFacts(events);
+  });
+  // FUP-2: ratings committed before follow-ups were part of the unit get their records now.
+  const caughtUp = followUps.catchUp(store.lastSeq());
+  if (caughtUp > 0) log.info({ created: caughtUp }, 'bad rating follow-ups caught up from the log');
+
+  const noticeListeners: ((text: string) => void)[] = [];
+  const notice: Hall['notice'] = {
+    get: () => store.meta('notice') ?? '',
+    set(actor, text) {
+      store.transaction(() => {
+        store.putMeta('notice', text);
+        audit.record(actor, 'hall:notice', null, { text }, clock.now());
+      });
+      for (const fn of noticeListeners) fn(text);
+    },
+    onChange: (fn) => noticeListeners.push(fn),
+  };
+
+  return {
+    clock,
+    logger: log,
+    hall,
+    views,
+    auth,
+    holderRef,
+    print,
+    appointments,
+    applications,
+    kiosk,
+    slips,
+    cases,
+    calendar,
+    catalog,
+    followUps,
+    stats,
+    audit,
+    notice,
+    calendarOverrides: {
+      all: () => store.calendarOverrides.all(),
+      put(actor, o) {
+        return store.transaction(() => {
+          const previous = store.calendarOverrides.get(o.date) ?? null;
+          store.calendarOverrides.put(o);
+          audit.record(
+            actor,
+            'calendar:override-put',
+            o.date,
+            { kind: o.kind, note: o.note, previous },
+            clock.now(),
+          );
+          return { created: previous === null };
+        });
+      },
+      delete(actor, date) {
+        return store.transaction(() => {
+          const previous = store.calendarOverrides.get(date);
+          if (previous === undefined || !store.calendarOverrides.delete(date)) return false;
+          audit.record(actor, 'calendar:override-delete', date, { previous }, clock.now());
+          return true;
+        });
+      },
+    },
+    today,
+    runDueDayCloses() {
+      for (const cmd of dueDayCloses(hall.queue, clock.now())) {
+        const r = hall.execute(cmd, { idempotencyKey: `system:day-close:${cmd.businessDay}` });
+        if (r.ok) log.info({ businessDay: cmd.businessDay }, 'day closed');
+        else log.warn({ businessDay: cmd.businessDay, code: r.error.code }, 'day close refused');
+      }
+    },
+    healthy: () => store.ping(),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The audit (SPEC ADM-AUD-1, ADM-5, CASE-7): one search over the admin audit trail and the
+ * hall's facts that override the normal flow or move a case, and the mirror of every hall
+ * configuration into the admin audit (a subscriber the composition root registers once).
+ */
+import type { AuditEntry, AuditSearchQuery, HallEvent } from '@onewindow/shared';
+import { isCaseFact } from '@onewindow/shared';
+import type { AuditRow, AuthStore } from '../store/auth.store.ts';
+import { AUDITED_FACT_TYPES, type AuditedFacts } from '../store/case.store.ts';
+
+/** Admin audit action of a mirrored hall:configured fact (the search shows the fact instead). */
+export const CONFIGURE_ACTION = 'hall:configure';
+
+export class AuditService {
+  constructor(
+    private readonly deps: {
+      auth: AuthStore;
+      facts: AuditedFacts;
+      utcOffsetMinutes: () => number;
+    },
+  ) {}
+
+  /** ADM-5: every configuration of the hall is in the admin audit, by who sent it. */
+  onFacts(events: readonly HallEvent[]): void {
+    for (const ev of events)
+      if (ev.type === 'hall:configured')
+        this.deps.auth.audit({
+          at: ev.at,
+          actor: ev.by,
+          action: CONFIGURE_ACTION,
+          target: null,
+          detail: { seq: ev.seq, categories: ev.config.categories.length, windows: ev.config.windows.length },
+        });
+  }
+
+  /** Records an administrative change (who, what, on what, the detail). */
+  record(actor: string, action: string, target: string | null, detail: unknown, at: number): void {
+    this.deps.auth.audit({ at, actor, action, target, detail });
+  }
+
+  /** The admin trail after an id (GET /api/audit). */
+  trail(afterId: number): AuditRow[] {
+    return this.deps.auth.auditLog(afterId);
+  }
+
+  /**
+   * ADM-AUD-1: admin changes and hall facts, newest first; `q` matches name, actor, action,
+   * target, reason or detail; `from`/`to` are hall-local days, inclusive.
+   */
+  search(qy: AuditSearchQuery): { ok: true; data: AuditEntry[] } | { ok: false; message: string } {
+    const offset = this.deps.utcOffsetMinutes() * 60_000;
+    const from = qy.from === undefined ? 0 : Date.parse(`${qy.from}T00:00:00Z`) - offset;
+    const to =
+      qy.to === undefined ? Number.MAX_SAFE_INTEGER : Date.parse(`${qy.to}T00:00:00Z`) + 86_400_000 - offset;
+    if (from >= to) return { ok: false, message: `from ${qy.from} is after to ${qy.to}` };
+    const names = new Map(this.deps.auth.allStaff().map((s) => [s.id, s.name]));
+    const nameOf = (id: string) => (id === 'system' ? '系统' : (names.get(id) ?? id));
+    const q = qy.q?.toLowerCase() ?? '';
+    const keep = (e: AuditEntry) =>
+      (qy.kind === undefined || qy.kind === e.source || qy.kind === e.action) &&
+      (q === '' ||
+        [e.actorName, e.actor, e.action, e.target, e.reason, e.detail].some((x) =>
+          x?.toLowerCase().includes(q),
+        ));
+    const audited = AUDITED_FACT_TYPES as readonly string[];
+    const out: AuditEntry[] = [];
+    if (qy.kind === undefined || qy.kind === 'hall' || audited.includes(qy.kind))
+      for (const ev of this.deps.facts.between(from, to)) {
+        const e = factEntry(ev, nameOf);
+        if (e !== null && keep(e)) out.push(e);
+      }
+    if (qy.kind === undefined || !audited.includes(qy.kind))
+      for (const row of this.allAudit()) {
+        if (row.at < from || row.at >= to || row.action === CONFIGURE_ACTION) continue;
+        const e = adminEntry(row, nameOf);
+        if (keep(e)) out.push(e);
+      }
+    out.sort((a, b) => b.at - a.at || b.id.localeCompare(a.id, 'en', { numeric: true }));
+    return { ok: true, data: out.slice(0, qy.limit) };
+  }
+
+  private *allAudit(): Generator<AuditRow> {
+    let after = 0;
+    for (;;) {
+      const page = this.deps.auth.auditLog(after, 500);
+      if (page.length === 0) return;
+      yield* page;
+      after = page.at(-1)!.id;
+    }
+  }
+}
+
+function adminEntry(row: AuditRow, nameOf: (id: string) => string): AuditEntry {
+  const d = row.detail as Record<string, unknown> | null;
+  const reason = d !== null && typeof d === 'object' && typeof d.reason === 'string' ? d.reason : null;
+  const json =
+    d === null || (typeof d === 'object' && Object.keys(d).length === 0) ? null : JSON.stringify(d);
+  return {
+    id: `admin:${row.id}`,
+    source: 'admin',
+    at: row.at,
+    actor: row.actor,
+    actorName: nameOf(row.actor),
+    action: row.action,
+    target: row.target,
+    reason,
+    detail: json === null ? null : json.length > 300 ? `${json.slice(0, 299)}…` : json,
+  };
+}
+
+function factEntry(ev: HallEvent, nameOf: (id: string) => string): AuditEntry | null {
+  const base = (
+    actor: string,
+    target: string | null,
+    reason: string | null,
+    detail: string | null,
+  ): AuditEntry => ({
+    id: `hall:${ev.seq}`,
+    source: 'hall',
+    at: ev.at,
+    actor,
+    actorName: nameOf(actor),
+    action: ev.type,
+    target,
+    reason,
+    detail,
+  });
+  if (isCaseFact(ev)) {
+    const detail =
+      ev.type === 'case:accepted'
+        ? `ticket ${ev.ticketNumber}, item ${ev.itemCode}, ${ev.reviewLevels} review level(s), due ${ev.deadline}`
+        : ev.type === 'case:supplement-requested'
+          ? `missing: ${ev.missing.join('、')}`
+          : `to ${ev.to}`;
+    return base(ev.by, ev.caseId, ev.note, detail);
+  }
+  switch (ev.type) {
+    case 'ticket:priority-overridden': {
+      const a = ev.action;
+      const detail =
+        a.kind === 'front' ? 'front' : a.kind === 'pin' ? `pin ${a.windowId}` : `class ${a.priorityClass}`;
+      return base(ev.note.by, ev.ticketId, ev.note.reason, detail);
+    }
+    case 'ticket:transferred': {
+      const to = ev.pinnedWindowId
+        ? `to window ${ev.pinnedWindowId}`
+        : ev.requiredPost
+          ? `to post ${ev.requiredPost}`
+          : `to category ${ev.categoryId}`;
+      return base(ev.by, ev.ticketId, ev.note, to);
+    }
+    case 'ticket:cancelled':
+      return base(ev.by, ev.ticketId, ev.reason, null);
+    case 'ticket:reinstated':
+      return base(ev.by, ev.ticketId, null, null);
+    case 'day:closed':
+      return base(ev.by, ev.businessDay, ev.reason, `${ev.settledTicketIds.length} tickets settled`);
+    case 'hall:configured':
+      return base(
+        ev.by,
+        null,
+        null,
+        `${ev.config.categories.length} categories, ${ev.config.windows.length} windows`,
+      );
+    default:
+      return null;
+  }
+}
