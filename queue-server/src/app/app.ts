@@ -1,33 +1,31 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientToServerEvents, ServerToClientEvents } from '@onewindow/shared';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import client from 'prom-client';
 import { Server } from 'socket.io';
-import { dueDayCloses } from '../service/day-close.ts';
-import { type Clock, HallService, systemClock } from '../service/hall.service.ts';
-import { ApplicationStore } from '../store/application.store.ts';
-import { AuthStore } from '../store/auth.store.ts';
-import { DeviceStore } from '../store/device.store.ts';
+import { composeHall, type Hall } from '../compose.ts';
+import type { AuthService } from '../service/auth.service.ts';
+import { counterCardFor } from '../service/counter.ts';
+import type { Clock, HallService } from '../service/hall.service.ts';
+import type { HallViews } from '../service/hall.views.ts';
+import type { AuthStore } from '../store/auth.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
-import { adminRouter } from './admin.routes.ts';
-import { appointmentServiceFor, createAppointmentsRouter } from './appointments.routes.ts';
-import { AuthService } from './auth.service.ts';
-import { clerkRouter, counterCardFor } from './clerk.routes.ts';
 import { CommandGateway } from './command.gateway.ts';
 import { attachDevices } from './devices.realtime.ts';
-import { devicesRouter } from './devices.routes.ts';
-import { HallViews } from './hall.views.ts';
-import { createApiRouter, ROUTES, send } from './http.ts';
-import { kioskRouter } from './kiosk.routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { attachRealtime, type HallIo, ROOMS } from './realtime.ts';
-import { createStatsRouter } from './stats.routes.ts';
-import { ticketStatusRoutes } from './ticket-status.routes.ts';
+import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
+import { adminRoutes } from './routes/admin.routes.ts';
+import { coreRoutes } from './routes/core.routes.ts';
+import { counterRoutes } from './routes/counter.routes.ts';
+import { kioskRoutes } from './routes/kiosk.routes.ts';
+import { reportRoutes } from './routes/reports.routes.ts';
+import { ticketStatusRoutes } from './routes/ticket-status.routes.ts';
 
 export interface AppDeps {
   store: HallStore;
@@ -50,11 +48,15 @@ export interface AppDeps {
 export interface App {
   http: HttpServer;
   io: HallIo;
+  /** Every service of the hall (the composition root). */
+  hall: Hall;
   service: HallService;
   auth: AuthService;
-  authStore: AuthStore;
+  authStore: Pick<AuthStore, 'catalog' | 'replaceCatalog' | 'staffCount'>;
   views: HallViews;
   gateway: CommandGateway;
+  /** Every REST route, as mounted and documented. */
+  routes: readonly RouteDef[];
   /** Runs the day closes that are due now (the scheduler calls this; so can tests). */
   runDueDayCloses(): void;
   listen(port: number, host?: string): Promise<number>;
@@ -62,22 +64,25 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Wires the queue server: one process serving REST, Socket.IO and (as they arrive) the UIs. */
+/**
+ * Wires the transports of one hall around its composition root: the REST route table, Socket.IO
+ * (commands, facts, devices) and the three browser apps. Builds no store and no service itself.
+ */
 export function createApp(deps: AppDeps): App {
-  const clock = deps.clock ?? systemClock;
   const log = deps.logger;
-  const service = new HallService(deps.store, clock);
-  const authStore = new AuthStore(deps.store.db);
-  const auth = new AuthService(authStore, clock);
-  const holderSecret = deps.holderSecret ?? ensureSecret(deps.store);
-  const gateway = new CommandGateway(service, holderSecret, (err, name) =>
-    log.error({ err, command: name }, 'command failed inside the server'),
-  );
-  const views = new HallViews(
-    service,
-    () => deps.store.meta('notice') ?? '',
-    () => clock.now(),
-  );
+  const h = composeHall({
+    store: deps.store,
+    logger: log,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.holderSecret ? { holderSecret: deps.holderSecret } : {}),
+    publicUrl: deps.publicUrl,
+  });
+  const gateway = new CommandGateway({
+    hall: h.hall,
+    cases: h.cases,
+    holderRef: h.holderRef,
+    onInternalError: (err, name) => log.error({ err, command: name }, 'command failed inside the server'),
+  });
 
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -94,7 +99,7 @@ export function createApp(deps: AppDeps): App {
     registers: [registry],
     collect() {
       this.reset();
-      for (const [c, n] of service.queue.waitingByCategory()) this.set({ category: c }, n);
+      for (const [c, n] of h.hall.queue.waitingByCategory()) this.set({ category: c }, n);
     },
   });
   const socketsGauge = new client.Gauge({
@@ -107,29 +112,6 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   let shuttingDown = false;
-  app.use(express.json({ limit: '256kb' }));
-  app.get('/api/health', (_req, res) => {
-    let dbOk = false;
-    try {
-      dbOk = deps.store.db.prepare('SELECT 1 AS one').get() !== undefined;
-    } catch {
-      dbOk = false;
-    }
-    const ok = dbOk && !shuttingDown && service.queue.hallConfig !== null;
-    send(
-      res,
-      ok
-        ? { ok: true, data: { status: 'ok', seq: service.queue.lastSeq } }
-        : {
-            ok: false,
-            error: { code: 'UNAVAILABLE', message: shuttingDown ? 'shutting down' : 'not ready' },
-          },
-    );
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
-  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument(ROUTES)));
 
   const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
     maxHttpBufferSize: 256 * 1024,
@@ -146,45 +128,58 @@ export function createApp(deps: AppDeps): App {
   });
   const http = io.httpServer as unknown as HttpServer;
   const realtime = attachRealtime(io, {
-    auth,
+    auth: h.auth,
     gateway,
-    views,
+    views: h.views,
     log: (msg, extra) => log.info(extra ?? {}, msg),
   });
   io.on('connection', (socket) => {
     socketsGauge.inc();
     socket.on('disconnect', () => socketsGauge.dec());
   });
-
-  app.use(
-    '/api',
-    createApiRouter({
-      auth,
-      gateway,
-      views,
-      authStore,
-      queue: () => service.queue,
-      onDeviceRevoked: (id) => realtime.disconnectDevice(id),
-      onLoggedOut: (token) => realtime.disconnectSession(token),
-      setNotice: (text) => {
-        deps.store.putMeta('notice', text);
-        io.to(ROOMS.board).emit('hall:notice', { text });
-      },
-      rateLimit: deps.rateLimit ?? true,
-    }),
-  );
-  const devices = new DeviceStore(deps.store.db);
-  const deviceChannel = attachDevices(io, {
-    devices,
-    auth: authStore,
-    clock,
-    counterCard: counterCardFor({ queue: () => service.queue, holderRef: (id) => gateway.holderRef(id) }),
+  const devices = attachDevices(io, {
+    print: h.print,
+    devices: deps.store.devices,
+    auth: deps.store.auth,
+    clock: h.clock,
+    counterCard: counterCardFor({ queue: () => h.hall.queue, holderRef: h.holderRef }),
   });
-  app.use(
-    '/api',
-    devicesRouter({ auth, authStore, devices, channel: deviceChannel, queue: () => service.queue }),
-  );
-  app.use(ticketStatusRoutes({ service, store: deps.store, views }));
+  h.notice.onChange((text) => io.to(ROOMS.board).emit('hall:notice', { text }));
+
+  // Guessing passwords or 8-digit pairing codes: 10 failures per 15 minutes per client and name.
+  const limitFailures = (key: (req: Request) => string): RequestHandler =>
+    (deps.rateLimit ?? true)
+      ? rateLimit({
+          windowMs: 15 * 60 * 1000,
+          limit: 10,
+          skipSuccessfulRequests: true,
+          standardHeaders: 'draft-8',
+          legacyHeaders: false,
+          keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${key(req)}`,
+          handler: (_req, res) =>
+            send(res, fail({ code: 'RATE_LIMITED', message: 'too many failed attempts; wait 15 minutes' })),
+        })
+      : (_req, _res, next) => next();
+
+  const routes: RouteDef[] = [
+    ...coreRoutes(h, {
+      gateway,
+      metrics: async () => ({ type: registry.contentType, body: await registry.metrics() }),
+      openapi: () => openApiDocument(routes),
+      shuttingDown: () => shuttingDown,
+      onLoggedOut: (token) => realtime.disconnectSession(token),
+      onDeviceRevoked: (id) => realtime.disconnectDevice(id),
+      limitLogins: limitFailures((req) => String((req.body as { username?: unknown })?.username ?? '')),
+      limitPairings: limitFailures(() => 'pair'),
+    }),
+    ...kioskRoutes(h),
+    ...counterRoutes(h, devices),
+    ...adminRoutes(h),
+    ...reportRoutes(h),
+    ...ticketStatusRoutes(h),
+  ];
+  mountRoutes(app, routes, h.auth);
+
   // The three browser apps, each a Vite build checked per request (a build after the server
   // started is served without a restart): the screens (wall board, window display, rating
   // pad), the citizen kiosk, and the staff console.
@@ -206,53 +201,7 @@ export function createApp(deps: AppDeps): App {
     new URL('../../console/dist', import.meta.url),
     'npm run build:console -w @onewindow/queue-server',
   );
-  const appointments = appointmentServiceFor({ store: deps.store, service, gateway, authStore, clock });
-  app.use(
-    '/api',
-    kioskRouter({
-      auth,
-      authStore,
-      service,
-      gateway,
-      views,
-      devices,
-      channel: deviceChannel,
-      appointments,
-      applications: new ApplicationStore(deps.store.db),
-      clock,
-      publicUrl: deps.publicUrl,
-    }),
-  );
-  app.use(
-    '/api',
-    createAppointmentsRouter({ ...deps, service, gateway, auth, authStore, clock, views, appointments }),
-  );
-  app.use('/api', createStatsRouter({ ...deps, service, auth, authStore, clock }));
-  app.use(
-    '/api',
-    clerkRouter({
-      auth,
-      authStore,
-      store: deps.store,
-      queue: () => service.queue,
-      channel: deviceChannel,
-      clock,
-    }),
-  );
-  app.use(
-    '/api',
-    adminRouter({
-      auth,
-      authStore,
-      store: deps.store,
-      queue: () => service.queue,
-      clock,
-      subscribe: (fn) => service.subscribe(fn),
-    }),
-  );
-  app.use('/api', (_req, res) =>
-    send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such endpoint' } }),
-  );
+  app.use('/api', (_req, res) => send(res, fail({ code: 'NOT_FOUND', message: 'no such endpoint' })));
   // Body-parser and routing errors (bad JSON, too large, unsupported charset or encoding, a
   // malformed path) are the client's: the same envelope as everything else, never a 500.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -264,44 +213,38 @@ export function createApp(deps: AppDeps): App {
           : e.type === 'entity.parse.failed'
             ? 'malformed JSON body'
             : `bad request: ${String(e.message ?? e.type ?? 'unreadable').slice(0, 120)}`;
-      return send(res, { ok: false, error: { code: 'BAD_REQUEST', message } });
+      return send(res, fail({ code: 'BAD_REQUEST', message }));
     }
     log.error({ err }, 'unhandled HTTP error');
-    send(res, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+    send(res, fail({ code: 'INTERNAL', message: 'internal error' }));
   });
 
-  service.subscribe((events) => {
+  h.hall.subscribe((events) => {
     for (const ev of events) {
       commandCounter.inc({ type: ev.type });
       log.info({ seq: ev.seq, type: ev.type }, 'fact');
     }
-    realtime.broadcast(views.factsOf(events));
+    realtime.broadcast(h.views.factsOf(events));
   });
-
-  function runDueDayCloses(): void {
-    for (const cmd of dueDayCloses(service.queue, clock.now())) {
-      const r = service.execute(cmd, { idempotencyKey: `system:day-close:${cmd.businessDay}` });
-      if (r.ok) log.info({ businessDay: cmd.businessDay }, 'day closed');
-      else log.warn({ businessDay: cmd.businessDay, code: r.error.code }, 'day close refused');
-    }
-  }
 
   let timer: NodeJS.Timeout | null = null;
   if (deps.autoDayClose) {
-    runDueDayCloses();
-    timer = setInterval(runDueDayCloses, 15_000);
+    h.runDueDayCloses();
+    timer = setInterval(() => h.runDueDayCloses(), 15_000);
     timer.unref();
   }
 
   return {
     http,
     io,
-    service,
-    auth,
-    authStore,
-    views,
+    hall: h,
+    service: h.hall,
+    auth: h.auth,
+    authStore: deps.store.auth,
+    views: h.views,
     gateway,
-    runDueDayCloses,
+    routes,
+    runDueDayCloses: () => h.runDueDayCloses(),
     listen(port, host) {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -323,7 +266,7 @@ export function createApp(deps: AppDeps): App {
       const cut = setTimeout(() => http.closeAllConnections(), deps.shutdownGraceMs ?? 5000);
       await closed;
       clearTimeout(cut);
-      deps.store.close();
+      h.close();
     },
   };
 }
@@ -357,12 +300,4 @@ function serveSpa(app: express.Express, mount: string, distUrl: URL, buildHint: 
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);
   });
-}
-
-function ensureSecret(store: HallStore): string {
-  const existing = store.meta('holderSecret');
-  if (existing) return existing;
-  const secret = randomBytes(32).toString('base64url');
-  store.putMeta('holderSecret', secret);
-  return secret;
 }

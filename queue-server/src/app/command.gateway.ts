@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import {
   type Ack,
   type ApiError,
@@ -8,9 +7,11 @@ import {
   type CommandResult,
   type ErrorCode,
 } from '@onewindow/shared';
+import { CASE_COMMAND_NAMES, type CaseCommandName } from '@onewindow/shared/cases.ts';
 import type { z } from 'zod';
 import { authorize, type Principal } from '../auth/permissions.ts';
 import type { Command } from '../domain/types.ts';
+import type { CaseService } from '../service/case.service.ts';
 import type { HallService } from '../service/hall.service.ts';
 
 export type Channel = 'socket' | 'rest';
@@ -60,14 +61,18 @@ export function badRequest(error: z.ZodError, what: string): ApiError {
 
 /**
  * The one door for commands, shared by Socket.IO and REST so a call made through the API
- * reaches every board exactly like one from the console: parse → authorize → decide and
- * commit (HallService) → result. Never throws on a client's payload.
+ * reaches every board exactly like one from the console: parse → authorize (the one permission
+ * table) → the use case (queue commands: HallService; case steps: CaseService) → result. Never
+ * throws on a client's payload.
  */
 export class CommandGateway {
   constructor(
-    private readonly service: HallService,
-    private readonly holderSecret: string,
-    private readonly onInternalError: (err: unknown, name: string) => void,
+    private readonly deps: {
+      hall: HallService;
+      cases: CaseService;
+      holderRef: (idNumber: string) => string;
+      onInternalError: (err: unknown, name: string) => void;
+    },
   ) {}
 
   isCommand(name: unknown): name is CommandName {
@@ -78,28 +83,53 @@ export class CommandGateway {
     const parsed = COMMAND_SCHEMAS[name].safeParse(raw ?? {});
     if (!parsed.success) return { ok: false, error: badRequest(parsed.error, `${name} payload`) };
     const payload = parsed.data as CommandPayload<typeof name>;
-    const denied = authorize(principal, name, payload, this.service.queue);
+    const denied = authorize(principal, name, payload, this.deps.hall.queue);
     if (denied !== null) return { ok: false, error: denied };
+    const key = (payload as { idempotencyKey?: string }).idempotencyKey;
+    // Keys are scoped to their sender, so two kiosks can never collide on "1".
+    const scoped = key === undefined ? undefined : `${principalKey(principal)}:${key}`;
     try {
+      if (isCaseCommand(name)) return this.caseStep(principal, name, payload, scoped);
       const cmd = this.toCommand(principal, name, payload, channel);
-      const key = (payload as { idempotencyKey?: string }).idempotencyKey;
-      // Keys are scoped to their sender, so two kiosks can never collide on "1".
-      const scoped = key === undefined ? undefined : `${principalKey(principal)}:${key}`;
-      const r = this.service.execute(cmd, scoped === undefined ? {} : { idempotencyKey: scoped });
-      if (!r.ok) return { ok: false, error: { code: r.error.code, message: r.error.message } };
+      const r = this.deps.hall.execute(cmd, scoped === undefined ? {} : { idempotencyKey: scoped });
+      if (!r.ok) return { ok: false, error: r.error };
       return { ok: true, data: { seq: r.events.at(-1)?.seq ?? 0, replayed: r.replayed, facts: r.events } };
     } catch (e) {
-      this.onInternalError(e, name);
+      this.deps.onInternalError(e, name);
       return { ok: false, error: { code: 'INTERNAL', message: 'internal error; nothing was written' } };
     }
   }
 
   /** An opaque per-person reference: the same ID number always maps to the same value, which reveals nothing. */
   holderRef(idNumber: string): string {
-    return createHmac('sha256', this.holderSecret)
-      .update(idNumber.trim().toUpperCase())
-      .digest('base64url')
-      .slice(0, 22);
+    return this.deps.holderRef(idNumber);
+  }
+
+  private caseStep(
+    p: Principal,
+    name: CaseCommandName,
+    payload: unknown,
+    key: string | undefined,
+  ): Ack<CommandResult> {
+    // authorize() let only staff of the step's posts through; the case decides the rest.
+    if (p.kind !== 'staff')
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'case steps are taken by staff' } };
+    const b = payload as { caseId: string; note?: string; missingMaterials?: string[] };
+    const r = this.deps.cases.step(
+      { id: p.id, roles: p.roles },
+      {
+        type: name,
+        caseId: b.caseId,
+        note: b.note ?? null,
+        ...(b.missingMaterials !== undefined ? { missingMaterials: b.missingMaterials } : {}),
+      },
+      key,
+    );
+    if (!r.ok) return { ok: false, error: r.error };
+    return {
+      ok: true,
+      data: { seq: r.events.at(-1)?.seq ?? 0, replayed: r.replayed, facts: r.events, case: r.case },
+    };
   }
 
   private toCommand<N extends CommandName>(
@@ -158,6 +188,10 @@ export class CommandGateway {
         return { type: name, ...body } as unknown as Command;
     }
   }
+}
+
+function isCaseCommand(name: CommandName): name is CaseCommandName {
+  return (CASE_COMMAND_NAMES as readonly string[]).includes(name);
 }
 
 /** How a principal is named in facts and idempotency scopes. */

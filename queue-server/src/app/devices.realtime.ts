@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Ack,
   type ApiError,
@@ -13,6 +12,7 @@ import {
   printResultSchema,
 } from '@onewindow/shared';
 import type { Clock } from '../service/hall.service.ts';
+import type { PrintQueue } from '../service/print.service.ts';
 import type { AuthStore } from '../store/auth.store.ts';
 import type { DeviceStore } from '../store/device.store.ts';
 import { badRequest } from './command.gateway.ts';
@@ -28,26 +28,28 @@ const refuse = (code: ApiError['code'], message: string) => ({
   error: { code, message },
 });
 
+/** What the device channel offers the rest of the transport. */
+export interface DevicesChannel {
+  statuses(): DeviceStatus[];
+}
+
 /**
- * The terminal side of the server (issue: terminal agent and devices): print jobs that are
- * stored before they are sent and re-sent until acknowledged (the agent prints each jobId at
- * most once), health reports that become guide alerts, and card reads relayed only to the
- * screen of the same terminal.
+ * The terminal side of the server (issue: terminal agent and devices): the Socket.IO transport
+ * of the print queue (jobs go to a connected terminal's room; a reconnecting terminal gets every
+ * job it has not acknowledged), health reports that become guide alerts, and card reads relayed
+ * only to the screen of the same terminal (and, masked, to the clerk at that window).
  */
 export function attachDevices(
   io: HallIo,
   deps: {
+    print: PrintQueue;
     devices: DeviceStore;
     auth: AuthStore;
     clock: Clock;
     /** The counter check (SPEC CTR-1): what the clerk at a window's agent sees of a card read there. */
     counterCard?: (windowId: string, card: CardRead) => { clerkId: string; card: CounterCard } | null;
   },
-): {
-  /** Queues a print job for a device and sends it now if the device is connected. */
-  print(deviceId: string, document: PrintJob['document']): PrintJob;
-  statuses(): DeviceStatus[];
-} {
+): DevicesChannel {
   const online = new Map<string, number>();
 
   const statusOf = (deviceId: string, health?: DeviceHealth): DeviceStatus | null => {
@@ -70,12 +72,13 @@ export function attachDevices(
     const s = statusOf(deviceId, health);
     if (s !== null) io.to(ROOMS.staff).emit('device:status', s);
   };
-  const sendOpenJobs = (deviceId: string) => {
-    for (const row of deps.devices.openJobs(deviceId)) {
-      io.to(ROOMS.device(deviceId)).emit('device:print', row.job);
-      if (row.status === 'pending') deps.devices.setStatus(row.job.jobId, 'sent', null, deps.clock.now());
-    }
-  };
+
+  deps.print.attach({
+    isOnline: (deviceId) => (online.get(deviceId) ?? 0) > 0,
+    send: (deviceId, job: PrintJob) => {
+      io.to(ROOMS.device(deviceId)).emit('device:print', job);
+    },
+  });
 
   io.on('connection', (socket) => {
     const p = socket.data.principal;
@@ -88,7 +91,7 @@ export function attachDevices(
     }
     online.set(p.id, (online.get(p.id) ?? 0) + 1);
     tellStaff(p.id);
-    sendOpenJobs(p.id);
+    deps.print.resend(p.id);
     socket.on('disconnect', () => {
       online.set(p.id, Math.max(0, (online.get(p.id) ?? 1) - 1));
       tellStaff(p.id);
@@ -107,16 +110,11 @@ export function attachDevices(
       const reply = lastFn<{ status: string }>(args);
       const parsed = printResultSchema.safeParse(typeof args[0] === 'function' ? undefined : args[0]);
       if (!parsed.success) return reply?.({ ok: false, error: badRequest(parsed.error, 'print result') });
-      const row = deps.devices.job(parsed.data.jobId);
-      if (row === undefined || row.deviceId !== p.id)
-        return reply?.(refuse('NOT_FOUND', 'no such job for this device'));
+      const r = deps.print.result(p.id, parsed.data);
+      if (!r.ok) return reply?.(refuse('NOT_FOUND', 'no such job for this device'));
       // The first answer stands: a late duplicate after a reconnect changes nothing.
-      if (row.status === 'printed' || row.status === 'failed')
-        return reply?.({ ok: true, data: { status: row.status } });
-      const reason = parsed.data.status === 'failed' ? parsed.data.reason : null;
-      deps.devices.setStatus(row.job.jobId, parsed.data.status, reason, deps.clock.now());
-      io.to(ROOMS.staff).emit('print:result', { ...parsed.data, deviceId: p.id });
-      reply?.({ ok: true, data: { status: parsed.data.status } });
+      if (r.changed) io.to(ROOMS.staff).emit('print:result', { ...parsed.data, deviceId: p.id });
+      reply?.({ ok: true, data: { status: r.status } });
     });
 
     socket.on('device:card', (...args: unknown[]) => {
@@ -140,15 +138,6 @@ export function attachDevices(
   });
 
   return {
-    print(deviceId, document) {
-      const job: PrintJob = { jobId: `pj-${randomUUID()}`, createdAt: deps.clock.now(), document };
-      deps.devices.insertJob(deviceId, job);
-      if ((online.get(deviceId) ?? 0) > 0) {
-        io.to(ROOMS.device(deviceId)).emit('device:print', job);
-        deps.devices.setStatus(job.jobId, 'sent', null, deps.clock.now());
-      }
-      return job;
-    },
     statuses() {
       return deps.auth
         .allDevices()

@@ -1,19 +1,31 @@
 import { COMMAND_SCHEMAS, ERROR_CODES, PROTOCOL_VERSION } from '@onewindow/shared';
 import { z } from 'zod';
-
-export interface HttpRoute {
-  method: 'get' | 'post' | 'put' | 'delete';
-  /** OpenAPI path syntax: /api/tickets/{id}. */
-  path: string;
-  summary: string;
-  auth: 'none' | 'staff' | 'admin' | 'staff-or-device' | 'device';
-  body?: z.ZodType;
-}
+import { COMMAND_PERMISSIONS, PERMISSIONS } from '../auth/permissions.ts';
+import type { Access, RouteDef } from './route-table.ts';
 
 const toSchema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
 
+/** Who may call a route, as the OpenAPI document states it (`x-access`, `x-roles`, `x-devices`). */
+export function accessDoc(access: Access): { roles: string[]; devices: string[]; text: string } {
+  if (access === 'public') return { roles: [], devices: [], text: 'Public.' };
+  if (access === 'staff') return { roles: ['*'], devices: [], text: 'Any logged-in staff member.' };
+  if (access === 'command')
+    return {
+      roles: [],
+      devices: [],
+      text: `Per command: ${Object.entries(COMMAND_PERMISSIONS)
+        .map(
+          ([n, g]) => `${n} (${[...g.roles, ...g.devices.map((d) => `${d} device`)].join(', ') || 'nobody'})`,
+        )
+        .join('; ')}.`,
+    };
+  const g = PERMISSIONS[access];
+  const who = [...g.roles, ...g.devices.map((d) => `${d} device`)].join(', ');
+  return { roles: [...g.roles], devices: [...g.devices], text: `Permission ${access}: ${who}.` };
+}
+
 /** The OpenAPI 3 document, built from the same route table and schemas the server runs on. */
-export function openApiDocument(routes: readonly HttpRoute[]): object {
+export function openApiDocument(routes: readonly RouteDef[]): object {
   const paths: Record<string, Record<string, object>> = {};
   for (const r of routes) {
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
@@ -22,18 +34,23 @@ export function openApiDocument(routes: readonly HttpRoute[]): object {
       required: true,
       schema: m[1] === 'name' ? { type: 'string', enum: Object.keys(COMMAND_SCHEMAS) } : { type: 'string' },
     }));
+    const a = accessDoc(r.access);
     const security =
-      r.auth === 'none'
+      r.access === 'public'
         ? []
-        : r.auth === 'staff-or-device'
+        : r.access === 'command'
           ? [{ bearer: [] }, { deviceToken: [] }]
-          : r.auth === 'device'
-            ? [{ deviceToken: [] }]
-            : [{ bearer: [] }];
+          : [
+              ...(a.roles.length > 0 ? [{ bearer: [] }] : []),
+              ...(a.devices.length > 0 ? [{ deviceToken: [] }] : []),
+            ];
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       summary: r.summary,
-      ...(r.auth === 'admin' ? { description: 'Role: admin.' } : {}),
+      description: a.text,
+      'x-access': r.access,
+      'x-roles': a.roles,
+      'x-devices': a.devices,
       parameters: params,
       security,
       ...(r.body

@@ -8,9 +8,9 @@ import {
 } from '@onewindow/shared';
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../auth/permissions.ts';
-import type { AuthService } from './auth.service.ts';
+import type { AuthService } from '../service/auth.service.ts';
+import type { HallViews } from '../service/hall.views.ts';
 import type { CommandGateway } from './command.gateway.ts';
-import type { HallViews } from './hall.views.ts';
 
 /** Events a paired terminal sends (handled in devices.realtime.ts). */
 export const DEVICE_EVENTS: ReadonlySet<string> = new Set([

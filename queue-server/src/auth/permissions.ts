@@ -1,5 +1,15 @@
-import type { ApiError, CommandName, CommandPayload, DeviceKind, StaffRole } from '@onewindow/shared';
+import {
+  type ApiError,
+  type CommandName,
+  type CommandPayload,
+  type DeviceKind,
+  STAFF_ROLES,
+  type StaffRole,
+} from '@onewindow/shared';
+import { CASE_COMMAND_NAMES, CASE_STEPS, type CaseCommandName } from '@onewindow/shared/cases.ts';
 import type { QueueEngine } from '../domain/engine.ts';
+
+const forbidden = (message: string): ApiError => ({ code: 'FORBIDDEN', message });
 
 /** Who sends a command: a logged-in staff member, a paired device, the server itself, or nobody. */
 export type Principal =
@@ -8,11 +18,20 @@ export type Principal =
   | { kind: 'system'; id: 'system' }
   | { kind: 'anonymous' };
 
-/** Who may send each command (SPEC "Role × command matrix"); window rules come on top. */
-export const COMMAND_PERMISSIONS: Record<
-  CommandName,
-  { roles: readonly StaffRole[]; devices: readonly DeviceKind[] }
-> = {
+/** What a permission grants: staff holding any of these roles, or a paired device of these kinds. */
+export interface Grant {
+  roles: readonly StaffRole[];
+  devices: readonly DeviceKind[];
+}
+
+/** A case command is for the posts of its steps (shared CASE_STEPS); the case decides the rest (SOD-*). */
+const caseGrant = (name: CaseCommandName): Grant => ({
+  roles: [...new Set(CASE_STEPS.filter((s) => s.command === name).flatMap((s) => s.roles))],
+  devices: [],
+});
+
+/** Who may send each command (SPEC "Role × command matrix"); window and case rules come on top. */
+export const COMMAND_PERMISSIONS: Record<CommandName, Grant> = {
   'hall:configure': { roles: ['admin'], devices: [] },
   'ticket:issue': { roles: ['guide', 'manager'], devices: ['kiosk'] },
   'window:open': { roles: ['clerk', 'rights-clerk'], devices: [] },
@@ -33,7 +52,74 @@ export const COMMAND_PERMISSIONS: Record<
   'day:close': { roles: ['manager'], devices: [] },
   // The citizen rates on the window's pad or keypad; no staff member can rate a service.
   'ticket:rate': { roles: [], devices: ['rating-pad', 'agent'] },
+  ...(Object.fromEntries(CASE_COMMAND_NAMES.map((n) => [n, caseGrant(n)])) as Record<CaseCommandName, Grant>),
 };
+
+const MANAGERS: readonly StaffRole[] = ['manager', 'admin'];
+
+/**
+ * Who may use each REST capability that is not a command (SPEC "REST permissions"). Routes
+ * name one of these (or `public`, or `staff` for any logged-in post); the route table checks
+ * it and the OpenAPI document states it, from this one table.
+ */
+export const ROUTE_PERMISSIONS = {
+  /** The kiosk's own API (KSK-1). */
+  kiosk: { roles: [], devices: ['kiosk'] },
+  /** A citizen's kiosk form (KSK-5): the serving posts, the guide desk, review, managers. */
+  'applications:read': {
+    roles: ['clerk', 'rights-clerk', 'guide', 'reviewer', 'review-supervisor', 'manager'],
+    devices: [],
+  },
+  /** Window slips, with the finish of a serving ticket (SLP-*). */
+  'slips:issue': { roles: ['clerk', 'rights-clerk', 'manager'], devices: [] },
+  /** The case list (CASE-3); the accountant reconciles approved business with it (§7.5). */
+  'cases:read': {
+    roles: ['reviewer', 'review-supervisor', 'rights-clerk', 'clerk', 'accountant', 'manager'],
+    devices: [],
+  },
+  /** A document on a terminal's printer: staff at their window, the guide desk; a kiosk or agent on itself. */
+  'print-jobs:queue': { roles: ['clerk', 'rights-clerk', 'guide', 'manager'], devices: ['kiosk', 'agent'] },
+  'print-jobs:read': { roles: [...STAFF_ROLES], devices: ['kiosk', 'agent'] },
+  'appointments:import': { roles: MANAGERS, devices: [] },
+  'appointments:check-in': { roles: ['guide', 'manager'], devices: ['kiosk'] },
+  /** The day report and the hall figures: 业务报表 (LD/T 02 §7.5) for the accountant too. */
+  'reports:read': { roles: [...MANAGERS, 'accountant'], devices: [] },
+  'stats:read': { roles: [...MANAGERS, 'accountant'], devices: [] },
+  'stats:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
+  'follow-ups:manage': { roles: MANAGERS, devices: [] },
+  'audit:read': { roles: MANAGERS, devices: [] },
+  'hall:read-config': { roles: MANAGERS, devices: [] },
+  'hall:notice': { roles: ['manager'], devices: [] },
+  'catalog:manage': { roles: ['admin'], devices: [] },
+  'calendar:manage': { roles: ['admin'], devices: [] },
+  'staff:manage': { roles: ['admin'], devices: [] },
+  'devices:manage': { roles: ['admin'], devices: [] },
+} as const satisfies Record<string, Grant>;
+
+export type RoutePermission = keyof typeof ROUTE_PERMISSIONS;
+export type Permission = CommandName | RoutePermission;
+
+/** The one permission table for REST and Socket.IO. */
+export const PERMISSIONS: Record<Permission, Grant> = { ...COMMAND_PERMISSIONS, ...ROUTE_PERMISSIONS };
+
+/**
+ * Whether a principal holds a permission: a staff role or a device kind it grants. Null when it
+ * does; else UNAUTHENTICATED for nobody, FORBIDDEN otherwise. The system (the server itself) holds all.
+ */
+export function permits(p: Principal, perm: Permission): ApiError | null {
+  if (p.kind === 'system') return null;
+  if (p.kind === 'anonymous') return { code: 'UNAUTHENTICATED', message: 'log in or pair this device first' };
+  const grant = PERMISSIONS[perm];
+  if (p.kind === 'device')
+    return grant.devices.includes(p.deviceKind)
+      ? null
+      : forbidden(`a ${p.deviceKind} device may not use ${perm}`);
+  return p.roles.some((r) => grant.roles.includes(r))
+    ? null
+    : forbidden(
+        `${perm} needs one of the roles ${grant.roles.join(', ') || '(none: devices only)'}; you are ${p.roles.join(', ') || '(no role)'}`,
+      );
+}
 
 /** Commands a clerk may only send for the window they opened. */
 const OWN_WINDOW: ReadonlySet<CommandName> = new Set([
@@ -60,8 +146,6 @@ const WINDOW_POSTS_BY_ROLE: Partial<Record<StaffRole, readonly string[]>> = {
   clerk: ['comprehensive', 'bulk'],
   'rights-clerk': ['rights'],
 };
-
-const forbidden = (message: string): ApiError => ({ code: 'FORBIDDEN', message });
 
 /** Whether this principal may send this command now. Pure: reads the queue, changes nothing. */
 export function authorize<N extends CommandName>(

@@ -54,7 +54,7 @@ import type { Ack, ApiError, DeviceKind } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger as PinoLogger } from 'pino';
 import type { App } from '../app/app.ts';
-import { principalOf, send } from '../app/http.ts';
+import { principalOf, send } from '../app/route-table.ts';
 
 export const DEMO_CARD_SAMPLES = ['senior', 'adult', 'hk-permit', 'ssc'] as const;
 export type DemoCardSample = (typeof DEMO_CARD_SAMPLES)[number];

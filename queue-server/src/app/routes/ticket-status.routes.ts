@@ -1,88 +1,39 @@
-import { LIVE_TICKET_STATUSES, type Ticket, type TicketStatus } from '@onewindow/shared';
-import express, { type Router } from 'express';
-import type { HallService } from '../service/hall.service.ts';
-import type { HallStore } from '../store/hall.store.ts';
-import type { HallViews } from './hall.views.ts';
-import { ROUTES, send } from './http.ts';
+import { LIVE_TICKET_STATUSES } from '@onewindow/shared';
+import type { Hall } from '../../compose.ts';
+import type { TicketStatusView } from '../../service/hall.views.ts';
+import { fail, type RouteDef, route } from '../route-table.ts';
 
 /** What a citizen's phone may know about a ticket: nothing personal, only where it stands. */
-export interface TicketStatusView {
-  id: string;
-  number: string;
-  hallName: string;
-  categoryName: string;
-  status: TicketStatus;
-  /** Waiting tickets its windows call first; null unless waiting. */
-  ahead: number | null;
-  /** Estimated minutes until called; null when unknown or not waiting. */
-  minutes: number | null;
-  /** The window to go to, once called. */
-  windowNumber: number | null;
-  arrivedAt: number;
-}
-
-ROUTES.push(
-  {
-    method: 'get',
-    path: '/api/tickets/{id}',
-    summary: 'A ticket’s public status: place in line, people ahead, estimated wait, window when called',
-    auth: 'none',
-  },
-  {
-    method: 'get',
-    path: '/t/{id}',
-    summary: 'Mobile status page opened from the QR code on a ticket (HTML)',
-    auth: 'none',
-  },
-);
-
-const ID = /^\d{8}-[A-Z]{0,2}\d{1,6}$/;
-
-export function ticketStatusRoutes(deps: {
-  service: HallService;
-  store: HallStore;
-  views: HallViews;
-}): Router {
-  const r = express.Router();
-
-  const statusOf = (id: string): TicketStatusView | null => {
-    if (!ID.test(id)) return null;
-    const q = deps.service.queue;
-    const t: Readonly<Ticket> | undefined = q.ticket(id) ?? deps.store.ticketById(id);
-    if (t === undefined) return null;
-    const config = q.hallConfig;
-    const est = t.status === 'waiting' ? deps.views.ticketEstimate(t.id) : null;
-    const called = t.status === 'called' || t.status === 'serving';
-    return {
-      id: t.id,
-      number: t.number,
-      hallName: config?.settings.hallName ?? '',
-      categoryName: config?.categories.find((c) => c.id === t.categoryId)?.name ?? t.categoryId,
-      status: t.status,
-      ahead: est?.ahead ?? null,
-      minutes: est?.minutes ?? null,
-      windowNumber: called && t.windowId !== null ? (q.window(t.windowId)?.number ?? null) : null,
-      arrivedAt: t.arrivedAt,
-    };
-  };
-
-  r.get('/api/tickets/:id', (req, res) => {
-    const view = statusOf(String(req.params.id));
-    if (view === null)
-      return send(res, { ok: false, error: { code: 'NOT_FOUND', message: 'no such ticket' } });
-    send(res, { ok: true, data: view });
-  });
-
-  r.get('/t/:id', (req, res) => {
-    const view = statusOf(String(req.params.id));
-    res
-      .status(view === null ? 404 : 200)
-      .type('html')
-      .set('Cache-Control', 'no-store')
-      .send(renderStatusPage(view, String(req.params.id)));
-  });
-
-  return r;
+export function ticketStatusRoutes(h: Hall): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/tickets/{id}',
+      summary: 'A ticket’s public status: place in line, people ahead, estimated wait, window when called',
+      access: 'public',
+      handle: ({ params }) => {
+        const view = h.views.ticketStatus(params.id!);
+        return view === null
+          ? fail({ code: 'NOT_FOUND', message: 'no such ticket' })
+          : { ok: true, data: view };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/t/{id}',
+      summary: 'Mobile status page opened from the QR code on a ticket (HTML)',
+      access: 'public',
+      handle: ({ params, res }) => {
+        const view = h.views.ticketStatus(params.id!);
+        res
+          .status(view === null ? 404 : 200)
+          .type('html')
+          .set('Cache-Control', 'no-store')
+          .send(renderStatusPage(view, params.id!));
+        return undefined;
+      },
+    }),
+  ];
 }
 
 const esc = (s: string) =>

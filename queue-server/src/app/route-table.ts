@@ -1,0 +1,140 @@
+/**
+ * The one route table (STYLE 2, 12): every REST route is declared once with its method, path,
+ * who may call it (a permission of auth/permissions.ts), its body and query schemas, and a
+ * handler that only calls a service and replies. `mountRoutes` turns the table into Express
+ * routes (parse → authorize → call → reply); `openapi.ts` turns the same table into
+ * `/api/openapi.json`, so the two cannot drift.
+ */
+import type { Ack, ApiError } from '@onewindow/shared';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import { type Permission, type Principal, permits } from '../auth/permissions.ts';
+import type { AuthService } from '../service/auth.service.ts';
+import { badRequest, httpStatusOf } from './command.gateway.ts';
+
+/**
+ * Who may call a route: anyone (`public`), any logged-in staff member (`staff`), whoever the
+ * command named in the path permits (`command`: the gateway checks), or a permission.
+ */
+export type Access = 'public' | 'staff' | 'command' | Permission;
+
+export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+
+/** The staff member behind a route whose access admits staff only (`staff` or a role-only permission). */
+export const staffOf = (ctx: { principal: Principal }): StaffPrincipal => ctx.principal as StaffPrincipal;
+
+export interface RouteContext<B, Q> {
+  principal: Principal;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  /** The Idempotency-Key header, when sent. */
+  idempotencyKey: string | undefined;
+  /** scheme://host of the request (QR links when the hall has no public URL). */
+  origin: string;
+  req: Request;
+  res: Response;
+}
+
+/** The handler's answer: an Ack (200, or `status` when it succeeded), or nothing when it replied itself. */
+export type Reply = Ack<unknown> | { ack: Ack<unknown>; status: number } | undefined;
+
+export interface RouteDef<B = unknown, Q = unknown> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI path syntax: /api/tickets/{id}. */
+  path: string;
+  summary: string;
+  access: Access;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** How the body is read when it is not JSON up to 256 KB. */
+  accepts?: { raw: string[]; limit: string } | { json: string; limit: string };
+  /** Middleware that runs after the body is read and before the handler (rate limits keyed by a field). */
+  before?: RequestHandler[];
+  handle(ctx: RouteContext<B, Q>): Reply | Promise<Reply>;
+}
+
+/** Declares a route with its body and query types inferred from its schemas. */
+export function route<B = undefined, Q = undefined>(def: RouteDef<B, Q>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+export function send<T>(res: Response, ack: Ack<T>, okStatus = 200): void {
+  res.status(ack.ok ? okStatus : httpStatusOf(ack.error.code)).json(ack);
+}
+
+export const fail = (error: ApiError): Ack<never> => ({ ok: false, error });
+
+/** The principal of a request: `Authorization: Bearer <staff token>` or `X-Device-Token`. */
+export function principalOf(req: Request, auth: AuthService): Principal {
+  const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+  const deviceToken = req.get('x-device-token') ?? undefined;
+  return auth.principal({ token: bearer, deviceToken });
+}
+
+/** Why this principal may not call a route with this access, or null. */
+export function refusal(p: Principal, access: Access): ApiError | null {
+  switch (access) {
+    case 'public':
+    case 'command':
+      return null;
+    case 'staff':
+      return p.kind === 'staff' || p.kind === 'system'
+        ? null
+        : { code: 'UNAUTHENTICATED', message: 'a staff login token is required' };
+    default:
+      return permits(p, access);
+  }
+}
+
+/** `/api/tickets/{id}` → `/api/tickets/:id`. */
+export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** Mounts every route of the table on `app`, in order. */
+export function mountRoutes(app: express.Express, routes: readonly RouteDef[], auth: AuthService): void {
+  const json = express.json({ limit: '256kb' });
+  for (const r of routes) {
+    const parsers: RequestHandler[] =
+      r.accepts === undefined
+        ? [json]
+        : 'raw' in r.accepts
+          ? [express.raw({ type: r.accepts.raw, limit: r.accepts.limit })]
+          : [express.json({ type: r.accepts.json, limit: r.accepts.limit }), json];
+    const handler = async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const principal = principalOf(req, auth);
+        const denied = refusal(principal, r.access);
+        if (denied !== null) return send(res, fail(denied));
+        let body: unknown = req.body;
+        if (r.body !== undefined) {
+          const parsed = r.body.safeParse(req.body ?? {});
+          if (!parsed.success)
+            return send(res, fail(badRequest(parsed.error, `${r.method.toUpperCase()} ${r.path} body`)));
+          body = parsed.data;
+        }
+        let query: unknown = req.query;
+        if (r.query !== undefined) {
+          const parsed = r.query.safeParse(req.query);
+          if (!parsed.success) return send(res, fail(badRequest(parsed.error, 'query')));
+          query = parsed.data;
+        }
+        const reply = await r.handle({
+          principal,
+          body,
+          query,
+          params: Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)])),
+          idempotencyKey: req.get('idempotency-key') ?? undefined,
+          origin: `${req.protocol}://${req.get('host')}`,
+          req,
+          res,
+        });
+        if (reply === undefined) return;
+        if ('ack' in reply) send(res, reply.ack, reply.status);
+        else send(res, reply);
+      } catch (err) {
+        next(err);
+      }
+    };
+    app[r.method](expressPath(r.path), ...parsers, ...(r.before ?? []), handler);
+  }
+}
