@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueEngine } from '../../queue-server/src/domain/engine.ts';
 import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
@@ -113,6 +114,8 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
   let dir: string;
   let dbPath: string;
   let store: HallStore;
+  /** A read-only connection for the checks' own SQL (the store keeps its handle to itself). */
+  let db: Database.Database;
   const cycles: Cycle[] = [];
   /** Every acknowledgement of each command index, in the order they were received. */
   const acksOf = new Map<number, Ack[]>();
@@ -139,9 +142,11 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
       maxAcked = Math.max(maxAcked, cycle.acks.at(-1)?.index ?? -1);
     }
     store = new HallStore(dbPath);
+    db = new Database(dbPath, { readonly: true });
   }, 120_000);
 
   afterAll(() => {
+    db?.close();
     store?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
@@ -149,7 +154,7 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
   /** The last answer the worker gave for each index: what the client was finally told. */
   const finalAck = (i: number): Ack => acksOf.get(i)!.at(-1)!;
   const commandRecords = (): CommandRecord[] =>
-    store.db
+    db
       .prepare(
         'SELECT idempotency_key AS key, type, at, first_seq AS firstSeq, last_seq AS lastSeq FROM commands ORDER BY first_seq',
       )
@@ -230,7 +235,7 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
   });
 
   it('Q-LOG-1, Q-DUR-1: the fact log is seq 1..N without a gap, and the command records split it exactly', () => {
-    const seqs = (store.db.prepare('SELECT seq FROM events ORDER BY seq').all() as { seq: number }[]).map(
+    const seqs = (db.prepare('SELECT seq FROM events ORDER BY seq').all() as { seq: number }[]).map(
       (r) => r.seq,
     );
     expect(seqs.length).toBeGreaterThan(0);
@@ -259,7 +264,7 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
   });
 
   it('Q-NUM-2: per category the day’s numbers are exactly 1..n, in the tickets table and in the ticket:issued facts', () => {
-    const rows = store.db
+    const rows = db
       .prepare('SELECT id, business_day AS day, category_id AS categoryId, seq FROM tickets')
       .all() as { id: string; day: string; categoryId: string; seq: number }[];
     expect(new Set(rows.map((r) => r.day))).toEqual(new Set(['2026-11-26']));

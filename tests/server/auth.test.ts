@@ -64,6 +64,14 @@ const VALID: Record<CommandName, unknown> = {
   'ticket:override': { ticketId: '20261126-A001', action: { kind: 'front' }, reason: '预约' },
   'ticket:rate': { ticketId: '20261126-A001', level: 5 },
   'day:close': { reason: '测试' },
+  'case:start-review': { caseId: 'SL209901010001' },
+  'case:approve': { caseId: 'SL209901010001' },
+  'case:request-supplement': { caseId: 'SL209901010001', missingMaterials: ['申请表'] },
+  'case:return': { caseId: 'SL209901010001', note: '退回' },
+  'case:recheck': { caseId: 'SL209901010001' },
+  'case:supplement': { caseId: 'SL209901010001' },
+  'case:ready': { caseId: 'SL209901010001' },
+  'case:hand-back': { caseId: 'SL209901010001', note: '本人领取' },
 };
 
 const seq = () => server.app.service.queue.lastSeq;
@@ -236,12 +244,18 @@ describe('AUTH-1 anonymous senders', () => {
 });
 
 describe('AUTH-1 wrong roles', () => {
+  /** The case steps of each back-office post (CASE-2); every other command is refused. */
+  const OWN_STEPS: Record<string, CommandName[]> = {
+    reviewer1: ['case:start-review', 'case:approve', 'case:request-supplement', 'case:return'],
+    supervisor1: ['case:recheck', 'case:return'],
+    accountant1: [],
+  };
   for (const user of ['reviewer1', 'supervisor1', 'accountant1']) {
-    it(`AUTH-1 ${user} gets FORBIDDEN for every queue command over Socket.IO and REST (403)`, async () => {
+    it(`AUTH-1 ${user} gets FORBIDDEN for every queue command and every case step of another post over Socket.IO and REST (403)`, async () => {
       const token = await server.login(user);
       const socket = await server.client({ token });
       const before = seq();
-      for (const name of COMMAND_NAMES) {
+      for (const name of COMMAND_NAMES.filter((n) => !OWN_STEPS[user]!.includes(n))) {
         const ack = await command(socket, name, VALID[name]);
         expect(ack.ok === false && ack.error.code, name).toBe('FORBIDDEN');
         const r = await server.rest('POST', `/api/commands/${name}`, { token, body: VALID[name] });

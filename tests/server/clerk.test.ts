@@ -3,13 +3,15 @@ import type {
   Ack,
   CardRead,
   CaseRecord,
+  CommandResult,
   CounterCard,
   DeadlineResult,
   PrintJob,
   SlipResult,
+  StaffFact,
   SupplementNoticeData,
 } from '@onewindow/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { layoutOf } from '../../kiosk/agent/agent/render.ts';
 import { PAPER_80MM } from '../../kiosk/agent/printer/layout.ts';
 import { type HallClient, nextEvent, startTestServer, type TestServer } from '../support/server.ts';
@@ -134,7 +136,6 @@ describe('slips (SPEC SLP-*)', () => {
   });
 
   it('SLP-3 every kind builds data the agent accepts; numbers are unique per day', async () => {
-    const { ticketId, clerk } = await serving({ itemCode: TRANSFER });
     const kinds = [
       { kind: 'completion', result: '已办结：转移接续完成' },
       { kind: 'rejection', reasons: ['不属于本机构受理范围'], legalBasis: ['《社会保险法》第十九条'] },
@@ -143,7 +144,10 @@ describe('slips (SPEC SLP-*)', () => {
     ];
     const numbers: string[] = [];
     for (const k of kinds) {
+      // One slip per ticket (SLP-5): each kind finishes its own ticket.
+      const { ticketId, clerk } = await serving({ itemCode: TRANSFER });
       const d = ok(await slip(clerk, { ticketId, applicantName: '李四', print: false, ...k }));
+      expect(d.finished).toBe(true);
       numbers.push((d.document.data as { documentNumber: string }).documentNumber);
       expect(() => layoutOf(d.document, PAPER_80MM)).not.toThrow();
       if (d.document.type === 'rejection-notice') {
@@ -159,8 +163,8 @@ describe('slips (SPEC SLP-*)', () => {
     expect(numbers).toEqual(['HD202611260001', 'BY202611260002', 'BZ202611260003', 'SL202611260004']);
   });
 
-  it('SLP-2 only the clerk serving the ticket (or a manager) gets a slip; others are refused', async () => {
-    const { ticketId } = await serving({ itemCode: ENROL });
+  it('SLP-2 only the clerk serving the ticket gets a slip with its finish; a manager only for a finished one', async () => {
+    const { ticketId, clerk } = await serving({ itemCode: ENROL });
     const body = { ticketId, kind: 'completion', applicantName: '王五', print: false };
     expect((await slip(undefined, body)).status).toBe(401);
     const clerk2 = await slip(await server.login('clerk2'), body);
@@ -172,7 +176,13 @@ describe('slips (SPEC SLP-*)', () => {
     expect(guide.status).toBe(403);
     const reviewer = await slip(await server.login('reviewer1'), body);
     expect(reviewer.status).toBe(403);
-    expect((await slip(await server.login('manager1'), body)).status).toBe(201);
+    // A manager never serves (AUTH-2): the ticket is finished at its window, not from the office.
+    const manager = await server.login('manager1');
+    const early = await slip(manager, body);
+    expect(early.status).toBe(409);
+    expect(server.app.service.queue.ticket(ticketId)?.status).toBe('serving');
+    await cmd(clerk, 'ticket:finish', { windowId: 'w1', outcome: 'completed' });
+    expect((await slip(manager, body)).status).toBe(201);
     const unknown = await slip(await server.login('clerk1'), { ...body, ticketId: '20261126-A999' });
     expect(unknown.status).toBe(404);
   });
@@ -266,9 +276,9 @@ describe('slips (SPEC SLP-*)', () => {
   });
 });
 
-describe('cases (SPEC CASE-*)', () => {
-  async function accepted() {
-    const { ticketId, clerk } = await serving({ itemCode: TRANSFER });
+describe('cases (SPEC CASE-*, SOD-*)', () => {
+  async function accepted(o: { itemCode?: string; who?: string; windowId?: string } = {}) {
+    const { ticketId, clerk } = await serving({ itemCode: o.itemCode ?? TRANSFER, ...o });
     const d = ok(
       await slip(clerk, {
         ticketId,
@@ -280,61 +290,173 @@ describe('cases (SPEC CASE-*)', () => {
     );
     return d.case!.id;
   }
-  const move = async (who: string, id: string, to: string, note?: string) =>
-    server.rest<CaseRecord>('POST', `/api/cases/${id}/transition`, {
+  /** A case step as a command over REST (the console sends the same; Socket.IO carries it too). */
+  const step = async (who: string, name: string, caseId: string, extra: Record<string, unknown> = {}) =>
+    server.rest<CommandResult>('POST', `/api/commands/${name}`, {
       token: await server.login(who),
-      body: { to, ...(note ? { note } : {}) },
+      body: { caseId, ...extra },
     });
+  const caseOf = (r: { status: number; body: Ack<CommandResult> }) => ok(r).case!;
 
-  it('CASE-2 reviewer reviews, rights clerk hands back; history keeps who and when', async () => {
+  it('CASE-2 CASE-5 two levels: 审核, then 复核 by another person, then 出件; history keeps who, and the log has every step', async () => {
     const id = await accepted();
     server.clock.advance(60_000);
-    expect(ok(await move('reviewer1', id, 'in-review')).status).toBe('in-review');
-    expect(ok(await move('reviewer1', id, 'approved', '材料齐全')).status).toBe('approved');
-    expect(ok(await move('rights1', id, 'ready')).status).toBe('ready');
-    const done = ok(await move('rights1', id, 'handed-back', '本人领取'));
-    expect(done.history.map((h) => h.to)).toEqual([
-      'accepted',
-      'in-review',
-      'approved',
-      'ready',
-      'handed-back',
+    expect(caseOf(await step('reviewer1', 'case:start-review', id)).status).toBe('in-review');
+    const reviewed = caseOf(await step('reviewer1', 'case:approve', id, { note: '材料齐全' }));
+    expect(reviewed).toMatchObject({ status: 'reviewed', reviewLevels: 2 });
+    // Not effective before 复核: the rights window cannot take it yet.
+    expect((await step('rights1', 'case:ready', id)).status).toBe(409);
+    const rechecked = caseOf(await step('supervisor1', 'case:recheck', id, { note: '复核无误' }));
+    expect(rechecked.status).toBe('approved');
+    expect(caseOf(await step('rights1', 'case:ready', id)).status).toBe('ready');
+    const done = caseOf(await step('rights1', 'case:hand-back', id, { note: '本人领取' }));
+    expect(done.history.map((h) => [h.step, h.to])).toEqual([
+      ['case:accepted', 'accepted'],
+      ['case:review-started', 'in-review'],
+      ['case:reviewed', 'reviewed'],
+      ['case:rechecked', 'approved'],
+      ['case:ready', 'ready'],
+      ['case:handed-back', 'handed-back'],
     ]);
     expect(done.history[2]).toMatchObject({ note: '材料齐全', at: server.clock.now() });
+    expect(Object.values(done.staff ?? {}).map((s) => s.name)).toEqual(
+      expect.arrayContaining(['孙悦', '吴芳', '赵敏']),
+    );
+    // The log holds the case facts in commit order, and they are in the audit search.
+    const audit = await server.rest<{ action: string; target: string }[]>(
+      'GET',
+      `/api/audit/search?q=${id}`,
+      {
+        token: await server.login('manager1'),
+      },
+    );
+    expect(ok(audit).map((e) => e.action)).toEqual([
+      'case:handed-back',
+      'case:ready',
+      'case:rechecked',
+      'case:reviewed',
+      'case:review-started',
+      'case:accepted',
+    ]);
     const list = ok(
       await server.rest<CaseRecord[]>('GET', '/api/cases?status=handed-back', {
         token: await server.login('manager1'),
       }),
     );
     expect(list.map((c) => c.id)).toEqual([id]);
-    expect(
-      ok(
-        await server.rest<CaseRecord[]>('GET', '/api/cases?status=accepted', {
-          token: await server.login('clerk2'),
-        }),
-      ),
-    ).toEqual([]);
+    // The accountant reconciles approved business (LD/T 02 §7.5): reads cases, moves none.
+    const accountant = await server.login('accountant1');
+    expect((await server.rest('GET', '/api/cases', { token: accountant })).status).toBe(200);
   });
 
-  it('CASE-3 refusals: wrong post FORBIDDEN, skipped step CONFLICT, unknown case 404, bad body 400', async () => {
+  it('CASE-6 reviewers and rights clerks get each step pushed on the staff socket, with the case', async () => {
+    const supervisor = await server.client({ token: await server.login('supervisor1') });
+    const seen: StaffFact[] = [];
+    supervisor.on('staff:fact', (f) => {
+      if (f.event.type.startsWith('case:')) seen.push(f);
+    });
     const id = await accepted();
-    expect((await move('clerk1', id, 'in-review')).status).toBe(403);
-    expect((await move('rights1', id, 'in-review')).status).toBe(403);
-    expect((await move('manager1', id, 'in-review')).status).toBe(403);
-    const skip = await move('reviewer1', id, 'approved');
+    await step('reviewer1', 'case:start-review', id);
+    await step('reviewer1', 'case:approve', id);
+    await vi.waitFor(() => expect(seen.map((f) => f.event.type)).toContain('case:reviewed'), {
+      timeout: 3000,
+    });
+    expect(seen.map((f) => f.event.type)).toEqual(['case:accepted', 'case:review-started', 'case:reviewed']);
+    expect(seen.at(-1)!.case).toMatchObject({ id, status: 'reviewed', reviewers: [expect.any(String)] });
+    // A board gets the seq (no gap) but nothing of the case.
+    supervisor.disconnect();
+  });
+
+  it('SOD-1 SOD-2 SOD-3 per case, whatever roles the person holds; the refusal names the rule', async () => {
+    const admin = await server.login('admin');
+    const both = ok(
+      await server.rest<{ id: string }>('POST', '/api/staff', {
+        token: admin,
+        body: {
+          username: 'clerkrev',
+          name: '钱多',
+          staffNumber: 'C0099',
+          roles: ['clerk', 'reviewer'],
+          password: 'onewindow',
+        },
+      }),
+    );
+    const id = await accepted({ who: 'clerkrev', windowId: 'w2' });
+    const own = await step('clerkrev', 'case:start-review', id);
+    expect(own.status).toBe(409);
+    expect(!own.body.ok && own.body.error).toMatchObject({
+      code: 'DUTY_CONFLICT',
+      message: expect.stringMatching(/^SOD-1/),
+      messageZh: expect.stringContaining('不得审核'),
+    });
+    expect(caseOf(await step('reviewer1', 'case:start-review', id)).status).toBe('in-review');
+    expect(caseOf(await step('reviewer1', 'case:approve', id)).status).toBe('reviewed');
+    // reviewer1 becomes a 复核 supervisor later: still never re-checks the case they reviewed.
+    const reviewer1 = ok(
+      await server.rest<{ id: string; username: string }[]>('GET', '/api/staff', { token: admin }),
+    ).find((s) => s.username === 'reviewer1')!;
+    expect(
+      (
+        await server.rest('PUT', `/api/staff/${reviewer1.id}/roles`, {
+          token: admin,
+          body: { roles: ['review-supervisor'] },
+        })
+      ).status,
+    ).toBe(200);
+    const ownReview = await step('reviewer1', 'case:recheck', id);
+    expect(!ownReview.body.ok && ownReview.body.error.message).toMatch(/^SOD-2/);
+    // The acceptor, made a supervisor, never re-checks what they accepted.
+    await server.rest('PUT', `/api/staff/${both.id}/roles`, {
+      token: admin,
+      body: { roles: ['review-supervisor'] },
+    });
+    const ownIntake = await step('clerkrev', 'case:recheck', id);
+    expect(!ownIntake.body.ok && ownIntake.body.error.message).toMatch(/^SOD-3/);
+    expect(caseOf(await step('supervisor1', 'case:recheck', id)).status).toBe('approved');
+  });
+
+  it('CASE-2 一次性补正: the reviewer asks for every missing material; the window takes them and the case is back for review', async () => {
+    const id = await accepted();
+    await step('reviewer1', 'case:start-review', id);
+    const unknown = await step('reviewer1', 'case:request-supplement', id, { missingMaterials: ['结婚证'] });
+    expect(unknown.status).toBe(400);
+    expect(!unknown.body.ok && unknown.body.error.issues?.map((i) => i.path)).toEqual(['missingMaterials.0']);
+    const asked = caseOf(
+      await step('reviewer1', 'case:request-supplement', id, {
+        missingMaterials: ['参保缴费凭证'],
+        note: '缴费凭证不清晰',
+      }),
+    );
+    expect(asked).toMatchObject({ status: 'supplementing', missing: ['参保缴费凭证'] });
+    expect((await step('reviewer1', 'case:supplement', id)).status).toBe(403);
+    const back = caseOf(await step('clerk2', 'case:supplement', id, { note: '已收原件' }));
+    expect(back).toMatchObject({ status: 'accepted', missing: [] });
+    expect(back.intake).toHaveLength(2);
+  });
+
+  it('CASE-3 CASE-4 refusals: wrong post FORBIDDEN, out of order CONFLICT, unknown case 404, bad body 400; nothing written', async () => {
+    const id = await accepted();
+    const seq = server.app.service.queue.lastSeq;
+    expect((await step('clerk1', 'case:start-review', id)).status).toBe(403);
+    expect((await step('rights1', 'case:start-review', id)).status).toBe(403);
+    expect((await step('manager1', 'case:start-review', id)).status).toBe(403);
+    const skip = await step('reviewer1', 'case:approve', id);
     expect(skip.status).toBe(409);
     expect(!skip.body.ok && skip.body.error.message).toBe(
-      `case ${id} is accepted; it can go to in-review, not approved`,
+      `case ${id} is accepted; case:approve does not apply to it`,
     );
-    expect((await move('reviewer1', 'SL000', 'in-review')).status).toBe(404);
-    expect((await move('reviewer1', id, 'finished')).status).toBe(400);
+    expect((await step('reviewer1', 'case:start-review', 'SL000')).status).toBe(404);
+    expect((await step('reviewer1', 'case:start-review', id, { to: 'finished' })).status).toBe(400);
+    expect(caseOf(await step('reviewer1', 'case:start-review', id)).status).toBe('in-review');
     // CASE-4: a return without its reason does not move the case.
-    expect(ok(await move('reviewer1', id, 'in-review')).status).toBe('in-review');
-    const bare = await move('reviewer1', id, 'returned');
+    const bare = await step('reviewer1', 'case:return', id);
     expect(bare.status).toBe(400);
     expect(!bare.body.ok && bare.body.error.issues?.map((i) => i.path)).toEqual(['note']);
-    expect(ok(await move('reviewer1', id, 'returned', '缺少退休审批表')).status).toBe('returned');
-    for (const who of ['guide1', 'accountant1', 'admin'])
+    expect(server.app.service.queue.lastSeq).toBe(seq + 1);
+    expect(caseOf(await step('reviewer1', 'case:return', id, { note: '缺少退休审批表' })).status).toBe(
+      'returned',
+    );
+    for (const who of ['guide1', 'admin'])
       expect((await server.rest('GET', '/api/cases', { token: await server.login(who) })).status, who).toBe(
         403,
       );
@@ -342,6 +464,24 @@ describe('cases (SPEC CASE-*)', () => {
       (await server.rest('GET', '/api/cases?status=lost', { token: await server.login('reviewer1') })).status,
     ).toBe(400);
     expect((await server.rest('GET', '/api/cases')).status).toBe(401);
+  });
+
+  it('UOW-2 a retried case step answers the first result and writes nothing new', async () => {
+    const id = await accepted();
+    const token = await server.login('reviewer1');
+    const send = () =>
+      server.rest<CommandResult>('POST', '/api/commands/case:start-review', {
+        token,
+        body: { caseId: id },
+        headers: { 'idempotency-key': 'click-1' },
+      });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const seq = server.app.service.queue.lastSeq;
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(ok(again)).toMatchObject({ replayed: true, seq: ok(first).seq });
+    expect(server.app.service.queue.lastSeq).toBe(seq);
   });
 });
 

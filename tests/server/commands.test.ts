@@ -12,6 +12,7 @@ import {
   type ErrorCode,
   type PublicFact,
   type PublicSnapshot,
+  type SlipResult,
   type StaffFact,
 } from '@onewindow/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -693,6 +694,80 @@ describe('every command over Socket.IO: ack, board hall:fact, staff staff:fact, 
     expect(s.staff[0]!.event).toMatchObject({ settledTicketIds: [old], closeWindows: false });
     // `ok` already compared the board's folded view with the server's snapshot; spelled out:
     expect(view.tickets.map((t) => t.id)).toEqual([today]);
+  });
+
+  /** clerk1 serves a ticket at w1 and accepts it for a two-level item with one slip (REST); the board folds its facts. */
+  async function acceptedCase(): Promise<string> {
+    if (server.app.service.queue.window('w1')?.state === 'open') {
+      await issue();
+      await ok('clerk1', 'ticket:call-next', { windowId: 'w1' });
+      await ok('clerk1', 'ticket:start', { windowId: 'w1' });
+    } else await servingAtW1();
+    const ticketId = server.app.service.queue.window('w1')!.ticketId!;
+    await as('clerk1');
+    server.clock.advance(1000);
+    const r = await server.rest<SlipResult>('POST', '/api/slips', {
+      token: tokens.get('clerk1')!,
+      body: {
+        ticketId,
+        kind: 'acceptance',
+        itemCode: '512B0068100002',
+        applicantName: '张三',
+        contactPhone: '13800000000',
+        print: false,
+      },
+    });
+    if (!r.body.ok) throw new Error(`slip refused: ${r.body.error.message}`);
+    const seq = server.app.service.queue.lastSeq;
+    await board.waitFor(() => (board.pub.at(-1)?.seq ?? 0) >= seq, `board fact ${seq}`);
+    // UOW-1: the finish, the case and the slip are one unit, consecutive facts.
+    const facts = board.pub.filter((f) => f.seq > view.seq);
+    expect(facts.map((f) => f.type)).toEqual(['ticket:finished', 'case:accepted', 'slip:issued']);
+    for (const f of facts) view = applyFact(view, f)!;
+    return r.body.data.case!.id;
+  }
+
+  it('case steps CASE-2 CASE-6 SOD-*: each reaches staff with the case and boards as a bare seq; refusals write nothing', async () => {
+    const id = await acceptedCase();
+    await refused('clerk1', 'case:start-review', { caseId: id }, 'FORBIDDEN');
+    const started = await ok('reviewer1', 'case:start-review', { caseId: id });
+    expect(started.staff[0]!.case).toMatchObject({ id, status: 'in-review', reviewLevels: 2 });
+    expect(started.pub[0]).toMatchObject({ type: 'case:review-started', tickets: [], windows: [] });
+    expect(JSON.stringify(started.pub[0])).not.toContain(id);
+    await refused(
+      'reviewer1',
+      'case:request-supplement',
+      { caseId: id, missingMaterials: ['结婚证'] },
+      'BAD_REQUEST',
+    );
+    const asked = await ok('reviewer1', 'case:request-supplement', {
+      caseId: id,
+      missingMaterials: ['参保缴费凭证'],
+    });
+    expect(asked.staff[0]!.case).toMatchObject({ status: 'supplementing', missing: ['参保缴费凭证'] });
+    await refused('reviewer1', 'case:approve', { caseId: id }, 'CONFLICT');
+    await refused('reviewer1', 'case:supplement', { caseId: id }, 'FORBIDDEN');
+    expect((await ok('clerk2', 'case:supplement', { caseId: id })).staff[0]!.case?.status).toBe('accepted');
+    await ok('reviewer1', 'case:start-review', { caseId: id });
+    await ok('reviewer1', 'case:approve', { caseId: id, note: '材料齐全' });
+    await refused('reviewer1', 'case:recheck', { caseId: id }, 'FORBIDDEN');
+    await refused('rights1', 'case:return', { caseId: id, note: '不符合' }, 'FORBIDDEN');
+    const returned = await ok('supervisor1', 'case:return', { caseId: id, note: '复核退回：金额有误' });
+    expect(returned.staff[0]!.event).toMatchObject({
+      type: 'case:returned',
+      level: 'recheck',
+      by: await staffId('supervisor1'),
+    });
+
+    const id2 = await acceptedCase();
+    await ok('reviewer1', 'case:start-review', { caseId: id2 });
+    await ok('reviewer1', 'case:approve', { caseId: id2 });
+    await ok('supervisor1', 'case:recheck', { caseId: id2, note: '复核通过' });
+    await refused('rights1', 'case:hand-back', { caseId: id2, note: '本人领取' }, 'CONFLICT');
+    await refused('clerk1', 'case:ready', { caseId: id2 }, 'FORBIDDEN');
+    await ok('rights1', 'case:ready', { caseId: id2 });
+    const handed = await ok('rights1', 'case:hand-back', { caseId: id2, note: '本人领取' });
+    expect(handed.staff[0]!.case).toMatchObject({ id: id2, status: 'handed-back' });
   });
 
   it('covers every command of COMMAND_SCHEMAS, accepted and refused', () => {

@@ -18,7 +18,18 @@ const emitAck = <T>(socket: HallClient, event: string, payload: unknown) =>
 
 const ticketDoc = {
   type: 'queue-ticket' as const,
-  data: { number: 'A001', hallName: '示范区社会保险经办服务大厅' },
+  data: {
+    hallName: '示范区社会保险经办服务大厅',
+    hallPhone: '12333',
+    businessName: '综合业务',
+    number: 'A001',
+    peopleAhead: 0,
+    estimatedWaitMinutes: null,
+    takenAt: Date.UTC(2026, 10, 26, 1, 0, 0),
+    utcOffsetMinutes: 480,
+    ticketId: '20261126-A001',
+    statusBaseUrl: 'http://127.0.0.1:8080',
+  },
 };
 
 describe('terminal devices: print jobs, health, card reads', () => {

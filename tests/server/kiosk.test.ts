@@ -256,10 +256,12 @@ describe('kiosk API (SPEC KSK-*)', () => {
       await server.rest('GET', '/api/applications/by-code/f261126-a001', { token: clerk }),
     );
     expect(scanned.id).toBe(list[0]!.id);
-    // Only staff posts that serve the citizen read it.
-    expect(
-      (await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, { deviceToken: kiosk })).status,
-    ).toBe(401);
+    // Only staff posts that serve the citizen read it; a kiosk may not (FORBIDDEN, named).
+    const byKiosk = await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, {
+      deviceToken: kiosk,
+    });
+    expect(byKiosk.status).toBe(403);
+    expect(byKiosk.body.ok === false && byKiosk.body.error.message).toContain('applications:read');
     const accountant = await server.login('accountant1');
     expect(
       (await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, { token: accountant })).status,

@@ -441,11 +441,11 @@ describe('差评 follow-up (回访)', () => {
     const g2 = await get<FollowUp>('manager1', `/api/follow-ups/${second}`);
     expect(g2.body.ok && g2.body.data).toMatchObject({ deadline: '2026-10-13', workingDays: 5, level: 2 });
     // CAL-2: the hall's own correction of the calendar (a local holiday on Oct 9) moves it a day.
-    const db = new Database(server.dbPath);
-    db.prepare(
-      "INSERT INTO calendar_overrides (date, kind, note) VALUES ('2026-10-09', 'holiday', '本地假日')",
-    ).run();
-    db.close();
+    const override = await server.rest('PUT', '/api/calendar/overrides/2026-10-09', {
+      token: await tokenOf('admin'),
+      body: { kind: 'holiday', note: '本地假日' },
+    });
+    expect(override.status).toBe(201);
     const third = await ratedBad(1);
     const g3 = await get<FollowUp>('manager1', `/api/follow-ups/${third}`);
     expect(g3.body.ok && g3.body.data.deadline).toBe('2026-10-14');

@@ -132,6 +132,17 @@ export async function startTestServer(
   return server;
 }
 
+/**
+ * The route table a server mounts, read from an app over an in-memory hall (never listening):
+ * for tests that are generated per route before any server starts.
+ */
+export function mountedRoutes(): App['routes'] {
+  const app = createApp({ store: new HallStore(':memory:'), logger: pino({ level: 'silent' }) });
+  const routes = app.routes;
+  void app.close();
+  return routes;
+}
+
 /** Emits a command and resolves with its ack. */
 export function command<T = unknown>(socket: HallClient, name: string, payload: unknown): Promise<Ack<T>> {
   return new Promise((resolve) => {
