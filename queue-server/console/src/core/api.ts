@@ -4,6 +4,7 @@
  * and authenticated downloads (exports are fetched with the token, then saved as a blob).
  */
 import { newIdempotencyKey } from '@onewindow/shared/client';
+import type { SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
 import { ERROR_MESSAGES_ZH } from '@onewindow/shared/messages.ts';
 import type {
   Ack,
@@ -49,6 +50,16 @@ export async function api<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Ack<T>> {
+  return (await request<T>(method, path, body, headers)).ack;
+}
+
+/** As `api`, with the HTTP status too (0 when no answer came: the network failed). */
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; ack: Ack<T> }> {
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   const t = token();
   if (t !== null) h.authorization = `Bearer ${t}`;
@@ -61,20 +72,55 @@ export async function api<T>(
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    return unavailable('network error');
+    return { status: 0, ack: unavailable('network error') };
   }
   let parsed: unknown;
   try {
     parsed = await res.json();
   } catch {
-    return unavailable(`HTTP ${res.status} without a JSON body`);
+    return { status: res.status, ack: unavailable(`HTTP ${res.status} without a JSON body`) };
   }
   const ack = parsed as Ack<T>;
   if (typeof ack !== 'object' || ack === null || typeof ack.ok !== 'boolean')
-    return unavailable(`HTTP ${res.status}: unexpected answer`);
+    return { status: res.status, ack: unavailable(`HTTP ${res.status}: unexpected answer`) };
   if (!ack.ok && ack.error.code === 'UNAUTHENTICATED' && t !== null && path !== '/api/auth/login')
     onUnauthenticated();
-  return ack;
+  return { status: res.status, ack };
+}
+
+/** Waits before the 2nd and 3rd attempt of a request whose answer did not arrive. */
+const RETRY_DELAYS_MS = [400, 1200];
+
+/**
+ * Sends again while the answer is UNAVAILABLE (it may have been lost after the server committed):
+ * safe only for a request that carries the same idempotency key every time. The last answer.
+ */
+export async function retryWhileUnavailable<T>(
+  send: () => Promise<{ status: number; ack: Ack<T> }>,
+): Promise<{ status: number; ack: Ack<T> }> {
+  let r = await send();
+  for (const ms of RETRY_DELAYS_MS) {
+    if (r.ack.ok || r.ack.error.code !== 'UNAVAILABLE') return r;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    r = await send();
+  }
+  return r;
+}
+
+/**
+ * `POST /api/slips`: the slip, and the finish of the ticket serving at the clerk's window with
+ * it, in one request (SPEC UOW-1). `key` is kept for every retry of one click, so a lost answer
+ * retried gives the same slip (200) instead of a second one. `created`: 201, issued by this
+ * request; else the ticket already had this slip (printed again when asked).
+ */
+export async function issueSlip(
+  body: SlipRequest,
+  key: string,
+): Promise<Ack<{ slip: SlipResult; created: boolean }>> {
+  const r = await retryWhileUnavailable(() =>
+    request<SlipResult>('POST', '/api/slips', body, { 'idempotency-key': key }),
+  );
+  return r.ack.ok ? { ok: true, data: { slip: r.ack.data, created: r.status === 201 } } : r.ack;
 }
 
 /**
@@ -92,9 +138,14 @@ export function command<N extends CommandName>(
   });
 }
 
-/** The Chinese message for a refusal; codes that carry a reason worth reading add the server's text. */
+/**
+ * The Chinese message for a refusal; codes that carry a reason worth reading add the server's
+ * text, its Chinese sentence (`messageZh`, e.g. which separation-of-duties rule) when it has one.
+ */
 export function errorText(e: ApiError): string {
   const zh = (ERROR_MESSAGES_ZH as Record<string, string>)[e.code] ?? e.code;
+  if (e.messageZh !== undefined && e.messageZh !== '' && e.code !== 'BAD_REQUEST')
+    return `${zh}：${e.messageZh}`;
   if (e.code === 'NOT_FOUND' && /no such endpoint/.test(e.message)) return '该功能的服务端接口尚未上线';
   if (e.code === 'DUTY_CONFLICT' || e.code === 'CONFLICT') return `${zh}：${e.message}`;
   if (e.code === 'BAD_REQUEST' && e.issues !== undefined && e.issues.length > 0)

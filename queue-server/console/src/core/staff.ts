@@ -3,8 +3,11 @@
  * replaces the view, `staff:fact` is folded by the shared `applyFact`, and a gap in seq freezes
  * the view and asks for a snapshot (`hall:resync`) — the same protocol the display screens use.
  * Besides the queue it keeps what the guide's alerts and the clerk's counter need: device
- * health, failed print jobs, card reads at the counter, and no-shows seen this session.
+ * health, failed print jobs, card reads at the counter, and no-shows seen this session; and the
+ * back office's cases (core/case-book.ts), kept current by the case each case fact carries.
  */
+
+import type { CaseRecord, CaseStatus } from '@onewindow/shared/cases.ts';
 import {
   type ClientSocket,
   createStore,
@@ -17,6 +20,7 @@ import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { Ticket } from '@onewindow/shared/domain.ts';
 import type { Ack, CommandName, CommandPayload, CommandResult } from '@onewindow/shared/protocol.ts';
 import { applyFact, type StaffFact, type StaffView } from '@onewindow/shared/public-view.ts';
+import { type CaseBook, emptyCaseBook, loadedCases, putCase } from './case-book.ts';
 
 /** A card read at this clerk's counter (masked only), with when it arrived here. */
 export type CounterCardSeen = CounterCard & { at: number };
@@ -42,6 +46,8 @@ export interface ConsoleState {
   skew: number;
   /** Tickets finished since this console connected, newest first (the clerk's recent work). */
   finished: Ticket[];
+  /** The time-limited cases loaded so far, current with every pushed case fact. */
+  cases: CaseBook;
 }
 
 export type ConsoleAction =
@@ -52,7 +58,11 @@ export type ConsoleAction =
   | { type: 'device'; status: DeviceStatus }
   | { type: 'devices'; list: DeviceStatus[] }
   | { type: 'print-failed'; failure: PrintFailure }
-  | { type: 'card'; card: CounterCardSeen };
+  | { type: 'card'; card: CounterCardSeen }
+  /** A case as a command's answer gave it. */
+  | { type: 'case'; case: CaseRecord }
+  /** Every case of `statuses`, asked for when the view stood at seq `asOf` and snapshot `snapshots`. */
+  | { type: 'cases-loaded'; statuses: CaseStatus[]; list: CaseRecord[]; asOf: number; snapshots: number };
 
 export const initialConsoleState: ConsoleState = {
   status: 'connecting',
@@ -65,6 +75,7 @@ export const initialConsoleState: ConsoleState = {
   noShows: {},
   skew: 0,
   finished: [],
+  cases: emptyCaseBook,
 };
 
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -81,11 +92,15 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         skew: action.view.serverTime === undefined ? state.skew : action.view.serverTime - Date.now(),
       };
     case 'fact': {
-      if (state.view === null || state.gap) return state;
-      const next = applyFact(state.view, action.fact);
-      if (next === null) return { ...state, gap: true, status: 'reconnecting' };
-      if (next === state.view) return state;
-      let noShows = state.noShows;
+      // The case rides with its fact whole and versioned: folded even while the queue view waits
+      // for a snapshot.
+      const s =
+        action.fact.case === undefined ? state : foldCase(state, putCase(state.cases, action.fact.case));
+      if (s.view === null || s.gap) return s;
+      const next = applyFact(s.view, action.fact);
+      if (next === null) return { ...s, gap: true, status: 'reconnecting' };
+      if (next === s.view) return s;
+      let noShows = s.noShows;
       for (const t of action.fact.tickets) {
         if (t.status === 'no-show') noShows = { ...noShows, [t.id]: t };
         else if (noShows[t.id] !== undefined) {
@@ -94,8 +109,8 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         }
       }
       const done = action.fact.tickets.filter((t) => t.status === 'done');
-      const finished = done.length === 0 ? state.finished : [...done, ...state.finished].slice(0, 50);
-      return { ...state, view: next, noShows, finished, skew: action.fact.at - Date.now() };
+      const finished = done.length === 0 ? s.finished : [...done, ...s.finished].slice(0, 50);
+      return { ...s, view: next, noShows, finished, skew: action.fact.at - Date.now() };
     }
     case 'notice':
       return state.view === null ? state : { ...state, view: { ...state.view, notice: action.text } };
@@ -107,8 +122,18 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       return { ...state, printFailures: [action.failure, ...state.printFailures].slice(0, 50) };
     case 'card':
       return { ...state, cards: [action.card, ...state.cards].slice(0, 10) };
+    case 'case':
+      return foldCase(state, putCase(state.cases, action.case));
+    case 'cases-loaded':
+      return foldCase(
+        state,
+        loadedCases(state.cases, action.statuses, action.list, action.asOf, action.snapshots),
+      );
   }
 }
+
+const foldCase = (state: ConsoleState, cases: CaseBook): ConsoleState =>
+  cases === state.cases ? state : { ...state, cases };
 
 export type ConsoleStore = Store<ConsoleState, ConsoleAction>;
 
