@@ -5,13 +5,14 @@
 
 import type { CurrentStaff, LoginResult } from '@onewindow/shared/api-types.ts';
 import { useStore } from '@onewindow/shared/client';
-import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Lazy } from './components/Lazy.tsx';
 import { api, errorText, getToken, setToken, whenLoggedOut } from './core/api.ts';
 import { ROLE_LABEL } from './core/format.ts';
 import type { ConsoleStore } from './core/staff.ts';
 import { connectStaff, type StaffConnection } from './core/staff.ts';
 import { ClerkView } from './views/ClerkView.tsx';
+import type { CasesMode } from './views/cases/CasesView.tsx';
 import { GuideView } from './views/GuideView.tsx';
 
 /** Views few staff open (and uPlot with the manager's) load on first use: clerks' start stays small. */
@@ -19,34 +20,29 @@ type ViewProps = { me: CurrentStaff; store: ConsoleStore };
 const loadManager = () => import('./views/ManagerView.tsx').then((m) => m.ManagerView);
 const loadAdmin = () => import('./views/AdminView.tsx').then((m) => m.AdminView);
 const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView);
-const loadCases = () => import('./views/CasesView.tsx').then((m) => m.CasesView);
-type CasesProps = ViewProps & { mode: 'review' | 'handback' };
+const loadCases = () => import('./views/cases/CasesView.tsx').then((m) => m.CasesView);
+type CasesProps = ViewProps & { mode: CasesMode };
+const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
 
-function Lazy<P extends object>({ load, props }: { load: () => Promise<ComponentType<P>>; props: P }) {
-  const [View, setView] = useState<ComponentType<P> | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let alive = true;
-    load().then(
-      (v) => alive && setView(() => v),
-      () => alive && setFailed(true),
-    );
-    return () => {
-      alive = false;
-    };
-  }, [load]);
-  if (failed) return <div class="center-note error">页面加载失败，请刷新 Reload the page</div>;
-  return View === null ? <div class="center-note">载入中… Loading…</div> : <View {...props} />;
-}
-
-export type TabId = 'clerk' | 'handback' | 'review' | 'guide' | 'manager' | 'admin' | 'audit';
+export type TabId =
+  | 'clerk'
+  | 'handback'
+  | 'review'
+  | 'recheck'
+  | 'guide'
+  | 'manager'
+  | 'query'
+  | 'admin'
+  | 'audit';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'clerk', zh: '窗口受理', en: 'Clerk', roles: ['clerk', 'rights-clerk'] },
   { id: 'handback', zh: '权益出件', en: 'Hand-back', roles: ['rights-clerk'] },
-  { id: 'review', zh: '业务审核', en: 'Review', roles: ['reviewer', 'review-supervisor'] },
+  { id: 'review', zh: '业务审核', en: 'Review', roles: ['reviewer'] },
+  { id: 'recheck', zh: '复核', en: 'Re-check', roles: ['review-supervisor'] },
   { id: 'guide', zh: '咨询引导', en: 'Guide', roles: ['guide'] },
   { id: 'manager', zh: '大厅管理', en: 'Manager', roles: ['manager'] },
+  { id: 'query', zh: '案件查询', en: 'Cases', roles: ['accountant', 'manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
 ];
@@ -219,8 +215,12 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         )}
         {conn && tab === 'admin' && <Lazy<ViewProps> load={loadAdmin} props={{ me, store: conn.store }} />}
         {tab === 'audit' && <Lazy<{ me: CurrentStaff }> load={loadAudit} props={{ me }} />}
-        {conn && (tab === 'review' || tab === 'handback') && (
-          <Lazy<CasesProps> key={tab} load={loadCases} props={{ me, store: conn.store, mode: tab }} />
+        {conn && tab !== undefined && CASE_TABS.includes(tab) && (
+          <Lazy<CasesProps>
+            key={tab}
+            load={loadCases}
+            props={{ me, store: conn.store, mode: tab as CasesMode }}
+          />
         )}
       </main>
     </div>
