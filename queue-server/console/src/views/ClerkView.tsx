@@ -6,7 +6,7 @@
  */
 import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
-import { useNow, useStore } from '@onewindow/shared/client';
+import { newIdempotencyKey, useNow, useStore } from '@onewindow/shared/client';
 import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
 import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
 import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
@@ -14,9 +14,10 @@ import { maskIdNumber } from '@onewindow/shared/mask.ts';
 import type { CommandName, CommandPayload } from '@onewindow/shared/protocol.ts';
 import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Lazy } from '../components/Lazy.tsx';
 import { SlipPage } from '../components/Slip.tsx';
 import { Flash, type FlashMessage, Modal, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
-import { api, command, errorText } from '../core/api.ts';
+import { api, command, errorText, issueSlip } from '../core/api.ts';
 import {
   CLASS_LABEL,
   duration,
@@ -29,6 +30,10 @@ import {
 } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
 import { ReprintButton } from './Reprint.tsx';
+
+/** 补正收件 (cases waiting for materials) loads with the back office's chunk, not the clerk's start. */
+const loadSupplements = () => import('./cases/SupplementPanel.tsx').then((m) => m.SupplementPanel);
+type SupplementProps = { me: CurrentStaff; store: ConsoleStore; onDone: (text: string) => void };
 
 /** An 18-character resident ID number (or a 15-digit old one) inside a form value. */
 const ID_LIKE = /^(\d{17}[\dXx]|\d{15})$/;
@@ -138,7 +143,7 @@ function Counter(props: {
   const [pausing, setPausing] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const [finishing, setFinishing] = useState<Ticket | null>(null);
-  const [slip, setSlip] = useState<SlipResult | null>(null);
+  const [slip, setSlip] = useState<{ result: SlipResult; created: boolean } | null>(null);
   const [lastSlip, setLastSlip] = useState<SlipResult | null>(null);
   const [statsTick, setStatsTick] = useState(0);
   // A second press of the same command while the first is in flight is a double press: dropped.
@@ -384,10 +389,20 @@ function Counter(props: {
 
         {lastSlip && (
           <div class="last-slip">
-            上一张：{OUTCOME_LABEL[outcomeOf(lastSlip)].slip} {lastSlip.document.data.documentNumber}
-            <ReprintButton windowId={w.id} slip={lastSlip} onDone={setSlip} />
+            上一张：{OUTCOME_LABEL[outcomeOf(lastSlip)].slip} {lastSlip.number}
+            <ReprintButton
+              windowId={w.id}
+              slip={lastSlip}
+              onDone={(result) => setSlip({ result, created: false })}
+            />
           </div>
         )}
+
+        <Lazy<SupplementProps>
+          load={loadSupplements}
+          props={{ me: props.me, store, onDone: (text) => props.setFlash({ kind: 'ok', text }) }}
+          fallback={null}
+        />
       </div>
 
       <aside class="counter-side">
@@ -420,17 +435,16 @@ function Counter(props: {
           ticket={finishing}
           window={w}
           catalog={props.catalog}
-          run={run}
           onClose={() => setFinishing(null)}
-          onDone={(result) => {
+          onDone={(result, created) => {
             setFinishing(null);
-            setSlip(result);
+            setSlip({ result, created });
             setLastSlip(result);
             setStatsTick((n) => n + 1);
           }}
         />
       )}
-      {slip && <SlipDialog result={slip} onClose={() => setSlip(null)} />}
+      {slip && <SlipDialog result={slip.result} created={slip.created} onClose={() => setSlip(null)} />}
     </div>
   );
 }
@@ -600,9 +614,8 @@ function FinishDialog(props: {
   ticket: Ticket;
   window: ServiceWindow;
   catalog: ServiceItem[];
-  run: Run;
   onClose: () => void;
-  onDone: (r: SlipResult) => void;
+  onDone: (r: SlipResult, created: boolean) => void;
 }) {
   const { ticket } = props;
   const [outcome, setOutcome] = useState<FinishOutcome>('completed');
@@ -614,8 +627,9 @@ function FinishDialog(props: {
   const [otherReason, setOtherReason] = useState('');
   const [missing, setMissing] = useState<string[]>([]);
   const [printer, setPrinter] = useState<'escpos' | 'a4'>('a4');
-  const [finished, setFinished] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Kept for every retry of this finish (the dialog is one click's worth of intent).
+  const [slipKey] = useState(() => newIdempotencyKey('slip-'));
   const [busy, setBusy] = useState(false);
   // A ticket taken without an item (a guide's, a bare kiosk number): the clerk names it here.
   const [pickedCode, setPickedCode] = useState(ticket.itemCode ?? '');
@@ -649,38 +663,33 @@ function FinishDialog(props: {
               : null;
 
   const submit = async () => {
-    if (problem !== null) return;
+    if (problem !== null || busy) return;
     setBusy(true);
     setError(null);
-    try {
-      if (!finished) {
-        const r = await command('ticket:finish', { windowId: props.window.id, outcome });
-        if (!r.ok) {
-          setError(`办结失败：${errorText(r.error)}`);
-          return;
-        }
-        setFinished(true);
-      }
-      const body: SlipRequest = {
-        ticketId: ticket.id,
-        kind: OUTCOME_KIND[outcome],
-        applicantName: applicantName.trim(),
-        print: printer === 'escpos',
-        ...(ticket.itemCode === null && item ? { itemCode: item.code } : {}),
-        ...(contactPhone.trim() && outcome === 'accepted' ? { contactPhone: contactPhone.trim() } : {}),
-        ...(outcome === 'completed' && result.trim() ? { result: result.trim() } : {}),
-        ...(outcome === 'rejected' ? { reasons: allReasons } : {}),
-        ...(outcome === 'supplement' ? { missingMaterials: missing } : {}),
-      };
-      const s = await api<SlipResult>('POST', '/api/slips', body);
-      if (!s.ok) {
-        setError(`号票已办结，但回单未生成：${errorText(s.error)}（可修改后重试）`);
-        return;
-      }
-      props.onDone(s.data);
-    } finally {
-      setBusy(false);
+    const body: SlipRequest = {
+      ticketId: ticket.id,
+      kind: OUTCOME_KIND[outcome],
+      applicantName: applicantName.trim(),
+      print: printer === 'escpos',
+      ...(ticket.itemCode === null && item ? { itemCode: item.code } : {}),
+      ...(contactPhone.trim() && outcome === 'accepted' ? { contactPhone: contactPhone.trim() } : {}),
+      ...(outcome === 'completed' && result.trim() ? { result: result.trim() } : {}),
+      ...(outcome === 'rejected' ? { reasons: allReasons } : {}),
+      ...(outcome === 'supplement' ? { missingMaterials: missing } : {}),
+    };
+    // One request finishes the ticket and issues its slip (SPEC UOW-1); the key of this dialog
+    // goes with every retry, so an answer lost on the way gives the same slip, never a second.
+    const r = await issueSlip(body, slipKey);
+    setBusy(false);
+    if (!r.ok) {
+      setError(
+        r.error.code === 'UNAVAILABLE'
+          ? '网络中断，未收到服务器答复。回单可能已出具：请再次点击（同一请求，不会重复办结或出具）。'
+          : `办结未完成：${errorText(r.error)}（可修改后重试）`,
+      );
+      return;
     }
+    props.onDone(r.data.slip, r.data.created);
   };
 
   return (
@@ -692,7 +701,6 @@ function FinishDialog(props: {
               type="button"
               key={o}
               class={outcome === o ? 'chip big on' : 'chip big'}
-              disabled={finished && outcome !== o}
               onClick={() => setOutcome(o)}
               data-outcome={o}
             >
@@ -875,7 +883,7 @@ function FinishDialog(props: {
         )}
         <div class="dialog-actions">
           {problem && <span class="dim">{problem}</span>}
-          <button type="button" class="btn" onClick={props.onClose} disabled={finished}>
+          <button type="button" class="btn" onClick={props.onClose} disabled={busy}>
             返回
           </button>
           <button
@@ -885,7 +893,7 @@ function FinishDialog(props: {
             onClick={submit}
             data-action="confirm-finish"
           >
-            {finished ? '出具回单 Issue slip' : `办结并出具${OUTCOME_LABEL[outcome].slip}`}
+            {busy ? '办理中…' : `办结并出具${OUTCOME_LABEL[outcome].slip}`}
           </button>
         </div>
       </div>
@@ -893,17 +901,35 @@ function FinishDialog(props: {
   );
 }
 
-function SlipDialog({ result, onClose }: { result: SlipResult; onClose: () => void }) {
+function SlipDialog({
+  result,
+  created,
+  onClose,
+}: {
+  result: SlipResult;
+  created: boolean;
+  onClose: () => void;
+}) {
   return (
     <Modal title="回单 Slip" onClose={onClose} wide>
-      <div class="slip-status" data-testid="slip-status">
+      <div class="slip-status" data-testid="slip-status" data-created={String(created)}>
+        {result.finished && <span class="ok">✔ 号票已办结</span>}
+        {!created && result.finished === false && (
+          <span class="dim">此号票已出具过该回单，本次为同一回单（{result.number}）</span>
+        )}
         {result.printJobId && !result.printError && (
           <span class="ok">✔ 已发送至窗口打印机（任务 {result.printJobId}）</span>
         )}
-        {result.printError && <span class="error">窗口打印失败：{result.printError}，可用 A4 打印。</span>}
+        {result.printError && (
+          <span class="error" data-testid="print-error">
+            窗口打印失败：{result.printError}，可用 A4 打印。
+          </span>
+        )}
         {result.case && (
           <span>
-            案件 {result.case.id} 已转后台审核，办结期限 {result.case.deadline}
+            案件 {result.case.id} 已转后台
+            {result.case.reviewLevels === 2 ? '审核、复核' : result.case.reviewLevels === 1 ? '审核' : '出件'}
+            ，办结期限 {result.case.deadline}
           </span>
         )}
         <button type="button" class="btn primary" onClick={() => window.print()} data-action="print-a4">
