@@ -5,14 +5,15 @@
  * 1. the guide's overrides (front, pin, class) change who the clerk's next call gets, a
  *    no-show is reinstated, a ticket issued on a citizen's behalf; the alerts panel shows a
  *    kiosk out of paper and its failed print job;
- * 2. each post reaches only its own views, and the server refuses the others' commands;
+ * 2. each post reaches only its own views (the accountant only 案件查询), and the server refuses
+ *    the others' commands;
  * 3. an acceptance on 2026-09-30 gets its deadline across 国庆 2026 with 调休 (server-computed);
  * 4. the admin and audit views, photographed.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceItem, Ticket } from '@onewindow/shared';
+import type { PrintDocument, ServiceItem, Ticket } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
@@ -176,9 +177,25 @@ describe('guide', () => {
     const agent = await server.client({ deviceToken: kiosk });
     const health = await command(agent, 'device:health', { printer: 'out' });
     expect(health.ok).toBe(true);
+    // A whole queue ticket: the server checks every print document against shared/print.ts.
+    const ticket: PrintDocument = {
+      type: 'queue-ticket',
+      data: {
+        hallName: '示范服务大厅',
+        hallPhone: '12333',
+        businessName: '综合业务',
+        number: 'A008',
+        peopleAhead: 0,
+        estimatedWaitMinutes: null,
+        takenAt: server.clock.now(),
+        utcOffsetMinutes: 480,
+        ticketId: 't-a008',
+        statusBaseUrl: server.url,
+      },
+    };
     const job = await server.rest<{ jobId: string }>('POST', '/api/print-jobs', {
       deviceToken: kiosk,
-      body: { document: { type: 'queue-ticket', data: { number: 'A008' } } },
+      body: { document: ticket },
     });
     if (!job.body.ok) throw new Error(JSON.stringify(job.body));
     const result = await command(agent, 'device:print-result', {
@@ -364,10 +381,11 @@ describe('posts', () => {
       clerk1: ['clerk'],
       rights1: ['clerk', 'handback'],
       guide1: ['guide'],
-      manager1: ['manager', 'audit'],
+      manager1: ['manager', 'query', 'audit'],
       admin: ['admin', 'audit'],
       reviewer1: ['review'],
-      supervisor1: ['review'],
+      supervisor1: ['recheck'],
+      accountant1: ['query'],
     };
     for (const [user, tabs] of Object.entries(expected)) {
       const page = await openConsole(server, user, '#manager');
