@@ -3,20 +3,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CaseRecord, isCaseFact } from '@onewindow/shared';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCaseFact } from '../../queue-server/src/domain/cases.ts';
 import { QueueEngine } from '../../queue-server/src/domain/engine.ts';
 import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
 import type { HallEvent } from '../../queue-server/src/domain/types.ts';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { type CommandRecord, HallStore } from '../../queue-server/src/store/hall.store.ts';
-import { type Ack, commandFor, keyOf, parseAck, timeOf } from './stream.ts';
+import { type Ack, CASE_STEP_OF, keyOf, parseAck, stepFor, timeOf } from './stream.ts';
 
 /**
- * SPEC Q-DUR-3: a worker process applies a command stream through HallService + HallStore; we
- * kill it with SIGKILL at a random moment, restart it, and repeat. Then the store must hold
- * every acknowledged command, nothing half-applied, and numbers without duplicates or gaps.
- * Reproducible: the kill schedule comes from CRASH_SEED (default below).
+ * SPEC Q-DUR-3, UOW-1, UOW-2: a worker process applies a stream of units of work (queue
+ * commands, kiosk tickets with forms and print jobs, slips that finish tickets and open cases,
+ * case steps) through the hall's composition root; we kill it with SIGKILL at a random moment,
+ * restart it, and repeat. Then the store must hold every acknowledged unit whole — the ticket
+ * with its form and print job, the finish with its slip and case, the case step — nothing
+ * half-applied, retries answered with the complete first result, and numbers without
+ * duplicates or gaps. Reproducible: the kill schedule comes from CRASH_SEED (default below).
  */
 
 const SEED = Number(process.env.CRASH_SEED ?? 20261126);
@@ -159,6 +164,26 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
         'SELECT idempotency_key AS key, type, at, first_seq AS firstSeq, last_seq AS lastSeq FROM commands ORDER BY first_seq',
       )
       .all() as CommandRecord[];
+  /** The record of step i: kiosk and slip units scope their keys by sender (`…:cmd-i`). */
+  const recordOf = (i: number): CommandRecord | undefined =>
+    commandRecords().find((r) => r.key === keyOf(i) || r.key.endsWith(`:${keyOf(i)}`));
+  /** The unit type step i commits under. */
+  const unitTypeOf = (i: number): string => {
+    const step = stepFor(i);
+    switch (step.kind) {
+      case 'queue':
+        return step.cmd.type;
+      case 'kiosk':
+        return 'ticket:issue';
+      case 'slip':
+        return 'slip:issue';
+      case 'case':
+        return step.name;
+    }
+  };
+  const factsOf = (rec: CommandRecord) => store.events(rec.firstSeq, rec.lastSeq);
+  const acked = (pred: (i: number) => boolean) =>
+    [...acksOf.keys()].filter((i) => pred(i) && finalAck(i).ok).sort((a, b) => a - b);
 
   it(`Q-DUR-3: the worker was killed by SIGKILL mid-stream in each of ${CYCLES} (≥ 20) restart cycles`, () => {
     expect(cycles.length).toBeGreaterThanOrEqual(20);
@@ -188,50 +213,184 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
     // Every index 0..maxAcked was acknowledged; the only repeats are the retried ones.
     expect([...acksOf.keys()].sort((a, b) => a - b)).toEqual(range(0, maxAcked));
     expect(total).toBe(maxAcked + 1 + retried);
+    // The stream exercised every kind of unit, accepted.
+    const kinds = new Set(acked(() => true).map((i) => stepFor(i).kind));
+    expect([...kinds].sort()).toEqual(['case', 'kiosk', 'queue', 'slip']);
   });
 
-  it('Q-DUR-3, Q-DUR-2: every acknowledged command is in the store as acknowledged; a retried key is answered from the record', () => {
+  it('Q-DUR-3, Q-DUR-2, UOW-2: every acknowledged unit is in the store as acknowledged; a retried key answers the complete first result', () => {
     let replayedAcks = 0;
     for (const [i, acks] of acksOf) {
       const firstOk = acks.find((a) => a.ok);
       if (firstOk !== undefined) {
-        // Once accepted, every later answer for the key is the same result, replayed.
+        // Once accepted, every later answer for the key is the same result, replayed: the same
+        // ticket, form, print job, slip and case, not a bare success.
         for (const a of acks.slice(acks.indexOf(firstOk) + 1)) {
           expect(a, `cmd-${i}`).toEqual({ ...firstOk, detail: 'replay' });
           replayedAcks++;
         }
       }
       const ack = finalAck(i);
-      const rec = store.findCommand(keyOf(i));
+      const rec = recordOf(i);
       if (!ack.ok) {
-        // A refused command is not recorded (Q-DUR-2).
+        // A refused unit is not recorded (Q-DUR-2).
         expect(rec, `cmd-${i} refused ${ack.detail}`).toBeUndefined();
         continue;
       }
       expect(rec, `acknowledged cmd-${i} is missing from the store`).toBeDefined();
-      expect(rec!.type).toBe(commandFor(i).type);
+      expect(rec!.type, `cmd-${i}`).toBe(unitTypeOf(i));
       expect(rec!.at).toBe(timeOf(i));
       expect(rec!.lastSeq, `cmd-${i}`).toBe(ack.lastSeq);
-      if (commandFor(i).type === 'ticket:issue') {
+      const step = stepFor(i);
+      if (step.kind === 'kiosk' || (step.kind === 'queue' && step.cmd.type === 'ticket:issue')) {
         expect(ack.ticketId, `cmd-${i}`).not.toBeNull();
         expect(store.ticketById(ack.ticketId!)?.id, `ticket of cmd-${i}`).toBe(ack.ticketId);
-        const [issued] = store.events(rec!.firstSeq, rec!.lastSeq);
+        const [issued] = factsOf(rec!);
         expect(issued?.type === 'ticket:issued' && issued.ticket.id).toBe(ack.ticketId);
-      } else expect(ack.ticketId).toBeNull();
+      }
     }
     // The retry cycles re-sent an already acknowledged, accepted command at least a few times.
     expect(replayedAcks).toBeGreaterThan(0);
 
-    // The store holds no command the worker was not told about, except the one in flight at
-    // the last kill (committed or not, it was never acknowledged).
+    // The store holds no unit the worker was not told about, except the one in flight at the
+    // last kill (committed or not, it was never acknowledged).
     const setupKeys = ['configure', 'open-w1', 'open-w2', 'open-w3', 'open-w4'];
     const recorded = commandRecords().map((r) => r.key);
-    const acceptedKeys = [...acksOf.keys()].filter((i) => finalAck(i).ok).map(keyOf);
-    const extra = recorded.filter((k) => !setupKeys.includes(k) && !acceptedKeys.includes(k));
-    expect(extra.length === 0 || (extra.length === 1 && extra[0] === keyOf(maxAcked + 1)), `${extra}`).toBe(
-      true,
+    const acceptedIndexes = new Set(acked(() => true));
+    const extra = recorded.filter(
+      (k) => !setupKeys.includes(k) && !acceptedIndexes.has(Number(/cmd-(\d+)$/.exec(k)?.[1] ?? -1)),
     );
+    expect(
+      extra.length === 0 || (extra.length === 1 && extra[0]!.endsWith(keyOf(maxAcked + 1))),
+      `${extra}`,
+    ).toBe(true);
     expect(recorded).toEqual(expect.arrayContaining(setupKeys));
+  });
+
+  it('UOW-1: every acknowledged kiosk ticket has its form and its print job, from the same unit', () => {
+    const kioskAcks = acked((i) => stepFor(i).kind === 'kiosk');
+    expect(kioskAcks.length).toBeGreaterThan(20);
+    let forms = 0;
+    for (const i of kioskAcks) {
+      const ack = finalAck(i);
+      const step = stepFor(i);
+      const rec = recordOf(i)!;
+      const facts = factsOf(rec);
+      // The print job, queued for the kiosk in the unit, carries this ticket.
+      const job = store.devices.job(ack.extra.job!);
+      expect(job?.job.document, `print job of cmd-${i}`).toMatchObject({
+        type: 'queue-ticket',
+        data: { ticketId: ack.ticketId },
+      });
+      if (step.kind === 'kiosk' && step.form !== undefined) {
+        forms++;
+        const apps = store.applications.byTicket(ack.ticketId!);
+        expect(
+          apps.map((a) => a.code),
+          `form of cmd-${i}`,
+        ).toEqual([ack.extra.app]);
+        expect(apps[0]!.values).toEqual(step.form);
+        expect(facts.map((f) => f.type)).toEqual(['ticket:issued', 'application:submitted']);
+        // The printed ticket carries the form's code (and its answers masked).
+        expect(job?.job.document).toMatchObject({ data: { application: { code: ack.extra.app } } });
+      } else {
+        expect(store.applications.byTicket(ack.ticketId!)).toEqual([]);
+        expect(facts.map((f) => f.type)).toEqual(['ticket:issued']);
+      }
+    }
+    expect(forms).toBeGreaterThan(10);
+  });
+
+  it('UOW-1: every acknowledged slip finished its ticket, is kept with its fact and print job, and every acceptance opened its case', () => {
+    const slipAcks = acked((i) => stepFor(i).kind === 'slip');
+    expect(slipAcks.length).toBeGreaterThan(4);
+    let acceptances = 0;
+    for (const i of slipAcks) {
+      const ack = finalAck(i);
+      const step = stepFor(i) as Extract<ReturnType<typeof stepFor>, { kind: 'slip' }>;
+      const facts = factsOf(recordOf(i)!).map((f) => f.type);
+      const slip = store.slips.byNumber(ack.extra.slip!);
+      expect(slip?.ticketId, `slip of cmd-${i}`).toBe(ack.ticketId);
+      expect(store.ticketById(ack.ticketId!)).toMatchObject({
+        status: 'done',
+        outcome: step.acceptance ? 'accepted' : 'completed',
+      });
+      expect(store.devices.job(ack.extra.job!)?.job.document.data).toMatchObject({
+        documentNumber: ack.extra.slip,
+      });
+      if (step.acceptance) {
+        acceptances++;
+        expect(ack.extra.case).toBe(ack.extra.slip);
+        expect(store.cases.byId(ack.extra.case!)?.ticketId).toBe(ack.ticketId);
+        expect(facts).toEqual(['ticket:finished', 'case:accepted', 'slip:issued']);
+      } else expect(facts).toEqual(['ticket:finished', 'slip:issued']);
+    }
+    expect(acceptances).toBeGreaterThan(2);
+  });
+
+  it('UOW-1, CASE-5: every acknowledged case step is in its case; the case table is the fold of the case facts', () => {
+    const steps = acked((i) => stepFor(i).kind === 'case');
+    expect(steps.length).toBeGreaterThan(4);
+    for (const i of steps) {
+      const ack = finalAck(i);
+      const rec = recordOf(i)!;
+      const step = stepFor(i) as Extract<ReturnType<typeof stepFor>, { kind: 'case' }>;
+      const history = store.cases.byId(ack.extra.case!)!.history;
+      expect(
+        history.some(
+          (h) => h.step === CASE_STEP_OF[step.name]!.fact && h.seq >= rec.firstSeq && h.seq <= rec.lastSeq,
+        ),
+        `step of cmd-${i}`,
+      ).toBe(true);
+    }
+    let folded = new Map<string, CaseRecord>();
+    for (const ev of store.iterateEvents())
+      if (isCaseFact(ev)) folded = folded.set(ev.caseId, applyCaseFact(folded.get(ev.caseId), ev));
+    const live = store.cases.list();
+    expect(live.length).toBeGreaterThan(2);
+    expect(new Map(live.map((c) => [c.id, c]))).toEqual(folded);
+    // Cases moved on: at least one reached the rights window.
+    expect(live.some((c) => ['approved', 'ready', 'handed-back'].includes(c.status))).toBe(true);
+  });
+
+  it('UOW-1: nothing half-applied: every form, slip and print job belongs to a committed unit and its facts', () => {
+    const facts = [...store.iterateEvents()];
+    const appFacts = new Set(
+      facts
+        .filter((f) => f.type === 'application:submitted')
+        .map((f) => (f as { applicationId: string }).applicationId),
+    );
+    const apps = db.prepare('SELECT id, ticket_id AS ticketId FROM applications').all() as {
+      id: string;
+      ticketId: string;
+    }[];
+    expect(apps.length).toBeGreaterThan(10);
+    for (const a of apps) {
+      expect(appFacts.has(a.id), `application ${a.id} has its fact`).toBe(true);
+      expect(store.ticketById(a.ticketId), `application ${a.id} has its ticket`).toBeDefined();
+    }
+    expect(appFacts.size).toBe(apps.length);
+    const slipFacts = new Set(
+      facts.filter((f) => f.type === 'slip:issued').map((f) => (f as { number: string }).number),
+    );
+    const slips = db.prepare('SELECT number, ticket_id AS ticketId FROM slips').all() as {
+      number: string;
+      ticketId: string;
+    }[];
+    for (const sl of slips) {
+      expect(slipFacts.has(sl.number), `slip ${sl.number} has its fact`).toBe(true);
+      expect(store.ticketById(sl.ticketId)?.status, `slip ${sl.number} finished its ticket`).toBe('done');
+    }
+    expect(slipFacts.size).toBe(slips.length);
+    const jobs = db.prepare('SELECT body FROM print_jobs').all() as { body: string }[];
+    for (const { body } of jobs) {
+      const doc = (JSON.parse(body) as { document: { type: string; data: Record<string, string> } }).document;
+      if (doc.type === 'queue-ticket') expect(store.ticketById(doc.data.ticketId!), body).toBeDefined();
+      else expect(store.slips.byNumber(doc.data.documentNumber!), body).toBeDefined();
+    }
+    // Every finished ticket in this stream was finished by its slip: none without one.
+    const done = db.prepare("SELECT id FROM tickets WHERE status = 'done'").all() as { id: string }[];
+    for (const t of done) expect(store.slips.byTicket(t.id), `slip of ${t.id}`).toBeDefined();
   });
 
   it('Q-LOG-1, Q-DUR-1: the fact log is seq 1..N without a gap, and the command records split it exactly', () => {
@@ -241,8 +400,8 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
     expect(seqs.length).toBeGreaterThan(0);
     expect(seqs).toEqual(range(1, seqs.length));
     expect(store.lastSeq()).toBe(seqs.length);
-    // Nothing half-applied: every fact belongs to exactly one committed command, and each
-    // command's facts are the ones its type produces.
+    // Nothing half-applied: every fact belongs to exactly one committed unit, and each unit's
+    // facts include the one its type produces.
     const produces: Record<string, string> = {
       'hall:configure': 'hall:configured',
       'window:open': 'window:opened',
@@ -250,6 +409,12 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
       'ticket:call-next': 'ticket:called',
       'ticket:start': 'ticket:serving',
       'ticket:finish': 'ticket:finished',
+      'slip:issue': 'slip:issued',
+      'case:start-review': 'case:review-started',
+      'case:approve': 'case:reviewed',
+      'case:recheck': 'case:rechecked',
+      'case:ready': 'case:ready',
+      'case:hand-back': 'case:handed-back',
     };
     let next = 1;
     for (const rec of commandRecords()) {
@@ -292,10 +457,16 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
       expect(counters.find((c) => c.categoryId === cat)?.last).toBe(seqs.length);
     }
     expect(new Set(issued.map((e) => e.ticket.id))).toEqual(new Set(rows.map((r) => r.id)));
-    // One ticket per recorded issue command: a retry never issued a second number.
-    const issueCommands = commandRecords().filter((r) => r.type === 'ticket:issue');
-    expect(rows.length).toBe(issueCommands.length);
-    const ackedTickets = [...acksOf.keys()].map((i) => finalAck(i).ticketId).filter((t) => t !== null);
+    // One ticket per recorded issue unit: a retry never issued a second number.
+    const issueUnits = commandRecords().filter((r) => r.type === 'ticket:issue');
+    expect(rows.length).toBe(issueUnits.length);
+    const ackedTickets = [...acksOf.keys()]
+      .filter((i) => {
+        const st = stepFor(i);
+        return st.kind === 'kiosk' || (st.kind === 'queue' && st.cmd.type === 'ticket:issue');
+      })
+      .map((i) => finalAck(i).ticketId)
+      .filter((t) => t !== null);
     expect(new Set(ackedTickets).size).toBe(ackedTickets.length);
   });
 

@@ -64,9 +64,11 @@ export class CaseService {
       },
     );
     if (!r.ok) return r;
-    const kase = this.get(cmd.caseId);
+    // A replay answers for the case its first attempt moved (the unit stored its id).
+    const caseId = r.value ?? cmd.caseId;
+    const kase = this.get(caseId);
     if (kase === undefined)
-      return { ok: false, error: { code: 'INTERNAL', message: `case ${cmd.caseId} vanished` } };
+      return { ok: false, error: { code: 'INTERNAL', message: `case ${caseId} vanished` } };
     return { ok: true, case: kase, events: r.events, replayed: r.replayed };
   }
 }
