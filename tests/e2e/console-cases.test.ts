@@ -371,7 +371,9 @@ describe('限时业务 back office', () => {
     const dialog = rv.locator('[data-testid=supplement-request]');
     await dialog.waitFor();
     const boxes = dialog.locator('input[name=missing-material]');
-    expect(await boxes.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(guide);
+    await expect
+      .poll(() => boxes.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), POLL)
+      .toEqual(guide);
     expect(await rv.locator('[data-action=confirm-supplement-request]').isDisabled()).toBe(true);
     const missing = guide.slice(0, 2);
     for (const m of missing) await dialog.locator(`input[value="${m}"]`).check();

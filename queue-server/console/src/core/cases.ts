@@ -260,10 +260,19 @@ export function useDaysLeft(today: string, deadlines: readonly string[]): Record
 
 let catalog: Promise<ServiceItem[] | null> | null = null;
 
-/** The catalog item of a case (its guide's materials), fetched once per console load. */
-export function useCatalogItem(code: string): { item: ServiceItem | undefined; error: string | null } {
-  const [state, setState] = useState<{ item: ServiceItem | undefined; error: string | null }>({
+/** The catalog item of a case (its guide's materials), the catalog fetched once per console load. */
+export function useCatalogItem(code: string): {
+  item: ServiceItem | undefined;
+  loading: boolean;
+  error: string | null;
+} {
+  const [state, setState] = useState<{
+    item: ServiceItem | undefined;
+    loading: boolean;
+    error: string | null;
+  }>({
     item: undefined,
+    loading: true,
     error: null,
   });
   useEffect(() => {
@@ -275,8 +284,8 @@ export function useCatalogItem(code: string): { item: ServiceItem | undefined; e
       });
     void catalog.then((items) => {
       if (!alive) return;
-      if (items === null) setState({ item: undefined, error: '暂时无法读取办事指南' });
-      else setState({ item: items.find((i) => i.code === code), error: null });
+      if (items === null) setState({ item: undefined, loading: false, error: '暂时无法读取办事指南' });
+      else setState({ item: items.find((i) => i.code === code), loading: false, error: null });
     });
     return () => {
       alive = false;

@@ -16,7 +16,7 @@ export function SupplementRequestDialog(props: {
   onSend: (missing: string[], note: string) => void;
 }) {
   const { c } = props;
-  const { item, error: loadError } = useCatalogItem(c.itemCode);
+  const { item, loading, error: loadError } = useCatalogItem(c.itemCode);
   const materials = item?.guide?.materials ?? [];
   const [missing, setMissing] = useState<string[]>([]);
   const [note, setNote] = useState('');
@@ -35,8 +35,9 @@ export function SupplementRequestDialog(props: {
           。请一次性勾选需要补正的全部材料，案件转为「待补正」，由窗口收齐后回到待审核。
           <span class="en">Tick every missing material at once; a window takes them in.</span>
         </p>
+        {loading && <p class="dim">载入办事指南… Loading the guide…</p>}
         {loadError && <p class="error">{loadError}</p>}
-        {item !== undefined && materials.length === 0 && (
+        {!loading && loadError === null && materials.length === 0 && (
           <p class="error">该事项办事指南没有材料清单，无法一次性告知补正。</p>
         )}
         <div class="materials" data-testid="supplement-materials">
