@@ -113,6 +113,8 @@ export interface CaseHistoryEntry {
   step: CaseFactType;
   to: CaseStatus;
   note: string | null;
+  /** The materials a step named: received at acceptance or with a supplement, or asked for. */
+  materials?: string[];
 }
 
 /** A time-limited case (限时业务) from acceptance to hand-back: the fold of its facts. No personal data. */

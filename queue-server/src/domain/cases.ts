@@ -6,6 +6,7 @@
 import {
   type CaseCommandName,
   type CaseFact,
+  type CaseHistoryEntry,
   type CaseRecord,
   type CaseStatus,
   caseDutyConflict,
@@ -151,7 +152,23 @@ const withOnce = (list: readonly string[], id: string): string[] =>
  * A fact for a case that does not exist yet (other than its acceptance) is a broken log: it throws.
  */
 export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): CaseRecord {
-  const entry = { seq: ev.seq, at: ev.at, by: ev.by, step: ev.type, to: ev.to, note: ev.note };
+  const named =
+    ev.type === 'case:accepted'
+      ? ev.receivedMaterials
+      : ev.type === 'case:supplement-requested'
+        ? ev.missing
+        : ev.type === 'case:supplemented'
+          ? ev.materials
+          : null;
+  const entry: CaseHistoryEntry = {
+    seq: ev.seq,
+    at: ev.at,
+    by: ev.by,
+    step: ev.type,
+    to: ev.to,
+    note: ev.note,
+    ...(named !== null ? { materials: [...named] } : {}),
+  };
   if (ev.type === 'case:accepted') {
     if (record !== undefined) throw new Error(`case ${ev.caseId} was accepted twice (seq ${ev.seq})`);
     return {
