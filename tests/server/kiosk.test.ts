@@ -7,6 +7,7 @@ import type {
   PrintJob,
   ServiceItem,
 } from '@onewindow/shared';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HallClient, nextEvent, startTestServer, T0, type TestServer } from '../support/server.ts';
 
@@ -119,6 +120,54 @@ describe('kiosk API (SPEC KSK-*)', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(again).toBe(0);
     expect(server.app.service.queue.allTickets()).toHaveLength(1);
+  });
+
+  it('KSK-6 UOW-1 UOW-2 a ticket with a form is one unit: a retry answers the same ticket, form and print job; a failed unit leaves nothing', async () => {
+    const body = { itemCode: CARD_ITEM, idNumber: ID_ADULT, form: validForm };
+    const first = data<KioskIssueResult>(await issue(body, 'with-form'));
+    expect(first.application?.code).toBe('F261126-A001');
+    expect(first.print).toMatchObject({ jobId: expect.stringMatching(/^pj-/) });
+    const seq = server.app.service.queue.lastSeq;
+    const retry = await issue(body, 'with-form');
+    expect(retry.status).toBe(200);
+    expect(data<KioskIssueResult>(retry)).toMatchObject({
+      ticket: { id: first.ticket.id },
+      application: first.application,
+      print: first.print,
+      existing: false,
+    });
+    expect(server.app.service.queue.lastSeq).toBe(seq);
+
+    // A unit that fails after its ticket was decided (the form's row cannot be written) leaves
+    // no ticket, no form, no print job and no number used up.
+    const db = new Database(server.dbPath);
+    db.exec(
+      `CREATE TRIGGER no_forms BEFORE INSERT ON applications BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    );
+    db.close();
+    const jobs = () => {
+      const d = new Database(server.dbPath, { readonly: true });
+      const n = (d.prepare('SELECT COUNT(*) AS n FROM print_jobs').get() as { n: number }).n;
+      d.close();
+      return n;
+    };
+    const jobsBefore = jobs();
+    const failed = await issue(
+      { ...body, idNumber: ID_SENIOR, form: { ...validForm, idNumber: ID_SENIOR } },
+      'fails',
+    );
+    expect(failed.status).toBe(500);
+    expect(server.app.service.queue.lastSeq).toBe(seq);
+    expect(server.app.service.queue.allTickets()).toHaveLength(1);
+    expect(jobs()).toBe(jobsBefore);
+    const fix = new Database(server.dbPath);
+    fix.exec('DROP TRIGGER no_forms');
+    fix.close();
+    const next = data<KioskIssueResult>(
+      await issue({ ...body, idNumber: ID_SENIOR, form: { ...validForm, idNumber: ID_SENIOR } }, 'fails'),
+    );
+    expect(next.ticket.number).toBe('A002');
+    expect(next.application?.code).toBe('F261126-A002');
   });
 
   it('KSK-4 gives one live ticket per person per category: the second attempt returns the first', async () => {

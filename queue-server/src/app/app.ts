@@ -47,6 +47,8 @@ export interface AppDeps {
 
 export interface App {
   http: HttpServer;
+  /** The Express application (its router is what the route-table test walks). */
+  express: express.Express;
   io: HallIo;
   /** Every service of the hall (the composition root). */
   hall: Hall;
@@ -236,6 +238,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     http,
+    express: app,
     io,
     hall: h,
     service: h.hall,
