@@ -6,6 +6,7 @@
  */
 import type { CalendarOverride } from '@onewindow/shared';
 import type { Logger } from 'pino';
+import { adoptionFact } from './domain/cases.ts';
 import { businessDayOf } from './domain/clock.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import { ApplicationService } from './service/application.service.ts';
@@ -174,6 +175,17 @@ export function composeHall(deps: HallDeps): Hall {
       log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
     audit.onFacts(events);
   });
+  // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
+  const legacy = store.cases
+    .rawAll()
+    .map(adoptionFact)
+    .filter((f) => f !== null);
+  if (legacy.length > 0) {
+    const r = hall.run({ type: 'case:adopt' }, (uow) => {
+      uow.append(legacy);
+    });
+    if (r.ok) log.info({ cases: legacy.length }, 'cases from before cases were facts adopted into the log');
+  }
   // FUP-2: ratings committed before follow-ups were part of the unit get their records now.
   const caughtUp = followUps.catchUp(store.lastSeq());
   if (caughtUp > 0) log.info({ created: caughtUp }, 'bad rating follow-ups caught up from the log');

@@ -89,7 +89,12 @@ export type CaseFact =
   | (CaseFactBase & { type: 'case:supplement-requested'; missing: string[] })
   | (CaseFactBase & { type: 'case:supplemented'; materials: string[] })
   | (CaseFactBase & { type: 'case:ready' })
-  | (CaseFactBase & { type: 'case:handed-back' });
+  | (CaseFactBase & { type: 'case:handed-back' })
+  /**
+   * A case recorded before cases were facts (a database from before migration 10), taken into
+   * the log once, as it stood, with its history (SPEC CASE-5).
+   */
+  | (CaseFactBase & { type: 'case:adopted'; record: CaseRecord });
 export type CaseFactType = CaseFact['type'];
 
 export const CASE_FACT_TYPES = [
@@ -102,6 +107,7 @@ export const CASE_FACT_TYPES = [
   'case:supplemented',
   'case:ready',
   'case:handed-back',
+  'case:adopted',
 ] as const satisfies readonly CaseFactType[];
 
 export interface CaseHistoryEntry {

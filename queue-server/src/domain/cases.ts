@@ -6,6 +6,7 @@
 import {
   type CaseCommandName,
   type CaseFact,
+  type CaseFactType,
   type CaseHistoryEntry,
   type CaseRecord,
   type CaseStatus,
@@ -140,6 +141,7 @@ export function decideCaseStep(
     case 'case:handed-back':
       return { ok: true, fact: { type: step.fact, ...base, to } };
     case 'case:accepted':
+    case 'case:adopted':
       return refuse({ code: 'CONFLICT', message: 'a case is opened by an acceptance slip, not a step' });
   }
 }
@@ -152,6 +154,8 @@ const withOnce = (list: readonly string[], id: string): string[] =>
  * A fact for a case that does not exist yet (other than its acceptance) is a broken log: it throws.
  */
 export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): CaseRecord {
+  // The adopted record replaces the row it was made from (live) or starts the case (replay).
+  if (ev.type === 'case:adopted') return structuredClone(ev.record);
   const named =
     ev.type === 'case:accepted'
       ? ev.receivedMaterials
@@ -217,4 +221,61 @@ export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): Ca
     case 'case:handed-back':
       return next;
   }
+}
+
+/** A case row from before cases were facts (migration 8's shape), if this row is one. */
+interface LegacyCase {
+  id: string;
+  ticketId: string;
+  ticketNumber: string;
+  itemCode: string;
+  itemName: string;
+  acceptedBy: string;
+  acceptedAt: number;
+  deadline: string;
+  workingDays: number;
+  status: 'accepted' | 'in-review' | 'approved' | 'returned' | 'ready' | 'handed-back';
+  history: { at: number; by: string; to: LegacyCase['status']; note: string | null }[];
+}
+
+const LEGACY_STEP: Record<LegacyCase['status'], CaseFactType> = {
+  accepted: 'case:accepted',
+  'in-review': 'case:review-started',
+  approved: 'case:reviewed',
+  returned: 'case:returned',
+  ready: 'case:ready',
+  'handed-back': 'case:handed-back',
+};
+
+/**
+ * The fact that takes a case recorded before cases were facts into the log (CASE-5): the record
+ * as it stood, in today's shape — reviewed once, its reviewers those who moved it in review.
+ * Null when the row is already of today's shape.
+ */
+export function adoptionFact(row: unknown): CaseFact | null {
+  const r = row as LegacyCase & { intake?: unknown };
+  if (Array.isArray(r.intake)) return null;
+  const reviewers = [
+    ...new Set(r.history.filter((h) => ['in-review', 'approved', 'returned'].includes(h.to)).map((h) => h.by)),
+  ];
+  const record: CaseRecord = {
+    id: r.id,
+    ticketId: r.ticketId,
+    ticketNumber: r.ticketNumber,
+    itemCode: r.itemCode,
+    itemName: r.itemName,
+    reviewLevels: 1,
+    acceptedBy: r.acceptedBy,
+    acceptedAt: r.acceptedAt,
+    deadline: r.deadline,
+    workingDays: r.workingDays,
+    status: r.status,
+    intake: [r.acceptedBy],
+    reviewers,
+    recheckedBy: null,
+    materials: [],
+    missing: [],
+    history: r.history.map((h) => ({ seq: 0, at: h.at, by: h.by, step: LEGACY_STEP[h.to], to: h.to, note: h.note })),
+  };
+  return { type: 'case:adopted', caseId: r.id, by: 'system', note: null, to: r.status, record };
 }

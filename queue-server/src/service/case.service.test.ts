@@ -9,6 +9,7 @@ import {
   isCaseFact,
   type StaffRole,
 } from '@onewindow/shared';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -235,5 +236,68 @@ describe('cases as facts (SPEC CASE-5, SOD-*)', () => {
     // The days reached every step and every kind of refusal, the duty ones included.
     for (const k of [...CASE_COMMAND_NAMES, 'DUTY_CONFLICT', 'FORBIDDEN', 'CONFLICT', 'BAD_REQUEST'])
       expect(taken.get(k) ?? 0, k).toBeGreaterThan(0);
+  });
+
+  it('CASE-5 a case recorded before cases were facts is adopted into the log once, as it stood, and moves on', () => {
+    // A row of migration 8's shape, as an earlier server wrote it (no fact in the log).
+    const legacy = {
+      id: 'SL202611250003',
+      ticketId: '20261125-A017',
+      ticketNumber: 'A017',
+      itemCode: '512B0070200003',
+      itemName: '社会保障卡申领',
+      acceptedBy: 'clerk-a',
+      acceptedAt: T0 - 86_400_000,
+      deadline: '2026-12-09',
+      workingDays: 10,
+      status: 'in-review',
+      history: [
+        { at: T0 - 86_400_000, by: 'clerk-a', to: 'accepted', note: null },
+        { at: T0 - 80_000_000, by: 'rev-1', to: 'in-review', note: null },
+      ],
+    };
+    store.close();
+    const raw = new Database(path);
+    raw
+      .prepare(
+        `INSERT INTO cases (id, ticket_id, item_code, status, deadline, body, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        legacy.id,
+        legacy.ticketId,
+        legacy.itemCode,
+        legacy.status,
+        legacy.deadline,
+        JSON.stringify(legacy),
+        1,
+        1,
+      );
+    raw.close();
+    open();
+    const adopted = store.cases.byId(legacy.id)!;
+    expect(adopted).toMatchObject({
+      status: 'in-review',
+      reviewLevels: 1,
+      intake: ['clerk-a'],
+      reviewers: ['rev-1'],
+      missing: [],
+    });
+    expect(adopted.history.map((h) => [h.step, h.by, h.at])).toEqual([
+      ['case:accepted', 'clerk-a', legacy.history[0]!.at],
+      ['case:review-started', 'rev-1', legacy.history[1]!.at],
+    ]);
+    expect(new Map(store.cases.list().map((c) => [c.id, c]))).toEqual(replayed());
+    // Once: a restart adopts nothing again.
+    const seq = store.lastSeq();
+    store.close();
+    open();
+    expect(store.lastSeq()).toBe(seq);
+    // And it moves on under today's rules.
+    const r = h.cases.step(
+      { id: 'rev-1', roles: ['reviewer'] },
+      { type: 'case:approve', caseId: legacy.id, note: null },
+    );
+    expect(r.ok && r.case.status).toBe('approved');
   });
 });

@@ -49,6 +49,11 @@ export class CaseStore {
     return parse(this.s.byTicket.get(ticketId));
   }
 
+  /** Every row's body as stored, unparsed (to find rows of an older shape). */
+  rawAll(): unknown[] {
+    return (this.s.all.all() as { body: string }[]).map((r) => JSON.parse(r.body) as unknown);
+  }
+
   /** Cases, the earliest deadline first. */
   list(status?: CaseStatus): CaseRecord[] {
     const rows = (status === undefined ? this.s.all.all() : this.s.byStatus.all(status)) as {
