@@ -3,7 +3,7 @@
  * that had no shared type, declared once so the console, the kiosk and the screens stop
  * redeclaring them. Types only, no zod: apps import this file by path
  * (`@onewindow/shared/api-types.ts`) and it adds nothing to their bundles. Each type names its
- * route and the server code that builds the answer, so the server can declare it sends this.
+ * route and the server code that builds the answer; the server's services return these types.
  * Answers that already had a shared type keep it (StaffAccount, DeviceStatus, CaseRecord,
  * SlipResult, ApplicationView, CalendarOverride, AuditEntry, HallStats, …).
  */
@@ -14,7 +14,7 @@ import type { DeviceKind, StaffAccount } from './protocol.ts';
 
 /**
  * `GET /api/auth/me`: the logged-in staff member, as the session's principal knows them
- * (queue-server/src/app/http.ts, route `/auth/me`).
+ * (queue-server/src/app/routes/core.routes.ts).
  */
 export type CurrentStaff = Pick<StaffAccount, 'id' | 'name' | 'staffNumber' | 'roles'>;
 
@@ -62,13 +62,13 @@ export interface WindowClerk {
   photoUrl: string | null;
 }
 
-/** `GET /api/windows/:id/display`: the window and its clerk (queue-server/src/app/http.ts, route `/windows/:id/display`). */
+/** `GET /api/windows/:id/display`: the window and its clerk (queue-server/src/app/routes/core.routes.ts, `AuthService.windowClerk`). */
 export interface WindowDisplayData {
   window: ServiceWindow;
   clerk: WindowClerk | null;
 }
 
-/** `POST /api/print-jobs`: the job queued and the terminal it prints on (queue-server/src/app/devices.routes.ts). */
+/** `POST /api/print-jobs`: the job queued and the terminal it prints on (`PrintQueue.request`, queue-server/src/service/print.service.ts). */
 export interface PrintJobQueued {
   jobId: string;
   deviceId: string;
@@ -76,19 +76,19 @@ export interface PrintJobQueued {
 
 /**
  * `GET /api/print-jobs/:id`: where a print job is; `reason` says why it failed
- * (queue-server/src/app/devices.routes.ts, from `DeviceStore.job`).
+ * (`PrintQueue.state`).
  */
 export interface PrintJobState extends PrintJobQueued {
   status: PrintJobStatus;
   reason: string | null;
 }
 
-/** `POST /api/kiosk/tickets/:id/reprint`: the new print job, or why none (queue-server/src/app/kiosk.routes.ts). */
+/** `POST /api/kiosk/tickets/:id/reprint`: the new print job, or why none (`KioskService`, queue-server/src/service/kiosk.service.ts). */
 export interface KioskReprintResult {
   print: KioskIssueResult['print'];
 }
 
-/** `POST /api/kiosk/lookup`: the citizen's tickets of today, oldest first (queue-server/src/app/kiosk.routes.ts). */
+/** `POST /api/kiosk/lookup`: the citizen's tickets of today, oldest first (`KioskService`, queue-server/src/service/kiosk.service.ts). */
 export interface KioskLookupResult {
   tickets: KioskTicket[];
 }

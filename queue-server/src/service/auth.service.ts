@@ -7,6 +7,13 @@ import {
   type StaffAccount,
   type StaffRole,
 } from '@onewindow/shared';
+import type {
+  DeviceRecord,
+  LoginResult,
+  PairedDevice,
+  PairingCode,
+  WindowClerk,
+} from '@onewindow/shared/api-types.ts';
 import { dutyConflict, type Principal } from '../auth/permissions.ts';
 import type { AuthStore, DeviceRow, StaffRow } from '../store/auth.store.ts';
 import type { Clock } from './hall.service.ts';
@@ -121,10 +128,7 @@ export class AuthService {
     return { ok: true, data: staffAccount({ ...row, roles }) };
   }
 
-  login(
-    username: string,
-    password: string,
-  ): Result<{ token: string; expiresAt: number; staff: StaffAccount }> {
+  login(username: string, password: string): Result<LoginResult> {
     const row = this.store.staffByUsername(username);
     const valid = verifyPassword(password, row?.passwordHash ?? this.dummyHash);
     if (!row || !valid || row.disabledAt !== null)
@@ -200,7 +204,7 @@ export class AuthService {
     return this.store.allStaff().map(staffAccount);
   }
 
-  allDevices(): DeviceRow[] {
+  allDevices(): DeviceRecord[] {
     return this.store.allDevices();
   }
 
@@ -208,7 +212,7 @@ export class AuthService {
   createPairingCode(
     actor: string,
     input: { kind: DeviceKind; name: string; windowId: string | null },
-  ): Result<{ code: string; expiresAt: number }> {
+  ): Result<PairingCode> {
     if (!DEVICE_KINDS.includes(input.kind)) return err('BAD_REQUEST', `unknown device kind ${input.kind}`);
     const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const expiresAt = this.clock.now() + PAIRING_CODE_MS;
@@ -223,7 +227,7 @@ export class AuthService {
     return { ok: true, data: { code, expiresAt } };
   }
 
-  pair(code: string): Result<{ device: DeviceRow; deviceToken: string }> {
+  pair(code: string): Result<PairedDevice> {
     const deviceToken = newToken();
     const r = this.store.pairDevice(sha256(code), this.clock.now(), {
       id: `d-${randomUUID()}`,

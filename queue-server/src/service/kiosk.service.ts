@@ -23,6 +23,7 @@ import {
   type Ticket,
   validateForm,
 } from '@onewindow/shared';
+import type { KioskLookupResult, KioskReprintResult } from '@onewindow/shared/api-types.ts';
 import { businessDayOf } from '../domain/clock.ts';
 import { openingState } from '../domain/opening-hours.ts';
 import type { Command } from '../domain/types.ts';
@@ -432,7 +433,7 @@ export class KioskService {
     ticketId: string,
     idNumber: string | undefined,
     origin: string,
-  ): KioskReply<{ print: PrintRef }> {
+  ): KioskReply<KioskReprintResult> {
     const t = this.q.ticket(ticketId);
     if (!t || !LIVE_TICKET_STATUSES.includes(t.status))
       return refuse({
@@ -469,7 +470,7 @@ export class KioskService {
   }
 
   /** "My tickets today" (KSK-9): the person's tickets with status, people ahead, estimate; nothing of others. */
-  lookup(idNumber: string, origin: string): Ack<{ tickets: KioskTicket[] }> {
+  lookup(idNumber: string, origin: string): Ack<KioskLookupResult> {
     const id = parseIdNumber(idNumber, { today: this.today() });
     if (!id.ok)
       return refuse({ code: 'INVALID_ID_NUMBER', message: id.error.detail, messageZh: id.error.message });

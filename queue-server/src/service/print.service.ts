@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Ack, type PrintJob, type PrintResult, printDocumentSchema } from '@onewindow/shared';
+import type { PrintJobQueued, PrintJobState } from '@onewindow/shared/api-types.ts';
 import type { Principal } from '../auth/permissions.ts';
 import type { QueueEngine } from '../domain/engine.ts';
 import type { AuthStore } from '../store/auth.store.ts';
@@ -86,7 +87,7 @@ export class PrintQueue {
   request(
     p: Principal,
     b: { deviceId?: string | undefined; windowId?: string | undefined; document: PrintJob['document'] },
-  ): Ack<{ jobId: string; deviceId: string }> {
+  ): Ack<PrintJobQueued> {
     const refuse = (code: 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_REQUEST', message: string) => ({
       ok: false as const,
       error: { code, message },
@@ -150,6 +151,13 @@ export class PrintQueue {
 
   job(jobId: string): PrintJobRow | undefined {
     return this.deps.devices.job(jobId);
+  }
+
+  /** Where a job is, as a terminal or console asks (`GET /api/print-jobs/:id`); a device sees only its own. */
+  state(jobId: string, askedBy: Principal): PrintJobState | undefined {
+    const row = this.deps.devices.job(jobId);
+    if (row === undefined || (askedBy.kind === 'device' && row.deviceId !== askedBy.id)) return undefined;
+    return { jobId: row.job.jobId, deviceId: row.deviceId, status: row.status, reason: row.reason };
   }
 
   /** The queue-ticket jobs a kiosk was given for one ticket, oldest first (first print, reprints). */

@@ -15,6 +15,7 @@ import {
   type SlipDocument,
   type SlipKind,
   type SlipRequest,
+  type SlipResult,
   type Ticket,
 } from '@onewindow/shared';
 import { type CaseRecord, DEFAULT_REVIEW_LEVELS } from '@onewindow/shared/cases.ts';
@@ -247,20 +248,7 @@ export interface SlipServiceDeps {
   clock: Clock;
 }
 
-/** `POST /api/slips` answer (SPEC SLP-*). */
-export interface SlipAnswer {
-  document: SlipDocument;
-  /** The slip's number (= the case id for an acceptance). */
-  number: string;
-  printJobId: string | null;
-  printError: string | null;
-  /** The case an acceptance opened; null for the other kinds. */
-  case: CaseRecord | null;
-  /** Whether this request finished the ticket (a serving ticket is finished with its slip, UOW-1). */
-  finished: boolean;
-}
-
-export type SlipOutcome = { ok: true; data: SlipAnswer; created: boolean } | { ok: false; error: ApiError };
+export type SlipOutcome = { ok: true; data: SlipResult; created: boolean } | { ok: false; error: ApiError };
 
 /** What a slip unit keeps with its Idempotency-Key, to answer a retry with the same slip. */
 interface SlipRecord {

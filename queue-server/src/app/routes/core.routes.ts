@@ -4,6 +4,7 @@
  * their displays, the catalog, the notice marquee, staff accounts and paired devices.
  */
 import { type CommandName, DEVICE_KINDS, STAFF_ROLES } from '@onewindow/shared';
+import type { CurrentStaff, WindowDisplayData } from '@onewindow/shared/api-types.ts';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
@@ -119,7 +120,8 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       access: 'staff',
       handle: (ctx) => {
         const p = staffOf(ctx);
-        return { ok: true, data: { id: p.id, name: p.name, staffNumber: p.staffNumber, roles: p.roles } };
+        const data: CurrentStaff = { id: p.id, name: p.name, staffNumber: p.staffNumber, roles: p.roles };
+        return { ok: true, data };
       },
     }),
     route({
@@ -171,7 +173,8 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       handle: ({ params }) => {
         const w = h.hall.queue.window(params.id!);
         if (w === undefined) return fail({ code: 'UNKNOWN_WINDOW', message: `no window ${params.id}` });
-        return { ok: true, data: { window: w, clerk: h.auth.windowClerk(w.clerkId) } };
+        const data: WindowDisplayData = { window: w, clerk: h.auth.windowClerk(w.clerkId) };
+        return { ok: true, data };
       },
     }),
     route({

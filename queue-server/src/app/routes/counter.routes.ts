@@ -90,13 +90,10 @@ export function counterRoutes(h: Hall, devices: Pick<DevicesChannel, 'statuses'>
       summary: 'A print job’s state: pending, sent, printed, failed (a device sees only its own)',
       access: 'print-jobs:read',
       handle: ({ principal, params }) => {
-        const row = h.print.job(params.id!);
-        if (row === undefined || (principal.kind === 'device' && row.deviceId !== principal.id))
-          return fail({ code: 'NOT_FOUND', message: 'no such print job' });
-        return {
-          ok: true,
-          data: { jobId: row.job.jobId, deviceId: row.deviceId, status: row.status, reason: row.reason },
-        };
+        const state = h.print.state(params.id!, principal);
+        return state === undefined
+          ? fail({ code: 'NOT_FOUND', message: 'no such print job' })
+          : { ok: true, data: state };
       },
     }),
     route({
