@@ -52,6 +52,7 @@ export const CASE_FACT_LABEL: Record<CaseFactType, { zh: string; en: string }> =
   'case:supplemented': { zh: '补正材料已收', en: 'Materials received' },
   'case:ready': { zh: '办结待取', en: 'Ready for pickup' },
   'case:handed-back': { zh: '已领取', en: 'Handed back' },
+  'case:adopted': { zh: '转入（系统升级前受理）', en: 'Carried over' },
 };
 
 export const REVIEW_LEVELS_LABEL: Record<ReviewLevels, { zh: string; en: string }> = {
