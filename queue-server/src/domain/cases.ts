@@ -256,7 +256,9 @@ export function adoptionFact(row: unknown): CaseFact | null {
   const r = row as LegacyCase & { intake?: unknown };
   if (Array.isArray(r.intake)) return null;
   const reviewers = [
-    ...new Set(r.history.filter((h) => ['in-review', 'approved', 'returned'].includes(h.to)).map((h) => h.by)),
+    ...new Set(
+      r.history.filter((h) => ['in-review', 'approved', 'returned'].includes(h.to)).map((h) => h.by),
+    ),
   ];
   const record: CaseRecord = {
     id: r.id,
@@ -275,7 +277,14 @@ export function adoptionFact(row: unknown): CaseFact | null {
     recheckedBy: null,
     materials: [],
     missing: [],
-    history: r.history.map((h) => ({ seq: 0, at: h.at, by: h.by, step: LEGACY_STEP[h.to], to: h.to, note: h.note })),
+    history: r.history.map((h) => ({
+      seq: 0,
+      at: h.at,
+      by: h.by,
+      step: LEGACY_STEP[h.to],
+      to: h.to,
+      note: h.note,
+    })),
   };
   return { type: 'case:adopted', caseId: r.id, by: 'system', note: null, to: r.status, record };
 }
