@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEngine } from '../domain/engine.ts';
 import { Hall, hallConfig } from '../domain/test-factory.ts';
 import type { Command } from '../domain/types.ts';
-import { authorize, dutyConflict, type Principal } from './permissions.ts';
+import { authorize, dutyConflict, type Principal, permits, ROUTE_PERMISSIONS } from './permissions.ts';
 
 /*
  * SPEC "Role × command matrix", AUTH-1 … AUTH-3, RAT-2. The expected matrix is written out here
@@ -330,7 +330,10 @@ describe('SPEC role × command matrix, every cell (AUTH-1, AUTH-2)', () => {
 
   it('SPEC.md "Role × command matrix" shows exactly this matrix', () => {
     const spec = readFileSync(new URL('../../../SPEC.md', import.meta.url), 'utf8');
-    const section = spec.split(/^## /m).find((s) => s.startsWith('Role × command matrix'));
+    const section = spec
+      .split(/^## /m)
+      .find((s) => s.startsWith('Role × command matrix'))
+      ?.split(/^### /m)[0];
     expect(section, 'SPEC.md has a "## Role × command matrix" section').toBeDefined();
     const rows = section!
       .split('\n')
@@ -347,6 +350,56 @@ describe('SPEC role × command matrix, every cell (AUTH-1, AUTH-2)', () => {
     expect(Object.keys(table).sort()).toEqual([...COMMAND_NAMES].sort());
     for (const name of COMMAND_NAMES) expect(table[name], name).toEqual(MATRIX[name]);
     for (const id of ['AUTH-1', 'AUTH-2', 'AUTH-3', 'AUTH-4']) expect(section).toContain(`**${id}**`);
+  });
+});
+
+describe('REST permissions (AUTH-5, ACC-1)', () => {
+  it('AUTH-5 SPEC.md "REST permissions" shows exactly ROUTE_PERMISSIONS', () => {
+    const spec = readFileSync(new URL('../../../SPEC.md', import.meta.url), 'utf8');
+    const section = spec.split(/^### /m).find((x) => x.startsWith('REST permissions'));
+    expect(section, 'SPEC.md has a "### REST permissions" section').toBeDefined();
+    const rows = section!
+      .split('\n')
+      .filter((l) => l.startsWith('|'))
+      .slice(2)
+      .map((l) =>
+        l
+          .slice(1, -1)
+          .split('|')
+          .map((c) => c.trim()),
+      );
+    const list = (cell: string) =>
+      cell === '—' ? [] : cell === 'every role' ? [...STAFF_ROLES] : cell.split(', ');
+    const table = Object.fromEntries(
+      rows.map(([name, roles, devices]) => [
+        name!.replaceAll('`', ''),
+        { roles: list(roles!), devices: list(devices!) },
+      ]),
+    );
+    expect(Object.keys(table).sort()).toEqual(Object.keys(ROUTE_PERMISSIONS).sort());
+    for (const [name, grant] of Object.entries(ROUTE_PERMISSIONS)) {
+      expect(new Set(table[name]!.roles), name).toEqual(new Set(grant.roles));
+      expect(new Set(table[name]!.devices), name).toEqual(new Set(grant.devices));
+    }
+  });
+
+  it('ACC-1 the accountant reads reports, figures and cases, and is granted no command', () => {
+    const accountant = staff('s-acc', 'accountant');
+    const granted = Object.entries(ROUTE_PERMISSIONS)
+      .filter(([, g]) => (g.roles as readonly StaffRole[]).includes('accountant'))
+      .map(([n]) => n);
+    expect(granted.sort()).toEqual(['cases:read', 'print-jobs:read', 'reports:read', 'stats:read']);
+    for (const name of COMMAND_NAMES) expect(permits(accountant, name)?.code, name).toBe('FORBIDDEN');
+  });
+
+  it('AUTH-1 a device on a staff capability is FORBIDDEN and the refusal names the permission', () => {
+    const kiosk = device('kiosk');
+    expect(permits(kiosk, 'applications:read')).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('applications:read'),
+    });
+    expect(permits(kiosk, 'kiosk')).toBeNull();
+    expect(permits(ANONYMOUS, 'kiosk')?.code).toBe('UNAUTHENTICATED');
   });
 });
 
