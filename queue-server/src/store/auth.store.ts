@@ -1,4 +1,5 @@
 import type { DeviceKind, ServiceItem, StaffRole } from '@onewindow/shared';
+import type { DeviceRecord } from '@onewindow/shared/api-types.ts';
 import type Database from 'better-sqlite3';
 
 export interface StaffRow {
@@ -12,15 +13,8 @@ export interface StaffRow {
   disabledAt: number | null;
 }
 
-export interface DeviceRow {
-  id: string;
-  kind: DeviceKind;
-  name: string;
-  windowId: string | null;
-  createdAt: number;
-  revokedAt: number | null;
-  lastSeenAt: number | null;
-}
+/** A paired device as stored: the shape `GET /api/devices` answers with. */
+export type DeviceRow = DeviceRecord;
 
 export interface PairingCodeRow {
   kind: DeviceKind;
