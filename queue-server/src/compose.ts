@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { adoptionFact } from './domain/cases.ts';
 import { businessDayOf } from './domain/clock.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
+import type { HallEvent } from './domain/types.ts';
 import { ApplicationService } from './service/application.service.ts';
 import { AppointmentService } from './service/appointment.service.ts';
 import { AuditService } from './service/audit.service.ts';
@@ -26,6 +27,9 @@ import { PrintQueue } from './service/print.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
 import type { HallStore } from './store/hall.store.ts';
+
+/** The public and staff facts of one commit (HallViews.factsOf). */
+export type CommitViews = ReturnType<HallViews['factsOf']>;
 
 export interface HallDeps {
   store: HallStore;
@@ -56,6 +60,11 @@ export interface Hall {
   followUps: FollowUpService;
   stats: StatsService;
   audit: AuditService;
+  /**
+   * What each commit means to its audiences (boards, staff), computed once per commit in order;
+   * transports attach themselves to send it on.
+   */
+  facts: { attach(fn: (events: readonly HallEvent[], views: CommitViews) => void): void };
   /** The hall's notice marquee and other small settings kept in the store's meta. */
   notice: {
     get(): string;
@@ -190,6 +199,15 @@ export function composeHall(deps: HallDeps): Hall {
   const caughtUp = followUps.catchUp(store.lastSeq());
   if (caughtUp > 0) log.info({ created: caughtUp }, 'bad rating follow-ups caught up from the log');
 
+  // After every commit: the log line, and the public and staff views of its facts for whatever
+  // transport is attached (HallViews must see every commit once, in order: it learns service times).
+  const factSinks: ((events: readonly HallEvent[], views: CommitViews) => void)[] = [];
+  hall.subscribe((events) => {
+    for (const ev of events) log.info({ seq: ev.seq, type: ev.type }, 'fact');
+    const v = views.factsOf(events);
+    for (const fn of factSinks) fn(events, v);
+  });
+
   const noticeListeners: ((text: string) => void)[] = [];
   const notice: Hall['notice'] = {
     get: () => store.meta('notice') ?? '',
@@ -222,6 +240,7 @@ export function composeHall(deps: HallDeps): Hall {
     stats,
     audit,
     notice,
+    facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides: {
       all: () => store.calendarOverrides.all(),
       put(actor, o) {

@@ -221,12 +221,9 @@ export function createApp(deps: AppDeps): App {
     send(res, fail({ code: 'INTERNAL', message: 'internal error' }));
   });
 
-  h.hall.subscribe((events) => {
-    for (const ev of events) {
-      commandCounter.inc({ type: ev.type });
-      log.info({ seq: ev.seq, type: ev.type }, 'fact');
-    }
-    realtime.broadcast(h.views.factsOf(events));
+  h.facts.attach((events, views) => {
+    for (const ev of events) commandCounter.inc({ type: ev.type });
+    realtime.broadcast(views);
   });
 
   let timer: NodeJS.Timeout | null = null;
