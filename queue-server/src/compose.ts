@@ -129,6 +129,7 @@ export function composeHall(deps: HallDeps): Hall {
     clock,
     itemCategories: () => new Map(items().map((i) => [i.code, i.categoryId])),
     ticketById: (id) => store.ticketById(id),
+    audit: (actor, action, detail) => audit.record(actor, action, null, detail, clock.now()),
   });
   const applications = new ApplicationService({ store: store.applications, catalog: items, queue: q });
   const kiosk = new KioskService({
@@ -165,6 +166,8 @@ export function composeHall(deps: HallDeps): Hall {
     utcOffsetMinutes: offset,
     addWorkingDays: (from, n) => calendar.addWorkingDays(from, n),
     now: () => clock.now(),
+    transaction: (fn) => store.transaction(fn),
+    audit: (actor, action, detail) => audit.record(actor, action, null, detail, clock.now()),
   });
   const stats = new StatsService({
     store,

@@ -115,6 +115,8 @@ export interface AppointmentDeps {
   itemCategories?: () => ReadonlyMap<string, string>;
   /** A ticket of a closed day (the engine keeps only open days); default: the engine's. */
   ticketById?: (id: string) => Ticket | undefined;
+  /** The admin audit (written inside the import's transaction). */
+  audit?: (actor: string, action: string, detail: unknown) => void;
 }
 
 function refuse(
@@ -170,6 +172,8 @@ export class AppointmentService {
    */
   importBookings(
     rows: readonly unknown[],
+    /** Who imports: the import is written to the admin audit in its own transaction. */
+    actor?: string,
   ): { ok: true; data: ImportSummary } | { ok: false; errors: RowError[] } {
     const q = this.deps.hall.queue;
     const config = q.hallConfig;
@@ -282,6 +286,7 @@ export class AppointmentService {
       if (errors.length > 0) return { ok: false as const, errors: errors.sort((a, b) => a.row - b.row) };
       for (const write of plan) write();
       summary.days = [...new Set(ready.map((r) => r.value.businessDay))].sort();
+      if (actor !== undefined) this.deps.audit?.(actor, 'appointments:import', summary);
       return { ok: true as const, data: summary };
     });
   }

@@ -101,13 +101,15 @@ export class AuthService {
       passwordHash: hashPassword(input.password),
       createdAt: this.clock.now(),
     };
-    this.store.insertStaff(row);
-    this.store.audit({
-      at: row.createdAt,
-      actor,
-      action: 'staff:create',
-      target: row.id,
-      detail: { username: row.username, roles: row.roles },
+    this.store.transaction(() => {
+      this.store.insertStaff(row);
+      this.store.audit({
+        at: row.createdAt,
+        actor,
+        action: 'staff:create',
+        target: row.id,
+        detail: { username: row.username, roles: row.roles },
+      });
     });
     return { ok: true, data: staffAccount({ ...row, disabledAt: null }) };
   }
@@ -117,13 +119,15 @@ export class AuthService {
     if (!row) return err('NOT_FOUND', `no staff ${staffId}`);
     const conflict = dutyConflict(roles);
     if (conflict !== null) return err('DUTY_CONFLICT', conflict);
-    this.store.setRoles(staffId, roles);
-    this.store.audit({
-      at: this.clock.now(),
-      actor,
-      action: 'staff:roles',
-      target: staffId,
-      detail: { from: row.roles, to: roles },
+    this.store.transaction(() => {
+      this.store.setRoles(staffId, roles);
+      this.store.audit({
+        at: this.clock.now(),
+        actor,
+        action: 'staff:roles',
+        target: staffId,
+        detail: { from: row.roles, to: roles },
+      });
     });
     return { ok: true, data: staffAccount({ ...row, roles }) };
   }
@@ -195,8 +199,10 @@ export class AuthService {
     if (mime === null)
       return err('BAD_REQUEST', 'send a JPEG or PNG image (Content-Type image/jpeg or image/png)');
     const at = this.clock.now();
-    this.store.putPhoto(staffId, mime, data, at);
-    this.store.audit({ at, actor, action: 'staff:photo', target: staffId, detail: { bytes: data.length } });
+    this.store.transaction(() => {
+      this.store.putPhoto(staffId, mime, data, at);
+      this.store.audit({ at, actor, action: 'staff:photo', target: staffId, detail: { bytes: data.length } });
+    });
     return { ok: true, data: { photoUrl: `/api/staff/${staffId}/photo` } };
   }
 
@@ -216,38 +222,50 @@ export class AuthService {
     if (!DEVICE_KINDS.includes(input.kind)) return err('BAD_REQUEST', `unknown device kind ${input.kind}`);
     const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const expiresAt = this.clock.now() + PAIRING_CODE_MS;
-    this.store.insertPairingCode(sha256(code), { ...input, createdBy: actor, expiresAt });
-    this.store.audit({
-      at: this.clock.now(),
-      actor,
-      action: 'device:pairing-code',
-      target: null,
-      detail: input,
+    this.store.transaction(() => {
+      this.store.insertPairingCode(sha256(code), { ...input, createdBy: actor, expiresAt });
+      this.store.audit({
+        at: this.clock.now(),
+        actor,
+        action: 'device:pairing-code',
+        target: null,
+        detail: input,
+      });
     });
     return { ok: true, data: { code, expiresAt } };
   }
 
   pair(code: string): Result<PairedDevice> {
     const deviceToken = newToken();
-    const r = this.store.pairDevice(sha256(code), this.clock.now(), {
-      id: `d-${randomUUID()}`,
-      tokenHash: sha256(deviceToken),
+    return this.store.transaction(() => {
+      const r = this.store.pairDevice(sha256(code), this.clock.now(), {
+        id: `d-${randomUUID()}`,
+        tokenHash: sha256(deviceToken),
+      });
+      if (!r.ok) return err('UNAUTHENTICATED', `pairing code is ${r.reason}`);
+      this.store.audit({
+        at: this.clock.now(),
+        actor: r.device.id,
+        action: 'device:paired',
+        target: r.device.id,
+        detail: { kind: r.device.kind, name: r.device.name },
+      });
+      return { ok: true as const, data: { device: r.device, deviceToken } };
     });
-    if (!r.ok) return err('UNAUTHENTICATED', `pairing code is ${r.reason}`);
-    this.store.audit({
-      at: this.clock.now(),
-      actor: r.device.id,
-      action: 'device:paired',
-      target: r.device.id,
-      detail: { kind: r.device.kind, name: r.device.name },
-    });
-    return { ok: true, data: { device: r.device, deviceToken } };
   }
 
   revoke(actor: string, deviceId: string): Result<{ revoked: true }> {
-    if (!this.store.revokeDevice(deviceId, this.clock.now()))
-      return err('NOT_FOUND', `no active device ${deviceId}`);
-    this.store.audit({ at: this.clock.now(), actor, action: 'device:revoke', target: deviceId, detail: {} });
-    return { ok: true, data: { revoked: true } };
+    return this.store.transaction(() => {
+      if (!this.store.revokeDevice(deviceId, this.clock.now()))
+        return err('NOT_FOUND', `no active device ${deviceId}`);
+      this.store.audit({
+        at: this.clock.now(),
+        actor,
+        action: 'device:revoke',
+        target: deviceId,
+        detail: {},
+      });
+      return { ok: true as const, data: { revoked: true as const } };
+    });
   }
 }

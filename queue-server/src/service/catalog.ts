@@ -75,8 +75,10 @@ export class CatalogService {
     const at = catalog.findIndex((i) => i.code === code);
     if (at === -1) catalog.push(item);
     else catalog[at] = item;
-    this.deps.store.replaceCatalog(catalog);
-    this.deps.audit(actor, 'catalog:item-put', code, { created: at === -1, name: item.name });
+    this.deps.store.transaction(() => {
+      this.deps.store.replaceCatalog(catalog);
+      this.deps.audit(actor, 'catalog:item-put', code, { created: at === -1, name: item.name });
+    });
     return { ok: true, data: item, created: at === -1 };
   }
 
@@ -86,8 +88,10 @@ export class CatalogService {
     const item = catalog.find((i) => i.code === code);
     if (item === undefined)
       return { ok: false, error: { code: 'NOT_FOUND', message: `no service item ${code.slice(0, 64)}` } };
-    this.deps.store.replaceCatalog(catalog.filter((i) => i.code !== code));
-    this.deps.audit(actor, 'catalog:item-delete', code, { name: item.name });
+    this.deps.store.transaction(() => {
+      this.deps.store.replaceCatalog(catalog.filter((i) => i.code !== code));
+      this.deps.audit(actor, 'catalog:item-delete', code, { name: item.name });
+    });
     return { ok: true, data: { deleted: code } };
   }
 
@@ -95,8 +99,10 @@ export class CatalogService {
   import(actor: string, rows: readonly unknown[]): Result<{ imported: number }> {
     const checked = this.check(rows, (i) => `items.${i}.`);
     if (!checked.ok) return refuse('catalog import, nothing imported', checked.issues);
-    this.deps.store.replaceCatalog(checked.items);
-    this.deps.audit(actor, 'catalog:import', null, { count: checked.items.length });
+    this.deps.store.transaction(() => {
+      this.deps.store.replaceCatalog(checked.items);
+      this.deps.audit(actor, 'catalog:import', null, { count: checked.items.length });
+    });
     return { ok: true, data: { imported: checked.items.length } };
   }
 

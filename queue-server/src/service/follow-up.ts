@@ -38,6 +38,10 @@ export interface FollowUpDeps {
   /** `n` working days after a date (the national calendar with the hall's overrides). */
   addWorkingDays: (fromDate: string, n: number) => string;
   now: () => number;
+  /** One transaction around a change and its audit row. */
+  transaction: <T>(fn: () => T) => T;
+  /** The admin audit. */
+  audit?: (actor: string, action: string, detail: unknown) => void;
 }
 
 interface RatingFact {
@@ -63,8 +67,11 @@ export class FollowUpService {
   }
 
   /** Applies to bad ratings given from now on; existing deadlines stay as they were promised. */
-  putSettings(s: FollowUpSettings): FollowUpSettings {
-    this.d.meta.put(SETTING_KEY, String(s.workingDays));
+  putSettings(s: FollowUpSettings, actor?: string): FollowUpSettings {
+    this.d.transaction(() => {
+      this.d.meta.put(SETTING_KEY, String(s.workingDays));
+      if (actor !== undefined) this.d.audit?.(actor, 'follow-ups:settings', s);
+    });
     return this.settings();
   }
 

@@ -106,6 +106,11 @@ export class AuthStore {
     };
   }
 
+  /** Runs `fn` in one transaction: a change and its audit row commit together (nested calls join it). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   staffCount(): number {
     return (this.s.staffCount.get() as { n: number }).n;
   }

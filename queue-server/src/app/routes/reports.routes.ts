@@ -109,11 +109,7 @@ export function reportRoutes(h: Hall): RouteDef[] {
       summary: 'Sets the working days to rectify a bad rating; applies to ratings from now on',
       access: 'follow-ups:manage',
       body: followUpSettingsSchema,
-      handle: (ctx) => {
-        const data = h.followUps.putSettings(ctx.body);
-        h.audit.record(staffOf(ctx).id, 'follow-ups:settings', null, data, h.clock.now());
-        return { ok: true, data };
-      },
+      handle: (ctx) => ({ ok: true, data: h.followUps.putSettings(ctx.body, staffOf(ctx).id) }),
     }),
     route({
       method: 'get',
@@ -152,14 +148,13 @@ export function reportRoutes(h: Hall): RouteDef[] {
       access: 'appointments:import',
       body: importBodySchema,
       handle: (ctx) => {
-        const out = h.appointments.importBookings(ctx.body.bookings);
+        const out = h.appointments.importBookings(ctx.body.bookings, staffOf(ctx).id);
         if (!out.ok)
           return fail({
             code: 'BAD_REQUEST',
             message: `${new Set(out.errors.map((e) => e.row)).size} row(s) are invalid; nothing was imported`,
             issues: out.errors.map((e) => ({ path: `bookings.${e.row}.${e.field}`, message: e.message })),
           });
-        h.audit.record(staffOf(ctx).id, 'appointments:import', null, out.data, h.clock.now());
         return { ok: true, data: out.data };
       },
     }),
