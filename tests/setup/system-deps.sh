@@ -17,15 +17,26 @@ command -v udevadm >/dev/null || packages+=(udev)
 # Social security cards over PC/SC: the daemon, vsmartcard's virtual reader (a fake card in
 # tests) and the headers the smartcard binding builds against.
 for p in pcscd vsmartcard-vpcd libpcsclite-dev; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); done
-[ ${#packages[@]} -eq 0 ] && exit 0
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian packages for the tests: ${packages[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  else
+    echo "missing Debian packages for the tests: ${packages[*]}" >&2
+    echo "install them with: sudo apt-get install ${packages[*]}" >&2
+    exit 1
+  fi
+fi
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-  echo "installing Debian packages for the tests: ${packages[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-else
-  echo "missing Debian packages for the tests: ${packages[*]}" >&2
-  echo "install them with: sudo apt-get install ${packages[*]}" >&2
-  exit 1
+# The README's order (npm install && npm start, then npm test) installs node modules before
+# these headers exist: npm then skips the optional smartcard binding (it cannot build without
+# libpcsclite-dev), and the type check and the PC/SC tests need it. Now that the headers are
+# here, let npm install what it skipped (the lockfile is unchanged; only the missing optional
+# package is added and built).
+cd "$(dirname "$0")/../.."
+if [ -d node_modules ] && ! node -e "require.resolve('smartcard/package.json')" >/dev/null 2>&1; then
+  echo "building the optional smartcard binding skipped by an earlier install (libpcsclite-dev is here now)" >&2
+  npm install --no-audit --no-fund >/dev/null
 fi
