@@ -7,8 +7,11 @@ import type { PrintDocument } from './print.ts';
 
 /** Paper sensor of a ticket/slip printer (ESC/POS `DLE EOT 4`), or no answer. */
 export type PrinterHealth = 'ok' | 'near-end' | 'out' | 'offline';
-/** A reader: connected, unplugged, or (PC/SC) the reader service is not running. */
-export type ReaderHealth = 'connected' | 'disconnected' | 'service-not-running';
+/**
+ * A reader: connected, unplugged, (PC/SC) the reader service is not running, or the terminal's
+ * reader driver (the PC/SC binding) is not installed at all.
+ */
+export type ReaderHealth = 'connected' | 'disconnected' | 'service-not-running' | 'driver-missing';
 
 /** What an agent reports on change and periodically. Absent = the terminal has no such device. */
 export interface DeviceHealth {
@@ -68,6 +71,7 @@ export function healthAlerts(h: DeviceHealth): string[] {
   if (h.idCardReader === 'service-not-running') out.push('身份证读卡服务未运行');
   if (h.sscReader === 'disconnected') out.push('社保卡读卡器未连接');
   if (h.sscReader === 'service-not-running') out.push('社保卡读卡服务未运行');
+  if (h.sscReader === 'driver-missing') out.push('社保卡读卡驱动未安装');
   if (h.ratingPad === 'disconnected') out.push('评价器未连接');
   if (h.voice === 'no-mandarin-voice') out.push('无普通话语音，仅提示音');
   return out;

@@ -295,7 +295,7 @@ export interface CardRead {
   address: string | null;
 }
 
-const healthValue = z.enum(['connected', 'disconnected', 'service-not-running']);
+const healthValue = z.enum(['connected', 'disconnected', 'service-not-running', 'driver-missing']);
 export const deviceHealthSchema = z.strictObject({
   printer: z.enum(['ok', 'near-end', 'out', 'offline']).optional(),
   idCardReader: healthValue.optional(),

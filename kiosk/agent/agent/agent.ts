@@ -207,7 +207,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
       sscReader.on('status', (s) => {
         if (s.state === 'binding-unavailable')
           this.#log.warn(
-            'social security card reader: PC/SC binding unavailable; reported "service-not-running"',
+            'social security card reader: PC/SC binding unavailable; reported "driver-missing"',
             {
               detail: s.detail,
             },
@@ -565,12 +565,18 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
  * The `sscReader` health of a driver status; `connected` tracks the matching readers attached
  * (a dual-interface reader shows two). undefined: no change to report.
  */
-function sscHealth(s: SscStatus, connected: Set<string>): ReaderHealth | undefined {
+/**
+ * The health the guides see of a social security card reader: a missing binding (the optional
+ * native module was not built) is told apart from a PC/SC service that is down.
+ */
+export function sscHealth(s: SscStatus, connected: Set<string>): ReaderHealth | undefined {
   switch (s.state) {
     case 'stopped':
       return undefined;
-    case 'service-not-running':
     case 'binding-unavailable':
+      connected.clear();
+      return 'driver-missing';
+    case 'service-not-running':
       connected.clear();
       return 'service-not-running';
     case 'service-running':

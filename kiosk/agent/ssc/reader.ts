@@ -61,11 +61,45 @@ export class BindingUnavailableError extends Error {
   override name = 'BindingUnavailableError';
 }
 
+/**
+ * What the agent uses of the `smartcard` package (its own types, dist/lib/types.d.ts, name the
+ * same members). Declared here, and the package loaded by a specifier the compiler does not
+ * resolve, so that the type check never depends on the optional native build having succeeded
+ * (a machine without libpcsclite-dev skips it). The PC/SC tests drive the real binding.
+ */
+interface SmartcardCard {
+  transmit(command: Buffer): Promise<Buffer>;
+  disconnect(disposition?: number): void;
+}
+interface SmartcardReader {
+  readonly name: string;
+  connect(shareMode?: number, protocol?: number): Promise<SmartcardCard>;
+}
+interface SmartcardBinding {
+  Context: new () => { listReaders(): SmartcardReader[]; close(): void };
+  ReaderMonitor: new () => {
+    start(
+      callback: (event: {
+        type: 'reader-attached' | 'reader-detached' | 'card-inserted' | 'card-removed' | 'error';
+        reader: string;
+        state: number;
+      }) => void,
+    ): void;
+    stop(): void;
+  };
+  SCARD_SHARE_SHARED: number;
+  SCARD_PROTOCOL_T0: number;
+  SCARD_PROTOCOL_T1: number;
+  SCARD_LEAVE_CARD: number;
+  SCARD_STATE_PRESENT: number;
+}
+const SMARTCARD: string = 'smartcard';
+
 /** The real binding: the `smartcard` package (N-API), loaded on first use. */
 export const openSmartcard: PcscOpen = async (events) => {
-  let sc: typeof import('smartcard');
+  let sc: SmartcardBinding;
   try {
-    sc = await import('smartcard');
+    sc = (await import(SMARTCARD)) as SmartcardBinding;
   } catch (err) {
     throw new BindingUnavailableError(`cannot load the smartcard binding: ${errorText(err)}`);
   }
