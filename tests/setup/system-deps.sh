@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || packages+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || packages+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || packages+=(fonts-noto-cjk)  # not -q: an early exit would SIGPIPE fc-list and fail the pipe
 # Device tests: QR read-back of printed tickets, SVG → PNG previews.
 command -v zbarimg >/dev/null || packages+=(zbar-tools)
 command -v rsvg-convert >/dev/null || packages+=(librsvg2-bin)
@@ -16,7 +16,10 @@ command -v socat >/dev/null || packages+=(socat)
 command -v udevadm >/dev/null || packages+=(udev)
 # Social security cards over PC/SC: the daemon, vsmartcard's virtual reader (a fake card in
 # tests) and the headers the smartcard binding builds against.
-for p in pcscd vsmartcard-vpcd libpcsclite-dev; do dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p"); done
+# (Installed means installed: a package removed but not purged still answers `dpkg -s`, with
+# status "deinstall ok config-files".)
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = 'install ok installed' ]; }
+for p in pcscd vsmartcard-vpcd libpcsclite-dev; do installed "$p" || packages+=("$p"); done
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "installing Debian packages for the tests: ${packages[*]}" >&2
@@ -36,7 +39,7 @@ fi
 # here, let npm install what it skipped (the lockfile is unchanged; only the missing optional
 # package is added and built).
 cd "$(dirname "$0")/../.."
-if [ -d node_modules ] && ! node -e "require.resolve('smartcard/package.json')" >/dev/null 2>&1; then
+if [ -d node_modules ] && ! (cd kiosk && node -e "require.resolve('smartcard')") >/dev/null 2>&1; then
   echo "building the optional smartcard binding skipped by an earlier install (libpcsclite-dev is here now)" >&2
   npm install --no-audit --no-fund >/dev/null
 fi
