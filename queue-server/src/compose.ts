@@ -4,9 +4,7 @@
  * worker) receive what is built here and never construct a store or a service themselves, so
  * the hall behaves the same whichever transports are mounted.
  */
-import type { CalendarOverride } from '@onewindow/shared';
 import type { Logger } from 'pino';
-import { adoptionFact } from './domain/cases.ts';
 import { businessDayOf } from './domain/clock.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import type { HallEvent } from './domain/types.ts';
@@ -21,6 +19,7 @@ import { dueDayCloses } from './service/day-close.ts';
 import { FollowUpService } from './service/follow-up.ts';
 import { type Clock, HallService, systemClock } from './service/hall.service.ts';
 import { HallViews } from './service/hall.views.ts';
+import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { ensureHolderSecret, holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { PrintQueue } from './service/print.service.ts';
@@ -65,18 +64,10 @@ export interface Hall {
    * transports attach themselves to send it on.
    */
   facts: { attach(fn: (events: readonly HallEvent[], views: CommitViews) => void): void };
-  /** The hall's notice marquee and other small settings kept in the store's meta. */
-  notice: {
-    get(): string;
-    set(actor: string, text: string): void;
-    onChange(fn: (text: string) => void): void;
-  };
-  /** The hall's corrections of the national calendar (CAL-2), each change audited with the previous value. */
-  calendarOverrides: {
-    all(): CalendarOverride[];
-    put(actor: string, o: CalendarOverride): { created: boolean };
-    delete(actor: string, date: string): boolean;
-  };
+  /** The hall's notice marquee on the boards. */
+  notice: NoticeService;
+  /** The hall's corrections of the national calendar (CAL-2). */
+  calendarOverrides: CalendarOverrideService;
   /** The hall's local date now. */
   today(): string;
   /** Runs the day closes that are due now (the scheduler calls this; so can tests). */
@@ -188,16 +179,8 @@ export function composeHall(deps: HallDeps): Hall {
     audit.onFacts(events);
   });
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
-  const legacy = store.cases
-    .rawAll()
-    .map(adoptionFact)
-    .filter((f) => f !== null);
-  if (legacy.length > 0) {
-    const r = hall.run({ type: 'case:adopt' }, (uow) => {
-      uow.append(legacy);
-    });
-    if (r.ok) log.info({ cases: legacy.length }, 'cases from before cases were facts adopted into the log');
-  }
+  const adopted = cases.adoptLegacy();
+  if (adopted > 0) log.info({ cases: adopted }, 'cases from before cases were facts adopted into the log');
   // FUP-2: ratings committed before follow-ups were part of the unit get their records now.
   const caughtUp = followUps.catchUp(store.lastSeq());
   if (caughtUp > 0) log.info({ created: caughtUp }, 'bad rating follow-ups caught up from the log');
@@ -211,18 +194,19 @@ export function composeHall(deps: HallDeps): Hall {
     for (const fn of factSinks) fn(events, v);
   });
 
-  const noticeListeners: ((text: string) => void)[] = [];
-  const notice: Hall['notice'] = {
-    get: () => store.meta('notice') ?? '',
-    set(actor, text) {
-      store.transaction(() => {
-        store.putMeta('notice', text);
-        audit.record(actor, 'hall:notice', null, { text }, clock.now());
-      });
-      for (const fn of noticeListeners) fn(text);
-    },
-    onChange: (fn) => noticeListeners.push(fn),
-  };
+  const recordAudit = audit.record.bind(audit);
+  const notice = new NoticeService({
+    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
+    audit: recordAudit,
+    transaction: (fn) => store.transaction(fn),
+    clock,
+  });
+  const calendarOverrides = new CalendarOverrideService({
+    store: store.calendarOverrides,
+    audit: recordAudit,
+    transaction: (fn) => store.transaction(fn),
+    clock,
+  });
 
   return {
     clock,
@@ -244,31 +228,7 @@ export function composeHall(deps: HallDeps): Hall {
     audit,
     notice,
     facts: { attach: (fn) => factSinks.push(fn) },
-    calendarOverrides: {
-      all: () => store.calendarOverrides.all(),
-      put(actor, o) {
-        return store.transaction(() => {
-          const previous = store.calendarOverrides.get(o.date) ?? null;
-          store.calendarOverrides.put(o);
-          audit.record(
-            actor,
-            'calendar:override-put',
-            o.date,
-            { kind: o.kind, note: o.note, previous },
-            clock.now(),
-          );
-          return { created: previous === null };
-        });
-      },
-      delete(actor, date) {
-        return store.transaction(() => {
-          const previous = store.calendarOverrides.get(date);
-          if (previous === undefined || !store.calendarOverrides.delete(date)) return false;
-          audit.record(actor, 'calendar:override-delete', date, { previous }, clock.now());
-          return true;
-        });
-      },
-    },
+    calendarOverrides,
     today,
     runDueDayCloses() {
       for (const cmd of dueDayCloses(hall.queue, clock.now())) {

@@ -6,7 +6,7 @@
  */
 import type { ApiError, ServiceItem } from '@onewindow/shared';
 import type { CaseRecord, CaseStatus } from '@onewindow/shared/cases.ts';
-import { type CaseActor, type CaseStepCommand, decideCaseStep } from '../domain/cases.ts';
+import { adoptionFact, type CaseActor, type CaseStepCommand, decideCaseStep } from '../domain/cases.ts';
 import type { HallEvent } from '../domain/types.ts';
 import type { CaseStore } from '../store/case.store.ts';
 import type { HallService } from './hall.service.ts';
@@ -33,6 +33,22 @@ export class CaseService {
       if (s !== undefined) staff[id] = { name: s.name, staffNumber: s.staffNumber };
     }
     return { ...c, staff };
+  }
+
+  /**
+   * CASE-5: cases recorded before cases were facts (rows of migration 8's shape) are taken into
+   * the log once, as they stood, in one unit. @returns how many were adopted
+   */
+  adoptLegacy(): number {
+    const legacy = this.deps.cases
+      .rawAll()
+      .map(adoptionFact)
+      .filter((f) => f !== null);
+    if (legacy.length === 0) return 0;
+    const r = this.deps.hall.run({ type: 'case:adopt' }, (uow) => {
+      uow.append(legacy);
+    });
+    return r.ok ? legacy.length : 0;
   }
 
   /** Cases, the earliest deadline first (CASE-3), named. */
