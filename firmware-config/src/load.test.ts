@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ConfigError, checkFirmwareConfig, resolveTerminal } from './check.ts';
 import { loadFirmwareConfig, SHIPPED_CONFIG_DIR } from './load.ts';
-import { TERMINAL_POSTS } from './schema.ts';
 import { brokenCopy, type Edits, type Json, removeCopies } from './testing.ts';
 
 afterAll(removeCopies);

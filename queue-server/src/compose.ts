@@ -99,13 +99,20 @@ export function composeHall(deps: HallDeps): Hall {
   const items = () => catalog.items();
   const calendar = new WorkingCalendar(store.calendarOverrides.lookup);
   const cases = new CaseService({ hall, cases: store.cases, catalog: items, staff: staffName });
-  const views = new HallViews(
+  const recordAudit = audit.record.bind(audit);
+  const notice = new NoticeService({
+    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
+    audit: recordAudit,
+    transaction: (fn) => store.transaction(fn),
+    clock,
+  });
+  const views = new HallViews({
     hall,
-    () => store.meta('notice') ?? '',
-    () => clock.now(),
-    (id) => cases.get(id),
-    (id) => store.ticketById(id),
-  );
+    notice: () => notice.get(),
+    now: () => clock.now(),
+    caseOf: (id) => cases.get(id),
+    ticketFromStore: (id) => store.ticketById(id),
+  });
   const print = new PrintQueue({
     devices: store.devices,
     auth: store.auth,
@@ -194,13 +201,6 @@ export function composeHall(deps: HallDeps): Hall {
     for (const fn of factSinks) fn(events, v);
   });
 
-  const recordAudit = audit.record.bind(audit);
-  const notice = new NoticeService({
-    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
-    audit: recordAudit,
-    transaction: (fn) => store.transaction(fn),
-    clock,
-  });
   const calendarOverrides = new CalendarOverrideService({
     store: store.calendarOverrides,
     audit: recordAudit,

@@ -100,11 +100,6 @@ export class CommandGateway {
     }
   }
 
-  /** An opaque per-person reference: the same ID number always maps to the same value, which reveals nothing. */
-  holderRef(idNumber: string): string {
-    return this.deps.holderRef(idNumber);
-  }
-
   private caseStep(
     p: Principal,
     name: CaseCommandName,
@@ -159,7 +154,7 @@ export class CommandGateway {
           categoryId: b.categoryId,
           itemCode: b.itemCode ?? null,
           idNumber: b.idNumber ?? null,
-          holderRef: b.idNumber ? this.holderRef(b.idNumber) : null,
+          holderRef: b.idNumber ? this.deps.holderRef(b.idNumber) : null,
           ...(b.priorityClass ? { priorityClass: b.priorityClass } : {}),
           source,
           by,

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hallConfig, idBornOn, MIN, T0, WINDOWS } from '../domain/test-factory.ts';
 import type { Command } from '../domain/types.ts';
 import { HallStore } from '../store/hall.store.ts';
+import { peekDb } from '../store/testing.ts';
 import {
   APPOINTMENT_EARLY_MINUTES,
   APPOINTMENT_LATE_MINUTES,
@@ -37,14 +38,7 @@ const clock = {
 };
 
 /** A second connection to the same file: the store keeps its own handle to itself. */
-function peek<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(path);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const peek = <T>(fn: (db: Database.Database) => T): T => peekDb(path, fn);
 
 function open(): void {
   store = new HallStore(path);

@@ -15,7 +15,7 @@ import type {
   WindowClerk,
 } from '@onewindow/shared/api-types.ts';
 import { dutyConflict, type Principal } from '../auth/permissions.ts';
-import type { AuthStore, DeviceRow, StaffRow } from '../store/auth.store.ts';
+import type { AuthStore, StaffRow } from '../store/auth.store.ts';
 import type { Clock } from './hall.service.ts';
 
 const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -174,9 +174,7 @@ export class AuthService {
   }
 
   /** What the screen above a window shows: who serves there (name and 工号 are worn on the badge anyway). */
-  windowClerk(
-    clerkId: string | null,
-  ): { id: string; name: string; staffNumber: string; photoUrl: string | null } | null {
+  windowClerk(clerkId: string | null): WindowClerk | null {
     const clerk = clerkId === null ? undefined : this.store.staffById(clerkId);
     if (clerk === undefined) return null;
     const photo = this.store.photo(clerk.id);

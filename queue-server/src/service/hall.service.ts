@@ -10,9 +10,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A refusal: the shared error shape (domain codes, CONFLICT, IDEMPOTENCY_CONFLICT …). */
-export type ServiceError = ApiError;
-
 export type CommandOutcome =
   | {
       ok: true;
@@ -20,7 +17,7 @@ export type CommandOutcome =
       /** True when this answers a retry of a committed command. */
       replayed: boolean;
     }
-  | { ok: false; error: ServiceError };
+  | { ok: false; error: ApiError };
 
 export interface ExecuteOptions {
   /** A client-chosen key: a retried command with the same key returns the first result (Q-DUR-2). */
@@ -29,7 +26,7 @@ export interface ExecuteOptions {
 
 /** Thrown inside a unit of work to refuse it: everything it wrote so far is rolled back. */
 export class Refusal extends Error {
-  constructor(readonly error: ServiceError) {
+  constructor(readonly error: ApiError) {
     super(error.message);
   }
 }
@@ -48,7 +45,7 @@ export interface UnitOfWork {
   /** Appends facts decided outside the queue engine; they get the next seqs. */
   append(facts: EventBody[]): HallEvent[];
   /** Refuses the whole unit (throws). */
-  refuse(error: ServiceError): never;
+  refuse(error: ApiError): never;
   /** Runs after the commit (and after subscribers): outbound work such as sending print jobs. */
   afterCommit(fn: () => void): void;
 }
@@ -61,7 +58,7 @@ export type RunOutcome<T> =
       events: HallEvent[];
       replayed: boolean;
     }
-  | { ok: false; error: ServiceError };
+  | { ok: false; error: ApiError };
 
 /**
  * The service layer every transport goes through (REST, Socket.IO, the CLI, tests): decide in

@@ -46,16 +46,22 @@ const TICKET_ID = /^\d{8}-[A-Z]{0,2}\d{1,6}$/;
 export class HallViews {
   private times: ServiceTimes;
 
+  private readonly service: HallService;
+
   constructor(
-    private readonly service: HallService,
-    private readonly notice: () => string = () => '',
-    private readonly now: () => number = () => Date.now(),
-    /** A case as staff see it (named), for case facts (CASE-6). */
-    private readonly caseOf: (id: string) => CaseRecord | undefined = () => undefined,
-    /** Tickets of closed days (the engine keeps only open ones). */
-    private readonly ticketFromStore: (id: string) => Ticket | undefined = () => undefined,
+    private readonly deps: {
+      hall: HallService;
+      /** The notice marquee the snapshot carries. */
+      notice: () => string;
+      now: () => number;
+      /** A case as staff see it (named), for case facts (CASE-6). */
+      caseOf: (id: string) => CaseRecord | undefined;
+      /** Tickets of closed days (the engine keeps only open ones). */
+      ticketFromStore: (id: string) => Ticket | undefined;
+    },
   ) {
-    this.times = ServiceTimes.from(service.queue.allTickets());
+    this.service = deps.hall;
+    this.times = ServiceTimes.from(deps.hall.queue.allTickets());
   }
 
   /** Must be called once per commit, in order (HallService.subscribe). */
@@ -99,7 +105,7 @@ export class HallViews {
         estimates,
       };
       pub.push({ ...base, tickets: tickets.map(toPublicTicket) });
-      const kase = isCaseFact(ev) ? this.caseOf(ev.caseId) : undefined;
+      const kase = isCaseFact(ev) ? this.deps.caseOf(ev.caseId) : undefined;
       staff.push({
         ...base,
         tickets: tickets.map((t) => structuredClone(t)),
@@ -127,9 +133,9 @@ export class HallViews {
       tickets: tickets.map((t) => structuredClone(t) as Ticket),
       recentCalls: this.recentCalls(),
       estimates: this.estimates(),
-      notice: this.notice(),
+      notice: this.deps.notice(),
       voiceTemplate: config?.settings.voiceTemplate ?? DEFAULT_VOICE_TEMPLATE,
-      serverTime: this.now(),
+      serverTime: this.deps.now(),
     };
   }
 
@@ -137,7 +143,7 @@ export class HallViews {
   ticketStatus(id: string): TicketStatusView | null {
     if (!TICKET_ID.test(id)) return null;
     const q = this.service.queue;
-    const t: Readonly<Ticket> | undefined = q.ticket(id) ?? this.ticketFromStore(id);
+    const t: Readonly<Ticket> | undefined = q.ticket(id) ?? this.deps.ticketFromStore(id);
     if (t === undefined) return null;
     const config = q.hallConfig;
     const est = t.status === 'waiting' ? this.ticketEstimate(t.id) : null;

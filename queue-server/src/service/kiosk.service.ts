@@ -18,6 +18,7 @@ import {
   LIVE_TICKET_STATUSES,
   maskIdNumber,
   maskName,
+  maskPhone,
   parseIdNumber,
   type ServiceItem,
   type Ticket,
@@ -84,7 +85,7 @@ export function applicationLines(def: FormDefinition, values: Record<string, str
           : f.prefill === 'name'
             ? maskName(v)
             : f.kind === 'phone'
-              ? `${v.slice(0, 3)}****${v.slice(-4)}`
+              ? maskPhone(v)
               : f.kind === 'digits' && v.length > 8
                 ? `****${v.slice(-4)}`
                 : f.prefill === 'address'

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueEngine } from '../domain/engine.ts';
 import { hallConfig, idBornOn, MIN, T0, WINDOWS } from '../domain/test-factory.ts';
@@ -9,6 +9,7 @@ import type { Command } from '../domain/types.ts';
 import { HallService } from '../service/hall.service.ts';
 import { HallStore } from './hall.store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { peekDb } from './testing.ts';
 
 let dir: string;
 let path: string;
@@ -45,14 +46,7 @@ function configured(): { store: HallStore; service: HallService } {
 }
 
 /** A second connection to the same file: the store keeps its own handle to itself. */
-function peek<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(path);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const peek = <T>(fn: (db: Database.Database) => T): T => peekDb(path, fn);
 
 const count = (_store: HallStore, table: string) =>
   peek((db) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);
