@@ -20,7 +20,7 @@ import { FollowUpService } from './service/follow-up.ts';
 import { type Clock, HallService, systemClock } from './service/hall.service.ts';
 import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
-import { ensureHolderSecret, holderRefs } from './service/holder.ts';
+import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { SlipService } from './service/slips.ts';
@@ -34,8 +34,6 @@ export interface HallDeps {
   store: HallStore;
   logger: Logger;
   clock?: Clock;
-  /** HMAC secret for holder references; generated once and kept in the database when absent. */
-  holderSecret?: string;
   /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
   publicUrl?: string | undefined;
 }
@@ -85,7 +83,7 @@ export function composeHall(deps: HallDeps): Hall {
   const offset = () => q().settings?.utcOffsetMinutes ?? DEFAULT_SETTINGS.utcOffsetMinutes;
   const today = () => businessDayOf(clock.now(), offset());
   const auth = new AuthService(store.auth, clock);
-  const holderRef = holderRefs(deps.holderSecret ?? ensureHolderSecret(store));
+  const holderRef = holderRefs(store.keys);
   const staffName = (id: string) => {
     const s = store.auth.staffById(id);
     return s === undefined ? undefined : { name: s.name, staffNumber: s.staffNumber };

@@ -7,10 +7,17 @@ const schema = z.object({
   ONEWINDOW_DB: z.string().min(1).default('./data/onewindow.db'),
   /** Seed the demo hall (config, catalog, demo staff) into an empty database. */
   ONEWINDOW_DEMO: z.enum(['0', '1']).default('0'),
-  /** Secret for holder references (HMAC of ID numbers); generated and kept in the DB when absent. */
+  /** The hall's key file (SEC-KEY-1): made by `init`, kept outside the database, mode 0600. */
+  ONEWINDOW_KEY_FILE: z.string().min(1).optional(),
+  /** The key file's JSON itself, for halls whose secrets come from the environment. */
+  ONEWINDOW_KEYS: z.string().min(1).optional(),
+  /** Before keys lived in a key file: the holder secret; only read to carry it into a new key file. */
   ONEWINDOW_SECRET: z.string().min(16).optional(),
   /** Password of the first admin account, required when the database has no staff and no demo. */
-  ONEWINDOW_ADMIN_PASSWORD: z.string().min(8).optional(),
+  ONEWINDOW_ADMIN_PASSWORD: z
+    .string()
+    .min(12, 'at least 12 characters (the staff password policy)')
+    .optional(),
   /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
   ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
@@ -23,6 +30,8 @@ export type ServerConfig = {
   dbPath: string;
   demo: boolean;
   secret: string | undefined;
+  keyFile: string | undefined;
+  keysJson: string | undefined;
   adminPassword: string | undefined;
   autoDayClose: boolean;
   publicUrl: string | undefined;
@@ -46,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     dbPath: resolve(e.ONEWINDOW_DB),
     demo: e.ONEWINDOW_DEMO === '1' || argv.includes('--demo'),
     secret: e.ONEWINDOW_SECRET,
+    keyFile: e.ONEWINDOW_KEY_FILE === undefined ? undefined : resolve(e.ONEWINDOW_KEY_FILE),
+    keysJson: e.ONEWINDOW_KEYS,
     adminPassword: e.ONEWINDOW_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
     publicUrl: e.ONEWINDOW_PUBLIC_URL,

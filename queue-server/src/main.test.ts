@@ -15,6 +15,8 @@ const AGENT_CODE = /\/kiosk\/agent\//;
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
+import { serializeKeys } from './security/keys.ts';
+import { TEST_KEYS } from './store/testing.ts';
 const log = process.env.ONEWINDOW_TEST_MODULE_LOG;
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
@@ -87,7 +89,11 @@ async function modulesLoadedBy(name: string, env: Record<string, string>, ready:
 describe('the server process and the terminal agent', () => {
   it('a real hall’s server loads no agent code; the demo hall’s loads it through @onewindow/kiosk', async () => {
     const [real, demo] = await Promise.all([
-      modulesLoadedBy('real', { ONEWINDOW_ADMIN_PASSWORD: 'first-admin-pass' }, /listening/),
+      modulesLoadedBy(
+        'real',
+        { ONEWINDOW_ADMIN_PASSWORD: 'first-admin-pass', ONEWINDOW_KEYS: serializeKeys(TEST_KEYS) },
+        /listening/,
+      ),
       modulesLoadedBy(
         'demo',
         { ONEWINDOW_DEMO: '1', ONEWINDOW_DEMO_CONTROL_PORT: '0' },

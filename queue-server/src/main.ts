@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { createApp } from './app/app.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
+import { resolveHallKeys } from './security/hall-keys.ts';
+import { KeyError } from './security/keys.ts';
 import { bootstrap } from './seed/bootstrap.ts';
 import { HallStore } from './store/hall.store.ts';
 
@@ -17,13 +19,29 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   mkdirSync(dirname(config.dbPath), { recursive: true });
-  const store = new HallStore(config.dbPath);
+  let store: HallStore;
+  try {
+    const keys = resolveHallKeys(
+      {
+        keysJson: config.keysJson,
+        keyFile: config.keyFile,
+        demo: config.demo,
+        dbPath: config.dbPath,
+        legacySecret: config.secret,
+      },
+      (msg) => log.info(msg),
+    );
+    store = new HallStore(config.dbPath, keys);
+  } catch (err) {
+    if (!(err instanceof KeyError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   const app = createApp({
     store,
     logger: log,
     autoDayClose: config.autoDayClose,
     publicUrl: config.publicUrl,
-    ...(config.secret ? { holderSecret: config.secret } : {}),
   });
   try {
     bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword, demoAnyTime: config.demo }, log);

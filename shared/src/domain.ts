@@ -93,7 +93,11 @@ export interface ServiceWindow extends WindowDefinition {
  */
 export interface TicketHolder {
   masked: string;
-  birthDate: string;
+  /**
+   * Whether the holder is a senior (SPEC Q-PRI-1) on the ticket's business day. Not the birth
+   * date: with the masked number it would leave only ~3 unknown digits (SEC-MIN-1).
+   */
+  senior: boolean;
   ref: string | null;
 }
 

@@ -22,6 +22,7 @@ import { idBornOn, mulberry32 } from '../../queue-server/src/domain/test-factory
 import type { Command, HallConfig } from '../../queue-server/src/domain/types.ts';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { applyDurablePragmas, HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { type BenchRow, median, progress, quantile, round, rowAtLeast, rowAtMost } from './report.ts';
 
 // ---- parameters ---------------------------------------------------------------------------
@@ -239,7 +240,7 @@ function engineRows(): BenchRow[] {
 
 /** Ours: each ticket is one HallService command with a kiosk's idempotency key, one transaction. */
 function durableOurs(path: string, count: number, seed: number): number {
-  const store = new HallStore(path);
+  const store = new HallStore(path, TEST_KEYS);
   try {
     let t = T0;
     const service = new HallService(store, {

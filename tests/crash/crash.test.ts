@@ -12,6 +12,7 @@ import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
 import type { HallEvent } from '../../queue-server/src/domain/types.ts';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { type CommandRecord, HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { type Ack, CASE_STEP_OF, keyOf, parseAck, stepFor, timeOf } from './stream.ts';
 
 /**
@@ -146,7 +147,7 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
       }
       maxAcked = Math.max(maxAcked, cycle.acks.at(-1)?.index ?? -1);
     }
-    store = new HallStore(dbPath);
+    store = new HallStore(dbPath, TEST_KEYS);
     db = new Database(dbPath, { readonly: true });
   }, 120_000);
 

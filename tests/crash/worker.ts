@@ -16,6 +16,7 @@ import { hallConfig, T0, WINDOWS } from '../../queue-server/src/domain/test-fact
 import type { Command } from '../../queue-server/src/domain/types.ts';
 import { demoCatalog } from '../../queue-server/src/seed/demo-hall.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import {
   type Ack,
   CASE_STEP_OF,
@@ -45,12 +46,11 @@ if (dbPath === undefined || startArg === undefined || !/^\d+$/.test(startArg))
   throw new Error('usage: worker.ts <dbPath> <startIndex>');
 
 let now = T0;
-const store = new HallStore(dbPath);
+const store = new HallStore(dbPath, TEST_KEYS);
 const h = composeHall({
   store,
   logger: pino({ level: 'silent' }),
   clock: { now: () => now },
-  holderSecret: 'crash-test-secret',
 });
 
 const staff = (id: string, roles: StaffRole[]): Extract<Principal, { kind: 'staff' }> => ({

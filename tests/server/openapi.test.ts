@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../queue-server/src/app/app.ts';
 import { PERMISSIONS } from '../../queue-server/src/auth/permissions.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 
 /*
  * The route table (queue-server/src/app/route-table.ts) mounts every REST route and writes the
@@ -34,7 +35,7 @@ function mounted(): { method: string; path: string }[] {
 }
 
 beforeAll(async () => {
-  app = createApp({ store: new HallStore(':memory:'), logger: pino({ level: 'silent' }) });
+  app = createApp({ store: new HallStore(':memory:', TEST_KEYS), logger: pino({ level: 'silent' }) });
   const port = await app.listen(0, '127.0.0.1');
   doc = (await (await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).json()) as Doc;
 });

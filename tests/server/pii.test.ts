@@ -18,6 +18,7 @@ import { type App, createApp } from '../../queue-server/src/app/app.ts';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
 import { bootstrap, DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { type HallClient, TestClock } from '../support/server.ts';
 
 /*
@@ -200,10 +201,9 @@ beforeAll(async () => {
   const logger = pino({ level: 'trace' }, sink);
   const clock = new TestClock();
   app = createApp({
-    store: new HallStore(join(dir, 'hall.db')),
+    store: new HallStore(join(dir, 'hall.db'), TEST_KEYS),
     logger,
     clock,
-    holderSecret: 'pii-secret-0123456789',
   });
   bootstrap(app, { demo: true, adminPassword: undefined }, logger);
   url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;

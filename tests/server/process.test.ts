@@ -1,8 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readKeyFile, serializeKeys } from '../../queue-server/src/security/keys.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
+
+const KEYS_ENV = { ONEWINDOW_KEYS: serializeKeys(TEST_KEYS) };
 
 const MAIN = join(import.meta.dirname, '..', '..', 'queue-server', 'src', 'main.ts');
 const dirs: string[] = [];
@@ -51,9 +55,46 @@ describe('the server process', () => {
   it('refuses to boot a real hall without a first admin password', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'onewindow-proc-'));
     dirs.push(dir);
-    const { child, out } = run({ PORT: '0', ONEWINDOW_DB: join(dir, 'h.db') });
+    const { child, out } = run({ PORT: '0', ONEWINDOW_DB: join(dir, 'h.db'), ...KEYS_ENV });
     expect((await exited(child)).code).toBe(2);
     expect(out()).toContain('ONEWINDOW_ADMIN_PASSWORD');
+  });
+
+  it('SEC-KEY-2 refuses to boot a real hall without its keys, and never keeps them in the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onewindow-proc-'));
+    dirs.push(dir);
+    const env = {
+      PORT: '0',
+      ONEWINDOW_DB: join(dir, 'h.db'),
+      ONEWINDOW_ADMIN_PASSWORD: 'a-long-first-admin-pass',
+    };
+    const { child, out } = run(env);
+    expect((await exited(child)).code).toBe(2);
+    expect(out()).toMatch(/未配置密钥.*ONEWINDOW_KEY_FILE/);
+    const missing = run({ ...env, ONEWINDOW_KEY_FILE: join(dir, 'nowhere.keys') });
+    expect((await exited(missing.child)).code).toBe(2);
+    expect(missing.out()).toMatch(/找不到密钥文件.*nowhere\.keys/);
+  });
+
+  it('SEC-KEY-3 the demo hall makes its key file beside the database once; other keys are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onewindow-proc-'));
+    dirs.push(dir);
+    const db = join(dir, 'h.db');
+    const first = run({ PORT: '0', HOST: '127.0.0.1', ONEWINDOW_DB: db }, ['--demo']);
+    await listening(first.out);
+    first.child.kill('SIGTERM');
+    expect((await exited(first.child)).code).toBe(0);
+    const keyFile = join(dir, 'onewindow.keys');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const keys = readKeyFile(keyFile);
+    const other = run({ PORT: '0', ONEWINDOW_DB: db, ...KEYS_ENV });
+    expect((await exited(other.child)).code).toBe(2);
+    expect(other.out()).toContain('密钥与数据库不匹配');
+    // The database file holds no key material: neither key's bytes appear in it.
+    const file = readFileSync(db);
+    expect(file.includes(keys.holder)).toBe(false);
+    expect(file.includes(Buffer.from(keys.holder.toString('base64')))).toBe(false);
+    expect(file.includes(Buffer.from(keys.data.get(1)!.toString('base64')))).toBe(false);
   });
 
   it('shuts down gracefully on SIGTERM and keeps every acknowledged ticket', async () => {
@@ -66,7 +107,7 @@ describe('the server process', () => {
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'guide1', password: 'onewindow' }),
+      body: JSON.stringify({ username: 'guide1', password: 'onewindow-demo' }),
     }).then((r) => r.json() as Promise<{ data: { token: string } }>);
     const issue = () =>
       fetch(`${base}/api/commands/ticket:issue`, {

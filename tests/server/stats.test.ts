@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { percent } from '../../queue-server/src/service/stats.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { startTestServer, T0, TestClock, type TestServer } from '../support/server.ts';
 
 const MIN = 60_000;
@@ -532,7 +533,7 @@ describe('差评 follow-up (回访)', () => {
     await server.close({ removeDb: false });
 
     // The server is down (or crashed before its listeners ran): ratings reach the log directly.
-    const store = new HallStore(server.dbPath);
+    const store = new HallStore(server.dbPath, TEST_KEYS);
     const hall = new HallService(store, { now: () => SEP30 + 30 * MIN });
     for (const [i, level] of [1, 4, 2].entries()) {
       const r = hall.execute({ type: 'ticket:rate', ticketId: ids[i]!, level, reasons: [], channel: 'pad' });

@@ -8,6 +8,7 @@ import { type App, createApp } from '../../queue-server/src/app/app.ts';
 import { bootstrap, DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
 import type { Clock } from '../../queue-server/src/service/hall.service.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 
 export type HallClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -58,10 +59,9 @@ export async function startTestServer(
   const dbPath = join(dir, 'hall.db');
   const logger = pino({ level: 'silent' });
   const app = createApp({
-    store: new HallStore(dbPath),
+    store: new HallStore(dbPath, TEST_KEYS),
     logger,
     clock,
-    holderSecret: 'test-secret-0123456789',
     // A browser's pre-connected sockets would otherwise hold each test's close() for the 5 s grace.
     shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
@@ -137,7 +137,7 @@ export async function startTestServer(
  * for tests that are generated per route before any server starts.
  */
 export function mountedRoutes(): App['routes'] {
-  const app = createApp({ store: new HallStore(':memory:'), logger: pino({ level: 'silent' }) });
+  const app = createApp({ store: new HallStore(':memory:', TEST_KEYS), logger: pino({ level: 'silent' }) });
   const routes = app.routes;
   void app.close();
   return routes;

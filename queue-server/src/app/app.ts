@@ -31,8 +31,6 @@ export interface AppDeps {
   store: HallStore;
   logger: Logger;
   clock?: Clock;
-  /** HMAC secret for holder references; generated once and kept in the database when absent. */
-  holderSecret?: string;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -76,7 +74,6 @@ export function createApp(deps: AppDeps): App {
     store: deps.store,
     logger: log,
     ...(deps.clock ? { clock: deps.clock } : {}),
-    ...(deps.holderSecret ? { holderSecret: deps.holderSecret } : {}),
     publicUrl: deps.publicUrl,
   });
   const gateway = new CommandGateway({

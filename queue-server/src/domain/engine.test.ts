@@ -97,7 +97,7 @@ describe('identity and priority classes', () => {
     const holder = h.engine.ticket(id)?.holder;
     expect(holder).toEqual({
       masked: `110***********${idNumber.slice(-4)}`,
-      birthDate: '1949-12-31',
+      senior: true,
       ref: 'ref-1',
     });
     expect(JSON.stringify(h.log)).not.toContain(idNumber);

@@ -710,15 +710,11 @@ export class QueueEngine {
     if (cmd.idNumber) {
       const parsed = parseIdNumber(cmd.idNumber, { today: day });
       if (!parsed.ok) return fail('INVALID_ID_NUMBER', parsed.error.detail);
-      holder = {
-        masked: maskIdNumber(parsed.value.number),
-        birthDate: parsed.value.birthDate,
-        ref: cmd.holderRef ?? null,
-      };
       senior = ageOn(parsed.value.birthDate, day) >= s.seniorAge;
+      holder = { masked: maskIdNumber(parsed.value.number), senior, ref: cmd.holderRef ?? null };
     } else if (cmd.holder) {
       holder = { ...cmd.holder };
-      senior = holder.birthDate !== '' && ageOn(holder.birthDate, day) >= s.seniorAge;
+      senior = holder.senior;
     }
 
     const requested: PriorityClass = cmd.priorityClass ?? 'regular';

@@ -34,7 +34,7 @@ export type Command =
       holderRef?: string | null;
       /**
        * A holder the hall already knows (a booking checked in by its code): used when no ID
-       * number is given. `birthDate` '' when unknown (no senior rule then).
+       * number is given, with whether they are a senior on the booked day.
        */
       holder?: TicketHolder;
       /** A class other than regular/senior needs `by` and `reason` (a guide's decision). */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hallConfig, idBornOn, MIN, T0, WINDOWS } from '../domain/test-factory.ts';
 import type { Command } from '../domain/types.ts';
 import { HallStore } from '../store/hall.store.ts';
-import { peekDb } from '../store/testing.ts';
+import { peekDb, TEST_KEYS } from '../store/testing.ts';
 import {
   APPOINTMENT_EARLY_MINUTES,
   APPOINTMENT_LATE_MINUTES,
@@ -41,9 +41,9 @@ const clock = {
 const peek = <T>(fn: (db: Database.Database) => T): T => peekDb(path, fn);
 
 function open(): void {
-  store = new HallStore(path);
+  store = new HallStore(path, TEST_KEYS);
   hall = new HallService(store, clock);
-  holderRef = holderRefs('test-secret');
+  holderRef = holderRefs(TEST_KEYS);
   appts = new AppointmentService({
     store: store.appointments,
     hall,
@@ -305,7 +305,7 @@ describe('checking in', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.data.ticket.holder).toEqual({
       masked: `${ID2.slice(0, 3)}***********${ID2.slice(-4)}`,
-      birthDate: '1990-05-05',
+      senior: false,
       ref: holderRef(ID2),
     });
     imported([row({ bookingCode: 'YY9', idNumber: ID_SENIOR })]);

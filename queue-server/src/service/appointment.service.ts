@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type ApiError,
+  ageOn,
   ERROR_MESSAGES_ZH,
   maskIdNumber,
   parseIdNumber,
@@ -181,6 +182,7 @@ export class AppointmentService {
     const offset = this.offset;
     const today = businessDayOf(now, offset);
     const lastClosed = q.hallState().lastClosedDay;
+    const seniorAge = q.settings?.seniorAge ?? DEFAULT_SETTINGS.seniorAge;
     const categories = new Set(config?.categories.map((c) => c.id) ?? []);
     const itemCategories = this.deps.itemCategories?.() ?? new Map<string, string>();
     const errors: RowError[] = [];
@@ -224,7 +226,8 @@ export class AppointmentService {
           bookingCode: b.bookingCode,
           holderRef: this.deps.holderRef(id.value.number),
           holderMasked: maskIdNumber(id.value.number),
-          birthDate: id.value.birthDate,
+          // SEC-MIN-1: whether they are a senior on the booked day, not their birth date.
+          senior: ageOn(id.value.birthDate, day) >= seniorAge,
           itemCode: b.itemCode,
           categoryId,
           slotStart: b.slotStart,
@@ -352,7 +355,7 @@ export class AppointmentService {
       holderRef: appt.holderRef,
       // APT-8: by booking code alone the ticket still has its holder (masked) and age.
       ...(idNumber === null
-        ? { holder: { masked: appt.holderMasked, birthDate: appt.birthDate ?? '', ref: appt.holderRef } }
+        ? { holder: { masked: appt.holderMasked, senior: appt.senior, ref: appt.holderRef } }
         : {}),
       ...(late ? {} : { priorityClass: 'appointment' as const }),
       source: 'appointment',

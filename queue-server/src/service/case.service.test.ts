@@ -18,6 +18,7 @@ import { applyCaseFact } from '../domain/cases.ts';
 import { hallConfig, T0 } from '../domain/test-factory.ts';
 import { demoCatalog } from '../seed/demo-hall.ts';
 import { HallStore } from '../store/hall.store.ts';
+import { TEST_KEYS } from '../store/testing.ts';
 
 /** 企业职工基本养老保险关系转移接续申请 (审核 + 复核) and 社会保障卡申领 (审核 once). */
 const ITEMS = ['512B0068100002', '512B0070200003'] as const;
@@ -77,8 +78,8 @@ let h: Hall;
 let store: HallStore;
 
 function open(): void {
-  store = new HallStore(path);
-  h = composeHall({ store, logger: pino({ level: 'silent' }), clock: { now: () => now }, holderSecret: 's' });
+  store = new HallStore(path, TEST_KEYS);
+  h = composeHall({ store, logger: pino({ level: 'silent' }), clock: { now: () => now } });
 }
 
 beforeEach(() => {

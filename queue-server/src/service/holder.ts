@@ -1,23 +1,27 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { parseIdNumber } from '@onewindow/shared';
+import type { HallKeys } from '../security/keys.ts';
 
 /**
- * An opaque per-person reference (Q-PRI-3): the same ID number always maps to the same value,
- * which reveals nothing without the secret. One function for every use case (tickets, bookings,
- * the kiosk's one-ticket rule, the counter's card check).
+ * The one normalised form of an identity number (SPEC SEC-KEY-4): what `parseIdNumber` makes of
+ * it (no spaces, half-width, upper case, a legacy 15-digit resident ID upgraded to 18 digits),
+ * or, for a number it does not recognise, the same without the validation.
  */
-export function holderRefs(secret: string): (idNumber: string) => string {
-  return (idNumber) =>
-    createHmac('sha256', secret).update(idNumber.trim().toUpperCase()).digest('base64url').slice(0, 22);
+export function normalizeIdNumber(idNumber: string): string {
+  const parsed = parseIdNumber(idNumber);
+  if (parsed.ok) return parsed.value.number;
+  return idNumber.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 
-/** The holder secret kept in the hall's meta when the environment gives none (ONEWINDOW_SECRET). */
-export function ensureHolderSecret(meta: {
-  meta(key: string): string | undefined;
-  putMeta(key: string, value: string): void;
-}): string {
-  const existing = meta.meta('holderSecret');
-  if (existing) return existing;
-  const secret = randomBytes(32).toString('base64url');
-  meta.putMeta('holderSecret', secret);
-  return secret;
+/**
+ * An opaque per-person reference (Q-PRI-3): every spelling of one person's number maps to the
+ * same value, which reveals nothing without the holder key. One function for every use case
+ * (tickets, bookings, the kiosk's one-ticket rule, the counter's card check).
+ */
+export function holderRefs(keys: Pick<HallKeys, 'holder' | 'holderAlg'>): (idNumber: string) => string {
+  return (idNumber) =>
+    createHmac(keys.holderAlg, keys.holder)
+      .update(normalizeIdNumber(idNumber))
+      .digest('base64url')
+      .slice(0, 22);
 }

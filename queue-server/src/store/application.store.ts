@@ -1,5 +1,6 @@
 import type { FormValues } from '@onewindow/shared';
 import type Database from 'better-sqlite3';
+import type { PiiCodec } from '../security/codec.ts';
 
 /** A kiosk form as stored (§9.3.1): the answers belong to the ticket they were taken with. */
 export interface ApplicationRow {
@@ -22,7 +23,10 @@ const cols = `id, code, ticket_id AS ticketId, item_code AS itemCode, device_id 
 export class ApplicationStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     this.s = {
       insert: db.prepare(
         `INSERT INTO applications (id, code, ticket_id, item_code, device_id, body, created_at)
@@ -36,25 +40,28 @@ export class ApplicationStore {
 
   insert(a: ApplicationRow): void {
     const { formTitle, values, ...rest } = a;
-    this.s.insert.run({ ...rest, body: JSON.stringify({ formTitle, values }) });
+    this.s.insert.run({ ...rest, body: this.codec.sealWhole({ formTitle, values }, `applications:${a.id}`) });
   }
 
   byId(id: string): ApplicationRow | undefined {
-    return rowOf(this.s.byId.get(id) as Raw | undefined);
+    return this.rowOf(this.s.byId.get(id) as Raw | undefined);
   }
 
   byCode(code: string): ApplicationRow | undefined {
-    return rowOf(this.s.byCode.get(code.trim().toUpperCase()) as Raw | undefined);
+    return this.rowOf(this.s.byCode.get(code.trim().toUpperCase()) as Raw | undefined);
   }
 
   byTicket(ticketId: string): ApplicationRow[] {
-    return (this.s.byTicket.all(ticketId) as Raw[]).map((r) => rowOf(r)!);
+    return (this.s.byTicket.all(ticketId) as Raw[]).map((r) => this.rowOf(r)!);
   }
-}
 
-function rowOf(r: Raw | undefined): ApplicationRow | undefined {
-  if (r === undefined) return undefined;
-  const { body, ...rest } = r;
-  const parsed = JSON.parse(body) as { formTitle: string; values: FormValues };
-  return { ...rest, formTitle: parsed.formTitle, values: parsed.values };
+  private rowOf(r: Raw | undefined): ApplicationRow | undefined {
+    if (r === undefined) return undefined;
+    const { body, ...rest } = r;
+    const parsed = this.codec.openWhole<{ formTitle: string; values: FormValues }>(
+      body,
+      `applications:${r.id}`,
+    );
+    return { ...rest, formTitle: parsed.formTitle, values: parsed.values };
+  }
 }

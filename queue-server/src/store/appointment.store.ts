@@ -10,8 +10,8 @@ export interface AppointmentRow {
   bookingCode: string;
   holderRef: string;
   holderMasked: string;
-  /** From the ID number at import; null for bookings imported before it was kept. */
-  birthDate: string | null;
+  /** Whether the holder is a senior on the booked day (from the ID number at import, SEC-MIN-1). */
+  senior: boolean;
   itemCode: string;
   categoryId: string;
   slotStart: number;
@@ -25,14 +25,14 @@ export interface AppointmentRow {
 }
 
 const cols = `id, business_day AS businessDay, booking_code AS bookingCode, holder_ref AS holderRef,
-  holder_masked AS holderMasked, birth_date AS birthDate, item_code AS itemCode, category_id AS categoryId,
+  holder_masked AS holderMasked, senior, item_code AS itemCode, category_id AS categoryId,
   slot_start AS slotStart, slot_end AS slotEnd, status, late, ticket_id AS ticketId,
   checked_in_at AS checkedInAt, imported_at AS importedAt`;
 
 function rowOf(r: unknown): AppointmentRow | undefined {
   if (r === undefined) return undefined;
-  const x = r as Omit<AppointmentRow, 'late'> & { late: number };
-  return { ...x, late: x.late === 1 };
+  const x = r as Omit<AppointmentRow, 'late' | 'senior'> & { late: number; senior: number };
+  return { ...x, late: x.late === 1, senior: x.senior === 1 };
 }
 
 /** Appointments imported from the booking system; all their SQL lives here. */
@@ -50,14 +50,14 @@ export class AppointmentStore {
         `SELECT ${cols} FROM appointments WHERE business_day = ? ORDER BY slot_start, booking_code`,
       ),
       insert: db.prepare(
-        `INSERT INTO appointments (id, business_day, booking_code, holder_ref, holder_masked, birth_date,
+        `INSERT INTO appointments (id, business_day, booking_code, holder_ref, holder_masked, senior,
            item_code, category_id, slot_start, slot_end, status, late, ticket_id, checked_in_at, imported_at)
-         VALUES (@id, @businessDay, @bookingCode, @holderRef, @holderMasked, @birthDate, @itemCode, @categoryId,
+         VALUES (@id, @businessDay, @bookingCode, @holderRef, @holderMasked, @senior, @itemCode, @categoryId,
            @slotStart, @slotEnd, @status, 0, NULL, NULL, @importedAt)`,
       ),
       update: db.prepare(
         `UPDATE appointments SET business_day = @businessDay, holder_ref = @holderRef,
-           holder_masked = @holderMasked, birth_date = @birthDate, item_code = @itemCode, category_id = @categoryId,
+           holder_masked = @holderMasked, senior = @senior, item_code = @itemCode, category_id = @categoryId,
            slot_start = @slotStart, slot_end = @slotEnd, status = @status, imported_at = @importedAt
          WHERE booking_code = @bookingCode`,
       ),
@@ -93,7 +93,7 @@ export class AppointmentStore {
   }
 
   insert(row: Omit<AppointmentRow, 'late' | 'ticketId' | 'checkedInAt'>): void {
-    this.s.insert.run(row);
+    this.s.insert.run({ ...row, senior: row.senior ? 1 : 0 });
   }
 
   /** Updates the booked fields of an imported booking (its check-in stays as it is). */
@@ -104,7 +104,7 @@ export class AppointmentStore {
       | 'businessDay'
       | 'holderRef'
       | 'holderMasked'
-      | 'birthDate'
+      | 'senior'
       | 'itemCode'
       | 'categoryId'
       | 'slotStart'
@@ -113,7 +113,7 @@ export class AppointmentStore {
       | 'importedAt'
     >,
   ): void {
-    this.s.update.run(row);
+    this.s.update.run({ ...row, senior: row.senior ? 1 : 0 });
   }
 
   markCheckedIn(bookingCode: string, ticketId: string, at: number, late: boolean): void {

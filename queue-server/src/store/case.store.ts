@@ -2,26 +2,31 @@ import type { CalendarOverride, CalendarOverrideKind, EventType, HallEvent } fro
 import { CASE_FACT_TYPES, type CaseRecord, type CaseStatus } from '@onewindow/shared/cases.ts';
 import type Database from 'better-sqlite3';
 import { applyCaseFact, type CaseEvent } from '../domain/cases.ts';
+import type { PiiCodec } from '../security/codec.ts';
 
 /**
  * Time-limited cases (限时业务, SPEC CASE-*) from acceptance to hand-back: the projection of
  * the case facts in the log. The row keeps the columns the back office filters on; `body` is
- * the whole CaseRecord (no personal data). Only `apply` writes it, inside the commit of the fact.
+ * the whole CaseRecord (no personal data; staff notes sealed, SEC-ENC-2). Only `apply` writes it,
+ * inside the commit of the fact.
  */
 export class CaseStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     this.s = {
       upsert: db.prepare(
         `INSERT INTO cases (id, ticket_id, item_code, status, deadline, body, created_at, updated_at)
          VALUES (@id, @ticketId, @itemCode, @status, @deadline, @body, @createdAt, @at)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at`,
       ),
-      byId: db.prepare('SELECT body FROM cases WHERE id = ?'),
-      byTicket: db.prepare('SELECT body FROM cases WHERE ticket_id = ?'),
-      all: db.prepare('SELECT body FROM cases ORDER BY deadline, created_at, id'),
-      byStatus: db.prepare('SELECT body FROM cases WHERE status = ? ORDER BY deadline, created_at, id'),
+      byId: db.prepare('SELECT id, body FROM cases WHERE id = ?'),
+      byTicket: db.prepare('SELECT id, body FROM cases WHERE ticket_id = ?'),
+      all: db.prepare('SELECT id, body FROM cases ORDER BY deadline, created_at, id'),
+      byStatus: db.prepare('SELECT id, body FROM cases WHERE status = ? ORDER BY deadline, created_at, id'),
     };
   }
 
@@ -34,7 +39,7 @@ export class CaseStore {
       itemCode: next.itemCode,
       status: next.status,
       deadline: next.deadline,
-      body: JSON.stringify(next),
+      body: this.codec.stringify(next, `cases:${next.id}`),
       createdAt: next.acceptedAt,
       at: ev.at,
     });
@@ -42,30 +47,30 @@ export class CaseStore {
   }
 
   byId(id: string): CaseRecord | undefined {
-    return parse(this.s.byId.get(id));
+    return this.parse(this.s.byId.get(id) as Row | undefined);
   }
 
   byTicket(ticketId: string): CaseRecord | undefined {
-    return parse(this.s.byTicket.get(ticketId));
+    return this.parse(this.s.byTicket.get(ticketId) as Row | undefined);
   }
 
   /** Every row's body as stored, unparsed (to find rows of an older shape). */
   rawAll(): unknown[] {
-    return (this.s.all.all() as { body: string }[]).map((r) => JSON.parse(r.body) as unknown);
+    return (this.s.all.all() as Row[]).map((r) => this.codec.parse<unknown>(r.body, `cases:${r.id}`));
   }
 
   /** Cases, the earliest deadline first. */
   list(status?: CaseStatus): CaseRecord[] {
-    const rows = (status === undefined ? this.s.all.all() : this.s.byStatus.all(status)) as {
-      body: string;
-    }[];
-    return rows.map((r) => JSON.parse(r.body) as CaseRecord);
+    const rows = (status === undefined ? this.s.all.all() : this.s.byStatus.all(status)) as Row[];
+    return rows.map((r) => this.parse(r)!);
+  }
+
+  private parse(row: Row | undefined): CaseRecord | undefined {
+    return row === undefined ? undefined : this.codec.parse<CaseRecord>(row.body, `cases:${row.id}`);
   }
 }
 
-function parse(row: unknown): CaseRecord | undefined {
-  return row === undefined ? undefined : (JSON.parse((row as { body: string }).body) as CaseRecord);
-}
+type Row = { id: string; body: string };
 
 /** The hall's corrections of the national working-day calendar (SPEC CAL-2). */
 export class CalendarOverrideStore {
@@ -128,18 +133,21 @@ export const AUDITED_FACT_TYPES = [
 export class AuditedFacts {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     const types = AUDITED_FACT_TYPES.map((t) => `'${t}'`).join(', ');
     this.s = {
       between: db.prepare(
-        `SELECT body FROM events WHERE type IN (${types}) AND at >= ? AND at < ? ORDER BY seq DESC`,
+        `SELECT seq, body FROM events WHERE type IN (${types}) AND at >= ? AND at < ? ORDER BY seq DESC`,
       ),
     };
   }
 
   /** Facts with `from <= at < to`, newest first. */
   *between(from: number, to: number): Generator<HallEvent> {
-    for (const r of this.s.between.iterate(from, to) as Iterable<{ body: string }>)
-      yield JSON.parse(r.body) as HallEvent;
+    for (const r of this.s.between.iterate(from, to) as Iterable<{ seq: number; body: string }>)
+      yield this.codec.parse<HallEvent>(r.body, `events:${r.seq}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { DeviceHealth, PrintJob, PrintJobStatus } from '@onewindow/shared';
 import type Database from 'better-sqlite3';
+import type { PiiCodec } from '../security/codec.ts';
 
 export interface PrintJobRow {
   job: PrintJob;
@@ -9,15 +10,21 @@ export interface PrintJobRow {
   updatedAt: number;
 }
 
-/** Print jobs and device health; all their SQL lives here. */
+/**
+ * Print jobs and device health; all their SQL lives here. A job's document (a slip names the
+ * applicant) is sealed whole (SEC-ENC-1); its type and ticket are columns for the lookups.
+ */
 export class DeviceStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     this.s = {
       insertJob: db.prepare(
-        `INSERT INTO print_jobs (id, device_id, body, status, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', ?, ?)`,
+        `INSERT INTO print_jobs (id, device_id, body, status, created_at, updated_at, doc_type, ticket_id)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`,
       ),
       openJobs: db.prepare(
         `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
@@ -28,8 +35,7 @@ export class DeviceStore {
       ),
       ticketJobs: db.prepare(
         `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
-         WHERE device_id = ? AND json_extract(body, '$.document.type') = 'queue-ticket'
-           AND json_extract(body, '$.document.data.ticketId') = ? ORDER BY created_at, id`,
+         WHERE device_id = ? AND doc_type = 'queue-ticket' AND ticket_id = ? ORDER BY created_at, id`,
       ),
       setStatus: db.prepare('UPDATE print_jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?'),
       putHealth: db.prepare(
@@ -41,22 +47,32 @@ export class DeviceStore {
   }
 
   insertJob(deviceId: string, job: PrintJob): void {
-    this.s.insertJob.run(job.jobId, deviceId, JSON.stringify(job), job.createdAt, job.createdAt);
+    const doc = job.document as { type: string; data?: { ticketId?: unknown } };
+    const ticketId = typeof doc.data?.ticketId === 'string' ? doc.data.ticketId : null;
+    this.s.insertJob.run(
+      job.jobId,
+      deviceId,
+      this.codec.sealWhole(job, `print_jobs:${job.jobId}`),
+      job.createdAt,
+      job.createdAt,
+      doc.type,
+      ticketId,
+    );
   }
 
   /** Jobs not yet acknowledged, oldest first: sent again when the agent (re)connects. */
   openJobs(deviceId: string): PrintJobRow[] {
-    return (this.s.openJobs.all(deviceId) as RawJob[]).map(jobOf);
+    return (this.s.openJobs.all(deviceId) as RawJob[]).map((r) => this.jobOf(r));
   }
 
   job(jobId: string): PrintJobRow | undefined {
     const r = this.s.job.get(jobId) as RawJob | undefined;
-    return r === undefined ? undefined : jobOf(r);
+    return r === undefined ? undefined : this.jobOf(r);
   }
 
   /** The queue-ticket jobs a device was given for one ticket, oldest first (first print, reprints). */
   ticketJobs(deviceId: string, ticketId: string): PrintJobRow[] {
-    return (this.s.ticketJobs.all(deviceId, ticketId) as RawJob[]).map(jobOf);
+    return (this.s.ticketJobs.all(deviceId, ticketId) as RawJob[]).map((r) => this.jobOf(r));
   }
 
   setStatus(jobId: string, status: PrintJobStatus, reason: string | null, at: number): void {
@@ -74,6 +90,16 @@ export class DeviceStore {
       at: r.at,
     }));
   }
+
+  private jobOf(r: RawJob): PrintJobRow {
+    return {
+      job: this.codec.openWhole<PrintJob>(r.body, `print_jobs:${r.id}`),
+      deviceId: r.deviceId,
+      status: r.status,
+      reason: r.reason,
+      updatedAt: r.updatedAt,
+    };
+  }
 }
 
 interface RawJob {
@@ -83,14 +109,4 @@ interface RawJob {
   status: PrintJobStatus;
   reason: string | null;
   updatedAt: number;
-}
-
-function jobOf(r: RawJob): PrintJobRow {
-  return {
-    job: JSON.parse(r.body) as PrintJob,
-    deviceId: r.deviceId,
-    status: r.status,
-    reason: r.reason,
-    updatedAt: r.updatedAt,
-  };
 }

@@ -6,6 +6,7 @@ import type {
   RatingReason,
 } from '@onewindow/shared';
 import type Database from 'better-sqlite3';
+import type { PiiCodec } from '../security/codec.ts';
 
 /** A follow-up as stored: everything but `overdue`, which depends on the day it is read. */
 export type StoredFollowUp = Omit<FollowUp, 'overdue'>;
@@ -25,7 +26,10 @@ export interface BadRatingFact {
 export class FollowUpStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     this.s = {
       insert: db.prepare(
         `INSERT INTO follow_ups (ticket_id, rated_at, deadline, status, body, updated_at)
@@ -34,10 +38,10 @@ export class FollowUpStore {
       update: db.prepare(
         'UPDATE follow_ups SET deadline = ?, status = ?, body = ?, updated_at = ? WHERE ticket_id = ?',
       ),
-      get: db.prepare('SELECT body FROM follow_ups WHERE ticket_id = ?'),
-      all: db.prepare('SELECT body FROM follow_ups ORDER BY rated_at DESC, ticket_id DESC'),
+      get: db.prepare('SELECT ticket_id AS id, body FROM follow_ups WHERE ticket_id = ?'),
+      all: db.prepare('SELECT ticket_id AS id, body FROM follow_ups ORDER BY rated_at DESC, ticket_id DESC'),
       byStatus: db.prepare(
-        'SELECT body FROM follow_ups WHERE status = ? ORDER BY rated_at DESC, ticket_id DESC',
+        'SELECT ticket_id AS id, body FROM follow_ups WHERE status = ? ORDER BY rated_at DESC, ticket_id DESC',
       ),
       calendarOverride: db.prepare('SELECT kind FROM calendar_overrides WHERE date = ?'),
       badRatingsMissing: db.prepare(
@@ -51,24 +55,32 @@ export class FollowUpStore {
 
   /** @returns false when the ticket already has a record (it is never overwritten). */
   insert(f: StoredFollowUp, now: number): boolean {
-    return this.s.insert.run(f.ticketId, f.ratedAt, f.deadline, f.status, JSON.stringify(f), now).changes > 0;
+    const body = this.codec.stringify(f, `follow_ups:${f.ticketId}`);
+    return this.s.insert.run(f.ticketId, f.ratedAt, f.deadline, f.status, body, now).changes > 0;
   }
 
   update(f: StoredFollowUp, now: number): void {
-    this.s.update.run(f.deadline, f.status, JSON.stringify(f), now, f.ticketId);
+    this.s.update.run(
+      f.deadline,
+      f.status,
+      this.codec.stringify(f, `follow_ups:${f.ticketId}`),
+      now,
+      f.ticketId,
+    );
   }
 
   get(ticketId: string): StoredFollowUp | undefined {
-    const row = this.s.get.get(ticketId) as { body: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.body) as StoredFollowUp);
+    const row = this.s.get.get(ticketId) as { id: string; body: string } | undefined;
+    return row === undefined ? undefined : this.codec.parse<StoredFollowUp>(row.body, `follow_ups:${row.id}`);
   }
 
   /** Newest rating first; one status or all. */
   list(status?: FollowUpStatus): StoredFollowUp[] {
     const rows = (status === undefined ? this.s.all.all() : this.s.byStatus.all(status)) as {
+      id: string;
       body: string;
     }[];
-    return rows.map((r) => JSON.parse(r.body) as StoredFollowUp);
+    return rows.map((r) => this.codec.parse<StoredFollowUp>(r.body, `follow_ups:${r.id}`));
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Command } from '../domain/types.ts';
 import { HallService } from '../service/hall.service.ts';
 import { HallStore } from './hall.store.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { peekDb } from './testing.ts';
+import { peekDb, TEST_KEYS } from './testing.ts';
 
 let dir: string;
 let path: string;
@@ -28,7 +28,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function openHall(): { store: HallStore; service: HallService } {
-  const store = new HallStore(path);
+  const store = new HallStore(path, TEST_KEYS);
   return { store, service: new HallService(store, clock) };
 }
 
@@ -53,7 +53,7 @@ const count = (_store: HallStore, table: string) =>
 
 describe('HallStore', () => {
   it('migrates a new file to the latest schema with WAL and synchronous=FULL, and reopens without change', () => {
-    const store = new HallStore(path);
+    const store = new HallStore(path, TEST_KEYS);
     peek((db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -61,16 +61,16 @@ describe('HallStore', () => {
     // synchronous is per connection: the store's own, as its statements see it.
     expect(store.pragmas()).toEqual({ synchronous: 2, foreignKeys: 1 });
     store.close();
-    const again = new HallStore(path);
+    const again = new HallStore(path, TEST_KEYS);
     peek((db) => expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length));
     again.close();
   });
 
   it('refuses a database written by a newer server', () => {
-    const store = new HallStore(path);
+    const store = new HallStore(path, TEST_KEYS);
     store.close();
     peek((db) => db.pragma(`user_version = ${MIGRATIONS.length + 1}`));
-    expect(() => new HallStore(path)).toThrow(/newer than this server/);
+    expect(() => new HallStore(path, TEST_KEYS)).toThrow(/newer than this server/);
   });
 
   it('Q-LOG-2 recovery: projections and the event log both rebuild the live state after reopening', () => {

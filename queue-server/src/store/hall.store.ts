@@ -1,6 +1,9 @@
 import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
+import { PiiCodec } from '../security/codec.ts';
+import { DataCipher } from '../security/crypto.ts';
+import { type HallKeys, holderFingerprint, KeyError, keyFingerprint } from '../security/keys.ts';
 import { ApplicationStore } from './application.store.ts';
 import { AppointmentStore } from './appointment.store.ts';
 import { AuthStore } from './auth.store.ts';
@@ -20,6 +23,8 @@ export function applyDurablePragmas(db: Db): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows (a purged form, a retired key's seals) are overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
 }
 
 export function migrate(db: Db): void {
@@ -78,25 +83,36 @@ export class HallStore {
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
+  /** Seals and opens the personal fields of every repository (SEC-ENC-1). */
+  readonly codec: PiiCodec;
+  /** The hall's keys, as the store was opened with them (holder references are computed from them). */
+  readonly keys: HallKeys;
 
-  constructor(path: string) {
+  /**
+   * Opens (and migrates) the hall's database with the hall's keys. Keys that do not belong to
+   * this database are refused (SEC-KEY-3); a holder secret an older version kept inside the
+   * database is taken out of it once the keys carry it.
+   */
+  constructor(path: string, keys: HallKeys) {
     this.db = new Database(path);
     applyDurablePragmas(this.db);
     migrate(this.db);
     const db = this.db;
+    this.keys = keys;
+    this.codec = new PiiCodec(new DataCipher(keys));
     this.auth = new AuthStore(db);
     this.appointments = new AppointmentStore(db);
-    this.devices = new DeviceStore(db);
-    this.applications = new ApplicationStore(db);
-    this.followUps = new FollowUpStore(db);
-    this.cases = new CaseStore(db);
-    this.slips = new SlipStore(db);
+    this.devices = new DeviceStore(db, this.codec);
+    this.applications = new ApplicationStore(db, this.codec);
+    this.followUps = new FollowUpStore(db, this.codec);
+    this.cases = new CaseStore(db, this.codec);
+    this.slips = new SlipStore(db, this.codec);
     this.calendarOverrides = new CalendarOverrideStore(db);
-    this.auditedFacts = new AuditedFacts(db);
-    this.reports = new ReportStore(db);
+    this.auditedFacts = new AuditedFacts(db, this.codec);
+    this.reports = new ReportStore(db, this.codec);
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
-      eventsFrom: db.prepare('SELECT body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
+      eventsFrom: db.prepare('SELECT seq, body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
       insertCommand: db.prepare(
         'INSERT INTO commands (idempotency_key, type, at, first_seq, last_seq, result) VALUES (?, ?, ?, ?, ?, ?)',
@@ -118,7 +134,7 @@ export class HallStore {
         UPDATE tickets SET status = 'cancelled', finished_at = @at,
           body = json_set(body, '$.status', 'cancelled', '$.cancelReason', @reason, '$.finishedAt', @at)
         WHERE id = @id`),
-      ticketsSince: db.prepare('SELECT body FROM tickets WHERE business_day > ? ORDER BY arrived_at'),
+      ticketsSince: db.prepare('SELECT id, body FROM tickets WHERE business_day > ? ORDER BY arrived_at'),
       ticketById: db.prepare('SELECT body FROM tickets WHERE id = ?'),
       upsertWindow: db.prepare(
         'INSERT INTO windows (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
@@ -129,8 +145,89 @@ export class HallStore {
         'INSERT INTO hall_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       getState: db.prepare('SELECT value FROM hall_state WHERE key = ?'),
+      deleteState: db.prepare('DELETE FROM hall_state WHERE key = ?'),
       ping: db.prepare('SELECT 1 AS one'),
     };
+    this.adoptKeys(keys);
+  }
+
+  /**
+   * SEC-KEY-3: the database keeps a fingerprint of its keys. A database without one is either new
+   * or from before keys lived outside it (its holder secret in `meta:holderSecret`): the keys
+   * must then carry that same secret, which is deleted from the database. Rows an older version
+   * wrote in clear are sealed now, in the same transaction.
+   */
+  private adoptKeys(keys: HallKeys): void {
+    const fp = keyFingerprint(keys);
+    const stored = this.meta('keyFingerprint');
+    if (stored !== undefined) {
+      if (holderFingerprint(stored) !== holderFingerprint(fp))
+        throw new KeyError(
+          '密钥与数据库不匹配 / the keys do not belong to this database (holder key fingerprint differs): start with the key file this hall was created with',
+        );
+      const missing = stored
+        .split('/')[1]!
+        .split(',')
+        .filter((v) => v !== '' && !keys.data.has(Number(v)));
+      if (missing.length > 0)
+        throw new KeyError(
+          `缺少数据密钥 / the key file lacks data key version(s) ${missing.join(', ')} that rows of this database are sealed under`,
+        );
+      if (stored !== fp) this.putMeta('keyFingerprint', fp);
+      return;
+    }
+    const legacy = this.meta('holderSecret');
+    if (legacy !== undefined && !Buffer.from(legacy, 'utf8').equals(keys.holder))
+      throw new KeyError(
+        '密钥与数据库不匹配 / this database keeps a holder secret of an older version that the keys do not carry: import it with the "keys import-legacy" command',
+      );
+    this.transaction(() => {
+      this.sealClearRows();
+      this.stmt.deleteState.run('meta:holderSecret');
+      this.putMeta('keyFingerprint', fp);
+    });
+    if (legacy !== undefined) this.checkpoint();
+  }
+
+  /** Seals what an older version wrote in clear: forms, slips, stored answers, free text. */
+  private sealClearRows(): void {
+    const c = this.codec;
+    const each = (sql: string, fn: (row: Record<string, unknown>) => void) => {
+      for (const row of this.db.prepare(sql).all() as Record<string, unknown>[]) fn(row);
+    };
+    const clear = (col: string) => `${col} IS NOT NULL AND ${col} NOT LIKE 'sm4:v%'`;
+    each(`SELECT id, body FROM applications WHERE ${clear('body')}`, (r) =>
+      this.db
+        .prepare('UPDATE applications SET body = ? WHERE id = ?')
+        .run(c.sealWhole(JSON.parse(r.body as string), `applications:${r.id}`), r.id),
+    );
+    each(`SELECT number, document FROM slips WHERE ${clear('document')}`, (r) =>
+      this.db
+        .prepare('UPDATE slips SET document = ? WHERE number = ?')
+        .run(c.sealWhole(JSON.parse(r.document as string), `slips:${r.number}`), r.number),
+    );
+    each(`SELECT id, body FROM print_jobs WHERE ${clear('body')}`, (r) =>
+      this.db
+        .prepare('UPDATE print_jobs SET body = ? WHERE id = ?')
+        .run(c.sealWhole(JSON.parse(r.body as string), `print_jobs:${r.id}`), r.id),
+    );
+    each(`SELECT idempotency_key AS k, result FROM commands WHERE ${clear('result')}`, (r) =>
+      this.db
+        .prepare('UPDATE commands SET result = ? WHERE idempotency_key = ?')
+        .run(c.sealWhole(JSON.parse(r.result as string), `commands:${r.k}`), r.k),
+    );
+    const free = `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%')`;
+    for (const [table, key] of [
+      ['events', 'seq'],
+      ['tickets', 'id'],
+      ['cases', 'id'],
+      ['follow_ups', 'ticket_id'],
+    ] as const)
+      each(`SELECT ${key} AS k, body FROM ${table} WHERE ${free}`, (r) =>
+        this.db
+          .prepare(`UPDATE ${table} SET body = ? WHERE ${key} = ?`)
+          .run(c.stringify(JSON.parse(r.body as string), `${table}:${r.k}`), r.k),
+      );
   }
 
   /**
@@ -146,17 +243,22 @@ export class HallStore {
     const row = this.stmt.findCommand.get(key) as (CommandRecord & { result: string | null }) | undefined;
     if (row === undefined) return undefined;
     const { result, ...rest } = row;
-    return result === null ? rest : { ...rest, result: JSON.parse(result) };
+    return result === null ? rest : { ...rest, result: this.codec.openWhole(result, `commands:${key}`) };
   }
 
   events(fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): HallEvent[] {
-    return (this.stmt.eventsFrom.all(fromSeq, toSeq) as { body: string }[]).map((r) => JSON.parse(r.body));
+    return (this.stmt.eventsFrom.all(fromSeq, toSeq) as { seq: number; body: string }[]).map((r) =>
+      this.codec.parse(r.body, `events:${r.seq}`),
+    );
   }
 
   /** Streams the whole log without holding it in memory (replay checks on big halls). */
   *iterateEvents(): Generator<HallEvent> {
-    for (const r of this.stmt.eventsFrom.iterate(1, Number.MAX_SAFE_INTEGER) as Iterable<{ body: string }>)
-      yield JSON.parse(r.body);
+    for (const r of this.stmt.eventsFrom.iterate(1, Number.MAX_SAFE_INTEGER) as Iterable<{
+      seq: number;
+      body: string;
+    }>)
+      yield this.codec.parse(r.body, `events:${r.seq}`);
   }
 
   lastSeq(): number {
@@ -165,7 +267,7 @@ export class HallStore {
 
   ticketById(id: string): Ticket | undefined {
     const row = this.stmt.ticketById.get(id) as { body: string } | undefined;
-    return row === undefined ? undefined : JSON.parse(row.body);
+    return row === undefined ? undefined : this.codec.parse(row.body, `tickets:${id}`);
   }
 
   /**
@@ -174,7 +276,7 @@ export class HallStore {
    */
   appendEvents(events: readonly HallEvent[]): void {
     for (const ev of events) {
-      this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, JSON.stringify(ev));
+      this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, this.codec.stringify(ev, `events:${ev.seq}`));
       if (isCaseFact(ev)) this.cases.apply(ev);
     }
   }
@@ -187,7 +289,7 @@ export class HallStore {
       rec.at,
       rec.firstSeq,
       rec.lastSeq,
-      rec.result === undefined ? null : JSON.stringify(rec.result),
+      rec.result === undefined ? null : this.codec.sealWhole(rec.result, `commands:${rec.key}`),
     );
   }
 
@@ -198,8 +300,8 @@ export class HallStore {
       return row === undefined ? fallback : (JSON.parse(row.value) as T);
     };
     const lastClosedDay = get<string | null>('lastClosedDay', null);
-    const tickets = (this.stmt.ticketsSince.all(lastClosedDay ?? '') as { body: string }[]).map(
-      (r) => JSON.parse(r.body) as Ticket,
+    const tickets = (this.stmt.ticketsSince.all(lastClosedDay ?? '') as { id: string; body: string }[]).map(
+      (r) => this.codec.parse<Ticket>(r.body, `tickets:${r.id}`),
     );
     const order = get<string[]>('windowOrder', []);
     const windows = (this.stmt.allWindows.all() as { body: string }[])
@@ -216,7 +318,7 @@ export class HallStore {
     };
   }
 
-  /** Server-level values that are not queue state (e.g. the generated holder secret). */
+  /** Server-level values that are not queue state (the key fingerprint, the notice). */
   meta(key: string): string | undefined {
     return (this.stmt.getState.get(`meta:${key}`) as { value: string } | undefined)?.value;
   }
@@ -267,12 +369,16 @@ export class HallStore {
         calledAt: t.calledAt,
         servingAt: t.servingAt,
         finishedAt: t.finishedAt,
-        body: JSON.stringify(t),
+        body: this.codec.stringify(t, `tickets:${t.id}`),
       });
     }
     if (c.settled !== null)
       for (const id of c.settled.ids)
-        this.stmt.settleTicket.run({ id, reason: c.settled.reason, at: c.settled.at });
+        this.stmt.settleTicket.run({
+          id,
+          reason: c.settled.reason === '' ? '' : this.codec.cipher.seal(c.settled.reason, `tickets:${id}`),
+          at: c.settled.at,
+        });
     for (const w of c.windows) this.stmt.upsertWindow.run(w.id, JSON.stringify(w));
     const s = c.state;
     if (s.counters !== undefined) this.stmt.putState.run('counters', JSON.stringify(s.counters));

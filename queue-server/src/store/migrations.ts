@@ -222,4 +222,89 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE UNIQUE INDEX slips_by_ticket ON slips (ticket_id);
   `,
+  // 11: personal data at rest (SPEC SEC-*). No birth date beside a masked number: tickets and
+  // bookings keep whether the holder counts as a senior on their business day instead (the
+  // masked number plus the birth date left ~3 unknown digits). Pause reasons become codes from a
+  // list (public boards show their label, never what a clerk typed). Print jobs keep their type
+  // and ticket as columns so the sealed document need not be read to find them. The read trail
+  // of personal data, and the purge of kiosk forms.
+  `
+  ALTER TABLE appointments ADD COLUMN senior INTEGER NOT NULL DEFAULT 0;
+  UPDATE appointments SET senior = CASE
+    WHEN birth_date IS NOT NULL AND birth_date <> '' AND date(birth_date, '+' || COALESCE(
+      (SELECT json_extract(value, '$.settings.seniorAge') FROM hall_state WHERE key = 'config'), 60) || ' years')
+      <= business_day THEN 1 ELSE 0 END;
+  ALTER TABLE appointments DROP COLUMN birth_date;
+
+  UPDATE events SET body = json_remove(json_set(body, '$.ticket.holder.senior', json(CASE
+      WHEN json_extract(body, '$.ticket.holder.birthDate') <> '' AND date(json_extract(body, '$.ticket.holder.birthDate'),
+        '+' || COALESCE((SELECT json_extract(value, '$.settings.seniorAge') FROM hall_state WHERE key = 'config'), 60)
+        || ' years') <= json_extract(body, '$.ticket.businessDay') THEN 'true' ELSE 'false' END)),
+      '$.ticket.holder.birthDate')
+    WHERE type = 'ticket:issued' AND json_type(body, '$.ticket.holder.birthDate') IS NOT NULL;
+  UPDATE tickets SET body = json_remove(json_set(body, '$.holder.senior', json(CASE
+      WHEN json_extract(body, '$.holder.birthDate') <> '' AND date(json_extract(body, '$.holder.birthDate'),
+        '+' || COALESCE((SELECT json_extract(value, '$.settings.seniorAge') FROM hall_state WHERE key = 'config'), 60)
+        || ' years') <= business_day THEN 'true' ELSE 'false' END)),
+      '$.holder.birthDate')
+    WHERE json_type(body, '$.holder.birthDate') IS NOT NULL;
+
+  UPDATE events SET body = json_set(body, '$.reason', CASE json_extract(body, '$.reason')
+      WHEN '休息' THEN 'break' WHEN '午休' THEN 'lunch' WHEN '系统维护' THEN 'system'
+      WHEN '业务学习' THEN 'training' WHEN '补充耗材' THEN 'supplies' WHEN '交接班' THEN 'handover'
+      ELSE 'other' END)
+    WHERE type = 'window:paused'
+      AND json_extract(body, '$.reason') NOT IN ('break', 'lunch', 'system', 'training', 'supplies', 'handover', 'other');
+  UPDATE windows SET body = json_set(body, '$.pauseReason', CASE json_extract(body, '$.pauseReason')
+      WHEN '休息' THEN 'break' WHEN '午休' THEN 'lunch' WHEN '系统维护' THEN 'system'
+      WHEN '业务学习' THEN 'training' WHEN '补充耗材' THEN 'supplies' WHEN '交接班' THEN 'handover'
+      ELSE 'other' END)
+    WHERE json_type(body, '$.pauseReason') = 'text'
+      AND json_extract(body, '$.pauseReason') NOT IN ('break', 'lunch', 'system', 'training', 'supplies', 'handover', 'other');
+
+  ALTER TABLE print_jobs ADD COLUMN doc_type TEXT;
+  ALTER TABLE print_jobs ADD COLUMN ticket_id TEXT;
+  UPDATE print_jobs SET doc_type = json_extract(body, '$.document.type'),
+    ticket_id = json_extract(body, '$.document.data.ticketId') WHERE body NOT LIKE 'sm4:v%';
+  CREATE INDEX print_jobs_by_ticket ON print_jobs (device_id, ticket_id);
+
+  CREATE TABLE pii_reads (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    staff_id   TEXT    NOT NULL,
+    subject    TEXT    NOT NULL,
+    subject_id TEXT    NOT NULL,
+    ticket_id  TEXT,
+    purpose    TEXT    NOT NULL
+  ) STRICT;
+  CREATE INDEX pii_reads_by_at ON pii_reads (at);
+  CREATE INDEX pii_reads_by_staff ON pii_reads (staff_id, at);
+
+  ALTER TABLE applications ADD COLUMN purged_at INTEGER;
+  `,
+  // 12: accounts (SPEC SEC-ACC-*): a forced password change after a reset, the TOTP second
+  // factor (its secret sealed, the last time step used against replays), a session's last use
+  // for the idle timeout, and grants of manager or admin waiting for a second admin's approval.
+  `
+  ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE staff ADD COLUMN totp_secret TEXT;
+  ALTER TABLE staff ADD COLUMN totp_enabled_at INTEGER;
+  ALTER TABLE staff ADD COLUMN totp_last_step INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE sessions SET last_used_at = created_at;
+  CREATE INDEX sessions_by_staff ON sessions (staff_id);
+
+  CREATE TABLE role_grants (
+    id          TEXT PRIMARY KEY,
+    staff_id    TEXT    NOT NULL REFERENCES staff (id),
+    roles       TEXT    NOT NULL,
+    proposed_by TEXT    NOT NULL,
+    proposed_at INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    status      TEXT    NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'superseded')),
+    decided_by  TEXT,
+    decided_at  INTEGER
+  ) STRICT;
+  CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
+  `,
 ];

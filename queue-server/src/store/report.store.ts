@@ -1,6 +1,7 @@
 import type { Ticket } from '@onewindow/shared';
 import type Database from 'better-sqlite3';
 import type { HallEvent } from '../domain/types.ts';
+import type { PiiCodec } from '../security/codec.ts';
 
 /** A clerk signing on at a window (a `window:opened` fact). */
 export interface WindowOpening {
@@ -20,13 +21,16 @@ type DayClosed = Extract<HallEvent, { type: 'day:closed' }>;
 export class ReportStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     this.s = {
-      ticketsOfDay: db.prepare('SELECT body FROM tickets WHERE business_day = ? ORDER BY arrived_at, id'),
+      ticketsOfDay: db.prepare('SELECT id, body FROM tickets WHERE business_day = ? ORDER BY arrived_at, id'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
       atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
       dayClosed: db.prepare(
-        `SELECT body FROM events WHERE seq >= ? AND type = 'day:closed'
+        `SELECT seq, body FROM events WHERE seq >= ? AND type = 'day:closed'
            AND json_extract(body, '$.businessDay') >= ? ORDER BY seq LIMIT 1`,
       ),
       openings: db.prepare(
@@ -43,8 +47,8 @@ export class ReportStore {
 
   /** Every ticket of a business day as the projection holds it (settled ones included). */
   ticketsOfDay(businessDay: string): Ticket[] {
-    return (this.s.ticketsOfDay.all(businessDay) as { body: string }[]).map(
-      (r) => JSON.parse(r.body) as Ticket,
+    return (this.s.ticketsOfDay.all(businessDay) as { id: string; body: string }[]).map((r) =>
+      this.codec.parse<Ticket>(r.body, `tickets:${r.id}`),
     );
   }
 
@@ -73,8 +77,10 @@ export class ReportStore {
    * this day or a later one (closing a day settles every earlier day left open, Q-DAY-1).
    */
   dayClosed(businessDay: string, fromSeq: number): (DayClosed & { seq: number }) | undefined {
-    const row = this.s.dayClosed.get(fromSeq, businessDay) as { body: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.body) as DayClosed);
+    const row = this.s.dayClosed.get(fromSeq, businessDay) as { seq: number; body: string } | undefined;
+    return row === undefined
+      ? undefined
+      : this.codec.parse<DayClosed & { seq: number }>(row.body, `events:${row.seq}`);
   }
 
   /** Sign-ons in [fromSeq, toSeq], in log order. */

@@ -1,5 +1,6 @@
 import type { SlipDocument, SlipKind } from '@onewindow/shared';
 import type Database from 'better-sqlite3';
+import type { PiiCodec } from '../security/codec.ts';
 
 /** A window slip as kept (SPEC SLP-8): the document itself, so 补打 prints exactly the same paper. */
 export interface SlipRow {
@@ -23,7 +24,10 @@ const cols = `number, kind, ticket_id AS ticketId, case_id AS caseId, item_code 
 export class SlipStore {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly codec: PiiCodec,
+  ) {
     this.s = {
       insert: db.prepare(
         `INSERT INTO slips (number, kind, ticket_id, case_id, item_code, window_id, issued_by, issued_at, document)
@@ -35,19 +39,21 @@ export class SlipStore {
   }
 
   insert(row: SlipRow): void {
-    this.s.insert.run({ ...row, document: JSON.stringify(row.document) });
+    this.s.insert.run({ ...row, document: this.codec.sealWhole(row.document, `slips:${row.number}`) });
   }
 
   /** The one slip of a ticket, if it has one. */
   byTicket(ticketId: string): SlipRow | undefined {
-    return rowOf(this.s.byTicket.get(ticketId) as Raw | undefined);
+    return this.rowOf(this.s.byTicket.get(ticketId) as Raw | undefined);
   }
 
   byNumber(number: string): SlipRow | undefined {
-    return rowOf(this.s.byNumber.get(number) as Raw | undefined);
+    return this.rowOf(this.s.byNumber.get(number) as Raw | undefined);
   }
-}
 
-function rowOf(r: Raw | undefined): SlipRow | undefined {
-  return r === undefined ? undefined : { ...r, document: JSON.parse(r.document) as SlipDocument };
+  private rowOf(r: Raw | undefined): SlipRow | undefined {
+    return r === undefined
+      ? undefined
+      : { ...r, document: this.codec.openWhole<SlipDocument>(r.document, `slips:${r.number}`) };
+  }
 }
