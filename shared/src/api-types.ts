@@ -92,3 +92,51 @@ export interface KioskReprintResult {
 export interface KioskLookupResult {
   tickets: KioskTicket[];
 }
+
+/**
+ * `POST /api/auth/login` as answered since accounts have pending steps (SPEC SEC-ACC-4/5): when
+ * either flag is set the token opens only `POST /api/auth/password` or the TOTP enrolment.
+ */
+export interface AccountLoginResult extends LoginResult {
+  mustChangePassword: boolean;
+  totpEnrolmentRequired: boolean;
+}
+
+/** A grant of manager or admin waiting for a second admin (`GET /api/staff/grants`, SPEC SEC-ACC-1). */
+export interface RoleGrant {
+  id: string;
+  staffId: string;
+  username: string;
+  name: string;
+  /** The roles the account holds now, and the whole set it gets when approved. */
+  currentRoles: StaffAccount['roles'];
+  roles: StaffAccount['roles'];
+  proposedBy: string;
+  proposedByName: string;
+  proposedAt: number;
+  expiresAt: number;
+}
+
+/** `GET /api/staff`: an account with its state (`AuthService.allStaff`). */
+export interface StaffAccountState extends StaffAccount {
+  disabled: boolean;
+  mustChangePassword: boolean;
+  totpEnrolled: boolean;
+}
+
+/** `POST /api/staff`, `PUT /api/staff/{id}/roles`: the account as it is now, and its grant waiting for approval, if any. */
+export interface StaffChange extends StaffAccount {
+  pendingGrant: RoleGrant | null;
+}
+
+/** `POST /api/staff/{id}/password-reset`: shown once to the admin, who hands it over; changed at first login. */
+export interface PasswordResetResult {
+  temporaryPassword: string;
+}
+
+/** `POST /api/auth/totp/enrol`: the secret to type or the QR (an SVG data URL of `uri`) to scan. */
+export interface TotpEnrolment {
+  secret: string;
+  uri: string;
+  qrDataUrl: string;
+}

@@ -41,6 +41,10 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   APPOINTMENT_TOO_EARLY: '还未到预约签到时间，请在预约时段开始前30分钟内签到',
   HALL_CLOSED: '现在不是办理时间，请在大厅办公时间内取号',
   IDENTITY_REQUIRED: '办理此项业务请先刷身份证、社保卡或输入身份证号码',
+  PASSWORD_CHANGE_REQUIRED: '请先修改临时密码',
+  TOTP_ENROLMENT_REQUIRED: '请先绑定动态口令（双因素认证）',
+  TOTP_REQUIRED: '请输入动态口令',
+  WEAK_PASSWORD: '密码不符合要求',
 };
 
 export function errorMessageZh(code: ErrorCode): string {

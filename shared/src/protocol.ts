@@ -191,6 +191,14 @@ export const TRANSPORT_ERROR_CODES = [
   'HALL_CLOSED',
   /** The item needs the citizen to identify (card or ID number) first. */
   'IDENTITY_REQUIRED',
+  /** A staff login after an admin's password reset: nothing but `POST /api/auth/password` until changed. */
+  'PASSWORD_CHANGE_REQUIRED',
+  /** An admin or manager without the TOTP second factor: nothing but its enrolment until enrolled. */
+  'TOTP_ENROLMENT_REQUIRED',
+  /** The login's password was right; the account needs its TOTP code too. */
+  'TOTP_REQUIRED',
+  /** A new password the policy refuses (length, a common password, the username in it). */
+  'WEAK_PASSWORD',
 ] as const;
 
 export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;

@@ -85,7 +85,7 @@ async function startQueue(): Promise<() => Promise<void>> {
         name: `压测${i}`,
         staffNumber: `F${String(i).padStart(4, '0')}`,
         roles: ['clerk'],
-        password: 'onewindow',
+        password: 'onewindow-demo',
       },
     });
     if (!created.body.ok) throw new Error(`POST /api/staff ${username}: ${created.body.error.message}`);

@@ -49,7 +49,7 @@ const VALID: Record<CommandName, unknown> = {
   'ticket:issue': { categoryId: 'A' },
   'window:open': { windowId: 'w6' },
   'window:close': { windowId: 'w6' },
-  'window:pause': { windowId: 'w6', reason: '午休' },
+  'window:pause': { windowId: 'w6', reason: 'lunch' },
   'window:resume': { windowId: 'w6' },
   'ticket:call-next': { windowId: 'w6' },
   'ticket:recall': { windowId: 'w6' },
@@ -213,7 +213,7 @@ describe('AUTH-1 anonymous senders', () => {
     expect(seq()).toBe(before);
   });
 
-  it('AUTH-1 new roles apply to sockets already open', async () => {
+  it('AUTH-1 SEC-ACC-6 new roles apply to sockets already open: they are dropped and reconnect with the new roles', async () => {
     const admin = await server.login('admin');
     const created = await server.rest<StaffAccount>('POST', '/api/staff', {
       token: admin,
@@ -233,13 +233,17 @@ describe('AUTH-1 anonymous senders', () => {
     const socket = await server.client({ token: login.body.data.token });
     const refused = await command(socket, 'ticket:issue', { categoryId: 'C' });
     expect(refused.ok === false && refused.error.code).toBe('FORBIDDEN');
+    // SEC-ACC-6: the socket of the old roles is dropped at once; the client reconnects with the new.
+    const dropped = nextEvent<string>(socket, 'disconnect');
     const set = await server.rest('PUT', `/api/staff/${created.body.data.id}/roles`, {
       token: admin,
       body: { roles: ['guide'] },
     });
     expect(set.status).toBe(200);
-    expect((await command(socket, 'ticket:issue', { categoryId: 'C' })).ok).toBe(true);
-    socket.disconnect();
+    expect(await dropped).toBe('io server disconnect');
+    const again = await server.client({ token: login.body.data.token });
+    expect((await command(again, 'ticket:issue', { categoryId: 'C' })).ok).toBe(true);
+    again.disconnect();
   });
 });
 
@@ -598,7 +602,7 @@ describe('AUTH-4 logout and guessing', () => {
         );
       expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
       const last = await server.rest('POST', '/api/auth/login', {
-        body: { username: 'clerk3', password: 'onewindow' },
+        body: { username: 'clerk3', password: DEMO_PASSWORD },
       });
       expect(last.status).toBe(429);
       expect(last.body.ok ? '' : last.body.error.code).toBe('RATE_LIMITED');

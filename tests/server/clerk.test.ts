@@ -377,7 +377,7 @@ describe('cases (SPEC CASE-*, SOD-*)', () => {
           name: '钱多',
           staffNumber: 'C0099',
           roles: ['clerk', 'reviewer'],
-          password: 'onewindow',
+          password: 'onewindow-demo',
         },
       }),
     );

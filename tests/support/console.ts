@@ -14,7 +14,7 @@ export async function openConsoleAs(
   serverUrl: string,
   username: string,
   hash = '',
-  password = 'onewindow',
+  password = 'onewindow-demo',
 ): Promise<Page> {
   const page = await browser.newPage();
   page.setDefaultTimeout(8000);

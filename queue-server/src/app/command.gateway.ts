@@ -22,8 +22,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'BAD_REQUEST':
       return 400;
     case 'UNAUTHENTICATED':
+    case 'TOTP_REQUIRED':
       return 401;
     case 'FORBIDDEN':
+    case 'PASSWORD_CHANGE_REQUIRED':
+    case 'TOTP_ENROLMENT_REQUIRED':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_CATEGORY':
@@ -34,6 +37,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'REASON_REQUIRED':
     case 'INVALID_CONFIG':
     case 'IDENTITY_REQUIRED':
+    case 'WEAK_PASSWORD':
       return 422;
     case 'RATE_LIMITED':
       return 429;

@@ -48,6 +48,8 @@ export function attachRealtime(
     gateway: CommandGateway;
     views: HallViews;
     log: (msg: string, extra?: object) => void;
+    /** How often ended sessions are swept and their sockets dropped (15 s). */
+    sweepMs?: number;
   },
 ): {
   broadcast: (facts: ReturnType<HallViews['factsOf']>) => void;
@@ -139,6 +141,23 @@ export function attachRealtime(
         });
     });
   });
+
+  // SEC-ACC-6: sockets of sessions that ended (expired, idle, disabled, reset) or whose roles
+  // changed are dropped at once, not on their next command; a changed account reconnects with
+  // its new rooms. The sweep ends expired and idle sessions every 15 s.
+  const recheck = (staffId: string | null) => {
+    for (const socket of io.of('/').sockets.values()) {
+      const was = socket.data.principal;
+      if (socket.data.token === undefined || was.kind !== 'staff') continue;
+      if (staffId !== null && was.id !== staffId) continue;
+      const now = deps.auth.principal({ token: socket.data.token }, { touch: false });
+      if (now.kind !== 'staff' || now.roles.join() !== was.roles.join()) socket.disconnect(true);
+    }
+  };
+  deps.auth.onSessionsChanged((e) => recheck('staffId' in e ? e.staffId : null));
+  const sweep = setInterval(() => deps.auth.sweepSessions(), deps.sweepMs ?? 15_000);
+  sweep.unref();
+  io.httpServer?.once('close', () => clearInterval(sweep));
 
   function ackOf(args: unknown[]): ((a: Ack<unknown>) => void) | undefined {
     const last = args.at(-1);

@@ -8,7 +8,7 @@
 import type { Ack, ApiError } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { type Permission, type Principal, permits } from '../auth/permissions.ts';
+import { notLoggedIn, type Permission, type Principal, permits } from '../auth/permissions.ts';
 import type { AuthService } from '../service/auth.service.ts';
 import { badRequest, httpStatusOf } from './command.gateway.ts';
 
@@ -79,6 +79,7 @@ export function refusal(p: Principal, access: Access): ApiError | null {
     case 'command':
       return null;
     case 'staff':
+      if (p.kind === 'anonymous' && p.pending !== undefined) return notLoggedIn(p);
       return p.kind === 'staff' || p.kind === 'system'
         ? null
         : { code: 'UNAUTHENTICATED', message: 'a staff login token is required' };

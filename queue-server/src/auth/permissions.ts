@@ -11,12 +11,37 @@ import type { QueueEngine } from '../domain/engine.ts';
 
 const forbidden = (message: string): ApiError => ({ code: 'FORBIDDEN', message });
 
-/** Who sends a command: a logged-in staff member, a paired device, the server itself, or nobody. */
+/**
+ * A session that may do one thing only until it is done (SPEC SEC-ACC-4, SEC-ACC-5): choose a
+ * new password after an admin's reset, or enrol the TOTP second factor of an admin or manager.
+ */
+export type PendingStep = 'PASSWORD_CHANGE_REQUIRED' | 'TOTP_ENROLMENT_REQUIRED';
+
+/** Why nobody is let through: no login at all, or a login that must finish a pending step first. */
+export function notLoggedIn(p: { kind: 'anonymous'; pending?: PendingStep }): ApiError {
+  switch (p.pending) {
+    case 'PASSWORD_CHANGE_REQUIRED':
+      return { code: p.pending, message: 'change the temporary password first (POST /api/auth/password)' };
+    case 'TOTP_ENROLMENT_REQUIRED':
+      return {
+        code: p.pending,
+        message:
+          'enrol the TOTP second factor first (POST /api/auth/totp/enrol, then /api/auth/totp/confirm)',
+      };
+    default:
+      return { code: 'UNAUTHENTICATED', message: 'log in or pair this device first' };
+  }
+}
+
+/**
+ * Who sends a command: a logged-in staff member, a paired device, the server itself, or nobody
+ * (a login with a pending step is nobody too, and says which step).
+ */
 export type Principal =
   | { kind: 'staff'; id: string; name: string; staffNumber: string; roles: StaffRole[] }
   | { kind: 'device'; id: string; deviceKind: DeviceKind; windowId: string | null }
   | { kind: 'system'; id: 'system' }
-  | { kind: 'anonymous' };
+  | { kind: 'anonymous'; pending?: PendingStep };
 
 /** What a permission grants: staff holding any of these roles, or a paired device of these kinds. */
 export interface Grant {
@@ -93,6 +118,8 @@ export const ROUTE_PERMISSIONS = {
   'catalog:manage': { roles: ['admin'], devices: [] },
   'calendar:manage': { roles: ['admin'], devices: [] },
   'staff:manage': { roles: ['admin'], devices: [] },
+  /** The second admin of a grant of manager or admin (SEC-ACC-1): never its proposer or its account. */
+  'staff:approve': { roles: ['admin'], devices: [] },
   'devices:manage': { roles: ['admin'], devices: [] },
 } as const satisfies Record<string, Grant>;
 
@@ -108,7 +135,7 @@ export const PERMISSIONS: Record<Permission, Grant> = { ...COMMAND_PERMISSIONS, 
  */
 export function permits(p: Principal, perm: Permission): ApiError | null {
   if (p.kind === 'system') return null;
-  if (p.kind === 'anonymous') return { code: 'UNAUTHENTICATED', message: 'log in or pair this device first' };
+  if (p.kind === 'anonymous') return notLoggedIn(p);
   const grant = PERMISSIONS[perm];
   if (p.kind === 'device')
     return grant.devices.includes(p.deviceKind)
@@ -155,7 +182,7 @@ export function authorize<N extends CommandName>(
   queue: QueueEngine,
 ): ApiError | null {
   if (p.kind === 'system') return null;
-  if (p.kind === 'anonymous') return { code: 'UNAUTHENTICATED', message: 'log in or pair this device first' };
+  if (p.kind === 'anonymous') return notLoggedIn(p);
   const rule = COMMAND_PERMISSIONS[name];
   if (p.kind === 'device') {
     if (!rule.devices.includes(p.deviceKind))

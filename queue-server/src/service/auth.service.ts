@@ -8,18 +8,50 @@ import {
   type StaffRole,
 } from '@onewindow/shared';
 import type {
+  AccountLoginResult,
   DeviceRecord,
-  LoginResult,
   PairedDevice,
   PairingCode,
+  PasswordResetResult,
+  RoleGrant,
+  StaffAccountState,
+  StaffChange,
   WindowClerk,
 } from '@onewindow/shared/api-types.ts';
-import { dutyConflict, type Principal } from '../auth/permissions.ts';
-import type { AuthStore, StaffRow } from '../store/auth.store.ts';
+import { dutyConflict, type PendingStep, type Principal } from '../auth/permissions.ts';
+import type { AuthStore, RoleGrantRow, StaffRow } from '../store/auth.store.ts';
 import type { Clock } from './hall.service.ts';
+import { passwordProblem, temporaryPassword } from './password-policy.ts';
+import { processSecretBox, type SecretBox } from './secret-box.ts';
+import { newTotpSecret, totpUri, verifyTotp } from './totp.ts';
 
 const SESSION_MS = 12 * 60 * 60 * 1000;
+const IDLE_MS = 30 * 60 * 1000;
+/** A session's last use is written at most this often (every request would be a write). */
+const TOUCH_MS = 60 * 1000;
+const GRANT_MS = 72 * 60 * 60 * 1000;
 const PAIRING_CODE_MS = 15 * 60 * 1000;
+/** Roles whose grant needs a second admin and whose login needs a second factor (SEC-ACC-1, -5). */
+export const PRIVILEGED_ROLES: readonly StaffRole[] = ['admin', 'manager'];
+
+export interface AuthOptions {
+  /** Seals TOTP secrets at rest: the hall's data cipher; a key of this process only when absent. */
+  box?: SecretBox;
+  /** A session unused this long ends (30 minutes). */
+  idleMs?: number;
+  /** A session ends this long after its login whatever its use (12 hours). */
+  sessionMs?: number;
+  /** A grant of manager or admin not approved within this expires (72 hours). */
+  grantMs?: number;
+  /**
+   * Whether an admin or manager without TOTP is held at enrolment (true). The demo hall turns it
+   * off (`relaxTotpEnrolment`): its passwords are printed in the README anyway.
+   */
+  requireTotpEnrolment?: boolean;
+}
+
+/** Who sessions ended or changed for: one account, or anyone (a sweep of expired sessions). */
+export type SessionsChanged = { staffId: string } | { all: true };
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
 type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -58,6 +90,9 @@ function imageMime(data: Buffer): 'image/jpeg' | 'image/png' | null {
   return null;
 }
 
+/** The associated data of an account's sealed TOTP secret: it opens on no other row. */
+const totpAad = (staffId: string) => `staff:${staffId}:totp`;
+
 /** Tokens are random; only their SHA-256 is stored. */
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
@@ -72,95 +107,429 @@ export function staffAccount(row: StaffRow): StaffAccount {
   };
 }
 
-/** Staff logins, device pairing and the principals behind tokens. */
+const isPrivileged = (roles: readonly StaffRole[]) => roles.some((r) => PRIVILEGED_ROLES.includes(r));
+const weak = (p: { message: string; messageZh: string }) => ({
+  ok: false as const,
+  error: { code: 'WEAK_PASSWORD' as const, message: p.message, messageZh: p.messageZh },
+});
+const sameRoles = (a: readonly StaffRole[], b: readonly StaffRole[]) =>
+  a.length === b.length && a.every((r) => b.includes(r));
+
+/**
+ * Staff logins and their sessions (idle and absolute limits, pending steps, TOTP), the accounts
+ * an admin manages (disable, password reset, roles with a second admin's approval for manager
+ * and admin), device pairing, and the principals behind tokens.
+ */
 export class AuthService {
   /** A password check that costs the same for unknown users, so usernames cannot be probed by timing. */
   private readonly dummyHash = hashPassword(randomUUID());
+  private readonly box: SecretBox;
+  private readonly idleMs: number;
+  private readonly sessionMs: number;
+  private readonly grantMs: number;
+  private requireTotpEnrolment: boolean;
+  private readonly listeners = new Set<(e: SessionsChanged) => void>();
 
   constructor(
     private readonly store: AuthStore,
     private readonly clock: Clock,
-  ) {}
+    opts: AuthOptions = {},
+  ) {
+    this.box = opts.box ?? processSecretBox();
+    this.idleMs = opts.idleMs ?? IDLE_MS;
+    this.sessionMs = opts.sessionMs ?? SESSION_MS;
+    this.grantMs = opts.grantMs ?? GRANT_MS;
+    this.requireTotpEnrolment = opts.requireTotpEnrolment ?? true;
+  }
+
+  /** The demo hall only: admins and managers without TOTP are not held at its enrolment. */
+  relaxTotpEnrolment(): void {
+    this.requireTotpEnrolment = false;
+  }
+
+  /**
+   * Called after sessions ended (logout aside) or an account's roles changed, so transports
+   * drop what those sessions had open (SEC-ACC-6). Returns the unsubscribe.
+   */
+  onSessionsChanged(fn: (e: SessionsChanged) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed(e: SessionsChanged): void {
+    for (const fn of this.listeners) fn(e);
+  }
+
+  private audit(actor: string, action: string, target: string | null, detail: unknown): void {
+    this.store.audit({ at: this.clock.now(), actor, action, target, detail });
+  }
 
   createStaff(
     actor: string,
     input: { username: string; name: string; staffNumber: string; roles: StaffRole[]; password: string },
-  ): Result<StaffAccount> {
-    const conflict = dutyConflict(input.roles);
+  ): Result<StaffChange> {
+    const roles = [...new Set(input.roles)];
+    const conflict = dutyConflict(roles);
     if (conflict !== null) return err('DUTY_CONFLICT', conflict);
-    if (input.roles.some((r) => !STAFF_ROLES.includes(r))) return err('BAD_REQUEST', 'unknown role');
-    if (input.password.length < 8) return err('BAD_REQUEST', 'password must have at least 8 characters');
+    if (roles.some((r) => !STAFF_ROLES.includes(r))) return err('BAD_REQUEST', 'unknown role');
+    const weakness = passwordProblem(input.password, input.username);
+    if (weakness !== null) return weak(weakness);
     if (this.store.staffByUsername(input.username))
       return err('CONFLICT', `username ${input.username} is taken`);
+    // SEC-ACC-1: manager and admin wait for a second admin; the rest of the roles apply now.
+    const held = actor !== 'system' && isPrivileged(roles) ? roles.filter((r) => !isPrivileged([r])) : roles;
     const row = {
       id: `s-${randomUUID()}`,
       username: input.username,
       name: input.name,
       staffNumber: input.staffNumber,
-      roles: [...new Set(input.roles)],
+      roles: held,
       passwordHash: hashPassword(input.password),
       createdAt: this.clock.now(),
     };
-    this.store.transaction(() => {
+    const grant = this.store.transaction(() => {
       this.store.insertStaff(row);
-      this.store.audit({
-        at: row.createdAt,
-        actor,
-        action: 'staff:create',
-        target: row.id,
-        detail: { username: row.username, roles: row.roles },
-      });
+      this.audit(actor, 'staff:create', row.id, { username: row.username, roles: row.roles });
+      return held === roles ? null : this.propose(actor, row.id, roles);
     });
-    return { ok: true, data: staffAccount({ ...row, disabledAt: null }) };
+    return { ok: true, data: { ...staffAccount(this.store.staffById(row.id)!), pendingGrant: grant } };
   }
 
-  setRoles(actor: string, staffId: string, roles: StaffRole[]): Result<StaffAccount> {
+  /**
+   * Sets an account's roles. Taking roles away or granting business roles applies at once;
+   * granting manager or admin becomes a proposal a second admin approves (SEC-ACC-1).
+   */
+  setRoles(actor: string, staffId: string, roles: StaffRole[]): Result<StaffChange> {
     const row = this.store.staffById(staffId);
     if (!row) return err('NOT_FOUND', `no staff ${staffId}`);
-    const conflict = dutyConflict(roles);
+    const next = [...new Set(roles)];
+    const conflict = dutyConflict(next);
     if (conflict !== null) return err('DUTY_CONFLICT', conflict);
+    const granted = next.filter((r) => !row.roles.includes(r));
+    if (actor !== 'system' && isPrivileged(granted)) {
+      const grant = this.store.transaction(() => this.propose(actor, staffId, next));
+      return { ok: true, data: { ...staffAccount(row), pendingGrant: grant } };
+    }
     this.store.transaction(() => {
-      this.store.setRoles(staffId, roles);
-      this.store.audit({
-        at: this.clock.now(),
-        actor,
-        action: 'staff:roles',
-        target: staffId,
-        detail: { from: row.roles, to: roles },
-      });
+      this.store.supersedeGrants(staffId, actor, this.clock.now());
+      this.store.setRoles(staffId, next);
+      this.audit(actor, 'staff:roles', staffId, { from: row.roles, to: next });
     });
-    return { ok: true, data: staffAccount({ ...row, roles }) };
+    if (!sameRoles(row.roles, next)) this.changed({ staffId });
+    return { ok: true, data: { ...staffAccount({ ...row, roles: next }), pendingGrant: null } };
   }
 
-  login(username: string, password: string): Result<LoginResult> {
+  /** Inside a transaction: a proposal of a whole role set, replacing what was pending for the account. */
+  private propose(actor: string, staffId: string, roles: StaffRole[]): RoleGrant {
+    const now = this.clock.now();
+    this.store.supersedeGrants(staffId, actor, now);
+    const id = `g-${randomUUID()}`;
+    this.store.insertGrant({
+      id,
+      staffId,
+      roles,
+      proposedBy: actor,
+      proposedAt: now,
+      expiresAt: now + this.grantMs,
+    });
+    this.audit(actor, 'staff:roles-proposed', staffId, { grant: id, roles });
+    return this.grantView(this.store.grant(id)!);
+  }
+
+  private grantView(g: RoleGrantRow): RoleGrant {
+    const target = this.store.staffById(g.staffId);
+    const by = this.store.staffById(g.proposedBy);
+    return {
+      id: g.id,
+      staffId: g.staffId,
+      username: target?.username ?? g.staffId,
+      name: target?.name ?? '',
+      currentRoles: target?.roles ?? [],
+      roles: g.roles,
+      proposedBy: g.proposedBy,
+      proposedByName: by?.name ?? g.proposedBy,
+      proposedAt: g.proposedAt,
+      expiresAt: g.expiresAt,
+    };
+  }
+
+  /** Grants waiting for a second admin, oldest first; expired ones are gone. */
+  pendingGrants(): RoleGrant[] {
+    const now = this.clock.now();
+    return this.store
+      .pendingGrants()
+      .filter((g) => g.expiresAt > now)
+      .map((g) => this.grantView(g));
+  }
+
+  /** The second admin approves: never the one who proposed it, never the account it grants to. */
+  approveGrant(actor: string, grantId: string): Result<StaffChange> {
+    const g = this.store.grant(grantId);
+    if (g === undefined) return err('NOT_FOUND', `no grant ${grantId}`);
+    if (g.status !== 'pending') return err('CONFLICT', `grant ${grantId} is ${g.status}`);
+    const now = this.clock.now();
+    if (g.expiresAt <= now) return err('CONFLICT', `grant ${grantId} expired unapproved`);
+    if (g.proposedBy === actor)
+      return err('FORBIDDEN', 'a second admin must approve: the proposer may not approve their own proposal');
+    if (g.staffId === actor) return err('FORBIDDEN', 'nobody approves a grant of roles to their own account');
+    const row = this.store.staffById(g.staffId);
+    if (row === undefined) return err('NOT_FOUND', `no staff ${g.staffId}`);
+    if (row.disabledAt !== null) return err('CONFLICT', `account ${row.username} is disabled`);
+    const conflict = dutyConflict(g.roles);
+    if (conflict !== null) return err('DUTY_CONFLICT', conflict);
+    this.store.transaction(() => {
+      this.store.decideGrant(g.id, 'approved', actor, now);
+      this.store.setRoles(g.staffId, g.roles);
+      this.audit(actor, 'staff:roles-approved', g.staffId, {
+        grant: g.id,
+        proposedBy: g.proposedBy,
+        from: row.roles,
+        to: g.roles,
+      });
+    });
+    this.changed({ staffId: g.staffId });
+    return { ok: true, data: { ...staffAccount({ ...row, roles: g.roles }), pendingGrant: null } };
+  }
+
+  /** Any admin may reject a pending grant (its proposer withdraws it this way). */
+  rejectGrant(actor: string, grantId: string): Result<{ rejected: true }> {
+    const g = this.store.grant(grantId);
+    if (g === undefined) return err('NOT_FOUND', `no grant ${grantId}`);
+    const now = this.clock.now();
+    if (g.status !== 'pending' || g.expiresAt <= now)
+      return err('CONFLICT', `grant ${grantId} is ${g.status === 'pending' ? 'expired' : g.status}`);
+    this.store.transaction(() => {
+      this.store.decideGrant(g.id, 'rejected', actor, now);
+      this.audit(actor, 'staff:roles-rejected', g.staffId, { grant: g.id, roles: g.roles });
+    });
+    return { ok: true, data: { rejected: true } };
+  }
+
+  /** Disables an account: its sessions end at once (SEC-ACC-2). Never oneself, never the last admin. */
+  disable(actor: string, staffId: string): Result<StaffAccountState> {
+    const row = this.store.staffById(staffId);
+    if (!row) return err('NOT_FOUND', `no staff ${staffId}`);
+    if (staffId === actor) return err('FORBIDDEN', 'an admin may not disable their own account');
+    if (row.disabledAt !== null) return err('CONFLICT', `account ${row.username} is already disabled`);
+    if (row.roles.includes('admin') && this.enabledAdmins().filter((a) => a.id !== staffId).length === 0)
+      return err('CONFLICT', 'the last enabled admin may not be disabled');
+    const now = this.clock.now();
+    this.store.transaction(() => {
+      this.store.setDisabled(staffId, now);
+      this.store.supersedeGrants(staffId, actor, now);
+      const n = this.store.deleteSessionsOf(staffId);
+      this.audit(actor, 'staff:disable', staffId, { username: row.username, sessionsEnded: n });
+    });
+    this.changed({ staffId });
+    return { ok: true, data: this.accountState(this.store.staffById(staffId)!) };
+  }
+
+  enable(actor: string, staffId: string): Result<StaffAccountState> {
+    const row = this.store.staffById(staffId);
+    if (!row) return err('NOT_FOUND', `no staff ${staffId}`);
+    if (row.disabledAt === null) return err('CONFLICT', `account ${row.username} is not disabled`);
+    this.store.transaction(() => {
+      this.store.setDisabled(staffId, null);
+      this.audit(actor, 'staff:enable', staffId, { username: row.username });
+    });
+    return { ok: true, data: this.accountState(this.store.staffById(staffId)!) };
+  }
+
+  private enabledAdmins(): StaffRow[] {
+    return this.store.allStaff().filter((s) => s.disabledAt === null && s.roles.includes('admin'));
+  }
+
+  /**
+   * An admin resets another account's password to a generated one-time password (shown once),
+   * which the account must replace at its next login (SEC-ACC-4). Its sessions end at once; a
+   * TOTP enrolment stays, so a reset alone never opens an admin's or manager's account.
+   */
+  resetPassword(actor: string, staffId: string): Result<PasswordResetResult> {
+    const row = this.store.staffById(staffId);
+    if (!row) return err('NOT_FOUND', `no staff ${staffId}`);
+    if (staffId === actor)
+      return err(
+        'FORBIDDEN',
+        'change your own password with POST /api/auth/password (old password required)',
+      );
+    const temporary = temporaryPassword();
+    this.store.transaction(() => {
+      this.store.setPassword(staffId, hashPassword(temporary), true);
+      const n = this.store.deleteSessionsOf(staffId);
+      this.audit(actor, 'staff:password-reset', staffId, { username: row.username, sessionsEnded: n });
+    });
+    this.changed({ staffId });
+    return { ok: true, data: { temporaryPassword: temporary } };
+  }
+
+  /**
+   * A staff member changes their own password (the old one required) — after a reset this is the
+   * only thing their session can do. Other sessions of the account end; this one goes on.
+   */
+  changePassword(token: string, oldPassword: string, newPassword: string): Result<{ changed: true }> {
+    const session = this.sessionOf(token);
+    if (session === null) return err('UNAUTHENTICATED', 'the session has ended; log in again');
+    const row = session.staff;
+    if (!verifyPassword(oldPassword, row.passwordHash))
+      return err('UNAUTHENTICATED', 'the current password is wrong');
+    const weakness = passwordProblem(newPassword, row.username);
+    if (weakness !== null) return weak(weakness);
+    if (verifyPassword(newPassword, row.passwordHash))
+      return weak({
+        message: 'the new password must differ from the current one',
+        messageZh: '新密码不能与原密码相同',
+      });
+    const keep = sha256(token);
+    this.store.transaction(() => {
+      this.store.setPassword(row.id, hashPassword(newPassword), false);
+      for (const other of this.store.sessionHashesOf(row.id))
+        if (other !== keep) this.store.deleteSession(other);
+      this.audit(row.id, 'staff:password-change', row.id, { afterReset: row.mustChangePassword });
+    });
+    this.changed({ staffId: row.id });
+    return { ok: true, data: { changed: true } };
+  }
+
+  /** Starts (or restarts) the TOTP enrolment of the session's account: a new secret, sealed at rest. */
+  startTotp(token: string): Result<{ secret: string; uri: string }> {
+    const session = this.sessionOf(token);
+    if (session === null) return err('UNAUTHENTICATED', 'the session has ended; log in again');
+    if (session.pending === 'PASSWORD_CHANGE_REQUIRED')
+      return err(session.pending, 'change the temporary password first');
+    const row = session.staff;
+    if (row.totpEnabledAt !== null) return err('CONFLICT', 'the second factor is already enrolled');
+    const secret = newTotpSecret();
+    this.store.setTotp(row.id, this.box.seal(secret, totpAad(row.id)), null);
+    return { ok: true, data: { secret, uri: totpUri(secret, row.username) } };
+  }
+
+  /** Confirms the enrolment with a first code from the app; from then on login needs a code. */
+  confirmTotp(token: string, code: string): Result<{ enrolled: true }> {
+    const session = this.sessionOf(token);
+    if (session === null) return err('UNAUTHENTICATED', 'the session has ended; log in again');
+    const row = session.staff;
+    if (row.totpEnabledAt !== null) return err('CONFLICT', 'the second factor is already enrolled');
+    if (row.totpSecret === null)
+      return err('CONFLICT', 'start the enrolment first (POST /api/auth/totp/enrol)');
+    const now = this.clock.now();
+    const step = verifyTotp(this.box.open(row.totpSecret, totpAad(row.id)), code, now, null);
+    if (step === null) return err('UNAUTHENTICATED', 'wrong one-time code');
+    this.store.transaction(() => {
+      this.store.setTotp(row.id, row.totpSecret, now);
+      this.store.useTotpStep(row.id, step);
+      this.audit(row.id, 'staff:totp-enrolled', row.id, {});
+    });
+    return { ok: true, data: { enrolled: true } };
+  }
+
+  /** Checks a login's TOTP code and spends its time step (a code is good once). */
+  private totpAccepted(row: StaffRow, code: string): boolean {
+    if (row.totpSecret === null) return false;
+    const step = verifyTotp(
+      this.box.open(row.totpSecret, totpAad(row.id)),
+      code,
+      this.clock.now(),
+      row.totpLastStep,
+    );
+    return step !== null && this.store.useTotpStep(row.id, step);
+  }
+
+  login(username: string, password: string, totp?: string): Result<AccountLoginResult> {
     const row = this.store.staffByUsername(username);
     const valid = verifyPassword(password, row?.passwordHash ?? this.dummyHash);
     if (!row || !valid || row.disabledAt !== null)
       return err('UNAUTHENTICATED', 'wrong username or password');
+    if (row.totpEnabledAt !== null) {
+      if (totp === undefined || totp === '')
+        return err(
+          'TOTP_REQUIRED',
+          'this account needs the one-time code of its authenticator app (field totp)',
+        );
+      if (!this.totpAccepted(row, totp)) return err('UNAUTHENTICATED', 'wrong or already used one-time code');
+    }
     const token = newToken();
     const now = this.clock.now();
-    this.store.insertSession(sha256(token), row.id, now, now + SESSION_MS);
-    return { ok: true, data: { token, expiresAt: now + SESSION_MS, staff: staffAccount(row) } };
+    this.store.transaction(() => {
+      this.store.purgeSessions(now, now - this.idleMs);
+      this.store.insertSession(sha256(token), row.id, now, now + this.sessionMs);
+    });
+    const pending = this.pendingStep(row);
+    return {
+      ok: true,
+      data: {
+        token,
+        expiresAt: now + this.sessionMs,
+        staff: staffAccount(row),
+        mustChangePassword: pending === 'PASSWORD_CHANGE_REQUIRED',
+        totpEnrolmentRequired: pending === 'TOTP_ENROLMENT_REQUIRED',
+      },
+    };
   }
 
   logout(token: string): void {
     this.store.deleteSession(sha256(token));
   }
 
-  /** The principal behind a staff token or device token; anonymous when neither is valid. */
-  principal(auth: { token?: string | undefined; deviceToken?: string | undefined }): Principal {
+  /** What an account must do before anything else, or null. */
+  private pendingStep(row: StaffRow): PendingStep | null {
+    if (row.mustChangePassword) return 'PASSWORD_CHANGE_REQUIRED';
+    if (this.requireTotpEnrolment && row.totpEnabledAt === null && isPrivileged(row.roles))
+      return 'TOTP_ENROLMENT_REQUIRED';
+    return null;
+  }
+
+  /**
+   * The live session of a staff token (also one with a pending step), or null when it ended:
+   * past its absolute end, unused longer than the idle limit (then it is deleted), or its
+   * account disabled. `touch` records the use (at most once a minute).
+   */
+  private sessionOf(token: string, touch = true): { staff: StaffRow; pending: PendingStep | null } | null {
+    const hash = sha256(token);
+    const s = this.store.session(hash);
+    if (s === undefined) return null;
+    const now = this.clock.now();
+    if (s.expiresAt <= now || now - s.lastUsedAt >= this.idleMs) {
+      this.store.deleteSession(hash);
+      return null;
+    }
+    const row = this.store.staffById(s.staffId);
+    if (row === undefined || row.disabledAt !== null) return null;
+    if (touch && now - s.lastUsedAt >= TOUCH_MS) this.store.touchSession(hash, now);
+    return { staff: row, pending: this.pendingStep(row) };
+  }
+
+  /**
+   * Ends sessions past their absolute or idle limit and tells the transports, which drop the
+   * sockets of sessions that are gone (the 15 s sweep; SEC-ACC-6). How many rows it deleted.
+   */
+  sweepSessions(): number {
+    const now = this.clock.now();
+    const n = this.store.purgeSessions(now, now - this.idleMs);
+    this.changed({ all: true });
+    return n;
+  }
+
+  /**
+   * The principal behind a staff token or device token; anonymous when neither is valid (with
+   * the pending step of a session that must change its password or enrol TOTP first). A check
+   * that is not a use of the session (a sweep) passes `touch: false`.
+   */
+  principal(
+    auth: { token?: string | undefined; deviceToken?: string | undefined },
+    opts: { touch?: boolean } = {},
+  ): Principal {
     if (auth.token) {
-      const s = this.store.session(sha256(auth.token));
-      if (s && s.expiresAt > this.clock.now()) {
-        const row = this.store.staffById(s.staffId);
-        if (row && row.disabledAt === null)
-          return {
-            kind: 'staff',
-            id: row.id,
-            name: row.name,
-            staffNumber: row.staffNumber,
-            roles: row.roles,
-          };
+      const s = this.sessionOf(auth.token, opts.touch ?? true);
+      if (s !== null) {
+        if (s.pending !== null) return { kind: 'anonymous', pending: s.pending };
+        const row = s.staff;
+        return {
+          kind: 'staff',
+          id: row.id,
+          name: row.name,
+          staffNumber: row.staffNumber,
+          roles: row.roles,
+        };
       }
     }
     if (auth.deviceToken) {
@@ -204,8 +573,17 @@ export class AuthService {
     return { ok: true, data: { photoUrl: `/api/staff/${staffId}/photo` } };
   }
 
-  allStaff(): StaffAccount[] {
-    return this.store.allStaff().map(staffAccount);
+  allStaff(): StaffAccountState[] {
+    return this.store.allStaff().map((r) => this.accountState(r));
+  }
+
+  private accountState(row: StaffRow): StaffAccountState {
+    return {
+      ...staffAccount(row),
+      disabled: row.disabledAt !== null,
+      mustChangePassword: row.mustChangePassword,
+      totpEnrolled: row.totpEnabledAt !== null,
+    };
   }
 
   allDevices(): DeviceRecord[] {

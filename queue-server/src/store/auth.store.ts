@@ -11,6 +11,35 @@ export interface StaffRow {
   passwordHash: string;
   createdAt: number;
   disabledAt: number | null;
+  /** Set by an admin's password reset: the account must choose its own before anything else. */
+  mustChangePassword: boolean;
+  /** The TOTP secret as sealed by the auth service (never in clear); null before enrolment. */
+  totpSecret: string | null;
+  /** When the account confirmed its TOTP enrolment; null while not enrolled. */
+  totpEnabledAt: number | null;
+  /** The last TOTP time step accepted, so a code is never accepted twice. */
+  totpLastStep: number | null;
+}
+
+/** A login session as stored (its token only as a hash). */
+export interface SessionRow {
+  staffId: string;
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt: number;
+}
+
+/** A grant of manager or admin that waits for a second admin (SPEC SEC-ACC-1). */
+export interface RoleGrantRow {
+  id: string;
+  staffId: string;
+  roles: StaffRole[];
+  proposedBy: string;
+  proposedAt: number;
+  expiresAt: number;
+  status: 'pending' | 'approved' | 'rejected' | 'superseded';
+  decidedBy: string | null;
+  decidedAt: number | null;
 }
 
 /** A paired device as stored: the shape `GET /api/devices` answers with. */
@@ -35,13 +64,24 @@ export interface AuditRow {
 }
 
 const staffCols =
-  'id, username, name, staff_number AS staffNumber, roles, password_hash AS passwordHash, created_at AS createdAt, disabled_at AS disabledAt';
+  'id, username, name, staff_number AS staffNumber, roles, password_hash AS passwordHash, created_at AS createdAt, disabled_at AS disabledAt, must_change_password AS mustChangePassword, totp_secret AS totpSecret, totp_enabled_at AS totpEnabledAt, totp_last_step AS totpLastStep';
+const grantCols =
+  'id, staff_id AS staffId, roles, proposed_by AS proposedBy, proposed_at AS proposedAt, expires_at AS expiresAt, status, decided_by AS decidedBy, decided_at AS decidedAt';
 const deviceCols =
   'id, kind, name, window_id AS windowId, created_at AS createdAt, revoked_at AS revokedAt, last_seen_at AS lastSeenAt';
 
 function staffOf(row: unknown): StaffRow | undefined {
   if (row === undefined) return undefined;
-  const r = row as Omit<StaffRow, 'roles'> & { roles: string };
+  const r = row as Omit<StaffRow, 'roles' | 'mustChangePassword'> & {
+    roles: string;
+    mustChangePassword: number;
+  };
+  return { ...r, roles: JSON.parse(r.roles) as StaffRole[], mustChangePassword: r.mustChangePassword === 1 };
+}
+
+function grantOf(row: unknown): RoleGrantRow | undefined {
+  if (row === undefined) return undefined;
+  const r = row as Omit<RoleGrantRow, 'roles'> & { roles: string };
   return { ...r, roles: JSON.parse(r.roles) as StaffRole[] };
 }
 
@@ -55,8 +95,16 @@ export class AuthStore {
   constructor(private readonly db: Database.Database) {
     this.s = {
       insertStaff: db.prepare(
-        `INSERT INTO staff (id, username, name, staff_number, roles, password_hash, created_at)
-         VALUES (@id, @username, @name, @staffNumber, @roles, @passwordHash, @createdAt)`,
+        `INSERT INTO staff (id, username, name, staff_number, roles, password_hash, created_at, must_change_password)
+         VALUES (@id, @username, @name, @staffNumber, @roles, @passwordHash, @createdAt, @mustChangePassword)`,
+      ),
+      setPassword: db.prepare('UPDATE staff SET password_hash = ?, must_change_password = ? WHERE id = ?'),
+      setDisabled: db.prepare('UPDATE staff SET disabled_at = ? WHERE id = ?'),
+      setTotp: db.prepare(
+        'UPDATE staff SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = NULL WHERE id = ?',
+      ),
+      useTotpStep: db.prepare(
+        'UPDATE staff SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
       ),
       updateRoles: db.prepare('UPDATE staff SET roles = ? WHERE id = ?'),
       staffById: db.prepare(`SELECT ${staffCols} FROM staff WHERE id = ?`),
@@ -64,13 +112,30 @@ export class AuthStore {
       allStaff: db.prepare(`SELECT ${staffCols} FROM staff ORDER BY username`),
       staffCount: db.prepare('SELECT COUNT(*) AS n FROM staff'),
       insertSession: db.prepare(
-        'INSERT INTO sessions (token_hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
       ),
       session: db.prepare(
-        'SELECT staff_id AS staffId, expires_at AS expiresAt FROM sessions WHERE token_hash = ?',
+        'SELECT staff_id AS staffId, created_at AS createdAt, expires_at AS expiresAt, last_used_at AS lastUsedAt FROM sessions WHERE token_hash = ?',
       ),
+      touchSession: db.prepare('UPDATE sessions SET last_used_at = ? WHERE token_hash = ?'),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
-      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
+      deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE staff_id = ?'),
+      sessionHashesOf: db.prepare('SELECT token_hash AS h FROM sessions WHERE staff_id = ?'),
+      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_used_at <= ?'),
+      insertGrant: db.prepare(
+        `INSERT INTO role_grants (id, staff_id, roles, proposed_by, proposed_at, expires_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
+      ),
+      grant: db.prepare(`SELECT ${grantCols} FROM role_grants WHERE id = ?`),
+      pendingGrants: db.prepare(
+        `SELECT ${grantCols} FROM role_grants WHERE status = 'pending' ORDER BY proposed_at, id`,
+      ),
+      decideGrant: db.prepare(
+        `UPDATE role_grants SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`,
+      ),
+      supersedeGrants: db.prepare(
+        `UPDATE role_grants SET status = 'superseded', decided_by = ?, decided_at = ? WHERE staff_id = ? AND status = 'pending'`,
+      ),
       insertCode: db.prepare(
         `INSERT INTO pairing_codes (code_hash, kind, name, window_id, created_by, expires_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
@@ -115,8 +180,38 @@ export class AuthStore {
     return (this.s.staffCount.get() as { n: number }).n;
   }
 
-  insertStaff(row: Omit<StaffRow, 'disabledAt'>): void {
-    this.s.insertStaff.run({ ...row, roles: JSON.stringify(row.roles) });
+  insertStaff(
+    row: Omit<
+      StaffRow,
+      'disabledAt' | 'mustChangePassword' | 'totpSecret' | 'totpEnabledAt' | 'totpLastStep'
+    > & {
+      mustChangePassword?: boolean;
+    },
+  ): void {
+    this.s.insertStaff.run({
+      ...row,
+      roles: JSON.stringify(row.roles),
+      mustChangePassword: row.mustChangePassword === true ? 1 : 0,
+    });
+  }
+
+  setPassword(id: string, passwordHash: string, mustChange: boolean): void {
+    this.s.setPassword.run(passwordHash, mustChange ? 1 : 0, id);
+  }
+
+  /** Disables (a time) or enables (null) an account. */
+  setDisabled(id: string, at: number | null): void {
+    this.s.setDisabled.run(at, id);
+  }
+
+  /** Stores a sealed TOTP secret (enabledAt null while the enrolment awaits its first code), or clears it. */
+  setTotp(id: string, sealedSecret: string | null, enabledAt: number | null): void {
+    this.s.setTotp.run(sealedSecret, enabledAt, id);
+  }
+
+  /** Spends a TOTP time step: false when this or a later step was already used (a replayed code). */
+  useTotpStep(id: string, step: number): boolean {
+    return this.s.useTotpStep.run(step, id, step).changes === 1;
   }
 
   setRoles(id: string, roles: StaffRole[]): void {
@@ -136,16 +231,62 @@ export class AuthStore {
   }
 
   insertSession(tokenHash: string, staffId: string, now: number, expiresAt: number): void {
-    this.s.purgeSessions.run(now);
-    this.s.insertSession.run(tokenHash, staffId, now, expiresAt);
+    this.s.insertSession.run(tokenHash, staffId, now, expiresAt, now);
   }
 
-  session(tokenHash: string): { staffId: string; expiresAt: number } | undefined {
-    return this.s.session.get(tokenHash) as { staffId: string; expiresAt: number } | undefined;
+  session(tokenHash: string): SessionRow | undefined {
+    return this.s.session.get(tokenHash) as SessionRow | undefined;
+  }
+
+  touchSession(tokenHash: string, at: number): void {
+    this.s.touchSession.run(at, tokenHash);
   }
 
   deleteSession(tokenHash: string): void {
     this.s.deleteSession.run(tokenHash);
+  }
+
+  /** Ends every session of one account; how many there were. */
+  deleteSessionsOf(staffId: string): number {
+    return this.s.deleteSessionsOf.run(staffId).changes;
+  }
+
+  sessionHashesOf(staffId: string): string[] {
+    return (this.s.sessionHashesOf.all(staffId) as { h: string }[]).map((r) => r.h);
+  }
+
+  /** Deletes sessions past their absolute end or unused since `idleBefore`; how many. */
+  purgeSessions(now: number, idleBefore: number): number {
+    return this.s.purgeSessions.run(now, idleBefore).changes;
+  }
+
+  insertGrant(row: Omit<RoleGrantRow, 'status' | 'decidedBy' | 'decidedAt'>): void {
+    this.s.insertGrant.run(
+      row.id,
+      row.staffId,
+      JSON.stringify(row.roles),
+      row.proposedBy,
+      row.proposedAt,
+      row.expiresAt,
+    );
+  }
+
+  grant(id: string): RoleGrantRow | undefined {
+    return grantOf(this.s.grant.get(id));
+  }
+
+  pendingGrants(): RoleGrantRow[] {
+    return this.s.pendingGrants.all().map((r) => grantOf(r)!);
+  }
+
+  /** Decides a pending grant; false when it was no longer pending. */
+  decideGrant(id: string, status: 'approved' | 'rejected', by: string, at: number): boolean {
+    return this.s.decideGrant.run(status, by, at, id).changes === 1;
+  }
+
+  /** A newer proposal or a direct role change replaces what was pending for the account. */
+  supersedeGrants(staffId: string, by: string, at: number): void {
+    this.s.supersedeGrants.run(by, at, staffId);
   }
 
   insertPairingCode(codeHash: string, row: Omit<PairingCodeRow, 'usedAt'>): void {

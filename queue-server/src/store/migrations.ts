@@ -307,4 +307,29 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
   `,
+  // 12: accounts (SPEC SEC-ACC-*): a forced password change after a reset, the TOTP second
+  // factor (its secret sealed, the last time step used against replays), a session's last use
+  // for the idle timeout, and grants of manager or admin waiting for a second admin's approval.
+  `
+  ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE staff ADD COLUMN totp_secret TEXT;
+  ALTER TABLE staff ADD COLUMN totp_enabled_at INTEGER;
+  ALTER TABLE staff ADD COLUMN totp_last_step INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE sessions SET last_used_at = created_at;
+  CREATE INDEX sessions_by_staff ON sessions (staff_id);
+
+  CREATE TABLE role_grants (
+    id          TEXT PRIMARY KEY,
+    staff_id    TEXT    NOT NULL REFERENCES staff (id),
+    roles       TEXT    NOT NULL,
+    proposed_by TEXT    NOT NULL,
+    proposed_at INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    status      TEXT    NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'superseded')),
+    decided_by  TEXT,
+    decided_at  INTEGER
+  ) STRICT;
+  CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
+  `,
 ];

@@ -3,9 +3,10 @@
  * (the same as the Socket.IO events), the public and staff views of the queue, windows and
  * their displays, the catalog, the notice marquee, staff accounts and paired devices.
  */
-import { type CommandName, DEVICE_KINDS, STAFF_ROLES } from '@onewindow/shared';
-import type { CurrentStaff, WindowDisplayData } from '@onewindow/shared/api-types.ts';
+import { type CommandName, DEVICE_KINDS, personalDataRefusal, STAFF_ROLES } from '@onewindow/shared';
+import type { CurrentStaff, TotpEnrolment, WindowDisplayData } from '@onewindow/shared/api-types.ts';
 import type { RequestHandler } from 'express';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import type { CommandGateway } from '../command.gateway.ts';
@@ -14,13 +15,22 @@ import { fail, type RouteContext, type RouteDef, route, staffOf } from '../route
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(200),
+  /** The 6-digit code of the authenticator app, for an account with TOTP (SEC-ACC-5). */
+  totp: z.string().max(10).optional(),
 });
+const passwordBody = z.strictObject({
+  oldPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(1).max(200),
+});
+const totpConfirmBody = z.strictObject({ code: z.string().regex(/^\d{6}$/) });
+const bearerOf = (req: { get(name: string): string | undefined }) =>
+  /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
 const staffBody = z.strictObject({
   username: z.string().regex(/^[a-z0-9_.-]{2,32}$/),
   name: z.string().trim().min(1).max(30),
   staffNumber: z.string().trim().min(1).max(20),
   roles: z.array(z.enum(STAFF_ROLES)).min(1).max(STAFF_ROLES.length),
-  password: z.string().min(8).max(200),
+  password: z.string().min(1).max(200),
 });
 const rolesBody = z.strictObject({ roles: z.array(z.enum(STAFF_ROLES)).min(1).max(STAFF_ROLES.length) });
 const pairingBody = z.strictObject({
@@ -28,7 +38,17 @@ const pairingBody = z.strictObject({
   name: z.string().trim().min(1).max(60),
   windowId: z.string().trim().min(1).max(64).nullable().default(null),
 });
-const noticeBody = z.strictObject({ text: z.string().trim().max(200) });
+/** The marquee is public: no personal number may reach it (SEC-TXT-1). */
+const noticeBody = z.strictObject({
+  text: z
+    .string()
+    .trim()
+    .max(200)
+    .refine(
+      (t) => personalDataRefusal(t) === null,
+      'the notice is public: no ID, phone or bank card numbers',
+    ),
+});
 const pairBody = z.strictObject({ code: z.string().regex(/^\d{8}$/) });
 const auditQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
 
@@ -99,7 +119,41 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       access: 'public',
       body: loginBody,
       before: [t.limitLogins],
-      handle: ({ body }) => h.auth.login(body.username, body.password),
+      handle: ({ body }) => h.auth.login(body.username, body.password, body.totp),
+    }),
+    route({
+      method: 'post',
+      path: '/api/auth/password',
+      summary:
+        'Changes the bearer’s own password (the current one required; SEC-ACC-3/4). Also open to a session that must change a temporary password.',
+      access: 'public',
+      body: passwordBody,
+      handle: ({ req, body }) => h.auth.changePassword(bearerOf(req), body.oldPassword, body.newPassword),
+    }),
+    route({
+      method: 'post',
+      path: '/api/auth/totp/enrol',
+      summary:
+        'Starts the TOTP enrolment of the bearer’s account: a new secret, its otpauth:// URI and a QR of it (SEC-ACC-5)',
+      access: 'public',
+      handle: async ({ req }) => {
+        const r = h.auth.startTotp(bearerOf(req));
+        if (!r.ok) return r;
+        const svg = await QRCode.toString(r.data.uri, { type: 'svg', margin: 1 });
+        const data: TotpEnrolment = {
+          ...r.data,
+          qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+        };
+        return { ok: true, data };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/auth/totp/confirm',
+      summary: 'Confirms the TOTP enrolment with a first code; from then on login needs a code',
+      access: 'public',
+      body: totpConfirmBody,
+      handle: ({ req, body }) => h.auth.confirmTotp(bearerOf(req), body.code),
     }),
     route({
       method: 'post',
@@ -107,7 +161,7 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       summary: 'Ends the session of the bearer token',
       access: 'staff',
       handle: ({ req }) => {
-        const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+        const token = bearerOf(req);
         h.auth.logout(token);
         t.onLoggedOut(token);
         return { ok: true, data: { loggedOut: true } };
@@ -242,6 +296,50 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       access: 'staff:manage',
       body: rolesBody,
       handle: (ctx) => h.auth.setRoles(staffOf(ctx).id, ctx.params.id!, ctx.body.roles),
+    }),
+    route({
+      method: 'get',
+      path: '/api/staff/grants',
+      summary: 'Grants of manager or admin waiting for a second admin (72 hours; SEC-ACC-1)',
+      access: 'staff:manage',
+      handle: () => ({ ok: true, data: h.auth.pendingGrants() }),
+    }),
+    route({
+      method: 'post',
+      path: '/api/staff/grants/{id}/approve',
+      summary: 'A second admin approves a grant: not its proposer, not the account it grants to',
+      access: 'staff:approve',
+      handle: (ctx) => h.auth.approveGrant(staffOf(ctx).id, ctx.params.id!),
+    }),
+    route({
+      method: 'post',
+      path: '/api/staff/grants/{id}/reject',
+      summary: 'Rejects (or, by its proposer, withdraws) a pending grant',
+      access: 'staff:manage',
+      handle: (ctx) => h.auth.rejectGrant(staffOf(ctx).id, ctx.params.id!),
+    }),
+    route({
+      method: 'post',
+      path: '/api/staff/{id}/disable',
+      summary:
+        'Disables an account and ends its sessions and sockets at once (not oneself, not the last admin)',
+      access: 'staff:manage',
+      handle: (ctx) => h.auth.disable(staffOf(ctx).id, ctx.params.id!),
+    }),
+    route({
+      method: 'post',
+      path: '/api/staff/{id}/enable',
+      summary: 'Enables a disabled account',
+      access: 'staff:manage',
+      handle: (ctx) => h.auth.enable(staffOf(ctx).id, ctx.params.id!),
+    }),
+    route({
+      method: 'post',
+      path: '/api/staff/{id}/password-reset',
+      summary:
+        'Resets a password to a one-time temporary password (answered once); the account must change it at its next login',
+      access: 'staff:manage',
+      handle: (ctx) => h.auth.resetPassword(staffOf(ctx).id, ctx.params.id!),
     }),
     route({
       method: 'get',
