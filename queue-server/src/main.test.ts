@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeKeys } from './security/keys.ts';
+import { TEST_KEYS } from './store/testing.ts';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
 const AGENT_CODE = /\/kiosk\/agent\//;
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
-import { serializeKeys } from './security/keys.ts';
-import { TEST_KEYS } from './store/testing.ts';
 const log = process.env.ONEWINDOW_TEST_MODULE_LOG;
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);

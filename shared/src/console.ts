@@ -10,6 +10,7 @@ import { CASE_STATUSES, type CaseRecord } from './cases.ts';
 import type { ServiceItem } from './catalog.ts';
 import { formDefinitionSchema } from './forms.schema.ts';
 import type { SlipDocument } from './print.ts';
+import { staffText } from './staff-text.ts';
 
 const dateText = z.iso.date();
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -45,7 +46,7 @@ export interface CalendarOverride {
 /** `PUT /api/calendar/overrides/:date` body (admin). The date is in the path. */
 export const calendarOverrideBodySchema = z.strictObject({
   kind: z.enum(CALENDAR_OVERRIDE_KINDS),
-  note: text(200),
+  note: staffText(200),
 });
 export type CalendarOverrideBody = z.infer<typeof calendarOverrideBodySchema>;
 
@@ -76,9 +77,9 @@ export const slipRequestSchema = z
       .regex(/^\+?[\d\s-]{5,20}$/, 'a phone number (digits, spaces, dashes)')
       .optional(),
     /** 办理结果 of a completion slip; defaults to '已办结'. */
-    result: text(500).optional(),
+    result: staffText(500).optional(),
     /** 不予受理的理由 (rejection only). */
-    reasons: z.array(text(500)).min(1).max(20).optional(),
+    reasons: z.array(staffText(500)).min(1).max(20).optional(),
     /** 依据 of a rejection, when any. */
     legalBasis: z.array(text(500)).min(1).max(20).optional(),
     /** Names from the item's guide material list (supplement only). */

@@ -17,8 +17,10 @@ import {
   WINDOW_POSTS,
 } from './domain.ts';
 import type { HallEvent } from './hall.ts';
+import { PAUSE_REASON_CODES } from './personal-data.ts';
 import { printDocumentSchema } from './print.ts';
 import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
+import { staffText } from './staff-text.ts';
 
 /** Bumped when a message changes shape; clients send it in the handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -29,7 +31,7 @@ const idempotencyKey = z.string().min(1).max(100).optional();
 
 const windowRef = z.strictObject({ windowId: id, idempotencyKey });
 const caseRef = { caseId: id, idempotencyKey };
-const note = text(500);
+const note = staffText(500);
 const ticketRef = { ticketId: id, idempotencyKey };
 
 const policySchema = z.discriminatedUnion('kind', [
@@ -105,19 +107,20 @@ export const COMMAND_SCHEMAS = {
     idNumber: z.string().trim().min(1).max(32).optional(),
     /** A staff-decided class (military, disability, appointment, senior without ID) needs a reason. */
     priorityClass: z.enum(PRIORITY_CLASSES).optional(),
-    reason: text(200).optional(),
+    reason: staffText(200).optional(),
     idempotencyKey,
   }),
   'window:open': windowRef,
   'window:close': windowRef,
-  'window:pause': z.strictObject({ windowId: id, reason: text(100), idempotencyKey }),
+  /** SEC-TXT-1: a code from PAUSE_REASONS; the boards show its label. */
+  'window:pause': z.strictObject({ windowId: id, reason: z.enum(PAUSE_REASON_CODES), idempotencyKey }),
   'window:resume': windowRef,
   'ticket:call-next': windowRef,
   'ticket:recall': windowRef,
   'ticket:start': windowRef,
   'ticket:no-show': windowRef,
   'ticket:finish': z.strictObject({ windowId: id, outcome: z.enum(FINISH_OUTCOMES), idempotencyKey }),
-  'ticket:park': z.strictObject({ windowId: id, note: text(200).optional(), idempotencyKey }),
+  'ticket:park': z.strictObject({ windowId: id, note: staffText(200).optional(), idempotencyKey }),
   'ticket:resume': z.strictObject({ ...ticketRef, windowId: id }),
   'ticket:reinstate': z.strictObject({ ...ticketRef }),
   'ticket:transfer': z.strictObject({
@@ -127,9 +130,9 @@ export const COMMAND_SCHEMAS = {
       z.strictObject({ post: z.enum(WINDOW_POSTS) }),
       z.strictObject({ windowId: id }),
     ]),
-    note: text(200),
+    note: staffText(200),
   }),
-  'ticket:cancel': z.strictObject({ ...ticketRef, reason: text(200) }),
+  'ticket:cancel': z.strictObject({ ...ticketRef, reason: staffText(200) }),
   'ticket:override': z.strictObject({
     ...ticketRef,
     action: z.discriminatedUnion('kind', [
@@ -137,7 +140,7 @@ export const COMMAND_SCHEMAS = {
       z.strictObject({ kind: z.literal('pin'), windowId: id }),
       z.strictObject({ kind: z.literal('class'), priorityClass: z.enum(PRIORITY_CLASSES) }),
     ]),
-    reason: text(200),
+    reason: staffText(200),
   }),
   /** A citizen's rating from the pad (or keypad) at the window that served them. */
   'ticket:rate': z.strictObject({
@@ -146,7 +149,7 @@ export const COMMAND_SCHEMAS = {
     reasons: z.array(z.enum(RATING_REASONS)).max(RATING_REASONS.length).optional(),
   }),
   'day:close': z.strictObject({
-    reason: text(200),
+    reason: staffText(200),
     businessDay: z.iso.date().optional(),
     idempotencyKey,
   }),

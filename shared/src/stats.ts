@@ -20,6 +20,7 @@
  */
 import { z } from 'zod';
 import type { FinishOutcome, RatingLevel, RatingReason, WindowPost } from './domain.ts';
+import { staffText } from './staff-text.ts';
 
 /** How many tickets ended with each outcome (即时办结, 限时受理, 不予受理, 一次性补正). */
 export type OutcomeCounts = Record<FinishOutcome, number>;
@@ -283,7 +284,7 @@ export const followUpSettingsSchema = z.strictObject({
 export type FollowUpSettings = z.infer<typeof followUpSettingsSchema>;
 
 export const followUpCallbackBodySchema = z.strictObject({
-  note: z.string().trim().min(1).max(2000),
+  note: staffText(2000),
   reached: z.boolean(),
 });
 export type FollowUpCallbackBody = z.infer<typeof followUpCallbackBodySchema>;
@@ -291,7 +292,7 @@ export type FollowUpCallbackBody = z.infer<typeof followUpCallbackBodySchema>;
 export const followUpStatusBodySchema = z.strictObject({
   status: z.enum(FOLLOW_UP_STATUSES),
   /** Required (here or already on the record) to close. */
-  rectification: z.string().trim().min(1).max(4000).optional(),
+  rectification: staffText(4000).optional(),
 });
 export type FollowUpStatusBody = z.infer<typeof followUpStatusBodySchema>;
 

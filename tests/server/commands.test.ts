@@ -329,18 +329,51 @@ describe('every command over Socket.IO: ack, board hall:fact, staff staff:fact, 
   it('window:pause (clerk) Q-CALL-1: a paused window shows its reason and cannot call', async () => {
     await issue();
     await ok('clerk1', 'window:open', { windowId: 'w1' });
-    const s = await ok('clerk1', 'window:pause', { windowId: 'w1', reason: '系统维护' });
-    expect(win(s.pub[0]!, 'w1')).toMatchObject({ state: 'paused', pauseReason: '系统维护' });
-    expect(s.staff[0]!.event).toMatchObject({ type: 'window:paused', reason: '系统维护' });
+    const s = await ok('clerk1', 'window:pause', { windowId: 'w1', reason: 'system' });
+    expect(win(s.pub[0]!, 'w1')).toMatchObject({ state: 'paused', pauseReason: 'system' });
+    expect(s.staff[0]!.event).toMatchObject({ type: 'window:paused', reason: 'system' });
     await refused('clerk1', 'ticket:call-next', { windowId: 'w1' }, 'WINDOW_PAUSED');
-    await refused('clerk1', 'window:pause', { windowId: 'w1', reason: '又一次' }, 'WINDOW_PAUSED');
-    await refused('manager1', 'window:pause', { windowId: 'w2', reason: '关闭的窗口' }, 'WINDOW_CLOSED');
+    await refused('clerk1', 'window:pause', { windowId: 'w1', reason: 'away' }, 'WINDOW_PAUSED');
+    await refused('manager1', 'window:pause', { windowId: 'w2', reason: 'lunch' }, 'WINDOW_CLOSED');
+    // SEC-TXT-1: what a clerk might type never reaches a board; only a code from the list does.
+    await refused(
+      'clerk1',
+      'window:pause',
+      { windowId: 'w1', reason: '张三 110105194912310021 在等' } as never,
+      'BAD_REQUEST',
+    );
+  });
+
+  it('SEC-TXT-2 staff free text carrying an ID, phone or bank card number is refused; nothing is stored', async () => {
+    const [a] = await issue();
+    const id = '110105194912310012';
+    await refused(
+      'guide1',
+      'ticket:cancel',
+      { ticketId: a!, reason: `本人要求 身份证 ${id}` },
+      'BAD_REQUEST',
+    );
+    await refused(
+      'guide1',
+      'ticket:cancel',
+      { ticketId: a!, reason: '联系电话 138 1234 5678' },
+      'BAD_REQUEST',
+    );
+    await refused(
+      'guide1',
+      'ticket:transfer',
+      { ticketId: a!, to: { categoryId: 'B' }, note: '退款到卡 6222 0212 3456 7890 123' },
+      'BAD_REQUEST',
+    );
+    await refused('manager1', 'day:close', { reason: `闭厅 ${id.slice(0, 15)}` }, 'BAD_REQUEST');
+    // The same notes without the numbers go through.
+    await ok('guide1', 'ticket:cancel', { ticketId: a!, reason: '本人要求取消，电话已核实' });
   });
 
   it('window:resume (clerk) Q-CALL-1: a resumed window is open again; an open one is WINDOW_NOT_PAUSED', async () => {
     await ok('clerk1', 'window:open', { windowId: 'w1' });
     await refused('clerk1', 'window:resume', { windowId: 'w1' }, 'WINDOW_NOT_PAUSED');
-    await ok('clerk1', 'window:pause', { windowId: 'w1', reason: '午休' });
+    await ok('clerk1', 'window:pause', { windowId: 'w1', reason: 'lunch' });
     const s = await ok('manager1', 'window:resume', { windowId: 'w1' });
     expect(win(s.pub[0]!, 'w1')).toMatchObject({ state: 'open', pauseReason: null });
     expect(s.staff[0]!.event).toMatchObject({ type: 'window:resumed', windowId: 'w1' });

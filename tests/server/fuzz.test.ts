@@ -180,7 +180,7 @@ const SAMPLE: Record<CommandName, Record<string, unknown>> = {
   'ticket:issue': { categoryId: 'A', idNumber: '11010519491231002X', itemCode: '0101', idempotencyKey: 'k' },
   'window:open': { windowId: 'w2' },
   'window:close': { windowId: 'w1' },
-  'window:pause': { windowId: 'w1', reason: '午休' },
+  'window:pause': { windowId: 'w1', reason: 'lunch' },
   'window:resume': { windowId: 'w1' },
   'ticket:call-next': { windowId: 'w1' },
   'ticket:recall': { windowId: 'w1' },

@@ -50,9 +50,9 @@ const INVALID_ID = `${PEOPLE.young.id.slice(0, 17)}${PEOPLE.young.id.endsWith('0
 
 const NAMES = ['张三', '李四', '王五', '赵六'];
 const REASONS = {
-  disability: '张三 持残疾人证 第11010219480315号',
+  disability: '张三 持残疾人证 二级',
   military: '李四 现役军官 军官证 南字第123456号',
-  override: '王五 预约已到 电话13812345678',
+  override: '王五 预约已到 电话已核实',
   front: '赵六 行动不便 坐轮椅',
   pin: '张三 指定 1 号窗口复印件',
   cancel: '张三 本人要求取消 办不了',
@@ -60,7 +60,8 @@ const REASONS = {
   park: '张三回家取户口本',
   dayClose: '张三 闭厅测试 理由',
 };
-const PAUSE_REASON = '系统维护 暂停服务';
+/** SEC-TXT-1: a pause reason is a code from the list; boards show its label. */
+const PAUSE_REASON = 'system';
 
 const FORBIDDEN_KEYS = [
   'holder',
@@ -415,8 +416,8 @@ describe('Q-PRI-3 nothing personal reaches the public board', () => {
   it('Q-PRI-3 a scan of every payload sent to the public board finds no ID number, no masked number, no birth date, no name and no reason', () => {
     const all = JSON.stringify(allPackets());
     expectNoPersonalData(all, 'board');
-    // Windows do show why they are paused: the one reason meant for the public.
-    expect(all).toContain(PAUSE_REASON);
+    // Windows do show why they are paused: as a code from the list, never as typed text.
+    expect(all).toContain(`"pauseReason":"${PAUSE_REASON}"`);
   });
 
   it('Q-PRI-3 the board never receives holder, priorityClass or any note keys, and no staff events', () => {

@@ -209,7 +209,7 @@ describe('boards that lose the network converge to the server', () => {
       // A live fact first, so the board has a recovery offset from this very session.
       await desk.send('clerk4', paused ? 'window:resume' : 'window:pause', {
         windowId: 'w3',
-        ...(paused ? {} : { reason: '整理材料' }),
+        ...(paused ? {} : { reason: 'away' }),
       });
       paused = !paused;
       await board.until(server.app.service.queue.lastSeq);

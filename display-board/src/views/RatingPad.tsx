@@ -1,5 +1,6 @@
 import { useStore } from '@onewindow/shared/client';
 import { errorMessageZh } from '@onewindow/shared/messages.ts';
+import { pauseReasonLabel } from '@onewindow/shared/personal-data.ts';
 import { useEffect, useReducer, useState } from 'preact/hooks';
 import type { HallCommands } from '../core/connection.ts';
 import { POST_NAMES } from '../core/hall.ts';
@@ -100,7 +101,10 @@ export function RatingPad({
           <ClerkCard clerk={clerk} large />
           {win?.state === 'paused' ? (
             <div class="pad-paused">
-              暂停服务{win.pauseReason !== null && <span>（{win.pauseReason}）</span>}
+              暂停服务
+              {win.pauseReason !== null && win.pauseReason !== 'other' && (
+                <span>（{pauseReasonLabel(win.pauseReason)}）</span>
+              )}
               <span class="en">Service paused</span>
             </div>
           ) : win?.state === 'closed' ? (

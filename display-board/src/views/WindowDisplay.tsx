@@ -1,4 +1,5 @@
 import { useStore } from '@onewindow/shared/client';
+import { pauseReasonLabel } from '@onewindow/shared/personal-data.ts';
 import { POST_NAMES, windowAndTicket } from '../core/hall.ts';
 import type { HallStore } from '../core/store.ts';
 import { ClerkCard } from './ClerkCard.tsx';
@@ -53,9 +54,10 @@ export function WindowDisplay({ store, windowId }: { store: HallStore; windowId:
         {w.state === 'paused' ? (
           <div class="wd-paused" data-testid="window-paused">
             <div class="wd-paused-title">暂停服务</div>
-            {w.pauseReason !== null && (
+            {w.pauseReason !== null && w.pauseReason !== 'other' && (
               <div class="wd-paused-reason" data-testid="pause-reason">
-                {w.pauseReason}
+                {pauseReasonLabel(w.pauseReason)}
+                <div class="en">{pauseReasonLabel(w.pauseReason, 'en')}</div>
               </div>
             )}
             <div class="en">Service paused</div>

@@ -191,7 +191,7 @@ function prepare(name: CommandName, p: Principal, owner: string): Prepared {
     case 'window:close':
     case 'window:resume':
       open();
-      if (name === 'window:resume') hall.ok({ type: 'window:pause', windowId, reason: '午休' });
+      if (name === 'window:resume') hall.ok({ type: 'window:pause', windowId, reason: 'lunch' });
       r = windowCmd(name);
       break;
     case 'window:pause':
@@ -466,7 +466,7 @@ describe('window rules (AUTH-2)', () => {
     const second = check(clerk, 'window:open', { windowId: 'w2' }, hall.engine);
     expect(second?.code).toBe('CONFLICT');
     expect(second?.message).toContain('1');
-    hall.ok({ type: 'window:pause', windowId: 'w1', reason: '午休' });
+    hall.ok({ type: 'window:pause', windowId: 'w1', reason: 'lunch' });
     expect(check(clerk, 'window:open', { windowId: 'w4' }, hall.engine)?.code).toBe('CONFLICT');
     // Another clerk is not affected, and after closing w1 this clerk may move to w2.
     expect(check(staff('s-other', 'clerk'), 'window:open', { windowId: 'w2' }, hall.engine)).toBeNull();

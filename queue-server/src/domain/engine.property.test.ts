@@ -115,7 +115,7 @@ function toCommand(step: Step, ids: string[], finished: string[]): Command | nul
         case 'park':
           return { type: 'ticket:park', windowId, note: '取材料' };
         case 'pause':
-          return { type: 'window:pause', windowId, reason: '休息' };
+          return { type: 'window:pause', windowId, reason: 'away' };
         case 'resume':
           return { type: 'window:resume', windowId };
       }

@@ -193,8 +193,11 @@ describe('eligibility and calling', () => {
     const h = new Hall();
     h.issue('A');
     expect(h.errorCode({ type: 'window:pause', windowId: 'w1', reason: '  ' })).toBe('REASON_REQUIRED');
-    h.ok({ type: 'window:pause', windowId: 'w1', reason: '系统维护' });
-    expect(h.engine.window('w1')?.pauseReason).toBe('系统维护');
+    expect(h.errorCode({ type: 'window:pause', windowId: 'w1', reason: '张三来电 13812345678' })).toBe(
+      'REASON_REQUIRED',
+    );
+    h.ok({ type: 'window:pause', windowId: 'w1', reason: 'system' });
+    expect(h.engine.window('w1')?.pauseReason).toBe('system');
     expect(h.errorCode({ type: 'ticket:call-next', windowId: 'w1' })).toBe('WINDOW_PAUSED');
     h.ok({ type: 'window:resume', windowId: 'w1' });
     h.ok({ type: 'window:close', windowId: 'w2' });

@@ -4,6 +4,7 @@ import {
   isQueueFact,
   LIVE_TICKET_STATUSES,
   maskIdNumber,
+  PAUSE_REASON_CODES,
   PRIORITY_CLASSES,
   type PriorityClass,
   parseIdNumber,
@@ -277,7 +278,13 @@ export class QueueEngine {
         if (w.state === 'closed') return fail('WINDOW_CLOSED', `window ${w.id} is closed`);
         if (w.state === 'paused') return fail('WINDOW_PAUSED', `window ${w.id} is already paused`);
         if (!cmd.reason.trim()) return fail('REASON_REQUIRED', 'a pause needs a reason');
-        return ok({ type: 'window:paused', windowId: w.id, reason: cmd.reason.trim() });
+        // SEC-TXT-1: the reason reaches every board, so it is a code from the list, never free text.
+        if (!(PAUSE_REASON_CODES as readonly string[]).includes(cmd.reason))
+          return fail(
+            'REASON_REQUIRED',
+            `a pause needs a reason from the list: ${PAUSE_REASON_CODES.join(', ')}`,
+          );
+        return ok({ type: 'window:paused', windowId: w.id, reason: cmd.reason });
       }
       case 'window:resume': {
         const w = this.windows.get(cmd.windowId);

@@ -85,7 +85,7 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
     const st = new ServiceTimes();
     // (2 ahead + 2/3 of a service until a window frees) × 6 min default ÷ 2 windows = 8 min.
     expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 8 });
-    h.ok({ type: 'window:pause', windowId: 'w2', reason: '午休' });
+    h.ok({ type: 'window:pause', windowId: 'w2', reason: 'lunch' });
     // (2 + 1/2) × 6 ÷ 1 = 15 min.
     expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 15 });
     // A ticket taken now: (3 + 1/2) × 6 ÷ 1 = 21 min.

@@ -222,7 +222,7 @@ function simulate(seed: number): Sim {
           h.run({ type: 'window:open', windowId: w, clerkId: `c${10 + shift}` });
         }
       } else
-        h.run({ type: 'window:pause', windowId: w, reason: '休息' }).ok &&
+        h.run({ type: 'window:pause', windowId: w, reason: 'away' }).ok &&
           h.run({ type: 'window:resume', windowId: w });
     }
     rows.push(...h.engine.snapshot().tickets.filter((t) => t.businessDay === (d === 0 ? DAY1 : DAY2)));

@@ -85,7 +85,7 @@ describe('HallStore', () => {
     must(service, { type: 'ticket:call-next', windowId: 'w1' });
     must(service, { type: 'ticket:start', windowId: 'w1' });
     must(service, { type: 'ticket:park', windowId: 'w1', note: '取证件' });
-    must(service, { type: 'window:pause', windowId: 'w2', reason: '午休' });
+    must(service, { type: 'window:pause', windowId: 'w2', reason: 'lunch' });
     const live = service.queue.snapshot();
     store.close();
     const reopened = openHall();

@@ -250,17 +250,17 @@ export const MIGRATIONS: readonly string[] = [
     WHERE json_type(body, '$.holder.birthDate') IS NOT NULL;
 
   UPDATE events SET body = json_set(body, '$.reason', CASE json_extract(body, '$.reason')
-      WHEN '休息' THEN 'break' WHEN '午休' THEN 'lunch' WHEN '系统维护' THEN 'system'
-      WHEN '业务学习' THEN 'training' WHEN '补充耗材' THEN 'supplies' WHEN '交接班' THEN 'handover'
-      ELSE 'other' END)
+      WHEN '午间休息' THEN 'lunch' WHEN '午休' THEN 'lunch' WHEN '临时离开' THEN 'away' WHEN '休息' THEN 'away'
+      WHEN '业务培训/会议' THEN 'training' WHEN '系统故障' THEN 'system' WHEN '系统维护' THEN 'system'
+      WHEN '补充耗材' THEN 'supplies' WHEN '交接班' THEN 'handover' ELSE 'other' END)
     WHERE type = 'window:paused'
-      AND json_extract(body, '$.reason') NOT IN ('break', 'lunch', 'system', 'training', 'supplies', 'handover', 'other');
+      AND json_extract(body, '$.reason') NOT IN ('lunch', 'away', 'training', 'system', 'supplies', 'handover', 'other');
   UPDATE windows SET body = json_set(body, '$.pauseReason', CASE json_extract(body, '$.pauseReason')
-      WHEN '休息' THEN 'break' WHEN '午休' THEN 'lunch' WHEN '系统维护' THEN 'system'
-      WHEN '业务学习' THEN 'training' WHEN '补充耗材' THEN 'supplies' WHEN '交接班' THEN 'handover'
-      ELSE 'other' END)
+      WHEN '午间休息' THEN 'lunch' WHEN '午休' THEN 'lunch' WHEN '临时离开' THEN 'away' WHEN '休息' THEN 'away'
+      WHEN '业务培训/会议' THEN 'training' WHEN '系统故障' THEN 'system' WHEN '系统维护' THEN 'system'
+      WHEN '补充耗材' THEN 'supplies' WHEN '交接班' THEN 'handover' ELSE 'other' END)
     WHERE json_type(body, '$.pauseReason') = 'text'
-      AND json_extract(body, '$.pauseReason') NOT IN ('break', 'lunch', 'system', 'training', 'supplies', 'handover', 'other');
+      AND json_extract(body, '$.pauseReason') NOT IN ('lunch', 'away', 'training', 'system', 'supplies', 'handover', 'other');
 
   ALTER TABLE print_jobs ADD COLUMN doc_type TEXT;
   ALTER TABLE print_jobs ADD COLUMN ticket_id TEXT;
@@ -281,31 +281,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX pii_reads_by_staff ON pii_reads (staff_id, at);
 
   ALTER TABLE applications ADD COLUMN purged_at INTEGER;
-  `,
-  // 12: accounts (SPEC SEC-ACC-*): a forced password change after a reset, the TOTP second
-  // factor (its secret sealed, the last time step used against replays), a session's last use
-  // for the idle timeout, and grants of manager or admin waiting for a second admin's approval.
-  `
-  ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE staff ADD COLUMN totp_secret TEXT;
-  ALTER TABLE staff ADD COLUMN totp_enabled_at INTEGER;
-  ALTER TABLE staff ADD COLUMN totp_last_step INTEGER;
-  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
-  UPDATE sessions SET last_used_at = created_at;
-  CREATE INDEX sessions_by_staff ON sessions (staff_id);
-
-  CREATE TABLE role_grants (
-    id          TEXT PRIMARY KEY,
-    staff_id    TEXT    NOT NULL REFERENCES staff (id),
-    roles       TEXT    NOT NULL,
-    proposed_by TEXT    NOT NULL,
-    proposed_at INTEGER NOT NULL,
-    expires_at  INTEGER NOT NULL,
-    status      TEXT    NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'superseded')),
-    decided_by  TEXT,
-    decided_at  INTEGER
-  ) STRICT;
-  CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
   `,
   // 12: accounts (SPEC SEC-ACC-*): a forced password change after a reset, the TOTP second
   // factor (its secret sealed, the last time step used against replays), a session's last use

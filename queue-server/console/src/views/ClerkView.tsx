@@ -11,6 +11,7 @@ import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/consol
 import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
 import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
 import { maskIdNumber } from '@onewindow/shared/mask.ts';
+import { PAUSE_REASONS, type PauseReason, pauseReasonLabel } from '@onewindow/shared/personal-data.ts';
 import type { CommandName, CommandPayload } from '@onewindow/shared/protocol.ts';
 import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -43,7 +44,6 @@ const POSTS_BY_ROLE: Record<string, WindowPost[]> = {
   'rights-clerk': ['rights'],
 };
 
-const PAUSE_REASONS = ['午间休息', '业务培训/会议', '系统故障', '临时离开'];
 const REJECT_REASONS = [
   '申请事项不属于本机构职责范围',
   '申请人不符合办理条件',
@@ -225,7 +225,11 @@ function Counter(props: {
             <span class="num big-no">{w.number}</span>号窗口
             <span class="dim"> {POST_LABEL[w.post]}</span>
             <span class={`state-pill ${w.state}`} data-testid="window-state">
-              {w.state === 'open' ? '服务中' : w.state === 'paused' ? `暂停：${w.pauseReason ?? ''}` : '关闭'}
+              {w.state === 'open'
+                ? '服务中'
+                : w.state === 'paused'
+                  ? `暂停：${pauseReasonLabel(w.pauseReason)}`
+                  : '关闭'}
             </span>
           </div>
           <div class="row-gap">
@@ -483,23 +487,31 @@ function CardBanner({
   );
 }
 
-function PauseDialog({ onClose, onPause }: { onClose: () => void; onPause: (reason: string) => void }) {
-  const [reason, setReason] = useState(PAUSE_REASONS[0]!);
+function PauseDialog({ onClose, onPause }: { onClose: () => void; onPause: (reason: PauseReason) => void }) {
+  const [reason, setReason] = useState<PauseReason>(PAUSE_REASONS[0].code);
   return (
     <Modal title="暂停服务 Pause" onClose={onClose}>
-      <p>请选择暂停原因（显示在窗口屏上）：</p>
-      <ReasonPicker choices={PAUSE_REASONS} value={reason} onChange={setReason} name="pause-reason" />
+      <p>请选择暂停原因（窗口屏显示原因的标准说法，不显示自由文字）：</p>
+      <div class="reason-picker" data-testid="reason-pause-reason">
+        <div class="chips">
+          {PAUSE_REASONS.map((r) => (
+            <button
+              key={r.code}
+              type="button"
+              class={reason === r.code ? 'chip on' : 'chip'}
+              data-reason={r.code}
+              onClick={() => setReason(r.code)}
+            >
+              {r.zh}
+            </button>
+          ))}
+        </div>
+      </div>
       <div class="dialog-actions">
         <button type="button" class="btn" onClick={onClose}>
           取消
         </button>
-        <button
-          type="button"
-          class="btn primary"
-          disabled={reason.trim() === ''}
-          onClick={() => onPause(reason.trim())}
-          data-action="confirm-pause"
-        >
+        <button type="button" class="btn primary" onClick={() => onPause(reason)} data-action="confirm-pause">
           暂停 Pause
         </button>
       </div>

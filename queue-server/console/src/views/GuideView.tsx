@@ -9,6 +9,7 @@ import { useNow, useStore } from '@onewindow/shared/client';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, Ticket } from '@onewindow/shared/domain.ts';
 import type { HallEvent } from '@onewindow/shared/hall.ts';
+import { pauseReasonLabel } from '@onewindow/shared/personal-data.ts';
 import type { CommandPayload } from '@onewindow/shared/protocol.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
@@ -201,7 +202,7 @@ function InService({ store, now }: { store: ConsoleStore; now: number }) {
                 {w.state === 'closed'
                   ? '未开放'
                   : w.state === 'paused'
-                    ? `暂停 ${w.pauseReason ?? ''}`
+                    ? `暂停 ${pauseReasonLabel(w.pauseReason)}`
                     : t
                       ? `${t.number} ${STATUS_LABEL[t.status]} ${t.servingAt ? duration(now - t.servingAt) : ''}`
                       : '空闲'}
