@@ -3,14 +3,16 @@
  * several roles gets tabs only for theirs). The live hall comes over one staff socket.
  */
 
-import type { CurrentStaff, LoginResult } from '@onewindow/shared/api-types.ts';
+import type { AccountLoginResult, CurrentStaff } from '@onewindow/shared/api-types.ts';
 import { useStore } from '@onewindow/shared/client';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Lazy } from './components/Lazy.tsx';
+import { Modal } from './components/ui.tsx';
 import { api, errorText, getToken, setToken, whenLoggedOut } from './core/api.ts';
 import { ROLE_LABEL } from './core/format.ts';
 import type { ConsoleStore } from './core/staff.ts';
 import { connectStaff, type StaffConnection } from './core/staff.ts';
+import { ChangePassword, PendingStepPage, TotpEnrol } from './views/Account.tsx';
 import { ClerkView } from './views/ClerkView.tsx';
 import type { CasesMode } from './views/cases/CasesView.tsx';
 import { GuideView } from './views/GuideView.tsx';
@@ -51,47 +53,92 @@ export function tabsFor(me: CurrentStaff): typeof TABS {
   return TABS.filter((t) => t.roles.some((r) => (me.roles as string[]).includes(r)));
 }
 
+/** What a logged-in session must finish before the console opens (SEC-ACC-4/5). */
+type Pending = 'password' | 'totp' | null;
+
 export function App() {
   const [me, setMe] = useState<CurrentStaff | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
   const [checking, setChecking] = useState(getToken() !== null);
+
+  /** Who the token belongs to, or which step it must take first. */
+  const whoAmI = async () => {
+    const r = await api<CurrentStaff>('GET', '/api/auth/me');
+    if (r.ok) {
+      setPending(null);
+      setMe(r.data);
+    } else if (r.error.code === 'PASSWORD_CHANGE_REQUIRED') setPending('password');
+    else if (r.error.code === 'TOTP_ENROLMENT_REQUIRED') setPending('totp');
+    else setToken(null);
+  };
 
   useEffect(() => {
     whenLoggedOut(() => {
       setToken(null);
       setMe(null);
+      setPending(null);
     });
     if (getToken() === null) return;
-    api<CurrentStaff>('GET', '/api/auth/me').then((r) => {
-      if (r.ok) setMe(r.data);
-      else setToken(null);
-      setChecking(false);
-    });
+    void whoAmI().then(() => setChecking(false));
   }, []);
 
+  const logout = async () => {
+    await api('POST', '/api/auth/logout');
+    setToken(null);
+    setPending(null);
+    setMe(null);
+  };
+
   if (checking) return <div class="center-note">正在连接… Connecting…</div>;
-  if (me === null) return <Login onLogin={setMe} />;
+  if (pending !== null) return <PendingStepPage step={pending} onDone={whoAmI} onLogout={logout} />;
+  if (me === null)
+    return (
+      <Login
+        onLogin={(r) => {
+          if (r.mustChangePassword) setPending('password');
+          else if (r.totpEnrolmentRequired) setPending('totp');
+          else void whoAmI();
+        }}
+      />
+    );
   return <Shell me={me} onLogout={() => setMe(null)} />;
 }
 
-function Login({ onLogin }: { onLogin: (me: CurrentStaff) => void }) {
+function Login({ onLogin }: { onLogin: (r: AccountLoginResult) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [askTotp, setAskTotp] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const r = await api<LoginResult>('POST', '/api/auth/login', { username, password });
+    const r = await api<AccountLoginResult>('POST', '/api/auth/login', {
+      username,
+      password,
+      ...(askTotp ? { totp } : {}),
+    });
     setBusy(false);
     if (!r.ok) {
-      setError(r.error.code === 'UNAUTHENTICATED' ? '用户名或密码错误' : errorText(r.error));
+      if (r.error.code === 'TOTP_REQUIRED') {
+        setAskTotp(true);
+        setError(askTotp ? '请输入动态口令' : null);
+        return;
+      }
+      setError(
+        r.error.code !== 'UNAUTHENTICATED'
+          ? errorText(r.error)
+          : askTotp
+            ? '用户名、密码或动态口令错误'
+            : '用户名或密码错误',
+      );
+      setTotp('');
       return;
     }
     setToken(r.data.token);
-    const me = await api<CurrentStaff>('GET', '/api/auth/me');
-    if (me.ok) onLogin(me.data);
-    else setError(errorText(me.error));
+    onLogin(r.data);
   };
   return (
     <div class="login-page">
@@ -120,6 +167,23 @@ function Login({ onLogin }: { onLogin: (me: CurrentStaff) => void }) {
             required
           />
         </label>
+        {askTotp && (
+          <label>
+            动态口令 <span class="en">One-time code (authenticator app)</span>
+            <input
+              name="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\d{6}"
+              maxLength={6}
+              value={totp}
+              onInput={(e) => setTotp(e.currentTarget.value.trim())}
+              required
+              // biome-ignore lint/a11y/noAutofocus: the field appears after the password was accepted
+              autoFocus
+            />
+          </label>
+        )}
         {error && (
           <p class="error" role="alert">
             {error}
@@ -140,6 +204,7 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
     tabs.some((t) => t.id === initial) ? initial : tabs[0]?.id,
   );
   const [conn, setConn] = useState<StaffConnection | null>(null);
+  const [account, setAccount] = useState(false);
 
   useEffect(() => {
     const token = getToken();
@@ -195,11 +260,19 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
             {' '}
             工号 {me.staffNumber} · {me.roles.map((r) => ROLE_LABEL[r] ?? r).join('、')}
           </span>
+          <button class="btn small" type="button" onClick={() => setAccount(true)} data-action="account">
+            账户 <span class="en">Account</span>
+          </button>
           <button class="btn small" type="button" onClick={logout}>
             退出 <span class="en">Log out</span>
           </button>
         </div>
       </header>
+      {account && (
+        <Modal title="账户安全 Account" onClose={() => setAccount(false)}>
+          <AccountPanel onClose={() => setAccount(false)} />
+        </Modal>
+      )}
       <main class="content">
         {tabs.length === 0 && (
           <div class="center-note">
@@ -223,6 +296,31 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
           />
         )}
       </main>
+    </div>
+  );
+}
+
+/** The account dialog: change one's password, enrol TOTP (optional for posts that do not need it). */
+function AccountPanel({ onClose }: { onClose: () => void }) {
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <div class="stack">
+      {done && (
+        <p class="flash ok" role="status">
+          {done}
+        </p>
+      )}
+      <h3>
+        修改密码 <span class="en">Change password</span>
+      </h3>
+      <ChangePassword forced={false} onDone={() => setDone('密码已修改 Password changed')} />
+      <h3>
+        动态口令 <span class="en">Second factor (TOTP)</span>
+      </h3>
+      <TotpEnrol required={false} onDone={() => setDone('动态口令已绑定，下次登录需输入 TOTP enrolled')} />
+      <button class="btn small" type="button" onClick={onClose}>
+        关闭 <span class="en">Close</span>
+      </button>
     </div>
   );
 }

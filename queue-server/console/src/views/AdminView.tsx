@@ -1,7 +1,6 @@
 /**
  * 系统管理: the service catalog and guides (edit, import, export), the hall's categories,
- * windows and settings (hall:configure), staff and their posts (incompatible duties refused
- * with the server's reason), devices (pairing codes, revoke, last seen, status) and the
+ * windows and settings (hall:configure), staff and their posts (StaffAccounts.tsx), devices (pairing codes, revoke, last seen, status) and the
  * working-day calendar's local corrections.
  */
 import type { CurrentStaff, DeviceRecord, PairingCode } from '@onewindow/shared/api-types.ts';
@@ -12,12 +11,13 @@ import type { CalendarOverride, CatalogImportResult, DeadlineResult } from '@one
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, WindowPost } from '@onewindow/shared/domain.ts';
 import type { HallConfig } from '@onewindow/shared/hall.ts';
-import type { DeviceKind, StaffAccount, StaffRole } from '@onewindow/shared/protocol.ts';
+import type { DeviceKind } from '@onewindow/shared/protocol.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { Flash, type FlashMessage, Panel, useFlash } from '../components/ui.tsx';
 import { api, command, errorText } from '../core/api.ts';
-import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL, ROLE_LABEL } from '../core/format.ts';
+import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
+import { StaffAccounts } from './StaffAccounts.tsx';
 
 type Sub = 'catalog' | 'hall' | 'staff' | 'devices' | 'calendar';
 const SUBS: { id: Sub; zh: string; en: string }[] = [
@@ -29,7 +29,7 @@ const SUBS: { id: Sub; zh: string; en: string }[] = [
 ];
 type SetFlash = (m: FlashMessage) => void;
 
-export function AdminView({ store }: { me: CurrentStaff; store: ConsoleStore }) {
+export function AdminView({ me, store }: { me: CurrentStaff; store: ConsoleStore }) {
   const [sub, setSub] = useState<Sub>('catalog');
   const [flash, setFlash] = useFlash();
   return (
@@ -50,7 +50,7 @@ export function AdminView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
       </div>
       {sub === 'catalog' && <CatalogEditor setFlash={setFlash} />}
       {sub === 'hall' && <HallEditor setFlash={setFlash} />}
-      {sub === 'staff' && <StaffEditor setFlash={setFlash} />}
+      {sub === 'staff' && <StaffAccounts me={me} setFlash={setFlash} />}
       {sub === 'devices' && <Devices store={store} setFlash={setFlash} />}
       {sub === 'calendar' && <Calendar setFlash={setFlash} />}
       <Flash message={flash} />
@@ -642,165 +642,6 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
           </table>
         </Panel>
       </div>
-    </div>
-  );
-}
-
-/* ─────────────── staff ─────────────── */
-
-const ROLES = Object.keys(ROLE_LABEL) as StaffRole[];
-
-function StaffEditor({ setFlash }: { setFlash: SetFlash }) {
-  const [staff, setStaff] = useState<StaffAccount[]>([]);
-  const [edits, setEdits] = useState<Record<string, StaffRole[]>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [form, setForm] = useState({
-    username: '',
-    name: '',
-    staffNumber: '',
-    password: '',
-    roles: [] as StaffRole[],
-  });
-  const [formError, setFormError] = useState<string | null>(null);
-  const load = () => api<StaffAccount[]>('GET', '/api/staff').then((r) => r.ok && setStaff(r.data));
-  useEffect(() => {
-    void load();
-  }, []);
-  const saveRoles = async (s: StaffAccount) => {
-    const roles = edits[s.id] ?? s.roles;
-    const r = await api<StaffAccount>('PUT', `/api/staff/${encodeURIComponent(s.id)}/roles`, { roles });
-    if (!r.ok) return setErrors({ ...errors, [s.id]: errorText(r.error) });
-    const { [s.id]: _e, ...rest } = errors;
-    setErrors(rest);
-    const { [s.id]: _r, ...restEdits } = edits;
-    setEdits(restEdits);
-    setFlash({ kind: 'ok', text: `${s.name} 的岗位已更新` });
-    void load();
-  };
-  const create = async (e: Event) => {
-    e.preventDefault();
-    const r = await api<StaffAccount>('POST', '/api/staff', form);
-    if (!r.ok) return setFormError(errorText(r.error));
-    setFormError(null);
-    setForm({ username: '', name: '', staffNumber: '', password: '', roles: [] });
-    setFlash({ kind: 'ok', text: `已创建 ${r.data.name}` });
-    void load();
-  };
-  return (
-    <div class="grid-2 wide-left">
-      <Panel title="人员与岗位" en="Staff and posts (LD/T 02 §7)" testid="staff">
-        <table class="table compact">
-          <thead>
-            <tr>
-              <th>姓名</th>
-              <th>工号</th>
-              <th>用户名</th>
-              <th>岗位</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {staff.map((s) => {
-              const roles = edits[s.id] ?? s.roles;
-              const dirty = edits[s.id] !== undefined;
-              return (
-                <tr key={s.id} data-staff={s.username}>
-                  <td class="strong">{s.name}</td>
-                  <td class="num">{s.staffNumber}</td>
-                  <td class="dim">{s.username}</td>
-                  <td>
-                    <div class="chips">
-                      {ROLES.map((r) => (
-                        <button
-                          type="button"
-                          key={r}
-                          class={roles.includes(r) ? 'chip on small' : 'chip small'}
-                          data-role={r}
-                          onClick={() =>
-                            setEdits({
-                              ...edits,
-                              [s.id]: roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r],
-                            })
-                          }
-                        >
-                          {ROLE_LABEL[r]}
-                        </button>
-                      ))}
-                    </div>
-                    {errors[s.id] && (
-                      <p class="error" data-testid="role-error">
-                        {errors[s.id]}
-                      </p>
-                    )}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      class="btn small primary"
-                      disabled={!dirty || roles.length === 0}
-                      onClick={() => saveRoles(s)}
-                      data-action="save-roles"
-                    >
-                      保存
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </Panel>
-      <Panel title="新增人员" en="New staff">
-        <form class="stack" onSubmit={create}>
-          {(
-            [
-              ['username', '用户名（小写字母、数字）'],
-              ['name', '姓名'],
-              ['staffNumber', '工号'],
-              ['password', '初始密码（至少 8 位）'],
-            ] as const
-          ).map(([k, label]) => (
-            <div class="field" key={k}>
-              {label}
-              {k === 'password' ? (
-                <input
-                  name={`new-${k}`}
-                  type="password"
-                  value={form[k]}
-                  onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
-                />
-              ) : (
-                <input
-                  name={`new-${k}`}
-                  value={form[k]}
-                  onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
-                />
-              )}
-            </div>
-          ))}
-          <div class="chips">
-            {ROLES.map((r) => (
-              <button
-                type="button"
-                key={r}
-                class={form.roles.includes(r) ? 'chip on' : 'chip'}
-                onClick={() =>
-                  setForm({
-                    ...form,
-                    roles: form.roles.includes(r) ? form.roles.filter((x) => x !== r) : [...form.roles, r],
-                  })
-                }
-              >
-                {ROLE_LABEL[r]}
-              </button>
-            ))}
-          </div>
-          {formError && <p class="error">{formError}</p>}
-          <button type="submit" class="btn primary">
-            创建 Create
-          </button>
-        </form>
-      </Panel>
     </div>
   );
 }
