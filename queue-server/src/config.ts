@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -21,6 +21,12 @@ const schema = z.object({
   /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
   ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
+  /** Where verified backups go (default: `backups/` beside the database; better another disk). */
+  ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
+  /** Minutes between online backups while serving; 0 turns the schedule off. */
+  ONEWINDOW_BACKUP_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** How many backups to keep (the oldest go first). */
+  ONEWINDOW_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -35,6 +41,7 @@ export type ServerConfig = {
   adminPassword: string | undefined;
   autoDayClose: boolean;
   publicUrl: string | undefined;
+  backup: { dir: string; everyMinutes: number; keep: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -49,10 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const dbPath = resolve(e.ONEWINDOW_DB);
   return {
     port: e.PORT,
     host: e.HOST,
-    dbPath: resolve(e.ONEWINDOW_DB),
+    dbPath,
     demo: e.ONEWINDOW_DEMO === '1' || argv.includes('--demo'),
     secret: e.ONEWINDOW_SECRET,
     keyFile: e.ONEWINDOW_KEY_FILE === undefined ? undefined : resolve(e.ONEWINDOW_KEY_FILE),
@@ -60,6 +68,49 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     adminPassword: e.ONEWINDOW_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
+    backup: {
+      dir: resolve(e.ONEWINDOW_BACKUP_DIR ?? join(dirname(dbPath), 'backups')),
+      everyMinutes: e.ONEWINDOW_BACKUP_EVERY_MINUTES,
+      keep: e.ONEWINDOW_BACKUP_KEEP,
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** What the process was asked to do: `tsx src/main.ts [command] [args] [--demo]`. */
+export type ServerCommand =
+  | { name: 'serve' }
+  | { name: 'init' }
+  | { name: 'backup' }
+  | { name: 'restore'; file: string }
+  | { name: 'accept-loss'; acceptSeq: number };
+
+const USAGE = `usage: main.ts [serve | init | backup | restore <backup file> | accept-loss --accept-seq <seq>] [--demo]`;
+
+/** Reads the subcommand and its arguments; flags (`--demo`) may stand anywhere. */
+export function parseCommand(argv: readonly string[]): ServerCommand {
+  const words = argv.filter((a) => a !== '--demo');
+  const [name = 'serve', ...rest] = words;
+  const fail = (why: string): never => {
+    throw new Error(`${why}\n${USAGE}`);
+  };
+  switch (name) {
+    case 'serve':
+    case 'init':
+    case 'backup':
+      if (rest.length > 0) fail(`${name} takes no arguments (got ${rest.join(' ')})`);
+      return { name };
+    case 'restore':
+      if (rest.length !== 1 || rest[0]!.startsWith('--')) fail('restore needs the backup file');
+      return { name, file: resolve(rest[0]!) };
+    case 'accept-loss': {
+      const i = rest.indexOf('--accept-seq');
+      const seq = i >= 0 ? rest[i + 1] : undefined;
+      if (seq === undefined || !/^\d+$/.test(seq) || rest.length !== 2)
+        fail('accept-loss needs --accept-seq <the seq the database holds>, as the refusal message shows it');
+      return { name, acceptSeq: Number(seq) };
+    }
+    default:
+      return fail(`unknown command ${name}`);
+  }
 }

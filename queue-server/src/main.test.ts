@@ -3,7 +3,7 @@
  * hall's server runs no agent code. Each process gets a module-resolve hook (module.register)
  * that appends every resolved module URL to a file, read after the process exited.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,25 +42,33 @@ afterAll(() => {
  * Runs the server until `ready` appears in its output, asks its health, stops it with SIGTERM
  * (it must exit cleanly), and returns the module URLs it resolved.
  */
-async function modulesLoadedBy(name: string, env: Record<string, string>, ready: RegExp): Promise<string[]> {
+async function modulesLoadedBy(
+  name: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  opts: { init?: boolean } = {},
+): Promise<string[]> {
   const log = join(dir, `${name}.modules`);
+  const fullEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ONEWINDOW_AUTO_DAY_CLOSE: '0',
+    ONEWINDOW_DB: join(dir, name, 'hall.db'),
+    ONEWINDOW_TEST_MODULE_LOG: log,
+    ...env,
+  };
+  // A real hall's database is made by `init` (SPEC INT-4), before the server is started on it.
+  if (opts.init) {
+    const made = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'init'], { env: fullEnv });
+    expect(made.status, String(made.stderr)).toBe(0);
+  }
   writeFileSync(log, '');
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--import', pathToFileURL(join(dir, 'register.mjs')).href, MAIN],
-    {
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        ONEWINDOW_AUTO_DAY_CLOSE: '0',
-        ONEWINDOW_DB: join(dir, name, 'hall.db'),
-        ONEWINDOW_TEST_MODULE_LOG: log,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
   let out = '';
@@ -93,6 +101,7 @@ describe('the server process and the terminal agent', () => {
         'real',
         { ONEWINDOW_ADMIN_PASSWORD: 'first-admin-pass', ONEWINDOW_KEYS: serializeKeys(TEST_KEYS) },
         /listening/,
+        { init: true },
       ),
       modulesLoadedBy(
         'demo',

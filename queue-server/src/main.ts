@@ -1,42 +1,147 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
+import type { Logger } from 'pino';
 import { createApp } from './app/app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, parseCommand, type ServerCommand, type ServerConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import { resolveHallKeys } from './security/hall-keys.ts';
-import { KeyError } from './security/keys.ts';
+import { createKeysFor, keyFileOf, resolveHallKeys } from './security/hall-keys.ts';
+import { type HallKeys, KeyError, writeKeyFile } from './security/keys.ts';
 import { bootstrap } from './seed/bootstrap.ts';
+import { backupHall, restoreHall, scheduleBackups } from './store/backup.ts';
 import { HallStore } from './store/hall.store.ts';
+import {
+  acceptLoss,
+  IntegrityRefusal,
+  initHall,
+  inspectDatabase,
+  type OpenStore,
+  openHall,
+  refuseInit,
+  refuseMissing,
+} from './store/integrity.ts';
 
-/** The queue server process: `npm start` (demo hall) or `tsx src/main.ts` with the environment set. */
+/**
+ * The queue server process. `npm start` runs the demo hall; a real hall is made once with
+ * `init`, then `serve`d (the default). `backup`, `restore <file>` and `accept-loss` are the
+ * operator's tools for a damaged or lost database (SPEC INT-*, BAK-*).
+ */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: ServerConfig;
+  let command: ServerCommand;
   try {
-    config = loadConfig(process.env, process.argv.slice(2));
+    const argv = process.argv.slice(2);
+    config = loadConfig(process.env, argv);
+    command = parseCommand(argv);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
   }
   const log = createLogger(config.logLevel);
-  mkdirSync(dirname(config.dbPath), { recursive: true });
-  let store: HallStore;
   try {
-    const keys = resolveHallKeys(
-      {
-        keysJson: config.keysJson,
-        keyFile: config.keyFile,
-        demo: config.demo,
-        dbPath: config.dbPath,
-        legacySecret: config.secret,
-      },
-      (msg) => log.info(msg),
-    );
-    store = new HallStore(config.dbPath, keys);
+    if (command.name === 'init') return await init(config, log);
+    if (command.name === 'backup') return await backup(config);
+    const keys = hallKeys(config, log);
+    const openStore: OpenStore = (path) => new HallStore(path, keys);
+    switch (command.name) {
+      case 'serve':
+        return await serve(config, openStore, log);
+      case 'restore':
+        return say(restoreHall(config.dbPath, command.file, openStore, { actor: operator() }), [
+          '已从备份恢复，可以启动服务器。 / Restored from the backup; the server can be started.',
+        ]);
+      case 'accept-loss':
+        return say(
+          acceptLoss(config.dbPath, openStore, { acceptSeq: command.acceptSeq, actor: operator() }),
+          [
+            '已记录接受损失的决定（审计日志），可以启动服务器；丢失的号码不会再发。',
+            'The decision to accept the loss is in the audit log; the server can be started and lost numbers are not issued again.',
+          ],
+        );
+    }
   } catch (err) {
-    if (!(err instanceof KeyError)) throw err;
+    if (err instanceof KeyError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    if (!(err instanceof IntegrityRefusal)) throw err;
+    log.fatal({ problem: err.problem, db: config.dbPath }, 'refused: database integrity');
     process.stderr.write(`${err.message}\n`);
+    process.exit(3);
+  }
+}
+
+/** The hall's keys (SEC-KEY-1): the environment's, the key file's, or the demo's own. */
+function hallKeys(config: ServerConfig, log: Logger): HallKeys {
+  // The demo keeps its key file beside its database: its folder must be there first.
+  if (config.demo) mkdirSync(dirname(config.dbPath), { recursive: true });
+  return resolveHallKeys(
+    {
+      keysJson: config.keysJson,
+      keyFile: config.keyFile,
+      demo: config.demo,
+      dbPath: config.dbPath,
+      legacySecret: config.secret,
+    },
+    (msg) => log.info(msg),
+  );
+}
+
+/** Who ran an operator command, for its audit row. */
+const operator = (): string => `operator:${userInfo().username}@${hostname()}`;
+
+function say(report: object, lines: string[]): void {
+  process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * Creates a new hall: its key file (when ONEWINDOW_KEY_FILE names one that is not there yet),
+ * the database, its high-water mark and its first admin (or the demo).
+ */
+async function init(config: ServerConfig, log: Logger): Promise<void> {
+  if (!config.demo && !config.adminPassword) {
+    process.stderr.write(
+      'invalid configuration:\n  ONEWINDOW_ADMIN_PASSWORD: required to create the first admin of a new hall\n',
+    );
     process.exit(2);
   }
+  refuseInit(config.dbPath);
+  const keyFile = keyFileOf({
+    keysJson: config.keysJson,
+    keyFile: config.keyFile,
+    demo: config.demo,
+    dbPath: config.dbPath,
+  });
+  let keys: HallKeys;
+  if (keyFile !== undefined && !existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    keys = createKeysFor(config.dbPath, config.secret);
+    writeKeyFile(keyFile, keys, { exclusive: true });
+    log.info({ keyFile }, 'key file created: keep a copy apart from the database backups');
+  } else keys = hallKeys(config, log);
+  const store = initHall(config.dbPath, (path) => new HallStore(path, keys));
+  const app = createApp({ store, logger: log, autoDayClose: false, publicUrl: config.publicUrl });
+  try {
+    bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword, demoAnyTime: config.demo }, log);
+  } finally {
+    await app.close();
+  }
+  say({ db: config.dbPath, demo: config.demo }, [
+    '新大厅已创建，可以启动服务器（npm run serve）。 / A new hall was created; start it with npm run serve.',
+  ]);
+}
+
+/** One verified backup now (the server may be running). */
+async function backup(config: ServerConfig): Promise<void> {
+  refuseMissing(config.dbPath);
+  inspectDatabase(config.dbPath);
+  const entry = await backupHall(config.dbPath, config.backup.dir, { keep: config.backup.keep });
+  say({ dir: config.backup.dir, ...entry }, ['备份完成并已校验。 / Backup written and verified.']);
+}
+
+async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): Promise<void> {
+  const { store, notes } = openHall(config.dbPath, openStore, { demo: config.demo });
+  for (const note of notes) log.warn({ db: config.dbPath }, note);
   const app = createApp({
     store,
     logger: log,
@@ -52,6 +157,7 @@ async function main(): Promise<void> {
   }
   const port = await app.listen(config.port, config.host);
   log.info({ port, db: config.dbPath, demo: config.demo }, 'OneWindow queue server listening');
+  const backups = scheduleBackups({ dbPath: config.dbPath, ...config.backup, log });
 
   // --demo only: the hall's kiosks and counters with simulated devices, and their control API.
   // Imported here, not at the top, so that a real hall's server never loads terminal-agent code.
@@ -78,6 +184,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    backups.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     demoDevices

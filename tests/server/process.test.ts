@@ -52,10 +52,10 @@ describe('the server process', () => {
     expect(out()).toContain('LOG_LEVEL');
   });
 
-  it('refuses to boot a real hall without a first admin password', async () => {
+  it('refuses to make a real hall without a first admin password (INT-4: init makes a hall)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'onewindow-proc-'));
     dirs.push(dir);
-    const { child, out } = run({ PORT: '0', ONEWINDOW_DB: join(dir, 'h.db'), ...KEYS_ENV });
+    const { child, out } = run({ PORT: '0', ONEWINDOW_DB: join(dir, 'h.db'), ...KEYS_ENV }, ['init']);
     expect((await exited(child)).code).toBe(2);
     expect(out()).toContain('ONEWINDOW_ADMIN_PASSWORD');
   });

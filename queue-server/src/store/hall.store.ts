@@ -50,6 +50,15 @@ export interface CommandRecord {
   result?: unknown;
 }
 
+/**
+ * Where the store records the last committed seq and the day's numbers after every unit that
+ * appended facts, before the unit is acknowledged (the high-water mark, SPEC INT-2).
+ */
+export interface HighWaterSink {
+  record(seq: number, counters: EngineSnapshot['counters']): void;
+  close(): void;
+}
+
 /** The changes one command makes to the projections, computed from the engine after apply. */
 export interface ProjectionChanges {
   tickets: Ticket[];
@@ -87,6 +96,9 @@ export class HallStore {
   readonly codec: PiiCodec;
   /** The hall's keys, as the store was opened with them (holder references are computed from them). */
   readonly keys: HallKeys;
+  private highWater: HighWaterSink | null = null;
+  /** Facts were appended since the last high-water record. */
+  private appended = false;
 
   /**
    * Opens (and migrates) the hall's database with the hall's keys. Keys that do not belong to
@@ -235,7 +247,32 @@ export class HallStore {
    * together, or (when `fn` throws) not at all. Nested calls join the outer transaction.
    */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const outermost = !this.db.inTransaction;
+    let value: T;
+    try {
+      value = this.db.transaction(fn)();
+    } catch (err) {
+      if (outermost) this.appended = false;
+      throw err;
+    }
+    if (outermost) this.markHighWater();
+    return value;
+  }
+
+  /**
+   * From now on every committed unit that appended facts is recorded in `sink` (fsynced) before
+   * `transaction` returns, so before it is acknowledged (SPEC INT-2). Closed with the store.
+   */
+  attachHighWater(sink: HighWaterSink): void {
+    this.highWater = sink;
+  }
+
+  private markHighWater(): void {
+    if (!this.appended) return;
+    this.appended = false;
+    if (this.highWater === null) return;
+    const counters = this.stmt.getState.get('counters') as { value: string } | undefined;
+    this.highWater.record(this.lastSeq(), counters === undefined ? [] : JSON.parse(counters.value));
   }
 
   /** The record of a command already committed under this idempotency key, if any. */
@@ -279,6 +316,8 @@ export class HallStore {
       this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, this.codec.stringify(ev, `events:${ev.seq}`));
       if (isCaseFact(ev)) this.cases.apply(ev);
     }
+    this.appended = true;
+    if (!this.db.inTransaction) this.markHighWater();
   }
 
   /** Records a committed command under its idempotency key, with its seq range and its answer. */
@@ -351,6 +390,8 @@ export class HallStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.highWater?.close();
+    this.highWater = null;
   }
 
   /** Writes what a command changed in the queue projections. Call inside `transaction`. */
