@@ -18,6 +18,14 @@ const schema = z.object({
     .string()
     .min(12, 'at least 12 characters (the staff password policy)')
     .optional(),
+  /**
+   * Password of a second admin (`admin2`), created once when set: granting manager or admin needs
+   * two admins (SPEC SEC-ACC-1), so a real hall starts with both.
+   */
+  ONEWINDOW_SECOND_ADMIN_PASSWORD: z
+    .string()
+    .min(12, 'at least 12 characters (the staff password policy)')
+    .optional(),
   /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
   ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
@@ -39,6 +47,7 @@ export type ServerConfig = {
   keyFile: string | undefined;
   keysJson: string | undefined;
   adminPassword: string | undefined;
+  secondAdminPassword: string | undefined;
   autoDayClose: boolean;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
@@ -66,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     keyFile: e.ONEWINDOW_KEY_FILE === undefined ? undefined : resolve(e.ONEWINDOW_KEY_FILE),
     keysJson: e.ONEWINDOW_KEYS,
     adminPassword: e.ONEWINDOW_ADMIN_PASSWORD,
+    secondAdminPassword: e.ONEWINDOW_SECOND_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
     backup: {

@@ -122,7 +122,16 @@ async function init(config: ServerConfig, log: Logger): Promise<void> {
   const store = initHall(config.dbPath, (path) => new HallStore(path, keys));
   const app = createApp({ store, logger: log, autoDayClose: false, publicUrl: config.publicUrl });
   try {
-    bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword, demoAnyTime: config.demo }, log);
+    bootstrap(
+      app,
+      {
+        demo: config.demo,
+        adminPassword: config.adminPassword,
+        secondAdminPassword: config.secondAdminPassword,
+        demoAnyTime: config.demo,
+      },
+      log,
+    );
   } finally {
     await app.close();
   }
@@ -149,7 +158,16 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     publicUrl: config.publicUrl,
   });
   try {
-    bootstrap(app, { demo: config.demo, adminPassword: config.adminPassword, demoAnyTime: config.demo }, log);
+    bootstrap(
+      app,
+      {
+        demo: config.demo,
+        adminPassword: config.adminPassword,
+        secondAdminPassword: config.secondAdminPassword,
+        demoAnyTime: config.demo,
+      },
+      log,
+    );
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     await app.close();

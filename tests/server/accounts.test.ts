@@ -7,9 +7,11 @@ import type {
   StaffChange,
   TotpEnrolment,
 } from '@onewindow/shared/api-types.ts';
+import pino from 'pino';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
+import { createApp } from '../../queue-server/src/app/app.ts';
+import { bootstrap, DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
 import { AuthService } from '../../queue-server/src/service/auth.service.ts';
 import { passwordProblem } from '../../queue-server/src/service/password-policy.ts';
 import { aesGcmBox } from '../../queue-server/src/service/secret-box.ts';
@@ -426,6 +428,37 @@ describe('SEC-ACC-5 TOTP second factor', () => {
     expect(auth.confirmTotp(boss.data.token, totpCode(started.data.secret, clock.now())).ok).toBe(true);
     expect(auth.principal({ token: boss.data.token })).toMatchObject({ kind: 'staff', roles: ['manager'] });
     store.close();
+  });
+});
+
+describe('SEC-ACC-3/5 a real hall (no demo)', () => {
+  const realHall = () =>
+    createApp({
+      store: new HallStore(':memory:', TEST_KEYS),
+      logger: pino({ level: 'silent' }),
+      clock: new TestClock(),
+    });
+
+  it('SEC-ACC-3 ONEWINDOW_ADMIN_PASSWORD follows the password policy', async () => {
+    const app = realHall();
+    expect(() =>
+      bootstrap(app, { demo: false, adminPassword: 'password1234' }, pino({ level: 'silent' })),
+    ).toThrow(/ONEWINDOW_ADMIN_PASSWORD: password is on the list of commonly used passwords/);
+    await app.close();
+  });
+
+  it('SEC-ACC-1 SEC-ACC-5 the first start creates both admins from the environment, and holds them at TOTP enrolment', async () => {
+    const app = realHall();
+    const log = pino({ level: 'silent' });
+    bootstrap(app, { demo: false, adminPassword: GOOD, secondAdminPassword: 'Second-admin-2026' }, log);
+    bootstrap(app, { demo: false, adminPassword: GOOD, secondAdminPassword: 'Second-admin-2026' }, log);
+    expect(app.auth.allStaff().map((s) => [s.username, s.roles])).toEqual([
+      ['admin', ['admin']],
+      ['admin2', ['admin']],
+    ]);
+    const login = app.auth.login('admin2', 'Second-admin-2026');
+    expect(login.ok && login.data.totpEnrolmentRequired).toBe(true);
+    await app.close();
   });
 });
 

@@ -32,7 +32,13 @@ export const DEMO_STAFF: { username: string; name: string; staffNumber: string; 
  */
 export function bootstrap(
   app: App,
-  opts: { demo: boolean; adminPassword: string | undefined; demoAnyTime?: boolean },
+  opts: {
+    demo: boolean;
+    adminPassword: string | undefined;
+    /** ONEWINDOW_SECOND_ADMIN_PASSWORD: creates `admin2` once, so grants can be approved (SEC-ACC-1). */
+    secondAdminPassword?: string | undefined;
+    demoAnyTime?: boolean;
+  },
   log: Logger,
 ): void {
   // SEC-ACC-5: the demo's admin and manager are not held at TOTP enrolment (their passwords are
@@ -54,29 +60,47 @@ export function bootstrap(
     app.authStore.replaceCatalog(demoCatalog());
     log.info('demo service catalog loaded');
   }
-  if (app.authStore.staffCount() > 0) return;
-  if (opts.demo) {
-    for (const s of DEMO_STAFF) {
-      const r = app.auth.createStaff('system', { ...s, password: DEMO_PASSWORD });
-      if (!r.ok) throw new Error(`demo staff ${s.username}: ${r.error.message}`);
+  if (app.authStore.staffCount() === 0) {
+    if (opts.demo) {
+      for (const s of DEMO_STAFF) {
+        const r = app.auth.createStaff('system', { ...s, password: DEMO_PASSWORD });
+        if (!r.ok) throw new Error(`demo staff ${s.username}: ${r.error.message}`);
+      }
+      log.info({ accounts: DEMO_STAFF.length }, 'demo staff created');
+      return;
     }
-    log.info({ accounts: DEMO_STAFF.length }, 'demo staff created');
-    return;
+    if (!opts.adminPassword)
+      throw new Error(
+        'invalid configuration:\n  ONEWINDOW_ADMIN_PASSWORD: required to create the first admin (the database has no staff)',
+      );
+    createAdmin(app, 'admin', '系统管理员', 'A0001', opts.adminPassword, 'ONEWINDOW_ADMIN_PASSWORD');
+    log.info('first admin account created');
   }
-  if (!opts.adminPassword)
-    throw new Error(
-      'invalid configuration:\n  ONEWINDOW_ADMIN_PASSWORD: required to create the first admin (the database has no staff)',
+  if (!opts.demo && opts.secondAdminPassword && !app.auth.allStaff().some((s) => s.username === 'admin2')) {
+    createAdmin(
+      app,
+      'admin2',
+      '安全管理员',
+      'A0002',
+      opts.secondAdminPassword,
+      'ONEWINDOW_SECOND_ADMIN_PASSWORD',
     );
-  const r = app.auth.createStaff('system', {
-    username: 'admin',
-    name: '系统管理员',
-    staffNumber: 'A0001',
-    roles: ['admin'],
-    password: opts.adminPassword,
-  });
+    log.info('second admin account created');
+  }
+}
+
+/** An admin account the operator's environment names: the server grants it directly (audited as `system`). */
+function createAdmin(
+  app: App,
+  username: string,
+  name: string,
+  staffNumber: string,
+  password: string,
+  key: string,
+) {
+  const r = app.auth.createStaff('system', { username, name, staffNumber, roles: ['admin'], password });
   if (!r.ok)
     throw new Error(
-      `invalid configuration:\n  ONEWINDOW_ADMIN_PASSWORD: ${r.error.message} (the staff password policy applies to the first admin too)`,
+      `invalid configuration:\n  ${key}: ${r.error.message} (the staff password policy applies to admins too)`,
     );
-  log.info('first admin account created');
 }
