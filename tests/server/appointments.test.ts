@@ -180,8 +180,8 @@ describe('appointments over REST', () => {
   it('RPT-1..RPT-5 the day report after a small scripted day, the same after a restart', async () => {
     await importAll();
     const kiosk = await server.pairDevice('kiosk');
-    const guide = await server.login('guide1');
-    const clerk = await server.login('clerk1');
+    let guide = await server.login('guide1');
+    let clerk = await server.login('clerk1');
     const cmd = (token: string, name: string, body: unknown) =>
       server.rest('POST', `/api/commands/${name}`, { token, body });
 
@@ -201,11 +201,16 @@ describe('appointments over REST', () => {
     await cmd(clerk, 'ticket:start', { windowId: 'w1' });
     server.clock.advance(20 * MIN);
     await cmd(clerk, 'ticket:finish', { windowId: 'w1', outcome: 'rejected' });
-    // A003 gives up; A004 (10:10) is still waiting at the close.
+    // A003 gives up; A004 (10:10) is still waiting at the close. The guide desk sat idle for 30
+    // minutes and more in between: it logs in again each time (SEC-ACC-6).
+    guide = await server.login('guide1');
     await cmd(guide, 'ticket:cancel', { ticketId: '20261126-A003', reason: '群众放弃' });
     server.clock.t = T0 + 70 * MIN;
+    guide = await server.login('guide1');
     await cmd(guide, 'ticket:issue', { categoryId: 'A' });
     server.clock.t = T0 + 10 * 60 * MIN; // 19:00
+    // Nine hours without a request: the morning's sessions ended (SEC-ACC-6 idle limit).
+    [guide, clerk, manager] = await Promise.all(['guide1', 'clerk1', 'manager1'].map((u) => server.login(u)));
     await cmd(clerk, 'window:close', { windowId: 'w1' });
     expect((await cmd(manager, 'day:close', { reason: '日结' })).status).toBe(201);
 
