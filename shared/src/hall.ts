@@ -110,12 +110,25 @@ export type RecordFact =
       /** The kiosk it was filled in at. */
       deviceId: string | null;
       formTitle: string;
+    }
+  | {
+      /**
+       * Kiosk forms whose answers were deleted a retention time after their ticket or case
+       * closed (SPEC SEC-MIN-2), with the stored answers and print jobs of that age.
+       */
+      type: 'forms:purged';
+      applicationIds: string[];
+      ticketIds: string[];
+      retentionDays: number;
+      commandResults: number;
+      printJobs: number;
     };
 
 export const RECORD_FACT_TYPES = [
   'slip:issued',
   'slip:reprinted',
   'application:submitted',
+  'forms:purged',
 ] as const satisfies readonly RecordFact['type'][];
 
 const NOT_QUEUE: ReadonlySet<string> = new Set([...CASE_FACT_TYPES, ...RECORD_FACT_TYPES]);

@@ -291,6 +291,12 @@ describe('kiosk API (SPEC KSK-*)', () => {
     expect(JSON.stringify(job)).not.toContain('张三丰');
 
     const clerk = await server.login('clerk1');
+    // SEC-NTK-1: only the clerk serving the ticket reads its form; before the call, nobody.
+    const early = await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, { token: clerk });
+    expect(early.status).toBe(403);
+    await server.rest('POST', '/api/commands/window:open', { token: clerk, body: { windowId: 'w1' } });
+    await server.rest('POST', '/api/commands/ticket:call-next', { token: clerk, body: { windowId: 'w1' } });
+    expect(server.app.service.queue.window('w1')?.ticketId).toBe(ok.ticket.id);
     const list = data<ApplicationView[]>(
       await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, { token: clerk }),
     );
@@ -311,6 +317,13 @@ describe('kiosk API (SPEC KSK-*)', () => {
     });
     expect(byKiosk.status).toBe(403);
     expect(byKiosk.body.ok === false && byKiosk.body.error.message).toContain('applications:read');
+    const other = await server.login('clerk2');
+    expect(
+      (await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, { token: other })).status,
+    ).toBe(403);
+    expect(
+      (await server.rest('GET', '/api/applications/by-code/f261126-a001', { token: other })).status,
+    ).toBe(403);
     const accountant = await server.login('accountant1');
     expect(
       (await server.rest('GET', `/api/applications?ticketId=${ok.ticket.id}`, { token: accountant })).status,

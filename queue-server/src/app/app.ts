@@ -31,6 +31,8 @@ export interface AppDeps {
   store: HallStore;
   logger: Logger;
   clock?: Clock;
+  /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
+  formRetentionDays?: number;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps): App {
     logger: log,
     ...(deps.clock ? { clock: deps.clock } : {}),
     publicUrl: deps.publicUrl,
+    ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
   });
   const gateway = new CommandGateway({
     hall: h.hall,

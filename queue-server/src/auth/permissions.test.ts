@@ -196,7 +196,7 @@ function prepare(name: CommandName, p: Principal, owner: string): Prepared {
       break;
     case 'window:pause':
       open();
-      r = windowCmd(name, { reason: '系统故障' });
+      r = windowCmd(name, { reason: 'system' });
       break;
     case 'ticket:call-next':
       open();

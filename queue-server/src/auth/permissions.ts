@@ -90,11 +90,17 @@ const MANAGERS: readonly StaffRole[] = ['manager', 'admin'];
 export const ROUTE_PERMISSIONS = {
   /** The kiosk's own API (KSK-1). */
   kiosk: { roles: [], devices: ['kiosk'] },
-  /** A citizen's kiosk form (KSK-5): the serving posts, the guide desk, review, managers. */
+  /**
+   * A citizen's kiosk form (KSK-5): the posts that may serve or review it; the service then
+   * admits only the clerk serving its ticket, the staff of its open case, or a manager who says
+   * why (SEC-NTK-1), and records the read (SEC-NTK-2).
+   */
   'applications:read': {
-    roles: ['clerk', 'rights-clerk', 'guide', 'reviewer', 'review-supervisor', 'manager'],
+    roles: ['clerk', 'rights-clerk', 'reviewer', 'review-supervisor', 'manager'],
     devices: [],
   },
+  /** The read trail of personal data (SEC-NTK-2): the hall's managers (who audit it). */
+  'pii-reads:read': { roles: MANAGERS, devices: [] },
   /** Window slips, with the finish of a serving ticket (SLP-*). */
   'slips:issue': { roles: ['clerk', 'rights-clerk', 'manager'], devices: [] },
   /** The case list (CASE-3); the accountant reconciles approved business with it (§7.5). */

@@ -12,12 +12,14 @@ export interface ApplicationRow {
   createdAt: number;
   formTitle: string;
   values: FormValues;
+  /** When the form's answers were purged (SEC-MIN-2); the row stays, empty. */
+  purgedAt?: number | null;
 }
 
 type Raw = Omit<ApplicationRow, 'formTitle' | 'values'> & { body: string };
 
 const cols = `id, code, ticket_id AS ticketId, item_code AS itemCode, device_id AS deviceId,
-  created_at AS createdAt, body`;
+  created_at AS createdAt, purged_at AS purgedAt, body`;
 
 /** Draft applications from the kiosk; all their SQL lives here. */
 export class ApplicationStore {
@@ -35,6 +37,18 @@ export class ApplicationStore {
       byId: db.prepare(`SELECT ${cols} FROM applications WHERE id = ?`),
       byCode: db.prepare(`SELECT ${cols} FROM applications WHERE code = ?`),
       byTicket: db.prepare(`SELECT ${cols} FROM applications WHERE ticket_id = ? ORDER BY created_at`),
+      purgeable: db.prepare(
+        `SELECT a.id AS id, a.ticket_id AS ticketId FROM applications a
+           JOIN tickets t ON t.id = a.ticket_id
+           LEFT JOIN cases c ON c.ticket_id = a.ticket_id
+         WHERE a.purged_at IS NULL
+           AND ((c.id IS NULL AND t.business_day <= @lastDay)
+             OR (c.status = 'handed-back' AND c.updated_at < @before))
+         ORDER BY a.created_at LIMIT @limit`,
+      ),
+      purge: db.prepare(
+        `UPDATE applications SET body = '', purged_at = ? WHERE id = ? AND purged_at IS NULL`,
+      ),
     };
   }
 
@@ -55,9 +69,27 @@ export class ApplicationStore {
     return (this.s.byTicket.all(ticketId) as Raw[]).map((r) => this.rowOf(r)!);
   }
 
+  isPurged(a: ApplicationRow): boolean {
+    return a.purgedAt !== null && a.purgedAt !== undefined;
+  }
+
+  /**
+   * Forms whose ticket closed on or before `lastDay` without a case, or whose case was handed
+   * back before `before` (SEC-MIN-2).
+   */
+  purgeable(lastDay: string, before: number, limit: number): { id: string; ticketId: string }[] {
+    return this.s.purgeable.all({ lastDay, before, limit }) as { id: string; ticketId: string }[];
+  }
+
+  /** Deletes a form's answers (secure_delete overwrites the freed bytes); the row keeps when. */
+  purge(id: string, at: number): boolean {
+    return this.s.purge.run(at, id).changes > 0;
+  }
+
   private rowOf(r: Raw | undefined): ApplicationRow | undefined {
     if (r === undefined) return undefined;
     const { body, ...rest } = r;
+    if (r.purgedAt !== null && r.purgedAt !== undefined) return { ...rest, formTitle: '', values: {} };
     const parsed = this.codec.openWhole<{ formTitle: string; values: FormValues }>(
       body,
       `applications:${r.id}`,

@@ -37,6 +37,7 @@ export class DeviceStore {
         `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
          WHERE device_id = ? AND doc_type = 'queue-ticket' AND ticket_id = ? ORDER BY created_at, id`,
       ),
+      dropDone: db.prepare(`DELETE FROM print_jobs WHERE status IN ('printed', 'failed') AND updated_at < ?`),
       setStatus: db.prepare('UPDATE print_jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?'),
       putHealth: db.prepare(
         `INSERT INTO device_health (device_id, body, at) VALUES (?, ?, ?)
@@ -73,6 +74,11 @@ export class DeviceStore {
   /** The queue-ticket jobs a device was given for one ticket, oldest first (first print, reprints). */
   ticketJobs(deviceId: string, ticketId: string): PrintJobRow[] {
     return (this.s.ticketJobs.all(deviceId, ticketId) as RawJob[]).map((r) => this.jobOf(r));
+  }
+
+  /** Deletes printed and failed jobs last touched before `before` (their documents; SEC-MIN-2). */
+  dropDoneJobs(before: number): number {
+    return this.s.dropDone.run(before).changes;
   }
 
   setStatus(jobId: string, status: PrintJobStatus, reason: string | null, at: number): void {

@@ -11,6 +11,7 @@ import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts'
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { PiiReadStore } from './pii-read.store.ts';
 import { ReportStore } from './report.store.ts';
 import { SlipStore } from './slip.store.ts';
 
@@ -92,6 +93,8 @@ export class HallStore {
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
+  /** The read trail of personal data (SEC-NTK-2). */
+  readonly piiReads: PiiReadStore;
   /** Seals and opens the personal fields of every repository (SEC-ENC-1). */
   readonly codec: PiiCodec;
   /** The hall's keys, as the store was opened with them (holder references are computed from them). */
@@ -122,6 +125,7 @@ export class HallStore {
     this.calendarOverrides = new CalendarOverrideStore(db);
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
+    this.piiReads = new PiiReadStore(db);
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
       eventsFrom: db.prepare('SELECT seq, body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
@@ -159,6 +163,7 @@ export class HallStore {
       getState: db.prepare('SELECT value FROM hall_state WHERE key = ?'),
       deleteState: db.prepare('DELETE FROM hall_state WHERE key = ?'),
       ping: db.prepare('SELECT 1 AS one'),
+      dropResults: db.prepare('UPDATE commands SET result = NULL WHERE at < ? AND result IS NOT NULL'),
     };
     this.adoptKeys(keys);
   }
@@ -318,6 +323,11 @@ export class HallStore {
     }
     this.appended = true;
     if (!this.db.inTransaction) this.markHighWater();
+  }
+
+  /** Forgets the stored answers of commands before `before` (they may hold a form; SEC-MIN-2). */
+  dropCommandResults(before: number): number {
+    return this.stmt.dropResults.run(before).changes;
   }
 
   /** Records a committed command under its idempotency key, with its seq range and its answer. */

@@ -5,6 +5,7 @@ import {
   calendarOverrideBodySchema,
   catalogImportSchema,
 } from '@onewindow/shared';
+import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import { isLocalDate } from '../../service/calendar.ts';
 import { fail, type RouteDef, route, staffOf } from '../route-table.ts';
@@ -119,5 +120,33 @@ export function adminRoutes(h: Hall): RouteDef[] {
             });
       },
     }),
+    route({
+      method: 'get',
+      path: '/api/pii-reads',
+      summary:
+        'The read trail of personal data (SEC-NTK-2): who read which kiosk form, when and why, newest first: ?from=&to= (YYYY-MM-DD, hall time, default today) &staffId=&ticketId=&limit=',
+      access: 'pii-reads:read',
+      query: piiReadQuerySchema,
+      handle: ({ query }) => {
+        const from = query.from ?? h.today();
+        const to = query.to ?? from;
+        if (!isLocalDate(from) || !isLocalDate(to)) return badDate(`${from}…${to}`);
+        if (from > to)
+          return fail({
+            code: 'BAD_REQUEST',
+            message: 'from must not be after to',
+            issues: [{ path: 'from', message: 'must not be after to' }],
+          });
+        return { ok: true, data: h.applications.readTrail({ ...query, from, to }) };
+      },
+    }),
   ];
 }
+
+const piiReadQuerySchema = z.strictObject({
+  from: z.string().trim().max(10).optional(),
+  to: z.string().trim().max(10).optional(),
+  staffId: z.string().trim().min(1).max(64).optional(),
+  ticketId: z.string().trim().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});

@@ -13,9 +13,13 @@ import {
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import type { DevicesChannel } from '../devices.realtime.ts';
-import { fail, type RouteDef, route } from '../route-table.ts';
+import { fail, type RouteDef, route, staffOf } from '../route-table.ts';
 
 const ticketQuery = z.strictObject({ ticketId: z.string().trim().min(1).max(64) });
+/** A manager reading a form of a ticket they do not work on says why (SEC-NTK-1, recorded). */
+const purpose = z.string().trim().max(200).optional();
+const formsQuery = z.strictObject({ ticketId: z.string().trim().min(1).max(64), purpose });
+const formQuery = z.strictObject({ purpose });
 
 export function counterRoutes(h: Hall, devices: Pick<DevicesChannel, 'statuses'>): RouteDef[] {
   return [
@@ -55,22 +59,22 @@ export function counterRoutes(h: Hall, devices: Pick<DevicesChannel, 'statuses'>
     route({
       method: 'get',
       path: '/api/applications',
-      summary: 'Kiosk forms (draft applications) of a ticket: ?ticketId=…',
+      summary:
+        'Kiosk forms (draft applications) of a ticket: ?ticketId=…. Only for the clerk serving the ticket, the staff of its open case, or a manager with ?purpose=… (SEC-NTK-1); every read is recorded',
       access: 'applications:read',
-      query: ticketQuery,
-      handle: ({ query }) => ({ ok: true, data: h.applications.ofTicket(query.ticketId) }),
+      query: formsQuery,
+      handle: (ctx) =>
+        h.applications.ofTicket({ ...staffOf(ctx), purpose: ctx.query.purpose }, ctx.query.ticketId),
     }),
     route({
       method: 'get',
       path: '/api/applications/by-code/{code}',
-      summary: 'A kiosk form by the code printed on the ticket (the clerk scans it)',
+      summary:
+        'A kiosk form by the code printed on the ticket (the clerk scans it); same need-to-know rule and record as by ticket',
       access: 'applications:read',
-      handle: ({ params }) => {
-        const a = h.applications.byCode(params.code!.slice(0, 40));
-        return a === undefined
-          ? fail({ code: 'NOT_FOUND', message: 'no kiosk form with that code' })
-          : { ok: true, data: a };
-      },
+      query: formQuery,
+      handle: (ctx) =>
+        h.applications.byCode({ ...staffOf(ctx), purpose: ctx.query.purpose }, ctx.params.code!.slice(0, 40)),
     }),
     route({
       method: 'post',
