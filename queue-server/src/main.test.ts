@@ -99,7 +99,7 @@ describe('the server process and the terminal agent', () => {
     const [real, demo] = await Promise.all([
       modulesLoadedBy(
         'real',
-        { ONEWINDOW_ADMIN_PASSWORD: 'first-admin-pass', ONEWINDOW_KEYS: serializeKeys(TEST_KEYS) },
+        { ONEWINDOW_ADMIN_PASSWORD: 'hall-first-pass-2026', ONEWINDOW_KEYS: serializeKeys(TEST_KEYS) },
         /listening/,
         { init: true },
       ),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
@@ -113,13 +113,15 @@ async function init(config: ServerConfig, log: Logger): Promise<void> {
     dbPath: config.dbPath,
   });
   let keys: HallKeys;
+  const made: string[] = [];
   if (keyFile !== undefined && !existsSync(keyFile)) {
     mkdirSync(dirname(keyFile), { recursive: true });
     keys = createKeysFor(config.dbPath, config.secret);
     writeKeyFile(keyFile, keys, { exclusive: true });
-    log.info({ keyFile }, 'key file created: keep a copy apart from the database backups');
+    made.push(keyFile);
   } else keys = hallKeys(config, log);
   const store = initHall(config.dbPath, (path) => new HallStore(path, keys));
+  made.push(...['', '-wal', '-shm', '.hwm'].map((s) => `${config.dbPath}${s}`));
   const app = createApp({ store, logger: log, autoDayClose: false, publicUrl: config.publicUrl });
   try {
     bootstrap(
@@ -132,9 +134,16 @@ async function init(config: ServerConfig, log: Logger): Promise<void> {
       },
       log,
     );
-  } finally {
+  } catch (err) {
+    // Nothing of a hall that never had an admin is kept: init can simply be run again.
     await app.close();
+    for (const f of made) rmSync(f, { force: true });
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
   }
+  await app.close();
+  if (keyFile !== undefined && made.includes(keyFile))
+    log.info({ keyFile }, 'key file created: keep a copy apart from the database and its backups');
   say({ db: config.dbPath, demo: config.demo }, [
     '新大厅已创建，可以启动服务器（npm run serve）。 / A new hall was created; start it with npm run serve.',
   ]);

@@ -22,10 +22,10 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { serializeKeys } from '../../queue-server/src/security/keys.ts';
+import { DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'queue-server', 'src', 'main.ts');
-const DEMO_PASSWORD = 'onewindow';
 const dirs: string[] = [];
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -180,7 +180,7 @@ describe('integrity on start (SPEC INT-1..6)', () => {
     const home = tempDir();
     const db = join(home, 'data', 'hall.db');
     const env = {
-      ONEWINDOW_ADMIN_PASSWORD: 'first-admin-pass-2026',
+      ONEWINDOW_ADMIN_PASSWORD: 'hall-first-pass-2026',
       ONEWINDOW_KEY_FILE: join(home, 'keys', 'hall.keys'),
     };
     // Keys from the environment (a secrets manager), so that only the database is missing.
@@ -196,6 +196,16 @@ describe('integrity on start (SPEC INT-1..6)', () => {
 
     expect((await finish(db, ['init'], {})).out).toContain('ONEWINDOW_ADMIN_PASSWORD');
     expect(existsSync(db)).toBe(false);
+    // A password the policy refuses leaves nothing behind: init can be run again.
+    const weak = await finish(db, ['init'], { ...env, ONEWINDOW_ADMIN_PASSWORD: 'admin-admin-admin' });
+    expect(weak.code, weak.out).toBe(2);
+    expect(weak.out).toContain('ONEWINDOW_ADMIN_PASSWORD');
+    expect(weak.out).not.toMatch(NO_STACK);
+    expect([existsSync(db), existsSync(`${db}.hwm`), existsSync(env.ONEWINDOW_KEY_FILE)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     const made = await finish(db, ['init'], env);
     expect(made.code, made.out).toBe(0);
     expect(existsSync(`${db}.hwm`)).toBe(true);
@@ -215,7 +225,7 @@ describe('integrity on start (SPEC INT-1..6)', () => {
     const e = await finish(empty, [], env);
     expect(e.code).toBe(3);
     expect(e.out).toContain('0 字节');
-  }, 90_000);
+  }, 120_000);
 
   it('INT-2, INT-3, INT-6: kill -9 mid-traffic restarts whole; a truncated WAL refuses; accept-loss never reissues a number', async () => {
     const db = join(tempDir(), 'hall.db');
@@ -290,7 +300,7 @@ describe('integrity on start (SPEC INT-1..6)', () => {
     expect(refused.code, refused.out).toBe(3);
     expect(refused.out).toContain('DB_BEHIND');
     expect(refused.out).not.toMatch(NO_STACK);
-  }, 90_000);
+  }, 120_000);
 
   it('INT-1: damaged pages in the database file refuse with an operator message, not a stack trace (the demo too)', async () => {
     const db = join(tempDir(), 'hall.db');
@@ -311,7 +321,7 @@ describe('integrity on start (SPEC INT-1..6)', () => {
     expect(refused.out).toContain('is damaged');
     expect(refused.out).toContain('npm run restore');
     expect(refused.out).not.toMatch(NO_STACK);
-  }, 60_000);
+  }, 120_000);
 
   it('INT-5: a missing high-water mark of a database that had one refuses', async () => {
     const db = join(tempDir(), 'hall.db');
@@ -323,7 +333,7 @@ describe('integrity on start (SPEC INT-1..6)', () => {
     const refused = await finish(db, ['--demo']);
     expect(refused.code).toBe(3);
     expect(refused.out).toContain('HWM_MISSING');
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('backups and restore (SPEC BAK-1..5)', () => {
@@ -389,5 +399,5 @@ describe('backups and restore (SPEC BAK-1..5)', () => {
     expect(r.out).toContain('BACKUP_DAMAGED');
     expect(r.out).not.toMatch(NO_STACK);
     expect(readdirSync(dir).filter((f) => f.includes('.replaced-'))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
