@@ -2,11 +2,11 @@
  * Kiosk forms are read on a need-to-know basis, every read is recorded, and forms are purged a
  * retention time after their ticket closed (SPEC SEC-NTK-1, SEC-NTK-2, SEC-MIN-2).
  */
-import type { ApplicationView, KioskIssueResult } from '@onewindow/shared';
+import type { ApplicationView, KioskIssueResult, StaffFact, StaffView } from '@onewindow/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PiiRead } from '../../queue-server/src/store/pii-read.store.ts';
 import { peekDb } from '../../queue-server/src/store/testing.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { nextEvent, startTestServer, type TestServer } from '../support/server.ts';
 
 const CARD_ITEM = '512B0070200003';
 const ID = '34052419800101001X';
@@ -104,6 +104,34 @@ describe('need to know, with a read trail (SPEC SEC-NTK-1, SEC-NTK-2)', () => {
       token: manager,
     });
     expect(again.body.ok && again.body.data.length).toBe(before);
+  });
+});
+
+describe('staff sockets get what their post needs (SPEC SEC-NTK-3)', () => {
+  it('SEC-NTK-3 a guide sees the masked holder; the back office and the accountant get tickets without holders', async () => {
+    const guide = await server.client({ token: await server.login('guide1') });
+    const reviewer = await server.client({ token: await server.login('reviewer1') });
+    const accountant = await server.client({ token: await server.login('accountant1') });
+    const facts = [guide, reviewer, accountant].map((c) => nextEvent<StaffFact>(c, 'staff:fact'));
+    await server.rest('POST', '/api/commands/ticket:issue', {
+      token: await server.login('guide1'),
+      body: { categoryId: 'A', idNumber: '11010519491231002X' },
+    });
+    const [g, r, a] = await Promise.all(facts);
+    expect(g!.tickets[0]?.holder).toMatchObject({ masked: '110***********002X', senior: true });
+    for (const f of [r!, a!]) {
+      expect(f.tickets[0]?.holder).toBeNull();
+      expect(JSON.stringify(f)).not.toContain('***********');
+    }
+    // Their snapshots too: the kiosk ticket of beforeEach has a holder; they do not see it.
+    const snap = (user: string) =>
+      server.login(user).then((token) => server.rest<StaffView>('GET', '/api/queue/staff', { token }));
+    const forGuide = await snap('guide1');
+    const forReviewer = await snap('reviewer1');
+    if (!forGuide.body.ok || !forReviewer.body.ok) throw new Error('no staff view');
+    expect(forGuide.body.data.tickets.filter((t) => t.holder !== null)).toHaveLength(2);
+    expect(forReviewer.body.data.tickets).toHaveLength(2);
+    expect(forReviewer.body.data.tickets.every((t) => t.holder === null)).toBe(true);
   });
 });
 

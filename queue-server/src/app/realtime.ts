@@ -5,6 +5,7 @@ import {
   type HandshakeAuth,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
+  type StaffRole,
 } from '@onewindow/shared';
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../auth/permissions.ts';
@@ -28,10 +29,15 @@ export interface SocketData {
 export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Rooms: the public board (no personal data at all), staff, each window, each device. */
+/**
+ * Rooms: the public board (no personal data at all); staff whose post serves citizens (holders
+ * masked); staff whose post does not (the back office, accountants, admins: no holders at all,
+ * SEC-NTK-3); each window, each device.
+ */
 export const ROOMS = {
   board: 'board',
   staff: 'staff',
+  staffNoHolders: 'staff:no-holders',
   window: (id: string) => `window:${id}`,
   device: (id: string) => `device:${id}`,
 } as const;
@@ -93,7 +99,7 @@ export function attachRealtime(
     const p = socket.data.principal;
     // Rooms follow the principal of this handshake, never a restored session's.
     const rooms = new Set<string>([ROOMS.board]);
-    if (p.kind === 'staff') rooms.add(ROOMS.staff);
+    if (p.kind === 'staff') rooms.add(seesHolders(p.roles) ? ROOMS.staff : ROOMS.staffNoHolders);
     if (p.kind === 'device') {
       rooms.add(ROOMS.device(p.id));
       if (p.windowId !== null) rooms.add(ROOMS.window(p.windowId));
@@ -167,13 +173,18 @@ export function attachRealtime(
   function sendSnapshot(socket: HallSocket): void {
     const p = socket.data.principal;
     socket.emit('hall:snapshot', deps.views.publicSnapshot());
-    if (p.kind === 'staff') socket.emit('staff:snapshot', deps.views.staffView());
+    if (p.kind === 'staff') {
+      const view = deps.views.staffView();
+      socket.emit('staff:snapshot', seesHolders(p.roles) ? view : withoutHolders(view));
+    }
   }
 
   return {
     broadcast({ pub, staff }) {
       for (const f of pub) io.to(ROOMS.board).emit('hall:fact', f);
       for (const f of staff) io.to(ROOMS.staff).emit('staff:fact', f);
+      if ((io.of('/').adapter.rooms.get(ROOMS.staffNoHolders)?.size ?? 0) > 0)
+        for (const f of staff) io.to(ROOMS.staffNoHolders).emit('staff:fact', withoutHolders(f));
     },
     /** A logout ends the sockets of that login at once, so they stop receiving staff facts. */
     disconnectSession(token) {
@@ -185,4 +196,15 @@ export function attachRealtime(
       deps.log('device disconnected after revoke', { deviceId: id });
     },
   };
+}
+
+/** The posts that meet citizens and need to see whose ticket it is (masked): SEC-NTK-3. */
+const HOLDER_POSTS: readonly StaffRole[] = ['guide', 'clerk', 'rights-clerk', 'manager'];
+
+export const seesHolders = (roles: readonly StaffRole[]): boolean =>
+  roles.some((r) => HOLDER_POSTS.includes(r));
+
+/** A staff view or fact with every ticket's holder removed. */
+export function withoutHolders<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'holder' ? null : v))) as T;
 }

@@ -10,6 +10,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import type { CommandGateway } from '../command.gateway.ts';
+import { seesHolders, withoutHolders } from '../realtime.ts';
 import { fail, type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
 
 export const loginBody = z.strictObject({
@@ -208,9 +209,14 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
     route({
       method: 'get',
       path: '/api/queue/staff',
-      summary: 'Staff snapshot (masked holders)',
+      summary:
+        'Staff snapshot: masked holders for the posts that meet citizens, none for the others (SEC-NTK-3)',
       access: 'staff',
-      handle: () => ({ ok: true, data: h.views.staffView() }),
+      handle: (ctx) => {
+        const view = h.views.staffView();
+        const p = ctx.principal;
+        return { ok: true, data: p.kind === 'staff' && !seesHolders(p.roles) ? withoutHolders(view) : view };
+      },
     }),
     route({
       method: 'get',
