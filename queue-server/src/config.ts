@@ -35,6 +35,29 @@ const schema = z.object({
   ONEWINDOW_BACKUP_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   /** How many backups to keep (the oldest go first). */
   ONEWINDOW_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed, comma-separated: addresses, CIDRs or
+   * loopback/linklocal/uniquelocal. None by default (the socket's peer is the client).
+   */
+  ONEWINDOW_TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .pipe(
+      z.array(
+        z.union(
+          [z.enum(['loopback', 'linklocal', 'uniquelocal']), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()],
+          {
+            error: 'each entry must be an IP address, a CIDR, or loopback/linklocal/uniquelocal',
+          },
+        ),
+      ),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +74,7 @@ export type ServerConfig = {
   autoDayClose: boolean;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
+  trustProxy: string[];
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -83,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
       everyMinutes: e.ONEWINDOW_BACKUP_EVERY_MINUTES,
       keep: e.ONEWINDOW_BACKUP_KEEP,
     },
+    trustProxy: e.ONEWINDOW_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };
 }

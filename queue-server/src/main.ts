@@ -165,6 +165,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     logger: log,
     autoDayClose: config.autoDayClose,
     publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
   });
   try {
     bootstrap(

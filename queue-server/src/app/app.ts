@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientToServerEvents, ServerToClientEvents } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import client from 'prom-client';
 import { Server } from 'socket.io';
@@ -37,6 +38,12 @@ export interface AppDeps {
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
   rateLimit?: boolean;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client (ONEWINDOW_TRUST_PROXY: addresses,
+   * CIDRs or `loopback`). None by default: the client is the socket's peer, so a forged header
+   * cannot pose as another client to the rate limits (SPEC EDGE-4).
+   */
+  trustProxy?: readonly string[];
   /** How long a dropped client's missed facts are kept for Socket.IO recovery. */
   recoveryMs?: number;
   /** How long in-flight HTTP requests may finish on close() before connections are cut (5 s). */
@@ -112,7 +119,11 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set(
+    'trust proxy',
+    deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
+  );
+  app.use(securityHeaders());
   let shuttingDown = false;
 
   const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
@@ -148,20 +159,52 @@ export function createApp(deps: AppDeps): App {
   });
   h.notice.onChange((text) => io.to(ROOMS.board).emit('hall:notice', { text }));
 
-  // Guessing passwords or 8-digit pairing codes: 10 failures per 15 minutes per client and name.
+  // Guessing passwords or 8-digit pairing codes (SPEC EDGE-4): 10 failures per 15 minutes per
+  // client address and name (a pairing: per address), so one technician's typos never lock out
+  // another; across all addresses a name (or pairing as a whole) is slowed, never locked, after
+  // 30 failures: each further attempt waits 0.5 s more, at most 10 s.
+  const limiting = deps.rateLimit ?? true;
+  const clientAddress = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '');
+  const loginName = (req: Request) => String((req.body as { username?: unknown })?.username ?? '');
   const limitFailures = (key: (req: Request) => string): RequestHandler =>
-    (deps.rateLimit ?? true)
-      ? rateLimit({
-          windowMs: 15 * 60 * 1000,
-          limit: 10,
-          skipSuccessfulRequests: true,
-          standardHeaders: 'draft-8',
-          legacyHeaders: false,
-          keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${key(req)}`,
-          handler: (_req, res) =>
-            send(res, fail({ code: 'RATE_LIMITED', message: 'too many failed attempts; wait 15 minutes' })),
-        })
-      : (_req, _res, next) => next();
+    rateLimit({
+      windowMs: 15 * 60 * 1000,
+      limit: 10,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // Without a configured proxy the header is a client's claim: ignored, not worth a warning.
+      validate: { xForwardedForHeader: false },
+      keyGenerator: key,
+      handler: (_req, res) =>
+        send(res, fail({ code: 'RATE_LIMITED', message: 'too many failed attempts; wait 15 minutes' })),
+    });
+  const slowFailures = (key: (req: Request) => string): RequestHandler =>
+    rateLimit({
+      windowMs: 15 * 60 * 1000,
+      limit: 30,
+      skipSuccessfulRequests: true,
+      standardHeaders: false,
+      legacyHeaders: false,
+      validate: { xForwardedForHeader: false },
+      keyGenerator: key,
+      handler: (req, _res, next) => {
+        const over = (req as Request & { rateLimit?: { used: number; limit: number } }).rateLimit;
+        setTimeout(next, Math.min(10_000, 500 * ((over?.used ?? 31) - (over?.limit ?? 30))));
+      },
+    });
+  const limitLogins = limiting
+    ? chain(
+        limitFailures((req) => `${clientAddress(req)}|${loginName(req)}`),
+        slowFailures(loginName),
+      )
+    : pass;
+  const limitPairings = limiting
+    ? chain(
+        limitFailures(clientAddress),
+        slowFailures(() => 'pair'),
+      )
+    : pass;
 
   const routes: RouteDef[] = [
     ...coreRoutes(h, {
@@ -171,8 +214,8 @@ export function createApp(deps: AppDeps): App {
       shuttingDown: () => shuttingDown,
       onLoggedOut: (token) => realtime.disconnectSession(token),
       onDeviceRevoked: (id) => realtime.disconnectDevice(id),
-      limitLogins: limitFailures((req) => String((req.body as { username?: unknown })?.username ?? '')),
-      limitPairings: limitFailures(() => 'pair'),
+      limitLogins,
+      limitPairings,
     }),
     ...kioskRoutes(h),
     ...counterRoutes(h, devices),
@@ -269,6 +312,55 @@ export function createApp(deps: AppDeps): App {
       h.close();
     },
   };
+}
+
+const pass: RequestHandler = (_req, _res, next) => next();
+
+/** Runs middleware one after another as one. */
+function chain(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown): void => {
+      const h = handlers[i++];
+      if (err !== undefined) next(err);
+      else if (h === undefined) next();
+      else void h(req, res, step);
+    };
+    step();
+  };
+}
+
+/**
+ * The headers every answer carries (SPEC EDGE-1): a Content-Security-Policy the three browser
+ * apps run under with nothing inline (their Vite builds are files of this origin; Preact sets
+ * styles through the CSSOM, which CSP does not govern), no framing, no MIME sniffing, no
+ * referrer. Socket.IO's websocket is `connect-src 'self'` (CSP 3 matches ws: of the same host).
+ * No HSTS: the hall serves plain HTTP on its LAN; whoever terminates TLS in front sets it.
+ */
+function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        'style-src': ["'self'"],
+        // Staff photos from /api/staff/{id}/photo; the apps' empty favicon is `data:,`.
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'media-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'none'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
 }
 
 /** Serves a Vite build at `mount` with long-lived hashed assets, the SPA's index for its routes, and 503 until built. */

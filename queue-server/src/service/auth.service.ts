@@ -21,6 +21,7 @@ import type {
 import { dutyConflict, type PendingStep, type Principal } from '../auth/permissions.ts';
 import type { AuthStore, RoleGrantRow, StaffRow } from '../store/auth.store.ts';
 import type { Clock } from './hall.service.ts';
+import type { EncodedPhoto } from './images.ts';
 import { passwordProblem, temporaryPassword } from './password-policy.ts';
 import { processSecretBox, type SecretBox } from './secret-box.ts';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.ts';
@@ -77,17 +78,6 @@ export function verifyPassword(password: string, stored: string): boolean {
     p: Number(p),
   });
   return timingSafeEqual(expected, actual);
-}
-
-/** The image type by its magic bytes (the Content-Type header alone is not trusted). */
-function imageMime(data: Buffer): 'image/jpeg' | 'image/png' | null {
-  if (data.length > 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
-  if (
-    data.length > 8 &&
-    data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-  )
-    return 'image/png';
-  return null;
 }
 
 /** The associated data of an account's sealed TOTP secret: it opens on no other row. */
@@ -559,16 +549,22 @@ export class AuthService {
     return this.store.photo(staffId);
   }
 
-  /** A clerk's photo for the window display (服务形象): JPEG or PNG by its magic bytes, audited. */
-  putPhoto(actor: string, staffId: string, data: Buffer): Result<{ photoUrl: string }> {
+  /**
+   * A clerk's photo for the window display (服务形象), audited. Only a photo `reencodePhoto`
+   * made is accepted (SPEC EDGE-3): what was uploaded is never what is stored or served.
+   */
+  putPhoto(actor: string, staffId: string, photo: EncodedPhoto): Result<{ photoUrl: string }> {
     if (this.store.staffById(staffId) === undefined) return err('NOT_FOUND', `no staff ${staffId}`);
-    const mime = imageMime(data);
-    if (mime === null)
-      return err('BAD_REQUEST', 'send a JPEG or PNG image (Content-Type image/jpeg or image/png)');
     const at = this.clock.now();
     this.store.transaction(() => {
-      this.store.putPhoto(staffId, mime, data, at);
-      this.store.audit({ at, actor, action: 'staff:photo', target: staffId, detail: { bytes: data.length } });
+      this.store.putPhoto(staffId, photo.mime, photo.data, at);
+      this.store.audit({
+        at,
+        actor,
+        action: 'staff:photo',
+        target: staffId,
+        detail: { bytes: photo.data.length },
+      });
     });
     return { ok: true, data: { photoUrl: `/api/staff/${staffId}/photo` } };
   }

@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
+import { reencodePhoto } from '../../service/images.ts';
 import type { CommandGateway } from '../command.gateway.ts';
 import { seesHolders, withoutHolders } from '../realtime.ts';
 import { fail, type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
@@ -263,22 +264,30 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       handle: ({ params, res }) => {
         const photo = h.auth.photo(params.id!);
         if (photo === undefined) return fail({ code: 'NOT_FOUND', message: 'no photo' });
-        res.type(photo.mime).set('Cache-Control', 'public, max-age=86400').send(photo.data);
+        // An image, never a document (SPEC EDGE-3): not sniffed, not rendered as a page, no script.
+        res
+          .type(photo.mime)
+          .set({
+            'Cache-Control': 'public, max-age=86400',
+            'Content-Disposition': 'inline',
+            'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+            'X-Content-Type-Options': 'nosniff',
+          })
+          .send(photo.data);
         return undefined;
       },
     }),
     route({
       method: 'put',
       path: '/api/staff/{id}/photo',
-      summary: 'Uploads a clerk’s photo (JPEG or PNG body, ≤ 300 KB)',
+      summary:
+        'Uploads a clerk’s photo (JPEG or PNG body, ≤ 300 KB), stored re-encoded as a JPEG of at most 600×800 without metadata',
       access: 'staff:manage',
       accepts: { raw: ['image/jpeg', 'image/png'], limit: '300kb' },
-      handle: (ctx) =>
-        h.auth.putPhoto(
-          staffOf(ctx).id,
-          ctx.params.id!,
-          Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.alloc(0),
-        ),
+      handle: async (ctx) => {
+        const photo = await reencodePhoto(Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.alloc(0));
+        return photo.ok ? h.auth.putPhoto(staffOf(ctx).id, ctx.params.id!, photo.data) : photo;
+      },
     }),
     route({
       method: 'get',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LIVE_TICKET_STATUSES } from '@onewindow/shared';
 import type { Hall } from '../../compose.ts';
 import type { TicketStatusView } from '../../service/hall.views.ts';
@@ -29,12 +30,41 @@ export function ticketStatusRoutes(h: Hall): RouteDef[] {
           .status(view === null ? 404 : 200)
           .type('html')
           .set('Cache-Control', 'no-store')
+          .set('Content-Security-Policy', STATUS_PAGE_CSP)
           .send(renderStatusPage(view, params.id!));
         return undefined;
       },
     }),
   ];
 }
+
+const STATUS_STYLE = `
+:root{color-scheme:light;--ink:#1a2433;--muted:#5b6778;--brand:#0b5cad;--ok:#177245;--warn:#a35200}
+*{box-sizing:border-box}body{margin:0;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:#f3f6fa}
+main{max-width:30rem;margin:0 auto;padding:1.25rem}
+header{font-size:1rem;color:var(--muted);text-align:center;margin:.5rem 0 1rem}
+.card{background:#fff;border-radius:1rem;padding:1.5rem 1.25rem;box-shadow:0 2px 10px rgba(20,40,80,.08);text-align:center}
+.cat{font-size:1.1rem;color:var(--muted)}
+.num{font-size:4.5rem;font-weight:700;letter-spacing:.05em;color:var(--brand);margin:.25rem 0}
+.state{font-size:1.75rem;font-weight:700;margin:.5rem 0 .25rem}
+.state small,.detail small{display:block;font-size:.95rem;font-weight:400;color:var(--muted);margin-top:.15rem}
+.detail{font-size:1.35rem;margin:.75rem 0 0}.seg{display:inline-block;white-space:nowrap}
+.called .state,.called .detail{color:var(--ok)}.no-show .state{color:var(--warn)}
+footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;line-height:1.6}
+`;
+
+/**
+ * The page's own policy (SPEC EDGE-1): its one inline style by hash, nothing else, not even
+ * script; it reloads itself with a meta refresh.
+ */
+const STATUS_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STATUS_STYLE).digest('base64')}'`,
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -117,20 +147,8 @@ export function renderStatusPage(v: TicketStatusView | null, id: string): string
   const head = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${v ? `${esc(v.number)} · 排队进度` : '排队进度'}</title>
-<style>
-:root{color-scheme:light;--ink:#1a2433;--muted:#5b6778;--brand:#0b5cad;--ok:#177245;--warn:#a35200}
-*{box-sizing:border-box}body{margin:0;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:#f3f6fa}
-main{max-width:30rem;margin:0 auto;padding:1.25rem}
-header{font-size:1rem;color:var(--muted);text-align:center;margin:.5rem 0 1rem}
-.card{background:#fff;border-radius:1rem;padding:1.5rem 1.25rem;box-shadow:0 2px 10px rgba(20,40,80,.08);text-align:center}
-.cat{font-size:1.1rem;color:var(--muted)}
-.num{font-size:4.5rem;font-weight:700;letter-spacing:.05em;color:var(--brand);margin:.25rem 0}
-.state{font-size:1.75rem;font-weight:700;margin:.5rem 0 .25rem}
-.state small,.detail small{display:block;font-size:.95rem;font-weight:400;color:var(--muted);margin-top:.15rem}
-.detail{font-size:1.35rem;margin:.75rem 0 0}.seg{display:inline-block;white-space:nowrap}
-.called .state,.called .detail{color:var(--ok)}.no-show .state{color:var(--warn)}
-footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;line-height:1.6}
-</style></head><body><main>`;
+${v !== null && LIVE_TICKET_STATUSES.includes(v.status) ? '<meta http-equiv="refresh" content="15">' : ''}
+<style>${STATUS_STYLE}</style></head><body><main>`;
   if (v === null)
     return `${head}<header>排队进度 · Queue status</header><section class="card"><p class="state">未找到该号票<small>Ticket not found</small></p>
 <p class="detail">请核对号票上的二维码，或到咨询引导台咨询<small>Check the QR code on your ticket or ask at the guide desk</small></p>
@@ -146,5 +164,5 @@ footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;l
 <p class="detail" data-testid="ticket-detail">${keepClauses(t.detailZh)}<small>${esc(t.detailEn)}</small></p>
 </section>
 <footer>取号时间 ${taken} · 过号请到咨询引导台<br>${live ? '本页每 15 秒自动刷新 · Refreshes every 15 s' : ''}</footer>
-</main>${live ? '<script>setTimeout(function(){location.reload()},15000)</script>' : ''}</body></html>`;
+</main></body></html>`;
 }
