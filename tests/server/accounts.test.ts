@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type {
   AccountLoginResult,
   CurrentStaff,
@@ -394,6 +397,34 @@ describe('SEC-ACC-5 TOTP second factor', () => {
     expect((await loginAs(server, 'manager1', DEMO_PASSWORD, code)).status).toBe(401);
     // A wrong password never reaches the code question.
     expect(codeOf(await loginAs(server, 'manager1', 'Wrong-password-1'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('SEC-ACC-5 the sealed secret opens after a restart with the hall keys (the data cipher seals it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onewindow-totp-'));
+    const clock = new TestClock();
+    let hall = await startTestServer({ dir, clock });
+    const token = await hall.login('admin2');
+    const enrol = await ok<TotpEnrolment>(hall.rest('POST', '/api/auth/totp/enrol', { token }));
+    await ok(
+      hall.rest('POST', '/api/auth/totp/confirm', {
+        token,
+        body: { code: totpCode(enrol.secret, clock.now()) },
+      }),
+    );
+    const stored = peekDb(hall.dbPath, (db) =>
+      db.prepare("SELECT totp_secret AS s FROM staff WHERE username = 'admin2'").get(),
+    ) as { s: string };
+    expect(stored.s).toMatch(/^sm4:v1:/);
+    await hall.close({ removeDb: false });
+    hall = await startTestServer({ dir, clock });
+    try {
+      clock.advance(30_000);
+      expect((await loginAs(hall, 'admin2', DEMO_PASSWORD, totpCode(enrol.secret, clock.now()))).status).toBe(
+        200,
+      );
+    } finally {
+      await hall.close({ removeDb: true });
+    }
   });
 
   it('SEC-ACC-5 in a real hall an admin or manager without TOTP reaches only the enrolment', () => {

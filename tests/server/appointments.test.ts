@@ -210,7 +210,9 @@ describe('appointments over REST', () => {
     await cmd(guide, 'ticket:issue', { categoryId: 'A' });
     server.clock.t = T0 + 10 * 60 * MIN; // 19:00
     // Nine hours without a request: the morning's sessions ended (SEC-ACC-6 idle limit).
-    [guide, clerk, manager] = await Promise.all(['guide1', 'clerk1', 'manager1'].map((u) => server.login(u)));
+    guide = await server.login('guide1');
+    clerk = await server.login('clerk1');
+    manager = await server.login('manager1');
     await cmd(clerk, 'window:close', { windowId: 'w1' });
     expect((await cmd(manager, 'day:close', { reason: '日结' })).status).toBe(201);
 

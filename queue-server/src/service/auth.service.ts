@@ -80,6 +80,9 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(expected, actual);
 }
 
+const TOTP_UNREADABLE =
+  "the account's TOTP secret does not open with this hall's keys (started with another key file?)";
+
 /** The associated data of an account's sealed TOTP secret: it opens on no other row. */
 const totpAad = (staffId: string) => `staff:${staffId}:totp`;
 
@@ -402,7 +405,9 @@ export class AuthService {
     if (row.totpSecret === null)
       return err('CONFLICT', 'start the enrolment first (POST /api/auth/totp/enrol)');
     const now = this.clock.now();
-    const step = verifyTotp(this.box.open(row.totpSecret, totpAad(row.id)), code, now, null);
+    const secret = this.openTotp(row);
+    if (secret === null) return err('UNAVAILABLE', TOTP_UNREADABLE);
+    const step = verifyTotp(secret, code, now, null);
     if (step === null) return err('UNAUTHENTICATED', 'wrong one-time code');
     this.store.transaction(() => {
       this.store.setTotp(row.id, row.totpSecret, now);
@@ -412,15 +417,19 @@ export class AuthService {
     return { ok: true, data: { enrolled: true } };
   }
 
+  /** The account's TOTP secret, or null when the hall's keys do not open it (never a thrown error). */
+  private openTotp(row: StaffRow): string | null {
+    if (row.totpSecret === null) return null;
+    try {
+      return this.box.open(row.totpSecret, totpAad(row.id));
+    } catch {
+      return null;
+    }
+  }
+
   /** Checks a login's TOTP code and spends its time step (a code is good once). */
-  private totpAccepted(row: StaffRow, code: string): boolean {
-    if (row.totpSecret === null) return false;
-    const step = verifyTotp(
-      this.box.open(row.totpSecret, totpAad(row.id)),
-      code,
-      this.clock.now(),
-      row.totpLastStep,
-    );
+  private totpAccepted(secret: string, row: StaffRow, code: string): boolean {
+    const step = verifyTotp(secret, code, this.clock.now(), row.totpLastStep);
     return step !== null && this.store.useTotpStep(row.id, step);
   }
 
@@ -435,7 +444,10 @@ export class AuthService {
           'TOTP_REQUIRED',
           'this account needs the one-time code of its authenticator app (field totp)',
         );
-      if (!this.totpAccepted(row, totp)) return err('UNAUTHENTICATED', 'wrong or already used one-time code');
+      const secret = this.openTotp(row);
+      if (secret === null) return err('UNAVAILABLE', TOTP_UNREADABLE);
+      if (!this.totpAccepted(secret, row, totp))
+        return err('UNAUTHENTICATED', 'wrong or already used one-time code');
     }
     const token = newToken();
     const now = this.clock.now();
