@@ -17,6 +17,7 @@ import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
 import { dueDayCloses } from './service/day-close.ts';
 import { FollowUpService } from './service/follow-up.ts';
+import { FormRetentionService } from './service/form-retention.ts';
 import { type Clock, HallService, systemClock } from './service/hall.service.ts';
 import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
@@ -36,6 +37,8 @@ export interface HallDeps {
   clock?: Clock;
   /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
   publicUrl?: string | undefined;
+  /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
+  formRetentionDays?: number;
 }
 
 /** Everything one hall's transports may call. */
@@ -68,8 +71,10 @@ export interface Hall {
   calendarOverrides: CalendarOverrideService;
   /** The hall's local date now. */
   today(): string;
-  /** Runs the day closes that are due now (the scheduler calls this; so can tests). */
+  /** Runs the day closes that are due now, then the form purge (the scheduler calls this; so can tests). */
   runDueDayCloses(): void;
+  /** Purges the kiosk forms past their retention time now (SEC-MIN-2); how many went. */
+  purgeForms(): number;
   /** Whether the database answers (health). */
   healthy(): boolean;
   close(): void;
@@ -128,7 +133,23 @@ export function composeHall(deps: HallDeps): Hall {
     ticketById: (id) => store.ticketById(id),
     audit: (actor, action, detail) => audit.record(actor, action, null, detail, clock.now()),
   });
-  const applications = new ApplicationService({ store: store.applications, catalog: items, queue: q });
+  const retention = new FormRetentionService({
+    hall,
+    forms: store.applications,
+    devices: store.devices,
+    dropCommandResults: (before) => store.dropCommandResults(before),
+    retentionDays: Math.max(1, deps.formRetentionDays ?? 30),
+    today,
+  });
+  const applications = new ApplicationService({
+    store: store.applications,
+    reads: store.piiReads,
+    catalog: items,
+    queue: q,
+    caseOf: (ticketId) => store.cases.byTicket(ticketId),
+    clock,
+    transaction: (fn) => store.transaction(fn),
+  });
   const kiosk = new KioskService({
     hall,
     views,
@@ -235,7 +256,10 @@ export function composeHall(deps: HallDeps): Hall {
         if (r.ok) log.info({ businessDay: cmd.businessDay }, 'day closed');
         else log.warn({ businessDay: cmd.businessDay, code: r.error.code }, 'day close refused');
       }
+      const purged = retention.purgeDue();
+      if (purged > 0) log.info({ forms: purged }, 'kiosk forms purged after their retention time');
     },
+    purgeForms: () => retention.purgeDue(),
     healthy: () => store.ping(),
     close: () => store.close(),
   };
