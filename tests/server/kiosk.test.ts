@@ -252,6 +252,19 @@ describe('kiosk API (SPEC KSK-*)', () => {
     expect(r.priorityNoteZh).toBe('您已年满60周岁，享受老年人优先');
   });
 
+  it('SEC-KEY-4 one person, however the number is spelled (spaces, lower-case x, 15 digits), holds one live ticket', async () => {
+    const guide = await server.login('guide1');
+    const spaced = ` ${ID_SENIOR.slice(0, 6)} ${ID_SENIOR.slice(6, 14)} ${ID_SENIOR.slice(14).toLowerCase()} `;
+    const byGuide = await server.rest('POST', '/api/commands/ticket:issue', {
+      token: guide,
+      body: { categoryId: 'A', idNumber: spaced },
+    });
+    expect(byGuide.status).toBe(201);
+    const legacy15 = `${ID_SENIOR.slice(0, 6)}${ID_SENIOR.slice(8, 17)}`;
+    const again = data<KioskIssueResult>(await issue({ itemCode: CARD_ITEM, idNumber: legacy15 }));
+    expect(again).toMatchObject({ existing: true, ticket: { number: 'A001' } });
+  });
+
   it('KSK-5 stores a valid form as a draft application the clerk reads; an invalid one is refused field by field', async () => {
     const wrong = await issue({
       itemCode: CARD_ITEM,

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -6,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueEngine } from '../domain/engine.ts';
 import { hallConfig, idBornOn, MIN, T0, WINDOWS } from '../domain/test-factory.ts';
 import type { Command } from '../domain/types.ts';
+import { createKeysFor } from '../security/hall-keys.ts';
 import { HallService } from '../service/hall.service.ts';
+import { holderRefs } from '../service/holder.ts';
 import { HallStore } from './hall.store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { peekDb, TEST_KEYS } from './testing.ts';
@@ -175,5 +178,77 @@ describe('HallStore', () => {
     service.execute({ type: 'ticket:call-next', windowId: 'nope' });
     expect(seen).toEqual(['ticket:issued']);
     store.close();
+  });
+});
+
+describe('a database of an older version (SPEC SEC-KEY-3, SEC-MIN-1, SEC-TXT-1)', () => {
+  it('SEC-KEY-3 takes its holder secret out, strips birth dates, codes pause reasons and seals what was clear', () => {
+    const legacy = 'legacy-holder-secret-0123456789';
+    const id = idBornOn('19491231', '002');
+    const oldRef = createHmac('sha256', legacy).update(id).digest('base64url').slice(0, 22);
+    peekDb(path, (db) => {
+      for (const m of MIGRATIONS.slice(0, 10)) db.exec(m);
+      db.pragma('user_version = 10');
+      const put = db.prepare('INSERT INTO hall_state (key, value) VALUES (?, ?)');
+      put.run('meta:holderSecret', legacy);
+      put.run('config', JSON.stringify({ settings: { seniorAge: 60 } }));
+      const holder = { masked: '110***********002X', birthDate: '1949-12-31', ref: oldRef };
+      const ticket = { id: '20261126-A001', businessDay: '2026-11-26', holder, status: 'waiting' };
+      db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)').run(
+        1,
+        T0,
+        'ticket:issued',
+        JSON.stringify({ seq: 1, at: T0, type: 'ticket:issued', ticket }),
+      );
+      db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)').run(
+        2,
+        T0,
+        'window:paused',
+        JSON.stringify({ seq: 2, at: T0, type: 'window:paused', windowId: 'w1', reason: '午间休息' }),
+      );
+      db.prepare(
+        `INSERT INTO tickets (id, business_day, category_id, seq, number, status, priority_class, window_id, arrived_at, body)
+         VALUES ('20261126-A001', '2026-11-26', 'A', 1, 'A001', 'waiting', 'senior', NULL, ?, ?)`,
+      ).run(T0, JSON.stringify(ticket));
+      db.prepare(
+        `INSERT INTO appointments (id, business_day, booking_code, holder_ref, holder_masked, birth_date, item_code,
+           category_id, slot_start, slot_end, status, imported_at)
+         VALUES ('ap-1', '2026-11-26', 'B1', ?, '110***********002X', '1949-12-31', 'X', 'A', 1, 2, 'booked', 1)`,
+      ).run(oldRef);
+      db.prepare(
+        `INSERT INTO applications (id, code, ticket_id, item_code, device_id, body, created_at)
+         VALUES ('a-1', 'F1', '20261126-A001', 'X', NULL, ?, 1)`,
+      ).run(JSON.stringify({ formTitle: 'T', values: { name: '李四光', idNumber: id } }));
+    });
+    // The key file made for this database carries its secret: references stay the same.
+    const keys = createKeysFor(path);
+    expect(holderRefs(keys)(id)).toBe(oldRef);
+    const store = new HallStore(path, keys);
+    try {
+      expect(store.meta('holderSecret')).toBeUndefined();
+      expect(store.applications.byId('a-1')?.values).toEqual({ name: '李四光', idNumber: id });
+      expect(store.events()[0]).toMatchObject({ ticket: { holder: { senior: true, ref: oldRef } } });
+      expect(store.events()[1]).toMatchObject({ reason: 'lunch' });
+      expect(store.appointments.byCode('B1')).toMatchObject({ senior: true });
+    } finally {
+      store.close();
+    }
+    const text = peekDb(path, (db) =>
+      (
+        db
+          .prepare(
+            'SELECT body FROM events UNION ALL SELECT body FROM tickets UNION ALL SELECT body FROM applications',
+          )
+          .all() as {
+          body: string;
+        }[]
+      )
+        .map((r) => r.body)
+        .join('\n'),
+    );
+    expect(text).not.toMatch(/1949-12-31|birthDate|李四光|午间休息/);
+    expect(readFileSync(path).includes(Buffer.from(legacy))).toBe(false);
+    // Without the secret the old database is refused, not opened with new references.
+    expect(() => new HallStore(path, TEST_KEYS)).toThrow(/密钥与数据库不匹配/);
   });
 });

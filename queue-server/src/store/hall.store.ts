@@ -208,43 +208,91 @@ export class HallStore {
 
   /** Seals what an older version wrote in clear: forms, slips, stored answers, free text. */
   private sealClearRows(): void {
-    const c = this.codec;
-    const each = (sql: string, fn: (row: Record<string, unknown>) => void) => {
-      for (const row of this.db.prepare(sql).all() as Record<string, unknown>[]) fn(row);
-    };
-    const clear = (col: string) => `${col} IS NOT NULL AND ${col} NOT LIKE 'sm4:v%'`;
-    each(`SELECT id, body FROM applications WHERE ${clear('body')}`, (r) =>
-      this.db
-        .prepare('UPDATE applications SET body = ? WHERE id = ?')
-        .run(c.sealWhole(JSON.parse(r.body as string), `applications:${r.id}`), r.id),
-    );
-    each(`SELECT number, document FROM slips WHERE ${clear('document')}`, (r) =>
-      this.db
-        .prepare('UPDATE slips SET document = ? WHERE number = ?')
-        .run(c.sealWhole(JSON.parse(r.document as string), `slips:${r.number}`), r.number),
-    );
-    each(`SELECT id, body FROM print_jobs WHERE ${clear('body')}`, (r) =>
-      this.db
-        .prepare('UPDATE print_jobs SET body = ? WHERE id = ?')
-        .run(c.sealWhole(JSON.parse(r.body as string), `print_jobs:${r.id}`), r.id),
-    );
-    each(`SELECT idempotency_key AS k, result FROM commands WHERE ${clear('result')}`, (r) =>
-      this.db
-        .prepare('UPDATE commands SET result = ? WHERE idempotency_key = ?')
-        .run(c.sealWhole(JSON.parse(r.result as string), `commands:${r.k}`), r.k),
-    );
-    const free = `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%')`;
-    for (const [table, key] of [
+    this.rewriteSealed((v) => !v.startsWith('sm4:v'), null);
+  }
+
+  /**
+   * SEC-KEY-5: re-seals every sealed value under the current data key (`keys rotate`), in one
+   * transaction, and records that only the current version is in use. Returns how many values.
+   */
+  resealAll(): number {
+    return this.transaction(() => {
+      const n = this.rewriteSealed((v) => DataCipher.versionOf(v) !== this.codec.cipher.currentVersion, this.codec);
+      this.putMeta('keyFingerprint', keyFingerprint({ ...this.keys, data: new Map([[this.keys.current, this.keys.data.get(this.keys.current)!]]) }));
+      return n;
+    });
+  }
+
+  /**
+   * SEC-KEY-5: after the holder key is replaced, the references made with the old one are
+   * dropped everywhere (they could be tested against guessed numbers by whoever has that key).
+   * Live tickets and bookings then match a card no more; a booking still checks in by its code.
+   * Records the fingerprint of `newKeys` (the store must not be used further: reopen it with them).
+   */
+  forgetHolderRefs(newKeys: HallKeys): number {
+    return this.transaction(() => {
+      let n = 0;
+      n += this.db.prepare(`UPDATE events SET body = json_set(body, '$.ticket.holder.ref', json('null'))
+        WHERE type = 'ticket:issued' AND json_type(body, '$.ticket.holder.ref') = 'text'`).run().changes;
+      n += this.db.prepare(`UPDATE tickets SET body = json_set(body, '$.holder.ref', json('null'))
+        WHERE json_type(body, '$.holder.ref') = 'text'`).run().changes;
+      n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
+      this.putMeta('keyFingerprint', keyFingerprint(newKeys));
+      return n;
+    });
+  }
+
+  /**
+   * The one list of where personal data is sealed: whole values (forms, slips, print jobs,
+   * stored answers, TOTP seeds) and free-text fields (the log, tickets, cases, follow-ups).
+   * Rewrites every stored value `stale` picks: opened with `from` (null: it is clear text) and
+   * sealed under the current key.
+   */
+  private rewriteSealed(stale: (value: string) => boolean, from: PiiCodec | null): number {
+    const to = this.codec;
+    let n = 0;
+    const whole: [table: string, key: string, col: string, aad: (k: unknown) => string][] = [
+      ['applications', 'id', 'body', (k) => `applications:${k}`],
+      ['slips', 'number', 'document', (k) => `slips:${k}`],
+      ['print_jobs', 'id', 'body', (k) => `print_jobs:${k}`],
+      ['commands', 'idempotency_key', 'result', (k) => `commands:${k}`],
+      ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
+    ];
+    for (const [table, key, col, aad] of whole) {
+      const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
+      for (const r of this.db
+        .prepare(`SELECT ${key} AS k, ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL AND ${col} <> ''`)
+        .all() as { k: unknown; v: string }[]) {
+        if (!stale(r.v)) continue;
+        // A TOTP seed is sealed by the auth service as text, the others as JSON.
+        const plain = from === null ? r.v : from.cipher.open(r.v, aad(r.k));
+        update.run(to.cipher.seal(plain, aad(r.k)), r.k);
+        n++;
+      }
+    }
+    const fields: [table: string, key: string][] = [
       ['events', 'seq'],
       ['tickets', 'id'],
       ['cases', 'id'],
       ['follow_ups', 'ticket_id'],
-    ] as const)
-      each(`SELECT ${key} AS k, body FROM ${table} WHERE ${free}`, (r) =>
-        this.db
-          .prepare(`UPDATE ${table} SET body = ? WHERE ${key} = ?`)
-          .run(c.stringify(JSON.parse(r.body as string), `${table}:${r.k}`), r.k),
-      );
+    ];
+    const candidates =
+      from === null
+        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%')`
+        : `body LIKE '%"sm4:v%'`;
+    for (const [table, key] of fields) {
+      const update = this.db.prepare(`UPDATE ${table} SET body = ? WHERE ${key} = ?`);
+      for (const r of this.db.prepare(`SELECT ${key} AS k, body FROM ${table} WHERE ${candidates}`).all() as {
+        k: unknown;
+        body: string;
+      }[]) {
+        const aad = `${table}:${r.k}`;
+        const value = from === null ? JSON.parse(r.body) : from.parse(r.body, aad);
+        update.run(to.stringify(value, aad), r.k);
+        n++;
+      }
+    }
+    return n;
   }
 
   /**

@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HallEvent } from '../domain/types.ts';
+import { HallStore } from '../store/hall.store.ts';
+import { peekDb } from '../store/testing.ts';
+import { generateKeys, readKeyFile, writeKeyFile } from './keys.ts';
+import { rotateKeys } from './rotate.ts';
+
+let dir: string;
+let db: string;
+let keyFile: string;
+
+const FORM = { formTitle: '社会保障卡申领登记表', values: { name: '张三丰', phone: '13812345678' } };
+const issued = {
+  seq: 1,
+  at: 1,
+  type: 'ticket:issued',
+  ticket: {
+    id: '20261126-A001',
+    holder: { masked: '340***********001X', senior: false, ref: 'ref-of-old-key' },
+  },
+} as unknown as HallEvent;
+const cancelled = {
+  seq: 2,
+  at: 2,
+  type: 'ticket:cancelled',
+  ticketId: '20261126-A001',
+  by: 's-1',
+  reason: '张三丰本人要求',
+} as HallEvent;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'onewindow-rotate-'));
+  db = join(dir, 'hall.db');
+  keyFile = join(dir, 'hall.keys');
+  writeKeyFile(keyFile, generateKeys(), { exclusive: true });
+  const store = new HallStore(db, readKeyFile(keyFile));
+  store.transaction(() => {
+    store.appendEvents([issued, cancelled]);
+    store.applications.insert({
+      id: 'a-1',
+      code: 'F261126-A001',
+      ticketId: '20261126-A001',
+      itemCode: 'X',
+      deviceId: null,
+      createdAt: 1,
+      ...FORM,
+    });
+  });
+  store.close();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const open = (keys = readKeyFile(keyFile)) => new HallStore(db, keys);
+
+describe('key rotation (SPEC SEC-KEY-5)', () => {
+  it('SEC-KEY-5 a new data key re-seals every value; the old key is retired and opens nothing', () => {
+    const before = readKeyFile(keyFile);
+    const report = rotateKeys({ keyFile, holder: false, open });
+    expect(report).toMatchObject({ dataKeyVersion: 2, holderKeyReplaced: false });
+    expect(report.resealed).toBeGreaterThanOrEqual(2);
+    const after = readKeyFile(keyFile);
+    expect([...after.data.keys()]).toEqual([2]);
+    expect(after.holder.equals(before.holder)).toBe(true);
+    // Every sealed value is now under v2, none under v1.
+    const raw = peekDb(db, (d) => [
+      ...(d.prepare('SELECT body AS v FROM applications').all() as { v: string }[]),
+      ...(d.prepare('SELECT body AS v FROM events').all() as { v: string }[]),
+    ])
+      .map((r) => r.v)
+      .join('\n');
+    expect(raw).toContain('sm4:v2:');
+    expect(raw).not.toContain('sm4:v1:');
+    // The old key file no longer opens the database; the new one reads the same data.
+    expect(() => open(before)).toThrow(/缺少数据密钥|lacks data key/);
+    const store = open();
+    expect(store.applications.byId('a-1')?.values).toEqual(FORM.values);
+    expect(store.events().find((e) => e.type === 'ticket:cancelled')).toMatchObject({
+      reason: '张三丰本人要求',
+    });
+    store.close();
+  });
+
+  it('SEC-KEY-5 --holder replaces the holder key and drops the references made with the old one', () => {
+    const before = readKeyFile(keyFile);
+    const report = rotateKeys({ keyFile, holder: true, open });
+    expect(report).toMatchObject({ holderKeyReplaced: true });
+    expect(report.holderRefsDropped).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(db).includes(Buffer.from('ref-of-old-key'))).toBe(false);
+    expect(readKeyFile(keyFile).holder.equals(before.holder)).toBe(false);
+    expect(() => open(before)).toThrow(/密钥与数据库不匹配/);
+    const store = open();
+    const ev = store.events()[0] as { ticket: { holder: { ref: unknown; masked: string } } };
+    expect(ev.ticket.holder).toMatchObject({ ref: null, masked: '340***********001X' });
+    expect(store.applications.byId('a-1')?.values).toEqual(FORM.values);
+    store.close();
+  });
+});
