@@ -29,6 +29,8 @@ const schema = z.object({
   /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
   ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
+  /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2). */
+  ONEWINDOW_FORM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Where verified backups go (default: `backups/` beside the database; better another disk). */
   ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
   /** Minutes between online backups while serving; 0 turns the schedule off. */
@@ -72,6 +74,7 @@ export type ServerConfig = {
   adminPassword: string | undefined;
   secondAdminPassword: string | undefined;
   autoDayClose: boolean;
+  formRetentionDays: number;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
   trustProxy: string[];
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     adminPassword: e.ONEWINDOW_ADMIN_PASSWORD,
     secondAdminPassword: e.ONEWINDOW_SECOND_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
+    formRetentionDays: e.ONEWINDOW_FORM_RETENTION_DAYS,
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
     backup: {
       dir: resolve(e.ONEWINDOW_BACKUP_DIR ?? join(dirname(dbPath), 'backups')),
@@ -118,9 +122,10 @@ export type ServerCommand =
   | { name: 'init' }
   | { name: 'backup' }
   | { name: 'restore'; file: string }
-  | { name: 'accept-loss'; acceptSeq: number };
+  | { name: 'accept-loss'; acceptSeq: number }
+  | { name: 'rotate-keys'; holder: boolean };
 
-const USAGE = `usage: main.ts [serve | init | backup | restore <backup file> | accept-loss --accept-seq <seq>] [--demo]`;
+const USAGE = `usage: main.ts [serve | init | backup | restore <backup file> | accept-loss --accept-seq <seq> | rotate-keys [--holder]] [--demo]`;
 
 /** Reads the subcommand and its arguments; flags (`--demo`) may stand anywhere. */
 export function parseCommand(argv: readonly string[]): ServerCommand {
@@ -145,6 +150,9 @@ export function parseCommand(argv: readonly string[]): ServerCommand {
         fail('accept-loss needs --accept-seq <the seq the database holds>, as the refusal message shows it');
       return { name, acceptSeq: Number(seq) };
     }
+    case 'rotate-keys':
+      if (rest.some((a) => a !== '--holder')) fail(`rotate-keys takes only --holder (got ${rest.join(' ')})`);
+      return { name, holder: rest.includes('--holder') };
     default:
       return fail(`unknown command ${name}`);
   }

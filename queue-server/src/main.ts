@@ -7,6 +7,7 @@ import { loadConfig, parseCommand, type ServerCommand, type ServerConfig } from 
 import { createLogger } from './log.ts';
 import { createKeysFor, keyFileOf, resolveHallKeys } from './security/hall-keys.ts';
 import { type HallKeys, KeyError, writeKeyFile } from './security/keys.ts';
+import { rotateKeys } from './security/rotate.ts';
 import { bootstrap } from './seed/bootstrap.ts';
 import { backupHall, restoreHall, scheduleBackups } from './store/backup.ts';
 import { HallStore } from './store/hall.store.ts';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   try {
     if (command.name === 'init') return await init(config, log);
     if (command.name === 'backup') return await backup(config);
+    if (command.name === 'rotate-keys') return rotate(config, command.holder);
     const keys = hallKeys(config, log);
     const openStore: OpenStore = (path) => new HallStore(path, keys);
     switch (command.name) {
@@ -85,6 +87,29 @@ function hallKeys(config: ServerConfig, log: Logger): HallKeys {
     },
     (msg) => log.info(msg),
   );
+}
+
+/**
+ * SEC-KEY-5: a new data key (and with --holder a new holder key) for a stopped hall. The keys
+ * must be in a key file: keys given in the environment are rotated by whoever keeps them.
+ */
+function rotate(config: ServerConfig, holder: boolean): void {
+  const keyFile = keyFileOf({
+    keysJson: config.keysJson,
+    keyFile: config.keyFile,
+    demo: config.demo,
+    dbPath: config.dbPath,
+  });
+  if (keyFile === undefined)
+    throw new KeyError(
+      'rotate-keys works on a key file (ONEWINDOW_KEY_FILE); keys from ONEWINDOW_KEYS are rotated where they are kept',
+    );
+  const report = rotateKeys({
+    keyFile,
+    holder,
+    open: (keys) => openHall(config.dbPath, (p) => new HallStore(p, keys), { demo: false }).store,
+  });
+  say(report, ['密钥已轮换，可以启动服务器。 / The keys are rotated; the server can be started.']);
 }
 
 /** Who ran an operator command, for its audit row. */
@@ -164,6 +189,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     store,
     logger: log,
     autoDayClose: config.autoDayClose,
+    formRetentionDays: config.formRetentionDays,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });

@@ -95,6 +95,14 @@ describe('the server process', () => {
     expect(file.includes(keys.holder)).toBe(false);
     expect(file.includes(Buffer.from(keys.holder.toString('base64')))).toBe(false);
     expect(file.includes(Buffer.from(keys.data.get(1)!.toString('base64')))).toBe(false);
+    // SEC-KEY-5: the operator rotates the stopped hall's keys; it starts again with the new file.
+    const rotate = run({ ONEWINDOW_DB: db }, ['rotate-keys', '--demo']);
+    expect((await exited(rotate.child)).code, rotate.out()).toBe(0);
+    expect([...readKeyFile(keyFile).data.keys()]).toEqual([2]);
+    const again = run({ PORT: '0', HOST: '127.0.0.1', ONEWINDOW_DB: db }, ['--demo']);
+    await listening(again.out);
+    again.child.kill('SIGTERM');
+    expect((await exited(again.child)).code).toBe(0);
   });
 
   it('shuts down gracefully on SIGTERM and keeps every acknowledged ticket', async () => {
