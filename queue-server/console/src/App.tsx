@@ -254,15 +254,15 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
           ))}
         </nav>
         {conn && <LinkStatus conn={conn} />}
+        <button class="btn small" type="button" onClick={() => setAccount(true)} data-action="account">
+          账户 <span class="en">Account</span>
+        </button>
         <div class="who" data-testid="who">
           {me.name}
           <span class="dim">
             {' '}
             工号 {me.staffNumber} · {me.roles.map((r) => ROLE_LABEL[r] ?? r).join('、')}
           </span>
-          <button class="btn small" type="button" onClick={() => setAccount(true)} data-action="account">
-            账户 <span class="en">Account</span>
-          </button>
           <button class="btn small" type="button" onClick={logout}>
             退出 <span class="en">Log out</span>
           </button>

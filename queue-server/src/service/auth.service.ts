@@ -38,7 +38,7 @@ export const PRIVILEGED_ROLES: readonly StaffRole[] = ['admin', 'manager'];
 export interface AuthOptions {
   /** Seals TOTP secrets at rest: the hall's data cipher; a key of this process only when absent. */
   box?: SecretBox;
-  /** A session unused this long ends (30 minutes). */
+  /** A session unused longer than this ends (30 minutes). */
   idleMs?: number;
   /** A session ends this long after its login whatever its use (12 hours). */
   sessionMs?: number;
@@ -490,7 +490,7 @@ export class AuthService {
     const s = this.store.session(hash);
     if (s === undefined) return null;
     const now = this.clock.now();
-    if (s.expiresAt <= now || now - s.lastUsedAt >= this.idleMs) {
+    if (s.expiresAt <= now || now - s.lastUsedAt > this.idleMs) {
       this.store.deleteSession(hash);
       return null;
     }

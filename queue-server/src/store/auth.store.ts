@@ -121,7 +121,7 @@ export class AuthStore {
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
       deleteSessionsOf: db.prepare('DELETE FROM sessions WHERE staff_id = ?'),
       sessionHashesOf: db.prepare('SELECT token_hash AS h FROM sessions WHERE staff_id = ?'),
-      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_used_at <= ?'),
+      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_used_at < ?'),
       insertGrant: db.prepare(
         `INSERT INTO role_grants (id, staff_id, roles, proposed_by, proposed_at, expires_at, status)
          VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
@@ -255,7 +255,7 @@ export class AuthStore {
     return (this.s.sessionHashesOf.all(staffId) as { h: string }[]).map((r) => r.h);
   }
 
-  /** Deletes sessions past their absolute end or unused since `idleBefore`; how many. */
+  /** Deletes sessions past their absolute end or last used before `idleBefore`; how many. */
   purgeSessions(now: number, idleBefore: number): number {
     return this.s.purgeSessions.run(now, idleBefore).changes;
   }
