@@ -5,6 +5,7 @@
  * (1920×1080) and large-text mode; every screen is scanned with axe-core and photographed.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplicationView, KioskTicket, ServiceItem } from '@onewindow/shared';
 import type { Page } from 'playwright-core';
@@ -93,7 +94,8 @@ async function shot(page: Page, layout: Layout, name: string): Promise<void> {
 
 /** axe-core on the page as it stands: no serious or critical violation. */
 async function axe(page: Page, what: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  // Evaluated by the debugger, not added as an inline <script>: the kiosk's CSP refuses those (EDGE-1).
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
   const violations = await page.evaluate(async () => {
     const w = window as unknown as {
       axe: {
