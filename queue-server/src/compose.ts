@@ -149,6 +149,7 @@ export function composeHall(deps: HallDeps): Hall {
     caseOf: (ticketId) => store.cases.byTicket(ticketId),
     clock,
     transaction: (fn) => store.transaction(fn),
+    staff: staffName,
   });
   const kiosk = new KioskService({
     hall,

@@ -140,3 +140,17 @@ export interface TotpEnrolment {
   uri: string;
   qrDataUrl: string;
 }
+
+/** One read of stored personal data (SPEC SEC-NTK-2): `GET /api/pii-reads`. */
+export interface PiiReadEntry {
+  at: number;
+  staffId: string;
+  /** Name and 工号 of the reader, when the account still exists. */
+  staffName: string | null;
+  staffNumber: string | null;
+  subject: 'application';
+  subjectId: string;
+  ticketId: string | null;
+  /** `serving`, `case <id>`, or `manager: <the reason given>`. */
+  purpose: string;
+}

@@ -368,11 +368,12 @@ describe('kiosk: forms, duplicates, printer trouble', () => {
       const [ticket] = await lookup(person.idNumber);
       // KSK-5: the code printed and shown is F<yymmdd>-<ticket number>.
       expect(code).toBe(`F261126-${ticket!.number}`);
-      const clerk = await server.login('clerk1');
+      // Read back as a manager who says why (SEC-NTK-1): no clerk serves this ticket yet.
+      const manager = await server.login('manager1');
       const apps = await server.rest<ApplicationView[]>(
         'GET',
-        `/api/applications?ticketId=${encodeURIComponent(ticket!.id)}`,
-        { token: clerk },
+        `/api/applications?ticketId=${encodeURIComponent(ticket!.id)}&purpose=${encodeURIComponent('核对自助表单')}`,
+        { token: manager },
       );
       expect(apps.status).toBe(200);
       if (!apps.body.ok) throw new Error(apps.body.error.message);

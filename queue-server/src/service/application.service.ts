@@ -17,9 +17,10 @@ import {
   type ServiceItem,
   type StaffRole,
 } from '@onewindow/shared';
+import type { PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import type { QueueEngine } from '../domain/engine.ts';
 import type { ApplicationRow, ApplicationStore } from '../store/application.store.ts';
-import type { PiiRead, PiiReadStore } from '../store/pii-read.store.ts';
+import type { PiiReadStore } from '../store/pii-read.store.ts';
 
 /** Who asks: a staff member, and (a manager) why. */
 export interface Reader {
@@ -41,6 +42,7 @@ export class ApplicationService {
       caseOf: (ticketId: string) => CaseRecord | undefined;
       clock: { now(): number };
       transaction: <T>(fn: () => T) => T;
+      staff: (id: string) => { name: string; staffNumber: string } | undefined;
     },
   ) {}
 
@@ -65,16 +67,21 @@ export class ApplicationService {
     staffId?: string | undefined;
     ticketId?: string | undefined;
     limit: number;
-  }): PiiRead[] {
+  }): PiiReadEntry[] {
     const offset = (this.deps.queue().settings?.utcOffsetMinutes ?? 480) * 60_000;
     const start = (day: string) => Date.parse(`${day}T00:00:00Z`) - offset;
-    return this.deps.reads.search({
-      from: start(q.from),
-      to: start(q.to) + 24 * 60 * 60 * 1000,
-      staffId: q.staffId,
-      ticketId: q.ticketId,
-      limit: q.limit,
-    });
+    return this.deps.reads
+      .search({
+        from: start(q.from),
+        to: start(q.to) + 24 * 60 * 60 * 1000,
+        staffId: q.staffId,
+        ticketId: q.ticketId,
+        limit: q.limit,
+      })
+      .map((r) => {
+        const s = this.deps.staff(r.staffId);
+        return { ...r, staffName: s?.name ?? null, staffNumber: s?.staffNumber ?? null };
+      });
   }
 
   /** Why this reader may read the forms of this ticket, or null (SEC-NTK-1). */

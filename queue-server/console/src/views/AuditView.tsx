@@ -2,7 +2,7 @@
  * 审计: every override, transfer, cancellation and admin change with who, when and why,
  * searchable by text and date range (GET /api/audit/search).
  */
-import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
+import type { CurrentStaff, PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import type { AuditEntry } from '@onewindow/shared/console.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { Panel } from '../components/ui.tsx';
@@ -43,6 +43,111 @@ const ACTION_LABEL: Record<string, string> = {
 };
 
 export function AuditView(_props: { me: CurrentStaff }) {
+  return (
+    <>
+      <AuditTrail />
+      <PiiReads />
+    </>
+  );
+}
+
+const PURPOSE_LABEL = (p: string): string =>
+  p === 'serving'
+    ? '窗口办理 Serving'
+    : p.startsWith('case ')
+      ? `办件 ${p.slice(5)} Case`
+      : p.startsWith('manager: ')
+        ? `管理查阅：${p.slice(9)}`
+        : p;
+
+/** 个人信息查阅记录 (SPEC SEC-NTK-2): who read which kiosk form, when and why. */
+function PiiReads() {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [ticketId, setTicketId] = useState('');
+  const [rows, setRows] = useState<PiiReadEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const search = async (e?: Event) => {
+    e?.preventDefault();
+    const qs = new URLSearchParams();
+    if (from) qs.set('from', from);
+    if (to) qs.set('to', to);
+    if (ticketId.trim()) qs.set('ticketId', ticketId.trim());
+    const r = await api<PiiReadEntry[]>('GET', `/api/pii-reads?${qs}`);
+    if (!r.ok) {
+      setError(errorText(r.error));
+      setRows(null);
+      return;
+    }
+    setError(null);
+    setRows(r.data);
+  };
+  useEffect(() => {
+    void search();
+  }, []);
+
+  return (
+    <Panel title="个人信息查阅记录" en="Personal data reads" testid="pii-reads">
+      <p class="dim">每次查看市民填写的表单都会记录：谁、何时、查看了哪张表单、因何查看。默认显示今天。</p>
+      <form class="filters" onSubmit={search}>
+        <label class="inline">
+          从 <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        </label>
+        <label class="inline">
+          至 <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+        </label>
+        <input
+          name="ticketId"
+          class="search"
+          placeholder="号票编号，如 20261126-A001 Ticket"
+          value={ticketId}
+          onInput={(e) => setTicketId(e.currentTarget.value)}
+        />
+        <button type="submit" class="btn primary">
+          查询 Search
+        </button>
+      </form>
+      {error && <p class="error">{error}</p>}
+      {rows && (
+        <table class="table" data-testid="pii-reads-table">
+          <thead>
+            <tr>
+              <th>时间</th>
+              <th>人员</th>
+              <th>号票</th>
+              <th>表单</th>
+              <th>事由</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.at}-${r.staffId}-${r.subjectId}`}>
+                <td class="num nowrap">{hallDateTime(r.at)}</td>
+                <td>
+                  {r.staffName ?? r.staffId}
+                  {r.staffNumber && <span class="dim"> {r.staffNumber}</span>}
+                </td>
+                <td class="num">{r.ticketId ?? '—'}</td>
+                <td class="num dim">{r.subjectId}</td>
+                <td>{PURPOSE_LABEL(r.purpose)}</td>
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={5} class="dim center">
+                  没有查阅记录 No reads
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
+
+function AuditTrail() {
   // No dates by default: the newest entries (the browser's day may not be the hall's).
   const [q, setQ] = useState('');
   const [from, setFrom] = useState('');

@@ -263,12 +263,21 @@ export function StaffAccounts({ me, setFlash }: { me: CurrentStaff; setFlash: (m
           ).map(([k, label]) => (
             <div class="field" key={k}>
               {label}
-              <input
-                name={`new-${k}`}
-                type={k === 'password' ? 'password' : 'text'}
-                value={form[k]}
-                onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
-              />
+              {k === 'password' ? (
+                <input
+                  name={`new-${k}`}
+                  type="password"
+                  autocomplete="new-password"
+                  value={form[k]}
+                  onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
+                />
+              ) : (
+                <input
+                  name={`new-${k}`}
+                  value={form[k]}
+                  onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
+                />
+              )}
             </div>
           ))}
           <div class="chips">
