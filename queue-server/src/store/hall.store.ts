@@ -217,8 +217,17 @@ export class HallStore {
    */
   resealAll(): number {
     return this.transaction(() => {
-      const n = this.rewriteSealed((v) => DataCipher.versionOf(v) !== this.codec.cipher.currentVersion, this.codec);
-      this.putMeta('keyFingerprint', keyFingerprint({ ...this.keys, data: new Map([[this.keys.current, this.keys.data.get(this.keys.current)!]]) }));
+      const n = this.rewriteSealed(
+        (v) => DataCipher.versionOf(v) !== this.codec.cipher.currentVersion,
+        this.codec,
+      );
+      this.putMeta(
+        'keyFingerprint',
+        keyFingerprint({
+          ...this.keys,
+          data: new Map([[this.keys.current, this.keys.data.get(this.keys.current)!]]),
+        }),
+      );
       return n;
     });
   }
@@ -232,10 +241,14 @@ export class HallStore {
   forgetHolderRefs(newKeys: HallKeys): number {
     return this.transaction(() => {
       let n = 0;
-      n += this.db.prepare(`UPDATE events SET body = json_set(body, '$.ticket.holder.ref', json('null'))
-        WHERE type = 'ticket:issued' AND json_type(body, '$.ticket.holder.ref') = 'text'`).run().changes;
-      n += this.db.prepare(`UPDATE tickets SET body = json_set(body, '$.holder.ref', json('null'))
-        WHERE json_type(body, '$.holder.ref') = 'text'`).run().changes;
+      n += this.db
+        .prepare(`UPDATE events SET body = json_set(body, '$.ticket.holder.ref', json('null'))
+        WHERE type = 'ticket:issued' AND json_type(body, '$.ticket.holder.ref') = 'text'`)
+        .run().changes;
+      n += this.db
+        .prepare(`UPDATE tickets SET body = json_set(body, '$.holder.ref', json('null'))
+        WHERE json_type(body, '$.holder.ref') = 'text'`)
+        .run().changes;
       n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
       this.putMeta('keyFingerprint', keyFingerprint(newKeys));
       return n;

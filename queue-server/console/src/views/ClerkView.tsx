@@ -17,7 +17,7 @@ import type { MyStats } from '@onewindow/shared/stats.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Lazy } from '../components/Lazy.tsx';
 import { SlipPage } from '../components/Slip.tsx';
-import { Flash, type FlashMessage, Modal, Panel, ReasonPicker, Tiles, useFlash } from '../components/ui.tsx';
+import { Flash, type FlashMessage, Modal, Panel, Tiles, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, issueSlip } from '../core/api.ts';
 import {
   CLASS_LABEL,

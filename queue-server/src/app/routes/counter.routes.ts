@@ -15,7 +15,6 @@ import type { Hall } from '../../compose.ts';
 import type { DevicesChannel } from '../devices.realtime.ts';
 import { fail, type RouteDef, route, staffOf } from '../route-table.ts';
 
-const ticketQuery = z.strictObject({ ticketId: z.string().trim().min(1).max(64) });
 /** A manager reading a form of a ticket they do not work on says why (SEC-NTK-1, recorded). */
 const purpose = z.string().trim().max(200).optional();
 const formsQuery = z.strictObject({ ticketId: z.string().trim().min(1).max(64), purpose });
