@@ -383,9 +383,13 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
       expect(store.ticketById(sl.ticketId)?.status, `slip ${sl.number} finished its ticket`).toBe('done');
     }
     expect(slipFacts.size).toBe(slips.length);
-    const jobs = db.prepare('SELECT body FROM print_jobs').all() as { body: string }[];
-    for (const { body } of jobs) {
-      const doc = (JSON.parse(body) as { document: { type: string; data: Record<string, string> } }).document;
+    // Print jobs are sealed at rest (SEC-ENC-1): read through the store with the hall's keys.
+    const jobs = db.prepare('SELECT id, body FROM print_jobs').all() as { id: string; body: string }[];
+    for (const { id, body } of jobs) {
+      expect(body).toMatch(/^sm4:v1:/);
+      const doc = (
+        store.devices.job(id)!.job as unknown as { document: { type: string; data: Record<string, string> } }
+      ).document;
       if (doc.type === 'queue-ticket') expect(store.ticketById(doc.data.ticketId!), body).toBeDefined();
       else expect(store.slips.byNumber(doc.data.documentNumber!), body).toBeDefined();
     }

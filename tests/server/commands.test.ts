@@ -77,8 +77,9 @@ beforeEach(async () => {
   tokens.clear();
   sockets.clear();
   board = watch(await server.client());
-  // A staff member who sends nothing: sees what every console sees.
-  observer = watch(await server.client({ token: await server.login('reviewer1') }));
+  // A staff console that sends nothing, at a post that meets citizens (it sees masked holders;
+  // the back-office posts get the same facts without them, SEC-NTK-3).
+  observer = watch(await server.client({ token: await server.login('manager1') }));
   const snap = await server.rest<PublicSnapshot>('GET', '/api/queue');
   if (!snap.body.ok) throw new Error('no snapshot');
   view = snap.body.data;
