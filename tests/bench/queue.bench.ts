@@ -22,6 +22,7 @@ import { idBornOn, mulberry32 } from '../../queue-server/src/domain/test-factory
 import type { Command, HallConfig } from '../../queue-server/src/domain/types.ts';
 import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { applyDurablePragmas, HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { initHall } from '../../queue-server/src/store/integrity.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { type BenchRow, median, progress, quantile, round, rowAtLeast, rowAtMost } from './report.ts';
 
@@ -238,9 +239,13 @@ function engineRows(): BenchRow[] {
 
 // ---- durable issue throughput -------------------------------------------------------------
 
-/** Ours: each ticket is one HallService command with a kiosk's idempotency key, one transaction. */
+/**
+ * Ours: each ticket is one HallService command with a kiosk's idempotency key, one transaction,
+ * on a store made as `init` makes it: with the high-water mark beside it (SPEC INT-2), whose
+ * fsynced write every acknowledged unit pays in a hall.
+ */
 function durableOurs(path: string, count: number, seed: number): number {
-  const store = new HallStore(path, TEST_KEYS);
+  const store = initHall(path, (p) => new HallStore(p, TEST_KEYS));
   try {
     let t = T0;
     const service = new HallService(store, {
