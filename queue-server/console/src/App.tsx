@@ -254,7 +254,12 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
           ))}
         </nav>
         {conn && <LinkStatus conn={conn} />}
-        <button class="btn small on-dark" type="button" onClick={() => setAccount(true)} data-action="account">
+        <button
+          class="btn small on-dark"
+          type="button"
+          onClick={() => setAccount(true)}
+          data-action="account"
+        >
           账户 <span class="en">Account</span>
         </button>
         <div class="who" data-testid="who">
