@@ -383,6 +383,14 @@ describe('a day in miniature at the staff console', () => {
     await c1.keyboard.press('F4');
     await c1.locator('[data-action=call-next]').waitFor();
 
+    // CON-DONE-1: window 1's finishes, once each (a slip's fact carries the ticket again), and the
+    // same after a reload (it came back empty).
+    const recent = () => c1.locator('[data-testid=recent-done] tbody td.num.strong').allTextContents();
+    await expect.poll(recent, POLL).toEqual(['A004', 'A001']);
+    await c1.reload();
+    await c1.waitForSelector('.link.live');
+    await expect.poll(recent, POLL).toEqual(['A004', 'A001']);
+
     // 09:30 the rights clerk takes the transferred A003 and completes it.
     server.clock.advance(MIN);
     const r1 = await openConsole('rights1');
