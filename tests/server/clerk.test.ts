@@ -11,6 +11,7 @@ import type {
   StaffFact,
   SupplementNoticeData,
 } from '@onewindow/shared';
+import type { PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { layoutOf } from '../../kiosk/agent/agent/render.ts';
 import { PAPER_80MM } from '../../kiosk/agent/printer/layout.ts';
@@ -575,6 +576,16 @@ describe('counter identity check (SPEC CTR-1, CTR-2)', () => {
     await emitCard(agent, read(ID.toLowerCase()));
     expect((await lower).matchesTicket).toBe(true);
     expect(leaks).toEqual([]);
+    // CTR-2 / SEC-NTK-2: each name handed to the clerk is in the read trail; the stranger's is not.
+    const trail = await server.rest<PiiReadEntry[]>('GET', `/api/pii-reads?ticketId=${ticketId}`, {
+      token: await server.login('manager1'),
+    });
+    expect(trail.body.ok).toBe(true);
+    const cardReads = trail.body.ok ? trail.body.data.filter((r) => r.subject === 'counter-card') : [];
+    expect(cardReads.map((r) => [r.subjectId, r.purpose, r.ticketId])).toEqual([
+      ['resident-id', 'serving', ticketId],
+      ['resident-id', 'serving', ticketId],
+    ]);
   });
 
   it('CTR-1 CTR-2 with no ticket at the window matchesTicket is null and no name; a ticket without identity is null too', async () => {

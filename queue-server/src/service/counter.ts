@@ -1,5 +1,6 @@
 import { type CardRead, type CounterCard, maskIdNumber, maskName } from '@onewindow/shared';
 import type { QueueEngine } from '../domain/engine.ts';
+import type { PiiRead } from '../store/pii-read.store.ts';
 
 /**
  * The counter's identity check (SPEC CTR-1): a card read by a window's agent, for the clerk
@@ -9,6 +10,9 @@ import type { QueueEngine } from '../domain/engine.ts';
 export function counterCardFor(deps: {
   queue: () => QueueEngine;
   holderRef: (idNumber: string) => string;
+  /** Records the read of the name (SEC-NTK-2): who, which card, which ticket, why. */
+  recordRead: (read: PiiRead) => void;
+  now: () => number;
 }): (windowId: string, card: CardRead) => { clerkId: string; card: CounterCard } | null {
   return (windowId, card) => {
     const q = deps.queue();
@@ -21,6 +25,15 @@ export function counterCardFor(deps: {
     // over (the only recipient, CTR-1), for the slip's applicant; never with a stranger's card.
     const name = card.name.trim();
     const forSlip = ticket !== undefined && matchesTicket !== false && name !== '';
+    if (forSlip)
+      deps.recordRead({
+        at: deps.now(),
+        staffId: w.clerkId,
+        subject: 'counter-card',
+        subjectId: card.source,
+        ticketId: ticket.id,
+        purpose: 'serving',
+      });
     return {
       clerkId: w.clerkId,
       card: {

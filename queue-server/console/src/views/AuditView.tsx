@@ -146,7 +146,11 @@ function PiiReads() {
                   {r.staffNumber && <span class="dim"> {r.staffNumber}</span>}
                 </td>
                 <td class="num">{r.ticketId ?? '—'}</td>
-                <td class="num dim">{r.subjectId}</td>
+                <td class="num dim">
+                  {r.subject === 'counter-card'
+                    ? `窗口读卡姓名（${r.subjectId === 'ssc' ? '社保卡' : '身份证'}）`
+                    : r.subjectId}
+                </td>
                 <td>{PURPOSE_LABEL(r.purpose)}</td>
               </tr>
             ))}
