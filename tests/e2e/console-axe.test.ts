@@ -147,6 +147,9 @@ describe('CON-A11Y-1 axe on every console screen', () => {
     await axe(clerk, 'clerk-serving');
     await clerk.click('[data-action=finish]');
     await clerk.locator('[data-testid=finish-dialog]').waitFor();
+    // CON-PRN-1: window 1's agent is paired but not connected: A4, saying why.
+    expect(await clerk.locator('[data-testid=window-printer]').getAttribute('data-state')).toBe('offline');
+    expect(await clerk.locator('[data-printer=a4]').getAttribute('class')).toContain('on');
     await axe(clerk, 'clerk-finish-dialog');
     await clerk.click('[data-outcome=rejected]');
     await axe(clerk, 'clerk-finish-reject');
