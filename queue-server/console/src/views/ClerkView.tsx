@@ -345,12 +345,20 @@ function Counter(props: {
                   class="btn big warn"
                   onClick={noShow}
                   disabled={!calls.noShowOpen}
-                  aria-describedby="no-show-hint"
+                  aria-describedby={calls.total !== null ? 'no-show-hint' : undefined}
                   data-action="no-show"
                   data-calls-needed={calls.needed}
                 >
                   过号 <span class="en">No-show</span>
                   <kbd>F4</kbd>
+                </button>
+                <button
+                  type="button"
+                  class="btn big"
+                  onClick={() => setTransferring(true)}
+                  data-action="transfer"
+                >
+                  转移 <span class="en">Transfer</span>
                 </button>
                 {calls.total !== null && (
                   <span class="calls-hint" id="no-show-hint" data-testid="no-show-hint">
@@ -364,14 +372,6 @@ function Counter(props: {
                     </span>
                   </span>
                 )}
-                <button
-                  type="button"
-                  class="btn big"
-                  onClick={() => setTransferring(true)}
-                  data-action="transfer"
-                >
-                  转移 <span class="en">Transfer</span>
-                </button>
               </div>
             )}
             {current.status === 'serving' && (
