@@ -148,7 +148,8 @@ export interface PiiReadEntry {
   /** Name and 工号 of the reader, when the account still exists. */
   staffName: string | null;
   staffNumber: string | null;
-  subject: 'application';
+  /** A kiosk form, or the name of a card read at the clerk's counter (CTR-2). */
+  subject: 'application' | 'counter-card';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case <id>`, or `manager: <the reason given>`. */

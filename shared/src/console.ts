@@ -192,6 +192,12 @@ export interface CounterCard {
   /** Whether the card's holder is the holder of the ticket the window holds; null when that is unknown. */
   matchesTicket: boolean | null;
   ticketId: string | null;
+  /**
+   * The name as the card holds it, for the slip's applicant (CTR-2): only while the window holds
+   * a ticket (this clerk serves it) and the card is not another person's (`matchesTicket` ≠ false).
+   * The console fills the slip form with it and never shows it elsewhere.
+   */
+  applicantName?: string;
 }
 
 /* ───────────────────────────── Admin (ADM-*) ───────────────────────────── */
@@ -308,6 +314,8 @@ export interface AuditEntry {
   action: string;
   /** Ticket id, item code, date, device id …; null when none. */
   target: string | null;
+  /** The target's name when it is a staff member or a device (CON-AUD-1); else null. */
+  targetName?: string | null;
   reason: string | null;
   /** What changed, in short (`pin w3`, `to category B`, `12 tickets settled`, an admin row's detail as JSON). */
   detail: string | null;

@@ -48,6 +48,11 @@ interface ViewBase<T> {
   voiceTemplate: string;
   /** The server's clock when the snapshot was made, so screens judge call ages by it. */
   serverTime?: number;
+  /**
+   * Recalls allowed after the first call (settings.maxRecalls, Q-NS-1): a clerk's 过号 opens after
+   * `1 + maxRecalls` calls (Q-NS-2, CON-NS-1). Absent from a server that predates it.
+   */
+  maxRecalls?: number;
 }
 
 interface FactBase<T> {
@@ -60,7 +65,13 @@ interface FactBase<T> {
   windows: ServiceWindow[];
   call: CallNotice | null;
   /** Set by a configuration change. */
-  hall: { hallName: string; categories: QueueCategory[]; windowIds: string[]; voiceTemplate: string } | null;
+  hall: {
+    hallName: string;
+    categories: QueueCategory[];
+    windowIds: string[];
+    voiceTemplate: string;
+    maxRecalls?: number;
+  } | null;
   /** Tickets that leave the view whatever their last state (a day close settles them). */
   removed: string[];
   estimates: CategoryEstimate[];
@@ -138,5 +149,8 @@ export function applyFact<T extends { id: string; status: TicketStatus }>(
     estimates: fact.estimates,
     notice: view.notice,
     voiceTemplate: fact.hall?.voiceTemplate ?? view.voiceTemplate,
+    ...((fact.hall?.maxRecalls ?? view.maxRecalls) !== undefined
+      ? { maxRecalls: fact.hall?.maxRecalls ?? view.maxRecalls }
+      : {}),
   };
 }

@@ -86,6 +86,9 @@ async function start(page: Page): Promise<void> {
   await page.locator('[data-testid=current-ticket][data-status=serving]').waitFor();
 }
 
+/** What the finish dialog's 申请人姓名 held when it opened (CTR-2: the counter's card fills it). */
+let prefilledName = '';
+
 async function finish(
   page: Page,
   outcome: 'completed' | 'accepted' | 'rejected' | 'supplement',
@@ -95,6 +98,7 @@ async function finish(
   await page.click('[data-action=finish]');
   await page.locator('[data-testid=finish-dialog]').waitFor();
   await page.click(`[data-outcome=${outcome}]`);
+  prefilledName = await page.inputValue('input[name=applicantName]');
   await page.fill('input[name=applicantName]', '张三丰');
   await fill(page);
 }
@@ -285,8 +289,12 @@ describe('a day in miniature at the staff console', () => {
     await start(c1);
     server.clock.advance(4 * MIN);
     await finish(c1, 'completed', async (p) => p.fill('input[name=result]', '已办结，参保登记信息已更新'));
-    // Printed on the window's ESC/POS printer through its agent (and shown as A4 as well).
-    await c1.click('[data-printer=escpos]');
+    // CTR-2: the card read at the counter named the applicant; the clerk typed nothing.
+    expect(prefilledName).toBe('张三丰');
+    // Printed on the window's ESC/POS printer through its agent (and shown as A4 as well): the
+    // dialog chose it by itself, the window has an agent (CON-PRN-1; it defaulted to A4).
+    expect(await c1.locator('[data-printer=escpos]').getAttribute('class')).toContain('on');
+    expect(await c1.locator('[data-testid=window-printer]').getAttribute('data-state')).toBe('ready');
     const printed = nextEvent<PrintJob>(agent, 'device:print');
     expect(await confirmFinish(c1)).toBe('completion-slip');
     const job = await printed;
@@ -374,6 +382,14 @@ describe('a day in miniature at the staff console', () => {
     }
     await c1.keyboard.press('F4');
     await c1.locator('[data-action=call-next]').waitFor();
+
+    // CON-DONE-1: window 1's finishes, once each (a slip's fact carries the ticket again), and the
+    // same after a reload (it came back empty).
+    const recent = () => c1.locator('[data-testid=recent-done] tbody td.num.strong').allTextContents();
+    await expect.poll(recent, POLL).toEqual(['A004', 'A001']);
+    await c1.reload();
+    await c1.waitForSelector('.link.live');
+    await expect.poll(recent, POLL).toEqual(['A004', 'A001']);
 
     // 09:30 the rights clerk takes the transferred A003 and completes it.
     server.clock.advance(MIN);

@@ -113,6 +113,14 @@ describe('guide', () => {
     await override(guide, t[2]!.id, 'front');
     expect(await guide.locator(`tr[data-ticket="${t[2]!.id}"] .mark`).first().textContent()).toBe('提前');
     await shot(guide, 'guide-1366');
+    // CON-ORD-1: both lists show it first, as the engine calls it (they sorted by orderKey alone
+    // and kept a front-moved ticket at its old place).
+    expect(await guide.locator('[data-testid=waiting-tickets] tbody tr td.num').first().textContent()).toBe(
+      'A003',
+    );
+    await expect
+      .poll(() => clerk.locator('[data-testid=up-next] td.num').first().textContent(), POLL)
+      .toBe('A003');
     expect(await callNext(clerk)).toBe('A003');
     await clerk.click('[data-action=start]');
     await clerk.click('[data-action=finish]');
@@ -141,6 +149,11 @@ describe('guide', () => {
       'A006',
     );
     expect(await callNext(clerk)).toBe('A006');
+    // CON-NS-1: 过号 stays closed, saying how many calls are still needed (maxRecalls 2).
+    expect(await clerk.locator('[data-action=no-show]').isDisabled()).toBe(true);
+    expect(await clerk.locator('[data-testid=no-show-hint]').textContent()).toContain(
+      '还需重呼 2 次才能过号',
+    );
     // A no-show the guide reinstates comes back to the queue.
     // A second press of the same key while its command is in flight is dropped (double press).
     for (const n of [2, 3]) {
@@ -149,6 +162,10 @@ describe('guide', () => {
       // The fact shows before the command's ack: the next press waits for the ack.
       await clerk.locator('.counter-layout[data-busy=""]').waitFor();
     }
+    expect(await clerk.locator('[data-testid=no-show-hint]').textContent()).toContain('已呼叫 3 次，可过号');
+    expect(await clerk.locator('[data-action=no-show]').isDisabled()).toBe(false);
+    expect(await clerk.locator('[data-action=recall]').isDisabled()).toBe(true);
+    await shot(clerk, 'clerk-no-show-open');
     await clerk.keyboard.press('F4');
     await guide.locator('[data-testid=no-shows] [data-action=reinstate]').waitFor();
     await guide.click('[data-testid=no-shows] [data-action=reinstate]');
@@ -226,6 +243,13 @@ describe('guide', () => {
     expect(await manager.locator('[data-testid=audit-table]').textContent()).toContain('A006');
     await manager.fill('input[name=q]', '');
     await manager.click('[data-testid=audit] button[type=submit]');
+    // CON-AUD-1: the kiosk's pairing reads as its name and words, not its id and a code.
+    await expect
+      .poll(() => manager.locator('[data-testid=audit-table]').textContent(), POLL)
+      .toContain('test kiosk（设备）');
+    const auditText = (await manager.locator('[data-testid=audit-table]').textContent())!;
+    expect(auditText).toContain('设备配对');
+    expect(auditText).not.toMatch(/d-[0-9a-f]{8}-|device:paired|ticket:priority-overridden/);
     await shot(manager, 'audit');
   }, 120_000);
 });
@@ -334,11 +358,27 @@ describe('transfers', () => {
       .toContain('A002');
     expect(await callNext(r1)).toBe('A002');
     expect(await callNext(c1)).toBe('A003');
-    // A no-show before the recalls are used up is refused, and the console says why in Chinese.
+    // A no-show before the recalls are used up is not offered: the button and F4 stay closed and
+    // say how many calls are still needed (CON-NS-1); the server would refuse it (Q-NS-2).
     await c2.bringToFront();
+    expect(await c2.locator('[data-action=no-show]').isDisabled()).toBe(true);
     await c2.keyboard.press('F4');
-    await c2.locator('.flash.error').waitFor();
-    expect(await c2.locator('.flash.error').textContent()).toContain('呼叫次数未满');
+    expect(await c2.locator('[data-testid=current-ticket]').getAttribute('data-status')).toBe('called');
+    expect(await c2.locator('[data-testid=no-show-hint]').textContent()).toContain('还需重呼 2 次');
+    // The same refusal from the server, asked with this console's own session.
+    const early = await c2.evaluate(async () => {
+      const r = await fetch('/api/commands/ticket:no-show', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${sessionStorage.getItem('onewindow.console.token')}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'posts-early-no-show',
+        },
+        body: JSON.stringify({ windowId: 'w2' }),
+      });
+      return ((await r.json()) as { error?: { code: string } }).error?.code;
+    });
+    expect(early).toBe('CALLS_NOT_EXHAUSTED');
   }, 60_000);
 });
 
@@ -501,7 +541,11 @@ describe('admin', () => {
     await admin.click('[data-action=save-item]');
     await expect
       .poll(() => admin.locator('[data-testid=catalog-edit] .error').textContent())
-      .toContain('kind');
+      .toContain('类型：只能是以下之一');
+    // CON-ZH-1: in Chinese with the field's Chinese name, not zod's English.
+    expect(await admin.locator('[data-testid=catalog-edit] .error').textContent()).not.toMatch(
+      /Invalid|expected/,
+    );
     await shot(admin, 'admin-catalog');
     const exported = admin.waitForEvent('download');
     await admin.click('[data-action=export-catalog]');

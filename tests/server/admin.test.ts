@@ -322,7 +322,7 @@ describe('hall configuration (SPEC ADM-4)', () => {
 });
 
 describe('audit search (SPEC ADM-AUD-1)', () => {
-  it('ADM-AUD-1 merges admin changes and hall overrides, newest first, with who, when and why; q, kind, dates and limit filter', async () => {
+  it('ADM-AUD-1 CON-AUD-1 merges admin changes and hall overrides, newest first, with who, when and why, targets by name; q, kind, dates and limit filter', async () => {
     const search = async (q: string, who = 'manager1') =>
       ok(
         await server.rest<AuditEntry[]>('GET', `/api/audit/search?${q}`, { token: await server.login(who) }),
@@ -371,11 +371,15 @@ describe('audit search (SPEC ADM-AUD-1)', () => {
     expect(all.some((e) => e.action === 'hall:configure')).toBe(false);
 
     expect((await search('q=老人')).map((e) => e.action)).toEqual(['ticket:priority-overridden']);
-    expect((await search(`q=${encodeURIComponent(guideName)}`)).map((e) => e.action)).toEqual([
+    // The guide's name finds what they did and, by its target's name, their account (CON-AUD-1).
+    const byName = await search(`q=${encodeURIComponent(guideName)}`);
+    expect(byName.map((e) => e.action)).toEqual([
       'ticket:cancelled',
       'ticket:transferred',
       'ticket:priority-overridden',
+      'staff:create',
     ]);
+    expect(byName.at(-1)!.targetName).toBe(guideName);
     expect((await search('kind=ticket:cancelled')).map((e) => e.target)).toEqual(['20261126-A001']);
     expect((await search('kind=admin')).every((e) => e.source === 'admin')).toBe(true);
     expect((await search('kind=hall')).map((e) => e.action)).toEqual([

@@ -11,6 +11,7 @@ import type {
   StaffFact,
   SupplementNoticeData,
 } from '@onewindow/shared';
+import type { PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { layoutOf } from '../../kiosk/agent/agent/render.ts';
 import { PAPER_80MM } from '../../kiosk/agent/printer/layout.ts';
@@ -523,7 +524,7 @@ describe('deadlines (SPEC CAL-3)', () => {
   });
 });
 
-describe('counter identity check (SPEC CTR-1)', () => {
+describe('counter identity check (SPEC CTR-1, CTR-2)', () => {
   const read = (idNumber: string): CardRead => ({
     source: 'resident-id',
     idNumber,
@@ -537,7 +538,7 @@ describe('counter identity check (SPEC CTR-1)', () => {
       (agent.emit as (e: string, ...a: unknown[]) => void)('device:card', card, resolve),
     );
 
-  it('CTR-1 the clerk at the window gets the card masked, matched against the ticket held; no one else does', async () => {
+  it('CTR-1 CTR-2 the clerk at the window gets the card masked, matched against the ticket held, with the name for the slip; no one else does', async () => {
     const agent = await server.client({ deviceToken: await server.pairDevice('agent', 'w1') });
     const { ticketId, clerk } = await serving({ itemCode: ENROL, idNumber: ID });
     const clerkSocket = await server.client({ token: clerk });
@@ -559,31 +560,53 @@ describe('counter identity check (SPEC CTR-1)', () => {
       source: 'resident-id',
       matchesTicket: true,
       ticketId,
+      // CTR-2: the serving clerk gets the name for the slip.
+      applicantName: '张三丰',
     });
     expect(JSON.stringify(card)).not.toContain(ID);
 
     const other = nextEvent<CounterCard>(clerkSocket, 'counter:card');
     await emitCard(agent, read('11010519491231002X'));
-    expect(await other).toMatchObject({ matchesTicket: false, ticketId, masked: '110***********002X' });
+    const stranger = await other;
+    expect(stranger).toMatchObject({ matchesTicket: false, ticketId, masked: '110***********002X' });
+    // CTR-2: never a stranger's name for this citizen's slip.
+    expect(stranger.applicantName).toBeUndefined();
     // The same number typed with a lower-case x still matches (the holder reference normalises it).
     const lower = nextEvent<CounterCard>(clerkSocket, 'counter:card');
     await emitCard(agent, read(ID.toLowerCase()));
     expect((await lower).matchesTicket).toBe(true);
     expect(leaks).toEqual([]);
+    // CTR-2 / SEC-NTK-2: each name handed to the clerk is in the read trail; the stranger's is not.
+    const trail = await server.rest<PiiReadEntry[]>('GET', `/api/pii-reads?ticketId=${ticketId}`, {
+      token: await server.login('manager1'),
+    });
+    expect(trail.body.ok).toBe(true);
+    const cardReads = trail.body.ok ? trail.body.data.filter((r) => r.subject === 'counter-card') : [];
+    expect(cardReads.map((r) => [r.subjectId, r.purpose, r.ticketId])).toEqual([
+      ['resident-id', 'serving', ticketId],
+      ['resident-id', 'serving', ticketId],
+    ]);
   });
 
-  it('CTR-1 with no ticket at the window matchesTicket is null; a ticket without identity is null too', async () => {
+  it('CTR-1 CTR-2 with no ticket at the window matchesTicket is null and no name; a ticket without identity is null too', async () => {
     const agent = await server.client({ deviceToken: await server.pairDevice('agent', 'w1') });
     const clerk = await server.login('clerk1');
     await cmd(clerk, 'window:open', { windowId: 'w1' });
     const socket = await server.client({ token: clerk });
     const idle = nextEvent<CounterCard>(socket, 'counter:card');
     await emitCard(agent, read(ID));
-    expect(await idle).toMatchObject({ matchesTicket: null, ticketId: null });
+    const idleCard = await idle;
+    expect(idleCard).toMatchObject({ matchesTicket: null, ticketId: null });
+    // CTR-2: no ticket held, nobody served: no name.
+    expect(idleCard.applicantName).toBeUndefined();
 
     await serving({ itemCode: ENROL });
     const anonymous = nextEvent<CounterCard>(socket, 'counter:card');
     await emitCard(agent, read(ID));
-    expect(await anonymous).toMatchObject({ matchesTicket: null, ticketId: '20261126-A001' });
+    expect(await anonymous).toMatchObject({
+      matchesTicket: null,
+      ticketId: '20261126-A001',
+      applicantName: '张三丰',
+    });
   });
 });

@@ -155,7 +155,12 @@ export function createApp(deps: AppDeps): App {
     devices: deps.store.devices,
     auth: deps.store.auth,
     clock: h.clock,
-    counterCard: counterCardFor({ queue: () => h.hall.queue, holderRef: h.holderRef }),
+    counterCard: counterCardFor({
+      queue: () => h.hall.queue,
+      holderRef: h.holderRef,
+      recordRead: (r) => deps.store.piiReads.record(r),
+      now: () => h.clock.now(),
+    }),
   });
   h.notice.onChange((text) => io.to(ROOMS.board).emit('hall:notice', { text }));
 

@@ -126,7 +126,8 @@ export function attachDevices(
       const room = io.sockets.adapter.rooms.get(ROOMS.device(p.id));
       const relayed = Math.max(0, (room?.size ?? 1) - 1);
       socket.to(ROOMS.device(p.id)).emit('device:card', parsed.data);
-      // At a counter, the clerk signed on there also sees it, masked (never the full number or name).
+      // At a counter, the clerk signed on there also sees it, masked (never the full number; the
+      // name only for the slip of the citizen they serve, CTR-2).
       const counter = p.windowId === null ? null : (deps.counterCard?.(p.windowId, parsed.data) ?? null);
       if (counter !== null)
         for (const s of io.sockets.sockets.values()) {

@@ -18,6 +18,7 @@ import {
   type TicketHolder,
   WINDOW_POSTS,
 } from '@onewindow/shared';
+import { laneOf, lanesOfWindow, mayServe, queueKey, queueLess } from '@onewindow/shared/queue-order.ts';
 import { businessDayOf } from './clock.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 import type {
@@ -42,42 +43,8 @@ function ok(...events: EventBody[]): Decision {
   return { ok: true, events };
 }
 
-/**
- * Queue order (SPEC Q-ORD-1, Q-OVR-1): tickets a guide moved to the front come first, in the
- * order they were moved; then by virtual arrival time; then by issue order.
- */
-export function queueLess(a: Ticket, b: Ticket): boolean {
-  if (a.front !== null || b.front !== null) {
-    if (a.front === null) return false;
-    if (b.front === null) return true;
-    if (a.front.at !== b.front.at) return a.front.at < b.front.at;
-    return a.tieBreak < b.tieBreak;
-  }
-  if (a.orderKey !== b.orderKey) return a.orderKey < b.orderKey;
-  return a.tieBreak < b.tieBreak;
-}
-
-/** The same order as `queueLess`, as a heap key: [tier, time, tie-break]. */
-export function queueKey(t: Ticket): readonly [number, number, number] {
-  return t.front !== null ? [0, t.front.at, t.tieBreak] : [1, t.orderKey, t.tieBreak];
-}
-
-/** The lane a waiting ticket sits in (SPEC Q-ELG-1): a pinned window, a post, or its category. */
-export function laneOf(t: Pick<Ticket, 'pinnedWindowId' | 'requiredPost' | 'categoryId'>): string {
-  if (t.pinnedWindowId !== null) return `w:${t.pinnedWindowId}`;
-  if (t.requiredPost !== null) return `p:${t.requiredPost}`;
-  return `c:${t.categoryId}`;
-}
-
-/** Lanes a window draws from (SPEC Q-ELG-1). */
-export function lanesOfWindow(w: Pick<ServiceWindow, 'id' | 'post' | 'categoryIds'>): string[] {
-  return [...w.categoryIds.map((c) => `c:${c}`), `p:${w.post}`, `w:${w.id}`];
-}
-
-/** Whether window `w` may serve ticket `t` (SPEC Q-ELG-1). */
-export function mayServe(w: Pick<ServiceWindow, 'id' | 'post' | 'categoryIds'>, t: Ticket): boolean {
-  return lanesOfWindow(w).includes(laneOf(t));
-}
+// The order and the lanes are shared with the consoles' waiting lists (one source, CON-ORD-1).
+export { laneOf, lanesOfWindow, mayServe, queueKey, queueLess };
 
 const isPriority = (t: Ticket): boolean => t.priorityClass !== 'regular';
 

@@ -53,13 +53,21 @@ export class AuditService {
     const to =
       qy.to === undefined ? Number.MAX_SAFE_INTEGER : Date.parse(`${qy.to}T00:00:00Z`) + 86_400_000 - offset;
     if (from >= to) return { ok: false, message: `from ${qy.from} is after to ${qy.to}` };
-    const names = new Map(this.deps.auth.allStaff().map((s) => [s.id, s.name]));
+    // CON-AUD-1: people and terminals by name (a device acts when it pairs), never a bare id.
+    const names = new Map<string, string>([
+      ...this.deps.auth.allStaff().map((s) => [s.id, s.name] as const),
+      ...this.deps.auth.allDevices().map((d) => [d.id, `${d.name}（设备）`] as const),
+    ]);
     const nameOf = (id: string) => (id === 'system' ? '系统' : (names.get(id) ?? id));
+    const named = (e: AuditEntry): AuditEntry => {
+      const n = e.target === null ? undefined : names.get(e.target);
+      return { ...e, targetName: n ?? null };
+    };
     const q = qy.q?.toLowerCase() ?? '';
     const keep = (e: AuditEntry) =>
       (qy.kind === undefined || qy.kind === e.source || qy.kind === e.action) &&
       (q === '' ||
-        [e.actorName, e.actor, e.action, e.target, e.reason, e.detail].some((x) =>
+        [e.actorName, e.actor, e.action, e.target, e.targetName, e.reason, e.detail].some((x) =>
           x?.toLowerCase().includes(q),
         ));
     const audited = AUDITED_FACT_TYPES as readonly string[];
@@ -67,12 +75,12 @@ export class AuditService {
     if (qy.kind === undefined || qy.kind === 'hall' || audited.includes(qy.kind))
       for (const ev of this.deps.facts.between(from, to)) {
         const e = factEntry(ev, nameOf);
-        if (e !== null && keep(e)) out.push(e);
+        if (e !== null && keep(named(e))) out.push(named(e));
       }
     if (qy.kind === undefined || !audited.includes(qy.kind))
       for (const row of this.allAudit()) {
         if (row.at < from || row.at >= to || row.action === CONFIGURE_ACTION) continue;
-        const e = adminEntry(row, nameOf);
+        const e = named(adminEntry(row, nameOf));
         if (keep(e)) out.push(e);
       }
     out.sort((a, b) => b.at - a.at || b.id.localeCompare(a.id, 'en', { numeric: true }));

@@ -99,6 +99,7 @@ export class HallViews {
                 categories: config.categories,
                 windowIds: config.windows.map((w) => w.id),
                 voiceTemplate: config.settings.voiceTemplate,
+                maxRecalls: config.settings.maxRecalls,
               },
         // A day close settles tickets that have already left the engine's memory.
         removed: ev.type === 'day:closed' ? ev.settledTicketIds : [],
@@ -136,6 +137,7 @@ export class HallViews {
       notice: this.deps.notice(),
       voiceTemplate: config?.settings.voiceTemplate ?? DEFAULT_VOICE_TEMPLATE,
       serverTime: this.deps.now(),
+      ...(config ? { maxRecalls: config.settings.maxRecalls } : {}),
     };
   }
 

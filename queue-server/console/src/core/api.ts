@@ -13,6 +13,8 @@ import type {
   CommandPayload,
   CommandResult,
 } from '@onewindow/shared/protocol.ts';
+import { wireIssuesZh } from '@onewindow/shared/zod-zh.ts';
+import { FIELD_LABELS } from './field-labels.ts';
 
 const TOKEN_KEY = 'onewindow.console.token';
 
@@ -141,6 +143,7 @@ export function command<N extends CommandName>(
 /**
  * The Chinese message for a refusal; codes that carry a reason worth reading add the server's
  * text, its Chinese sentence (`messageZh`, e.g. which separation-of-duties rule) when it has one.
+ * Validation issues are said in Chinese with Chinese field names (CON-ZH-1), never zod's English.
  */
 export function errorText(e: ApiError): string {
   const zh = (ERROR_MESSAGES_ZH as Record<string, string>)[e.code] ?? e.code;
@@ -149,7 +152,7 @@ export function errorText(e: ApiError): string {
   if (e.code === 'NOT_FOUND' && /no such endpoint/.test(e.message)) return '该功能的服务端接口尚未上线';
   if (e.code === 'DUTY_CONFLICT' || e.code === 'CONFLICT') return `${zh}：${e.message}`;
   if (e.code === 'BAD_REQUEST' && e.issues !== undefined && e.issues.length > 0)
-    return `${zh}：${e.issues.map((i) => `${i.path} ${i.message}`).join('；')}`;
+    return `${zh}：${wireIssuesZh(e.issues, FIELD_LABELS)}`;
   return zh;
 }
 

@@ -59,6 +59,8 @@ export type ConsoleAction =
   | { type: 'devices'; list: DeviceStatus[] }
   | { type: 'print-failed'; failure: PrintFailure }
   | { type: 'card'; card: CounterCardSeen }
+  /** This clerk's tickets finished today, as the server lists them (after a reload). */
+  | { type: 'finished-loaded'; list: Ticket[] }
   /** A case as a command's answer gave it. */
   | { type: 'case'; case: CaseRecord }
   /** Every case of `statuses`, asked for when the view stood at seq `asOf` and snapshot `snapshots`. */
@@ -109,7 +111,7 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         }
       }
       const done = action.fact.tickets.filter((t) => t.status === 'done');
-      const finished = done.length === 0 ? s.finished : [...done, ...s.finished].slice(0, 50);
+      const finished = done.length === 0 ? s.finished : mergeFinished(s.finished, done);
       return { ...s, view: next, noShows, finished, skew: action.fact.at - Date.now() };
     }
     case 'notice':
@@ -118,6 +120,8 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       return { ...state, devices: { ...state.devices, [action.status.deviceId]: action.status } };
     case 'devices':
       return { ...state, devices: Object.fromEntries(action.list.map((d) => [d.deviceId, d])) };
+    case 'finished-loaded':
+      return { ...state, finished: mergeFinished(state.finished, action.list) };
     case 'print-failed':
       return { ...state, printFailures: [action.failure, ...state.printFailures].slice(0, 50) };
     case 'card':
@@ -130,6 +134,16 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         loadedCases(state.cases, action.statuses, action.list, action.asOf, action.snapshots),
       );
   }
+}
+
+/**
+ * Finished tickets, one row per ticket (CON-DONE-1): a later fact about a done ticket (its slip,
+ * its rating) carries it again and replaces the row rather than adding one; newest finish first.
+ */
+export function mergeFinished(have: readonly Ticket[], incoming: readonly Ticket[]): Ticket[] {
+  const byId = new Map(have.map((t) => [t.id, t]));
+  for (const t of incoming) byId.set(t.id, t);
+  return [...byId.values()].sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0)).slice(0, 50);
 }
 
 const foldCase = (state: ConsoleState, cases: CaseBook): ConsoleState =>

@@ -400,6 +400,7 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
           叫号策略
           <select
             name="policy"
+            aria-label="叫号策略"
             value={s.policy.kind}
             onChange={(e) =>
               set({
@@ -421,6 +422,7 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
                   type="number"
                   class="tiny"
                   min={1}
+                  aria-label="连续优先上限"
                   value={s.policy.maxPriorityInRow}
                   onInput={(e) =>
                     set({
@@ -510,21 +512,35 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
                 return (
                   <tr key={i}>
                     <td>
-                      <input class="tiny" value={c.id} onInput={(e) => put({ id: e.currentTarget.value })} />
+                      <input
+                        class="tiny"
+                        aria-label={`第${i + 1}个类别 编号`}
+                        value={c.id}
+                        onInput={(e) => put({ id: e.currentTarget.value })}
+                      />
                     </td>
                     <td>
                       <input
                         class="tiny"
+                        aria-label={`第${i + 1}个类别 字头`}
                         value={c.prefix}
                         maxLength={2}
                         onInput={(e) => put({ prefix: e.currentTarget.value.toUpperCase() })}
                       />
                     </td>
                     <td>
-                      <input value={c.name} onInput={(e) => put({ name: e.currentTarget.value })} />
+                      <input
+                        aria-label={`第${i + 1}个类别 名称`}
+                        value={c.name}
+                        onInput={(e) => put({ name: e.currentTarget.value })}
+                      />
                     </td>
                     <td>
-                      <input value={c.nameEn} onInput={(e) => put({ nameEn: e.currentTarget.value })} />
+                      <input
+                        aria-label={`第${i + 1}个类别 英文名称`}
+                        value={c.nameEn}
+                        onInput={(e) => put({ nameEn: e.currentTarget.value })}
+                      />
                     </td>
                     <td>
                       <button
@@ -588,12 +604,14 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
                       <input
                         type="number"
                         class="tiny"
+                        aria-label={`第${i + 1}个窗口 窗口号`}
                         value={w.number}
                         onInput={(e) => put({ number: num(e.currentTarget.value) })}
                       />
                     </td>
                     <td>
                       <select
+                        aria-label={`${w.number}号窗口 岗位`}
                         value={w.post}
                         onChange={(e) => put({ post: e.currentTarget.value as WindowPost })}
                       >
@@ -875,16 +893,22 @@ function Calendar({ setFlash }: { setFlash: SetFlash }) {
           <input
             type="date"
             name="override-date"
+            aria-label="调整日期 Date"
             required
             value={date}
             onInput={(e) => setDate(e.currentTarget.value)}
           />
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as 'holiday' | 'workday')}>
+          <select
+            aria-label="调整为 Make it"
+            value={kind}
+            onChange={(e) => setKind(e.currentTarget.value as 'holiday' | 'workday')}
+          >
             <option value="holiday">休息日</option>
             <option value="workday">工作日</option>
           </select>
           <input
             name="override-note"
+            aria-label="调整说明 Note"
             required
             placeholder="说明"
             value={note}
@@ -898,11 +922,19 @@ function Calendar({ setFlash }: { setFlash: SetFlash }) {
       </Panel>
       <Panel title="办结期限试算" en="Deadline calculator">
         <div class="row-gap">
-          受理日 <input type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />后{' '}
+          受理日{' '}
+          <input
+            type="date"
+            aria-label="受理日 From"
+            value={from}
+            onInput={(e) => setFrom(e.currentTarget.value)}
+          />
+          后{' '}
           <input
             type="number"
             class="tiny"
             min={0}
+            aria-label="工作日数 Working days"
             value={days}
             onInput={(e) => setDays(Number(e.currentTarget.value) || 0)}
           />{' '}

@@ -1,6 +1,7 @@
 /**
  * 审计: every override, transfer, cancellation and admin change with who, when and why,
- * searchable by text and date range (GET /api/audit/search).
+ * searchable by text and date range (GET /api/audit/search). People and devices by name, actions
+ * in words (CON-AUD-1); the codes stay in the cells' titles for an integrator.
  */
 import type { CurrentStaff, PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import type { AuditEntry } from '@onewindow/shared/console.ts';
@@ -40,7 +41,23 @@ const ACTION_LABEL: Record<string, string> = {
   'calendar:override-delete': '日历调整删除',
   'follow-ups:settings': '整改期限设置',
   'appointments:import': '预约导入',
+  'hall:configure': '大厅配置',
+  'integrity:accept-loss': '确认数据缺失',
+  'integrity:restore': '数据恢复',
+  'case:accepted': '案件受理',
+  'case:review-started': '开始审核',
+  'case:reviewed': '审核通过',
+  'case:rechecked': '复核通过',
+  'case:returned': '审核退回',
+  'case:supplement-requested': '一次性告知补正',
+  'case:supplemented': '补正材料已收',
+  'case:ready': '办结待取',
+  'case:handed-back': '已领取',
+  'case:adopted': '案件补录',
 };
+
+/** An action in words (CON-AUD-1); a code this console does not know yet reads as 其他操作. */
+const actionLabel = (action: string): string => ACTION_LABEL[action] ?? '其他操作';
 
 export function AuditView(_props: { me: CurrentStaff }) {
   return (
@@ -129,7 +146,11 @@ function PiiReads() {
                   {r.staffNumber && <span class="dim"> {r.staffNumber}</span>}
                 </td>
                 <td class="num">{r.ticketId ?? '—'}</td>
-                <td class="num dim">{r.subjectId}</td>
+                <td class="num dim">
+                  {r.subject === 'counter-card'
+                    ? `窗口读卡姓名（${r.subjectId === 'ssc' ? '社保卡' : '身份证'}）`
+                    : r.subjectId}
+                </td>
                 <td>{PURPOSE_LABEL(r.purpose)}</td>
               </tr>
             ))}
@@ -192,7 +213,12 @@ function AuditTrail() {
         <label class="inline">
           至 <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
         </label>
-        <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+        <select
+          name="kind"
+          aria-label="来源或操作 Kind"
+          value={kind}
+          onChange={(e) => setKind(e.currentTarget.value)}
+        >
           <option value="">全部来源 All</option>
           <option value="hall">大厅操作 Hall</option>
           <option value="admin">管理操作 Admin</option>
@@ -223,11 +249,10 @@ function AuditTrail() {
               <tr key={r.id} data-action={r.action}>
                 <td class="num nowrap">{hallDateTime(r.at)}</td>
                 <td>{r.actorName}</td>
-                <td>
-                  {ACTION_LABEL[r.action] ?? r.action}
-                  <span class="dim en">{r.action}</span>
+                <td title={r.action}>{actionLabel(r.action)}</td>
+                <td class="num" title={r.target ?? ''}>
+                  {r.targetName ?? r.target ?? '—'}
                 </td>
-                <td class="num">{r.target ?? '—'}</td>
                 <td>{r.reason ?? '—'}</td>
               </tr>
             ))}

@@ -8,6 +8,7 @@ import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
 import { newIdempotencyKey, useNow, useStore } from '@onewindow/shared/client';
 import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
+import type { DeviceStatus, PrinterHealth } from '@onewindow/shared/devices.ts';
 import type { FinishOutcome, ServiceWindow, Ticket, WindowPost } from '@onewindow/shared/domain.ts';
 import type { ApplicationView } from '@onewindow/shared/kiosk.ts';
 import { maskIdNumber } from '@onewindow/shared/mask.ts';
@@ -29,6 +30,7 @@ import {
   percent,
   STATUS_LABEL,
 } from '../core/format.ts';
+import { upNextFor } from '../core/queue.ts';
 import type { ConsoleStore } from '../core/staff.ts';
 import { ReprintButton } from './Reprint.tsx';
 
@@ -137,7 +139,14 @@ function Counter(props: {
   const view = useStore(store, (s) => s.view)!;
   const skew = useStore(store, (s) => s.skew);
   const cards = useStore(store, (s) => s.cards);
+  const devices = useStore(store, (s) => s.devices);
   const now = useNow(1000) + skew;
+  // The window's terminal agent and its printer (CON-PRN-1), then kept current by device:status.
+  useEffect(() => {
+    api<DeviceStatus[]>('GET', '/api/devices/status').then(
+      (r) => r.ok && store.dispatch({ type: 'devices', list: r.data }),
+    );
+  }, [store]);
   const current = w.ticketId === null ? undefined : view.tickets.find((t) => t.id === w.ticketId);
   const parked = view.tickets.filter((t) => t.status === 'parked' && t.windowId === w.id);
   const [pausing, setPausing] = useState(false);
@@ -174,13 +183,23 @@ function Counter(props: {
   const noShow = () => atWindow('过号', 'ticket:no-show');
 
   // Keyboard shortcuts (not while typing in a field or with a dialog open).
-  const keys = useRef({ callNext, recall, start, noShow, current, state: w.state, modal: false });
+  const keys = useRef({
+    callNext,
+    recall,
+    start,
+    noShow,
+    current,
+    calls: callsLeft(current, view.maxRecalls),
+    state: w.state,
+    modal: false,
+  });
   keys.current = {
     callNext,
     recall,
     start,
     noShow,
     current,
+    calls: callsLeft(current, view.maxRecalls),
     state: w.state,
     modal: pausing || transferring || finishing !== null || slip !== null,
   };
@@ -196,13 +215,13 @@ function Counter(props: {
       if ((e.key === 'F1' || e.key === ' ') && idle && k.state === 'open') {
         e.preventDefault();
         void k.callNext();
-      } else if (e.key === 'F2' && k.current?.status === 'called') {
+      } else if (e.key === 'F2' && k.current?.status === 'called' && k.calls.recallOpen) {
         e.preventDefault();
         void k.recall();
       } else if (e.key === 'F3' && k.current?.status === 'called') {
         e.preventDefault();
         void k.start();
-      } else if (e.key === 'F4' && k.current?.status === 'called') {
+      } else if (e.key === 'F4' && k.current?.status === 'called' && k.calls.noShowOpen) {
         e.preventDefault();
         void k.noShow();
       }
@@ -212,6 +231,8 @@ function Counter(props: {
   }, []);
 
   const category = (id: string) => view.categories.find((c) => c.id === id);
+  // 过号 opens after 1 + maxRecalls calls (Q-NS-2); 重呼 closes then (Q-NS-1). CON-NS-1.
+  const calls = callsLeft(current, view.maxRecalls);
   // The latest card read at this counter for the ticket in front of the clerk (or none).
   const myCard = cards.find(
     (c) => c.windowId === w.id && c.ticketId === (current?.id ?? null) && now - c.at < 10 * 60_000,
@@ -308,11 +329,26 @@ function Counter(props: {
                   开始办理 <span class="en">Start</span>
                   <kbd>F3</kbd>
                 </button>
-                <button type="button" class="btn big" onClick={recall} data-action="recall">
+                <button
+                  type="button"
+                  class="btn big"
+                  onClick={recall}
+                  disabled={!calls.recallOpen}
+                  title={calls.recallOpen ? '' : '呼叫次数已满，可过号'}
+                  data-action="recall"
+                >
                   重呼 <span class="en">Recall</span>
                   <kbd>F2</kbd>
                 </button>
-                <button type="button" class="btn big warn" onClick={noShow} data-action="no-show">
+                <button
+                  type="button"
+                  class="btn big warn"
+                  onClick={noShow}
+                  disabled={!calls.noShowOpen}
+                  aria-describedby={calls.total !== null ? 'no-show-hint' : undefined}
+                  data-action="no-show"
+                  data-calls-needed={calls.needed}
+                >
                   过号 <span class="en">No-show</span>
                   <kbd>F4</kbd>
                 </button>
@@ -324,6 +360,18 @@ function Counter(props: {
                 >
                   转移 <span class="en">Transfer</span>
                 </button>
+                {calls.total !== null && (
+                  <span class="calls-hint" id="no-show-hint" data-testid="no-show-hint">
+                    {calls.needed > 0
+                      ? `还需重呼 ${calls.needed} 次才能过号（共须呼叫 ${calls.total} 次）`
+                      : `已呼叫 ${calls.total} 次，可过号`}
+                    <span class="en">
+                      {calls.needed > 0
+                        ? `${calls.needed} more call${calls.needed === 1 ? '' : 's'} before no-show`
+                        : 'No-show allowed'}
+                    </span>
+                  </span>
+                )}
               </div>
             )}
             {current.status === 'serving' && (
@@ -438,6 +486,8 @@ function Counter(props: {
         <FinishDialog
           ticket={finishing}
           window={w}
+          printer={windowPrinter(Object.values(devices), w.id)}
+          cardName={myCard?.ticketId === finishing.id ? myCard.applicantName : undefined}
           catalog={props.catalog}
           onClose={() => setFinishing(null)}
           onDone={(result, created) => {
@@ -451,6 +501,40 @@ function Counter(props: {
       {slip && <SlipDialog result={slip.result} created={slip.created} onClose={() => setSlip(null)} />}
     </div>
   );
+}
+
+/** The window's slip printer as the console knows it: none, ready, out of paper or offline. */
+type WindowPrinter =
+  | { state: 'none' }
+  | { state: 'ready' | 'out' | 'offline'; name: string; health: PrinterHealth | undefined };
+
+/**
+ * The terminal agent paired to this window (slips print on it, SLP-7) and its printer's last
+ * report (CON-PRN-1): an agent that reports no printer health is taken to have one.
+ */
+function windowPrinter(devices: readonly DeviceStatus[], windowId: string): WindowPrinter {
+  const agent = devices.find(
+    (d) => d.windowId === windowId && (d.kind === 'agent' || d.health.printer !== undefined),
+  );
+  if (agent === undefined) return { state: 'none' };
+  const health = agent.health.printer;
+  const state = !agent.online || health === 'offline' ? 'offline' : health === 'out' ? 'out' : 'ready';
+  return { state, name: agent.name, health };
+}
+
+/**
+ * How many calls the ticket in front of the clerk still needs before 过号 (Q-NS-1, Q-NS-2): the
+ * server's maxRecalls from the view; unknown (an older server) leaves both buttons open.
+ */
+function callsLeft(
+  t: Ticket | undefined,
+  maxRecalls: number | undefined,
+): { total: number | null; needed: number; recallOpen: boolean; noShowOpen: boolean } {
+  if (t === undefined || maxRecalls === undefined)
+    return { total: null, needed: 0, recallOpen: true, noShowOpen: true };
+  const total = 1 + maxRecalls;
+  const needed = Math.max(0, total - t.callCount);
+  return { total, needed, recallOpen: needed > 0, noShowOpen: needed === 0 };
 }
 
 function outcomeOf(r: SlipResult): FinishOutcome {
@@ -556,6 +640,7 @@ function TransferDialog(props: {
         {kind === 'category' && (
           <select
             name="transfer-category"
+            aria-label="转至业务类别"
             value={categoryId}
             onChange={(e) => setCategoryId(e.currentTarget.value)}
           >
@@ -569,6 +654,7 @@ function TransferDialog(props: {
         {kind === 'post' && (
           <select
             name="transfer-post"
+            aria-label="转至岗位"
             value={post}
             onChange={(e) => setPost(e.currentTarget.value as WindowPost)}
           >
@@ -582,6 +668,7 @@ function TransferDialog(props: {
         {kind === 'window' && (
           <select
             name="transfer-window"
+            aria-label="转至窗口"
             value={windowId}
             onChange={(e) => setWindowId(e.currentTarget.value)}
           >
@@ -625,6 +712,9 @@ function TransferDialog(props: {
 function FinishDialog(props: {
   ticket: Ticket;
   window: ServiceWindow;
+  printer: WindowPrinter;
+  /** The name from the card read at this counter for this ticket (CTR-2), if any. */
+  cardName?: string | undefined;
   catalog: ServiceItem[];
   onClose: () => void;
   onDone: (r: SlipResult, created: boolean) => void;
@@ -632,13 +722,21 @@ function FinishDialog(props: {
   const { ticket } = props;
   const [outcome, setOutcome] = useState<FinishOutcome>('completed');
   const [app, setApp] = useState<ApplicationView | null>(null);
-  const [applicantName, setApplicantName] = useState('');
+  // The card the citizen handed over names the applicant (CTR-2); the kiosk form only fills a gap.
+  const [applicantName, setApplicantName] = useState(props.cardName ?? '');
+  const [nameFromCard, setNameFromCard] = useState(props.cardName !== undefined);
+  useEffect(() => {
+    if (props.cardName === undefined) return;
+    setApplicantName((n) => n || props.cardName!);
+    setNameFromCard(true);
+  }, [props.cardName]);
   const [contactPhone, setContactPhone] = useState('');
   const [result, setResult] = useState('已办结');
   const [reasons, setReasons] = useState<string[]>([]);
   const [otherReason, setOtherReason] = useState('');
   const [missing, setMissing] = useState<string[]>([]);
-  const [printer, setPrinter] = useState<'escpos' | 'a4'>('a4');
+  // The window's own printer when it has a working one, else A4 (CON-PRN-1).
+  const [printer, setPrinter] = useState<'escpos' | 'a4'>(props.printer.state === 'ready' ? 'escpos' : 'a4');
   const [error, setError] = useState<string | null>(null);
   // Kept for every retry of this finish (the dialog is one click's worth of intent).
   const [slipKey] = useState(() => newIdempotencyKey('slip-'));
@@ -771,6 +869,11 @@ function FinishDialog(props: {
             )}
           </div>
         </div>
+        {nameFromCard && applicantName === props.cardName && (
+          <p class="dim" data-testid="name-from-card">
+            申请人姓名已从窗口读卡带入。Name taken from the card read at this counter.
+          </p>
+        )}
         {app && <p class="dim">已从自助填表 {app.code} 带入申请人信息。</p>}
 
         {outcome === 'completed' && (
@@ -887,6 +990,13 @@ function FinishDialog(props: {
               A4 纸（浏览器打印）
             </button>
           </div>
+          <span class="dim" data-testid="window-printer" data-state={props.printer.state}>
+            {props.printer.state === 'ready'
+              ? `本窗口打印机：${props.printer.name}${props.printer.health === 'near-end' ? '（纸将尽）' : ''}`
+              : props.printer.state === 'none'
+                ? '本窗口未配置票据打印机，请用 A4 打印。'
+                : `本窗口打印机${props.printer.state === 'out' ? '缺纸' : '离线'}（${props.printer.name}），已改用 A4。`}
+          </span>
         </div>
         {error && (
           <p class="error" role="alert">
@@ -948,9 +1058,14 @@ function SlipDialog({
           A4 打印 Print
         </button>
       </div>
-      <div class="a4-frame">
+      <section
+        class="a4-frame"
+        aria-label="回单预览 Slip preview"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls, so the keyboard must reach it (axe scrollable-region-focusable)
+        tabIndex={0}
+      >
         <SlipPage doc={result.document} />
-      </div>
+      </section>
     </Modal>
   );
 }
@@ -1137,17 +1252,8 @@ function MyFigures({ tick }: { tick: string }) {
 /** Who this window's next call is likely to get: its categories' waiting tickets in call order. */
 function UpNext({ store, window: w, now }: { store: ConsoleStore; window: ServiceWindow; now: number }) {
   const view = useStore(store, (s) => s.view)!;
-  const next = view.tickets
-    .filter(
-      (t) =>
-        t.status === 'waiting' &&
-        (t.pinnedWindowId === w.id ||
-          (t.pinnedWindowId === null &&
-            (t.requiredPost === null ? w.categoryIds.includes(t.categoryId) : t.requiredPost === w.post))),
-    )
-    // The engine's order key (virtual arrival; a guide's 提前 and classes already move it).
-    .sort((a, b) => a.orderKey - b.orderKey || a.tieBreak - b.tieBreak)
-    .slice(0, 6);
+  // The engine's order and eligibility, shared with it (CON-ORD-1): the first row is F1's call.
+  const next = upNextFor(view.tickets, w).slice(0, 6);
   return (
     <Panel title="候叫" en="Up next" testid="up-next">
       <table class="table compact">
@@ -1173,9 +1279,18 @@ function UpNext({ store, window: w, now }: { store: ConsoleStore; window: Servic
   );
 }
 
-/** Tickets finished at this window since the console opened, newest first. */
+/** Tickets finished at this window, newest first: today's from the server, then as facts come (CON-DONE-1). */
 function RecentDone({ store, window: w }: { store: ConsoleStore; window: ServiceWindow }) {
   const finished = useStore(store, (s) => s.finished);
+  useEffect(() => {
+    let alive = true;
+    api<Ticket[]>('GET', '/api/stats/me/finished').then((r) => {
+      if (alive && r.ok) store.dispatch({ type: 'finished-loaded', list: r.data });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [store]);
   const mine = finished.filter((t) => t.windowId === w.id).slice(0, 6);
   return (
     <Panel title="本窗口近期办结" en="Recently finished" testid="recent-done">

@@ -15,6 +15,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
 import { api, command, errorText } from '../core/api.ts';
 import { CLASS_LABEL, duration, hallTime, POST_LABEL, SOURCE_LABEL, STATUS_LABEL } from '../core/format.ts';
+import { waitingInCallOrder } from '../core/queue.ts';
 import { type ConsoleStore, socketCommand } from '../core/staff.ts';
 
 const THRESHOLD_KEY = 'onewindow.console.waitAlertMinutes';
@@ -43,9 +44,8 @@ export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
 
   const waiting = useMemo(
     () =>
-      (view?.tickets ?? [])
-        .filter((t) => t.status === 'waiting')
-        .sort((a, b) => a.orderKey - b.orderKey || a.tieBreak - b.tieBreak),
+      // The engine's call order (a guide's 提前 first), not the order key alone (CON-ORD-1).
+      waitingInCallOrder(view?.tickets ?? []),
     [view?.tickets],
   );
   if (view === null) return <div class="center-note">正在载入大厅… Loading the hall…</div>;

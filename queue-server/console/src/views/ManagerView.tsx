@@ -605,6 +605,7 @@ function NoticeEditor({
     <Panel title="大厅公告" en="Notice marquee" testid="notice">
       <textarea
         name="notice"
+        aria-label="大厅公告内容 Notice text"
         rows={2}
         class="wide"
         maxLength={200}

@@ -266,6 +266,7 @@ export function StaffAccounts({ me, setFlash }: { me: CurrentStaff; setFlash: (m
               {k === 'password' ? (
                 <input
                   name={`new-${k}`}
+                  aria-label={label}
                   type="password"
                   autocomplete="new-password"
                   value={form[k]}
@@ -274,6 +275,7 @@ export function StaffAccounts({ me, setFlash }: { me: CurrentStaff; setFlash: (m
               ) : (
                 <input
                   name={`new-${k}`}
+                  aria-label={label}
                   value={form[k]}
                   onInput={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
                 />

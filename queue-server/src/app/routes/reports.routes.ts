@@ -8,6 +8,7 @@ import {
   followUpSettingsSchema,
   followUpStatusBodySchema,
   STATS_EXPORT_FORMATS,
+  type Ticket,
 } from '@onewindow/shared';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
@@ -48,6 +49,23 @@ export function reportRoutes(h: Hall): RouteDef[] {
       access: 'stats:own',
       query: meQuery,
       handle: (ctx) => ({ ok: true, data: h.stats.mine(staffOf(ctx).id, ctx.query.date ?? h.today()) }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/stats/me/finished',
+      summary:
+        "The signed-in clerk's tickets finished in the open business day, newest first, at most 50 (the console's 本窗口近期办结 after a reload, CON-DONE-1)",
+      access: 'stats:own',
+      handle: (ctx) => {
+        const me = staffOf(ctx).id;
+        const done = h.hall.queue
+          .allTickets()
+          .filter((t) => t.status === 'done' && t.servedBy === me)
+          .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))
+          .slice(0, 50)
+          .map((t) => structuredClone(t) as Ticket);
+        return { ok: true, data: done };
+      },
     }),
     route({
       method: 'get',

@@ -254,9 +254,21 @@ export function CasesView(props: { me: CurrentStaff; store: ConsoleStore; mode: 
           {mode === 'query' && (
             <div class="case-range" data-testid="case-range">
               受理日期 <span class="en">Accepted</span>
-              <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+              <input
+                type="date"
+                name="from"
+                aria-label="受理日期从 Accepted from"
+                value={from}
+                onInput={(e) => setFrom(e.currentTarget.value)}
+              />
               至
-              <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+              <input
+                type="date"
+                name="to"
+                aria-label="受理日期至 Accepted to"
+                value={to}
+                onInput={(e) => setTo(e.currentTarget.value)}
+              />
               {(from !== '' || to !== '') && (
                 <button
                   type="button"
