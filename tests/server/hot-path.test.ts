@@ -104,7 +104,7 @@ describe('SEC-ACC-7 the principal behind a token is kept in memory, never past i
 });
 
 describe('hot path: catalog, print jobs, rooms, fact log (issue #19)', () => {
-  it('KSK-3 ADM-2 the catalog is parsed once and shared frozen; a change is seen by the next kiosk ticket', async () => {
+  it('KSK-3 ADM-2 ADM-5 the catalog is parsed once and shared frozen; a change is seen by the next kiosk ticket', async () => {
     const first = server.app.authStore.catalog();
     const again = server.app.authStore.catalog();
     expect(again[0]).toBe(first[0]);
@@ -163,7 +163,7 @@ describe('hot path: catalog, print jobs, rooms, fact log (issue #19)', () => {
 });
 
 describe('facts are logged at debug level (issue #19)', () => {
-  it('at info a committed fact writes no log line; at debug it writes one per fact', async () => {
+  it('ADM-5 at info a committed fact writes no log line; at debug it writes one per fact', async () => {
     for (const level of ['info', 'debug'] as const) {
       const lines: string[] = [];
       const sink = new Writable({
