@@ -216,8 +216,11 @@ export function composeHall(deps: HallDeps): Hall {
   // After every commit: the log line, and the public and staff views of its facts for whatever
   // transport is attached (HallViews must see every commit once, in order: it learns service times).
   const factSinks: ((events: readonly HallEvent[], views: CommitViews) => void)[] = [];
+  // Facts are logged at debug level: the event log already holds each one, and a line per fact
+  // through the scrubbing logger was a measurable share of every command (issue #19).
   hall.subscribe((events) => {
-    for (const ev of events) log.info({ seq: ev.seq, type: ev.type }, 'fact');
+    if (log.isLevelEnabled('debug'))
+      for (const ev of events) log.debug({ seq: ev.seq, type: ev.type }, 'fact');
     const v = views.factsOf(events);
     for (const fn of factSinks) fn(events, v);
   });

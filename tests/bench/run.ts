@@ -7,6 +7,7 @@
  */
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
+import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
@@ -14,6 +15,7 @@ import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'queue', run: queueBench },
   { name: 'fanout', run: fanoutBench },
+  { name: 'hall-load', run: hallLoadBench },
   { name: 'display', run: displayBench },
   { name: 'kiosk', run: kioskBench },
 ];

@@ -19,7 +19,7 @@ import type { HallStore } from '../store/hall.store.ts';
 import { CommandGateway } from './command.gateway.ts';
 import { attachDevices } from './devices.realtime.ts';
 import { openApiDocument } from './openapi.ts';
-import { attachRealtime, type HallIo, ROOMS } from './realtime.ts';
+import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): App {
       now: () => h.clock.now(),
     }),
   });
-  h.notice.onChange((text) => io.to(ROOMS.board).emit('hall:notice', { text }));
+  h.notice.onChange((text) => io.to([...EVERYONE]).emit('hall:notice', { text }));
 
   // Guessing passwords or 8-digit pairing codes (SPEC EDGE-4): 10 failures per 15 minutes per
   // client address and name (a pairing: per address), so one technician's typos never lock out

@@ -32,7 +32,9 @@ type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 /**
  * Rooms: the public board (no personal data at all); staff whose post serves citizens (holders
  * masked); staff whose post does not (the back office, accountants, admins: no holders at all,
- * SEC-NTK-3); each window, each device.
+ * SEC-NTK-3); each window, each device. A staff socket is in its staff room only, not the
+ * board's: the console reads staff facts, so each commit reaches each socket once (SEC-NTK-3);
+ * what every screen gets (the notice) goes to `EVERYONE`.
  */
 export const ROOMS = {
   board: 'board',
@@ -41,6 +43,9 @@ export const ROOMS = {
   window: (id: string) => `window:${id}`,
   device: (id: string) => `device:${id}`,
 } as const;
+
+/** Every room a connected screen or console is in. */
+export const EVERYONE: readonly string[] = [ROOMS.board, ROOMS.staff, ROOMS.staffNoHolders];
 
 /**
  * Socket.IO side of the server. Every connection gets a snapshot unless Socket.IO recovered
@@ -98,8 +103,9 @@ export function attachRealtime(
   io.on('connection', (socket: HallSocket) => {
     const p = socket.data.principal;
     // Rooms follow the principal of this handshake, never a restored session's.
-    const rooms = new Set<string>([ROOMS.board]);
-    if (p.kind === 'staff') rooms.add(seesHolders(p.roles) ? ROOMS.staff : ROOMS.staffNoHolders);
+    const rooms = new Set<string>(
+      p.kind === 'staff' ? [seesHolders(p.roles) ? ROOMS.staff : ROOMS.staffNoHolders] : [ROOMS.board],
+    );
     if (p.kind === 'device') {
       rooms.add(ROOMS.device(p.id));
       if (p.windowId !== null) rooms.add(ROOMS.window(p.windowId));

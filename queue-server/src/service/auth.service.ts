@@ -51,6 +51,17 @@ export interface AuthOptions {
   requireTotpEnrolment?: boolean;
 }
 
+/** A session as read from the store, with the store generation it was read at. */
+interface CachedSession {
+  gen: number;
+  hash: string;
+  expiresAt: number;
+  lastUsedAt: number;
+  staff: StaffRow | null;
+}
+/** More live tokens than a hall ever has: the caches start over instead of growing. */
+const MAX_CACHED = 10_000;
+
 /** Who sessions ended or changed for: one account, or anyone (a sweep of expired sessions). */
 export type SessionsChanged = { staffId: string } | { all: true };
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
@@ -122,6 +133,11 @@ export class AuthService {
   private readonly grantMs: number;
   private requireTotpEnrolment: boolean;
   private readonly listeners = new Set<(e: SessionsChanged) => void>();
+  /** Sessions by token, valid while the store's generation stands (see sessionOf). */
+  private readonly sessionCache = new Map<string, CachedSession>();
+  private readonly deviceCache = new Map<string, { gen: number; row: DeviceRecord }>();
+  /** When each device's last contact was last written. */
+  private readonly seenWritten = new Map<string, number>();
 
   constructor(
     private readonly store: AuthStore,
@@ -484,19 +500,37 @@ export class AuthService {
    * The live session of a staff token (also one with a pending step), or null when it ended:
    * past its absolute end, unused longer than the idle limit (then it is deleted), or its
    * account disabled. `touch` records the use (at most once a minute).
+   *
+   * A session once read is kept in memory with the store's generation (SEC-ACC-7): every write
+   * that can end a session or change an account (logout, disable, password reset or change,
+   * roles, TOTP, a sweep that deleted rows) moves the generation, so the next use reads the
+   * database again; the absolute and idle limits are checked against the clock on every use.
    */
   private sessionOf(token: string, touch = true): { staff: StaffRow; pending: PendingStep | null } | null {
-    const hash = sha256(token);
-    const s = this.store.session(hash);
-    if (s === undefined) return null;
     const now = this.clock.now();
+    let s = this.sessionCache.get(token);
+    if (s === undefined || s.gen !== this.store.generation) {
+      this.sessionCache.delete(token);
+      const gen = this.store.generation;
+      const hash = sha256(token);
+      const row = this.store.session(hash);
+      if (row === undefined) return null;
+      const staff = this.store.staffById(row.staffId);
+      s = { gen, hash, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, staff: staff ?? null };
+      if (this.sessionCache.size >= MAX_CACHED) this.sessionCache.clear();
+      this.sessionCache.set(token, s);
+    }
     if (s.expiresAt <= now || now - s.lastUsedAt > this.idleMs) {
-      this.store.deleteSession(hash);
+      this.sessionCache.delete(token);
+      this.store.deleteSession(s.hash);
       return null;
     }
-    const row = this.store.staffById(s.staffId);
-    if (row === undefined || row.disabledAt !== null) return null;
-    if (touch && now - s.lastUsedAt >= TOUCH_MS) this.store.touchSession(hash, now);
+    const row = s.staff;
+    if (row === null || row.disabledAt !== null) return null;
+    if (touch && now - s.lastUsedAt >= TOUCH_MS) {
+      this.store.touchSession(s.hash, now);
+      s.lastUsedAt = now;
+    }
     return { staff: row, pending: this.pendingStep(row) };
   }
 
@@ -535,13 +569,37 @@ export class AuthService {
       }
     }
     if (auth.deviceToken) {
-      const d = this.store.deviceByToken(sha256(auth.deviceToken));
+      const d = this.deviceOf(auth.deviceToken);
       if (d && d.revokedAt === null) {
-        this.store.deviceSeen(d.id, this.clock.now());
+        this.seen(d.id);
         return { kind: 'device', id: d.id, deviceKind: d.kind, windowId: d.windowId };
       }
     }
     return { kind: 'anonymous' };
+  }
+
+  /** The device behind a token, kept in memory until the store's generation moves (a revoke). */
+  private deviceOf(token: string): DeviceRecord | undefined {
+    const cached = this.deviceCache.get(token);
+    if (cached !== undefined && cached.gen === this.store.generation) return cached.row;
+    const gen = this.store.generation;
+    const row = this.store.deviceByToken(sha256(token));
+    if (row === undefined) {
+      this.deviceCache.delete(token);
+      return undefined;
+    }
+    if (this.deviceCache.size >= MAX_CACHED) this.deviceCache.clear();
+    this.deviceCache.set(token, { gen, row });
+    return row;
+  }
+
+  /** Records a device's last contact, at most once a minute (each write is an fsync'd commit). */
+  private seen(deviceId: string): void {
+    const now = this.clock.now();
+    const last = this.seenWritten.get(deviceId);
+    if (last !== undefined && now - last < TOUCH_MS && now >= last) return;
+    this.seenWritten.set(deviceId, now);
+    this.store.deviceSeen(deviceId, now);
   }
 
   /** What the screen above a window shows: who serves there (name and 工号 are worn on the badge anyway). */

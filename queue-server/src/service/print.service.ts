@@ -67,17 +67,33 @@ export class PrintQueue {
   enqueue(uow: UnitOfWork, deviceId: string, document: PrintJob['document']): PrintJob {
     checkDocument(document);
     const job: PrintJob = { jobId: `pj-${randomUUID()}`, createdAt: uow.now, document };
-    this.deps.devices.insertJob(deviceId, job);
-    uow.afterCommit(() => this.flush(deviceId));
+    const online = this.insert(deviceId, job);
+    uow.afterCommit(() => this.sendNew(deviceId, job, online));
     return job;
   }
 
   /** Queues a job on its own (补打 of a document the client holds): one small transaction, then sent. */
   print(deviceId: string, document: PrintJob['document']): PrintJob {
     const job: PrintJob = { jobId: `pj-${randomUUID()}`, createdAt: this.deps.clock.now(), document };
-    this.deps.transaction(() => this.deps.devices.insertJob(deviceId, job));
-    this.flush(deviceId);
+    const online = this.deps.transaction(() => this.insert(deviceId, job));
+    this.sendNew(deviceId, job, online);
     return job;
+  }
+
+  /**
+   * Writes a new job's row in the caller's unit. A job for a connected terminal is written as
+   * `sent` at once, so its send after the commit costs no second write (DEV-1: a terminal that
+   * drops before it prints gets every `pending` and `sent` job again when it reconnects).
+   */
+  private insert(deviceId: string, job: PrintJob): boolean {
+    const online = this.transport?.isOnline(deviceId) === true;
+    this.deps.devices.insertJob(deviceId, job, online ? 'sent' : 'pending');
+    return online;
+  }
+
+  private sendNew(deviceId: string, job: PrintJob, wasOnline: boolean): void {
+    if (wasOnline) this.transport?.send(deviceId, job);
+    else this.flush(deviceId);
   }
 
   /**

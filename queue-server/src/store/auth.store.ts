@@ -79,6 +79,14 @@ function staffOf(row: unknown): StaffRow | undefined {
   return { ...r, roles: JSON.parse(r.roles) as StaffRole[], mustChangePassword: r.mustChangePassword === 1 };
 }
 
+function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
 function grantOf(row: unknown): RoleGrantRow | undefined {
   if (row === undefined) return undefined;
   const r = row as Omit<RoleGrantRow, 'roles'> & { roles: string };
@@ -91,6 +99,10 @@ function grantOf(row: unknown): RoleGrantRow | undefined {
  */
 export class AuthStore {
   private readonly s;
+  /** Bumped by every write that can end a session or change what it may do (the principal cache's key). */
+  private gen = 0;
+  /** The parsed catalog, frozen; dropped by `replaceCatalog`, filled only outside a transaction. */
+  private catalogCache: readonly ServiceItem[] | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -176,6 +188,14 @@ export class AuthStore {
     return this.db.transaction(fn)();
   }
 
+  /**
+   * Changes whenever a session ends or an account's password, roles, second factor, enabled
+   * state or a device's pairing changes: what a cached principal must be checked against.
+   */
+  get generation(): number {
+    return this.gen;
+  }
+
   staffCount(): number {
     return (this.s.staffCount.get() as { n: number }).n;
   }
@@ -196,16 +216,19 @@ export class AuthStore {
   }
 
   setPassword(id: string, passwordHash: string, mustChange: boolean): void {
+    this.gen++;
     this.s.setPassword.run(passwordHash, mustChange ? 1 : 0, id);
   }
 
   /** Disables (a time) or enables (null) an account. */
   setDisabled(id: string, at: number | null): void {
+    this.gen++;
     this.s.setDisabled.run(at, id);
   }
 
   /** Stores a sealed TOTP secret (enabledAt null while the enrolment awaits its first code), or clears it. */
   setTotp(id: string, sealedSecret: string | null, enabledAt: number | null): void {
+    this.gen++;
     this.s.setTotp.run(sealedSecret, enabledAt, id);
   }
 
@@ -215,6 +238,7 @@ export class AuthStore {
   }
 
   setRoles(id: string, roles: StaffRole[]): void {
+    this.gen++;
     this.s.updateRoles.run(JSON.stringify(roles), id);
   }
 
@@ -243,11 +267,13 @@ export class AuthStore {
   }
 
   deleteSession(tokenHash: string): void {
+    this.gen++;
     this.s.deleteSession.run(tokenHash);
   }
 
   /** Ends every session of one account; how many there were. */
   deleteSessionsOf(staffId: string): number {
+    this.gen++;
     return this.s.deleteSessionsOf.run(staffId).changes;
   }
 
@@ -257,7 +283,9 @@ export class AuthStore {
 
   /** Deletes sessions past their absolute end or last used before `idleBefore`; how many. */
   purgeSessions(now: number, idleBefore: number): number {
-    return this.s.purgeSessions.run(now, idleBefore).changes;
+    const n = this.s.purgeSessions.run(now, idleBefore).changes;
+    if (n > 0) this.gen++;
+    return n;
   }
 
   insertGrant(row: Omit<RoleGrantRow, 'status' | 'decidedBy' | 'decidedAt'>): void {
@@ -326,6 +354,7 @@ export class AuthStore {
   }
 
   revokeDevice(id: string, now: number): boolean {
+    this.gen++;
     return this.s.revokeDevice.run(now, id).changes === 1;
   }
 
@@ -334,14 +363,25 @@ export class AuthStore {
   }
 
   replaceCatalog(items: ServiceItem[]): void {
+    this.catalogCache = null;
     this.db.transaction(() => {
       this.s.deleteItems.run();
       for (const item of items) this.s.upsertItem.run(item.code, JSON.stringify(item));
     })();
   }
 
+  /**
+   * The catalog, parsed once and kept until it is replaced (a kiosk ticket reads it several
+   * times). The items are frozen: callers share them. A read inside a transaction is not kept,
+   * so a replacement that rolls back never leaves its items behind.
+   */
   catalog(): ServiceItem[] {
-    return (this.s.allItems.all() as { body: string }[]).map((r) => JSON.parse(r.body) as ServiceItem);
+    if (this.catalogCache !== null) return [...this.catalogCache];
+    const items = (this.s.allItems.all() as { body: string }[]).map((r) =>
+      deepFreeze(JSON.parse(r.body) as ServiceItem),
+    );
+    if (!this.db.inTransaction) this.catalogCache = items;
+    return [...items];
   }
 
   putPhoto(staffId: string, mime: 'image/jpeg' | 'image/png', data: Buffer, at: number): void {

@@ -24,7 +24,7 @@ export class DeviceStore {
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO print_jobs (id, device_id, body, status, created_at, updated_at, doc_type, ticket_id)
-         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       openJobs: db.prepare(
         `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
@@ -47,13 +47,15 @@ export class DeviceStore {
     };
   }
 
-  insertJob(deviceId: string, job: PrintJob): void {
+  /** A new job: `sent` when it goes to a connected terminal right after the commit, else `pending`. */
+  insertJob(deviceId: string, job: PrintJob, status: 'pending' | 'sent' = 'pending'): void {
     const doc = job.document as { type: string; data?: { ticketId?: unknown } };
     const ticketId = typeof doc.data?.ticketId === 'string' ? doc.data.ticketId : null;
     this.s.insertJob.run(
       job.jobId,
       deviceId,
       this.codec.sealWhole(job, `print_jobs:${job.jobId}`),
+      status,
       job.createdAt,
       job.createdAt,
       doc.type,

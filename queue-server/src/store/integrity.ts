@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  fdatasync,
   fdatasyncSync,
   fsyncSync,
   mkdirSync,
@@ -170,13 +171,25 @@ export function fsyncDir(dir: string): void {
 
 /**
  * The high-water mark beside a hall database (SPEC INT-2): after every committed unit that
- * appended facts, the store records the last seq and the day's numbers here, fsynced, before the
- * unit is acknowledged.
+ * appended facts, the store writes the last seq and the day's numbers here before the unit is
+ * acknowledged. The write reaches the kernel at once (a kill -9 of the server cannot lose it);
+ * its `fdatasync` runs in the background, one at a time, each covering every mark written
+ * before it started (group commit, INT-7), so no command waits for a second fsync after the
+ * database's own.
  */
 export class HighWaterMark implements HighWaterSink {
+  /** A background fdatasync is running. */
+  private syncing = false;
+  /** A mark was written after the running fdatasync started. */
+  private dirty = false;
+  private closed = false;
+  private readonly waiters: (() => void)[] = [];
+
   private constructor(
     private readonly fd: number,
     private gen: number,
+    /** The slot marks are written to now (the other holds the last whole, synced mark). */
+    private slot: 0 | 1,
     private readonly hallId: string,
     private readonly clock: () => number,
   ) {}
@@ -201,7 +214,7 @@ export class HighWaterMark implements HighWaterSink {
     writeSync(fd, encodeSlot({ ...mark, gen: 0 }), 0, SLOT, SLOT);
     fsyncSync(fd);
     fsyncDir(dirname(path));
-    return new HighWaterMark(fd, 1, mark.hallId, clock);
+    return new HighWaterMark(fd, 1, 1, mark.hallId, clock);
   }
 
   /** Opens an existing, readable file to keep writing it. */
@@ -212,19 +225,70 @@ export class HighWaterMark implements HighWaterSink {
     const gens = [decodeSlot(buf.subarray(0, SLOT)), decodeSlot(buf.subarray(SLOT, 2 * SLOT))].map(
       (s) => s?.gen ?? -1,
     );
-    return new HighWaterMark(openSync(path, 'r+'), Math.max(...gens), read.mark.hallId, clock);
+    const best = gens[0]! >= gens[1]! ? 0 : 1;
+    return new HighWaterMark(
+      openSync(path, 'r+'),
+      Math.max(...gens),
+      best === 0 ? 1 : 0,
+      read.mark.hallId,
+      clock,
+    );
   }
 
   record(seq: number, counters: readonly Counter[]): void {
     const gen = this.gen + 1;
     const buf = encodeSlot({ hallId: this.hallId, gen, seq, counters: [...counters], at: this.clock() });
-    writeSync(this.fd, buf, 0, SLOT, (gen % 2) * SLOT);
-    fdatasyncSync(this.fd);
+    // Marks go to one slot until an fdatasync of it completes with nothing written meanwhile;
+    // only then does writing move to the other slot. So the slot not being written is always
+    // a whole mark on disk, and a power cut that tears one page leaves the other readable.
+    writeSync(this.fd, buf, 0, SLOT, this.slot * SLOT);
     this.gen = gen;
+    this.dirty = true;
+    this.startSync();
   }
 
+  private startSync(): void {
+    if (this.syncing || !this.dirty || this.closed) return;
+    this.syncing = true;
+    this.dirty = false;
+    fdatasync(this.fd, (err) => {
+      this.syncing = false;
+      // A failed sync leaves the marks written since dirty: the next one tries again (and
+      // close() syncs synchronously, where a failure is thrown).
+      if (err !== null) this.dirty = true;
+      if (this.closed) return this.finishClose();
+      if (this.dirty) {
+        if (err === null) this.startSync();
+        return;
+      }
+      this.slot = this.slot === 0 ? 1 : 0;
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Resolves once every mark written so far is on disk (tests, and anyone who must be sure). */
+  durable(): Promise<void> {
+    if (!this.dirty && !this.syncing) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.startSync();
+    });
+  }
+
+  /** Syncs what is written and closes the file (after a running background sync has finished). */
   close(): void {
-    closeSync(this.fd);
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.syncing) this.finishClose();
+  }
+
+  private finishClose(): void {
+    try {
+      fdatasyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+      for (const w of this.waiters.splice(0)) w();
+    }
   }
 }
 
