@@ -149,7 +149,7 @@ export function errorText(e: ApiError): string {
   if (e.code === 'NOT_FOUND' && /no such endpoint/.test(e.message)) return '该功能的服务端接口尚未上线';
   if (e.code === 'DUTY_CONFLICT' || e.code === 'CONFLICT') return `${zh}：${e.message}`;
   if (e.code === 'BAD_REQUEST' && e.issues !== undefined && e.issues.length > 0)
-    return `${zh}：${e.issues.map((i) => `${i.path} ${i.message}`).join('；')}`;
+    return `${zh}：${e.issues.map((i) => i.messageZh ?? `${i.path} ${i.message}`).join('；')}`;
   return zh;
 }
 
