@@ -307,7 +307,8 @@ describe('kiosk: choosing the business', () => {
     await page.getByTestId('screen-guide').waitFor();
     const notice = await page.getByTestId('guide-missing').textContent();
     for (const m of missing) expect(notice).toContain(m);
-    expect(await page.getByTestId('guide-limit').textContent()).toBe(item!.guide!.timeLimit);
+    // ADM-6: the limit shown is the item's one limit, the wording citizens may read.
+    expect(await page.getByTestId('guide-limit').textContent()).toBe(item!.timeLimit.text);
     await expect.poll(() => page.getByTestId('spoken').textContent()).toContain(missing[0]!);
     await screen(page, layout, 'guide');
     expect(await lookup(id)).toEqual([]);
@@ -359,7 +360,9 @@ describe('kiosk: forms, duplicates, printer trouble', () => {
       await page.getByTestId('field-hukou-local-urban').click();
       await page.getByTestId('field-baseLevel-100').click();
       await page.getByTestId('field-startDate-today').click();
-      await page.getByTestId('field-startDate-day-plus').click();
+      await page
+        .getByTestId(`field-startDate-day-${new Date(T0 + 8 * 3_600_000 + 86_400_000).getUTCDate()}`)
+        .click();
       await page.getByTestId('form-submit').click();
       await page.getByTestId('screen-ticket').waitFor();
       const code = (await page.getByTestId('ticket-application').locator('strong').textContent())?.trim();
