@@ -173,7 +173,10 @@ describe('kiosk: card to printed ticket', () => {
       const number = (await page.getByTestId('ticket-number').textContent())?.trim();
       expect(number).toMatch(/^A\d{3}$/);
       expect(agent.sims.printer!.jobs.length).toBe(jobsBefore + 1);
-      await expect.poll(() => page.getByTestId('spoken').textContent()).toContain('请取走号票');
+      // KSK-13: screen-reader text follows the language (the voice stays Mandarin, and silent in English).
+      await expect
+        .poll(() => page.getByTestId('spoken').textContent())
+        .toContain(layout.english ? 'Please take your ticket' : '请取走号票');
       expect(await page.locator('[data-testid="ticket-qr"] path').count()).toBe(1);
       const tickets = await lookup(person.idNumber);
       expect(tickets.map((t) => t.number)).toEqual([number]);
