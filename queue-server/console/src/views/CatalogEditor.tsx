@@ -11,6 +11,8 @@ import type {
   ServiceGuide,
   ServiceItem,
 } from '@onewindow/shared/catalog.ts';
+// First: zod without eval before the schemas below are built (CSP, EDGE-1).
+import '../core/zod-jitless.ts';
 import { catalogIssueZh } from '@onewindow/shared/catalog-issues.ts';
 import { type CatalogImportResult, serviceItemSchema } from '@onewindow/shared/console.ts';
 import { useEffect, useId, useState } from 'preact/hooks';
