@@ -4,6 +4,7 @@ import type { FormDefinition, ServiceGuide, ServiceItem } from '@onewindow/share
  * English for the demo catalog, shown when a citizen switches the kiosk to English: item
  * names, the time limit, 适用范围, materials, the 一次性告知 notes and form hints. Chinese stays
  * the published text; these are plain-language renderings for foreign residents and visitors.
+ * Apostrophes are ASCII: the kiosk's CJK font draws ’ full width.
  */
 
 /** Per item code: the name, the scope, and the limit's wording where one is shown. */
@@ -25,7 +26,7 @@ const ITEMS: Readonly<Record<string, { name: string; scope: string; limit?: stri
     limit: 'Settled on the spot',
   },
   '512B0359100011': {
-    name: 'Urban and rural residents’ pension enrolment',
+    name: "Urban and rural residents' pension enrolment",
     scope: 'Residents aged 16 or over, not students, who are not covered by employee pension insurance.',
   },
   '512B0068000007': {
@@ -43,7 +44,7 @@ const ITEMS: Readonly<Record<string, { name: string; scope: string; limit?: stri
     limit: 'Settled on the spot',
   },
   '512B0068700010': {
-    name: 'Printing proof of an employer’s social insurance',
+    name: "Printing proof of an employer's social insurance",
     scope: 'Employers who need proof of their social insurance registration and payments.',
     limit: 'Settled on the spot',
   },
@@ -54,9 +55,9 @@ const ITEMS: Readonly<Record<string, { name: string; scope: string; limit?: stri
     limit: '15 working days per stage (3 stages)',
   },
   '512B0359600026': {
-    name: 'Transferring residents’ pension insurance between places',
+    name: "Transferring residents' pension insurance between places",
     scope:
-      'Residents whose household registration moved to this area who want their residents’ pension moved here.',
+      "Residents whose household registration moved to this area who want their residents' pension moved here.",
   },
   '51201400600004': {
     name: 'Pension eligibility check (certification of entitlement)',
@@ -83,8 +84,8 @@ const ITEMS: Readonly<Record<string, { name: string; scope: string; limit?: stri
       'People who lost their job through no choice of their own, paid unemployment insurance for at least a year and are registered as unemployed.',
   },
   '512B0068400008': {
-    name: 'Claiming survivors’ benefits',
-    scope: 'Family members of an insured person who died, claiming the funeral grant and survivors’ pension.',
+    name: "Claiming survivors' benefits",
+    scope: "Family members of an insured person who died, claiming the funeral grant and survivors' pension.",
   },
   '512B0068500015': {
     name: 'Claiming work-injury medical (rehabilitation) costs',
@@ -113,12 +114,12 @@ const ITEMS: Readonly<Record<string, { name: string; scope: string; limit?: stri
   },
   '512B0070200005': {
     name: 'Resetting a social security card PIN',
-    scope: 'Card holders who forgot their card’s service PIN or locked it.',
+    scope: "Card holders who forgot their card's service PIN or locked it.",
   },
   '51201400100002': {
     name: 'Contributions of government agencies and public institutions',
     scope:
-      'Government agencies and public institutions declaring or changing their staff’s contribution bases.',
+      "Government agencies and public institutions declaring or changing their staff's contribution bases.",
   },
   'LOCAL-ZXZX': {
     name: 'Policy questions',
@@ -137,26 +138,26 @@ const ITEMS: Readonly<Record<string, { name: string; scope: string; limit?: stri
 const MATERIALS: Readonly<Record<string, string>> = {
   营业执照: 'Business licence',
   '法定代表人（负责人）居民身份证': 'ID card of the legal representative (head)',
-  单位银行基本存款账户信息: 'Employer’s basic bank account details',
+  单位银行基本存款账户信息: "Employer's basic bank account details",
   经办人居民身份证: 'ID card of the person handling it',
   单位社会保险登记表: 'Employer social insurance registration form',
   居民身份证或社会保障卡: 'Resident ID card or social security card',
   劳动合同: 'Employment contract',
   '职工参保登记表（增员表）': 'Employee enrolment form',
-  单位经办人居民身份证: 'ID card of the employer’s representative',
+  单位经办人居民身份证: "ID card of the employer's representative",
   居住证: 'Residence permit',
   灵活就业人员参保登记表: 'Enrolment form for the flexibly employed',
   居民户口簿: 'Household register (hukou booklet)',
-  城乡居民基本养老保险参保登记表: 'Residents’ pension enrolment form',
+  城乡居民基本养老保险参保登记表: "Residents' pension enrolment form",
   公安机关出具的户籍变更证明或居民户口簿: 'Police certificate of the change, or the household register',
   本人人事档案: 'Your personnel file',
   个人基本信息变更表: 'Personal details change form',
   授权委托书: 'Letter of authorisation',
   营业执照或统一社会信用代码: 'Business licence or unified social credit code',
-  单位介绍信或授权委托书: 'Employer’s letter of introduction or authorisation',
+  单位介绍信或授权委托书: "Employer's letter of introduction or authorisation",
   参保缴费凭证: 'Certificate of contributions paid',
   基本养老保险关系转移接续申请表: 'Pension transfer application form',
-  城乡居民基本养老保险关系转入申请表: 'Residents’ pension transfer-in form',
+  城乡居民基本养老保险关系转入申请表: "Residents' pension transfer-in form",
   基本养老保险待遇申领表: 'Pension claim form',
   社会保障卡金融账户或本人银行账户: 'Social security card bank account or your own bank account',
   本人银行卡或存折: 'Your bank card or passbook',
@@ -171,7 +172,7 @@ const MATERIALS: Readonly<Record<string, string>> = {
   亲属关系证明: 'Proof of family relationship',
   申领人居民身份证: 'ID card of the claimant',
   申领人银行账户: 'Bank account of the claimant',
-  遗属待遇申领表: 'Survivors’ benefit claim form',
+  遗属待遇申领表: "Survivors' benefit claim form",
   认定工伤决定书: 'Work-injury recognition decision',
   医疗票据: 'Medical invoices',
   费用清单: 'Itemised list of costs',
@@ -216,14 +217,14 @@ const HINTS: Readonly<Record<string, string>> = {
     'Filled in from your ID card; without the card, completed at the window',
   '11位手机号码，用于接收办理进度短信': '11-digit mobile number, for text messages about your application',
   按上年度全省全口径城镇单位就业人员平均工资的比例:
-    'As a share of last year’s provincial average wage of urban employees',
+    "As a share of last year's provincial average wage of urban employees",
   '低保对象、特困人员等由政府代缴部分或全部最低档次保费':
     'For people on minimum living support and others in hardship the government pays part or all of the lowest level',
   变更联系电话时填写: 'Only if your phone number changes',
   '本人名下借记卡或社保卡金融账户，16至19位':
     'A debit card or social security card account in your own name, 16 to 19 digits',
   失业保险金应在离职之日起60日内申领: 'Claim within 60 days of leaving your job',
-  社会保障卡金融账户由所选银行开通: 'The bank you choose opens the card’s bank account',
+  社会保障卡金融账户由所选银行开通: "The bank you choose opens the card's bank account",
 };
 
 function guideInEnglish(guide: ServiceGuide, scopeEn: string): ServiceGuide {
