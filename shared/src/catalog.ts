@@ -8,12 +8,25 @@ import type { FormDefinition } from './forms.ts';
 /** 即时业务 ends at the window; 限时业务 is accepted and reviewed in the back office. */
 export type ServiceItemKind = 'instant' | 'time-limited';
 
-/** A legal or promised time limit (办结时限). `days` is null when the limit is not known. */
+/**
+ * A legal or promised time limit (办结时限): the one place it is kept (the guide's 办理时限 is
+ * this, not a copy). `days` is null when the limit is not known.
+ */
 export interface TimeLimit {
-  /** The published wording, kept verbatim. */
+  /**
+   * The wording citizens see (kiosk guide, 办理时限), e.g. 15日（法定）. Empty when the item's limit
+   * is not verified (`ServiceItem.verified` false): citizens are then shown nothing.
+   */
   text: string;
+  /** The same wording in English, for the kiosk's English mode. */
+  textEn?: string;
   days: number | null;
   unit: 'working' | 'calendar' | null;
+  /**
+   * 核实说明, for the admin only: the source list's wording, what is not verified, examples from
+   * other places (未证实(地方例:7工作日)). Never served to citizens (see `citizenCatalog`).
+   */
+  note?: string;
 }
 
 export interface ServiceItem {
@@ -22,15 +35,20 @@ export interface ServiceItem {
   /** An implementation code example (实施编码), when known. */
   implCode: string | null;
   name: string;
+  /** The name in English, for the kiosk's English mode (the Chinese name when absent). */
+  nameEn?: string;
   kind: ServiceItemKind;
   /** The queue category a ticket for this item goes to (A 综合业务, B 单位业务 …). */
   categoryId: string;
   timeLimit: TimeLimit;
   /** 服务渠道: 窗口, 网上, 自助终端 … */
   channels: string[];
-  /** False where the data source marked the item 未证实 (a plausible assumption). */
+  /**
+   * Whether the time limit is verified. False where the data source marked it 未证实 (a plausible
+   * assumption): citizens are shown no limit at all, the admin sees `timeLimit.note`.
+   */
   verified: boolean;
-  /** Where the limit comes from (law, government page); null when none was given. */
+  /** Where the limit comes from (law, government page), for the admin; null when none was given. */
   source: string | null;
   /** 办事指南 (§6.3); absent where no guide was written for the item yet. */
   guide?: ServiceGuide;
@@ -60,6 +78,8 @@ export type GuideMaterialForm = '原件' | '复印件' | '原件及复印件' | 
 export interface GuideMaterial {
   /** 材料名称, unique within one guide. */
   name: string;
+  /** The material's name in English (kiosk English mode). */
+  nameEn?: string;
   /** 材料形式. */
   form: GuideMaterialForm;
   /** 份数: how many of this form to bring. */
@@ -68,6 +88,8 @@ export interface GuideMaterial {
   required: boolean;
   /** 填报说明: when it is needed, who issues it, and anything not verified. */
   note?: string;
+  /** The note in English: shown in the English 一次性告知 of a commonly missing material. */
+  noteEn?: string;
   /**
    * 常缺材料: people often come without it. The kiosk warns before a ticket is taken
    * (一次性告知), and the note says what people forget.
@@ -87,6 +109,8 @@ export type GuideCaseType = 'instant' | 'promised';
 export interface ServiceGuide {
   /** 适用范围: who may apply and in which situations. */
   scope: string;
+  /** 适用范围 in English (kiosk English mode). */
+  scopeEn?: string;
   /** 办件类型: 即办件 ('instant') or 承诺件 ('promised'). */
   caseType: GuideCaseType;
   /** 办理方式 (服务渠道): 窗口, 网上, 自助终端, 银行网点, 电话 … */
@@ -101,8 +125,6 @@ export interface ServiceGuide {
   materials: GuideMaterial[];
   /** 办理流程 (经办流程), one step per entry. */
   steps: string[];
-  /** 办理时限 (办结时限), the published wording kept verbatim. */
-  timeLimit: string;
   /** 收费依据及标准, e.g. '不收费'. */
   fee: string;
   /** 审批结果 (办理结果): 业务回单, 参保证明, 决定书, 社会保障卡 … */
@@ -117,27 +139,78 @@ export interface ServiceGuide {
   progressQuery: string;
   /** 监督投诉渠道. */
   complaint: string;
-  /** 编写说明: what in this guide is not verified or varies by locality (not one of the 16 elements). */
+  /** 编写说明 for the admin: what in this guide is not verified or varies by locality (not one of the 16 elements; never served to citizens). */
   note?: string;
 }
 
+/** Guide keys that are not among the 16 elements: the admin's note and the English versions. */
+type GuideExtraKey = 'note' | 'scopeEn';
+
+/**
+ * Where one of the 16 elements is kept: in the guide, or (办理时限) on the item itself
+ * (`ServiceItem.timeLimit`), so that one edit changes what every screen shows.
+ */
+export type GuideElementKey = Exclude<keyof ServiceGuide, GuideExtraKey> | 'timeLimit';
+
 /** The 16 elements of a guide in their published order, with their Chinese labels (for display and checks). */
-export const SERVICE_GUIDE_ELEMENTS: readonly { key: Exclude<keyof ServiceGuide, 'note'>; label: string }[] =
-  [
-    { key: 'scope', label: '适用范围' },
-    { key: 'caseType', label: '办件类型' },
-    { key: 'channels', label: '办理方式' },
-    { key: 'visitsOnSite', label: '现场办事次数' },
-    { key: 'legalBasis', label: '设立依据' },
-    { key: 'conditions', label: '办理条件' },
-    { key: 'materials', label: '申办材料' },
-    { key: 'steps', label: '办理流程' },
-    { key: 'timeLimit', label: '办理时限' },
-    { key: 'fee', label: '收费依据及标准' },
-    { key: 'result', label: '审批结果' },
-    { key: 'delivery', label: '结果送达' },
-    { key: 'addressAndHours', label: '办理地址和时间' },
-    { key: 'consultation', label: '咨询方式' },
-    { key: 'progressQuery', label: '进度和结果查询' },
-    { key: 'complaint', label: '监督投诉渠道' },
-  ];
+export const SERVICE_GUIDE_ELEMENTS: readonly { key: GuideElementKey; label: string }[] = [
+  { key: 'scope', label: '适用范围' },
+  { key: 'caseType', label: '办件类型' },
+  { key: 'channels', label: '办理方式' },
+  { key: 'visitsOnSite', label: '现场办事次数' },
+  { key: 'legalBasis', label: '设立依据' },
+  { key: 'conditions', label: '办理条件' },
+  { key: 'materials', label: '申办材料' },
+  { key: 'steps', label: '办理流程' },
+  { key: 'timeLimit', label: '办理时限' },
+  { key: 'fee', label: '收费依据及标准' },
+  { key: 'result', label: '审批结果' },
+  { key: 'delivery', label: '结果送达' },
+  { key: 'addressAndHours', label: '办理地址和时间' },
+  { key: 'consultation', label: '咨询方式' },
+  { key: 'progressQuery', label: '进度和结果查询' },
+  { key: 'complaint', label: '监督投诉渠道' },
+];
+
+/** The kiosk's two languages. */
+export type CatalogLang = 'zh' | 'en';
+
+/** The item's name in the language (the Chinese name when no English one is kept). */
+export function itemName(item: Pick<ServiceItem, 'name' | 'nameEn'>, lang: CatalogLang): string {
+  return lang === 'en' && item.nameEn ? item.nameEn : item.name;
+}
+
+/**
+ * The 办理时限 a citizen is shown, or null to show none: nothing when the limit is not
+ * verified, never the admin's note. English falls back to the Chinese wording.
+ */
+export function citizenTimeLimit(
+  item: Pick<ServiceItem, 'timeLimit' | 'verified'>,
+  lang: CatalogLang,
+): string | null {
+  if (!item.verified) return null;
+  const { text, textEn } = item.timeLimit;
+  const shown = lang === 'en' && textEn ? textEn : text;
+  return shown.trim() === '' ? null : shown;
+}
+
+/**
+ * The catalog as citizens' screens get it (`GET /api/catalog`): the admin's notes (the limit's
+ * 核实说明, the guide's 编写说明, the source) are left out, and an unverified limit has no wording
+ * (its days stay: the clerk's deadline and the receipt are worked out from them).
+ */
+export function citizenCatalog(items: readonly ServiceItem[]): ServiceItem[] {
+  return items.map((item) => {
+    const { note: _limitNote, ...limit } = item.timeLimit;
+    const out: ServiceItem = {
+      ...item,
+      source: null,
+      timeLimit: item.verified ? limit : { days: limit.days, unit: limit.unit, text: '' },
+    };
+    if (item.guide) {
+      const { note: _guideNote, ...guide } = item.guide;
+      out.guide = guide;
+    }
+    return out;
+  });
+}

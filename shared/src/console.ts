@@ -207,10 +207,12 @@ const stringList = (maxItems: number, maxLen = 500) => z.array(text(maxLen)).max
 
 export const guideMaterialSchema = z.strictObject({
   name: text(200),
+  nameEn: text(200).optional(),
   form: materialForm,
   copies: z.int().min(0).max(99),
   required: z.boolean(),
   note: text(1000).optional(),
+  noteEn: text(1000).optional(),
   commonlyMissing: z.boolean().optional(),
   sharedData: z.boolean().optional(),
 });
@@ -218,6 +220,7 @@ export const guideMaterialSchema = z.strictObject({
 /** 办事指南: the 16 elements of shared/src/catalog.ts `ServiceGuide`. */
 export const serviceGuideSchema = z.strictObject({
   scope: text(2000),
+  scopeEn: text(2000).optional(),
   caseType: z.enum(['instant', 'promised']),
   channels: stringList(20, 60).min(1),
   visitsOnSite: z.int().min(0).max(9),
@@ -231,7 +234,6 @@ export const serviceGuideSchema = z.strictObject({
       'material names must be unique within a guide',
     ),
   steps: stringList(50).min(1),
-  timeLimit: text(200),
   fee: text(200),
   result: text(200),
   delivery: stringList(20, 100).min(1),
@@ -243,35 +245,44 @@ export const serviceGuideSchema = z.strictObject({
   note: text(2000).optional(),
 });
 
-export const serviceItemSchema = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)'),
-  implCode: z.string().trim().min(1).max(64).nullable(),
-  name: text(200),
-  kind: z.enum(['instant', 'time-limited']),
-  categoryId: text(64),
-  timeLimit: z
-    .strictObject({
-      text: text(200),
-      days: z.int().min(0).max(3650).nullable(),
-      unit: z.enum(['working', 'calendar']).nullable(),
-    })
-    .refine((t) => t.unit === null || t.days !== null, {
-      path: ['days'],
-      message: 'a unit needs a number of days',
-    }),
-  channels: stringList(20, 60),
-  verified: z.boolean(),
-  source: z.string().trim().min(1).max(500).nullable(),
-  guide: serviceGuideSchema.optional(),
-  form: formDefinitionSchema.optional(),
-  identityRequired: z.boolean().optional(),
-  reviewLevels: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
-  /** Computed by the server when it serves the catalog; accepted (an export re-imports) and not stored. */
-  initials: z.string().max(200).optional(),
-}) satisfies z.ZodType<ServiceItem>;
+export const serviceItemSchema = z
+  .strictObject({
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)'),
+    implCode: z.string().trim().min(1).max(64).nullable(),
+    name: text(200),
+    nameEn: text(200).optional(),
+    kind: z.enum(['instant', 'time-limited']),
+    categoryId: text(64),
+    timeLimit: z
+      .strictObject({
+        /** Empty only when the item is not verified (checked below). */
+        text: z.string().trim().max(200),
+        textEn: text(200).optional(),
+        days: z.int().min(0).max(3650).nullable(),
+        unit: z.enum(['working', 'calendar']).nullable(),
+        note: text(1000).optional(),
+      })
+      .refine((t) => t.unit === null || t.days !== null, {
+        path: ['days'],
+        message: 'a unit needs a number of days',
+      }),
+    channels: stringList(20, 60),
+    verified: z.boolean(),
+    source: z.string().trim().min(1).max(500).nullable(),
+    guide: serviceGuideSchema.optional(),
+    form: formDefinitionSchema.optional(),
+    identityRequired: z.boolean().optional(),
+    reviewLevels: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    /** Computed by the server when it serves the catalog; accepted (an export re-imports) and not stored. */
+    initials: z.string().max(200).optional(),
+  })
+  .refine((i) => !i.verified || i.timeLimit.text !== '', {
+    path: ['timeLimit', 'text'],
+    message: 'a verified item needs the wording of its time limit',
+  }) satisfies z.ZodType<ServiceItem>;
 
 /** `PUT /api/catalog/items/:code` body: the whole item; its `code` must equal the path's. */
 export type ServiceItemInput = z.infer<typeof serviceItemSchema>;

@@ -25,6 +25,7 @@ export const formFieldSchema: z.ZodType<FormField> = z.strictObject({
   required: z.boolean(),
   /** A line under the field: what to enter, in plain words. */
   hint: z.string().max(80).optional(),
+  hintEn: z.string().max(160).optional(),
   prefill: z.enum(FORM_PREFILL_SOURCES).optional(),
   options: z.array(formOptionSchema).min(2).max(12).optional(),
   /** `digits`: allowed lengths. */

@@ -40,6 +40,8 @@ export interface FormField {
   required: boolean;
   /** A line under the field: what to enter, in plain words. */
   hint?: string | undefined;
+  /** The hint in English (kiosk English mode). */
+  hintEn?: string | undefined;
   prefill?: FormPrefillSource | undefined;
   options?: FormOption[] | undefined;
   /** `digits`: allowed lengths. */

@@ -1,5 +1,6 @@
 export * from './cases.ts';
 export * from './catalog.ts';
+export * from './catalog-issues.ts';
 export * from './console.ts';
 export * from './devices.ts';
 export * from './domain.ts';

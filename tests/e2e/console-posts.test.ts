@@ -524,28 +524,26 @@ describe('admin', () => {
   it('catalog, hall settings, staff (duty conflict refused with the reason), devices with a pairing code, calendar', async () => {
     const server = await hall();
     const admin = await openConsole(server, 'admin');
-    await admin.locator('[data-testid=catalog-list] tbody tr').first().click();
-    const editor = admin.locator('textarea[name=item-json]');
-    await editor.waitFor();
-    // Edit the item's name as JSON and save: the catalog serves the new name.
-    const item = JSON.parse(await editor.inputValue()) as ServiceItem;
-    await editor.fill(JSON.stringify({ ...item, name: `${item.name}（试点）` }, null, 2));
+    await admin.locator('[data-testid=catalog-list] tbody tr button.item-pick').first().click();
+    const edit = admin.locator('[data-testid=catalog-edit]');
+    const name = edit.locator('input[name=name]');
+    await name.waitFor();
+    // Edit the item's name in the form and save: the catalog serves the new name (ADM-1).
+    const itemCode = await edit.locator('input[name=code]').inputValue();
+    const before = await name.inputValue();
+    await name.fill(`${before}（试点）`);
     await admin.click('[data-action=save-item]');
     await admin.locator('.flash.ok').waitFor();
     const after = await server.rest<ServiceItem[]>('GET', '/api/catalog');
-    expect(after.body.ok && after.body.data.find((i) => i.code === item.code)?.name).toBe(
-      `${item.name}（试点）`,
-    );
-    // A broken edit is refused with the field named, nothing saved.
-    await editor.fill(JSON.stringify({ ...item, kind: 'sometimes' }, null, 2));
-    await admin.click('[data-action=save-item]');
+    expect(after.body.ok && after.body.data.find((i) => i.code === itemCode)?.name).toBe(`${before}（试点）`);
+    // A broken edit is named in Chinese and cannot be saved (ADM-7).
+    await name.fill('');
     await expect
-      .poll(() => admin.locator('[data-testid=catalog-edit] .error').textContent())
-      .toContain('类型：只能是以下之一');
+      .poll(() => edit.getByTestId('catalog-issues').textContent(), POLL)
+      .toContain('事项名称 不能为空');
+    expect(await admin.isDisabled('[data-action=save-item]')).toBe(true);
     // CON-ZH-1: in Chinese with the field's Chinese name, not zod's English.
-    expect(await admin.locator('[data-testid=catalog-edit] .error').textContent()).not.toMatch(
-      /Invalid|expected/,
-    );
+    expect(await edit.getByTestId('catalog-issues').textContent()).not.toMatch(/Invalid|expected/);
     await shot(admin, 'admin-catalog');
     const exported = admin.waitForEvent('download');
     await admin.click('[data-action=export-catalog]');

@@ -865,6 +865,16 @@ describe('display screens in Chromium against a real queue server', () => {
           last: px('[data-testid="last-call"] [data-testid="call-number"]'),
           waiting: px('[data-testid="waiting-count"]'),
           waitingInView: inView('[data-testid="waiting-category"]'),
+          // The English category names whole: not cut with an ellipsis, not hidden past the card.
+          englishCut: Array.from(document.querySelectorAll('.waiting-name .en'))
+            .filter((e) => {
+              const r = e.getBoundingClientRect();
+              const card = e.closest('[data-testid="waiting-category"]')!.getBoundingClientRect();
+              return (
+                e.scrollWidth > e.clientWidth + 1 || r.right > card.right + 1 || r.bottom > card.bottom + 1
+              );
+            })
+            .map((e) => e.textContent),
           clockInView: inView('[data-testid="board-clock"]'),
         };
       });
@@ -874,6 +884,7 @@ describe('display screens in Chromium against a real queue server', () => {
       if (Math.min(...sizes.waiting) < 10.5 * vmin - 0.5)
         problems.push(`${w}×${h}: waiting ${sizes.waiting}px`);
       if (!sizes.waitingInView) problems.push(`${w}×${h}: a waiting card is off screen`);
+      if (sizes.englishCut.length > 0) problems.push(`${w}×${h}: English names cut: ${sizes.englishCut}`);
       if (!sizes.clockInView) problems.push(`${w}×${h}: the clock is off screen`);
       boards.push([page, `board-${w}x${h}`]);
     }

@@ -173,7 +173,10 @@ describe('kiosk: card to printed ticket', () => {
       const number = (await page.getByTestId('ticket-number').textContent())?.trim();
       expect(number).toMatch(/^A\d{3}$/);
       expect(agent.sims.printer!.jobs.length).toBe(jobsBefore + 1);
-      await expect.poll(() => page.getByTestId('spoken').textContent()).toContain('请取走号票');
+      // KSK-13: screen-reader text follows the language (the voice stays Mandarin, and silent in English).
+      await expect
+        .poll(() => page.getByTestId('spoken').textContent())
+        .toContain(layout.english ? 'Please take your ticket' : '请取走号票');
       expect(await page.locator('[data-testid="ticket-qr"] path').count()).toBe(1);
       const tickets = await lookup(person.idNumber);
       expect(tickets.map((t) => t.number)).toEqual([number]);
@@ -307,7 +310,8 @@ describe('kiosk: choosing the business', () => {
     await page.getByTestId('screen-guide').waitFor();
     const notice = await page.getByTestId('guide-missing').textContent();
     for (const m of missing) expect(notice).toContain(m);
-    expect(await page.getByTestId('guide-limit').textContent()).toBe(item!.guide!.timeLimit);
+    // ADM-6: the limit shown is the item's one limit, the wording citizens may read.
+    expect(await page.getByTestId('guide-limit').textContent()).toBe(item!.timeLimit.text);
     await expect.poll(() => page.getByTestId('spoken').textContent()).toContain(missing[0]!);
     await screen(page, layout, 'guide');
     expect(await lookup(id)).toEqual([]);
@@ -359,7 +363,9 @@ describe('kiosk: forms, duplicates, printer trouble', () => {
       await page.getByTestId('field-hukou-local-urban').click();
       await page.getByTestId('field-baseLevel-100').click();
       await page.getByTestId('field-startDate-today').click();
-      await page.getByTestId('field-startDate-day-plus').click();
+      await page
+        .getByTestId(`field-startDate-day-${new Date(T0 + 8 * 3_600_000 + 86_400_000).getUTCDate()}`)
+        .click();
       await page.getByTestId('form-submit').click();
       await page.getByTestId('screen-ticket').waitFor();
       const code = (await page.getByTestId('ticket-application').locator('strong').textContent())?.trim();

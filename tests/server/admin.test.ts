@@ -49,7 +49,6 @@ const newItem = (code = 'LOCAL-0099'): ServiceItem => ({
     conditions: ['上年度未裁员或裁员率低于规定'],
     materials: [{ name: '稳岗返还申请表', form: '原件', copies: 1, required: true }],
     steps: ['受理', '审核', '发放'],
-    timeLimit: '10个工作日',
     fee: '不收费',
     result: '返还资金到账',
     delivery: ['银行转账'],
@@ -194,7 +193,11 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
     });
     expect(unknownCategory.status).toBe(400);
     expect(!unknownCategory.body.ok && unknownCategory.body.error.issues).toEqual([
-      { path: 'categoryId', message: 'no queue category Z in the hall (A, B, C)' },
+      {
+        path: 'categoryId',
+        message: 'no queue category Z in the hall (A, B, C)',
+        messageZh: '排队类别 大厅没有类别 Z（现有 A、B、C）',
+      },
     ]);
     for (const who of ['manager1', 'clerk1'])
       expect(
@@ -210,6 +213,82 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
     ).toBe(403);
   });
 
+  it('ADM-6 one time limit: an admin edit is what the kiosk view shows; notes and unverified limits never leave', async () => {
+    const admin = await server.login('admin');
+    const exported = ok(await server.rest<ServiceItem[]>('GET', '/api/catalog/export', { token: admin }));
+    const publicView = () => server.rest<ServiceItem[]>('GET', '/api/catalog').then(ok);
+    const unemployment = exported.find((i) => i.code === '512B0070100003')!;
+    // The admin sees where the figure comes from; citizens see no limit for an unverified one.
+    expect(unemployment.verified).toBe(false);
+    expect(unemployment.timeLimit.note).toBe('清单原文：未证实(地方例:7工作日)');
+    const before = (await publicView()).find((i) => i.code === unemployment.code)!;
+    expect(before.timeLimit.text).toBe('');
+    const body = JSON.stringify(await publicView());
+    expect(body).not.toMatch(/未证实|地方例|江陵例|清单原文|编写说明/);
+    for (const item of await publicView()) {
+      expect(item.timeLimit, item.code).not.toHaveProperty('note');
+      expect(item.guide ?? {}, item.code).not.toHaveProperty('note');
+      expect(item.guide ?? {}, item.code).not.toHaveProperty('timeLimit');
+      expect(item.source, item.code).toBeNull();
+    }
+    // The admin verifies the limit and words it: the kiosk view shows exactly that, nothing else.
+    const edited: ServiceItem = {
+      ...unemployment,
+      verified: true,
+      timeLimit: { ...unemployment.timeLimit, text: '7个工作日', textEn: '7 working days' },
+    };
+    ok(await server.rest('PUT', `/api/catalog/items/${edited.code}`, { token: admin, body: edited }));
+    const after = (await publicView()).find((i) => i.code === unemployment.code)!;
+    expect(after.timeLimit).toEqual({
+      text: '7个工作日',
+      textEn: '7 working days',
+      days: 7,
+      unit: 'working',
+    });
+    // A catalog stored with the guide's old copy of the limit serves without it.
+    ok(
+      await server.rest('PUT', `/api/catalog/items/${unemployment.code}`, {
+        token: admin,
+        body: unemployment,
+      }),
+    );
+  });
+
+  it('ADM-7 names every issue in Chinese for the admin: the field by its Chinese name, the problem in words', async () => {
+    const admin = await server.login('admin');
+    const item = newItem();
+    const bad = await server.rest('PUT', '/api/catalog/items/LOCAL-0099', {
+      token: admin,
+      body: {
+        ...item,
+        name: '',
+        verified: true,
+        timeLimit: { text: '', days: null, unit: null },
+        guide: {
+          ...item.guide!,
+          scope: ' ',
+          steps: [],
+          materials: [
+            { name: '申请表', form: '原件', copies: 1, required: true },
+            { name: '申请表', form: '原件', copies: 100, required: true },
+          ],
+        },
+      },
+    });
+    expect(bad.status).toBe(400);
+    const zh = !bad.body.ok ? (bad.body.error.issues ?? []).map((i) => i.messageZh) : [];
+    expect(zh.sort()).toEqual(
+      [
+        '事项名称 不能为空',
+        '办事指南·适用范围 不能为空',
+        '办事指南·办理流程 至少需要 1 项',
+        '办事指南·申办材料第2项·份数 不能大于 99',
+        '办事指南·申办材料 材料名称不能重复',
+        '办理时限·公布文字 已核实的事项须填写公布文字（未核实的可以留空，自助机不显示）',
+      ].sort(),
+    );
+  });
+
   it('ADM-2 ADM-3 export then import round-trips; one bad row refuses the whole import and lists every issue', async () => {
     const admin = await server.login('admin');
     const exported = ok(await server.rest<ServiceItem[]>('GET', '/api/catalog/export', { token: admin }));
@@ -223,13 +302,18 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
       exported,
     );
 
-    // The kiosk view adds pinyin initials; importing that view is fine too (they are not stored).
+    // The kiosk view adds pinyin initials and leaves out the admin's notes (ADM-6); importing
+    // that view is fine too (initials are not stored), though the notes are then gone: the
+    // export is what restores them.
     const view = ok(await server.rest<ServiceItem[]>('GET', '/api/catalog'));
     expect(
       ok(await server.rest('POST', '/api/catalog/import', { token: admin, body: { items: view } })),
     ).toEqual({
       imported: view.length,
     });
+    expect(
+      ok(await server.rest('POST', '/api/catalog/import', { token: admin, body: { items: exported } })),
+    ).toEqual({ imported: exported.length });
     expect(ok(await server.rest<ServiceItem[]>('GET', '/api/catalog/export', { token: admin }))).toEqual(
       exported,
     );
@@ -262,6 +346,7 @@ describe('catalog editing (SPEC ADM-1..3)', () => {
     expect(audit.filter((a) => a.action === 'catalog:import').map((a) => a.detail)).toEqual([
       { count: exported.length },
       { count: view.length },
+      { count: exported.length },
     ]);
   });
 

@@ -104,7 +104,8 @@ function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized: () =>
   const prompt = promptFor(state);
   useEffect(() => {
     // The start screen is not spoken: a kiosk should not talk to an empty hall after each reset.
-    prompter.say(prompt, state.screen !== 'start');
+    // The voice is Mandarin: in English mode the sentence is written for screen readers only.
+    prompter.say(prompt, state.screen !== 'start' && state.lang === 'zh');
   }, [prompt]);
 
   return (

@@ -230,6 +230,7 @@ export function createApp(deps: AppDeps): App {
   ];
   mountRoutes(app, routes, h.auth);
 
+  serveFavicons(app);
   // The three browser apps, each a Vite build checked per request (a build after the server
   // started is served without a restart): the screens (wall board, window display, rating
   // pad), the citizen kiosk, and the staff console.
@@ -351,7 +352,7 @@ function securityHeaders(): RequestHandler {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        // Staff photos from /api/staff/{id}/photo; the apps' empty favicon is `data:,`.
+        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs.
         'img-src': ["'self'", 'data:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
@@ -366,6 +367,23 @@ function securityHeaders(): RequestHandler {
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+}
+
+/**
+ * The hall's icon for every app (kiosk, screens, console, the ticket page on a phone): browsers
+ * ask for `/favicon.ico` at the root whatever the page says, and the apps link `/favicon.svg`.
+ */
+function serveFavicons(app: express.Express): void {
+  for (const [file, type] of [
+    ['favicon.ico', 'image/x-icon'],
+    ['favicon.svg', 'image/svg+xml'],
+  ] as const) {
+    const path = fileURLToPath(new URL(`./assets/${file}`, import.meta.url));
+    app.get(`/${file}`, (_req, res) => {
+      res.setHeader('cache-control', 'public, max-age=86400');
+      res.type(type).sendFile(path);
+    });
+  }
 }
 
 /** Serves a Vite build at `mount` with long-lived hashed assets, the SPA's index for its routes, and 503 until built. */

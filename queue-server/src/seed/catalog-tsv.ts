@@ -4,14 +4,28 @@ import type { ServiceItem, TimeLimit } from '@onewindow/shared';
 const EMPLOYER_ITEM = /单位|企业社会保险登记|机关事业单位|社会保险费补缴/;
 
 /**
- * Reads a 办结时限 text such as "15日(法定)", "15工作日/环节", "承诺10工作日", "即办" or
- * "未证实(地方例:7工作日)": the first number followed by 工作日 or 日.
+ * Reads a 办结时限 text of the list such as "15日(法定)", "15工作日/环节", "承诺10工作日(江陵例)",
+ * "即办" or "未证实(地方例:7工作日)": the first number followed by 工作日 or 日. The list's
+ * wording is research, not a hall's publication: citizens get `text` (nothing when 未证实, no
+ * example from another place), the admin gets the list's wording in `note` (SPEC ADM-6).
  */
-export function parseTimeLimit(text: string): TimeLimit {
-  if (/^即办/.test(text)) return { text, days: 0, unit: null };
-  const m = /(\d+)\s*(工作日|日)/.exec(text);
-  if (!m) return { text, days: null, unit: null };
-  return { text, days: Number(m[1]), unit: m[2] === '工作日' ? 'working' : 'calendar' };
+export function parseTimeLimit(listed: string): TimeLimit {
+  const text = listed.includes('未证实') ? '' : citizenWording(listed);
+  const note = text === listed ? {} : { note: `清单原文：${listed}` };
+  if (/^即办/.test(listed)) return { text, days: 0, unit: null, ...note };
+  const m = /(\d+)\s*(工作日|日)/.exec(listed);
+  if (!m) return { text, days: null, unit: null, ...note };
+  return { text, days: Number(m[1]), unit: m[2] === '工作日' ? 'working' : 'calendar', ...note };
+}
+
+/** The list's wording without examples from other places ("(江陵例)") and with Chinese brackets. */
+function citizenWording(listed: string): string {
+  return listed
+    .replace(/\([^)]*例[^)]*\)/g, '')
+    .replace(/\(([^)]*)\)/g, '（$1）')
+    .replace(/;/g, '；')
+    .replace(/,/g, '，')
+    .trim();
 }
 
 /**

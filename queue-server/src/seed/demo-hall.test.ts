@@ -18,7 +18,13 @@ describe('demo hall seed', () => {
     ]);
     const reg = items.find((i) => i.name === '企业社会保险登记')!;
     expect(reg).toMatchObject({ code: '512B0067900009', kind: 'time-limited', categoryId: 'B' });
-    expect(reg.timeLimit).toEqual({ text: '15日(法定)', days: 15, unit: 'calendar' });
+    expect(reg.timeLimit).toEqual({
+      text: '15日（法定）',
+      textEn: '15 days (statutory)',
+      days: 15,
+      unit: 'calendar',
+      note: '清单原文：15日(法定)',
+    });
     const injury = items.find((i) => i.name.startsWith('工伤认定'))!;
     expect(injury.code).toBe('LOCAL-0001');
     expect(items.filter((i) => i.kind === 'instant').length).toBeGreaterThan(5);
@@ -58,6 +64,16 @@ describe('demo hall seed', () => {
     expect(parseTimeLimit('承诺10工作日(江陵例)')).toMatchObject({ days: 10, unit: 'working' });
     expect(parseTimeLimit('未证实(地方例:7工作日)')).toMatchObject({ days: 7, unit: 'working' });
     expect(parseTimeLimit('未证实')).toMatchObject({ days: null, unit: null });
+    // ADM-6: the wording citizens see leaves out what is research, the admin's note keeps it.
+    expect(parseTimeLimit('即办')).toEqual({ text: '即办', days: 0, unit: null });
+    expect(parseTimeLimit('未证实(地方例:7工作日)')).toMatchObject({
+      text: '',
+      note: '清单原文：未证实(地方例:7工作日)',
+    });
+    expect(parseTimeLimit('即办件,法定/承诺1工作日(江苏例,基本编码322014325002)').text).toBe(
+      '即办件，法定/承诺1工作日',
+    );
+    expect(parseTimeLimit('60日;事实清楚15日').text).toBe('60日；事实清楚15日');
   });
 
   it('refuses a malformed list whole, naming the line', () => {

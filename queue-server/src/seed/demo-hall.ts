@@ -3,6 +3,7 @@ import type { ServiceItem } from '@onewindow/shared';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import type { HallConfig } from '../domain/types.ts';
 import { parseCatalogTsv } from './catalog-tsv.ts';
+import { withEnglish } from './english.ts';
 import { DEMO_FORMS, LOCAL_ITEMS } from './forms.ts';
 import { GUIDES } from './guides.ts';
 
@@ -23,7 +24,8 @@ export const DEMO_TWO_LEVEL_ITEMS: readonly string[] = [
 /**
  * The demo hall's catalog: the 23 items of the project's copy of the shared service list,
  * each with its guide (办事指南) and, for seven of them, a kiosk form; then the hall's two local
- * items (政策咨询 without identity, 领取办理结果 at the rights window).
+ * items (政策咨询 without identity, 领取办理结果 at the rights window); all with their English
+ * for the kiosk's English mode (english.ts).
  */
 export function demoCatalog(): ServiceItem[] {
   const listed = parseCatalogTsv(readFileSync(new URL('./service-items.tsv', import.meta.url), 'utf8')).map(
@@ -39,7 +41,7 @@ export function demoCatalog(): ServiceItem[] {
       };
     },
   );
-  return [...listed, ...structuredClone(LOCAL_ITEMS)];
+  return [...listed, ...structuredClone(LOCAL_ITEMS)].map(withEnglish);
 }
 
 /**

@@ -2,7 +2,13 @@
  * The service catalog (事项清单, SPEC ADM-1..3, KSK-3): the kiosk's view with pinyin initials, and
  * the admin's edits (one item, a delete, a whole import checked row by row), each audited.
  */
-import { type ApiError, type ServiceItem, serviceItemSchema } from '@onewindow/shared';
+import {
+  type ApiError,
+  catalogIssueZh,
+  citizenCatalog,
+  type ServiceItem,
+  serviceItemSchema,
+} from '@onewindow/shared';
 import { pinyin } from 'pinyin-pro';
 import type { AuthStore } from '../store/auth.store.ts';
 
@@ -12,7 +18,8 @@ export function initialsOf(name: string): string {
   return pinyin(letters, { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase();
 }
 
-type Issue = { path: string; message: string };
+/** One problem of a row: the path and English for integrators, Chinese for the admin (ADM-7). */
+type Issue = { path: string; message: string; messageZh: string };
 type Result<T> = { ok: true; data: T; created?: boolean } | { ok: false; error: ApiError };
 
 const refuse = (what: string, issues: Issue[]): { ok: false; error: ApiError } => ({
@@ -40,14 +47,17 @@ export class CatalogService {
     },
   ) {}
 
-  /** The stored items. */
+  /** The stored items (the admin's view, notes included). */
   items(): ServiceItem[] {
-    return this.deps.store.catalog();
+    return this.deps.store.catalog().map(withoutLegacyGuideLimit);
   }
 
-  /** The catalog as kiosks get it: each item with its pinyin initials. */
+  /**
+   * The catalog as kiosks, screens and counters get it (public): each item with its pinyin
+   * initials, without the admin's notes, an unverified limit without wording (SPEC ADM-6).
+   */
   withInitials(): ServiceItem[] {
-    return this.items().map((i) => ({ ...i, initials: this.initials(i.name) }));
+    return citizenCatalog(this.items()).map((i) => ({ ...i, initials: this.initials(i.name) }));
   }
 
   private initials(name: string): string {
@@ -69,6 +79,7 @@ export class CatalogService {
         {
           path: 'code',
           message: `the body’s code ${item.code} differs from the path’s ${code.slice(0, 64)}`,
+          messageZh: `事项编码 ${item.code} 与所编辑事项的编码不一致`,
         },
       ]);
     const catalog = this.items();
@@ -122,6 +133,7 @@ export class CatalogService {
           issues.push({
             path: `${prefix(i)}${is.path.join('.')}`.replace(/\.$/, '') || '(root)',
             message: is.message,
+            messageZh: `${rowZh(i, rows.length)}${catalogIssueZh(is)}`,
           });
         return;
       }
@@ -131,13 +143,34 @@ export class CatalogService {
         issues.push({
           path: `${prefix(i)}categoryId`,
           message: `no queue category ${item.categoryId} in the hall (${categories.join(', ')})`,
+          messageZh: `${rowZh(i, rows.length)}排队类别 大厅没有类别 ${item.categoryId}（现有 ${categories.join('、')}）`,
         });
       const dup = seen.get(item.code);
       if (dup !== undefined)
-        issues.push({ path: `${prefix(i)}code`, message: `duplicate code ${item.code} (also row ${dup})` });
+        issues.push({
+          path: `${prefix(i)}code`,
+          message: `duplicate code ${item.code} (also row ${dup})`,
+          messageZh: `${rowZh(i, rows.length)}事项编码 ${item.code} 重复（第 ${dup + 1} 行也是）`,
+        });
       seen.set(item.code, i);
       items.push(item);
     });
     return issues.length > 0 ? { ok: false, issues } : { ok: true, items };
   }
+}
+
+/** An import names the row (第3行：); a single item needs no row. */
+function rowZh(i: number, rows: number): string {
+  return rows > 1 ? `第 ${i + 1} 行：` : '';
+}
+
+/**
+ * Catalogs stored before the guide's 办理时限 became the item's own (`ServiceItem.timeLimit`)
+ * carry a second copy in `guide.timeLimit` that no screen reads any more: it is dropped, so an
+ * edit of the item's limit is the only one there is and an export re-imports.
+ */
+function withoutLegacyGuideLimit(item: ServiceItem): ServiceItem {
+  if (item.guide === undefined || !('timeLimit' in item.guide)) return item;
+  const { timeLimit: _copy, ...guide } = item.guide as ServiceItem['guide'] & { timeLimit?: unknown };
+  return { ...item, guide };
 }

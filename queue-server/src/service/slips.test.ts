@@ -33,7 +33,6 @@ const item: ServiceItem = {
       { name: '参保证明', form: '电子', copies: 0, required: true, sharedData: true },
     ],
     steps: ['受理'],
-    timeLimit: '15工作日',
     fee: '不收费',
     result: '业务回单',
     delivery: ['窗口领取'],

@@ -12,6 +12,16 @@ export function useT(): T {
   return lang === 'en' ? (_zh, en) => en : (zh) => zh;
 }
 
+/** The language the citizen chose: for catalog content, which carries its own English. */
+export function useLang(): Lang {
+  return useContext(LangContext);
+}
+
+/** English counts: 1 service, 2 services (Chinese has no plural: 1 项业务). */
+export function countEn(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Minutes as people say them: 约 12 分钟 / about 12 min. */
 export function minutesText(t: T, minutes: number | null): string {
   if (minutes === null) return t('暂无法估计', 'not known yet');

@@ -51,6 +51,69 @@ describe('spoken prompts', () => {
     expect(promptFor(s)).toContain('年满60周岁');
     expect(promptFor({ ...s, message: '证件号码有误' })).toBe('证件号码有误');
   });
+
+  it('KSK-13 speaks English in English mode: the item and materials by their English names, plurals right', () => {
+    const en = (s: KioskState): string => promptFor({ ...s, lang: 'en' });
+    expect(en(ticket({ status: 'pending', jobId: 'j1' }))).toBe(
+      'Your number is A012, 4 people ahead of you.',
+    );
+    const one = { ...result, ticket: { ...result.ticket, ahead: 1 } };
+    expect(en({ ...ticket({ status: 'printed', jobId: 'j1' }), result: { via: 'issue', data: one } })).toBe(
+      'Your number is A012, 1 person ahead of you. Please take your ticket.',
+    );
+    const guide: KioskState = {
+      ...initialKioskState,
+      screen: 'guide',
+      itemCode: 'U',
+      catalog: [
+        {
+          code: 'U',
+          implCode: null,
+          name: '失业保险金申领',
+          nameEn: 'Claiming unemployment benefit',
+          kind: 'time-limited',
+          categoryId: 'A',
+          timeLimit: { text: '', days: null, unit: null },
+          channels: ['窗口'],
+          verified: false,
+          source: null,
+          guide: {
+            scope: 's',
+            caseType: 'promised',
+            channels: ['窗口'],
+            visitsOnSite: 1,
+            legalBasis: [],
+            conditions: [],
+            materials: [
+              {
+                name: '解除或终止劳动关系证明',
+                nameEn: 'Proof that your employment ended',
+                form: '原件',
+                copies: 1,
+                required: true,
+                commonlyMissing: true,
+              },
+            ],
+            steps: ['s'],
+            fee: '不收费',
+            result: 'r',
+            delivery: ['窗口领取'],
+            addressAndHours: 'a',
+            consultation: 'c',
+            progressQuery: 'p',
+            complaint: 'c',
+          },
+        },
+      ],
+    };
+    const said = en(guide);
+    expect(said).toContain('Claiming unemployment benefit');
+    expect(said).toContain('Proof that your employment ended');
+    expect(said).not.toMatch(/\p{Script=Han}/u);
+    expect(en({ ...initialKioskState, screen: 'lookup', lookup: [result.ticket] })).toBe(
+      'You have 1 ticket today: see the screen.',
+    );
+  });
 });
 
 describe('form prefill', () => {

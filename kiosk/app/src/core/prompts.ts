@@ -1,7 +1,9 @@
 /**
- * What the kiosk says at each step, in Mandarin (spoken, and written to the live region).
+ * What the kiosk says at each step (spoken, and written to the live region): in Mandarin, or in
+ * English when the citizen switched to English (then only written: the voice is Mandarin).
  * Pure: the state in, one sentence out; the shell speaks it whenever it changes.
  */
+import { itemName } from '@onewindow/shared/catalog.ts';
 import { spokenTicketNumber } from '@onewindow/shared/ticket-number.ts';
 import type { KioskState } from './store.ts';
 
@@ -15,6 +17,7 @@ function spoken(number: string): string {
 
 export function promptFor(s: KioskState): string {
   if (s.message !== null) return s.message;
+  if (s.lang === 'en') return promptEn(s);
   const seniorAge = s.context?.seniorAge ?? 60;
   const senior = s.person?.senior === true ? `您已年满${seniorAge}周岁，取号后将优先为您办理。` : '';
   switch (s.screen) {
@@ -62,5 +65,66 @@ export function promptFor(s: KioskState): string {
     }
     case 'closed':
       return s.closedMessage ?? '现在不是取号时间。';
+  }
+}
+
+/** The same steps in English, for screen readers in English mode (names from the catalog's English). */
+function promptEn(s: KioskState): string {
+  const seniorAge = s.context?.seniorAge ?? 60;
+  const senior = s.person?.senior === true ? `You are ${seniorAge} or over: you will be served first. ` : '';
+  switch (s.screen) {
+    case 'start':
+      return 'Hello. Take a number, check in for an appointment or see your tickets; or just tap your ID card.';
+    case 'identify':
+      if (s.flow === 'checkin') return 'Check-in: tap your ID card, or type your ID number or booking code.';
+      if (s.flow === 'lookup')
+        return 'Your tickets: tap your ID card or social security card, or type your ID number.';
+      return 'Place your ID card or social security card on the reader, or type your ID number on the screen.';
+    case 'categories':
+      return `${senior}Choose a kind of service, or search by pinyin initials.`;
+    case 'items':
+      return `${senior}Choose the service you need.`;
+    case 'search':
+      return 'Type the pinyin initials of the service on the letter keypad.';
+    case 'guide': {
+      const item = s.catalog.find((i) => i.code === s.itemCode);
+      const name = item ? itemName(item, 'en') : 'this service';
+      const missing =
+        item?.guide?.materials.filter((m) => m.commonlyMissing).map((m) => m.nameEn ?? m.name) ?? [];
+      return missing.length > 0
+        ? `Please note: for ${name} people often forget ${missing.join(', ')}. Check you have them before you take a number.`
+        : `Read the guide for ${name} and check what to bring before you take a number.`;
+    }
+    case 'form':
+      return 'Please fill in the form: what your card says is already filled in.';
+    case 'ticket': {
+      const r = s.result;
+      if (r === null) return '';
+      const tk = r.data.ticket;
+      const head = r.data.existing ? 'You already have a ticket for this kind of service. ' : '';
+      const late =
+        r.via === 'checkin' && 'late' in r.data && r.data.late
+          ? 'You are past your booked time: you are served as a regular ticket. '
+          : '';
+      const ahead =
+        tk.ahead === null ? '' : `, ${tk.ahead} ${tk.ahead === 1 ? 'person' : 'people'} ahead of you`;
+      const base = `${late}${head}Your number is ${tk.number}${ahead}.`;
+      switch (s.print.status) {
+        case 'printed':
+          return `${base} Please take your ticket.`;
+        case 'failed':
+          return `${base} The printer cannot print now: take a photo of the number on the screen, or go to the guide desk.`;
+        default:
+          return base;
+      }
+    }
+    case 'lookup': {
+      const n = s.lookup?.length ?? 0;
+      return n === 0
+        ? 'You have no ticket today.'
+        : `You have ${n} ${n === 1 ? 'ticket' : 'tickets'} today: see the screen.`;
+    }
+    case 'closed':
+      return 'Numbers are not given at this time.';
   }
 }

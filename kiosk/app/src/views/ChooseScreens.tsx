@@ -1,7 +1,7 @@
 /** Choosing the business: categories → items, or the pinyin-initials search. */
-import type { ServiceItem } from '@onewindow/shared/catalog.ts';
+import { itemName, type ServiceItem } from '@onewindow/shared/catalog.ts';
 import type { Controller } from '../core/controller.ts';
-import { minutesText, useT } from '../core/i18n.ts';
+import { countEn, minutesText, useLang, useT } from '../core/i18n.ts';
 import { itemAllowed, searchItems } from '../core/search.ts';
 import type { KioskState, KioskStore } from '../core/store.ts';
 import { ItemBadges, PersonBanner } from './common.tsx';
@@ -52,7 +52,7 @@ export function CategoriesScreen({ state, store }: Props) {
               <span class="tile-main">
                 <span class="tile-name">{t(c.name, c.nameEn)}</span>
                 <span class="tile-sub num">
-                  {t(`${n} 项业务`, `${n} services`)} ·{' '}
+                  {t(`${n} 项业务`, countEn(n, 'service'))} ·{' '}
                   {t(`等候 ${e?.waiting ?? 0} 人`, `${e?.waiting ?? 0} waiting`)} ·{' '}
                   {minutesText(t, e?.minutes ?? null)}
                 </span>
@@ -74,6 +74,7 @@ function ItemList({
   controller: Controller;
   empty: string;
 }) {
+  const lang = useLang();
   if (items.length === 0) return <p class="empty">{empty}</p>;
   return (
     <ul class="item-list">
@@ -85,7 +86,7 @@ function ItemList({
             data-testid={`item-${item.code}`}
             onClick={() => controller.chooseItem(item)}
           >
-            <span class="tile-name">{item.name}</span>
+            <span class="tile-name">{itemName(item, lang)}</span>
             <ItemBadges item={item} />
           </button>
         </li>

@@ -11,7 +11,7 @@ import './FormScreen.css';
 
 /**
  * The item's form (自助填单), built for touch: the card fills what it knows, choices are big
- * buttons, dates have steppers, numbers a keypad. Errors show as soon as a field was touched,
+ * buttons, dates are picked (year, month, day), numbers a keypad. Errors show as soon as a field was touched,
  * checked by the same validator the server uses.
  */
 export function FormScreen({
@@ -59,7 +59,13 @@ export function FormScreen({
     setSubmitted(true);
     setActive(null);
     if (issues.length > 0) {
-      store.dispatch({ type: 'message', message: `还有 ${issues.length} 项需要填写或修改，请看标红处` });
+      store.dispatch({
+        type: 'message',
+        message: t(
+          `还有 ${issues.length} 项需要填写或修改，请看标红处`,
+          `${issues.length} ${issues.length === 1 ? 'field needs' : 'fields need'} filling in or correcting: see the red marks`,
+        ),
+      });
       return;
     }
     void controller.takeTicket();
@@ -74,7 +80,7 @@ export function FormScreen({
         <span class="form-count">
           {issues.length === 0
             ? t('已填好，可以提交', 'Complete: ready to submit')
-            : t(`还有 ${issues.length} 项`, `${issues.length} left`)}
+            : t(`还有 ${issues.length} 项`, `${issues.length} to go`)}
         </span>
       </div>
       {state.message !== null && (
@@ -107,6 +113,7 @@ export function FormScreen({
               </p>
               <Keypad
                 keys={activeField.kind === 'id-number' ? ID_KEYS : DIGIT_KEYS}
+                {...(activeField.kind === 'id-number' ? { variant: 'id' as const } : {})}
                 testId="form-key"
                 label={t('数字键盘', 'Number keypad')}
                 onKey={(k) =>
@@ -187,7 +194,7 @@ function FieldRow({
           <span class="field-required">{t('（必填）', ' (required)')}</span>
         )}
       </legend>
-      {f.hint && <div class="field-hint">{f.hint}</div>}
+      {f.hint && <div class="field-hint">{t(f.hint, f.hintEn ?? f.hint)}</div>}
       {f.kind === 'card' || (f.prefill === 'idNumber' && value) ? (
         <div class="field-card" data-testid={`${id}-value`}>
           {value
@@ -263,7 +270,15 @@ function shiftDays(date: string, days: number): string {
   return iso(x.getUTCFullYear(), x.getUTCMonth() + 1, x.getUTCDate());
 }
 
-/** Year, month and day steppers: no typing, and never a day that does not exist. */
+/** Years a chip row offers at most; a longer range (a birth date) gets a stepper for the year. */
+const MAX_YEAR_CHIPS = 6;
+
+/**
+ * A date in two or three taps (KSK-12): the year, month and day as big buttons, the allowed
+ * range only, never a day that does not exist. Nothing to type; the year and month start at
+ * today's (the usual answer), so a recent date is a month and a day. A long range of years
+ * (birth dates) keeps a year stepper with ±1 and ±10.
+ */
 function DatePicker({
   field: f,
   value,
@@ -283,113 +298,140 @@ function DatePicker({
   const base =
     value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : today < min ? min : today > max ? max : today;
   const [y, m, d] = parts(base);
-  const move = (dy: number, dm: number, dd: number) => {
-    let ny = y + dy;
-    let nm = m + dm;
-    if (nm < 1) {
-      nm = 12;
-      ny--;
-    } else if (nm > 12) {
-      nm = 1;
-      ny++;
-    }
-    let nd = Math.min(d, daysIn(ny, nm)) + dd;
-    if (nd < 1) nd = daysIn(ny, nm);
-    else if (nd > daysIn(ny, nm)) nd = 1;
-    let next = iso(ny, nm, nd);
-    if (next < min) next = min;
-    if (next > max) next = max;
-    onSet(next);
-  };
-  const stepper = (
-    label: string,
-    shown: string,
-    key: string,
-    minus: () => void,
-    plus: () => void,
-    big?: [() => void, () => void],
-  ) => (
-    <div class="stepper">
-      <span class="stepper-label">{label}</span>
-      <div class="stepper-row">
-        {big && (
-          <button
-            type="button"
-            class="step"
-            data-testid={`${testId}-${key}-minus10`}
-            aria-label={`${label} −10`}
-            onClick={big[0]}
-          >
-            −10
-          </button>
+  const [minY] = parts(min);
+  const [maxY] = parts(max);
+  const clamp = (iso: string) => (iso < min ? min : iso > max ? max : iso);
+  const pick = (ny: number, nm: number, nd: number) =>
+    onSet(clamp(iso(ny, nm, Math.min(nd, daysIn(ny, nm)))));
+  const label = t(f.label, f.labelEn);
+  const years = Array.from({ length: maxY - minY + 1 }, (_, i) => minY + i);
+  const monthOpen = (mm: number) => iso(y, mm, daysIn(y, mm)) >= min && iso(y, mm, 1) <= max;
+  const chip = (key: string, text: string, on: boolean, enabled: boolean, aria: string, go: () => void) => (
+    <button
+      key={key}
+      type="button"
+      class={`date-chip num${on ? ' is-on' : ''}`}
+      data-testid={`${testId}-${key}`}
+      aria-pressed={on}
+      aria-label={aria}
+      disabled={!enabled}
+      onClick={go}
+    >
+      {text}
+    </button>
+  );
+  const chosen = value !== undefined && value !== '';
+  return (
+    <div class="date-picker">
+      <fieldset class="date-row">
+        <legend class="sr-only">{t(`${label}：年`, `${label}: year`)}</legend>
+        <span class="date-row-label" aria-hidden="true">
+          {t('年', 'Year')}
+        </span>
+        {years.length <= MAX_YEAR_CHIPS ? (
+          <div class="date-chips">
+            {years.map((yy) =>
+              chip(`year-${yy}`, String(yy), chosen && yy === y, true, t(`${yy}年`, String(yy)), () =>
+                pick(yy, m, d),
+              ),
+            )}
+          </div>
+        ) : (
+          <div class="stepper-row">
+            {(
+              [
+                [-10, '−10'],
+                [-1, '−'],
+              ] as const
+            ).map(([dy, text]) => (
+              <button
+                key={dy}
+                type="button"
+                class="step"
+                data-testid={`${testId}-year-${dy === -1 ? 'minus' : 'minus10'}`}
+                aria-label={t(`${label}：年 ${dy}`, `${label}: year ${dy}`)}
+                onClick={() => pick(y + dy, m, d)}
+              >
+                {text}
+              </button>
+            ))}
+            <span class={`stepper-value num${chosen ? '' : ' is-empty'}`}>{y}</span>
+            {(
+              [
+                [1, '+'],
+                [10, '+10'],
+              ] as const
+            ).map(([dy, text]) => (
+              <button
+                key={dy}
+                type="button"
+                class="step"
+                data-testid={`${testId}-year-${dy === 1 ? 'plus' : 'plus10'}`}
+                aria-label={t(`${label}：年 +${dy}`, `${label}: year +${dy}`)}
+                onClick={() => pick(y + dy, m, d)}
+              >
+                {text}
+              </button>
+            ))}
+          </div>
         )}
-        <button
-          type="button"
-          class="step"
-          data-testid={`${testId}-${key}-minus`}
-          aria-label={`${label} −1`}
-          onClick={minus}
-        >
-          −
-        </button>
-        <span class={`stepper-value num${value ? '' : ' is-empty'}`}>{shown}</span>
-        <button
-          type="button"
-          class="step"
-          data-testid={`${testId}-${key}-plus`}
-          aria-label={`${label} +1`}
-          onClick={plus}
-        >
-          +
-        </button>
-        {big && (
+      </fieldset>
+      <fieldset class="date-row">
+        <legend class="sr-only">{t(`${label}：月`, `${label}: month`)}</legend>
+        <span class="date-row-label" aria-hidden="true">
+          {t('月', 'Month')}
+        </span>
+        <div class="date-chips date-months">
+          {Array.from({ length: 12 }, (_, i) => i + 1).map((mm) =>
+            chip(
+              `month-${mm}`,
+              t(`${mm}月`, MONTHS_EN[mm - 1]!),
+              chosen && mm === m,
+              monthOpen(mm),
+              t(`${mm}月`, MONTHS_EN[mm - 1]!),
+              () => pick(y, mm, d),
+            ),
+          )}
+        </div>
+      </fieldset>
+      <fieldset class="date-row">
+        <legend class="sr-only">{t(`${label}：日`, `${label}: day`)}</legend>
+        <span class="date-row-label" aria-hidden="true">
+          {t('日', 'Day')}
+        </span>
+        <div class="date-chips date-days">
+          {Array.from({ length: daysIn(y, m) }, (_, i) => i + 1).map((dd) => {
+            const at = iso(y, m, dd);
+            return chip(
+              `day-${dd}`,
+              String(dd),
+              chosen && dd === d,
+              at >= min && at <= max,
+              t(`${m}月${dd}日`, `${dd} ${MONTHS_EN[m - 1]}`),
+              () => onSet(at),
+            );
+          })}
+        </div>
+      </fieldset>
+      <div class="date-summary">
+        <output class="date-chosen num" data-testid={`${testId}-chosen`}>
+          {chosen
+            ? t(`${y}年${m}月${d}日`, `${d} ${MONTHS_EN[m - 1]} ${y}`)
+            : t('请选择日期', 'Choose a date')}
+        </output>
+        {today >= min && today <= max && (
           <button
             type="button"
-            class="step"
-            data-testid={`${testId}-${key}-plus10`}
-            aria-label={`${label} +10`}
-            onClick={big[1]}
+            class="btn btn-secondary"
+            data-testid={`${testId}-today`}
+            onClick={() => onSet(today)}
           >
-            +10
+            {t('今天', 'Today')}
           </button>
         )}
       </div>
     </div>
   );
-  return (
-    <div class="date-picker">
-      {stepper(
-        t('年', 'Year'),
-        String(y),
-        'year',
-        () => move(-1, 0, 0),
-        () => move(1, 0, 0),
-        [() => move(-10, 0, 0), () => move(10, 0, 0)],
-      )}
-      {stepper(
-        t('月', 'Month'),
-        String(m),
-        'month',
-        () => move(0, -1, 0),
-        () => move(0, 1, 0),
-      )}
-      {stepper(
-        t('日', 'Day'),
-        String(d),
-        'day',
-        () => move(0, 0, -1),
-        () => move(0, 0, 1),
-      )}
-      {!value && (
-        <button
-          type="button"
-          class="btn btn-secondary"
-          data-testid={`${testId}-today`}
-          onClick={() => onSet(base)}
-        >
-          {t(`选 ${base}`, `Pick ${base}`)}
-        </button>
-      )}
-    </div>
-  );
 }
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,6 +1,6 @@
-import type { GuideMaterial } from '@onewindow/shared/catalog.ts';
+import { citizenTimeLimit, type GuideMaterial, itemName } from '@onewindow/shared/catalog.ts';
 import type { Controller } from '../core/controller.ts';
-import { useT } from '../core/i18n.ts';
+import { useLang, useT } from '../core/i18n.ts';
 import type { KioskState, KioskStore } from '../core/store.ts';
 import { ItemBadges, PersonBanner } from './common.tsx';
 import './GuideScreen.css';
@@ -19,9 +19,13 @@ export function GuideScreen({
   controller: Controller;
 }) {
   const t = useT();
+  const lang = useLang();
   const ctx = state.context;
   const item = state.catalog.find((i) => i.code === state.itemCode);
   if (ctx === null || item === undefined) return null;
+  // One source (the item's limit, SPEC ADM-6); an unverified one is not shown at all.
+  const limit = citizenTimeLimit(item, lang);
+  const en = lang === 'en';
   const g = item.guide;
   const materials = g?.materials ?? [];
   const missing = materials.filter((m) => m.commonlyMissing);
@@ -33,7 +37,7 @@ export function GuideScreen({
       <div class="screen-head">
         <h1 id="guide-title">
           {t('办事指南：', 'Service guide: ')}
-          {item.name}
+          {itemName(item, lang)}
         </h1>
         <ItemBadges item={item} />
       </div>
@@ -51,8 +55,8 @@ export function GuideScreen({
               <ul>
                 {missing.map((m) => (
                   <li key={m.name}>
-                    <strong>{m.name}</strong>
-                    {m.note ? `：${m.note}` : ''}
+                    <strong>{en && m.nameEn ? m.nameEn : m.name}</strong>
+                    {en ? (m.noteEn ? `: ${m.noteEn}` : '') : m.note ? `：${m.note}` : ''}
                   </li>
                 ))}
               </ul>
@@ -73,10 +77,12 @@ export function GuideScreen({
                   : t('承诺件（限时办结）', 'Settled within a time limit')}
               </dd>
             </div>
-            <div>
-              <dt>{t('办理时限', 'Time limit')}</dt>
-              <dd data-testid="guide-limit">{g?.timeLimit ?? item.timeLimit.text}</dd>
-            </div>
+            {limit !== null && (
+              <div>
+                <dt>{t('办理时限', 'Time limit')}</dt>
+                <dd data-testid="guide-limit">{limit}</dd>
+              </div>
+            )}
             <div>
               <dt>{t('到现场次数', 'Visits')}</dt>
               <dd>
@@ -89,7 +95,11 @@ export function GuideScreen({
             </div>
             <div>
               <dt>{t('办理渠道', 'Channels')}</dt>
-              <dd>{(g?.channels ?? item.channels).join('、')}</dd>
+              <dd>
+                {(g?.channels ?? item.channels)
+                  .map((c) => (en ? (CHANNEL_EN[c] ?? c) : c))
+                  .join(en ? ', ' : '、')}
+              </dd>
             </div>
           </dl>
           <h2 class="guide-h2">{t('需要带的材料', 'What to bring')}</h2>
@@ -105,7 +115,7 @@ export function GuideScreen({
           {g?.scope && (
             <>
               <h2 class="guide-h2">{t('适用范围', 'Who can apply')}</h2>
-              <p class="guide-text">{g.scope}</p>
+              <p class="guide-text">{en && g.scopeEn ? g.scopeEn : g.scope}</p>
             </>
           )}
         </section>
@@ -141,6 +151,17 @@ export function GuideScreen({
   );
 }
 
+/** 办理方式 in English: the usual channel names of the published guides. */
+const CHANNEL_EN: Record<string, string> = {
+  窗口: 'at the window',
+  网上: 'online',
+  自助终端: 'self-service kiosk',
+  银行网点: 'bank branch',
+  电话: 'by phone',
+  掌上: 'mobile app',
+  邮寄: 'by post',
+};
+
 const FORM_EN: Record<GuideMaterial['form'], string> = {
   原件: 'original',
   复印件: 'copy',
@@ -150,9 +171,10 @@ const FORM_EN: Record<GuideMaterial['form'], string> = {
 
 function Material({ m }: { m: GuideMaterial }) {
   const t = useT();
+  const lang = useLang();
   return (
     <li class={`material${m.commonlyMissing ? ' is-missing' : ''}`}>
-      <span class="material-name">{m.name}</span>
+      <span class="material-name">{lang === 'en' && m.nameEn ? m.nameEn : m.name}</span>
       <span class="material-form">
         {m.sharedData
           ? t('免提交（大厅可调取）', 'Not needed (the hall has it)')

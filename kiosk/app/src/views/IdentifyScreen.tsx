@@ -147,6 +147,7 @@ export function IdentifyScreen({ state, controller }: { state: KioskState; contr
               keys={ID_KEYS}
               onKey={pressId}
               testId="id-key"
+              variant="id"
               label={t('身份证号码键盘', 'ID number keypad')}
             />
             <button

@@ -2,10 +2,11 @@
 import type { Controller } from '../core/controller.ts';
 import { hallTime, minutesText, useT } from '../core/i18n.ts';
 import type { KioskState } from '../core/store.ts';
-import { PersonBanner, statusText } from './common.tsx';
+import { PersonBanner, statusText, useTicketWhat } from './common.tsx';
 
 export function LookupScreen({ state, controller }: { state: KioskState; controller: Controller }) {
   const t = useT();
+  const what = useTicketWhat(state);
   const ctx = state.context;
   const tickets = state.lookup ?? [];
   if (ctx === null) return null;
@@ -23,7 +24,7 @@ export function LookupScreen({ state, controller }: { state: KioskState; control
             <li key={tk.id} class="lookup-ticket" data-testid={`lookup-${tk.number}`}>
               <span class="lookup-number num">{tk.number}</span>
               <span class="lookup-main">
-                <span class="lookup-item">{tk.itemName ?? tk.categoryName}</span>
+                <span class="lookup-item">{what(tk)}</span>
                 <span class="lookup-status">
                   {statusText(t, tk.status, tk.windowNumber)} · {t('取号', 'taken')}{' '}
                   {hallTime(tk.issuedAt, ctx.utcOffsetMinutes)}

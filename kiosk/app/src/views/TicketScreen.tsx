@@ -3,6 +3,7 @@ import type { Controller } from '../core/controller.ts';
 import { hallTime, minutesText, useT } from '../core/i18n.ts';
 import { qrPath } from '../core/qr.ts';
 import type { KioskState } from '../core/store.ts';
+import { useTicketWhat } from './common.tsx';
 import './TicketScreen.css';
 
 export function absoluteUrl(url: string): string {
@@ -38,6 +39,7 @@ export function QrCode({ url, label }: { url: string; label: string }) {
  */
 export function TicketScreen({ state, controller }: { state: KioskState; controller: Controller }) {
   const t = useT();
+  const what = useTicketWhat(state);
   const ctx = state.context;
   const result = state.result;
   if (ctx === null || result === null) return null;
@@ -90,7 +92,7 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
           <div class="ticket-number num" data-testid="ticket-number">
             {ticket.number}
           </div>
-          <div class="ticket-item">{ticket.itemName ?? ticket.categoryName}</div>
+          <div class="ticket-item">{what(ticket)}</div>
           {ticket.holderMasked !== null && (
             <div class="ticket-holder" data-testid="ticket-holder">
               {ticket.holderMasked}

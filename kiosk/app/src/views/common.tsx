@@ -1,7 +1,7 @@
 /** Pieces several screens share: the identified citizen's banner and the item badges. */
-import type { ServiceItem } from '@onewindow/shared/catalog.ts';
-import { useT } from '../core/i18n.ts';
-import type { Person } from '../core/store.ts';
+import { itemName, type ServiceItem } from '@onewindow/shared/catalog.ts';
+import { useLang, useT } from '../core/i18n.ts';
+import type { KioskState, Person } from '../core/store.ts';
 
 /** Only masked identity ever shows (张*三 · 110***********1234). */
 export function PersonBanner({
@@ -52,6 +52,28 @@ export function ItemBadges({ item }: { item: ServiceItem }) {
       {item.identityRequired === false && <span class="badge badge-ok">{t('无需证件', 'No ID needed')}</span>}
     </span>
   );
+}
+
+/**
+ * What a ticket is for, in the citizen's language: the item's name from the catalog (which
+ * keeps the English), else the category's.
+ */
+export function useTicketWhat(
+  state: Pick<KioskState, 'catalog' | 'context'>,
+): (ticket: {
+  itemCode: string | null;
+  itemName: string | null;
+  categoryId: string;
+  categoryName: string;
+}) => string {
+  const lang = useLang();
+  return (ticket) => {
+    const item = ticket.itemCode === null ? undefined : state.catalog.find((i) => i.code === ticket.itemCode);
+    if (item !== undefined) return itemName(item, lang);
+    if (ticket.itemName !== null) return ticket.itemName;
+    const category = state.context?.categories.find((c) => c.id === ticket.categoryId);
+    return lang === 'en' && category?.nameEn ? category.nameEn : ticket.categoryName;
+  };
 }
 
 /** Where a ticket stands, in words. */

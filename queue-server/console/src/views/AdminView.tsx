@@ -1,13 +1,11 @@
 /**
- * 系统管理: the service catalog and guides (edit, import, export), the hall's categories,
+ * 系统管理: the service catalog and guides (CatalogEditor.tsx: a form, import, export), the hall's categories,
  * windows and settings (hall:configure), staff and their posts (StaffAccounts.tsx), devices (pairing codes, revoke, last seen, status) and the
  * working-day calendar's local corrections.
  */
 import type { CurrentStaff, DeviceRecord, PairingCode } from '@onewindow/shared/api-types.ts';
-import type { ServiceItem } from '@onewindow/shared/catalog.ts';
-import { SERVICE_GUIDE_ELEMENTS } from '@onewindow/shared/catalog.ts';
 import { useStore } from '@onewindow/shared/client';
-import type { CalendarOverride, CatalogImportResult, DeadlineResult } from '@onewindow/shared/console.ts';
+import type { CalendarOverride, DeadlineResult } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, WindowPost } from '@onewindow/shared/domain.ts';
 import type { HallConfig } from '@onewindow/shared/hall.ts';
@@ -17,6 +15,7 @@ import { Flash, type FlashMessage, Panel, useFlash } from '../components/ui.tsx'
 import { api, command, errorText } from '../core/api.ts';
 import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
+import { CatalogEditor } from './CatalogEditor.tsx';
 import { StaffAccounts } from './StaffAccounts.tsx';
 
 type Sub = 'catalog' | 'hall' | 'staff' | 'devices' | 'calendar';
@@ -54,157 +53,6 @@ export function AdminView({ me, store }: { me: CurrentStaff; store: ConsoleStore
       {sub === 'devices' && <Devices store={store} setFlash={setFlash} />}
       {sub === 'calendar' && <Calendar setFlash={setFlash} />}
       <Flash message={flash} />
-    </div>
-  );
-}
-
-/* ─────────────── catalog ─────────────── */
-
-function CatalogEditor({ setFlash }: { setFlash: SetFlash }) {
-  const [items, setItems] = useState<ServiceItem[]>([]);
-  const [q, setQ] = useState('');
-  const [code, setCode] = useState<string | null>(null);
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const load = () => api<ServiceItem[]>('GET', '/api/catalog').then((r) => r.ok && setItems(r.data));
-  useEffect(() => {
-    void load();
-  }, []);
-  const item = items.find((i) => i.code === code);
-  const pick = (i: ServiceItem) => {
-    setCode(i.code);
-    setText(JSON.stringify(i, null, 2));
-    setError(null);
-  };
-  const save = async () => {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      return setError(`JSON 格式有误：${(e as Error).message}`);
-    }
-    const c = (body as { code?: string }).code ?? code;
-    const r = await api<ServiceItem>('PUT', `/api/catalog/items/${encodeURIComponent(String(c))}`, body);
-    if (!r.ok) return setError(errorText(r.error));
-    setError(null);
-    setFlash({ kind: 'ok', text: `已保存事项 ${c}` });
-    await load();
-    setCode(String(c));
-  };
-  const exportJson = () => {
-    const blob = new Blob([JSON.stringify({ items }, null, 2)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `catalog-${hallDate(Date.now())}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  };
-  const importJson = async (file: File) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await file.text());
-    } catch {
-      return setFlash({ kind: 'error', text: '导入文件不是有效的 JSON' });
-    }
-    const list = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown[] }).items;
-    if (!Array.isArray(list)) return setFlash({ kind: 'error', text: '导入文件应为 {items:[…]} 或事项数组' });
-    if (!confirm(`导入将替换全部 ${list.length} 个事项，确定？`)) return;
-    const r = await api<CatalogImportResult>('POST', '/api/catalog/import', { items: list });
-    setFlash(
-      r.ok
-        ? { kind: 'ok', text: `已导入 ${r.data.imported} 个事项` }
-        : { kind: 'error', text: errorText(r.error) },
-    );
-    if (r.ok) void load();
-  };
-  const shown = items.filter((i) => q === '' || i.name.includes(q) || i.code.includes(q));
-  return (
-    <div class="grid-2 admin-catalog">
-      <Panel
-        title={`服务事项（${items.length}）`}
-        en="Service items"
-        testid="catalog-list"
-        actions={
-          <div class="row-gap">
-            <button type="button" class="btn small" onClick={exportJson} data-action="export-catalog">
-              导出 JSON
-            </button>
-            <label class="btn small">
-              导入 JSON
-              <input
-                type="file"
-                accept="application/json"
-                hidden
-                onChange={(e) => {
-                  const f = e.currentTarget.files?.[0];
-                  if (f) void importJson(f);
-                }}
-              />
-            </label>
-          </div>
-        }
-      >
-        <input
-          class="search wide"
-          placeholder="按名称或编码搜索"
-          value={q}
-          onInput={(e) => setQ(e.currentTarget.value)}
-        />
-        <table class="table compact">
-          <tbody>
-            {shown.map((i) => (
-              <tr
-                key={i.code}
-                class={i.code === code ? 'mine' : ''}
-                onClick={() => pick(i)}
-                style={{ cursor: 'pointer' }}
-              >
-                <td>{i.name}</td>
-                <td class="dim nowrap">{i.categoryId}</td>
-                <td class="dim nowrap">{i.kind === 'instant' ? '即办' : '限时'}</td>
-                <td class="dim">{i.timeLimit.text}</td>
-                <td class="nowrap">
-                  {i.guide ? `指南·材料${i.guide.materials.length}` : <span class="error">无指南</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Panel>
-      <Panel
-        title={item ? `编辑：${item.name}` : '选择左侧事项编辑'}
-        en="Item and guide (§6.2–6.3)"
-        testid="catalog-edit"
-      >
-        {item && (
-          <>
-            <p class="dim">
-              办事指南十六要素：
-              {SERVICE_GUIDE_ELEMENTS.map((e) => (
-                <span key={e.key} class={item.guide && e.key in item.guide ? 'mark' : 'mark warn'}>
-                  {e.label}
-                </span>
-              ))}
-            </p>
-            <textarea
-              class="json"
-              name="item-json"
-              value={text}
-              onInput={(e) => setText(e.currentTarget.value)}
-              spellcheck={false}
-            />
-            {error && <p class="error">{error}</p>}
-            <div class="dialog-actions">
-              <button type="button" class="btn" onClick={() => pick(item)}>
-                还原
-              </button>
-              <button type="button" class="btn primary" onClick={save} data-action="save-item">
-                保存 Save
-              </button>
-            </div>
-          </>
-        )}
-      </Panel>
     </div>
   );
 }

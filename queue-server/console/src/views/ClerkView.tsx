@@ -864,7 +864,8 @@ function FinishDialog(props: {
             )}
             {item && (
               <div class="dim">
-                {item.kind === 'instant' ? '即办件' : '承诺件'} · 时限：{item.timeLimit.text}
+                {item.kind === 'instant' ? '即办件' : '承诺件'} · 时限：
+                {item.timeLimit.text || '未公布（未核实）'}
               </div>
             )}
           </div>
