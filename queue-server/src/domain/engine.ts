@@ -132,6 +132,11 @@ function validateConfig(config: HallConfig): string | null {
       return 'settings.policy.maxPriorityInRow must be a whole number ≥ 1';
     if (!nonNegInt(s.policy.regularWaitSeconds))
       return 'settings.policy.regularWaitSeconds must be a whole number ≥ 0';
+  } else if (s.policy.kind === 'tail-guard') {
+    if (!Number.isInteger(s.policy.sharePercent) || s.policy.sharePercent < 0 || s.policy.sharePercent > 100)
+      return 'settings.policy.sharePercent must be a whole number 0–100';
+    if (!nonNegInt(s.policy.maxBonusSeconds))
+      return 'settings.policy.maxBonusSeconds must be a whole number ≥ 0';
   } else if (s.policy.kind !== 'virtual-arrival') return 'settings.policy.kind is unknown';
   return null;
 }
@@ -425,7 +430,7 @@ export class QueueEngine {
           return fail('INVALID_CONFIG', `no priority class ${a.priorityClass}`);
         const orderKey =
           a.kind === 'class'
-            ? t.arrivedAt - config.settings.bonusSeconds[a.priorityClass] * 1000
+            ? t.arrivedAt - this.bonusMs(config.settings, a.priorityClass, laneOf(t), now)
             : t.orderKey;
         return ok({ type: 'ticket:priority-overridden', ticketId: t.id, action: a, orderKey, note });
       }
@@ -754,7 +759,14 @@ export class QueueEngine {
       priorityClass,
       holder,
       arrivedAt: now,
-      orderKey: now - s.bonusSeconds[priorityClass] * 1000,
+      orderKey:
+        now -
+        this.bonusMs(
+          s,
+          priorityClass,
+          laneOf({ pinnedWindowId: null, requiredPost: null, categoryId: category.id }),
+          now,
+        ),
       tieBreak,
       front: null,
       pinnedWindowId: null,
@@ -839,6 +851,20 @@ export class QueueEngine {
     return { orderKey: a.orderKey, tieBreak: (a.tieBreak + tieB) / 2 };
   }
 
+  /**
+   * How far a ticket of this class moves ahead when it joins `lane` now (Q-ORD-1, Q-ORD-7).
+   * Under the tail guard the bonus is a share of the longest regular wait in the lane, so a
+   * priority ticket passes only the regular tickets that have waited least, capped by the
+   * policy's bound; the key is fixed at issue, so the call path stays a heap peek.
+   */
+  private bonusMs(s: HallSettings, c: PriorityClass, lane: string, now: number): number {
+    const fixed = s.bonusSeconds[c] * 1000;
+    if (s.policy.kind !== 'tail-guard' || c === 'regular') return fixed;
+    const head = this.lanes.get(`${lane}|R`)?.peek();
+    const longest = head === undefined ? 0 : Math.max(0, now - head.arrivedAt);
+    return Math.min(s.policy.maxBonusSeconds * 1000, Math.round((longest * s.policy.sharePercent) / 100));
+  }
+
   // ---- queue index ------------------------------------------------------------------------
 
   /** Q-ORD-1/Q-ORD-4: the ticket this window should call now, in O(lanes + log n). */
@@ -854,8 +880,18 @@ export class QueueEngine {
     if (!bestP) return bestR;
     if (!bestR) return bestP;
     const policy = this.config!.settings.policy;
-    if (policy.kind === 'virtual-arrival' || bestP.front !== null || bestR.front !== null)
+    if (bestP.front !== null || bestR.front !== null || policy.kind === 'virtual-arrival')
       return queueLess(bestP, bestR) ? bestP : bestR;
+    if (policy.kind === 'tail-guard') {
+      // Q-ORD-7: the priority ticket goes first unless the regular one has waited at least
+      // 100/share times as long, or arrived more than the bound before it.
+      const waitP = now - bestP.arrivedAt;
+      const waitR = now - bestR.arrivedAt;
+      const protectedR =
+        waitR * policy.sharePercent >= waitP * 100 ||
+        bestP.arrivedAt - bestR.arrivedAt > policy.maxBonusSeconds * 1000;
+      return protectedR ? bestR : bestP;
+    }
     const regularOverdue = now - bestR.arrivedAt > policy.regularWaitSeconds * 1000;
     return regularOverdue && this.priorityStreak >= policy.maxPriorityInRow ? bestR : bestP;
   }
