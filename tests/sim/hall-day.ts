@@ -74,6 +74,8 @@ export interface DayOptions {
   dayIndex?: number;
   /** Priority arrivals learned from earlier days, for the estimate. */
   history?: ArrivalHistory;
+  /** false: estimate as before issue #14, without the priority arrivals to come (EST-2). */
+  expectArrivals?: boolean;
 }
 
 export interface TicketRecord {
@@ -342,7 +344,7 @@ export function playDay(o: DayOptions): DayResult {
       const t = ev.ticket;
       who.set(t.id, c);
       history.observe(t, settings.utcOffsetMinutes);
-      const est = estimateTicket(engine, times, t.id, { history, now });
+      const est = estimateTicket(engine, times, t.id, o.expectArrivals === false ? {} : { history, now });
       records.set(t.id, {
         id: t.id,
         categoryId: t.categoryId,

@@ -178,8 +178,8 @@ export interface WaitFigure {
 
 /** The range's spread around the central estimate (SPEC EST-3, calibrated in docs/SIMULATION.md). */
 export const RANGE_LOW = 0.75;
-export const RANGE_HIGH = 1.3;
-export const RANGE_HIGH_PLUS_MIN = 3;
+export const RANGE_HIGH = 1.4;
+export const RANGE_HIGH_PLUS_MIN = 4;
 
 /** What the estimate needs besides the queue: the hall's history and the time. */
 export interface EstimateContext {

@@ -51,7 +51,7 @@ header{font-size:1rem;color:var(--muted);text-align:center;margin:.5rem 0 1rem}
 .detail{font-size:1.35rem;margin:.75rem 0 0}.seg{display:inline-block;white-space:nowrap}
 .called .state,.called .detail{color:var(--ok)}.no-show .state{color:var(--warn)}
 .figs{display:flex;gap:.75rem;margin:1rem 0 0}.figs div{flex:1;background:#f3f6fa;border-radius:.75rem;padding:.6rem .4rem}
-.figs dt{font-size:.95rem;color:var(--muted)}.figs dt small{display:block;font-size:.8rem}.figs dd{margin:.2rem 0 0;font-size:1.4rem;font-weight:700}
+.figs dt{font-size:.95rem;color:var(--muted)}.figs dt small{display:block;font-size:.8rem}.figs dd{margin:.2rem 0 0;font-size:1.25rem;font-weight:700;white-space:nowrap}
 footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;line-height:1.6}
 `;
 
