@@ -10,12 +10,14 @@ import { fanoutBench } from './fanout.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
+import { simBench } from './sim.bench.ts';
 
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'queue', run: queueBench },
   { name: 'fanout', run: fanoutBench },
   { name: 'display', run: displayBench },
   { name: 'kiosk', run: kioskBench },
+  { name: 'sim', run: simBench },
 ];
 
 async function main(): Promise<number> {
