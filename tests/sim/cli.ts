@@ -1,8 +1,10 @@
 /**
- * `npm run sim [-- --seeds 1,2,3] [--no-history]`: plays simulated hall days under every policy
- * and prints the comparison table of docs/SIMULATION.md.
+ * `npm run sim [-- --seeds 1,2,3] [--no-history] [--estimates]`: plays simulated hall days under
+ * every policy and prints the comparison table of docs/SIMULATION.md (with `--estimates`, the
+ * estimate's errors before and after EST-2 instead).
  */
 import { compare, SIM_SEEDS } from './compare.ts';
+import { printEstimates } from './estimates-cli.ts';
 
 const args = process.argv.slice(2);
 const seedArg = args.indexOf('--seeds');
@@ -14,6 +16,10 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 
+if (args.includes('--estimates')) {
+  printEstimates(seeds);
+  process.exit(0);
+}
 const rows = compare(seeds, undefined, { learn });
 const header = [
   'policy',

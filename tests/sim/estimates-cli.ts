@@ -35,10 +35,8 @@ export function estimateRows(policyName: string, seeds = SIM_SEEDS): string[] {
   return rows;
 }
 
-if (process.argv[1]?.endsWith('estimates-cli.ts')) {
-  const args = process.argv.slice(2);
-  const seedArg = args.indexOf('--seeds');
-  const seeds = seedArg >= 0 ? args[seedArg + 1]!.split(',').map(Number) : SIM_SEEDS;
+/** Prints the before/after table of docs/SIMULATION.md for the given seeds. */
+export function printEstimates(seeds = SIM_SEEDS): void {
   out(
     '| policy | seed | median signed error (min) before → after | median abs error | bias, ≥ 3 ahead | > 10 min past the figure | > 10 min past the range’s upper end | in range |',
   );
