@@ -430,7 +430,7 @@ export class QueueEngine {
           return fail('INVALID_CONFIG', `no priority class ${a.priorityClass}`);
         const orderKey =
           a.kind === 'class'
-            ? t.arrivedAt - this.bonusMs(config.settings, a.priorityClass, laneOf(t), now)
+            ? t.arrivedAt - config.settings.bonusSeconds[a.priorityClass] * 1000
             : t.orderKey;
         return ok({ type: 'ticket:priority-overridden', ticketId: t.id, action: a, orderKey, note });
       }
@@ -759,14 +759,7 @@ export class QueueEngine {
       priorityClass,
       holder,
       arrivedAt: now,
-      orderKey:
-        now -
-        this.bonusMs(
-          s,
-          priorityClass,
-          laneOf({ pinnedWindowId: null, requiredPost: null, categoryId: category.id }),
-          now,
-        ),
+      orderKey: now - s.bonusSeconds[priorityClass] * 1000,
       tieBreak,
       front: null,
       pinnedWindowId: null,
@@ -849,20 +842,6 @@ export class QueueEngine {
     // Keys equal (or too close for a double between them): stay on a's key, after it by tie-break.
     const tieB = b.orderKey === a.orderKey ? b.tieBreak : a.tieBreak + 1;
     return { orderKey: a.orderKey, tieBreak: (a.tieBreak + tieB) / 2 };
-  }
-
-  /**
-   * How far a ticket of this class moves ahead when it joins `lane` now (Q-ORD-1, Q-ORD-7).
-   * Under the tail guard the bonus is a share of the longest regular wait in the lane, so a
-   * priority ticket passes only the regular tickets that have waited least, capped by the
-   * policy's bound; the key is fixed at issue, so the call path stays a heap peek.
-   */
-  private bonusMs(s: HallSettings, c: PriorityClass, lane: string, now: number): number {
-    const fixed = s.bonusSeconds[c] * 1000;
-    if (s.policy.kind !== 'tail-guard' || c === 'regular') return fixed;
-    const head = this.lanes.get(`${lane}|R`)?.peek();
-    const longest = head === undefined ? 0 : Math.max(0, now - head.arrivedAt);
-    return Math.min(s.policy.maxBonusSeconds * 1000, Math.round((longest * s.policy.sharePercent) / 100));
   }
 
   // ---- queue index ------------------------------------------------------------------------
