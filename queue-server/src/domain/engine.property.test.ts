@@ -475,5 +475,5 @@ describe('engine properties over random command sequences', () => {
       { numRuns: 150, seed: 17 },
     );
     expect(passed).toBeGreaterThan(50);
-  });
+  }, 120_000);
 });
