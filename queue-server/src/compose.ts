@@ -116,6 +116,7 @@ export function composeHall(deps: HallDeps): Hall {
     now: () => clock.now(),
     caseOf: (id) => cases.get(id),
     ticketFromStore: (id) => store.ticketById(id),
+    arrivalsSince: (day) => store.reports.arrivalsSince(day),
   });
   const print = new PrintQueue({
     devices: store.devices,

@@ -23,6 +23,16 @@ export type QueuePolicy =
       maxPriorityInRow: number;
       /** … while a regular ticket has waited longer than this. */
       regularWaitSeconds: number;
+    }
+  | {
+      kind: 'tail-guard';
+      /**
+       * A priority ticket goes ahead only of the regular tickets in its lane that have waited
+       * less than this share (percent) of the longest current regular wait in that lane …
+       */
+      sharePercent: number;
+      /** … and never of one that arrived more than this long before it (the overtaking bound). */
+      maxBonusSeconds: number;
     };
 
 /** Settings a hall manager changes (stored as events, so history replays exactly). */

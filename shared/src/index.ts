@@ -18,3 +18,4 @@ export * from './public-view.ts';
 export * from './staff-text.ts';
 export * from './stats.ts';
 export * from './ticket-number.ts';
+export * from './wait.ts';

@@ -76,6 +76,8 @@ export interface KioskTicket {
   /** People ahead in its queue (waiting only). */
   ahead: number | null;
   estimateMinutes: number | null;
+  /** The range every surface shows for this ticket (SPEC EST-1); null when no window can call it. */
+  estimateRange: { low: number; high: number } | null;
   /** The window it is called to, when called. */
   windowNumber: number | null;
   /** The mobile status page the QR code opens. */

@@ -68,6 +68,14 @@ export const queueTicketDataSchema = z.object({
   peopleAhead: z.number().int().min(0),
   /** null when the hall has no estimate yet (nothing is printed then); printed rounded, at least 1. */
   estimatedWaitMinutes: z.number().min(0).nullable(),
+  /**
+   * The range the kiosk, boards and `/t` show for this ticket (SPEC EST-1); when present it is
+   * printed instead of the single figure, worded by `waitRangeText`.
+   */
+  estimatedWaitRange: z
+    .strictObject({ low: z.number().min(0), high: z.number().min(0) })
+    .nullable()
+    .optional(),
   /** When the ticket was taken, epoch ms. */
   takenAt: epochMs,
   /** The hall's UTC offset (HallSettings.utcOffsetMinutes). */

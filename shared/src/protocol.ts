@@ -41,6 +41,11 @@ const policySchema = z.discriminatedUnion('kind', [
     maxPriorityInRow: z.int().min(1).max(100),
     regularWaitSeconds: z.int().min(0).max(86_400),
   }),
+  z.strictObject({
+    kind: z.literal('tail-guard'),
+    sharePercent: z.int().min(0).max(100),
+    maxBonusSeconds: z.int().min(0).max(86_400),
+  }),
 ]);
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
@@ -259,8 +264,14 @@ export interface StaffAccount {
 export interface CategoryEstimate {
   categoryId: string;
   waiting: number;
-  /** Minutes for a ticket taken now; null when no window serves the category. */
+  /** Minutes for a ticket taken now; null when no window serves the category (open or paused). */
   minutes: number | null;
+  /**
+   * The range every surface shows ("约 15–25 分钟", SPEC EST-1), from the same server-side
+   * estimate; null with `minutes`.
+   */
+  low: number | null;
+  high: number | null;
 }
 
 /** Socket.IO: what the server sends. Facts carry the hall seq; a gap means "ask for a snapshot". */

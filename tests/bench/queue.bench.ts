@@ -13,7 +13,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hrtime } from 'node:process';
-import type { PriorityClass, QueueCategory, WindowDefinition, WindowPost } from '@onewindow/shared';
+import type {
+  PriorityClass,
+  QueueCategory,
+  QueuePolicy,
+  WindowDefinition,
+  WindowPost,
+} from '@onewindow/shared';
 import Database from 'better-sqlite3';
 import { businessDayOf } from '../../queue-server/src/domain/clock.ts';
 import { QueueEngine } from '../../queue-server/src/domain/engine.ts';
@@ -53,6 +59,8 @@ const DURABLE_WARMUP_COMMANDS = 200;
 const DURABLE_ROUNDS = 3;
 
 const SCALING_TARGET = 3;
+/** Issue #14: the tail guard may add at most 10 % to call-next against the default policy. */
+const TAIL_GUARD_TARGET = 1.1;
 const THROUGHPUT_TARGET = 0.5;
 
 // ---- the hall -----------------------------------------------------------------------------
@@ -74,9 +82,9 @@ const WINDOWS: WindowDefinition[] = LETTERS.map((_, i) => {
   return { id: `w${i + 1}`, number: i + 1, post, categoryIds: cats };
 });
 
-function benchConfig(): HallConfig {
+function benchConfig(policy: QueuePolicy = DEFAULT_SETTINGS.policy): HallConfig {
   return {
-    settings: { ...structuredClone(DEFAULT_SETTINGS), hallName: 'bench hall', numberDigits: 6 },
+    settings: { ...structuredClone(DEFAULT_SETTINGS), hallName: 'bench hall', numberDigits: 6, policy },
     categories: structuredClone(CATEGORIES),
     windows: structuredClone(WINDOWS),
   };
@@ -141,10 +149,13 @@ class ScalingHall {
   private now = T0;
   private turn = 0;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    policy?: QueuePolicy,
+  ) {
     this.mix = ticketMix(size);
     this.day = businessDayOf(this.now, DEFAULT_SETTINGS.utcOffsetMinutes);
-    this.must({ type: 'hall:configure', config: benchConfig(), by: 'bench' });
+    this.must({ type: 'hall:configure', config: benchConfig(policy), by: 'bench' });
     for (const w of WINDOWS) this.must({ type: 'window:open', windowId: w.id, clerkId: `clerk-${w.id}` });
     for (let i = 0; i < size; i++) this.must(this.mix());
     this.check();
@@ -200,7 +211,13 @@ function describe(us: number[]): string {
 
 function engineRows(): BenchRow[] {
   const t0 = performance.now();
-  const halls = SIZES.map((size) => new ScalingHall(size));
+  // The tail guard (Q-ORD-7) at the largest size, measured in the same blocks as the default.
+  const tailGuard = new ScalingHall(SIZES[SIZES.length - 1]!, {
+    kind: 'tail-guard',
+    sharePercent: 50,
+    maxBonusSeconds: 1800,
+  });
+  const halls = [...SIZES.map((size) => new ScalingHall(size)), tailGuard];
   progress(`  filled halls of ${SIZES.join(', ')} waiting in ${Math.round(performance.now() - t0)} ms`);
   // Warm-up on every size, then the timed cycles in interleaved blocks: every size is measured
   // with the same JIT state and under the same background noise, not one after the other.
@@ -214,11 +231,11 @@ function engineRows(): BenchRow[] {
   for (const h of halls) {
     h.check();
     progress(
-      `  engine @${h.size} waiting\n    issue     ${describe(h.issueUs)}\n    call-next ${describe(h.callUs)}`,
+      `  engine @${h.size} waiting${h === tailGuard ? ' (tail-guard)' : ''}\n    issue     ${describe(h.issueUs)}\n    call-next ${describe(h.callUs)}`,
     );
   }
   const small = halls[0]!;
-  const big = halls[halls.length - 1]!;
+  const big = halls[SIZES.length - 1]!;
   return [
     rowAtMost(
       'engine call-next @100k waiting (floor: @1k)',
@@ -226,6 +243,13 @@ function engineRows(): BenchRow[] {
       median(small.callUs),
       'µs/op',
       SCALING_TARGET,
+    ),
+    rowAtMost(
+      'engine call-next @100k tail-guard (floor: default policy)',
+      median(tailGuard.callUs),
+      median(big.callUs),
+      'µs/op',
+      TAIL_GUARD_TARGET,
     ),
     rowAtMost(
       'engine issue @100k waiting (floor: @1k)',

@@ -11,6 +11,7 @@ import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
+import { simBench } from './sim.bench.ts';
 
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'queue', run: queueBench },
@@ -18,6 +19,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'hall-load', run: hallLoadBench },
   { name: 'display', run: displayBench },
   { name: 'kiosk', run: kioskBench },
+  { name: 'sim', run: simBench },
 ];
 
 async function main(): Promise<number> {

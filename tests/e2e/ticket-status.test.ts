@@ -36,8 +36,11 @@ describe('mobile ticket status page (QR code on the ticket)', () => {
     await page.goto(`${server.url}/t/${ids[2]}`);
     await expect.poll(() => page.getByTestId('ticket-number').textContent()).toBe('A003');
     expect(await page.getByTestId('ticket-detail').textContent()).toMatch(
-      /前面还有 2 人，预计等候约 \d+ 分钟/,
+      /前面还有 2 人，预计等候约 \d+(–\d+)? 分钟/,
     );
+    // Issue #13: people ahead and the estimate as figures of their own, as on the kiosk.
+    expect(await page.getByTestId('ticket-ahead').textContent()).toBe('2 人');
+    expect(await page.getByTestId('ticket-wait').textContent()).toMatch(/^约 \d+(–\d+)? 分钟$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'ticket-status-waiting.png'), fullPage: true });
 
     await command(clerk, 'ticket:call-next', { windowId: 'w1' });

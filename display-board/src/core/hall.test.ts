@@ -43,7 +43,7 @@ const view: PublicSnapshot = {
   })),
   tickets: [ticket(1, 'serving', 'w1', 100), ticket(2, 'called', 'w2', 300), ticket(3, 'called', 'w3', 200)],
   recentCalls: [notice(2, 2, 300, true), notice(3, 3, 200), notice(2, 2, 150), notice(1, 1, 100)],
-  estimates: [{ categoryId: 'A', waiting: 4, minutes: 12 }],
+  estimates: [{ categoryId: 'A', waiting: 4, minutes: 12, low: 9, high: 19 }],
   notice: '',
   voiceTemplate: '请{号}号到{窗口}号窗口办理',
 };

@@ -66,6 +66,9 @@ export interface WaitingRow {
   waiting: number;
   /** Minutes for a ticket taken now; null when no open window serves the category. */
   minutes: number | null;
+  /** The server's range (SPEC EST-1), shown with `categoryWaitText` as on every surface. */
+  low: number | null;
+  high: number | null;
 }
 
 export function waitingRows(view: PublicSnapshot): WaitingRow[] {
@@ -80,6 +83,8 @@ export function waitingRows(view: PublicSnapshot): WaitingRow[] {
       nameEn: c.nameEn,
       waiting,
       minutes: e?.minutes ?? null,
+      low: e?.low ?? null,
+      high: e?.high ?? null,
     };
   });
 }

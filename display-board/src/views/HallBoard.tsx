@@ -1,7 +1,8 @@
 import { useNow, useStore } from '@onewindow/shared/client';
 import type { PublicSnapshot } from '@onewindow/shared/public-view.ts';
+import { categoryWaitText } from '@onewindow/shared/wait.ts';
 import { useRef } from 'preact/hooks';
-import { type CallRow, currentCalls, formatWait, hallClock, lastCalls, waitingRows } from '../core/hall.ts';
+import { type CallRow, currentCalls, hallClock, lastCalls, waitingRows } from '../core/hall.ts';
 import type { HallState, HallStore } from '../core/store.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import './HallBoard.css';
@@ -147,13 +148,8 @@ function Waiting({ view }: { view: PublicSnapshot }) {
   return (
     <section class="board-waiting" aria-label="等候人数">
       {rows.map((r) => {
-        const wait = r.minutes === null ? null : formatWait(r.minutes);
-        const estimate =
-          r.waiting === 0
-            ? { zh: '无需等候', en: 'No wait' }
-            : wait === null
-              ? { zh: '暂无窗口办理', en: 'No window open' }
-              : { zh: `预计${wait.zh}`, en: wait.en };
+        // The same sentence as the kiosk and the console for the same server figure (EST-1).
+        const estimate = categoryWaitText(r);
         return (
           <div
             key={r.categoryId}

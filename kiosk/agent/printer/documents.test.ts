@@ -85,6 +85,17 @@ describe.each(Object.entries(DOCUMENTS))('%s', (_name, build) => {
 });
 
 describe('queue ticket', () => {
+  it('EST-1 prints the server range in the words of the kiosk screen and the boards', () => {
+    const items = printed(
+      queueTicketDocument(ticketInput({ estimatedWaitRange: { low: 15, high: 25 } }), PAPER_80MM),
+      PAPER_80MM,
+    );
+    const text = lineTexts(items);
+    expect(text).toContain('预计等候约 15–25 分钟');
+    expect(text).toContain('Wait about 15–25 min');
+    expect(text).not.toContain('预计等候约 15 分钟');
+  });
+
   it('shows the number large and on one line, the queue position, wait, time and reminder', () => {
     for (const paper of PAPERS) {
       const items = printed(queueTicketDocument(ticketInput(), paper), paper);

@@ -20,6 +20,7 @@ import {
   type RejectionNoticeData,
   type SlipClerk,
   type SupplementNoticeData,
+  waitRangeText,
 } from '@onewindow/shared';
 import {
   type Align,
@@ -153,6 +154,8 @@ export function queueTicketDocument(t: QueueTicketData, paper: PaperSpec): Print
   const en = (text: string, align: Align = 'left'): Block[] =>
     t.english === true ? [line(text, align)] : [];
   const minutes = t.estimatedWaitMinutes === null ? null : Math.max(1, Math.round(t.estimatedWaitMinutes));
+  // SPEC EST-1: the same words as the kiosk screen and the boards for the server's range.
+  const range = t.estimatedWaitRange ? waitRangeText(t.estimatedWaitRange) : null;
   const nobodyAhead = t.peopleAhead === 0;
 
   return {
@@ -166,9 +169,14 @@ export function queueTicketDocument(t: QueueTicketData, paper: PaperSpec): Print
       ...(t.priorityNote ? [line(t.priorityNote, 'center')] : []),
       line(nobodyAhead ? '您前面没有人等候，请留意叫号' : `您前面还有 ${t.peopleAhead} 人等候`, 'center'),
       ...en(nobodyAhead ? 'You are next.' : `${t.peopleAhead} ahead of you`, 'center'),
-      ...(minutes === null
-        ? []
-        : [line(`预计等候约 ${minutes} 分钟`, 'center'), ...en(`About ${minutes} min wait`, 'center')]),
+      ...(range !== null
+        ? [
+            line(range.zh.startsWith('约') ? `预计等候${range.zh}` : range.zh, 'center'),
+            ...en(`Wait ${range.en}`, 'center'),
+          ]
+        : minutes === null
+          ? []
+          : [line(`预计等候约 ${minutes} 分钟`, 'center'), ...en(`About ${minutes} min wait`, 'center')]),
       FEED,
       qr(url, paper),
       FEED, // the quiet zone under the symbol

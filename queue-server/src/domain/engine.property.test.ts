@@ -194,6 +194,12 @@ function refPick(s: EngineSnapshot, windowId: string, now: number): Ticket | und
   const p = eligible.find((t) => t.priorityClass !== 'regular');
   const r = eligible.find((t) => t.priorityClass === 'regular');
   if (!p || !r) return first;
+  if (policy.kind === 'tail-guard') {
+    const protectedR =
+      (now - r.arrivedAt) * policy.sharePercent >= (now - p.arrivedAt) * 100 ||
+      p.arrivedAt - r.arrivedAt > policy.maxBonusSeconds * 1000;
+    return protectedR ? r : p;
+  }
   return s.priorityStreak >= policy.maxPriorityInRow && now - r.arrivedAt > policy.regularWaitSeconds * 1000
     ? r
     : p;
@@ -322,11 +328,12 @@ interface CallContext {
 const policies: QueuePolicy[] = [
   { kind: 'virtual-arrival' },
   { kind: 'interleave', maxPriorityInRow: 2, regularWaitSeconds: 600 },
+  { kind: 'tail-guard', sharePercent: 50, maxBonusSeconds: 600 },
 ];
 
 describe('engine properties over random command sequences', () => {
   for (const policy of policies) {
-    it(`Q-ELG-2 Q-LOG-1 Q-LOG-2 Q-ORD-1 Q-ORD-4 RAT-1 RAT-3 invariants and reference order hold (${policy.kind})`, () => {
+    it(`Q-ELG-2 Q-LOG-1 Q-LOG-2 Q-ORD-1 Q-ORD-4 RAT-1 RAT-3 invariants and reference order hold (${policy.kind})${policy.kind === 'tail-guard' ? ' Q-ORD-7' : ''}`, () => {
       let totalCalls = 0;
       let totalRatings = 0;
       fc.assert(
@@ -433,4 +440,40 @@ describe('engine properties over random command sequences', () => {
     );
     expect(forced).toBeGreaterThan(0);
   });
+
+  it('Q-ORD-7 tail guard: a regular is passed only by a later arrival within the bound, and never once it has waited 100/share times as long as the priority ticket', () => {
+    const share = 50;
+    const maxBonusSeconds = 600;
+    let passed = 0;
+    fc.assert(
+      fc.property(
+        fc.array(stepArb(false, false), { minLength: 40, maxLength: 200, size: 'max' }),
+        (steps) => {
+          runSequence(
+            steps,
+            { policy: { kind: 'tail-guard', sharePercent: share, maxBonusSeconds } },
+            ({ before, called, windowId, now }) => {
+              if (called.priorityClass === 'regular') return;
+              for (const r of before.tickets) {
+                if (
+                  r.status !== 'waiting' ||
+                  r.priorityClass !== 'regular' ||
+                  !refEligible(before, windowId, r)
+                )
+                  continue;
+                if (r.front !== null || called.front !== null) continue;
+                passed++;
+                // Overtaking stays bounded: never by someone who came more than the bound later …
+                expect(called.arrivedAt).toBeLessThanOrEqual(r.arrivedAt + maxBonusSeconds * 1000);
+                // … and the longest-waiting regulars are not passed at all.
+                expect((now - r.arrivedAt) * share).toBeLessThan((now - called.arrivedAt) * 100);
+              }
+            },
+          );
+        },
+      ),
+      { numRuns: 150, seed: 17 },
+    );
+    expect(passed).toBeGreaterThan(50);
+  }, 120_000);
 });

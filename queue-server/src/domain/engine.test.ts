@@ -149,6 +149,32 @@ describe('order', () => {
     expect(h.serveNext('w1')).toBe(regular);
   });
 
+  it('Q-ORD-7 tail guard: a senior passes regulars who have waited less than twice as long, not the longest waits', () => {
+    const h = new Hall({ policy: { kind: 'tail-guard', sharePercent: 50, maxBonusSeconds: 1800 } });
+    const long = h.issue('A');
+    h.tick(8 * MIN);
+    const fresh = h.issue('A');
+    h.tick(2 * MIN);
+    const senior = h.issue('A', { idNumber: idBornOn('19500101') });
+    h.tick(3 * MIN);
+    // Under virtual arrival (15 min bonus) the senior would go before both. Here long waited
+    // 13 min ≥ 2 × 3 min: protected; fresh (5 min < 2 × 3 min) is passed.
+    expect(h.serveNext('w1')).toBe(long);
+    expect(h.serveNext('w1')).toBe(senior);
+    expect(h.serveNext('w1')).toBe(fresh);
+  });
+
+  it('Q-ORD-7 tail guard: never passes a regular who arrived more than the bound earlier', () => {
+    const h = new Hall({ policy: { kind: 'tail-guard', sharePercent: 10, maxBonusSeconds: 300 } });
+    const regular = h.issue('A');
+    h.tick(6 * MIN);
+    const senior = h.issue('A', { idNumber: idBornOn('19500101') });
+    h.tick(30 * MIN);
+    // 36 min × 10 % < 30 min: the share alone would let the senior pass, the 5-minute bound does not.
+    expect(h.serveNext('w1')).toBe(regular);
+    expect(h.serveNext('w1')).toBe(senior);
+  });
+
   it('Q-ORD-5 a settings change keeps the keys of tickets already waiting', () => {
     const h = new Hall();
     const senior = h.issue('A', { idNumber: idBornOn('19500101') });
@@ -423,6 +449,9 @@ describe('configuration', () => {
     expect(h.errorCode({ type: 'hall:configure', config: badWindow, by: 'admin' })).toBe('INVALID_CONFIG');
     const badBonus = hallConfig({ bonusSeconds: { ...DEFAULT_SETTINGS.bonusSeconds, senior: -1 } });
     expect(h.errorCode({ type: 'hall:configure', config: badBonus, by: 'admin' })).toBe('INVALID_CONFIG');
+    const badShare = hallConfig({ policy: { kind: 'tail-guard', sharePercent: 150, maxBonusSeconds: 600 } });
+    const r2 = h.run({ type: 'hall:configure', config: badShare, by: 'admin' });
+    expect(r2.ok ? '' : r2.error.message).toBe('settings.policy.sharePercent must be a whole number 0–100');
   });
 
   it('refuses to remove a window that holds a ticket', () => {

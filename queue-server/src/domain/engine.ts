@@ -99,6 +99,11 @@ function validateConfig(config: HallConfig): string | null {
       return 'settings.policy.maxPriorityInRow must be a whole number ≥ 1';
     if (!nonNegInt(s.policy.regularWaitSeconds))
       return 'settings.policy.regularWaitSeconds must be a whole number ≥ 0';
+  } else if (s.policy.kind === 'tail-guard') {
+    if (!Number.isInteger(s.policy.sharePercent) || s.policy.sharePercent < 0 || s.policy.sharePercent > 100)
+      return 'settings.policy.sharePercent must be a whole number 0–100';
+    if (!nonNegInt(s.policy.maxBonusSeconds))
+      return 'settings.policy.maxBonusSeconds must be a whole number ≥ 0';
   } else if (s.policy.kind !== 'virtual-arrival') return 'settings.policy.kind is unknown';
   return null;
 }
@@ -821,8 +826,18 @@ export class QueueEngine {
     if (!bestP) return bestR;
     if (!bestR) return bestP;
     const policy = this.config!.settings.policy;
-    if (policy.kind === 'virtual-arrival' || bestP.front !== null || bestR.front !== null)
+    if (bestP.front !== null || bestR.front !== null || policy.kind === 'virtual-arrival')
       return queueLess(bestP, bestR) ? bestP : bestR;
+    if (policy.kind === 'tail-guard') {
+      // Q-ORD-7: the priority ticket goes first unless the regular one has waited at least
+      // 100/share times as long, or arrived more than the bound before it.
+      const waitP = now - bestP.arrivedAt;
+      const waitR = now - bestR.arrivedAt;
+      const protectedR =
+        waitR * policy.sharePercent >= waitP * 100 ||
+        bestP.arrivedAt - bestR.arrivedAt > policy.maxBonusSeconds * 1000;
+      return protectedR ? bestR : bestP;
+    }
     const regularOverdue = now - bestR.arrivedAt > policy.regularWaitSeconds * 1000;
     return regularOverdue && this.priorityStreak >= policy.maxPriorityInRow ? bestR : bestP;
   }

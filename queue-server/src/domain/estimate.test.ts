@@ -67,15 +67,22 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
   it('is null with no open window serving the category', () => {
     const h = new Hall({}, false);
     const id = h.issue('A');
-    expect(estimateTicket(h.engine, new ServiceTimes(), id)).toEqual({ ahead: 0, minutes: null });
+    expect(estimateTicket(h.engine, new ServiceTimes(), id)).toEqual({
+      ahead: 0,
+      minutes: null,
+      low: null,
+      high: null,
+    });
     expect(estimateCategories(h.engine, new ServiceTimes())).toContainEqual({
       categoryId: 'A',
       waiting: 1,
       minutes: null,
+      low: null,
+      high: null,
     });
   });
 
-  it('does not count a paused window', () => {
+  it('EST-2 counts a paused window only once it is expected back', () => {
     const h = new Hall({}, false);
     h.ok({ type: 'window:open', windowId: 'w1', clerkId: 'c1' });
     h.ok({ type: 'window:open', windowId: 'w2', clerkId: 'c2' });
@@ -84,16 +91,26 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
     const third = h.issue('A');
     const st = new ServiceTimes();
     // (2 ahead + 2/3 of a service until a window frees) × 6 min default ÷ 2 windows = 8 min.
-    expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 8 });
+    expect(estimateTicket(h.engine, st, third)).toMatchObject({ ahead: 2, minutes: 8 });
     h.ok({ type: 'window:pause', windowId: 'w2', reason: 'lunch' });
-    // (2 + 1/2) × 6 ÷ 1 = 15 min.
-    expect(estimateTicket(h.engine, st, third)).toEqual({ ahead: 2, minutes: 15 });
-    // A ticket taken now: (3 + 1/2) × 6 ÷ 1 = 21 min.
-    expect(estimateCategories(h.engine, st).find((e) => e.categoryId === 'A')).toEqual({
+    // w1 alone would take (2 + 1/2) × 6 ÷ 1 = 15 min; w2 is expected back after about
+    // PAUSE_EXPECTED_MS = 20 min, which is later than that: it adds nothing yet.
+    expect(estimateTicket(h.engine, st, third)).toMatchObject({ ahead: 2, minutes: 15 });
+    // A ticket taken now would wait longer than 20 minutes, so the paused window helps it:
+    // w = (3 + c/(c+1)) × 6 ÷ c with c = 1 + (1 − 20/w) settles at about 20.6 min (alone: 21).
+    expect(estimateCategories(h.engine, st).find((e) => e.categoryId === 'A')).toMatchObject({
       categoryId: 'A',
       waiting: 3,
       minutes: 21,
     });
+    // With both windows paused the figure is still known (they come back), unlike closed ones.
+    h.ok({ type: 'window:pause', windowId: 'w1', reason: 'lunch' });
+    expect(estimateTicket(h.engine, st, third)?.minutes).toBeGreaterThan(20);
+    h.ok({ type: 'window:resume', windowId: 'w1' });
+    h.ok({ type: 'window:resume', windowId: 'w2' });
+    h.ok({ type: 'ticket:call-next', windowId: 'w1' });
+    h.ok({ type: 'window:close', windowId: 'w2' });
+    expect(estimateTicket(h.engine, st, third)?.minutes).not.toBeNull();
   });
 
   it('rounds up, uses the measured service time and shares a window between its categories', () => {
@@ -104,10 +121,10 @@ describe('estimateTicket / estimateCategories (edge cases)', () => {
     st.observe(done('A', 4));
     // w4 gives A (1+1)/((1+1)+(0+1)) = 2/3 of its time: capacity 2⅔ windows.
     // (1 + (8/3)/(11/3)) × 4 min ÷ 8/3 = 2.59 → 3 min.
-    expect(estimateTicket(h.engine, st, second)).toEqual({ ahead: 1, minutes: 3 });
+    expect(estimateTicket(h.engine, st, second)).toMatchObject({ ahead: 1, minutes: 3 });
     for (let i = 0; i < 6; i++) h.issue('B');
     // Now w4 is mostly busy with B: A's capacity drops to 2 + 2/9, and the wait grows.
-    expect(estimateTicket(h.engine, st, second)).toEqual({ ahead: 1, minutes: 4 });
+    expect(estimateTicket(h.engine, st, second)).toMatchObject({ ahead: 1, minutes: 4 });
   });
 
   it('takes a trimmed mean: the longest and shortest tenth do not move the figure', () => {

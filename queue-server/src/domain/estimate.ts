@@ -1,4 +1,5 @@
-import type { CategoryEstimate, Ticket } from '@onewindow/shared';
+import type { CategoryEstimate, HallSettings, PriorityClass, Ticket } from '@onewindow/shared';
+import { businessDayOf, localTimeOf } from './clock.ts';
 import type { QueueEngine } from './engine.ts';
 
 /** Minutes a service takes before the hall has measured any (a typical window transaction). */
@@ -56,16 +57,100 @@ export class ServiceTimes {
   }
 }
 
+/** How many past business days the arrival history keeps. */
+export const HISTORY_DAYS = 28;
+
 /**
- * How much of the hall's open capacity works on each category, in windows: a window that
+ * Priority arrivals (any class but regular) per category and local hour, per business day: the
+ * hall's own history, from which the estimate expects the seniors and appointments who will
+ * come while a ticket waits and go ahead of it (SPEC EST-2).
+ */
+export class ArrivalHistory {
+  /** day → category → 24 hourly counts. */
+  private readonly days = new Map<string, Map<string, number[]>>();
+
+  /** Seeds from stored tickets (today's and earlier days'), in any order. */
+  static from(
+    tickets: Iterable<Pick<Ticket, 'arrivedAt' | 'priorityClass' | 'categoryId'>>,
+    utcOffsetMinutes: number,
+  ): ArrivalHistory {
+    const h = new ArrivalHistory();
+    for (const t of tickets) h.observe(t, utcOffsetMinutes);
+    return h;
+  }
+
+  observe(t: Pick<Ticket, 'arrivedAt' | 'priorityClass' | 'categoryId'>, utcOffsetMinutes: number): void {
+    const day = businessDayOf(t.arrivedAt, utcOffsetMinutes);
+    let cats = this.days.get(day);
+    if (cats === undefined) {
+      cats = new Map();
+      this.days.set(day, cats);
+      if (this.days.size > HISTORY_DAYS + 1) {
+        const oldest = [...this.days.keys()].sort()[0]!;
+        this.days.delete(oldest);
+      }
+    }
+    if (t.priorityClass === 'regular') return;
+    const hours = cats.get(t.categoryId) ?? new Array<number>(24).fill(0);
+    hours[Math.floor(localTimeOf(t.arrivedAt, utcOffsetMinutes).minutes / 60)]! += 1;
+    cats.set(t.categoryId, hours);
+  }
+
+  /** Past days the history holds (not counting the day of `now`). */
+  pastDays(now: number, utcOffsetMinutes: number): number {
+    const today = businessDayOf(now, utcOffsetMinutes);
+    let n = 0;
+    for (const d of this.days.keys()) if (d < today) n += 1;
+    return n;
+  }
+
+  /**
+   * Expected priority arrivals per millisecond in a category over the `spanMs` after `now`: the
+   * mean of the past days at those hours of day; with no past day yet, today's rate in the
+   * hour so far.
+   */
+  priorityRate(categoryId: string, now: number, spanMs: number, utcOffsetMinutes: number): number {
+    const today = businessDayOf(now, utcOffsetMinutes);
+    const past = [...this.days.entries()].filter(([d]) => d < today);
+    const startMin = localTimeOf(now, utcOffsetMinutes).minutes;
+    if (past.length === 0) {
+      const hours = this.days.get(today)?.get(categoryId);
+      const h = Math.floor(startMin / 60);
+      const inHour = startMin - h * 60;
+      if (hours === undefined || inHour < 10) return 0;
+      return hours[h]! / (inHour * 60_000);
+    }
+    const span = Math.max(1, Math.min(spanMs / 60_000, 24 * 60 - startMin));
+    let total = 0;
+    for (let m = startMin; m < startMin + span; m += 1) {
+      const h = Math.floor(m / 60);
+      if (h > 23) break;
+      let sum = 0;
+      for (const [, cats] of past) sum += cats.get(categoryId)?.[h] ?? 0;
+      total += sum / past.length / 60; // arrivals in this minute on a typical past day
+    }
+    return total / (span * 60_000);
+  }
+}
+
+/** How long a paused window is expected to stay away (a lunch or a short break, on average). */
+export const PAUSE_EXPECTED_MS = 20 * 60_000;
+
+/**
+ * How much of the hall's capacity works on each category, in windows: a window that
  * serves several categories is shared among them in proportion to their queues (it calls
  * the oldest ticket across its categories, so its calls follow the queue lengths). The +1
  * stands for a citizen about to take a ticket, so an empty queue still gets a share.
+ * Paused windows are returned apart: they come back, but only after a while.
  */
-export function windowShares(queue: QueueEngine, waiting: ReadonlyMap<string, number>): Map<string, number> {
+export function windowShares(
+  queue: QueueEngine,
+  waiting: ReadonlyMap<string, number>,
+  state: 'open' | 'paused' = 'open',
+): Map<string, number> {
   const shares = new Map<string, number>();
   for (const w of queue.allWindows()) {
-    if (w.state !== 'open' || w.categoryIds.length === 0) continue;
+    if (w.state !== state || w.categoryIds.length === 0) continue;
     const total = w.categoryIds.reduce((n, c) => n + (waiting.get(c) ?? 0) + 1, 0);
     for (const c of w.categoryIds) shares.set(c, (shares.get(c) ?? 0) + ((waiting.get(c) ?? 0) + 1) / total);
   }
@@ -82,23 +167,149 @@ export function waitMinutes(ahead: number, typicalMs: number, capacity: number):
   return Math.ceil(((ahead + capacity / (capacity + 1)) * typicalMs) / capacity / 60_000);
 }
 
+/** A waiting figure as every surface shows it (SPEC EST-1): people ahead and a range in minutes. */
+export interface WaitFigure {
+  ahead: number;
+  /** The central estimate; null when no window that may call the ticket is open or paused. */
+  minutes: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/** The range's spread around the central estimate (SPEC EST-3, calibrated in docs/SIMULATION.md). */
+export const RANGE_LOW = 0.75;
+export const RANGE_HIGH = 1.4;
+export const RANGE_HIGH_PLUS_MIN = 4;
+
+/** What the estimate needs besides the queue: the hall's history and the time. */
+export interface EstimateContext {
+  history?: ArrivalHistory;
+  now?: number;
+}
+
 /**
- * Estimated wait per category for a ticket taken now (docs/ESTIMATES.md): the waiting tickets,
- * the typical recent service time, and the open windows' share of work on the category.
- * Null when no open window serves it.
+ * How long before later priority arrivals stop passing a regular ticket that will wait `waitMs`:
+ * the policy's bound (Q-ORD-1 bonus, Q-ORD-4 everyone, Q-ORD-7 a share of the queue's wait).
  */
-export function estimateCategories(queue: QueueEngine, times: ServiceTimes): CategoryEstimate[] {
+function passWindowMs(s: HallSettings, waitMs: number): number {
+  const p = s.policy;
+  if (p.kind === 'interleave') return waitMs;
+  const classes: PriorityClass[] = ['senior', 'appointment'];
+  const fixed = Math.max(...classes.map((c) => s.bonusSeconds[c] * 1000));
+  // Q-ORD-7: a priority ticket arriving x after a regular one that is called at w passes it
+  // while w × share < (w − x) × 100, that is for x < w × (1 − share/100), within the bound.
+  if (p.kind === 'tail-guard')
+    return Math.min(p.maxBonusSeconds * 1000, (waitMs * (100 - p.sharePercent)) / 100);
+  return fixed;
+}
+
+/**
+ * The estimate (docs/ESTIMATES.md): people ahead, the typical service, the windows that can
+ * call the ticket (open ones fully, paused ones once they are expected back), and, for a
+ * regular ticket, the priority tickets expected to arrive while it waits and go ahead of it.
+ */
+function solveWait(
+  ahead: number,
+  typicalMs: number,
+  open: number,
+  paused: number,
+  priorityPerMs: number,
+  pass: (waitMs: number) => number,
+): WaitFigure {
+  if (open + paused <= 0) return { ahead, minutes: null, low: null, high: null };
+  // The windows are mid-service: the first frees up after about c/(c+1) of a service.
+  const c = open > 0 ? open : paused;
+  const residual = c / (c + 1);
+  // Window-time needed before this ticket's call, delivered by the open windows from now and
+  // by the paused ones from when they are expected back.
+  const waitFor = (later: number) => {
+    const work = (ahead + later + residual) * typicalMs;
+    return open * PAUSE_EXPECTED_MS >= work
+      ? work / open
+      : (work + paused * PAUSE_EXPECTED_MS) / (open + paused);
+  };
+  const base = waitFor(0);
+  let w = base;
+  for (let i = 0; i < 30; i++) w = waitFor(priorityPerMs * Math.min(w, pass(w)));
+  const minutes = Math.ceil(w / 60_000);
+  return {
+    ahead,
+    minutes,
+    low: Math.floor((Math.min(base, w) * RANGE_LOW) / 60_000),
+    high: Math.max(minutes, Math.ceil((w * RANGE_HIGH) / 60_000) + RANGE_HIGH_PLUS_MIN),
+  };
+}
+
+function laneCapacity(
+  queue: QueueEngine,
+  lane: { categoryId: string; pinnedWindowId: string | null; requiredPost: string | null },
+  waiting: ReadonlyMap<string, number>,
+): { open: number; paused: number } {
+  if (lane.pinnedWindowId !== null) {
+    const w = queue.window(lane.pinnedWindowId);
+    return { open: w?.state === 'open' ? 1 : 0, paused: w?.state === 'paused' ? 1 : 0 };
+  }
+  if (lane.requiredPost !== null) {
+    const ws = queue.allWindows().filter((w) => w.post === lane.requiredPost);
+    return {
+      open: ws.filter((w) => w.state === 'open').length,
+      paused: ws.filter((w) => w.state === 'paused').length,
+    };
+  }
+  return {
+    open: windowShares(queue, waiting, 'open').get(lane.categoryId) ?? 0,
+    paused: windowShares(queue, waiting, 'paused').get(lane.categoryId) ?? 0,
+  };
+}
+
+function figureFor(
+  queue: QueueEngine,
+  times: ServiceTimes,
+  ctx: EstimateContext,
+  lane: { categoryId: string; pinnedWindowId: string | null; requiredPost: string | null },
+  ahead: number,
+  cls: PriorityClass,
+  waiting: ReadonlyMap<string, number>,
+): WaitFigure {
+  const s = queue.settings;
+  const { open, paused } = laneCapacity(queue, lane, waiting);
+  const typical = times.typicalMs(lane.categoryId);
+  const history = ctx.history;
+  const now = ctx.now;
+  const later =
+    s === null || history === undefined || now === undefined || cls !== 'regular'
+      ? () => 0
+      : (w: number) => history.priorityRate(lane.categoryId, now, w, s.utcOffsetMinutes);
+  // The rate is taken over the first guess of the wait, then held: the fixed point stays stable.
+  const firstGuess = open + paused > 0 ? ((ahead + 1) * typical) / Math.max(open + paused, 0.05) : 0;
+  const rate = later(firstGuess);
+  return solveWait(ahead, typical, open, paused, rate, (w) => (s === null ? 0 : passWindowMs(s, w)));
+}
+
+/**
+ * Estimated wait per category for a regular ticket taken now (docs/ESTIMATES.md): the same
+ * figure the ticket is then given. Null minutes when no window serving it is open or paused.
+ */
+export function estimateCategories(
+  queue: QueueEngine,
+  times: ServiceTimes,
+  ctx: EstimateContext = {},
+): CategoryEstimate[] {
   const config = queue.hallConfig;
   if (config === null) return [];
   const waiting = queue.waitingByCategory();
-  const shares = windowShares(queue, waiting);
   return config.categories.map((c) => {
     const n = waiting.get(c.id) ?? 0;
-    return {
-      categoryId: c.id,
-      waiting: n,
-      minutes: waitMinutes(n, times.typicalMs(c.id), shares.get(c.id) ?? 0),
-    };
+    const f = figureFor(
+      queue,
+      times,
+      ctx,
+      { categoryId: c.id, pinnedWindowId: null, requiredPost: null },
+      n,
+      'regular',
+      waiting,
+    );
+    return { categoryId: c.id, waiting: n, minutes: f.minutes, low: f.low, high: f.high };
   });
 }
 
@@ -107,7 +318,8 @@ export function estimateTicket(
   queue: QueueEngine,
   times: ServiceTimes,
   ticketId: string,
-): { ahead: number; minutes: number | null } | null {
+  ctx: EstimateContext = {},
+): WaitFigure | null {
   const t = queue.ticket(ticketId);
   if (t === undefined || t.status !== 'waiting') return null;
   const order = queue.waitingInOrder(
@@ -121,6 +333,5 @@ export function estimateTicket(
   // This ticket is already counted in the queue it joins, not "about to come".
   const others = new Map(waiting);
   others.set(t.categoryId, Math.max(0, (others.get(t.categoryId) ?? 1) - 1));
-  const capacity = windowShares(queue, others).get(t.categoryId) ?? 0;
-  return { ahead, minutes: waitMinutes(ahead, times.typicalMs(t.categoryId), capacity) };
+  return figureFor(queue, times, ctx, t, ahead, t.priorityClass, others);
 }

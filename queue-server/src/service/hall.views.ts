@@ -16,7 +16,16 @@ import {
   toPublicTicket,
 } from '@onewindow/shared';
 import type { CaseRecord } from '@onewindow/shared/cases.ts';
-import { estimateCategories, estimateTicket, ServiceTimes } from '../domain/estimate.ts';
+import { businessDayOf } from '../domain/clock.ts';
+import {
+  ArrivalHistory,
+  type EstimateContext,
+  estimateCategories,
+  estimateTicket,
+  HISTORY_DAYS,
+  ServiceTimes,
+  type WaitFigure,
+} from '../domain/estimate.ts';
 import type { HallEvent } from '../domain/types.ts';
 import type { HallService } from './hall.service.ts';
 
@@ -31,6 +40,9 @@ export interface TicketStatusView {
   ahead: number | null;
   /** Estimated minutes until called; null when unknown or not waiting. */
   minutes: number | null;
+  /** The range shown (SPEC EST-1); null with `minutes`. */
+  low: number | null;
+  high: number | null;
   /** The window to go to, once called. */
   windowNumber: number | null;
   arrivedAt: number;
@@ -58,10 +70,23 @@ export class HallViews {
       caseOf: (id: string) => CaseRecord | undefined;
       /** Tickets of closed days (the engine keeps only open ones). */
       ticketFromStore: (id: string) => Ticket | undefined;
+      /** Arrivals since a business day, for the priority arrivals the estimate expects (EST-2). */
+      arrivalsSince?: (
+        businessDay: string,
+      ) => Iterable<Pick<Ticket, 'arrivedAt' | 'priorityClass' | 'categoryId'>>;
     },
   ) {
     this.service = deps.hall;
     this.times = ServiceTimes.from(deps.hall.queue.allTickets());
+    const offset = deps.hall.queue.settings?.utcOffsetMinutes ?? 480;
+    const since = businessDayOf(deps.now() - HISTORY_DAYS * 86_400_000, offset);
+    this.history = ArrivalHistory.from(deps.arrivalsSince?.(since) ?? [], offset);
+  }
+
+  private readonly history: ArrivalHistory;
+
+  private ctx(): EstimateContext {
+    return { history: this.history, now: this.deps.now() };
   }
 
   /** Must be called once per commit, in order (HallService.subscribe). */
@@ -73,6 +98,7 @@ export class HallViews {
         if (t) this.times.observe(t);
       }
       if (ev.type === 'day:closed') this.times = new ServiceTimes();
+      if (ev.type === 'ticket:issued') this.history.observe(ev.ticket, q.settings?.utcOffsetMinutes ?? 480);
     }
     const estimates = this.estimates();
     const pub: PublicFact[] = [];
@@ -158,17 +184,20 @@ export class HallViews {
       status: t.status,
       ahead: est?.ahead ?? null,
       minutes: est?.minutes ?? null,
+      low: est?.low ?? null,
+      high: est?.high ?? null,
       windowNumber: called && t.windowId !== null ? (q.window(t.windowId)?.number ?? null) : null,
       arrivedAt: t.arrivedAt,
     };
   }
 
   estimates(): CategoryEstimate[] {
-    return estimateCategories(this.service.queue, this.times);
+    return estimateCategories(this.service.queue, this.times, this.ctx());
   }
 
-  ticketEstimate(ticketId: string): { ahead: number; minutes: number | null } | null {
-    return estimateTicket(this.service.queue, this.times, ticketId);
+  /** The one server-side figure for a ticket (SPEC EST-1): kiosk, print, console and `/t` read it. */
+  ticketEstimate(ticketId: string): WaitFigure | null {
+    return estimateTicket(this.service.queue, this.times, ticketId, this.ctx());
   }
 
   /** The latest calls rebuilt from ticket state (the facts log the same when live). */

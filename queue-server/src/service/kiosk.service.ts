@@ -158,6 +158,7 @@ export class KioskService {
       issuedAt: t.arrivedAt,
       ahead: est?.ahead ?? null,
       estimateMinutes: est?.minutes ?? null,
+      estimateRange: est?.low == null || est.high === null ? null : { low: est.low, high: est.high },
       windowNumber,
       statusUrl: `${this.base(origin)}/t/${encodeURIComponent(t.id)}`,
     };
@@ -188,6 +189,7 @@ export class KioskService {
         number: t.number,
         peopleAhead: view.ahead ?? 0,
         estimatedWaitMinutes: view.estimateMinutes,
+        estimatedWaitRange: view.estimateRange,
         takenAt: t.arrivedAt,
         utcOffsetMinutes: s?.utcOffsetMinutes ?? 480,
         ticketId: t.id,

@@ -28,6 +28,10 @@ export class ReportStore {
     this.s = {
       ticketsOfDay: db.prepare('SELECT id, body FROM tickets WHERE business_day = ? ORDER BY arrived_at, id'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+      arrivalsSince: db.prepare(
+        `SELECT arrived_at AS arrivedAt, priority_class AS priorityClass, category_id AS categoryId
+         FROM tickets WHERE business_day >= ?`,
+      ),
       atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
       dayClosed: db.prepare(
         `SELECT seq, body FROM events WHERE seq >= ? AND type = 'day:closed'
@@ -50,6 +54,17 @@ export class ReportStore {
     return (this.s.ticketsOfDay.all(businessDay) as { id: string; body: string }[]).map((r) =>
       this.codec.parse<Ticket>(r.body, `tickets:${r.id}`),
     );
+  }
+
+  /** Arrivals from a business day on, without personal data: what the estimate learns from (EST-2). */
+  arrivalsSince(
+    businessDay: string,
+  ): { arrivedAt: number; priorityClass: Ticket['priorityClass']; categoryId: string }[] {
+    return this.s.arrivalsSince.all(businessDay) as {
+      arrivedAt: number;
+      priorityClass: Ticket['priorityClass'];
+      categoryId: string;
+    }[];
   }
 
   lastSeq(): number {

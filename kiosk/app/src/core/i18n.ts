@@ -1,4 +1,5 @@
 /** Simplified Chinese first; the English switch swaps every sentence the kiosk itself writes. */
+import { categoryWaitText, ticketWaitText, type WaitRange } from '@onewindow/shared/wait.ts';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Lang } from './store.ts';
@@ -22,11 +23,19 @@ export function countEn(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** Minutes as people say them: 约 12 分钟 / about 12 min. */
-export function minutesText(t: T, minutes: number | null): string {
-  if (minutes === null) return t('暂无法估计', 'not known yet');
-  if (minutes < 1) return t('即将办理', 'almost now');
-  return t(`约 ${minutes} 分钟`, `about ${minutes} min`);
+/** A category's wait in the words the board and the console use for the same figure (EST-1). */
+export function categoryWait(
+  t: T,
+  e: { waiting: number; low: number | null; high: number | null } | undefined,
+): string {
+  const w = categoryWaitText(e);
+  return t(w.zh, w.en);
+}
+
+/** A ticket's wait: the server's range ("约 15–25 分钟"), as printed and on `/t` (EST-1). */
+export function ticketWait(t: T, range: WaitRange | null): string {
+  const w = ticketWaitText(range);
+  return t(w.zh, w.en);
 }
 
 /** HH:MM in the hall's time zone. */

@@ -20,6 +20,7 @@ const result: KioskIssueResult = {
     issuedAt: 0,
     ahead: 4,
     estimateMinutes: 10,
+    estimateRange: { low: 7, high: 16 },
     windowNumber: null,
     statusUrl: '/t/20261126-A012',
   },

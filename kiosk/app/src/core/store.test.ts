@@ -14,7 +14,7 @@ const context: KioskContext = {
   closedMessageZh: null,
   oneTicketPerCategory: true,
   categories: [{ id: 'A', prefix: 'A', name: '综合业务', nameEn: 'General' }],
-  estimates: [{ categoryId: 'A', waiting: 3, minutes: 12 }],
+  estimates: [{ categoryId: 'A', waiting: 3, minutes: 12, low: 9, high: 19 }],
   device: { id: 'd1', name: 'k1' },
 };
 
@@ -67,9 +67,12 @@ describe('kiosk store', () => {
   it('live estimates replace those of their category only', () => {
     const s = kioskReducer(loaded, {
       type: 'estimates',
-      estimates: [{ categoryId: 'B', waiting: 1, minutes: 3 }],
+      estimates: [{ categoryId: 'B', waiting: 1, minutes: 3, low: 2, high: 7 }],
     });
-    expect(s.estimates).toEqual([...context.estimates, { categoryId: 'B', waiting: 1, minutes: 3 }]);
+    expect(s.estimates).toEqual([
+      ...context.estimates,
+      { categoryId: 'B', waiting: 1, minutes: 3, low: 2, high: 7 },
+    ]);
   });
 
   it('identifying moves a number-taker on to the categories, not a lookup', () => {

@@ -1,7 +1,7 @@
 /** Choosing the business: categories → items, or the pinyin-initials search. */
 import { itemName, type ServiceItem } from '@onewindow/shared/catalog.ts';
 import type { Controller } from '../core/controller.ts';
-import { countEn, minutesText, useLang, useT } from '../core/i18n.ts';
+import { categoryWait, countEn, useLang, useT } from '../core/i18n.ts';
 import { itemAllowed, searchItems } from '../core/search.ts';
 import type { KioskState, KioskStore } from '../core/store.ts';
 import { ItemBadges, PersonBanner } from './common.tsx';
@@ -53,8 +53,7 @@ export function CategoriesScreen({ state, store }: Props) {
                 <span class="tile-name">{t(c.name, c.nameEn)}</span>
                 <span class="tile-sub num">
                   {t(`${n} 项业务`, countEn(n, 'service'))} ·{' '}
-                  {t(`等候 ${e?.waiting ?? 0} 人`, `${e?.waiting ?? 0} waiting`)} ·{' '}
-                  {minutesText(t, e?.minutes ?? null)}
+                  {t(`等候 ${e?.waiting ?? 0} 人`, `${e?.waiting ?? 0} waiting`)} · {categoryWait(t, e)}
                 </span>
               </span>
             </button>

@@ -1,6 +1,6 @@
 /** "My tickets today" and the closed hall. */
 import type { Controller } from '../core/controller.ts';
-import { hallTime, minutesText, useT } from '../core/i18n.ts';
+import { hallTime, ticketWait, useT } from '../core/i18n.ts';
 import type { KioskState } from '../core/store.ts';
 import { PersonBanner, statusText, useTicketWhat } from './common.tsx';
 
@@ -33,7 +33,7 @@ export function LookupScreen({ state, controller }: { state: KioskState; control
               {tk.status === 'waiting' && (
                 <span class="lookup-wait num">
                   <strong>{t(`前面 ${tk.ahead ?? 0} 人`, `${tk.ahead ?? 0} ahead`)}</strong>
-                  <span>{minutesText(t, tk.estimateMinutes)}</span>
+                  <span>{ticketWait(t, tk.estimateRange)}</span>
                 </span>
               )}
             </li>

@@ -1,5 +1,5 @@
 import type { Controller } from '../core/controller.ts';
-import { minutesText, useT } from '../core/i18n.ts';
+import { categoryWait, useT } from '../core/i18n.ts';
 import type { KioskState } from '../core/store.ts';
 import './StartScreen.css';
 
@@ -57,8 +57,7 @@ export function StartScreen({ state, controller }: { state: KioskState; controll
               <li key={c.id} class="start-queue">
                 <span class="start-queue-name">{t(c.name, c.nameEn)}</span>
                 <span class="num">
-                  {t(`等候 ${e?.waiting ?? 0} 人`, `${e?.waiting ?? 0} waiting`)} ·{' '}
-                  {minutesText(t, e?.minutes ?? null)}
+                  {t(`等候 ${e?.waiting ?? 0} 人`, `${e?.waiting ?? 0} waiting`)} · {categoryWait(t, e)}
                 </span>
               </li>
             );

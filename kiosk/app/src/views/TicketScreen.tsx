@@ -1,6 +1,6 @@
 import type { KioskCheckInResult } from '@onewindow/shared/kiosk.ts';
 import type { Controller } from '../core/controller.ts';
-import { hallTime, minutesText, useT } from '../core/i18n.ts';
+import { hallTime, ticketWait, useT } from '../core/i18n.ts';
 import { qrPath } from '../core/qr.ts';
 import type { KioskState } from '../core/store.ts';
 import { useTicketWhat } from './common.tsx';
@@ -108,7 +108,7 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
             <div>
               <dt>{t('预计等候', 'Estimated wait')}</dt>
               <dd class="num" data-testid="ticket-wait">
-                {minutesText(t, ticket.estimateMinutes)}
+                {ticketWait(t, ticket.estimateRange)}
               </dd>
             </div>
             <div>

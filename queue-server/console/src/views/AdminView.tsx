@@ -11,6 +11,7 @@ import type { PriorityClass, WindowPost } from '@onewindow/shared/domain.ts';
 import type { HallConfig } from '@onewindow/shared/hall.ts';
 import type { DeviceKind } from '@onewindow/shared/protocol.ts';
 import { useEffect, useState } from 'preact/hooks';
+import { TAIL_GUARD_DEFAULT, TailGuardFields } from '../components/TailGuardFields.tsx';
 import { Flash, type FlashMessage, Panel, useFlash } from '../components/ui.tsx';
 import { api, command, errorText } from '../core/api.ts';
 import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL } from '../core/format.ts';
@@ -255,13 +256,19 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
                 policy:
                   e.currentTarget.value === 'interleave'
                     ? { kind: 'interleave', maxPriorityInRow: 3, regularWaitSeconds: 1800 }
-                    : { kind: 'virtual-arrival' },
+                    : e.currentTarget.value === 'tail-guard'
+                      ? TAIL_GUARD_DEFAULT
+                      : { kind: 'virtual-arrival' },
               })
             }
           >
             <option value="virtual-arrival">按虚拟到达时间（优先提前量）</option>
             <option value="interleave">优先与普通交替</option>
+            <option value="tail-guard">优先但保护久等者</option>
           </select>
+          {s.policy.kind === 'tail-guard' && (
+            <TailGuardFields policy={s.policy} onChange={(policy) => set({ policy })} />
+          )}
           {s.policy.kind === 'interleave' && (
             <div class="row-gap">
               <label class="inline">

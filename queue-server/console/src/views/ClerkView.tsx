@@ -15,6 +15,7 @@ import { maskIdNumber } from '@onewindow/shared/mask.ts';
 import { PAUSE_REASONS, type PauseReason, pauseReasonLabel } from '@onewindow/shared/personal-data.ts';
 import type { CommandName, CommandPayload } from '@onewindow/shared/protocol.ts';
 import type { MyStats } from '@onewindow/shared/stats.ts';
+import { categoryWaitText } from '@onewindow/shared/wait.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Lazy } from '../components/Lazy.tsx';
 import { SlipPage } from '../components/Slip.tsx';
@@ -1199,7 +1200,7 @@ function QueueLengths({ store, window: w }: { store: ConsoleStore; window: Servi
                 {counts.get(c.id) ?? 0} 人
               </td>
               <td class="dim right">
-                约 {view.estimates.find((e) => e.categoryId === c.id)?.minutes ?? '—'} 分钟
+                {categoryWaitText(view.estimates.find((e) => e.categoryId === c.id)).zh}
               </td>
             </tr>
           ))}

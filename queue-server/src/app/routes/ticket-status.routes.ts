@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LIVE_TICKET_STATUSES } from '@onewindow/shared';
+import { LIVE_TICKET_STATUSES, ticketWaitText } from '@onewindow/shared';
 import type { Hall } from '../../compose.ts';
 import type { TicketStatusView } from '../../service/hall.views.ts';
 import { fail, type RouteDef, route } from '../route-table.ts';
@@ -50,6 +50,8 @@ header{font-size:1rem;color:var(--muted);text-align:center;margin:.5rem 0 1rem}
 .state small,.detail small{display:block;font-size:.95rem;font-weight:400;color:var(--muted);margin-top:.15rem}
 .detail{font-size:1.35rem;margin:.75rem 0 0}.seg{display:inline-block;white-space:nowrap}
 .called .state,.called .detail{color:var(--ok)}.no-show .state{color:var(--warn)}
+.figs{display:flex;gap:.75rem;margin:1rem 0 0}.figs div{flex:1;background:#f3f6fa;border-radius:.75rem;padding:.6rem .4rem}
+.figs dt{font-size:.95rem;color:var(--muted)}.figs dt small{display:block;font-size:.8rem}.figs dd{margin:.2rem 0 0;font-size:1.25rem;font-weight:700;white-space:nowrap}
 footer{font-size:.9rem;color:var(--muted);text-align:center;margin-top:1.25rem;line-height:1.6}
 `;
 
@@ -84,19 +86,26 @@ export function statusText(v: TicketStatusView): {
   detailEn: string;
 } {
   switch (v.status) {
-    case 'waiting':
+    case 'waiting': {
+      // SPEC EST-1: the same range as the kiosk, the print and the boards. "You are next" only
+      // when a window that may call the ticket is open (a ticket pinned to a closed window is
+      // first in its line but nobody will call it until the window opens).
+      const wait = ticketWaitText(v);
+      const ahead = v.ahead ?? 0;
+      const callable = v.low !== null;
       return {
         zh: '等候中',
         en: 'Waiting',
         detailZh:
-          v.ahead === 0
+          ahead === 0 && callable
             ? '下一位就是您，请留意叫号'
-            : `前面还有 ${v.ahead ?? '—'} 人${v.minutes === null ? '' : `，预计等候约 ${Math.max(1, v.minutes)} 分钟`}`,
+            : `前面还有 ${ahead} 人，${callable ? (wait.zh.startsWith('约') ? `预计等候${wait.zh}` : wait.zh) : `${wait.zh}，请留意现场安排`}`,
         detailEn:
-          v.ahead === 0
+          ahead === 0 && callable
             ? 'You are next: please listen for your number'
-            : `${v.ahead ?? '—'} ahead of you${v.minutes === null ? '' : `, about ${Math.max(1, v.minutes)} min`}`,
+            : `${ahead} ahead of you, ${callable ? `wait ${wait.en}` : `${wait.en}; please follow the hall's guidance`}`,
       };
+    }
     case 'called':
       return {
         zh: '请到窗口办理',
@@ -142,6 +151,13 @@ export function statusText(v: TicketStatusView): {
   }
 }
 
+/** People ahead and the estimate as two figures (issue #13: `/t` shows both, as the kiosk does). */
+function figures(v: TicketStatusView): string {
+  const wait = ticketWaitText(v);
+  return `<dl class="figs"><div><dt>前面等候<small>Ahead</small></dt><dd data-testid="ticket-ahead">${v.ahead ?? 0} 人</dd></div>
+<div><dt>预计等候<small>Estimated wait</small></dt><dd data-testid="ticket-wait">${esc(wait.zh)}</dd></div></dl>`;
+}
+
 /** A small page for a phone: large number, one clear line, refreshes itself every 15 s. */
 export function renderStatusPage(v: TicketStatusView | null, id: string): string {
   const head = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -162,7 +178,7 @@ ${v !== null && LIVE_TICKET_STATUSES.includes(v.status) ? '<meta http-equiv="ref
 <p class="num" data-testid="ticket-number">${esc(v.number)}</p>
 <p class="state">${esc(t.zh)}<small>${esc(t.en)}</small></p>
 <p class="detail" data-testid="ticket-detail">${keepClauses(t.detailZh)}<small>${esc(t.detailEn)}</small></p>
-</section>
+${v.status === 'waiting' ? figures(v) : ''}</section>
 <footer>取号时间 ${taken} · 过号请到咨询引导台<br>${live ? '本页每 15 秒自动刷新 · Refreshes every 15 s' : ''}</footer>
 </main></body></html>`;
 }
