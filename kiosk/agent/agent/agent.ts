@@ -197,7 +197,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
           name: card.name,
           sex: card.sex,
           birthDate: card.birthDate,
-          address: card.address,
+          // Where the citizen lives now: the address appended after a move, else the printed one.
+          address: card.addressUpdate ?? card.address,
         }),
       );
       idCardReader.start();
