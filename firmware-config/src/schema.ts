@@ -40,21 +40,26 @@ const text = (max: number) =>
 const note = text(500).optional();
 
 /**
- * A non-negative integer written as a number or a hex string ("0x04b8"), limited to
- * `min`–`max`. The parsed value is a number.
+ * A non-negative integer written as a hex string ("0x04b8"), limited to `min`–`max`. The parsed
+ * value is a number. A JSON number is refused: `lsusb` prints `ID 0416:5011` in hex, and
+ * `"productId": 5011` copied from it would silently be decimal 5011 = 0x1393, another device.
  */
 function hexInt(what: string, min: number, max: number) {
   const range = `${hex(min)}–${hex(max)}`;
   return z
-    .union([z.number(), z.string()], { error: `${what} must be a hex string like "${hex(max)}" or a number` })
+    .union([z.number(), z.string()], { error: `${what} must be a hex string like "${hex(max)}"` })
     .transform((value, ctx) => {
-      const n =
-        typeof value === 'number'
-          ? value
-          : /^0x[0-9a-f]+$/i.test(value)
-            ? Number.parseInt(value.slice(2), 16)
-            : Number.NaN;
-      if (typeof value === 'string' && Number.isNaN(n)) {
+      if (typeof value === 'number') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `${what} must be a hex string in quotes, as lsusb prints it: "0x${String(value)}", not ${String(value)} ` +
+            `(a bare number is decimal: ${String(value)} = ${Number.isInteger(value) && value >= 0 ? hex(value) : 'not an id'})`,
+        });
+        return z.NEVER;
+      }
+      const n = /^0x[0-9a-f]+$/i.test(value) ? Number.parseInt(value.slice(2), 16) : Number.NaN;
+      if (Number.isNaN(n)) {
         ctx.addIssue({
           code: 'custom',
           message: `${what} "${value}" is not a hex number like "${hex(max)}"`,
@@ -93,7 +98,14 @@ const serialPath = z
 
 const host = z
   .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or an IPv4 address, e.g. 192.168.1.87');
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or an IPv4 address, e.g. 192.168.1.87')
+  .refine(
+    // Digits and dots only is an IPv4 address (no top-level domain is numeric): four parts 0–255.
+    (h) =>
+      !/^[\d.]+$/.test(h) ||
+      /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(h),
+    { error: (i) => `"${String(i.input)}" is not an IPv4 address: four numbers 0–255, e.g. 192.168.1.87` },
+  );
 
 /**
  * Runs an object-level rule only when the fields it reads parsed cleanly, so that one broken
