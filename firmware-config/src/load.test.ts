@@ -150,9 +150,9 @@ const cases: { rule: string; edits: Edits; expected: { file: string; path: strin
     ],
   },
   {
-    rule: 'the encoding is GB18030',
-    edits: { [D('xprinter-xp80-tcp')]: (j) => (j.encoding = 'gbk') },
-    expected: [{ file: D('xprinter-xp80-tcp'), path: 'encoding', message: /gb18030/ }],
+    rule: 'the encoding is GB18030 or GBK (DEV-15)',
+    edits: { [D('xprinter-xp80-tcp')]: (j) => (j.encoding = 'big5') },
+    expected: [{ file: D('xprinter-xp80-tcp'), path: 'encoding', message: /"gb18030" or "gbk"/ }],
   },
   {
     rule: 'a transport kind is one of the known ones',

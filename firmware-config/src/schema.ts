@@ -164,13 +164,22 @@ export const printerProfileSchema = z
     dotsPerLine: z.int().positive(),
     /** Characters per line in the font used for tickets (font A, 12 dots: 32 or 48). */
     charsPerLine: z.int().min(16, 'at least 16 characters per line'),
-    /** Chinese text is sent as GB18030 (GBK cannot encode 4-byte characters such as 𠮷). */
-    encoding: z.literal('gb18030', { error: 'encoding must be "gb18030"' }),
+    /**
+     * What the printer's font covers. `gb18030`: every character, 4-byte ones such as 𠮷
+     * included. `gbk`: a GBK-only font, which prints a 4-byte GB18030 sequence as two wrong
+     * characters; the agent prints □ for such characters instead.
+     */
+    encoding: z.enum(['gb18030', 'gbk'], { error: 'encoding must be "gb18030" or "gbk"' }),
     /** `fs-ampersand`: send `FS &` to enter Chinese mode (Epson CN models); `none`: always on. */
     chineseMode: z.enum(['fs-ampersand', 'none']),
     /** `gs-k`: native `GS ( k` QR; `raster`: print the QR as a `GS v 0` bitmap; `none`: no QR. */
     qr: z.enum(['gs-k', 'raster', 'none']),
     cutter: z.boolean(),
+    /**
+     * Without a cutter: lines fed after the last printed line so that it clears the tear bar
+     * (the feed a cutter's `GS V 66` would do). Default 2; ignored with a cutter.
+     */
+    tearBarLines: z.int().min(0).max(12).optional(),
     /** `dle-eot`: the printer answers `DLE EOT n` (paper end / near end). */
     statusQuery: z.enum(['dle-eot', 'none']),
   })
