@@ -151,6 +151,48 @@ describe('terminal agent: printing', () => {
     expect(t.sims.printer!.jobs).toHaveLength(1);
   });
 
+  it('DEV-9 a roll that ends during the job: the bytes went out, but the job is failed, not printed', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const staff: HallClient = await server.client({ token: await server.login('guide1') });
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    t.sims.printer!.runOutDuringNextJob();
+    const alert = eventWhere<DeviceStatus>(staff as never, 'device:status', (s) =>
+      s.alerts.includes('打印机缺纸'),
+    );
+    const jobId = await createJob(deviceToken);
+    expect(await untilStatus(jobId, 'failed')).toMatchObject({
+      status: 'failed',
+      reason: '打印中缺纸，单据可能不完整',
+    });
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+    expect(await alert).toMatchObject({ health: { printer: 'out' } });
+  });
+
+  it('DEV-10 reloaded paper clears the guides’ 打印机缺纸 within seconds, not at the next 60 s report', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const staff: HallClient = await server.client({ token: await server.login('guide1') });
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    t.sims.printer!.setPaper('out');
+    const out = eventWhere<DeviceStatus>(staff as never, 'device:status', (s) =>
+      s.alerts.includes('打印机缺纸'),
+    );
+    // A job finds the roll empty (the kiosk would otherwise learn it at the next report).
+    await untilStatus(await createJob(deviceToken), 'failed');
+    await out;
+    const cleared = eventWhere<DeviceStatus>(
+      staff as never,
+      'device:status',
+      (s) => s.health.printer === 'ok' && !s.alerts.includes('打印机缺纸'),
+      5000,
+    );
+    const loadedAt = Date.now();
+    t.sims.printer!.setPaper('ok');
+    await cleared;
+    expect(Date.now() - loadedAt).toBeLessThan(4000);
+  });
+
   it('renders window slips for the 58 mm counter printer and refuses malformed documents unprinted', async () => {
     const deviceToken = await server.pairDevice('agent', 'w1');
     const t = agentFor(server, { deviceToken, terminal: 'comprehensive-window', windowId: 'w1' });

@@ -79,6 +79,11 @@ export interface TerminalAgentOptions {
   logger?: Logger;
   /** Health is sent on change and at least this often. Default 60 s. */
   healthIntervalMs?: number;
+  /**
+   * While the printer reports out of paper, near the end or offline, its status is asked this
+   * often, so that reloaded paper clears the guides' alert within seconds. Default 2 s.
+   */
+  printerRecheckMs?: number;
   /** A press later than this after the ticket finished is not sent. Default 2 min. */
   ratingWindowMs?: number;
   /** How long to wait for the server's answer to an emit. Default 10 s. */
@@ -110,6 +115,7 @@ interface AgentEvents {
 }
 
 const REASON_PAPER_OUT = '缺纸';
+const REASON_PAPER_OUT_DURING = '打印中缺纸，单据可能不完整';
 const REASON_OFFLINE = '打印机离线';
 const COMPACT_EVERY_MS = 6 * 3600_000;
 
@@ -118,6 +124,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #healthIntervalMs: number;
+  readonly #printerRecheckMs: number;
+  #printerRecheck: NodeJS.Timeout | null = null;
   readonly #ratingWindowMs: number;
   readonly #ackTimeoutMs: number;
   readonly #maxJobAgeMs: number;
@@ -145,6 +153,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     this.#clock = opts.clock ?? { now: () => Date.now() };
     this.#log = opts.logger ?? silentLogger;
     this.#healthIntervalMs = opts.healthIntervalMs ?? 60_000;
+    this.#printerRecheckMs = opts.printerRecheckMs ?? 2000;
     this.#ratingWindowMs = opts.ratingWindowMs ?? 120_000;
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
     this.#maxJobAgeMs = opts.maxJobAgeMs ?? maxJobAgeMs(DEFAULT_RETENTION_MS);
@@ -315,6 +324,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     if (this.#healthTimer !== null) clearInterval(this.#healthTimer);
     if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
     if (this.#compactTimer !== null) clearInterval(this.#compactTimer);
+    if (this.#printerRecheck !== null) clearTimeout(this.#printerRecheck);
+    this.#printerRecheck = null;
     this.#healthTimer = null;
     this.#reconnectTimer = null;
     if (final === 'revoked') {
@@ -407,6 +418,13 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
         try {
           await printer.transport.write(bytes);
           result = { jobId, status: 'printed' };
+          // Bytes in the printer are not a slip in the citizen's hand: a roll that ended during
+          // the job leaves it cut short, so ask the paper sensor again before calling it printed.
+          if (printer.setup.statusQuery) {
+            const after = await printer.transport.queryStatus();
+            this.#setHealth({ printer: after });
+            if (after === 'out') result = { jobId, status: 'failed', reason: REASON_PAPER_OUT_DURING };
+          }
         } catch (e) {
           result = { jobId, status: 'failed', reason: reasonText(writeFailure(e)) };
           if (e instanceof PrinterUnavailableError) this.#setHealth({ printer: e.status });
@@ -421,7 +439,6 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     this.emit('print-result', { ...result, fromJournal: false });
     this.#unacked.set(jobId, result);
     this.#sendResult(jobId);
-    if (printer?.setup.statusQuery && result.status === 'printed') void this.#refreshPrinter();
   }
 
   /** Sends a result until the server answers it (any answer: a duplicate is a no-op there). */
@@ -476,6 +493,22 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     this.#log.info('device health', { health: next });
     this.emit('health', { ...next });
     this.#sendHealth();
+    this.#watchPrinter();
+  }
+
+  /** While the printer is not 'ok', asks it again every few seconds (not only every health interval). */
+  #watchPrinter(): void {
+    const printer = this.#o.devices.printer;
+    if (printer === undefined || !printer.setup.statusQuery || this.#stopping) return;
+    if (this.#health.printer === 'ok' || this.#health.printer === undefined || this.#printerRecheck !== null)
+      return;
+    this.#printerRecheck = setTimeout(() => {
+      void this.#refreshPrinter().finally(() => {
+        this.#printerRecheck = null;
+        this.#watchPrinter();
+      });
+    }, this.#printerRecheckMs);
+    this.#printerRecheck.unref?.();
   }
 
   #sendHealth(): void {
