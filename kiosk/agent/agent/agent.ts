@@ -18,6 +18,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
+  type CardError,
   type CardRead,
   type ClientToServerEvents,
   type DeviceHealth,
@@ -30,11 +31,11 @@ import {
   type ServerToClientEvents,
 } from '@onewindow/shared';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { IdCardReader } from '../idcard/reader.ts';
+import type { IdCardReader, IdCardReaderError } from '../idcard/reader.ts';
 import type { PrinterStatus, PrinterTransport } from '../printer/transport.ts';
 import { PrinterUnavailableError } from '../printer/transport.ts';
 import type { RatingPadDriver } from '../rating-pad/driver.ts';
-import type { SocialSecurityCardReader, SscCardEvent, SscStatus } from '../ssc/reader.ts';
+import type { SocialSecurityCardReader, SscCardEvent, SscErrorEvent, SscStatus } from '../ssc/reader.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DEFAULT_RETENTION_MS, maxJobAgeMs, type PrintJournal } from './print-journal.ts';
 import { InvalidDocumentError, type PrinterSetup, reasonText, renderJob } from './render.ts';
@@ -110,6 +111,8 @@ interface AgentEvents {
   health: [DeviceHealth];
   /** A card was read and relayed (`relayed`: other sockets of this device that got it). No card data. */
   'card-relayed': [{ relayed: number }];
+  /** A card gave nothing and its code was relayed to the screen. */
+  'card-error-relayed': [CardError & { relayed: number }];
   rating: [RatingOutcome];
   revoked: [];
 }
@@ -118,6 +121,8 @@ const REASON_PAPER_OUT = '缺纸';
 const REASON_PAPER_OUT_DURING = '打印中缺纸，单据可能不完整';
 const REASON_OFFLINE = '打印机离线';
 const COMPACT_EVERY_MS = 6 * 3600_000;
+/** A card still on the reader is given to a screen that connects later, for this long after its read. */
+const CARD_HELD_MS = 120_000;
 
 export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #o: TerminalAgentOptions;
@@ -145,6 +150,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #unacked = new Map<string, PrintResult>();
   readonly #acking = new Set<string>();
   #lastFinished: { ticketId: string; at: number; rated: boolean } | null = null;
+  /** The card on a reader now, kept only until it is removed (or {@link CARD_HELD_MS}): DEV-7. */
+  #cardOnReader: { card: CardRead; at: number } | null = null;
   #stopping = false;
 
   constructor(opts: TerminalAgentOptions) {
@@ -198,7 +205,12 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     if (idCardReader !== undefined) {
       if (idCardReader.status !== undefined) this.#health.idCardReader = idCardReader.status;
       idCardReader.on('status', (s) => this.#setHealth({ idCardReader: s }));
-      idCardReader.on('error', (e) => this.#log.warn('id card reader', { code: e.code, detail: e.detail }));
+      idCardReader.on('error', (e) => {
+        this.#log.warn('id card reader', { code: e.code, detail: e.detail });
+        const code = idCardErrorCode(e);
+        if (code !== null) this.#relayCardError({ source: 'resident-id', code });
+      });
+      idCardReader.on('removed', () => this.#cardRemoved('resident-id'));
       idCardReader.on('card', (card) =>
         this.#relayCard({
           source: 'resident-id',
@@ -225,9 +237,11 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
         const health = sscHealth(s, connected);
         if (health !== undefined) this.#setHealth({ sscReader: health });
       });
-      sscReader.on('error', (e) =>
-        this.#log.warn('social security card reader', { code: e.code, detail: e.detail }),
-      );
+      sscReader.on('error', (e) => {
+        this.#log.warn('social security card reader', { code: e.code, detail: e.detail });
+        this.#relayCardError({ source: 'ssc', code: sscErrorCode(e) });
+      });
+      sscReader.on('removed', () => this.#cardRemoved('ssc'));
       sscReader.on('card', (card) => this.#relayCard(sscCardRead(card)));
       sscReader.start();
     }
@@ -278,6 +292,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
       this.#log.info('connected to the queue server', { serverUrl: this.#o.serverUrl });
       for (const jobId of this.#unacked.keys()) this.#sendResult(jobId);
       this.#sendHealth();
+      this.#relayHeldCard();
     });
     socket.on('disconnect', (reason) => {
       if (this.#stopping) return;
@@ -301,6 +316,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     });
     socket.on('device:print', (job) => this.#onPrint(job));
     socket.on('hall:fact', (fact) => this.#onFact(fact));
+    socket.on('device:peer-joined', () => this.#relayHeldCard());
   }
 
   #reconnectLater(): void {
@@ -530,9 +546,46 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   // Cards
 
   #relayCard(card: CardRead): void {
+    // Held only while it lies on the reader: a screen that connects meanwhile gets it (DEV-7).
+    this.#cardOnReader = { card, at: this.#clock.now() };
+    this.#sendCard(card);
+  }
+
+  #cardRemoved(source: CardRead['source']): void {
+    if (this.#cardOnReader?.card.source === source) this.#cardOnReader = null;
+  }
+
+  /** A screen connected (or this agent reconnected): the card still on the reader goes to it. */
+  #relayHeldCard(): void {
+    const held = this.#cardOnReader;
+    if (held === null) return;
+    if (this.#clock.now() - held.at > CARD_HELD_MS) {
+      this.#cardOnReader = null;
+      return;
+    }
+    this.#sendCard(held.card);
+  }
+
+  /** Only the code goes: nothing read from the card. Not held: it concerns the citizen there now. */
+  #relayCardError(e: CardError): void {
     const socket = this.#socket;
-    // Never buffered for later: a card read while offline is dropped, not delivered to a screen
-    // minutes later when someone else stands there.
+    if (socket === null || !socket.connected) return;
+    socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('device:card-error', e)
+      .then(
+        (ack) => {
+          if (!ack.ok) this.#log.warn('the server refused a card error', { code: ack.error.code });
+          else this.emit('card-error-relayed', { ...e, relayed: ack.data.relayed });
+        },
+        () => this.#log.warn('card error not acknowledged'),
+      );
+  }
+
+  #sendCard(card: CardRead): void {
+    const socket = this.#socket;
+    // Never buffered for later: a card read while offline and gone from the reader is dropped,
+    // not delivered to a screen minutes later when someone else stands there.
     if (socket === null || !socket.connected) {
       this.#log.warn('card read while offline; not relayed');
       return;
@@ -622,6 +675,33 @@ export function sscHealth(s: SscStatus, connected: Set<string>): ReaderHealth | 
     case 'reader-disconnected':
       connected.delete(s.reader);
       return connected.size > 0 ? 'connected' : 'disconnected';
+  }
+}
+
+/** What the citizen is told of an ID-card reader error; null for a reader fault (the guides see those). */
+export function idCardErrorCode(e: IdCardReaderError): CardError['code'] | null {
+  if (e.aboutCard !== true) return null;
+  if (e.code !== 'DECODE') return 'read-failed';
+  // A HK/Macao/Taiwan residence permit or a foreigner's card: another layout, not taken here.
+  if (e.decode === 'UNSUPPORTED_CARD') return 'not-accepted';
+  return e.decode === 'BAD_LENGTH' ? 'read-failed' : 'invalid';
+}
+
+/** What the citizen is told of a social security card that gave nothing. */
+export function sscErrorCode(e: SscErrorEvent): CardError['code'] {
+  switch (e.code) {
+    case 'NOT_SSC':
+      return 'not-accepted';
+    case 'PIN_REQUIRED':
+      return 'pin-required';
+    case 'BAD_ID_NUMBER':
+    case 'BAD_RECORD':
+    case 'RECORD_NOT_FOUND':
+      return 'invalid';
+    case 'CARD_STATUS':
+    case 'TRANSMIT_FAILED':
+    case 'CONNECT_FAILED':
+      return 'read-failed';
   }
 }
 

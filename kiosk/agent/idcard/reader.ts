@@ -64,6 +64,8 @@ export interface IdCardReaderError {
   detail: string;
   /** For `DECODE`: why the data was refused. */
   decode?: BaseInfoErrorCode;
+  /** The trouble is the card placed now (a failed or refused read), not the reader: the citizen is told. */
+  aboutCard?: true;
 }
 
 /** Events of {@link IdCardReader}. */
@@ -384,6 +386,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       this.presence = { kind: 'gave-up', misses: 0 };
       this.report({
         code: 'DECODE',
+        aboutCard: true,
         message: decoded.error.message,
         detail: `card data refused (${decoded.error.code}): ${decoded.error.detail}`,
         decode: decoded.error.code,
@@ -413,7 +416,8 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     }
   }
 
-  private readFailed(attempts: number, error: IdCardReaderError): void {
+  private readFailed(attempts: number, failure: IdCardReaderError): void {
+    const error: IdCardReaderError = { ...failure, aboutCard: true };
     if (attempts >= this.opts.maxReadAttempts) {
       this.presence = { kind: 'gave-up', misses: 0 };
       this.report({ ...error, detail: `${error.detail}; gave up after ${attempts} attempts` });
