@@ -79,12 +79,12 @@ export function cardErrorText(e: CardError): { zh: string; en: string } {
     case 'not-accepted':
       return e.source === 'ssc'
         ? {
-            zh: '这张卡不是社会保障卡，无法识别。请改用身份证，或点“输入证件号码”。',
-            en: 'This is not a social security card. Use your ID card, or tap “Type ID number”.',
+            zh: '这张卡不是社会保障卡，无法识别。请改用身份证，或在屏幕上输入证件号码。',
+            en: 'This is not a social security card. Use your ID card, or type your ID number on the screen.',
           }
         : {
-            zh: '自助机暂不能读取此类证件（如港澳台居民居住证、外国人永久居留身份证）。请点“输入证件号码”，或到咨询台办理。',
-            en: 'The kiosk cannot read this kind of card (e.g. HK/Macao/Taiwan residence permit, foreign permanent residence card). Tap “Type ID number”, or ask at the help desk.',
+            zh: '自助机暂不能读取此类证件（如港澳台居民居住证、外国人永久居留身份证）。请在屏幕上输入证件号码，或到咨询台办理。',
+            en: 'The kiosk cannot read this kind of card (e.g. HK/Macao/Taiwan residence permit, foreign permanent residence card). Type your ID number on the screen, or ask at the help desk.',
           };
     case 'read-failed':
       return {
@@ -93,13 +93,13 @@ export function cardErrorText(e: CardError): { zh: string; en: string } {
       };
     case 'pin-required':
       return {
-        zh: '这张社保卡需要先输入密码，自助机无法读取。请点“输入证件号码”，或到咨询台办理。',
-        en: 'This social security card needs its PIN first. Tap “Type ID number”, or ask at the help desk.',
+        zh: '这张社保卡需要先输入密码，自助机无法读取。请在屏幕上输入证件号码，或到咨询台办理。',
+        en: 'This social security card needs its PIN first. Type your ID number on the screen, or ask at the help desk.',
       };
     case 'invalid':
       return {
-        zh: `${card}上的信息无法核验。请点“输入证件号码”，或到咨询台办理。`,
-        en: `The ${cardEn}’s data could not be verified. Tap “Type ID number”, or ask at the help desk.`,
+        zh: `${card}上的信息无法核验。请在屏幕上输入证件号码，或到咨询台办理。`,
+        en: `The ${cardEn}’s data could not be verified. Type your ID number on the screen, or ask at the help desk.`,
       };
   }
 }

@@ -85,6 +85,11 @@ export interface TerminalAgentOptions {
    * often, so that reloaded paper clears the guides' alert within seconds. Default 2 s.
    */
   printerRecheckMs?: number;
+  /**
+   * A printer that answers `DLE EOT` is asked this often while all is well, so that a kiosk says
+   * it cannot print before a citizen starts (not only when a job fails). Default 10 s.
+   */
+  printerPollMs?: number;
   /** A press later than this after the ticket finished is not sent. Default 2 min. */
   ratingWindowMs?: number;
   /** How long to wait for the server's answer to an emit. Default 10 s. */
@@ -131,6 +136,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #healthIntervalMs: number;
   readonly #printerRecheckMs: number;
   #printerRecheck: NodeJS.Timeout | null = null;
+  #printerPoll: NodeJS.Timeout | null = null;
   readonly #ratingWindowMs: number;
   readonly #ackTimeoutMs: number;
   readonly #maxJobAgeMs: number;
@@ -199,8 +205,11 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
 
     if (printer !== undefined) {
       // A printer that can be asked is reported once it answered (or did not: 'offline').
-      if (printer.setup.statusQuery) void this.#refreshPrinter();
-      else this.#health.printer = 'ok';
+      if (printer.setup.statusQuery) {
+        void this.#refreshPrinter();
+        this.#printerPoll = setInterval(() => void this.#refreshPrinter(), this.#o.printerPollMs ?? 10_000);
+        this.#printerPoll.unref?.();
+      } else this.#health.printer = 'ok';
     }
     if (idCardReader !== undefined) {
       if (idCardReader.status !== undefined) this.#health.idCardReader = idCardReader.status;
@@ -341,6 +350,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
     if (this.#compactTimer !== null) clearInterval(this.#compactTimer);
     if (this.#printerRecheck !== null) clearTimeout(this.#printerRecheck);
+    if (this.#printerPoll !== null) clearInterval(this.#printerPoll);
+    this.#printerPoll = null;
     this.#printerRecheck = null;
     this.#healthTimer = null;
     this.#reconnectTimer = null;
