@@ -402,6 +402,14 @@ describe('terminal agent: cards that give nothing, and cards waiting for a scree
       screen.disconnect();
     }
 
+    // Delivered: a second screen that connects while the card still lies there gets nothing.
+    const second = io(server.url, { auth: { deviceToken }, transports: ['websocket'], forceNew: true });
+    const again: unknown[] = [];
+    second.on('device:card', (c) => again.push(c));
+    await sleep(500);
+    second.disconnect();
+    expect(again).toEqual([]);
+
     // Taken away (the reader reports it after two empty polls): a screen that connects afterwards gets nothing.
     t.sims.idCardReader!.removeCard();
     await sleep(300);

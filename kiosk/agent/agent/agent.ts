@@ -156,7 +156,10 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #unacked = new Map<string, PrintResult>();
   readonly #acking = new Set<string>();
   #lastFinished: { ticketId: string; at: number; rated: boolean } | null = null;
-  /** The card on a reader now, kept only until it is removed (or {@link CARD_HELD_MS}): DEV-7. */
+  /**
+   * A card on a reader that no screen has had yet, kept only until a screen gets it, it is
+   * removed, or {@link CARD_HELD_MS} passes: DEV-7.
+   */
   #cardOnReader: { card: CardRead; at: number } | null = null;
   #stopping = false;
 
@@ -611,6 +614,9 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
             return;
           }
           this.#log.info('card read relayed', { relayed: ack.data.relayed });
+          // A screen has it: nothing is held, so a card forgotten on the reader is never handed to
+          // the next screen that connects (a reload after its owner left).
+          if (ack.data.relayed > 0 && this.#cardOnReader?.card === card) this.#cardOnReader = null;
           this.emit('card-relayed', { relayed: ack.data.relayed });
         },
         () => this.#log.warn('card read not acknowledged'),
