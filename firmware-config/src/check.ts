@@ -95,7 +95,13 @@ export function checkFirmwareConfig(sources: readonly SourceFile[]): CheckResult
     }
     const name = baseName(source.file);
     try {
-      parsed.push({ source, section, name, raw: JSON.parse(source.text) as unknown, readable: true });
+      parsed.push({
+        source,
+        section,
+        name,
+        raw: JSON.parse(withoutBom(source.text)) as unknown,
+        readable: true,
+      });
     } catch (e) {
       errors.push({ file: source.file, path: '', message: jsonErrorMessage(e, source.text) });
       // Still declared by its file name, so references to it are not reported a second time.
@@ -253,6 +259,11 @@ function editDistance(a: string, b: string): number {
     row = next;
   }
   return row[b.length]!;
+}
+
+/** Windows editors (Notepad) save UTF-8 with a byte order mark; it is not part of the JSON. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function jsonErrorMessage(e: unknown, text: string): string {

@@ -106,9 +106,20 @@ const cases: { rule: string; edits: Edits; expected: { file: string; path: strin
     ],
   },
   {
-    rule: 'a USB product id written as a number is in range',
-    edits: { [D('epson-tm-t82iii-usb')]: (j) => (j.transport.productId = 70000) },
+    rule: 'a USB product id is in range',
+    edits: { [D('epson-tm-t82iii-usb')]: (j) => (j.transport.productId = '0x11170') },
     expected: [{ file: D('epson-tm-t82iii-usb'), path: 'transport.productId', message: /out of range/ }],
+  },
+  {
+    rule: 'a USB id is a hex string, never a bare (decimal) number (DEV-14)',
+    edits: { [D('xprinter-xp58iih-usb')]: (j) => (j.transport.productId = 5011) },
+    expected: [
+      {
+        file: D('xprinter-xp58iih-usb'),
+        path: 'transport.productId',
+        message: /must be a hex string in quotes, as lsusb prints it: "0x5011"/,
+      },
+    ],
   },
   {
     rule: 'a USB id string is hex with 0x',
@@ -139,9 +150,9 @@ const cases: { rule: string; edits: Edits; expected: { file: string; path: strin
     ],
   },
   {
-    rule: 'the encoding is GB18030',
-    edits: { [D('xprinter-xp80-tcp')]: (j) => (j.encoding = 'gbk') },
-    expected: [{ file: D('xprinter-xp80-tcp'), path: 'encoding', message: /gb18030/ }],
+    rule: 'the encoding is GB18030 or GBK (DEV-15)',
+    edits: { [D('xprinter-xp80-tcp')]: (j) => (j.encoding = 'big5') },
+    expected: [{ file: D('xprinter-xp80-tcp'), path: 'encoding', message: /"gb18030" or "gbk"/ }],
   },
   {
     rule: 'a transport kind is one of the known ones',

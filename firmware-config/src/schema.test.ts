@@ -17,7 +17,7 @@ const printer = {
   class: 'printer',
   model: 'm',
   vendor: 'v',
-  transport: { kind: 'usb', vendorId: '0x04B8', productId: 514 },
+  transport: { kind: 'usb', vendorId: '0x04B8', productId: '0x0202' },
   paperWidthMm: 80,
   dotsPerLine: 576,
   charsPerLine: 48,
@@ -48,7 +48,7 @@ function problems(result: {
 }
 
 describe('USB ids', () => {
-  it('accept hex strings in either case and plain numbers', () => {
+  it('accept hex strings in either case', () => {
     const parsed = deviceProfileSchema.parse(printer);
     expect(parsed.class === 'printer' && parsed.transport).toEqual({
       kind: 'usb',
@@ -60,6 +60,33 @@ describe('USB ids', () => {
   it('are formatted as USB ids are usually written', () => {
     expect(hex(0x4b8)).toBe('0x04b8');
     expect(formatUsbId(0x4b8)).toBe('04b8');
+  });
+
+  it('refuse a bare number, which lsusb never prints, and say what to write (DEV-14)', () => {
+    const r = deviceProfileSchema.safeParse({
+      ...printer,
+      transport: { ...printer.transport, productId: 5011 },
+    });
+    expect(problems(r)).toEqual([
+      'transport.productId: a USB id must be a hex string in quotes, as lsusb prints it: "0x5011", not 5011 (a bare number is decimal: 5011 = 0x1393)',
+    ]);
+    const endpoint = deviceProfileSchema.safeParse({
+      id: 'r',
+      class: 'id-card-reader',
+      model: 'm',
+      vendor: 'v',
+      protocol: 'ga467-sam',
+      transport: {
+        kind: 'usb-bulk',
+        vendorId: '0x0400',
+        productId: '0xc35a',
+        endpoints: { in: 129, out: '0x02' },
+      },
+      pollIntervalMs: 300,
+      readsAddressUpdate: true,
+      fingerprint: false,
+    });
+    expect(problems(endpoint)).toEqual([expect.stringMatching(/^transport\.endpoints\.in: .*hex string/)]);
   });
 
   it('reject negative numbers, fractions and other types', () => {
@@ -74,6 +101,17 @@ describe('printers', () => {
   it('default a network printer to port 9100', () => {
     const r = deviceProfileSchema.parse({ ...printer, transport: { kind: 'tcp', host: '10.0.0.5' } });
     expect(r.class === 'printer' && r.transport).toEqual({ kind: 'tcp', host: '10.0.0.5', port: 9100 });
+  });
+
+  it('refuse an IPv4 address with a part above 255, and keep host names (DEV-14)', () => {
+    const tcp = (host: string) =>
+      deviceProfileSchema.safeParse({ ...printer, transport: { kind: 'tcp', host } });
+    expect(problems(tcp('192.168.1.300'))).toEqual([
+      'transport.host: "192.168.1.300" is not an IPv4 address: four numbers 0–255, e.g. 192.168.1.87',
+    ]);
+    expect(problems(tcp('192.168.1'))).toEqual([expect.stringMatching(/is not an IPv4 address/)]);
+    for (const ok of ['192.168.1.255', '10.0.0.5', 'printer-3.hall.local', '3com-printer'])
+      expect(tcp(ok).success, ok).toBe(true);
   });
 
   it('take a serial line at a standard baud rate only', () => {
@@ -99,7 +137,7 @@ describe('printers', () => {
 });
 
 describe('rating pads', () => {
-  const hidReport = { kind: 'hid-report', vendorId: 1, productId: 2, reportByte: 1 };
+  const hidReport = { kind: 'hid-report', vendorId: '0x0001', productId: '0x0002', reportByte: 1 };
 
   it('read byte values in hex or decimal for HID reports', () => {
     expect(parseByteKey('0x0a')).toBe(10);
@@ -217,6 +255,13 @@ describe('error messages', () => {
         message: 'required: one of "printer", "id-card-reader", "ssc-reader", "rating-pad"',
       },
     ]);
+  });
+
+  it('read a file saved with a UTF-8 byte order mark (Notepad) like any other (DEV-14)', () => {
+    const text = `\uFEFF${JSON.stringify(printer)}`;
+    const { errors, config } = checkFirmwareConfig([{ file, text }]);
+    expect(errors).toEqual([]);
+    expect(config.devices.p?.class).toBe('printer');
   });
 
   it('locate invalid JSON', () => {

@@ -40,21 +40,26 @@ const text = (max: number) =>
 const note = text(500).optional();
 
 /**
- * A non-negative integer written as a number or a hex string ("0x04b8"), limited to
- * `min`–`max`. The parsed value is a number.
+ * A non-negative integer written as a hex string ("0x04b8"), limited to `min`–`max`. The parsed
+ * value is a number. A JSON number is refused: `lsusb` prints `ID 0416:5011` in hex, and
+ * `"productId": 5011` copied from it would silently be decimal 5011 = 0x1393, another device.
  */
 function hexInt(what: string, min: number, max: number) {
   const range = `${hex(min)}–${hex(max)}`;
   return z
-    .union([z.number(), z.string()], { error: `${what} must be a hex string like "${hex(max)}" or a number` })
+    .union([z.number(), z.string()], { error: `${what} must be a hex string like "${hex(max)}"` })
     .transform((value, ctx) => {
-      const n =
-        typeof value === 'number'
-          ? value
-          : /^0x[0-9a-f]+$/i.test(value)
-            ? Number.parseInt(value.slice(2), 16)
-            : Number.NaN;
-      if (typeof value === 'string' && Number.isNaN(n)) {
+      if (typeof value === 'number') {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `${what} must be a hex string in quotes, as lsusb prints it: "0x${String(value)}", not ${String(value)} ` +
+            `(a bare number is decimal: ${String(value)} = ${Number.isInteger(value) && value >= 0 ? hex(value) : 'not an id'})`,
+        });
+        return z.NEVER;
+      }
+      const n = /^0x[0-9a-f]+$/i.test(value) ? Number.parseInt(value.slice(2), 16) : Number.NaN;
+      if (Number.isNaN(n)) {
         ctx.addIssue({
           code: 'custom',
           message: `${what} "${value}" is not a hex number like "${hex(max)}"`,
@@ -93,7 +98,14 @@ const serialPath = z
 
 const host = z
   .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or an IPv4 address, e.g. 192.168.1.87');
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name or an IPv4 address, e.g. 192.168.1.87')
+  .refine(
+    // Digits and dots only is an IPv4 address (no top-level domain is numeric): four parts 0–255.
+    (h) =>
+      !/^[\d.]+$/.test(h) ||
+      /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(h),
+    { error: (i) => `"${String(i.input)}" is not an IPv4 address: four numbers 0–255, e.g. 192.168.1.87` },
+  );
 
 /**
  * Runs an object-level rule only when the fields it reads parsed cleanly, so that one broken
@@ -152,13 +164,22 @@ export const printerProfileSchema = z
     dotsPerLine: z.int().positive(),
     /** Characters per line in the font used for tickets (font A, 12 dots: 32 or 48). */
     charsPerLine: z.int().min(16, 'at least 16 characters per line'),
-    /** Chinese text is sent as GB18030 (GBK cannot encode 4-byte characters such as 𠮷). */
-    encoding: z.literal('gb18030', { error: 'encoding must be "gb18030"' }),
+    /**
+     * What the printer's font covers. `gb18030`: every character, 4-byte ones such as 𠮷
+     * included. `gbk`: a GBK-only font, which prints a 4-byte GB18030 sequence as two wrong
+     * characters; the agent prints □ for such characters instead.
+     */
+    encoding: z.enum(['gb18030', 'gbk'], { error: 'encoding must be "gb18030" or "gbk"' }),
     /** `fs-ampersand`: send `FS &` to enter Chinese mode (Epson CN models); `none`: always on. */
     chineseMode: z.enum(['fs-ampersand', 'none']),
     /** `gs-k`: native `GS ( k` QR; `raster`: print the QR as a `GS v 0` bitmap; `none`: no QR. */
     qr: z.enum(['gs-k', 'raster', 'none']),
     cutter: z.boolean(),
+    /**
+     * Without a cutter: lines fed after the last printed line so that it clears the tear bar
+     * (the feed a cutter's `GS V 66` would do). Default 2; ignored with a cutter.
+     */
+    tearBarLines: z.int().min(0).max(12).optional(),
     /** `dle-eot`: the printer answers `DLE EOT n` (paper end / near end). */
     statusQuery: z.enum(['dle-eot', 'none']),
   })

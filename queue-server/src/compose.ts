@@ -37,6 +37,8 @@ export interface HallDeps {
   clock?: Clock;
   /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
   publicUrl?: string | undefined;
+  /** Without publicUrl: the LAN address that replaces a loopback origin in QR codes (main.ts finds it). */
+  lanHost?: string | undefined;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
 }
@@ -163,6 +165,7 @@ export function composeHall(deps: HallDeps): Hall {
     holderRef,
     clock,
     publicUrl: deps.publicUrl,
+    lanHost: deps.lanHost,
   });
   const slips = new SlipService({
     hall,

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname, networkInterfaces, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { createApp } from './app/app.ts';
@@ -191,6 +191,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     autoDayClose: config.autoDayClose,
     formRetentionDays: config.formRetentionDays,
     publicUrl: config.publicUrl,
+    lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,
   });
   try {
@@ -258,3 +259,10 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
 }
 
 void main();
+
+/** The hall PC's first non-internal IPv4 address, for ticket QR codes when no public URL is set. */
+function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}

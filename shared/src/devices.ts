@@ -48,6 +48,69 @@ export type PrintResult =
   | { jobId: string; status: 'printed' }
   | { jobId: string; status: 'failed'; reason: string };
 
+/**
+ * Why a card put on a terminal's reader gave the citizen nothing (SPEC DEV-6). Codes only: the
+ * screen words them ({@link cardErrorText}); nothing read from the card travels with them.
+ * - `not-accepted`: a card the kiosk does not take (HK/Macao/Taiwan residence permit, foreign
+ *   permanent residence card, a card that is not a social security card);
+ * - `read-failed`: the read failed or the card was moved too soon; placing it again may work;
+ * - `pin-required`: a social security card that wants its PIN first;
+ * - `invalid`: read, but its data does not check out (an ID number that fails GB 11643 …).
+ */
+export type CardErrorCode = 'not-accepted' | 'read-failed' | 'pin-required' | 'invalid';
+export const CARD_ERROR_CODES: readonly CardErrorCode[] = [
+  'not-accepted',
+  'read-failed',
+  'pin-required',
+  'invalid',
+];
+
+/** A card the terminal's reader could not give the citizen, relayed to that terminal's screen only. */
+export interface CardError {
+  source: 'resident-id' | 'ssc';
+  code: CardErrorCode;
+}
+
+/** What the kiosk says for a card error: Chinese first (many citizens are elderly), then English. */
+export function cardErrorText(e: CardError): { zh: string; en: string } {
+  const card = e.source === 'ssc' ? '社保卡' : '身份证';
+  const cardEn = e.source === 'ssc' ? 'social security card' : 'ID card';
+  switch (e.code) {
+    case 'not-accepted':
+      return e.source === 'ssc'
+        ? {
+            zh: '这张卡不是社会保障卡，无法识别。请改用身份证，或在屏幕上输入证件号码。',
+            en: 'This is not a social security card. Use your ID card, or type your ID number on the screen.',
+          }
+        : {
+            zh: '自助机暂不能读取此类证件（如港澳台居民居住证、外国人永久居留身份证）。请在屏幕上输入证件号码，或到咨询台办理。',
+            en: 'The kiosk cannot read this kind of card (e.g. HK/Macao/Taiwan residence permit, foreign permanent residence card). Type your ID number on the screen, or ask at the help desk.',
+          };
+    case 'read-failed':
+      return {
+        zh: `${card}读取失败。请把卡拿开，再重新放好，保持不动两秒。`,
+        en: `The ${cardEn} could not be read. Take it away, place it again and hold it still for two seconds.`,
+      };
+    case 'pin-required':
+      return {
+        zh: '这张社保卡需要先输入密码，自助机无法读取。请在屏幕上输入证件号码，或到咨询台办理。',
+        en: 'This social security card needs its PIN first. Type your ID number on the screen, or ask at the help desk.',
+      };
+    case 'invalid':
+      return {
+        zh: `${card}上的信息无法核验。请在屏幕上输入证件号码，或到咨询台办理。`,
+        en: `The ${cardEn}’s data could not be verified. Type your ID number on the screen, or ask at the help desk.`,
+      };
+  }
+}
+
+/** The last print job of a device ended failed (a guide who logs in later still sees it, DEV-8). */
+export interface PrintFailureSeen {
+  jobId: string;
+  reason: string;
+  at: number;
+}
+
 /** What a staff console sees of a device (guide alerts: paper out, reader offline). */
 export interface DeviceStatus {
   deviceId: string;
@@ -58,6 +121,8 @@ export interface DeviceStatus {
   health: DeviceHealth;
   /** Problems worth a guide's attention, in Chinese for the console. */
   alerts: string[];
+  /** Set while the device's last finished print job failed; cleared by the next one printed. */
+  lastPrintFailure?: PrintFailureSeen | null;
   at: number;
 }
 

@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import type { CaseRecord } from './cases.ts';
 import type { CounterCard } from './console.ts';
-import type { DeviceHealth, DeviceStatus, PrintJob, PrintResult } from './devices.ts';
+import {
+  CARD_ERROR_CODES,
+  type CardError,
+  type CardErrorCode,
+  type DeviceHealth,
+  type DeviceStatus,
+  type PrintJob,
+  type PrintResult,
+} from './devices.ts';
 import {
   DOMAIN_ERROR_CODES,
   FINISH_OUTCOMES,
@@ -284,6 +292,10 @@ export interface ServerToClientEvents {
   'device:print': (job: PrintJob) => void;
   /** Within one terminal: a card was read by its agent (personal data: never logged, never broadcast). */
   'device:card': (card: CardRead) => void;
+  /** Within one terminal: a card on its reader gave nothing (a code only; SPEC DEV-6). */
+  'device:card-error': (e: CardError) => void;
+  /** Within one terminal: another socket of this device connected (a screen after its agent; DEV-7). */
+  'device:peer-joined': () => void;
   /** To staff: a device's health or connection changed (guide alerts). */
   'device:status': (s: DeviceStatus) => void;
   /** To staff: a print job ended. */
@@ -304,6 +316,7 @@ export interface ClientToServerEvents extends CommandHandlers {
   'device:health': (h: DeviceHealth, ack: (a: Ack<{ alerts: string[] }>) => void) => void;
   'device:print-result': (r: PrintResult, ack: (a: Ack<{ status: string }>) => void) => void;
   'device:card': (c: CardRead, ack: (a: Ack<{ relayed: number }>) => void) => void;
+  'device:card-error': (e: CardError, ack: (a: Ack<{ relayed: number }>) => void) => void;
 }
 
 /** A card read at a terminal, relayed to that terminal's own screen only. */
@@ -340,6 +353,10 @@ export const cardReadSchema = z.strictObject({
   sex: z.string().max(4).nullable(),
   birthDate: z.string().max(10).nullable(),
   address: z.string().max(140).nullable(),
+});
+export const cardErrorSchema = z.strictObject({
+  source: z.enum(['resident-id', 'ssc']),
+  code: z.enum(CARD_ERROR_CODES as [CardErrorCode, ...CardErrorCode[]]),
 });
 export const printJobRequestSchema = z.strictObject({
   /** The terminal to print on; a kiosk may omit it (itself), a clerk may name their window instead. */

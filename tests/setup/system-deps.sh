@@ -43,3 +43,12 @@ if [ -d node_modules ] && ! (cd kiosk && node -e "require.resolve('smartcard')")
   echo "building the optional smartcard binding skipped by an earlier install (libpcsclite-dev is here now)" >&2
   npm install --no-audit --no-fund >/dev/null
 fi
+# Installed but not loadable (built before the library was there, or for another Node): rebuild the
+# optional native modules in place. node-hid, usb and serialport ship prebuilt binaries and only
+# need the Debian libraries installed above.
+for m in smartcard; do
+  if [ -d "node_modules/$m" ] && ! (cd kiosk && node -e "require('$m')") >/dev/null 2>&1; then
+    echo "rebuilding the optional native module $m against the Debian packages now installed" >&2
+    npm rebuild "$m" >/dev/null
+  fi
+done

@@ -6,10 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CardRead, DeviceStatus, PrintJob, PrintResult, StaffFact } from '@onewindow/shared';
+import type { CardError, CardRead, DeviceStatus, PrintJob, PrintResult, StaffFact } from '@onewindow/shared';
 import { type HallClient, startTestServer, type TestServer } from '@onewindow/tests/support/server.ts';
+import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SAMPLE_CARDS } from '../idcard/base-info-encode.ts';
+import { encodeBaseInfoText, SAMPLE_CARDS } from '../idcard/base-info-encode.ts';
 import { acceptanceInput, completionInput, PERSON, ticketInput } from '../printer/documents.fixtures.ts';
 import { decodeEscPos, printedItems } from '../printer/escpos-decode.ts';
 import { SAMPLE_CARD } from '../ssc/fake-card.ts';
@@ -151,6 +152,83 @@ describe('terminal agent: printing', () => {
     expect(t.sims.printer!.jobs).toHaveLength(1);
   });
 
+  it('DEV-9 a roll that ends during the job: the bytes went out, but the job is failed, not printed', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const staff: HallClient = await server.client({ token: await server.login('guide1') });
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    t.sims.printer!.runOutDuringNextJob();
+    const alert = eventWhere<DeviceStatus>(staff as never, 'device:status', (s) =>
+      s.alerts.includes('打印机缺纸'),
+    );
+    const jobId = await createJob(deviceToken);
+    expect(await untilStatus(jobId, 'failed')).toMatchObject({
+      status: 'failed',
+      reason: '打印中缺纸，单据可能不完整',
+    });
+    expect(t.sims.printer!.jobs).toHaveLength(1);
+    expect(await alert).toMatchObject({ health: { printer: 'out' } });
+  });
+
+  it('DEV-10 reloaded paper clears the guides’ 打印机缺纸 within seconds, not at the next 60 s report', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const staff: HallClient = await server.client({ token: await server.login('guide1') });
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    t.sims.printer!.setPaper('out');
+    const out = eventWhere<DeviceStatus>(staff as never, 'device:status', (s) =>
+      s.alerts.includes('打印机缺纸'),
+    );
+    // A job finds the roll empty (the kiosk would otherwise learn it at the next report).
+    await untilStatus(await createJob(deviceToken), 'failed');
+    await out;
+    const cleared = eventWhere<DeviceStatus>(
+      staff as never,
+      'device:status',
+      (s) => s.health.printer === 'ok' && !s.alerts.includes('打印机缺纸'),
+      5000,
+    );
+    const loadedAt = Date.now();
+    t.sims.printer!.setPaper('ok');
+    await cleared;
+    expect(Date.now() - loadedAt).toBeLessThan(4000);
+  });
+
+  it('DEV-8 a guide who logs in after a failed print still sees it, and the kiosk screen learns paper out when it connects', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    t.sims.printer!.setPaper('out');
+    const jobId = await createJob(deviceToken);
+    await untilStatus(jobId, 'failed');
+
+    // No console was listening when print:result went out: the device list carries it.
+    const guide = await server.login('guide1');
+    const list = await server.rest<DeviceStatus[]>('GET', '/api/devices/status', { token: guide });
+    if (!list.body.ok) throw new Error(list.body.error.message);
+    const kiosk = list.body.data.find((d) => d.kind === 'kiosk')!;
+    expect(kiosk.alerts).toEqual(expect.arrayContaining(['打印机缺纸', '上次打印失败：缺纸']));
+    expect(kiosk.lastPrintFailure).toMatchObject({ jobId, reason: '缺纸' });
+
+    // The kiosk's own screen is told its printer's state as soon as it connects.
+    const screen = io(server.url, { auth: { deviceToken }, transports: ['websocket'], forceNew: true });
+    try {
+      const own = await eventWhere<DeviceStatus>(screen as never, 'device:status');
+      expect(own).toMatchObject({ health: { printer: 'out' } });
+    } finally {
+      screen.disconnect();
+    }
+
+    // A job printed after the paper is loaded clears the failure.
+    t.sims.printer!.setPaper('ok');
+    await untilStatus(await createJob(deviceToken), 'printed');
+    const after = await server.rest<DeviceStatus[]>('GET', '/api/devices/status', { token: guide });
+    if (!after.body.ok) throw new Error(after.body.error.message);
+    const cleared = after.body.data.find((d) => d.kind === 'kiosk')!;
+    expect(cleared.lastPrintFailure).toBeNull();
+    expect(cleared.alerts.filter((x) => x.includes('打印'))).toEqual([]);
+  });
+
   it('renders window slips for the 58 mm counter printer and refuses malformed documents unprinted', async () => {
     const deviceToken = await server.pairDevice('agent', 'w1');
     const t = agentFor(server, { deviceToken, terminal: 'comprehensive-window', windowId: 'w1' });
@@ -253,6 +331,94 @@ describe('terminal agent: cards', () => {
     expect(log).not.toContain(card.name);
     expect(log).not.toContain(card.address);
     expect(ownEcho).toEqual([]);
+  });
+});
+
+describe('terminal agent: cards that give nothing, and cards waiting for a screen', () => {
+  it('DEV-6 a HK/Macao/Taiwan permit gets the screen a not-accepted code, and nobody else anything', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    const screen = await server.client({ deviceToken });
+    const board = await server.client();
+    const staff: HallClient = await server.client({ token: await server.login('guide1') });
+    const leaked: unknown[] = [];
+    for (const c of [board, staff])
+      (c as never as { on: (e: string, f: (x: unknown) => void) => void }).on('device:card-error', (x) =>
+        leaked.push(x),
+      );
+    await reach(t.agent, 'connected');
+    await until(() => (t.agent.health.idCardReader === 'connected' ? true : undefined));
+
+    const received = eventWhere<CardError>(screen as never, 'device:card-error');
+    const permit = encodeBaseInfoText(SAMPLE_CARDS.young);
+    permit[248] = 'J'.charCodeAt(0);
+    permit[249] = 0;
+    t.sims.idCardReader!.insertRaw(permit, SAMPLE_CARDS.young.photoWlt);
+    expect(await received).toEqual({ source: 'resident-id', code: 'not-accepted' } satisfies CardError);
+    await sleep(100);
+    expect(leaked).toEqual([]);
+  });
+
+  it('DEV-6 a read that keeps failing is told to the screen as read-failed', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    const screen = await server.client({ deviceToken });
+    await reach(t.agent, 'connected');
+    await until(() => (t.agent.health.idCardReader === 'connected' ? true : undefined));
+    const received = eventWhere<CardError>(screen as never, 'device:card-error');
+    t.sims.idCardReader!.failNextRead(5);
+    t.sims.idCardReader!.insertCard(SAMPLE_CARDS.young);
+    expect(await received).toEqual({ source: 'resident-id', code: 'read-failed' });
+  });
+
+  it('DEV-6 the server refuses a card error that is not a known code, and relays nothing', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const agentSide = await server.client({ deviceToken });
+    const r = await (
+      agentSide as never as {
+        emitWithAck: (e: string, x: unknown) => Promise<{ ok: boolean; error?: { code: string } }>;
+      }
+    ).emitWithAck('device:card-error', {
+      source: 'resident-id',
+      code: 'name: 张三',
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('DEV-7 a card lying on the reader before the screen connects is given to the screen when it connects', async () => {
+    const deviceToken = await server.pairDevice('kiosk');
+    const t = agentFor(server, { deviceToken, terminal: 'kiosk' });
+    await reach(t.agent, 'connected');
+    await until(() => (t.agent.health.idCardReader === 'connected' ? true : undefined));
+    const relayed = eventWhere<{ relayed: number }>(t.agent as never, 'card-relayed');
+    t.sims.idCardReader!.insertCard(SAMPLE_CARDS.senior);
+    expect(await relayed).toEqual({ relayed: 0 });
+
+    const screen = io(server.url, { auth: { deviceToken }, transports: ['websocket'], forceNew: true });
+    try {
+      const received = eventWhere<CardRead>(screen as never, 'device:card');
+      expect(await received).toMatchObject({ source: 'resident-id', idNumber: SAMPLE_CARDS.senior.idNumber });
+    } finally {
+      screen.disconnect();
+    }
+
+    // Delivered: a second screen that connects while the card still lies there gets nothing.
+    const second = io(server.url, { auth: { deviceToken }, transports: ['websocket'], forceNew: true });
+    const again: unknown[] = [];
+    second.on('device:card', (c) => again.push(c));
+    await sleep(500);
+    second.disconnect();
+    expect(again).toEqual([]);
+
+    // Taken away (the reader reports it after two empty polls): a screen that connects afterwards gets nothing.
+    t.sims.idCardReader!.removeCard();
+    await sleep(300);
+    const later = io(server.url, { auth: { deviceToken }, transports: ['websocket'], forceNew: true });
+    const got: unknown[] = [];
+    later.on('device:card', (c) => got.push(c));
+    await sleep(500);
+    later.disconnect();
+    expect(got).toEqual([]);
   });
 });
 

@@ -18,6 +18,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
+  type CardError,
   type CardRead,
   type ClientToServerEvents,
   type DeviceHealth,
@@ -30,11 +31,11 @@ import {
   type ServerToClientEvents,
 } from '@onewindow/shared';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { IdCardReader } from '../idcard/reader.ts';
+import type { IdCardReader, IdCardReaderError } from '../idcard/reader.ts';
 import type { PrinterStatus, PrinterTransport } from '../printer/transport.ts';
 import { PrinterUnavailableError } from '../printer/transport.ts';
 import type { RatingPadDriver } from '../rating-pad/driver.ts';
-import type { SocialSecurityCardReader, SscCardEvent, SscStatus } from '../ssc/reader.ts';
+import type { SocialSecurityCardReader, SscCardEvent, SscErrorEvent, SscStatus } from '../ssc/reader.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DEFAULT_RETENTION_MS, maxJobAgeMs, type PrintJournal } from './print-journal.ts';
 import { InvalidDocumentError, type PrinterSetup, reasonText, renderJob } from './render.ts';
@@ -79,6 +80,16 @@ export interface TerminalAgentOptions {
   logger?: Logger;
   /** Health is sent on change and at least this often. Default 60 s. */
   healthIntervalMs?: number;
+  /**
+   * While the printer reports out of paper, near the end or offline, its status is asked this
+   * often, so that reloaded paper clears the guides' alert within seconds. Default 2 s.
+   */
+  printerRecheckMs?: number;
+  /**
+   * A printer that answers `DLE EOT` is asked this often while all is well, so that a kiosk says
+   * it cannot print before a citizen starts (not only when a job fails). Default 10 s.
+   */
+  printerPollMs?: number;
   /** A press later than this after the ticket finished is not sent. Default 2 min. */
   ratingWindowMs?: number;
   /** How long to wait for the server's answer to an emit. Default 10 s. */
@@ -105,19 +116,27 @@ interface AgentEvents {
   health: [DeviceHealth];
   /** A card was read and relayed (`relayed`: other sockets of this device that got it). No card data. */
   'card-relayed': [{ relayed: number }];
+  /** A card gave nothing and its code was relayed to the screen. */
+  'card-error-relayed': [CardError & { relayed: number }];
   rating: [RatingOutcome];
   revoked: [];
 }
 
 const REASON_PAPER_OUT = '缺纸';
+const REASON_PAPER_OUT_DURING = '打印中缺纸，单据可能不完整';
 const REASON_OFFLINE = '打印机离线';
 const COMPACT_EVERY_MS = 6 * 3600_000;
+/** A card still on the reader is given to a screen that connects later, for this long after its read. */
+const CARD_HELD_MS = 120_000;
 
 export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #o: TerminalAgentOptions;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #healthIntervalMs: number;
+  readonly #printerRecheckMs: number;
+  #printerRecheck: NodeJS.Timeout | null = null;
+  #printerPoll: NodeJS.Timeout | null = null;
   readonly #ratingWindowMs: number;
   readonly #ackTimeoutMs: number;
   readonly #maxJobAgeMs: number;
@@ -137,6 +156,11 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   readonly #unacked = new Map<string, PrintResult>();
   readonly #acking = new Set<string>();
   #lastFinished: { ticketId: string; at: number; rated: boolean } | null = null;
+  /**
+   * A card on a reader that no screen has had yet, kept only until a screen gets it, it is
+   * removed, or {@link CARD_HELD_MS} passes: DEV-7.
+   */
+  #cardOnReader: { card: CardRead; at: number } | null = null;
   #stopping = false;
 
   constructor(opts: TerminalAgentOptions) {
@@ -145,6 +169,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     this.#clock = opts.clock ?? { now: () => Date.now() };
     this.#log = opts.logger ?? silentLogger;
     this.#healthIntervalMs = opts.healthIntervalMs ?? 60_000;
+    this.#printerRecheckMs = opts.printerRecheckMs ?? 2000;
     this.#ratingWindowMs = opts.ratingWindowMs ?? 120_000;
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
     this.#maxJobAgeMs = opts.maxJobAgeMs ?? maxJobAgeMs(DEFAULT_RETENTION_MS);
@@ -183,13 +208,21 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
 
     if (printer !== undefined) {
       // A printer that can be asked is reported once it answered (or did not: 'offline').
-      if (printer.setup.statusQuery) void this.#refreshPrinter();
-      else this.#health.printer = 'ok';
+      if (printer.setup.statusQuery) {
+        void this.#refreshPrinter();
+        this.#printerPoll = setInterval(() => void this.#refreshPrinter(), this.#o.printerPollMs ?? 10_000);
+        this.#printerPoll.unref?.();
+      } else this.#health.printer = 'ok';
     }
     if (idCardReader !== undefined) {
       if (idCardReader.status !== undefined) this.#health.idCardReader = idCardReader.status;
       idCardReader.on('status', (s) => this.#setHealth({ idCardReader: s }));
-      idCardReader.on('error', (e) => this.#log.warn('id card reader', { code: e.code, detail: e.detail }));
+      idCardReader.on('error', (e) => {
+        this.#log.warn('id card reader', { code: e.code, detail: e.detail });
+        const code = idCardErrorCode(e);
+        if (code !== null) this.#relayCardError({ source: 'resident-id', code });
+      });
+      idCardReader.on('removed', () => this.#cardRemoved('resident-id'));
       idCardReader.on('card', (card) =>
         this.#relayCard({
           source: 'resident-id',
@@ -197,7 +230,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
           name: card.name,
           sex: card.sex,
           birthDate: card.birthDate,
-          address: card.address,
+          // Where the citizen lives now: the address appended after a move, else the printed one.
+          address: card.addressUpdate ?? card.address,
         }),
       );
       idCardReader.start();
@@ -215,9 +249,11 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
         const health = sscHealth(s, connected);
         if (health !== undefined) this.#setHealth({ sscReader: health });
       });
-      sscReader.on('error', (e) =>
-        this.#log.warn('social security card reader', { code: e.code, detail: e.detail }),
-      );
+      sscReader.on('error', (e) => {
+        this.#log.warn('social security card reader', { code: e.code, detail: e.detail });
+        this.#relayCardError({ source: 'ssc', code: sscErrorCode(e) });
+      });
+      sscReader.on('removed', () => this.#cardRemoved('ssc'));
       sscReader.on('card', (card) => this.#relayCard(sscCardRead(card)));
       sscReader.start();
     }
@@ -268,6 +304,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
       this.#log.info('connected to the queue server', { serverUrl: this.#o.serverUrl });
       for (const jobId of this.#unacked.keys()) this.#sendResult(jobId);
       this.#sendHealth();
+      this.#relayHeldCard();
     });
     socket.on('disconnect', (reason) => {
       if (this.#stopping) return;
@@ -291,6 +328,7 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     });
     socket.on('device:print', (job) => this.#onPrint(job));
     socket.on('hall:fact', (fact) => this.#onFact(fact));
+    socket.on('device:peer-joined', () => this.#relayHeldCard());
   }
 
   #reconnectLater(): void {
@@ -314,6 +352,10 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     if (this.#healthTimer !== null) clearInterval(this.#healthTimer);
     if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
     if (this.#compactTimer !== null) clearInterval(this.#compactTimer);
+    if (this.#printerRecheck !== null) clearTimeout(this.#printerRecheck);
+    if (this.#printerPoll !== null) clearInterval(this.#printerPoll);
+    this.#printerPoll = null;
+    this.#printerRecheck = null;
     this.#healthTimer = null;
     this.#reconnectTimer = null;
     if (final === 'revoked') {
@@ -406,6 +448,13 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
         try {
           await printer.transport.write(bytes);
           result = { jobId, status: 'printed' };
+          // Bytes in the printer are not a slip in the citizen's hand: a roll that ended during
+          // the job leaves it cut short, so ask the paper sensor again before calling it printed.
+          if (printer.setup.statusQuery) {
+            const after = await printer.transport.queryStatus();
+            this.#setHealth({ printer: after });
+            if (after === 'out') result = { jobId, status: 'failed', reason: REASON_PAPER_OUT_DURING };
+          }
         } catch (e) {
           result = { jobId, status: 'failed', reason: reasonText(writeFailure(e)) };
           if (e instanceof PrinterUnavailableError) this.#setHealth({ printer: e.status });
@@ -420,7 +469,6 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     this.emit('print-result', { ...result, fromJournal: false });
     this.#unacked.set(jobId, result);
     this.#sendResult(jobId);
-    if (printer?.setup.statusQuery && result.status === 'printed') void this.#refreshPrinter();
   }
 
   /** Sends a result until the server answers it (any answer: a duplicate is a no-op there). */
@@ -475,6 +523,22 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     this.#log.info('device health', { health: next });
     this.emit('health', { ...next });
     this.#sendHealth();
+    this.#watchPrinter();
+  }
+
+  /** While the printer is not 'ok', asks it again every few seconds (not only every health interval). */
+  #watchPrinter(): void {
+    const printer = this.#o.devices.printer;
+    if (printer === undefined || !printer.setup.statusQuery || this.#stopping) return;
+    if (this.#health.printer === 'ok' || this.#health.printer === undefined || this.#printerRecheck !== null)
+      return;
+    this.#printerRecheck = setTimeout(() => {
+      void this.#refreshPrinter().finally(() => {
+        this.#printerRecheck = null;
+        this.#watchPrinter();
+      });
+    }, this.#printerRecheckMs);
+    this.#printerRecheck.unref?.();
   }
 
   #sendHealth(): void {
@@ -496,9 +560,46 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
   // Cards
 
   #relayCard(card: CardRead): void {
+    // Held only while it lies on the reader: a screen that connects meanwhile gets it (DEV-7).
+    this.#cardOnReader = { card, at: this.#clock.now() };
+    this.#sendCard(card);
+  }
+
+  #cardRemoved(source: CardRead['source']): void {
+    if (this.#cardOnReader?.card.source === source) this.#cardOnReader = null;
+  }
+
+  /** A screen connected (or this agent reconnected): the card still on the reader goes to it. */
+  #relayHeldCard(): void {
+    const held = this.#cardOnReader;
+    if (held === null) return;
+    if (this.#clock.now() - held.at > CARD_HELD_MS) {
+      this.#cardOnReader = null;
+      return;
+    }
+    this.#sendCard(held.card);
+  }
+
+  /** Only the code goes: nothing read from the card. Not held: it concerns the citizen there now. */
+  #relayCardError(e: CardError): void {
     const socket = this.#socket;
-    // Never buffered for later: a card read while offline is dropped, not delivered to a screen
-    // minutes later when someone else stands there.
+    if (socket === null || !socket.connected) return;
+    socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('device:card-error', e)
+      .then(
+        (ack) => {
+          if (!ack.ok) this.#log.warn('the server refused a card error', { code: ack.error.code });
+          else this.emit('card-error-relayed', { ...e, relayed: ack.data.relayed });
+        },
+        () => this.#log.warn('card error not acknowledged'),
+      );
+  }
+
+  #sendCard(card: CardRead): void {
+    const socket = this.#socket;
+    // Never buffered for later: a card read while offline and gone from the reader is dropped,
+    // not delivered to a screen minutes later when someone else stands there.
     if (socket === null || !socket.connected) {
       this.#log.warn('card read while offline; not relayed');
       return;
@@ -513,6 +614,9 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
             return;
           }
           this.#log.info('card read relayed', { relayed: ack.data.relayed });
+          // A screen has it: nothing is held, so a card forgotten on the reader is never handed to
+          // the next screen that connects (a reload after its owner left).
+          if (ack.data.relayed > 0 && this.#cardOnReader?.card === card) this.#cardOnReader = null;
           this.emit('card-relayed', { relayed: ack.data.relayed });
         },
         () => this.#log.warn('card read not acknowledged'),
@@ -588,6 +692,33 @@ export function sscHealth(s: SscStatus, connected: Set<string>): ReaderHealth | 
     case 'reader-disconnected':
       connected.delete(s.reader);
       return connected.size > 0 ? 'connected' : 'disconnected';
+  }
+}
+
+/** What the citizen is told of an ID-card reader error; null for a reader fault (the guides see those). */
+export function idCardErrorCode(e: IdCardReaderError): CardError['code'] | null {
+  if (e.aboutCard !== true) return null;
+  if (e.code !== 'DECODE') return 'read-failed';
+  // A HK/Macao/Taiwan residence permit or a foreigner's card: another layout, not taken here.
+  if (e.decode === 'UNSUPPORTED_CARD') return 'not-accepted';
+  return e.decode === 'BAD_LENGTH' ? 'read-failed' : 'invalid';
+}
+
+/** What the citizen is told of a social security card that gave nothing. */
+export function sscErrorCode(e: SscErrorEvent): CardError['code'] {
+  switch (e.code) {
+    case 'NOT_SSC':
+      return 'not-accepted';
+    case 'PIN_REQUIRED':
+      return 'pin-required';
+    case 'BAD_ID_NUMBER':
+    case 'BAD_RECORD':
+    case 'RECORD_NOT_FOUND':
+      return 'invalid';
+    case 'CARD_STATUS':
+    case 'TRANSMIT_FAILED':
+    case 'CONNECT_FAILED':
+      return 'read-failed';
   }
 }
 

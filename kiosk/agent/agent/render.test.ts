@@ -7,13 +7,16 @@ import {
   supplementInput,
   ticketInput,
 } from '../printer/documents.fixtures.ts';
+import { decodeEscPos, printedItems } from '../printer/escpos-decode.ts';
 import { PAPER_58MM } from '../printer/layout.ts';
 import {
   DEFAULT_PRINTER_SETUP,
   InvalidDocumentError,
   parseJobDocument,
+  printerSetupOf,
   reasonText,
   renderJob,
+  TEAR_BAR_LINES,
 } from './render.ts';
 
 const has = (bytes: Uint8Array, seq: number[]) =>
@@ -89,5 +92,56 @@ describe('a job’s document is parsed with the shared print contract before it 
     expect(reason).toMatch(/data\.applicantName/);
     expect(reason).not.toContain(PERSON.name);
     expect(reason).not.toContain(PERSON.idNumber);
+  });
+});
+
+describe('the end of a slip and the characters a printer’s font has (DEV-15)', () => {
+  const doc = { type: 'queue-ticket' as const, data: { ...ticketInput({ number: 'A001' }) } };
+  const items = (bytes: Uint8Array) => printedItems(decodeEscPos(bytes)).map((i) => i.kind);
+  const trailingBlanks = (kinds: string[]) => kinds.length - 1 - kinds.findLastIndex((k) => k !== 'blank');
+
+  it('feeds a printer without a cutter past its tear bar instead of stopping two lines short', () => {
+    const setup = { ...DEFAULT_PRINTER_SETUP, paper: PAPER_58MM, qr: 'raster' as const };
+    const withCutter = items(renderJob(doc, { ...setup, cutter: true }));
+    expect(withCutter.at(-1)).toBe('cut');
+    const torn = items(renderJob(doc, { ...setup, cutter: false }));
+    expect(torn).not.toContain('cut');
+    // The slip's own 2 closing lines, then the 2 a cutter's GS V 66 would have fed.
+    expect(trailingBlanks(torn)).toBe(2 + TEAR_BAR_LINES);
+    expect(trailingBlanks(items(renderJob(doc, { ...setup, cutter: false, tearBarLines: 5 })))).toBe(7);
+  });
+
+  it('prints □ for a 4-byte GB18030 character on a GBK-only printer, and the character on a GB18030 one', () => {
+    const named = { ...doc, data: { ...doc.data, hallName: '𠮷祥路社保服务大厅' } };
+    const text = (charset: 'gb18030' | 'gbk') =>
+      decodeEscPos(renderJob(named, { ...DEFAULT_PRINTER_SETUP, charset }))
+        .flatMap((c) => (c.op === 'text' ? [c.text] : []))
+        .join('');
+    expect(text('gb18030')).toContain('𠮷祥路社保服务大厅');
+    expect(text('gbk')).toContain('□祥路社保服务大厅');
+    expect(text('gbk')).not.toContain('𠮷');
+    const gbkBytes = renderJob(named, { ...DEFAULT_PRINTER_SETUP, charset: 'gbk' });
+    // 𠮷 in GB18030 is the 4-byte 95 34 B2 35: it reaches only the GB18030 printer.
+    expect(has(renderJob(named, DEFAULT_PRINTER_SETUP), [0x95, 0x34, 0xb2, 0x35])).toBe(true);
+    expect(has(gbkBytes, [0x95, 0x34, 0xb2, 0x35])).toBe(false);
+  });
+
+  it('takes both from the printer profile', () => {
+    const setup = printerSetupOf({
+      id: 'p',
+      class: 'printer',
+      model: 'm',
+      vendor: 'v',
+      transport: { kind: 'usb', vendorId: 0x0416, productId: 0x5011 },
+      paperWidthMm: 58,
+      dotsPerLine: 384,
+      charsPerLine: 32,
+      encoding: 'gbk',
+      chineseMode: 'none',
+      qr: 'raster',
+      cutter: false,
+      statusQuery: 'dle-eot',
+    });
+    expect(setup).toMatchObject({ charset: 'gbk', cutter: false, tearBarLines: TEAR_BAR_LINES });
   });
 });

@@ -14,7 +14,7 @@ import {
   rejectionNoticeDocument,
   supplementNoticeDocument,
 } from '../printer/documents.ts';
-import { type ChineseMode, encode } from '../printer/escpos.ts';
+import { type Charset, type ChineseMode, encode } from '../printer/escpos.ts';
 import { type Block, type PrintDocument as Layout, PAPER_80MM, type PaperSpec } from '../printer/layout.ts';
 
 /** How the agent prints on its printer: from the printer's device profile. */
@@ -24,6 +24,10 @@ export interface PrinterSetup {
   /** `gs-k`: the printer's own QR; `raster`: drawn here as a GS v 0 image; `none`: left out. */
   qr: 'gs-k' | 'raster' | 'none';
   cutter: boolean;
+  /** Without a cutter, lines fed at the end so the last line clears the tear bar. Default {@link TEAR_BAR_LINES}. */
+  tearBarLines?: number;
+  /** `gbk`: the font has no 4-byte GB18030 characters; they print as □. Default `gb18030`. */
+  charset?: Charset;
   /** Whether the printer answers `DLE EOT 4`; without it paper status is not asked before a job. */
   statusQuery: boolean;
 }
@@ -34,9 +38,17 @@ export function printerSetupOf(profile: PrinterProfile): PrinterSetup {
     chineseMode: profile.chineseMode,
     qr: profile.qr,
     cutter: profile.cutter,
+    tearBarLines: profile.tearBarLines ?? TEAR_BAR_LINES,
+    charset: profile.encoding,
     statusQuery: profile.statusQuery === 'dle-eot',
   };
 }
+
+/**
+ * Lines a printer without a cutter feeds after the slip's own closing feed: a 58 mm head sits
+ * about two lines (≈ 8 mm) below the tear bar, so without them the last line is torn through.
+ */
+export const TEAR_BAR_LINES = 2;
 
 /** For simulators without a profile: an 80 mm Epson-like printer. */
 export const DEFAULT_PRINTER_SETUP: PrinterSetup = {
@@ -111,14 +123,17 @@ export function layoutOf(document: unknown, paper: PaperSpec): Layout {
 /** The bytes for a job on this printer. @throws InvalidDocumentError */
 export function renderJob(document: unknown, setup: PrinterSetup): Uint8Array {
   const doc = layoutOf(document, setup.paper);
-  const blocks = doc.blocks.filter(
-    (b: Block) => (b.kind !== 'qr' || setup.qr !== 'none') && (b.kind !== 'cut' || setup.cutter),
-  );
+  // Without a cutter the cut becomes the feed that brings the last line past the tear bar.
+  const tearFeed: Block = { kind: 'feed', lines: setup.tearBarLines ?? TEAR_BAR_LINES };
+  const blocks = doc.blocks
+    .filter((b: Block) => b.kind !== 'qr' || setup.qr !== 'none')
+    .map((b: Block) => (b.kind === 'cut' && !setup.cutter ? tearFeed : b));
   try {
     // Printers without a QR generator get the QR as a raster image (GS v 0) drawn here.
     return encode({ blocks }, setup.paper, {
       chineseMode: setup.chineseMode,
       qr: setup.qr === 'raster' ? 'raster' : 'gs-k',
+      charset: setup.charset ?? 'gb18030',
     });
   } catch (e) {
     throw new InvalidDocumentError(`单据无法排版: ${(e as Error).message}`);

@@ -123,6 +123,11 @@ export interface ResidentIdCard {
   /** `YYYY-MM-DD`. */
   birthDate: string;
   address: string;
+  /**
+   * The latest address appended to the card's chip after a move (住址变更, read with `30 03`
+   * when the reader's profile says `readsAddressUpdate`); absent when there is none.
+   */
+  addressUpdate?: string;
   /** 18 characters, validated with GB 11643 (`parseIdNumber`). */
   idNumber: string;
   /** Issuing authority (签发机关). */
@@ -331,6 +336,15 @@ function cardDate(s: string): string | null {
 }
 
 /** Drops the trailing spaces and NULs that pad a field. */
+/**
+ * The text of a "read new address" answer (`30 03`): UCS-2LE like the base info, padded with
+ * spaces or NULs; null when it holds nothing.
+ */
+export function decodeNewAddress(data: Uint8Array): string | null {
+  const text = trimPadding(new TextDecoder('utf-16le').decode(data.subarray(0, data.length & ~1))).trim();
+  return text === '' ? null : text;
+}
+
 function trimPadding(s: string): string {
   let end = s.length;
   while (end > 0 && (s.charCodeAt(end - 1) === 0x20 || s.charCodeAt(end - 1) === 0x00)) {

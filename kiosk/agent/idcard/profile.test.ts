@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type IdCardReaderProfile, idCardReaderProfileSchema } from '@onewindow/firmware-config/schema';
 import { describe, expect, it } from 'vitest';
-import { createIdCardReader, openProfileTransport } from './profile.ts';
+import { createIdCardReader, idCardReaderOptionsOf, openProfileTransport } from './profile.ts';
 import type { IdCardReaderError } from './reader.ts';
 
 // The shipped profiles, parsed by firmware-config's own schema (ids become numbers).
@@ -33,6 +33,21 @@ describe('ID-card reader profiles', () => {
 
   it('opens a USB bulk profile with usb (here: no device)', async () => {
     await expect(openProfileTransport(shipped('sam-usb-bulk'))).rejects.toThrow(/no USB device 0400:c35a/);
+  });
+
+  it("passes the profile's readsAddressUpdate and fingerprint to the driver (DEV-13)", () => {
+    const profile = shipped('cvr-100-serial');
+    expect(idCardReaderOptionsOf(profile)).toEqual({
+      pollIntervalMs: profile.pollIntervalMs,
+      readsAddressUpdate: true,
+      fingerprint: false,
+    });
+    expect(idCardReaderOptionsOf({ ...profile, readsAddressUpdate: false, fingerprint: true })).toMatchObject(
+      {
+        readsAddressUpdate: false,
+        fingerprint: true,
+      },
+    );
   });
 
   it('builds a driver that reports the missing reader', async () => {

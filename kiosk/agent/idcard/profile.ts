@@ -41,6 +41,17 @@ export function openProfileTransport(
   }
 }
 
+/** What a profile sets of the driver: its poll interval and what the reader can read (DEV-13). */
+export function idCardReaderOptionsOf(
+  profile: IdCardReaderProfile,
+): Pick<IdCardReaderOptions, 'pollIntervalMs' | 'readsAddressUpdate' | 'fingerprint'> {
+  return {
+    pollIntervalMs: profile.pollIntervalMs,
+    readsAddressUpdate: profile.readsAddressUpdate,
+    fingerprint: profile.fingerprint,
+  };
+}
+
 /** A driver for a profile, polling at the profile's interval. Call `start()` on it. */
 export function createIdCardReader(
   profile: IdCardReaderProfile,
@@ -48,7 +59,7 @@ export function createIdCardReader(
 ): IdCardReader {
   const { hidFraming, ...rest } = options;
   return new IdCardReader({
-    pollIntervalMs: profile.pollIntervalMs,
+    ...idCardReaderOptionsOf(profile),
     ...rest,
     open: () => openProfileTransport(profile, hidFraming),
   });

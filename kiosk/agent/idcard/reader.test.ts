@@ -370,6 +370,84 @@ describe('IdCardReader with the simulator (in memory)', () => {
   });
 });
 
+describe('IdCardReader: damaged answers and what the profile says the reader can do', () => {
+  it.each([
+    ['checksum', 'BAD_CHECKSUM'],
+    ['length', 'BAD_LENGTH'],
+    ['truncate', 'TRUNCATED'],
+  ] as const)(
+    'names a read answered with a bad %s FRAME (DEV-11), and reads the card next poll',
+    async (damage, kind) => {
+      h = harness();
+      h.reader.start();
+      await advance(0);
+      h.sim.corruptNextRead(damage);
+      h.sim.insertCard(SAMPLE_CARDS.young);
+      // A checksum or length fault fails the read at once, not after the 3 s read timeout.
+      await advance(damage === 'truncate' ? 300 + 3000 : 310);
+      expect(h.names()).toEqual(['connected', 'error:FRAME']);
+      const error = h.events[1]![1] as IdCardReaderError;
+      expect(error.detail).toContain(kind);
+      expect(error.message).toMatch(/重新放置/);
+      await advance(600);
+      expect(h.names()).toEqual(['connected', 'error:FRAME', 'card']);
+    },
+  );
+
+  it('gives up on a card whose reads keep arriving damaged, until it is placed again (DEV-11)', async () => {
+    h = harness();
+    h.reader.start();
+    await advance(0);
+    h.sim.corruptNextRead('truncate', 50);
+    h.sim.insertCard(SAMPLE_CARDS.young);
+    await advance(60_000);
+    expect(h.names()).toEqual(['connected', 'error:FRAME', 'error:FRAME', 'error:FRAME']);
+    expect((h.events[3]![1] as IdCardReaderError).detail).toContain('gave up after 3 attempts');
+    expect(h.count('readBase')).toBe(3);
+    expect(h.reader.status).toBe('connected');
+  });
+
+  it('reads the appended address (30 03) when the profile says readsAddressUpdate (DEV-13)', async () => {
+    const moved = { ...SAMPLE_CARDS.senior, addressUpdate: '北京市海淀区中关村大街27号' };
+    h = harness({ reader: { readsAddressUpdate: true } });
+    h.reader.start();
+    h.sim.insertCard(moved);
+    await advance(300);
+    expect(h.names()).toEqual(['connected', 'card']);
+    expect((h.events[1]![1] as ResidentIdCard).addressUpdate).toBe('北京市海淀区中关村大街27号');
+    expect(h.count('readNewAddress')).toBe(1);
+
+    // A card without an update (SW3 91): the card as printed, no addressUpdate.
+    h.sim.removeCard();
+    await advance(900);
+    h.sim.insertCard(SAMPLE_CARDS.young);
+    await advance(300);
+    expect(h.events.at(-1)).toEqual(['card', SAMPLE_CARDS.young]);
+    expect((h.events.at(-1)![1] as ResidentIdCard).addressUpdate).toBeUndefined();
+  });
+
+  it('never asks for the appended address without the profile flag (DEV-13)', async () => {
+    h = harness();
+    h.reader.start();
+    h.sim.insertCard({ ...SAMPLE_CARDS.senior, addressUpdate: '北京市海淀区中关村大街27号' });
+    await advance(300);
+    expect(h.names()).toEqual(['connected', 'card']);
+    expect(h.count('readNewAddress')).toBe(0);
+  });
+
+  it('reads with 30 10 and the fingerprint layout when the profile says fingerprint, keeping no fingerprint (DEV-13)', async () => {
+    h = harness({ reader: { fingerprint: true } });
+    h.reader.start();
+    h.sim.insertCard(SAMPLE_CARDS.young);
+    await advance(300);
+    expect(h.names()).toEqual(['connected', 'card']);
+    expect(h.events[1]).toEqual(['card', SAMPLE_CARDS.young]);
+    expect(h.count('readBaseWithFingerprint')).toBe(1);
+    expect(h.count('readBase')).toBe(0);
+    expect(Object.keys(h.events[1]![1] as object)).not.toContain('fingerprint');
+  });
+});
+
 describe('IdCardReader over HID and USB (fake devices)', () => {
   it.each<[string, HidFraming]>([
     [

@@ -8,7 +8,10 @@
  *   once per placement.
  * - `80` for `removalPolls` consecutive polls (2) after a `card` → `removed`.
  * Every command has a timeout (1.5 s; 3 s for the read, which moves 1.3 KB over the air and the
- * wire). After `failuresBeforeReset` consecutive failures (timeouts, unexpected SAM statuses)
+ * wire). An answer with a bad checksum or length fails its command at once, and one that stops
+ * half-way fails it at the timeout as truncated (`FRAME`, not `TIMEOUT`). A failed read (a
+ * `41`, a bad or truncated frame, no answer) counts against the placement: after
+ * `maxReadAttempts` the driver gives up on that card until it is removed. After `failuresBeforeReset` consecutive failures (timeouts, unexpected SAM statuses)
  * the SAM is reset (`10 FF`) and checked (`11 FF`); if that fails too the transport is closed,
  * `status` goes `disconnected`, and it is reopened every `reconnectDelayMs`.
  *
@@ -20,6 +23,7 @@ import { EventEmitter } from 'node:events';
 import {
   type BaseInfoErrorCode,
   decodeBaseInfo,
+  decodeNewAddress,
   type ResidentIdCard,
   splitBaseInfoData,
 } from './base-info.ts';
@@ -44,6 +48,8 @@ export type IdCardReaderErrorCode =
   | 'DECODE'
   /** A command got no answer in time. */
   | 'TIMEOUT'
+  /** The answer arrived damaged: bad checksum, impossible length, or cut off (truncated). */
+  | 'FRAME'
   /** The SAM answered an unexpected status outside a card read (self-check failed, …). */
   | 'SAM'
   /** The transport could not be opened, failed or closed. */
@@ -58,6 +64,8 @@ export interface IdCardReaderError {
   detail: string;
   /** For `DECODE`: why the data was refused. */
   decode?: BaseInfoErrorCode;
+  /** The trouble is the card placed now (a failed or refused read), not the reader: the citizen is told. */
+  aboutCard?: true;
 }
 
 /** Events of {@link IdCardReader}. */
@@ -89,6 +97,13 @@ export interface IdCardReaderOptions {
   failuresBeforeReset?: number;
   /** Wait before reopening a lost or unopenable transport. Default 2000 ms. */
   reconnectDelayMs?: number;
+  /** The profile's `readsAddressUpdate`: after the base info, read the appended address (`30 03`). Default false. */
+  readsAddressUpdate?: boolean;
+  /**
+   * The profile's `fingerprint`: the reader answers the read with the fingerprint layout, so read
+   * with `30 10` and skip the fingerprint block (it is never kept). Default false.
+   */
+  fingerprint?: boolean;
 }
 
 const MSG_READ_AGAIN = '身份证读取失败，请将身份证重新放置在读卡区';
@@ -119,6 +134,17 @@ class UnexpectedStatus extends Error {
   }
 }
 
+/** An answer that arrived damaged (bad checksum or length) or cut off. */
+class FrameFault extends Error {
+  constructor(
+    readonly command: SamCommandName,
+    readonly kind: 'BAD_CHECKSUM' | 'BAD_LENGTH' | 'TRUNCATED',
+    detail: string,
+  ) {
+    super(`${command}: ${kind === 'TRUNCATED' ? 'truncated answer' : 'damaged answer'} (${kind}): ${detail}`);
+  }
+}
+
 class TransportFailure extends Error {}
 
 class Stopped extends Error {}
@@ -129,7 +155,9 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   private transport: SamTransport | undefined;
   private unsubscribe: (() => void)[] = [];
   private decoder = new FrameDecoder();
-  private pending: { resolve: (r: SamResponse) => void; reject: (e: Error) => void } | undefined;
+  private pending:
+    | { command: SamCommandName; resolve: (r: SamResponse) => void; reject: (e: Error) => void }
+    | undefined;
   private presence: Presence = { kind: 'absent' };
   private failures = 0;
   private currentStatus: ReaderStatus | undefined;
@@ -147,6 +175,8 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       maxReadAttempts: 3,
       failuresBeforeReset: 3,
       reconnectDelayMs: 2000,
+      readsAddressUpdate: false,
+      fingerprint: false,
       ...options,
     };
   }
@@ -248,6 +278,13 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     this.decoder = new FrameDecoder();
     const decoder = this.decoder;
     decoder.on('frame', (frame) => this.onFrame(frame));
+    // A damaged answer fails the command waiting for it now, instead of at its timeout.
+    decoder.on('error', (err) => {
+      const pending = this.pending;
+      if (pending === undefined) return;
+      decoder.reset();
+      pending.reject(new FrameFault(pending.command, err.code, err.message));
+    });
     this.unsubscribe = [
       transport.onData((chunk) => decoder.push(chunk)),
       transport.onClose((err) => {
@@ -302,6 +339,21 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     const attempts = p.kind === 'reading' ? p.attempts : 0;
     this.presence = { kind: 'reading', attempts, misses: 0 };
 
+    try {
+      await this.readPlacement(attempts);
+    } catch (err) {
+      // A damaged, cut-off or missing answer during the read counts against this placement like
+      // a `41`, so a card that keeps failing is given up on instead of being retried forever.
+      if (!(err instanceof FrameFault || err instanceof CommandTimeout)) throw err;
+      this.readFailed(attempts + 1, {
+        code: err instanceof FrameFault ? 'FRAME' : 'TIMEOUT',
+        message: MSG_READ_AGAIN,
+        detail: err.message,
+      });
+    }
+  }
+
+  private async readPlacement(attempts: number): Promise<void> {
     const select = await this.command('select', this.opts.commandTimeoutMs);
     if (select.status.kind !== 'ok') {
       // Usually the card left between find and select: look again next poll, and only report
@@ -317,33 +369,55 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       }
       return;
     }
-    const read = await this.command('readBase', this.opts.readTimeoutMs);
+    const readCommand = this.opts.fingerprint ? 'readBaseWithFingerprint' : 'readBase';
+    const read = await this.command(readCommand, this.opts.readTimeoutMs);
     if (read.status.kind !== 'ok') {
       this.readFailed(attempts + 1, {
         code: 'READ_FAILED',
         message: MSG_READ_AGAIN,
-        detail: new UnexpectedStatus('readBase', read).message,
+        detail: new UnexpectedStatus(readCommand, read).message,
       });
       return;
     }
-    const blocks = splitBaseInfoData(read.data);
+    const blocks = splitBaseInfoData(read.data, this.opts.fingerprint);
     const decoded = blocks.ok ? decodeBaseInfo(blocks.blocks.text, blocks.blocks.photo) : blocks;
     if (!decoded.ok) {
       // The same card would decode the same way: do not read it again until it is removed.
       this.presence = { kind: 'gave-up', misses: 0 };
       this.report({
         code: 'DECODE',
+        aboutCard: true,
         message: decoded.error.message,
         detail: `card data refused (${decoded.error.code}): ${decoded.error.detail}`,
         decode: decoded.error.code,
       });
       return;
     }
+    const card = decoded.card;
+    if (this.opts.readsAddressUpdate) {
+      const update = await this.readAddressUpdate();
+      if (update !== null) card.addressUpdate = update;
+    }
     this.presence = { kind: 'read', misses: 0 };
-    this.emit('card', decoded.card);
+    this.emit('card', card);
   }
 
-  private readFailed(attempts: number, error: IdCardReaderError): void {
+  /**
+   * The address appended after a move, or null: none on the card (`91`), or not readable now (the
+   * base info is still good, so the card is given without it rather than read again).
+   */
+  private async readAddressUpdate(): Promise<string | null> {
+    try {
+      const r = await this.command('readNewAddress', this.opts.commandTimeoutMs);
+      return r.status.kind === 'ok' ? decodeNewAddress(r.data) : null;
+    } catch (err) {
+      if (err instanceof FrameFault || err instanceof CommandTimeout) return null;
+      throw err;
+    }
+  }
+
+  private readFailed(attempts: number, failure: IdCardReaderError): void {
+    const error: IdCardReaderError = { ...failure, aboutCard: true };
     if (attempts >= this.opts.maxReadAttempts) {
       this.presence = { kind: 'gave-up', misses: 0 };
       this.report({ ...error, detail: `${error.detail}; gave up after ${attempts} attempts` });
@@ -382,7 +456,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       return;
     }
     this.report({
-      code: err instanceof CommandTimeout ? 'TIMEOUT' : 'SAM',
+      code: err instanceof CommandTimeout ? 'TIMEOUT' : err instanceof FrameFault ? 'FRAME' : 'SAM',
       message: MSG_READER_FAULT,
       detail: errorText(err),
     });
@@ -432,12 +506,23 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       };
       const timer = setTimeout(() => {
         settle();
+        // Part of a frame and then silence: the answer was cut off, not missing.
+        const partial = this.decoder.pendingBytes;
         // A late answer must not be taken for the next command's: drop any partial frame now;
         // a complete late frame finds no command pending and is dropped too.
         this.decoder.reset();
-        reject(new CommandTimeout(name));
+        reject(
+          partial > 0
+            ? new FrameFault(
+                name,
+                'TRUNCATED',
+                `${partial} bytes of a frame, then nothing for ${timeoutMs} ms`,
+              )
+            : new CommandTimeout(name),
+        );
       }, timeoutMs);
       const entry = {
+        command: name,
         resolve: (r: SamResponse) => {
           settle();
           resolve(r);

@@ -37,7 +37,12 @@ interface Placement {
   text: Uint8Array;
   photo: Uint8Array;
   stage: Stage;
+  /** The address appended after a move (`30 03`), UCS-2LE padded to 70 bytes. */
+  addressUpdate?: Uint8Array;
 }
+
+/** How {@link SimulatedSamReader.corruptNextRead} damages a read's answer. */
+export type AnswerDamage = 'checksum' | 'length' | 'truncate';
 
 const SW_OK = 0x90;
 const SW_FOUND = 0x9f;
@@ -52,6 +57,7 @@ const SW_BAD_CHECKSUM = 0x10;
 export class SimulatedSamReader {
   private placement: Placement | undefined;
   private readFailures = 0;
+  private damage: AnswerDamage[] = [];
   private muted = false;
   private readonly refindAfterRead: boolean;
   private readonly answerDelayMs: number;
@@ -66,6 +72,13 @@ export class SimulatedSamReader {
   /** Places a card on the reader (replacing any card there). */
   insertCard(card: ResidentIdCard): void {
     this.insertRaw(encodeBaseInfoText(card), card.photoWlt);
+    if (card.addressUpdate !== undefined && this.placement !== undefined) {
+      const bytes = new Uint8Array(70).fill(0x20);
+      for (let i = 0; i < bytes.length; i += 2) bytes[i + 1] = 0;
+      const text = new Uint8Array(Buffer.from(card.addressUpdate, 'utf16le'));
+      bytes.set(text.subarray(0, 70), 0);
+      this.placement.addressUpdate = bytes;
+    }
   }
 
   /** Places a card with a hand-made text block, e.g. one holding an invalid ID number. */
@@ -81,6 +94,14 @@ export class SimulatedSamReader {
   /** The next `count` base-info reads answer `41` (read failed). */
   failNextRead(count = 1): void {
     this.readFailures += count;
+  }
+
+  /**
+   * The next `count` base-info reads answer damaged: a wrong checksum, an impossible LEN, or
+   * cut off after part of the frame (as a flaky cable or a reader buffer overrun does).
+   */
+  corruptNextRead(damage: AnswerDamage, count = 1): void {
+    for (let i = 0; i < count; i++) this.damage.push(damage);
   }
 
   /** While muted the reader answers nothing, as if hung or unplugged, so commands time out. */
@@ -154,9 +175,10 @@ export class SimulatedSamReader {
       case 'readBaseWithFingerprint':
         return this.read(p, name === 'readBaseWithFingerprint');
       case 'readNewAddress':
-        return p?.stage === 'selected' || p?.stage === 'read'
+        if (p?.stage !== 'selected' && p?.stage !== 'read') return encodeResponse(SW_READ_FAILED);
+        return p.addressUpdate === undefined
           ? encodeResponse(SW_NO_CONTENT)
-          : encodeResponse(SW_READ_FAILED);
+          : encodeResponse(SW_OK, p.addressUpdate);
       default:
         return encodeResponse(SW_BAD_COMMAND);
     }
@@ -173,10 +195,24 @@ export class SimulatedSamReader {
       return encodeResponse(SW_READ_FAILED);
     }
     p.stage = 'read';
-    return encodeResponse(
+    const frame = encodeResponse(
       SW_OK,
       encodeBaseInfoData(p.text, p.photo, withFingerprint ? new Uint8Array(0) : undefined),
     );
+    const damage = this.damage.shift();
+    if (damage === undefined) return frame;
+    p.stage = 'in-field';
+    switch (damage) {
+      case 'checksum':
+        frame[frame.length - 1] = frame[frame.length - 1]! ^ 0xff;
+        return frame;
+      case 'length':
+        frame[5] = 0xff;
+        frame[6] = 0xff;
+        return frame;
+      case 'truncate':
+        return frame.slice(0, frame.length - 200);
+    }
   }
 }
 

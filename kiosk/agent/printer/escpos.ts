@@ -37,6 +37,24 @@ const LF = 0x0a;
  */
 export type ChineseMode = 'fs-ampersand' | 'none';
 
+/**
+ * What the printer's font covers: `gb18030` everything; `gbk` only the 2-byte range, so a
+ * character that GB18030 encodes in 4 bytes (𠮷, 𬌗, most of CJK Extension B…) would print as two
+ * wrong characters. It is printed as {@link MISSING_GLYPH} instead.
+ */
+export type Charset = 'gb18030' | 'gbk';
+
+/** What a GBK-only printer prints for a character its font does not have (the typesetter's 缺字 box). */
+export const MISSING_GLYPH = '□';
+
+/** Text as the printer's font can print it: on `gbk`, every 4-byte GB18030 character becomes □. */
+export function printableText(text: string, charset: Charset): string {
+  if (charset === 'gb18030') return text;
+  let out = '';
+  for (const ch of text) out += iconv.encode(ch, 'gb18030').length > 2 ? MISSING_GLYPH : ch;
+  return out;
+}
+
 export interface EncodeOptions {
   chineseMode: ChineseMode;
   /**
@@ -49,6 +67,8 @@ export interface EncodeOptions {
    * of 8) with the symbol placed by its alignment. {@link encode} takes it from the paper.
    */
   rasterWidthDots?: number;
+  /** The printer's font (default `gb18030`); see {@link Charset}. */
+  charset?: Charset;
 }
 
 /** Largest QR payload in bytes (version 40, byte mode, level L); `GS ( k` fn 80 allows up to 7089. */
@@ -138,7 +158,7 @@ export function encodeLaidOut(items: readonly LaidOutItem[], opts: EncodeOptions
           sink.push(FS, 0x26);
           chineseOn = true;
         }
-        sink.pushAll(iconv.encode(item.text, 'gb18030'));
+        sink.pushAll(iconv.encode(printableText(item.text, opts.charset ?? 'gb18030'), 'gb18030'));
         sink.push(LF);
         break;
       }

@@ -156,6 +156,7 @@ export class NetworkPrinter implements PrinterTransport {
  */
 export class SimulatedPrinter implements PrinterTransport {
   #paper: 'ok' | 'near-end' | 'out' = 'ok';
+  #runOutDuringNext = false;
   #online = true;
   #closed = false;
   readonly #jobs: Uint8Array[] = [];
@@ -168,6 +169,11 @@ export class SimulatedPrinter implements PrinterTransport {
   /** Loads, runs low on, or runs out of paper. */
   setPaper(state: 'ok' | 'near-end' | 'out'): void {
     this.#paper = state;
+  }
+
+  /** The next job's bytes are taken, then the roll ends part-way through it (status 'out' after). */
+  runOutDuringNextJob(): void {
+    this.#runOutDuringNext = true;
   }
 
   /** Switches the printer off (or back on): status 'offline', jobs refused. */
@@ -186,6 +192,10 @@ export class SimulatedPrinter implements PrinterTransport {
       throw new PrinterUnavailableError('out');
     }
     this.#jobs.push(Uint8Array.from(bytes));
+    if (this.#runOutDuringNext) {
+      this.#runOutDuringNext = false;
+      this.#paper = 'out';
+    }
   }
 
   async queryStatus(): Promise<PrinterStatus> {

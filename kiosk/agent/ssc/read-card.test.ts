@@ -139,6 +139,21 @@ describe('readSocialSecurityCard against the fake card', () => {
     }
   });
 
+  it('names a card pulled mid-read (an answer without a status word) TRANSMIT_FAILED, not CARD_STATUS (DEV-12)', async () => {
+    const { transmit } = fake();
+    let answered = 0;
+    const result = await readSocialSecurityCard(async (command) => {
+      // SELECT and the first record answer; then the card is gone and the reader returns nothing.
+      if (answered++ < 2) return transmit(command);
+      return Buffer.alloc(0);
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'TRANSMIT_FAILED' } });
+    if (!result.ok) {
+      expect(result.error.detail).toMatch(/pulled out/);
+      expect(result.error.message).toBe('读卡失败，请重新插卡');
+    }
+  });
+
   it('turns a failing transmit into TRANSMIT_FAILED', async () => {
     const result = await readSocialSecurityCard(async () => {
       throw new Error('Card was removed');

@@ -238,6 +238,14 @@ function statusFailure(what: string, result: { code: CardStatusCode; sw: number 
       `${what}: security status not satisfied (SW 6982), the card requires VERIFY PIN first`,
     );
   }
+  if (result.code === 'MALFORMED_RESPONSE') {
+    // No status word at all: the card left the field mid-command (pulled out, or the contact
+    // lost), which a reader reports as an empty answer rather than an error.
+    return new ReadFailure(
+      'TRANSMIT_FAILED',
+      `${what}: the card answered without a status word (pulled out or lost contact)`,
+    );
+  }
   return new ReadFailure('CARD_STATUS', `${what}: ${result.code} (SW ${formatSw(result.sw)})`);
 }
 

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSsseCard } from './fake-card.ts';
 import {
   BindingUnavailableError,
+  loadSmartcard,
   type PcscEvents,
   type PcscOpen,
   readerOptionsFromProfile,
@@ -182,6 +183,28 @@ describe('SocialSecurityCardReader (simulated binding)', () => {
     expect(statuses).toEqual([
       { state: 'binding-unavailable', detail: 'cannot load the smartcard binding: ERR_DLOPEN_FAILED' },
     ]);
+  });
+
+  it('DEV-16 a PC without the binding and without pcscd (a fresh machine) is driver-missing, not service-not-running', async () => {
+    // The real loader with a package that is not installed: the same failure as a skipped optional build.
+    await expect(loadSmartcard('smartcard-not-installed-here')).rejects.toBeInstanceOf(
+      BindingUnavailableError,
+    );
+    const statuses: SscStatus[] = [];
+    driver = new SocialSecurityCardReader({
+      socketPath: join(dir, 'no-pcscd-here.comm'),
+      retryMs: 20,
+      loadBinding: () => loadSmartcard('smartcard-not-installed-here'),
+    });
+    driver.on('status', (s) => statuses.push(s));
+    driver.start();
+    await until('status', () => statuses.length > 0);
+    expect(statuses[0]).toMatchObject({ state: 'binding-unavailable' });
+    expect((statuses[0] as { detail: string }).detail).toMatch(
+      /cannot load the smartcard binding: .*smartcard-not-installed-here/,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(statuses.map((s) => s.state)).toEqual(['binding-unavailable']);
   });
 
   it('on a session failure reports the card removed and the reader gone, then reopens', async () => {

@@ -95,14 +95,30 @@ interface SmartcardBinding {
 }
 const SMARTCARD: string = 'smartcard';
 
+let loaded: Promise<SmartcardBinding> | null = null;
+
+/**
+ * Loads the `smartcard` package (N-API) once. Loading touches no daemon (only `new Context()`
+ * does), so it can be tried before pcscd is asked: a PC without the binding is "driver missing",
+ * whether or not pcscd runs. `specifier` is for tests (a package that is not installed).
+ *
+ * @throws BindingUnavailableError when it is not installed or not built for this platform
+ */
+export function loadSmartcard(specifier: string = SMARTCARD): Promise<SmartcardBinding> {
+  const attempt =
+    specifier === SMARTCARD && loaded !== null
+      ? loaded
+      : (import(specifier) as Promise<SmartcardBinding>).catch((err: unknown) => {
+          if (specifier === SMARTCARD) loaded = null; // installed later (npm test rebuilds it): try again
+          throw new BindingUnavailableError(`cannot load the smartcard binding: ${errorText(err)}`);
+        });
+  if (specifier === SMARTCARD) loaded = attempt;
+  return attempt;
+}
+
 /** The real binding: the `smartcard` package (N-API), loaded on first use. */
 export const openSmartcard: PcscOpen = async (events) => {
-  let sc: SmartcardBinding;
-  try {
-    sc = (await import(SMARTCARD)) as SmartcardBinding;
-  } catch (err) {
-    throw new BindingUnavailableError(`cannot load the smartcard binding: ${errorText(err)}`);
-  }
+  const sc = await loadSmartcard();
   // Fails fast with "PC/SC service not running" when pcscd is not there.
   const context = new sc.Context();
   const monitor = new sc.ReaderMonitor();
@@ -248,6 +264,11 @@ export interface SocialSecurityCardReaderOptions {
   retryMs?: number;
   /** The binding; default {@link openSmartcard}. */
   open?: PcscOpen;
+  /**
+   * Loads the binding before pcscd is probed (DEV-16); default {@link loadSmartcard} with the real
+   * binding, nothing with an injected `open`. Rejects with {@link BindingUnavailableError}.
+   */
+  loadBinding?: () => Promise<unknown>;
   /** Today as `YYYY-MM-DD`, so ID numbers born "in the future" are refused. */
   today?: () => string;
   log?: SscLogger;
@@ -277,6 +298,7 @@ export class SocialSecurityCardReader extends EventEmitter<SscReaderEvents> {
   private readonly socketPath: string;
   private readonly retryMs: number;
   private readonly open: PcscOpen;
+  private readonly loadBinding: () => Promise<unknown>;
   private readonly log: SscLogger;
   private readonly today: (() => string) | undefined;
 
@@ -301,6 +323,8 @@ export class SocialSecurityCardReader extends EventEmitter<SscReaderEvents> {
     this.socketPath = options.socketPath ?? PCSCD_SOCKET;
     this.retryMs = options.retryMs ?? 3000;
     this.open = options.open ?? openSmartcard;
+    this.loadBinding =
+      options.loadBinding ?? (options.open === undefined ? () => loadSmartcard() : async () => {});
     this.log = options.log ?? NO_LOG;
     this.today = options.today;
   }
@@ -346,6 +370,19 @@ export class SocialSecurityCardReader extends EventEmitter<SscReaderEvents> {
 
   private async connect(): Promise<void> {
     const generation = this.generation;
+    // The driver first: without it the reader cannot work even when pcscd runs, and the guides
+    // must be told to install it, not to start a service (a fresh PC has neither).
+    try {
+      await this.loadBinding();
+    } catch (err) {
+      if (!this.running || generation !== this.generation) return;
+      this.setStatus({
+        state: 'binding-unavailable',
+        detail: err instanceof BindingUnavailableError ? err.message : errorText(err),
+      });
+      this.schedule(this.retryMs);
+      return;
+    }
     const reachable = await pcscdReachable(this.socketPath);
     if (!this.running || generation !== this.generation) {
       return;

@@ -10,6 +10,7 @@ import { promptFor } from './core/prompts.ts';
 import { createKioskStore, holdsPersonalData, type KioskState, type KioskStore } from './core/store.ts';
 import { Prompter } from './core/voice.ts';
 import { CategoriesScreen, ItemsScreen, SearchScreen } from './views/ChooseScreens.tsx';
+import { DeviceNotices } from './views/DeviceNotices.tsx';
 import { FormScreen } from './views/FormScreen.tsx';
 import { GuideScreen } from './views/GuideScreen.tsx';
 import { Header } from './views/Header.tsx';
@@ -84,6 +85,7 @@ function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized: () =>
         idle.touch();
         controller.card(card);
       },
+      onCardError: () => idle.touch(),
     });
     return () => {
       connection.close();
@@ -112,6 +114,7 @@ function Kiosk({ token, onUnauthorized }: { token: string; onUnauthorized: () =>
     <LangContext.Provider value={state.lang}>
       <div class={`kiosk screen-${state.screen}`}>
         <Header state={state} store={store} controller={controller} />
+        <DeviceNotices state={state} store={store} />
         <main class="main" key={state.screen}>
           <Screen state={state} store={store} controller={controller} />
         </main>

@@ -50,6 +50,8 @@ export interface AppDeps {
   shutdownGraceMs?: number;
   /** The hall's public address for ticket QR codes (ONEWINDOW_PUBLIC_URL); else the kiosk's request origin. */
   publicUrl?: string | undefined;
+  /** Without publicUrl: the hall PC's LAN address for QR codes of kiosks that open 127.0.0.1. */
+  lanHost?: string | undefined;
 }
 
 export interface App {
@@ -84,6 +86,7 @@ export function createApp(deps: AppDeps): App {
     logger: log,
     ...(deps.clock ? { clock: deps.clock } : {}),
     publicUrl: deps.publicUrl,
+    lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
   });
   const gateway = new CommandGateway({

@@ -3,6 +3,7 @@ import {
   type ApiError,
   type CardRead,
   type CounterCard,
+  cardErrorSchema,
   cardReadSchema,
   type DeviceHealth,
   type DeviceStatus,
@@ -57,6 +58,13 @@ export function attachDevices(
     if (d === undefined) return null;
     const h = health ?? deps.devices.allHealth().find((x) => x.deviceId === deviceId)?.health ?? {};
     const isOnline = (online.get(deviceId) ?? 0) > 0;
+    // A failed last job stays an alert until a job prints there (DEV-8): a guide who logs in
+    // after the print:result event still sees it in GET /api/devices/status.
+    const last = deps.devices.lastDoneJob(deviceId);
+    const lastPrintFailure =
+      last?.status === 'failed'
+        ? { jobId: last.jobId, reason: last.reason ?? '打印失败', at: last.at }
+        : null;
     return {
       deviceId,
       name: d.name,
@@ -64,13 +72,21 @@ export function attachDevices(
       windowId: d.windowId,
       online: isOnline,
       health: h,
-      alerts: [...(isOnline ? [] : ['设备离线']), ...healthAlerts(h)],
+      alerts: [
+        ...(isOnline ? [] : ['设备离线']),
+        ...healthAlerts(h),
+        ...(lastPrintFailure === null ? [] : [`上次打印失败：${lastPrintFailure.reason}`]),
+      ],
+      lastPrintFailure,
       at: deps.clock.now(),
     };
   };
+  // Staff see every device; the device's own screen (a kiosk) sees its own printer (DEV-8).
   const tellStaff = (deviceId: string, health?: DeviceHealth) => {
     const s = statusOf(deviceId, health);
-    if (s !== null) io.to(ROOMS.staff).emit('device:status', s);
+    if (s === null) return;
+    io.to(ROOMS.staff).emit('device:status', s);
+    io.to(ROOMS.device(deviceId)).emit('device:status', s);
   };
 
   deps.print.attach({
@@ -91,6 +107,9 @@ export function attachDevices(
     }
     online.set(p.id, (online.get(p.id) ?? 0) + 1);
     tellStaff(p.id);
+    // The others of this terminal learn it: an agent holding a card that lay on the reader
+    // before this screen connected sends it again (DEV-7).
+    socket.to(ROOMS.device(p.id)).emit('device:peer-joined');
     deps.print.resend(p.id);
     socket.on('disconnect', () => {
       online.set(p.id, Math.max(0, (online.get(p.id) ?? 1) - 1));
@@ -113,7 +132,10 @@ export function attachDevices(
       const r = deps.print.result(p.id, parsed.data);
       if (!r.ok) return reply?.(refuse('NOT_FOUND', 'no such job for this device'));
       // The first answer stands: a late duplicate after a reconnect changes nothing.
-      if (r.changed) io.to(ROOMS.staff).emit('print:result', { ...parsed.data, deviceId: p.id });
+      if (r.changed) {
+        io.to(ROOMS.staff).emit('print:result', { ...parsed.data, deviceId: p.id });
+        tellStaff(p.id);
+      }
       reply?.({ ok: true, data: { status: r.status } });
     });
 
@@ -135,6 +157,16 @@ export function attachDevices(
           if (sp.kind === 'staff' && sp.id === counter.clerkId) s.emit('counter:card', counter.card);
         }
       reply?.({ ok: true, data: { relayed } });
+    });
+
+    // A card that gave nothing: only its code, only to this terminal's own screen (DEV-6).
+    socket.on('device:card-error', (...args: unknown[]) => {
+      const reply = lastFn<{ relayed: number }>(args);
+      const parsed = cardErrorSchema.safeParse(typeof args[0] === 'function' ? undefined : args[0]);
+      if (!parsed.success) return reply?.({ ok: false, error: badRequest(parsed.error, 'card error') });
+      const room = io.sockets.adapter.rooms.get(ROOMS.device(p.id));
+      socket.to(ROOMS.device(p.id)).emit('device:card-error', parsed.data);
+      reply?.({ ok: true, data: { relayed: Math.max(0, (room?.size ?? 1) - 1) } });
     });
   });
 

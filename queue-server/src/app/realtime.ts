@@ -18,6 +18,7 @@ export const DEVICE_EVENTS: ReadonlySet<string> = new Set([
   'device:health',
   'device:print-result',
   'device:card',
+  'device:card-error',
 ]);
 
 export interface SocketData {

@@ -21,11 +21,11 @@
  *   POST   /api/demo/terminals/:id/rate    {level: 1…5} press the counter's rating keypad
  *
  *   `hk-permit` is a Hong Kong/Macau/Taiwan residence permit: the reader refuses it (not a
- *   resident ID card), so nothing reaches the screen — as at a real kiosk. `ssc` is the sample
+ *   resident ID card), and the screen says so (`device:card-error` `not-accepted`, SPEC DEV-6). `ssc` is the sample
  *   social security card (张三), inserted into the terminal's social security card reader.
  *
  * A paper change is reported to the server at once on the agent's own socket (the agent itself
- * only asks its printer again before a job and every health interval).
+ * asks its printer every 10 s, and every 2 s while it is in trouble).
  *
  * The agent comes in through its package entries (`@onewindow/kiosk/agent`, `…/agent/samples`),
  * and main.ts imports this module only with --demo: a real hall's server never loads agent code.

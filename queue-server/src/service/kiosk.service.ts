@@ -69,6 +69,33 @@ export interface KioskDeps {
   clock: Clock;
   /** Where the ticket's QR code points; the kiosk's request origin when absent. */
   publicUrl?: string | undefined;
+  /**
+   * Without `publicUrl`: the hall PC's LAN address, put in place of a loopback origin
+   * (a kiosk browser on the server PC opens 127.0.0.1, which a citizen's phone cannot reach).
+   */
+  lanHost?: string | undefined;
+}
+
+/**
+ * The address a ticket's QR code opens: the configured public URL; else the kiosk's request
+ * origin, with a loopback host (localhost, 127.x, ::1) replaced by the hall PC's LAN address
+ * (same scheme and port) so a phone on the hall's network can open it.
+ */
+export function qrBaseUrl(
+  publicUrl: string | undefined,
+  origin: string,
+  lanHost: string | undefined,
+): string {
+  if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return origin.replace(/\/+$/, '');
+  }
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
+  if (loopback && lanHost !== undefined) url.hostname = lanHost.includes(':') ? `[${lanHost}]` : lanHost;
+  return url.origin;
 }
 
 const refuse = (error: ApiError): { ok: false; error: ApiError } => ({ ok: false, error });
@@ -107,7 +134,7 @@ export class KioskService {
   }
 
   private base(origin: string): string {
-    return (this.d.publicUrl ?? origin).replace(/\/+$/, '');
+    return qrBaseUrl(this.d.publicUrl, origin, this.d.lanHost);
   }
 
   /** What the kiosk shows besides the catalog. */

@@ -38,6 +38,10 @@ export class DeviceStore {
          WHERE device_id = ? AND doc_type = 'queue-ticket' AND ticket_id = ? ORDER BY created_at, id`,
       ),
       dropDone: db.prepare(`DELETE FROM print_jobs WHERE status IN ('printed', 'failed') AND updated_at < ?`),
+      lastDone: db.prepare(
+        `SELECT id, status, reason, updated_at AS updatedAt FROM print_jobs
+         WHERE device_id = ? AND status IN ('printed', 'failed') ORDER BY updated_at DESC, rowid DESC LIMIT 1`,
+      ),
       setStatus: db.prepare('UPDATE print_jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?'),
       putHealth: db.prepare(
         `INSERT INTO device_health (device_id, body, at) VALUES (?, ?, ?)
@@ -81,6 +85,16 @@ export class DeviceStore {
   /** Deletes printed and failed jobs last touched before `before` (their documents; SEC-MIN-2). */
   dropDoneJobs(before: number): number {
     return this.s.dropDone.run(before).changes;
+  }
+
+  /** The device's last job that ended (printed or failed), without its document. */
+  lastDoneJob(
+    deviceId: string,
+  ): { jobId: string; status: 'printed' | 'failed'; reason: string | null; at: number } | undefined {
+    const r = this.s.lastDone.get(deviceId) as
+      | { id: string; status: 'printed' | 'failed'; reason: string | null; updatedAt: number }
+      | undefined;
+    return r === undefined ? undefined : { jobId: r.id, status: r.status, reason: r.reason, at: r.updatedAt };
   }
 
   setStatus(jobId: string, status: PrintJobStatus, reason: string | null, at: number): void {

@@ -85,3 +85,31 @@ describe('kiosk store', () => {
     );
   });
 });
+
+describe('kiosk store: its own devices (DEV-6, DEV-8)', () => {
+  const loaded = run(initialKioskState, { type: 'loaded', context, catalog: [] });
+
+  it('keeps the printer state across a reset (it is the kiosk’s, not the citizen’s)', () => {
+    const out = run(
+      loaded,
+      { type: 'printer', printer: 'out' },
+      { type: 'flow', flow: 'ticket' },
+      { type: 'reset' },
+    );
+    expect(out.printer).toBe('out');
+    expect(run(out, { type: 'printer', printer: 'ok' }).printer).toBe('ok');
+  });
+
+  it('forgets a card error on a good read and on a reset', () => {
+    const refused = run(loaded, {
+      type: 'card-error',
+      error: { source: 'resident-id', code: 'not-accepted' },
+    });
+    expect(refused.cardError).toEqual({ source: 'resident-id', code: 'not-accepted' });
+    expect(run(refused, { type: 'reset' }).cardError).toBeNull();
+    const person = personFromTyped('11010519491231002X', context.today, 60)!;
+    expect(
+      run(refused, { type: 'flow', flow: 'ticket' }, { type: 'identified', person }).cardError,
+    ).toBeNull();
+  });
+});

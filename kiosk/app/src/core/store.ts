@@ -7,6 +7,7 @@
 
 import type { ServiceItem } from '@onewindow/shared/catalog.ts';
 import { createStore, type Store } from '@onewindow/shared/client';
+import type { CardError, PrinterHealth } from '@onewindow/shared/devices.ts';
 import type { FormValues } from '@onewindow/shared/forms.ts';
 import type {
   KioskCheckInResult,
@@ -93,6 +94,10 @@ export interface KioskState {
   /** The closed-hall message (from the context or a HALL_CLOSED refusal). */
   closedMessage: string | null;
   busy: boolean;
+  /** This kiosk's printer as its agent last reported it (DEV-8); null before any report. */
+  printer: PrinterHealth | null;
+  /** The card just put on the reader gave nothing (DEV-6); cleared by a good read or a reset. */
+  cardError: CardError | null;
 }
 
 export type KioskAction =
@@ -117,7 +122,9 @@ export type KioskAction =
   | { type: 'print'; print: PrintState }
   | { type: 'lookup'; tickets: KioskTicket[] }
   | { type: 'closed'; message: string | null }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  | { type: 'printer'; printer: PrinterHealth | null }
+  | { type: 'card-error'; error: CardError | null };
 
 export const initialKioskState: KioskState = {
   lang: 'zh',
@@ -144,6 +151,8 @@ export const initialKioskState: KioskState = {
   message: null,
   closedMessage: null,
   busy: false,
+  printer: null,
+  cardError: null,
 };
 
 /** The state after `reset`: the hall's data stays, the citizen's goes (and the display defaults return). */
@@ -156,6 +165,7 @@ export function resetState(s: KioskState): KioskState {
     skew: s.skew,
     offline: s.offline,
     unauthorized: s.unauthorized,
+    printer: s.printer,
     screen: s.context !== null && !s.context.openNow ? 'closed' : 'start',
     closedMessage: s.context !== null && !s.context.openNow ? s.context.closedMessageZh : null,
   };
@@ -213,6 +223,7 @@ export function kioskReducer(s: KioskState, a: KioskAction): KioskState {
     case 'identified':
       return {
         ...s,
+        cardError: null,
         person: a.person,
         anonymous: false,
         message: null,
@@ -260,6 +271,10 @@ export function kioskReducer(s: KioskState, a: KioskAction): KioskState {
       return { ...s, screen: 'closed', closedMessage: a.message, busy: false };
     case 'reset':
       return resetState(s);
+    case 'printer':
+      return s.printer === a.printer ? s : { ...s, printer: a.printer };
+    case 'card-error':
+      return { ...s, cardError: a.error };
   }
 }
 
