@@ -5,18 +5,18 @@
  * problem named in Chinese before saving, and the time limit saved is the one the kiosk's
  * catalog serves; the view is scanned with axe-core (no critical or serious violation).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceItem } from '@onewindow/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { consoleShot, openConsoleAs } from '../support/console.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'queue-server', 'console', 'dist', 'index.html');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const POLL = { timeout: 8000 };
 
 let server: TestServer;
@@ -34,26 +34,7 @@ afterAll(async () => {
 
 /** axe-core on the admin view: no serious or critical violation. */
 async function axe(page: Page, what: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run: (
-          ctx: Element,
-        ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-      };
-    };
-    const root = document.querySelector('.admin') ?? document.body;
-    return (await w.axe.run(root)).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
-  expect(
-    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-    what,
-  ).toEqual([]);
+  await expectAxeClean(page, what, '.admin');
 }
 
 const publicItem = async (code: string): Promise<ServiceItem> => {

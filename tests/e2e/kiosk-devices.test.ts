@@ -5,17 +5,16 @@
  * not take gets an answer; a card lying on the reader before the screen connects is read.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reach, sleep, startTestAgent, type TestAgent } from '../../kiosk/agent/agent/test-support.ts';
 import { encodeBaseInfoText, SAMPLE_CARDS } from '../../kiosk/agent/idcard/base-info-encode.ts';
+import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 let server: TestServer;
 let kioskToken: string;
@@ -50,17 +49,7 @@ async function open(width: number, height: number): Promise<Page> {
 }
 
 async function axe(page: Page, what: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string }[] }> };
-    };
-    return (await w.axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact }));
-  });
-  expect(
-    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-    what,
-  ).toEqual([]);
+  await expectAxeClean(page, what);
 }
 
 const shot = (page: Page, name: string) =>

@@ -5,7 +5,6 @@
  * (1920×1080) and large-text mode; every screen is scanned with axe-core and photographed.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplicationView, KioskTicket, ServiceItem } from '@onewindow/shared';
 import type { Page } from 'playwright-core';
@@ -13,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reach, sleep, startTestAgent, type TestAgent, until } from '../../kiosk/agent/agent/test-support.ts';
 import { SAMPLE_CARDS } from '../../kiosk/agent/idcard/base-info-encode.ts';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
+import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { type HallClient, nextEvent, startTestServer, T0, type TestServer } from '../support/server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 interface Layout {
   name: string;
@@ -92,23 +91,8 @@ async function shot(page: Page, layout: Layout, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `kiosk-${layout.name}-${name}.png`) });
 }
 
-/** axe-core on the page as it stands: no serious or critical violation. */
 async function axe(page: Page, what: string): Promise<void> {
-  // Evaluated by the debugger, not added as an inline <script>: the kiosk's CSP refuses those (EDGE-1).
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-      };
-    };
-    const r = await w.axe.run(document);
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  expect(
-    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-    what,
-  ).toEqual([]);
+  await expectAxeClean(page, what);
 }
 
 async function screen(page: Page, layout: Layout, name: string): Promise<void> {

@@ -6,16 +6,16 @@
  * is not needed here: identity is typed on the ID keypad.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
+import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 interface Size {
   name: string;
@@ -59,17 +59,7 @@ async function open(size: Size, large: boolean, english = false): Promise<Page> 
 }
 
 async function axe(page: Page, what: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string }[] }> };
-    };
-    return (await w.axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact }));
-  });
-  expect(
-    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-    what,
-  ).toEqual([]);
+  await expectAxeClean(page, what);
 }
 
 /**
