@@ -1,5 +1,6 @@
 import { displayValue, type FormField, validateForm } from '@onewindow/shared/forms.ts';
 import { maskIdNumber, maskName } from '@onewindow/shared/mask.ts';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Controller } from '../core/controller.ts';
 import { useT } from '../core/i18n.ts';
@@ -273,6 +274,19 @@ function shiftDays(date: string, days: number): string {
 /** Years a chip row offers at most; a longer range (a birth date) gets a stepper for the year. */
 const MAX_YEAR_CHIPS = 6;
 
+/** One row of the date picker (年, 月 or 日): its name beside its chips, a legend for screen readers. */
+function DateRow({ legend, name, children }: { legend: string; name: string; children: ComponentChildren }) {
+  return (
+    <fieldset class="date-row">
+      <legend class="sr-only">{legend}</legend>
+      <span class="date-row-label" aria-hidden="true">
+        {name}
+      </span>
+      {children}
+    </fieldset>
+  );
+}
+
 /**
  * A date in two or three taps (KSK-12): the year, month and day as big buttons, the allowed
  * range only, never a day that does not exist. Nothing to type; the year and month start at
@@ -320,14 +334,21 @@ function DatePicker({
       {text}
     </button>
   );
+  const yearStep = (dy: number, text: string) => (
+    <button
+      type="button"
+      class="step"
+      data-testid={`${testId}-year-${dy < 0 ? 'minus' : 'plus'}${Math.abs(dy) === 10 ? '10' : ''}`}
+      aria-label={t(`${label}：年 ${dy > 0 ? '+' : ''}${dy}`, `${label}: year ${dy > 0 ? '+' : ''}${dy}`)}
+      onClick={() => pick(y + dy, m, d)}
+    >
+      {text}
+    </button>
+  );
   const chosen = value !== undefined && value !== '';
   return (
     <div class="date-picker">
-      <fieldset class="date-row">
-        <legend class="sr-only">{t(`${label}：年`, `${label}: year`)}</legend>
-        <span class="date-row-label" aria-hidden="true">
-          {t('年', 'Year')}
-        </span>
+      <DateRow legend={t(`${label}：年`, `${label}: year`)} name={t('年', 'Year')}>
         {years.length <= MAX_YEAR_CHIPS ? (
           <div class="date-chips">
             {years.map((yy) =>
@@ -338,49 +359,15 @@ function DatePicker({
           </div>
         ) : (
           <div class="stepper-row">
-            {(
-              [
-                [-10, '−10'],
-                [-1, '−'],
-              ] as const
-            ).map(([dy, text]) => (
-              <button
-                key={dy}
-                type="button"
-                class="step"
-                data-testid={`${testId}-year-${dy === -1 ? 'minus' : 'minus10'}`}
-                aria-label={t(`${label}：年 ${dy}`, `${label}: year ${dy}`)}
-                onClick={() => pick(y + dy, m, d)}
-              >
-                {text}
-              </button>
-            ))}
+            {yearStep(-10, '−10')}
+            {yearStep(-1, '−')}
             <span class={`stepper-value num${chosen ? '' : ' is-empty'}`}>{y}</span>
-            {(
-              [
-                [1, '+'],
-                [10, '+10'],
-              ] as const
-            ).map(([dy, text]) => (
-              <button
-                key={dy}
-                type="button"
-                class="step"
-                data-testid={`${testId}-year-${dy === 1 ? 'plus' : 'plus10'}`}
-                aria-label={t(`${label}：年 +${dy}`, `${label}: year +${dy}`)}
-                onClick={() => pick(y + dy, m, d)}
-              >
-                {text}
-              </button>
-            ))}
+            {yearStep(1, '+')}
+            {yearStep(10, '+10')}
           </div>
         )}
-      </fieldset>
-      <fieldset class="date-row">
-        <legend class="sr-only">{t(`${label}：月`, `${label}: month`)}</legend>
-        <span class="date-row-label" aria-hidden="true">
-          {t('月', 'Month')}
-        </span>
+      </DateRow>
+      <DateRow legend={t(`${label}：月`, `${label}: month`)} name={t('月', 'Month')}>
         <div class="date-chips date-months">
           {Array.from({ length: 12 }, (_, i) => i + 1).map((mm) =>
             chip(
@@ -393,12 +380,8 @@ function DatePicker({
             ),
           )}
         </div>
-      </fieldset>
-      <fieldset class="date-row">
-        <legend class="sr-only">{t(`${label}：日`, `${label}: day`)}</legend>
-        <span class="date-row-label" aria-hidden="true">
-          {t('日', 'Day')}
-        </span>
+      </DateRow>
+      <DateRow legend={t(`${label}：日`, `${label}: day`)} name={t('日', 'Day')}>
         <div class="date-chips date-days">
           {Array.from({ length: daysIn(y, m) }, (_, i) => i + 1).map((dd) => {
             const at = iso(y, m, dd);
@@ -412,7 +395,7 @@ function DatePicker({
             );
           })}
         </div>
-      </fieldset>
+      </DateRow>
       <div class="date-summary">
         <output class="date-chosen num" data-testid={`${testId}-chosen`}>
           {chosen
