@@ -10,13 +10,13 @@
  * Both servers run as child processes (tests/bench/fanout-server.ts) so their memory is their
  * own and the client sockets' work is not theirs. See docs/BENCHMARKS.md.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Ack, CommandResult, PublicFact } from '@onewindow/shared';
 import { io as connect, type Socket } from 'socket.io-client';
 import { command, type HallClient } from '../support/server.ts';
+import { BenchChild } from './child.ts';
 import type { FromChild, MemoryFigures, ToChild } from './fanout-server.ts';
-import { type BenchRow, median, progress, quantile, REPO_ROOT, round, rowAtMost } from './report.ts';
+import { type BenchRow, median, progress, quantile, round, rowAtMost } from './report.ts';
 
 // ---- parameters ---------------------------------------------------------------------------
 
@@ -80,91 +80,16 @@ async function send<T = CommandResult>(
   return must(await within(command<T>(socket, name, payload), ROUND_MS, () => `no ack for ${what}`), what);
 }
 
-type FromChildOf<T extends FromChild['type']> = Extract<FromChild, { type: T }>;
-
 /** One server child process with its IPC channel. */
-class ServerChild {
-  readonly proc: ChildProcess;
-  private stderr = '';
-
+class ServerChild extends BenchChild<FromChild, ToChild> {
   constructor(readonly mode: 'queue' | 'bare') {
-    this.proc = fork(SCRIPT, [mode], {
-      cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx', '--expose-gc'],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.proc.stderr?.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-4000);
-    });
-  }
-
-  /** The next message of this type; rejects if the child fails, exits or stays silent. */
-  next<T extends FromChild['type']>(type: T, ms: number): Promise<FromChildOf<T>> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.proc.off('message', onMessage);
-        this.proc.off('exit', onExit);
-      };
-      const onMessage = (m: FromChild) => {
-        if (m.type === 'failed') {
-          done();
-          reject(new Error(`fan-out bench: the ${this.mode} server failed: ${m.message}`));
-        } else if (m.type === type) {
-          done();
-          resolve(m as FromChildOf<T>);
-        }
-      };
-      const onExit = (code: number | null, signal: string | null) => {
-        done();
-        reject(
-          new Error(
-            `fan-out bench: the ${this.mode} server exited (code ${code}, signal ${signal}) before sending ${type}; stderr: ${this.stderr}`,
-          ),
-        );
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `fan-out bench: the ${this.mode} server sent no ${type} within ${ms} ms; stderr: ${this.stderr}`,
-          ),
-        );
-      }, ms);
-      this.proc.on('message', onMessage);
-      this.proc.on('exit', onExit);
-    });
-  }
-
-  send(msg: ToChild): void {
-    this.proc.send(msg);
-  }
-
-  /** Why the child is gone, if it died before we stopped it. */
-  deathNote(): string | null {
-    const { exitCode, signalCode } = this.proc;
-    if (exitCode === null && signalCode === null) return null;
-    return `the ${this.mode} server exited (code ${exitCode}, signal ${signalCode}); stderr: ${this.stderr}`;
+    super(SCRIPT, [mode], `fan-out bench: the ${mode} server`);
   }
 
   async memory(): Promise<MemoryFigures> {
     const reply = this.next('rss', 15_000);
     this.send({ type: 'rss' });
     return (await reply).memory;
-  }
-
-  /** Asks the child to close and exit; kills it after 5 s. */
-  async stop(): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    try {
-      this.send({ type: 'stop' });
-    } catch {
-      this.proc.kill('SIGKILL');
-    }
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
   }
 }
 

@@ -13,15 +13,15 @@
  * (a clerk's emit → the fact at each board) at 30 and 120; server RSS per connected client.
  * See docs/BENCHMARKS.md.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Ack } from '@onewindow/shared';
 import { io as connect, type Socket } from 'socket.io-client';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
+import { BenchChild } from './child.ts';
 import type { FromChild, RequestKind, SentEvent, Template, ToChild, Usage } from './hall-load-server.ts';
-import { type BenchRow, median, progress, quantile, REPO_ROOT, round, rowAtMost } from './report.ts';
+import { type BenchRow, median, progress, quantile, round, rowAtMost } from './report.ts';
 
 // ---- parameters ---------------------------------------------------------------------------
 
@@ -58,75 +58,15 @@ const REQUEST_MS = 15_000;
 
 type FromChildOf<T extends FromChild['type']> = Extract<FromChild, { type: T }>;
 
-class ServerChild {
-  readonly proc: ChildProcess;
-  private stderr = '';
-
+class ServerChild extends BenchChild<FromChild, ToChild> {
   constructor(readonly mode: 'queue' | 'floor') {
-    this.proc = fork(SCRIPT, [mode, String(Math.max(...SIZES)), String(KIOSKS)], {
-      cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx', '--expose-gc'],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.proc.stderr?.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-4000);
-    });
-  }
-
-  next<T extends FromChild['type']>(type: T, ms: number): Promise<FromChildOf<T>> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.proc.off('message', onMessage);
-        this.proc.off('exit', onExit);
-      };
-      const onMessage = (m: FromChild) => {
-        if (m.type === 'failed') {
-          done();
-          reject(new Error(`hall-load bench: the ${this.mode} server failed: ${m.message}`));
-        } else if (m.type === type) {
-          done();
-          resolve(m as FromChildOf<T>);
-        }
-      };
-      const onExit = (code: number | null, signal: string | null) => {
-        done();
-        reject(
-          new Error(
-            `hall-load bench: the ${this.mode} server exited (code ${code}, signal ${signal}) before ${type}; stderr: ${this.stderr}`,
-          ),
-        );
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`hall-load bench: the ${this.mode} server sent no ${type} within ${ms} ms`));
-      }, ms);
-      this.proc.on('message', onMessage);
-      this.proc.on('exit', onExit);
-    });
-  }
-
-  send(msg: ToChild): void {
-    this.proc.send(msg);
+    super(SCRIPT, [mode, String(Math.max(...SIZES)), String(KIOSKS)], `hall-load bench: the ${mode} server`);
   }
 
   async usage(gc = false): Promise<Usage> {
     const reply = this.next('usage', 15_000);
     this.send({ type: 'usage', gc });
     return (await reply).usage;
-  }
-
-  async stop(): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    try {
-      this.send({ type: 'stop' });
-    } catch {
-      this.proc.kill('SIGKILL');
-    }
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
   }
 }
 
