@@ -184,17 +184,7 @@ function Counter(props: {
   const noShow = () => atWindow('过号', 'ticket:no-show');
 
   // Keyboard shortcuts (not while typing in a field or with a dialog open).
-  const keys = useRef({
-    callNext,
-    recall,
-    start,
-    noShow,
-    current,
-    calls: callsLeft(current, view.maxRecalls),
-    state: w.state,
-    modal: false,
-  });
-  keys.current = {
+  const latest = {
     callNext,
     recall,
     start,
@@ -204,6 +194,8 @@ function Counter(props: {
     state: w.state,
     modal: pausing || transferring || finishing !== null || slip !== null,
   };
+  const keys = useRef(latest);
+  keys.current = latest;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const k = keys.current;
