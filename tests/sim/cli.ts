@@ -1,10 +1,13 @@
 /**
- * `npm run sim [-- --seeds 1,2,3] [--no-history] [--estimates]`: plays simulated hall days under
- * every policy and prints the comparison table of docs/SIMULATION.md (with `--estimates`, the
- * estimate's errors before and after EST-2 instead).
+ * `npm run sim [-- --seeds 1,2,3] [--no-history] [--estimates] [--oracle] [--frontier]`: plays simulated hall
+ * days under every policy and prints the comparison table of docs/SIMULATION.md (with
+ * `--estimates`, the estimate's errors before and after EST-2 instead; with `--oracle`, the floor
+ * of the estimate's error, `--sample N --branches K`; with `--frontier`, every setting of the priority policies).
  */
 import { compare, SIM_SEEDS } from './compare.ts';
 import { printEstimates } from './estimates-cli.ts';
+import { printFrontier } from './frontier-cli.ts';
+import { printOracle } from './oracle-cli.ts';
 
 const args = process.argv.slice(2);
 const seedArg = args.indexOf('--seeds');
@@ -16,6 +19,18 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 
+const num = (flag: string, dflt: number) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+if (args.includes('--frontier')) {
+  printFrontier(seeds);
+  process.exit(0);
+}
+if (args.includes('--oracle')) {
+  printOracle(seeds, num('--sample', 60), num('--branches', 21));
+  process.exit(0);
+}
 if (args.includes('--estimates')) {
   printEstimates(seeds);
   process.exit(0);

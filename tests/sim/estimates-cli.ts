@@ -4,7 +4,7 @@
  */
 import { HISTORY_DAYS_PLAYED, historyFor, SIM_SEEDS } from './compare.ts';
 import { playDay } from './hall-day.ts';
-import { SIM_POLICIES } from './policies.ts';
+import { DEFAULT_POLICY_NAME, SIM_POLICIES } from './policies.ts';
 import { estimateStats } from './stats.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -41,6 +41,6 @@ export function printEstimates(seeds = SIM_SEEDS): void {
     '| policy | seed | median signed error (min) before → after | median abs error | bias, ≥ 3 ahead | > 10 min past the figure | > 10 min past the range’s upper end | in range |',
   );
   out('|---|---|---|---|---|---|---|---|');
-  for (const name of ['virtual-arrival 900s', 'tail-guard 50%/30min'])
+  for (const name of [DEFAULT_POLICY_NAME, 'tail-guard 50%/30min'])
     for (const r of estimateRows(name, seeds)) out(r);
 }

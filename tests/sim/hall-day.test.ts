@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ArrivalHistory } from '../../queue-server/src/domain/estimate.ts';
-import { citizensOf, DAY0, MIN, playDay } from './hall-day.ts';
+import { branchWait, citizensOf, DAY0, MIN, playDay } from './hall-day.ts';
+import { oracleRows, summarizeOracle } from './oracle.ts';
 import { SIM_POLICIES } from './policies.ts';
 import { summarize } from './stats.ts';
 
@@ -66,5 +67,27 @@ describe('hall-day simulator (SIM-1)', () => {
     expect(perHour).toBeGreaterThan(15);
     expect(perHour).toBeLessThan(60);
     expect(history.pastDays(at10, 480)).toBe(2);
+  });
+
+  it('SIM-2 a branch that draws nothing anew is the day itself; one that does is another future', () => {
+    const o = { seed: 4, settings: tailGuard.settings };
+    const day = playDay(o);
+    const picks = [40, 200, 390, 560, 700].filter((i) => day.tickets[i]?.waitMin !== null);
+    expect(picks.length).toBeGreaterThanOrEqual(3);
+    for (const index of picks)
+      expect(branchWait(o, { index, seed: null })).toBeCloseTo(day.tickets[index]!.waitMin!, 9);
+    // Drawn anew, the futures differ from each other (the branch is not the day replayed).
+    const waits = new Set([1, 2, 3, 4, 5].map((seed) => branchWait(o, { index: 390, seed })?.toFixed(3)));
+    expect(waits.size).toBeGreaterThan(2);
+  });
+
+  it('SIM-2 the oracle (median of branches) beats the printed estimate on the same tickets', () => {
+    const history = new ArrivalHistory();
+    for (let d = 0; d < 2; d++) playDay({ seed: 900 + d, dayIndex: d, history });
+    const rows = oracleRows({ seed: 9, dayIndex: 2, history }, 12, 9);
+    expect(rows).toHaveLength(12);
+    const s = summarizeOracle(rows, 9);
+    expect(s.oracleMedianAbs).toBeLessThan(s.printedMedianAbs);
+    expect(Math.abs(s.oracleBias3)).toBeLessThan(0.25);
   });
 });

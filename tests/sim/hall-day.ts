@@ -78,6 +78,18 @@ export interface DayOptions {
   expectArrivals?: boolean;
 }
 
+/**
+ * Plays the day again from the moment citizen `index` (in order of arrival) takes a ticket, with
+ * everything the hall cannot know then drawn anew from `seed`: the later arrivals, the service
+ * times (a service under way lasts longer than it has so far), the walks, who answers, who
+ * gives up, who needs a second business. Everything before that moment is the same day. With
+ * `seed: null` nothing is drawn anew, which must give the day itself (tested).
+ */
+export interface Branch {
+  index: number;
+  seed: number | null;
+}
+
 export interface TicketRecord {
   id: string;
   categoryId: string;
@@ -120,6 +132,39 @@ interface Citizen {
   transferTo: string | null;
 }
 
+/** A service time at the window: lognormal (σ = 0.5) around the item's median. */
+function serviceMsOf(medianMin: number, senior: boolean, rand: () => number): number {
+  // Seniors take a little longer at the window (reading glasses, questions).
+  return medianMin * (senior ? 1.15 : 1) * Math.exp(0.5 * normal(rand)) * MIN;
+}
+
+/** 4 % need a second business in another category at the end of the service. */
+function transferOf(categoryId: string, rand: () => number): string | null {
+  if (rand() >= 0.04) return null;
+  const others = SIM_CATEGORIES.map((x) => x.id).filter((x) => x !== categoryId);
+  return others[Math.floor(rand() * others.length)]!;
+}
+
+function medianMinOf(itemCode: string): number {
+  return SIM_ITEMS.find((i) => i.code === itemCode)!.medianMin;
+}
+
+/**
+ * Draws again what the hall cannot know at the branch time about a citizen already there: the
+ * service time (longer than `atLeastMs` when the service has begun), whether they answer the
+ * call, their patience (beyond what they have already waited) and a second business.
+ */
+function redrawUnknowns(c: Citizen, rand: () => number, waitedMs: number, atLeastMs: number): void {
+  const median = medianMinOf(c.itemCode);
+  let s = serviceMsOf(median, c.senior, rand);
+  for (let i = 0; i < 200 && s <= atLeastMs; i++) s = serviceMsOf(median, c.senior, rand);
+  c.serviceMs = s > atLeastMs ? s : atLeastMs + MIN;
+  c.answers = rand() >= 0.04;
+  const lo = Math.max(45 * MIN, waitedMs);
+  c.patienceMs = lo >= 135 * MIN ? waitedMs + MIN : lo + rand() * (135 * MIN - lo);
+  c.transferTo = transferOf(c.categoryId, rand);
+}
+
 /** The citizens of a day: Poisson arrivals by thinning, with their items and behaviour. */
 export function citizensOf(o: DayOptions, start: number): Citizen[] {
   const rand = mulberry32(o.seed);
@@ -147,13 +192,10 @@ export function citizensOf(o: DayOptions, start: number): Citizen[] {
       if (r < 0) break;
     }
     const senior = rand() < seniorShare;
-    // Seniors take a little longer at the window (reading glasses, questions).
-    const serviceMs = item.medianMin * (senior ? 1.15 : 1) * Math.exp(0.5 * normal(rand)) * MIN;
+    const serviceMs = serviceMsOf(item.medianMin, senior, rand);
     const appointment = !senior && rand() < appointmentShare;
     const answers = rand() >= 0.04;
     const patienceMs = (45 + rand() * 90) * MIN;
-    const transfer = rand() < 0.04;
-    const others = SIM_CATEGORIES.map((x) => x.id).filter((x) => x !== categoryId);
     out.push({
       at: start + Math.round(t * MIN),
       itemCode: item.code,
@@ -163,7 +205,7 @@ export function citizensOf(o: DayOptions, start: number): Citizen[] {
       serviceMs,
       answers,
       patienceMs,
-      transferTo: transfer ? others[Math.floor(rand() * others.length)]! : null,
+      transferTo: transferOf(categoryId, rand),
     });
   }
   return out;
@@ -183,13 +225,26 @@ type Ev = { at: number; order: number; run: () => void };
 
 /** Plays one day and returns what happened to every ticket. */
 export function playDay(o: DayOptions): DayResult {
+  return play(o, null).day;
+}
+
+/**
+ * The wait (minutes from issue to the first call) of citizen `branch.index` on a branch of the
+ * day (see `Branch`); null when the citizen is never called. On a branch the citizen waits as
+ * long as it takes: the figure is the wait of one who stays.
+ */
+export function branchWait(o: DayOptions, branch: Branch): number | null {
+  return play(o, branch).branchWaitMin;
+}
+
+function play(o: DayOptions, branch: Branch | null): { day: DayResult; branchWaitMin: number | null } {
   const start = DAY0 + (o.dayIndex ?? 0) * DAY_MS;
   const settings: HallSettings = { ...structuredClone(DEFAULT_SETTINGS), ...o.settings };
   const windows = simWindows(o.windows ?? 15);
   const engine = new QueueEngine();
   const times = new ServiceTimes();
   const history = o.history ?? new ArrivalHistory();
-  const rand = mulberry32(o.seed ^ 0x5eed);
+  let rand = mulberry32(o.seed ^ 0x5eed);
   let now = start - 30 * MIN;
   const agenda: Ev[] = [];
   let order = 0;
@@ -224,8 +279,23 @@ export function playDay(o: DayOptions): DayResult {
     by: 'sim',
   });
 
-  const citizens = citizensOf(o, start);
+  const original = citizensOf(o, start);
+  let citizens = original;
+  if (branch !== null && branch.seed !== null) {
+    // The Poisson process has no memory: a fresh day's arrivals after the branch time are the
+    // later arrivals of the branch.
+    const t0 = original[branch.index]!.at;
+    const fresh = citizensOf({ ...o, seed: branch.seed }, start).filter((c) => c.at > t0);
+    citizens = [...original.slice(0, branch.index + 1).map((c) => ({ ...c })), ...fresh];
+  }
   const who = new Map<string, Citizen>();
+  /** The service under way at each window: whose, since when, and which end event counts. */
+  const serving = new Map<string, { tid: string; since: number; token: number }>();
+  /** The leave event that counts for each citizen (a branch replaces the scheduled ones). */
+  const leaveToken = new Map<string, number>();
+  let tokens = 0;
+  let branchTicket: string | null = null;
+  let branchWaitMin: number | null = null;
   const records = new Map<string, TicketRecord>();
   const firstCall = new Map<string, number>();
   const transferredOnce = new Set<string>();
@@ -263,6 +333,11 @@ export function playDay(o: DayOptions): DayResult {
 
   const onCalled = (wid: string, tid: string) => {
     if (!firstCall.has(tid)) firstCall.set(tid, now);
+    if (tid === branchTicket && branchWaitMin === null) {
+      branchWaitMin = (now - who.get(tid)!.at) / MIN;
+      agenda.length = 0; // the branch has its answer
+      return;
+    }
     const c = who.get(tid)!;
     const t = engine.ticket(tid)!;
     if (!c.answers && !transferredOnce.has(tid)) {
@@ -290,23 +365,64 @@ export function playDay(o: DayOptions): DayResult {
       must({ type: 'ticket:start', windowId: wid });
       const second = transferredOnce.has(tid);
       const service = second ? c.serviceMs * 0.6 : c.serviceMs;
-      at(now + service, () => {
-        if (!second && c.transferTo !== null) {
-          transferredOnce.add(tid);
-          must({
-            type: 'ticket:transfer',
-            ticketId: tid,
-            to: { categoryId: c.transferTo },
-            by: 'sim',
-            note: '另需办理',
-          });
-          records.get(tid)!.transferred = true;
-          for (const w of idle) tryCall(w);
-        } else must({ type: 'ticket:finish', windowId: wid, outcome: 'completed' });
-        tryCall(wid);
-      });
+      const token = ++tokens;
+      serving.set(wid, { tid, since: now, token });
+      at(now + service, () => endService(wid, tid, token));
     });
     void t;
+  };
+
+  const endService = (wid: string, tid: string, token: number) => {
+    if (serving.get(wid)?.token !== token) return;
+    serving.delete(wid);
+    const c = who.get(tid)!;
+    const second = transferredOnce.has(tid);
+    if (!second && c.transferTo !== null) {
+      transferredOnce.add(tid);
+      must({
+        type: 'ticket:transfer',
+        ticketId: tid,
+        to: { categoryId: c.transferTo },
+        by: 'sim',
+        note: '另需办理',
+      });
+      records.get(tid)!.transferred = true;
+      for (const w of idle) tryCall(w);
+    } else must({ type: 'ticket:finish', windowId: wid, outcome: 'completed' });
+    tryCall(wid);
+  };
+
+  /** At the branch time: draw anew what the hall cannot know (see `Branch`). */
+  const redraw = (seed: number) => {
+    rand = mulberry32(seed ^ 0x5eed);
+    for (const [tid, c] of who) {
+      const ticket = engine.ticket(tid)!;
+      if (ticket.status === 'waiting' && !firstCall.has(tid)) {
+        redrawUnknowns(c, rand, now - c.at, 0);
+        const token = ++tokens;
+        leaveToken.set(tid, token);
+        if (tid !== branchTicket) at(c.at + c.patienceMs, () => leave(tid, token));
+      } else if (ticket.status === 'called' && c.answers) {
+        // On the way to the window: how long the business will take is still unknown.
+        const { answers, patienceMs } = c;
+        redrawUnknowns(c, rand, now - c.at, 0);
+        Object.assign(c, { answers, patienceMs });
+      }
+    }
+    for (const [wid, s] of serving) {
+      if (transferredOnce.has(s.tid)) continue; // the second business: 0.6 of a drawn time
+      const c = who.get(s.tid)!;
+      redrawUnknowns(c, rand, now - c.at, now - s.since);
+      const token = ++tokens;
+      serving.set(wid, { ...s, token });
+      at(s.since + c.serviceMs, () => endService(wid, s.tid, token));
+    }
+  };
+
+  const leave = (tid: string, token: number) => {
+    if (leaveToken.get(tid) !== token) return;
+    if (engine.ticket(tid)?.status === 'waiting' && !firstCall.has(tid))
+      must({ type: 'ticket:cancel', ticketId: tid, by: 'sim-guide', reason: '已离开' });
   };
 
   // Windows: 12 open at 09:00, the rest at 09:30; lunch in two shifts; two close at 15:30.
@@ -329,7 +445,7 @@ export function playDay(o: DayOptions): DayResult {
       });
   });
 
-  for (const c of citizens)
+  for (const [index, c] of citizens.entries())
     at(c.at, () => {
       const cmd: Command = {
         type: 'ticket:issue',
@@ -343,8 +459,12 @@ export function playDay(o: DayOptions): DayResult {
       if (ev?.type !== 'ticket:issued') throw new Error('sim: no ticket issued');
       const t = ev.ticket;
       who.set(t.id, c);
-      history.observe(t, settings.utcOffsetMinutes);
-      const est = estimateTicket(engine, times, t.id, o.expectArrivals === false ? {} : { history, now });
+      // A branch asks only for a wait: no estimate, and the history learns nothing from it.
+      if (branch === null) history.observe(t, settings.utcOffsetMinutes);
+      const est =
+        branch === null
+          ? estimateTicket(engine, times, t.id, o.expectArrivals === false ? {} : { history, now })
+          : null;
       records.set(t.id, {
         id: t.id,
         categoryId: t.categoryId,
@@ -361,11 +481,14 @@ export function playDay(o: DayOptions): DayResult {
         overtook: 0,
       });
       for (const w of [...idle]) tryCall(w);
+      if (branch !== null && index === branch.index) {
+        branchTicket = t.id;
+        if (branch.seed !== null) redraw(branch.seed);
+      }
       // A citizen who has waited past their patience leaves; the guide cancels the ticket.
-      at(c.at + c.patienceMs, () => {
-        if (engine.ticket(t.id)?.status === 'waiting' && !firstCall.has(t.id))
-          must({ type: 'ticket:cancel', ticketId: t.id, by: 'sim-guide', reason: '已离开' });
-      });
+      const token = ++tokens;
+      leaveToken.set(t.id, token);
+      if (t.id !== branchTicket) at(c.at + c.patienceMs, () => leave(t.id, token));
     });
 
   while (agenda.length > 0) {
@@ -373,6 +496,8 @@ export function playDay(o: DayOptions): DayResult {
     now = ev.at;
     ev.run();
   }
+  if (branch !== null)
+    return { day: { seed: o.seed, arrivals: 0, tickets: [], finalStatuses: {}, endMin: 0 }, branchWaitMin };
 
   const finalStatuses: Record<string, number> = {};
   for (const t of engine.allTickets()) finalStatuses[t.status] = (finalStatuses[t.status] ?? 0) + 1;
@@ -400,10 +525,13 @@ export function playDay(o: DayOptions): DayResult {
       }
     }
   return {
-    seed: o.seed,
-    arrivals: citizens.length,
-    tickets: list,
-    finalStatuses,
-    endMin: (now - start) / MIN,
+    day: {
+      seed: o.seed,
+      arrivals: citizens.length,
+      tickets: list,
+      finalStatuses,
+      endMin: (now - start) / MIN,
+    },
+    branchWaitMin,
   };
 }
