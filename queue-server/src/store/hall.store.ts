@@ -1,4 +1,5 @@
 import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
+import { isReconFact } from '@onewindow/shared/reconcile.ts';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
 import { PiiCodec } from '../security/codec.ts';
@@ -12,6 +13,7 @@ import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { PiiReadStore } from './pii-read.store.ts';
+import { ReconStore } from './recon.store.ts';
 import { ReportStore } from './report.store.ts';
 import { SlipStore } from './slip.store.ts';
 
@@ -90,6 +92,8 @@ export class HallStore {
   /** The case projection (CASE-5), written only by `appendEvents`. */
   readonly cases: CaseStore;
   readonly slips: SlipStore;
+  /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
+  readonly recon: ReconStore;
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
@@ -122,6 +126,7 @@ export class HallStore {
     this.followUps = new FollowUpStore(db, this.codec);
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
+    this.recon = new ReconStore(db, this.codec);
     this.calendarOverrides = new CalendarOverrideStore(db);
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
@@ -375,12 +380,13 @@ export class HallStore {
 
   /**
    * Appends committed facts to the log and folds the ones with a projection of their own
-   * (cases) into it. Call inside `transaction`, with facts stamped in seq order.
+   * (cases, 日结轧账 days) into it. Call inside `transaction`, with facts stamped in seq order.
    */
   appendEvents(events: readonly HallEvent[]): void {
     for (const ev of events) {
       this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, this.codec.stringify(ev, `events:${ev.seq}`));
       if (isCaseFact(ev)) this.cases.apply(ev);
+      else if (isReconFact(ev)) this.recon.apply(ev);
     }
     this.appended = true;
     if (!this.db.inTransaction) this.markHighWater();

@@ -307,4 +307,25 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
   `,
+  // 13: 日结轧账 (SPEC REC-*): each clerk's day as the fold of its recon:* facts, the case and
+  // ticket ids a signed day is made of (a later fact on one reopens it), and an index to read a
+  // day's facts by type and time.
+  `
+  CREATE TABLE recon_days (
+    clerk_id     TEXT    NOT NULL,
+    business_day TEXT    NOT NULL,
+    status       TEXT    NOT NULL CHECK (status IN ('open', 'signed', 'locked')),
+    body         TEXT    NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (clerk_id, business_day)
+  ) STRICT;
+  CREATE INDEX recon_days_by_day ON recon_days (business_day, status);
+  CREATE TABLE recon_refs (
+    ref          TEXT NOT NULL,
+    clerk_id     TEXT NOT NULL,
+    business_day TEXT NOT NULL,
+    PRIMARY KEY (ref, clerk_id, business_day)
+  ) STRICT;
+  CREATE INDEX events_by_type_at ON events (type, at);
+  `,
 ];
