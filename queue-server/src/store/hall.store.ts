@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
 import { isReconFact } from '@onewindow/shared/reconcile.ts';
 import Database from 'better-sqlite3';
@@ -8,6 +11,7 @@ import { type HallKeys, holderFingerprint, KeyError, keyFingerprint } from '../s
 import { ApplicationStore } from './application.store.ts';
 import { AppointmentStore } from './appointment.store.ts';
 import { AuthStore } from './auth.store.ts';
+import { BlobStore } from './blob.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
@@ -99,6 +103,11 @@ export class HallStore {
   readonly reports: ReportStore;
   /** The read trail of personal data (SEC-NTK-2). */
   readonly piiReads: PiiReadStore;
+  /**
+   * The page store beside the database (`<data dir>/blobs`, MAT-STORE-*): captured pages by
+   * SHA-256. Files, not rows: a page is written before the fact that links it commits.
+   */
+  readonly blobs: BlobStore;
   /** Seals and opens the personal fields of every repository (SEC-ENC-1). */
   readonly codec: PiiCodec;
   /** The hall's keys, as the store was opened with them (holder references are computed from them). */
@@ -131,6 +140,11 @@ export class HallStore {
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
     this.piiReads = new PiiReadStore(db);
+    this.blobs = new BlobStore(
+      path === ':memory:'
+        ? join(tmpdir(), `onewindow-blobs-${process.pid}-${randomBytes(4).toString('hex')}`)
+        : join(dirname(path), 'blobs'),
+    );
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
       eventsFrom: db.prepare('SELECT seq, body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),

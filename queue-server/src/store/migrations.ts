@@ -307,7 +307,28 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
   `,
-  // 13: 日结轧账 (SPEC REC-*): each clerk's day as the fold of its recon:* facts, the case and
+  // 13: the electronic case file (SPEC MAT-*): every page a case:material-captured fact linked,
+  // folded from the facts in their unit. The page itself is a file of the page store
+  // (blobs/sha256/..); a file no row names is an orphan and is never counted as present.
+  `
+  CREATE TABLE case_pages (
+    sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),
+    case_id     TEXT    NOT NULL,
+    material    TEXT    NOT NULL,
+    mime        TEXT    NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'application/pdf')),
+    bytes       INTEGER NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    source      TEXT    NOT NULL,
+    captured_by TEXT    NOT NULL,
+    seq         INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    removed_seq INTEGER,
+    PRIMARY KEY (sha256, case_id, material)
+  ) STRICT;
+  CREATE INDEX case_pages_by_case ON case_pages (case_id, seq);
+  `,
+  // 14: 日结轧账 (SPEC REC-*): each clerk's day as the fold of its recon:* facts, the case and
   // ticket ids a signed day is made of (a later fact on one reopens it), and an index to read a
   // day's facts by type and time.
   `
