@@ -24,6 +24,7 @@ import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts'
 import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { PrintQueue } from './service/print.service.ts';
+import { ReconService } from './service/recon.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
 import type { HallStore } from './store/hall.store.ts';
@@ -57,6 +58,8 @@ export interface Hall {
   kiosk: KioskService;
   slips: SlipService;
   cases: CaseService;
+  /** 日结轧账 per clerk (REC-*). */
+  recon: ReconService;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -211,6 +214,16 @@ export function composeHall(deps: HallDeps): Hall {
     audit.onFacts(events);
   });
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
+  const recon = new ReconService({
+    hall,
+    recon: store.recon,
+    catalog: items,
+    staff: () => store.auth.allStaff(),
+    utcOffsetMinutes: offset,
+    today,
+  });
+  // REC-5: a later fact on a signed day reopens it in the fact's own unit.
+  hall.project((events) => recon.reopenings(events));
   const adopted = cases.adoptLegacy();
   if (adopted > 0) log.info({ cases: adopted }, 'cases from before cases were facts adopted into the log');
   // FUP-2: ratings committed before follow-ups were part of the unit get their records now.
@@ -254,6 +267,7 @@ export function composeHall(deps: HallDeps): Hall {
     followUps,
     stats,
     audit,
+    recon,
     notice,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,

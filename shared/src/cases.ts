@@ -68,8 +68,79 @@ interface CaseFactBase {
   to: CaseStatus;
 }
 
+/** How a page is stored (SPEC MAT-CAP-2): re-encoded images or a checked PDF. */
+export const MATERIAL_PAGE_MIMES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type MaterialPageMime = (typeof MATERIAL_PAGE_MIMES)[number];
+
+/**
+ * Where a material came from: the window's document camera (高拍仪), a scanner through SANE, a
+ * file the clerk picked, or the citizen's own kiosk or online form.
+ */
+export const MATERIAL_SOURCES = ['camera', 'scanner', 'file', 'kiosk', 'online'] as const;
+export type MaterialSource = (typeof MATERIAL_SOURCES)[number];
+
+/** One captured page, as the fact that links it names it: the page store's hash and size. */
+export interface MaterialPage {
+  /** SHA-256 of the stored bytes, lower-case hex: the page's name in the page store. */
+  sha256: string;
+  mime: MaterialPageMime;
+  bytes: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Where a material of the checklist stands (SPEC MAT-FILE-1): `present` has pages (or came with
+ * the citizen's kiosk or online form), `waived` is 免提交 with a reason (the hall fetches it
+ * itself, or this case does not need it), `missing` is required and has neither, `not-required`
+ * is an optional material nobody brought.
+ */
+export const MATERIAL_STATUSES = ['present', 'missing', 'waived', 'not-required'] as const;
+export type MaterialStatus = (typeof MATERIAL_STATUSES)[number];
+
+/** One material of a case's checklist: the item's 办事指南 material at acceptance plus its facts. */
+export interface CaseMaterial {
+  /** The guide's material name, exactly. */
+  name: string;
+  required: boolean;
+  status: MaterialStatus;
+  pages: Pick<MaterialPage, 'sha256' | 'mime' | 'bytes'>[];
+  /** Where the last pages came from. */
+  source?: MaterialSource;
+  /** Why it was waived (免提交). */
+  reason?: string;
+}
+
+/** A material of the checklist a case opens with: its guide name and whether the guide requires it. */
+export interface ChecklistEntry {
+  name: string;
+  required: boolean;
+}
+
+/** Facts about a case's materials (SPEC MAT-*): they never move the case; a page stays in the store. */
+export type MaterialFact =
+  | {
+      type: 'case:material-captured';
+      caseId: string;
+      material: string;
+      pages: MaterialPage[];
+      source: MaterialSource;
+      /** Staff id. */
+      by: string;
+    }
+  | { type: 'case:material-waived'; caseId: string; material: string; reason: string; by: string }
+  | {
+      type: 'case:material-removed';
+      caseId: string;
+      material: string;
+      sha256: string;
+      reason: string;
+      by: string;
+    };
+
 /** Facts of a case, in the hall's log with the queue's facts (one seq). No personal data. */
 export type CaseFact =
+  | MaterialFact
   | (CaseFactBase & {
       type: 'case:accepted';
       ticketId: string;
@@ -81,6 +152,11 @@ export type CaseFact =
       workingDays: number;
       /** Names of the guide's materials received at the window. */
       receivedMaterials: string[];
+      /**
+       * The item's guide materials at acceptance: the case's checklist (SPEC MAT-FILE-1). Absent
+       * on cases accepted before capture existed (they have no checklist and no gate).
+       */
+      checklist?: ChecklistEntry[];
     })
   | (CaseFactBase & { type: 'case:review-started' })
   | (CaseFactBase & { type: 'case:reviewed' })
@@ -108,7 +184,24 @@ export const CASE_FACT_TYPES = [
   'case:ready',
   'case:handed-back',
   'case:adopted',
+  'case:material-captured',
+  'case:material-waived',
+  'case:material-removed',
 ] as const satisfies readonly CaseFactType[];
+
+export const MATERIAL_FACT_TYPES = [
+  'case:material-captured',
+  'case:material-waived',
+  'case:material-removed',
+] as const satisfies readonly MaterialFact['type'][];
+
+/**
+ * The required materials of a checklist that are neither present nor waived (SPEC MAT-FILE-2):
+ * while there is one, a case does not leave 受理.
+ */
+export function missingRequired(materials: readonly CaseMaterial[]): string[] {
+  return materials.filter((m) => m.required && m.status === 'missing').map((m) => m.name);
+}
 
 export interface CaseHistoryEntry {
   /** The fact's hall seq. */
@@ -144,8 +237,11 @@ export interface CaseRecord {
   reviewers: string[];
   /** Who passed 复核, once. */
   recheckedBy: string | null;
-  /** Materials received at acceptance and with supplements (guide names). */
-  materials: string[];
+  /**
+   * The checklist (SPEC MAT-FILE-1): the item's guide materials at acceptance, each present
+   * (with its pages), missing, waived or not required. Empty for a case accepted before capture.
+   */
+  materials: CaseMaterial[];
   /** What the back office asked for while `supplementing`; empty otherwise. */
   missing: string[];
   history: CaseHistoryEntry[];

@@ -45,6 +45,9 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   TOTP_ENROLMENT_REQUIRED: '请先绑定动态口令（双因素认证）',
   TOTP_REQUIRED: '请输入动态口令',
   WEAK_PASSWORD: '密码不符合要求',
+  MATERIALS_MISSING: '申请材料不齐，不能移交审核',
+  PAYLOAD_TOO_LARGE: '文件太大',
+  UNSUPPORTED_MEDIA: '文件格式不支持，请上传 JPEG、PNG 图片或 PDF',
 };
 
 export function errorMessageZh(code: ErrorCode): string {

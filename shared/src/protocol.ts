@@ -215,6 +215,12 @@ export const TRANSPORT_ERROR_CODES = [
   'TOTP_REQUIRED',
   /** A new password the policy refuses (length, a common password, the username in it). */
   'WEAK_PASSWORD',
+  /** A case that would leave 受理 while a required material is neither captured nor waived (MAT-FILE-2). */
+  'MATERIALS_MISSING',
+  /** An uploaded page over the size or page limit (MAT-CAP-2). */
+  'PAYLOAD_TOO_LARGE',
+  /** An upload whose bytes are not a JPEG, PNG or PDF, or are not a readable one (MAT-CAP-2). */
+  'UNSUPPORTED_MEDIA',
 ] as const;
 
 export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;

@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
+import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { ticketStatusRoutes } from './routes/ticket-status.routes.ts';
 
@@ -229,6 +230,7 @@ export function createApp(deps: AppDeps): App {
     ...counterRoutes(h, devices),
     ...adminRoutes(h),
     ...reportRoutes(h),
+    ...reconRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);

@@ -39,6 +39,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'IDENTITY_REQUIRED':
     case 'WEAK_PASSWORD':
       return 422;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA':
+      return 415;
+    case 'MATERIALS_MISSING':
+      return 422;
     case 'RATE_LIMITED':
       return 429;
     case 'INTERNAL':

@@ -118,6 +118,10 @@ export const ROUTE_PERMISSIONS = {
   'stats:read': { roles: [...MANAGERS, 'accountant'], devices: [] },
   'stats:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
   'follow-ups:manage': { roles: MANAGERS, devices: [] },
+  /** 日结轧账 (REC-*): a comprehensive or rights clerk's own day, never another's. */
+  'recon:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
+  /** Who has not reconciled, a clerk's day, the countersign (REC-4, REC-6): the hall's manager. */
+  'recon:supervise': { roles: ['manager'], devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
   'hall:read-config': { roles: MANAGERS, devices: [] },
   'hall:notice': { roles: ['manager'], devices: [] },

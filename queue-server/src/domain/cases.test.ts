@@ -124,7 +124,10 @@ describe('case steps (SPEC CASE-1, CASE-2)', () => {
       status: 'accepted',
       missing: [],
       intake: ['clerk-a', 'clerk-b'],
-      materials: ['居民身份证', '申请表', '银行账户信息'],
+    });
+    expect(c.history.at(-1)).toMatchObject({
+      step: 'case:supplemented',
+      materials: ['申请表', '银行账户信息'],
     });
     // The same reviewer may look at it again; the clerk who took the supplement may not review it.
     const byIntake = decideCaseStep(

@@ -8,10 +8,16 @@ import {
   type CaseFact,
   type CaseFactType,
   type CaseHistoryEntry,
+  type CaseMaterial,
   type CaseRecord,
   type CaseStatus,
+  type ChecklistEntry,
   caseDutyConflict,
   caseStep,
+  MATERIAL_FACT_TYPES,
+  type MaterialFact,
+  type MaterialStatus,
+  missingRequired,
   type ReviewLevels,
 } from '@onewindow/shared/cases.ts';
 import type { ApiError, StaffRole } from '@onewindow/shared/protocol.ts';
@@ -49,6 +55,8 @@ export function acceptanceFact(input: {
   deadline: string;
   workingDays: number;
   receivedMaterials: string[];
+  /** The item's guide materials (the checklist, MAT-FILE-1); omitted only by callers from before capture. */
+  checklist?: ChecklistEntry[];
   by: string;
 }): CaseFact {
   return {
@@ -91,6 +99,17 @@ export function decideCaseStep(
       message: `${conflict.message} (case ${record.id})`,
       messageZh: conflict.messageZh,
     });
+  if (step.command === 'case:start-review') {
+    // A case leaves 受理 only with every required material captured or waived (MAT-FILE-2).
+    const missing = missingRequired(record.materials);
+    if (missing.length > 0)
+      return refuse({
+        code: 'MATERIALS_MISSING',
+        message: `case ${record.id} lacks required materials (neither captured nor waived): ${missing.join(', ')}`,
+        messageZh: `申请材料不齐，不能开始审核：${missing.map((m) => `「${m}」`).join('、')}未采集，也未登记免提交`,
+        issues: missing.map((m) => ({ path: `materials.${m}`, message: 'missing' })),
+      });
+  }
   const note = cmd.note?.trim() || null;
   if (step.note === 'required' && note === null)
     return refuse({
@@ -142,7 +161,10 @@ export function decideCaseStep(
       return { ok: true, fact: { type: step.fact, ...base, to } };
     case 'case:accepted':
     case 'case:adopted':
-      return refuse({ code: 'CONFLICT', message: 'a case is opened by an acceptance slip, not a step' });
+    case 'case:material-captured':
+    case 'case:material-waived':
+    case 'case:material-removed':
+      return refuse({ code: 'CONFLICT', message: `${step.fact} is not a step of a case` });
   }
 }
 
@@ -156,6 +178,10 @@ const withOnce = (list: readonly string[], id: string): string[] =>
 export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): CaseRecord {
   // The adopted record replaces the row it was made from (live) or starts the case (replay).
   if (ev.type === 'case:adopted') return structuredClone(ev.record);
+  if (isMaterialEvent(ev)) {
+    if (record === undefined) throw new Error(`${ev.type} for unknown case ${ev.caseId} (seq ${ev.seq})`);
+    return applyMaterialFact(record, ev);
+  }
   const named =
     ev.type === 'case:accepted'
       ? ev.receivedMaterials
@@ -190,7 +216,12 @@ export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): Ca
       intake: [ev.by],
       reviewers: [],
       recheckedBy: null,
-      materials: [...ev.receivedMaterials],
+      materials: (ev.checklist ?? []).map((m) => ({
+        name: m.name,
+        required: m.required,
+        status: m.required ? 'missing' : 'not-required',
+        pages: [],
+      })),
       missing: [],
       history: [entry],
     };
@@ -214,13 +245,75 @@ export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): Ca
       return next;
     case 'case:supplemented':
       next.intake = withOnce(record.intake, ev.by);
-      next.materials = [...record.materials, ...ev.materials.filter((m) => !record.materials.includes(m))];
       next.missing = [];
       return next;
     case 'case:ready':
     case 'case:handed-back':
       return next;
   }
+}
+
+type MaterialEvent = Extract<CaseEvent, { type: MaterialFact['type'] }>;
+
+const isMaterialEvent = (ev: CaseEvent): ev is MaterialEvent =>
+  (MATERIAL_FACT_TYPES as readonly string[]).includes(ev.type);
+
+/** A material's status from its pages and waiver (MAT-FILE-1). */
+function statusOf(m: Omit<CaseMaterial, 'status'>): MaterialStatus {
+  if (m.pages.length > 0 || m.source === 'kiosk' || m.source === 'online') return 'present';
+  if (m.reason !== undefined) return 'waived';
+  return m.required ? 'missing' : 'not-required';
+}
+
+/**
+ * Folds a material fact (MAT-FILE-1): pages are added (once each) or taken off the checklist, a
+ * waiver records its reason. The case's status does not change; whoever captures pages took
+ * the case in (SOD-1). A material the checklist does not name is added as not required.
+ */
+function applyMaterialFact(record: CaseRecord, ev: MaterialEvent): CaseRecord {
+  const materials = record.materials.map((m) => ({ ...m, pages: [...m.pages] }));
+  let m = materials.find((x) => x.name === ev.material);
+  if (m === undefined) {
+    m = { name: ev.material, required: false, status: 'not-required', pages: [] };
+    materials.push(m);
+  }
+  const next: CaseRecord = {
+    ...record,
+    materials,
+    history: [
+      ...record.history,
+      {
+        seq: ev.seq,
+        at: ev.at,
+        by: ev.by,
+        step: ev.type,
+        to: record.status,
+        note: ev.type === 'case:material-captured' ? null : ev.reason,
+        materials: [ev.material],
+      },
+    ],
+  };
+  switch (ev.type) {
+    case 'case:material-captured':
+      for (const p of ev.pages)
+        if (!m.pages.some((x) => x.sha256 === p.sha256))
+          m.pages.push({ sha256: p.sha256, mime: p.mime, bytes: p.bytes });
+      m.source = ev.source;
+      delete m.reason;
+      next.intake = withOnce(record.intake, ev.by);
+      break;
+    case 'case:material-waived':
+      m.pages = [];
+      delete m.source;
+      m.reason = ev.reason;
+      break;
+    case 'case:material-removed':
+      m.pages = m.pages.filter((p) => p.sha256 !== ev.sha256);
+      if (m.pages.length === 0) delete m.source;
+      break;
+  }
+  m.status = statusOf(m);
+  return next;
 }
 
 /** A case row from before cases were facts (migration 8's shape), if this row is one. */

@@ -134,6 +134,11 @@ function factEntry(ev: HallEvent, nameOf: (id: string) => string): AuditEntry | 
     detail,
   });
   if (isCaseFact(ev)) {
+    if (ev.type === 'case:material-captured')
+      return base(ev.by, ev.caseId, null, `${ev.material}: ${ev.pages.length} page(s) from ${ev.source}`);
+    if (ev.type === 'case:material-waived') return base(ev.by, ev.caseId, ev.reason, `${ev.material} waived`);
+    if (ev.type === 'case:material-removed')
+      return base(ev.by, ev.caseId, ev.reason, `${ev.material}: page ${ev.sha256.slice(0, 12)} removed`);
     const detail =
       ev.type === 'case:accepted'
         ? `ticket ${ev.ticketNumber}, item ${ev.itemCode}, ${ev.reviewLevels} review level(s), due ${ev.deadline}`

@@ -50,6 +50,9 @@ export interface UnitOfWork {
   afterCommit(fn: () => void): void;
 }
 
+/** What runs inside a unit with the facts it appended; it may answer with facts that follow from them. */
+export type Projector = (events: readonly HallEvent[]) => EventBody[] | undefined | void;
+
 export type RunOutcome<T> =
   | {
       ok: true;
@@ -68,7 +71,7 @@ export type RunOutcome<T> =
 export class HallService {
   private engine: QueueEngine;
   private readonly subscribers = new Set<(events: HallEvent[]) => void>();
-  private readonly projectors = new Set<(events: readonly HallEvent[]) => void>();
+  private readonly projectors = new Set<Projector>();
 
   constructor(
     private readonly store: HallStore,
@@ -90,10 +93,12 @@ export class HallService {
 
   /**
    * Called inside every unit's transaction with the facts it just appended: records that must
-   * commit with their facts (a bad rating's follow-up, UOW-1) are written here. A projector that
-   * throws rolls the whole unit back.
+   * commit with their facts (a bad rating's follow-up, UOW-1) are written here. A projector may
+   * answer with facts that follow from them (a signed 日结轧账 day reopened by a later fact,
+   * REC-5): they are appended in the same unit, after the facts that caused them. A projector
+   * that throws rolls the whole unit back.
    */
-  project(fn: (events: readonly HallEvent[]) => void): void {
+  project(fn: Projector): void {
     this.projectors.add(fn);
   }
 
@@ -151,13 +156,18 @@ export class HallService {
     const events: HallEvent[] = [];
     const after: (() => void)[] = [];
     let dirty = false;
-    const fold = (stamped: HallEvent[], projections?: () => void) => {
+    const fold = (stamped: HallEvent[], projections?: () => void): void => {
       dirty = true;
       this.store.appendEvents(stamped);
       for (const ev of stamped) this.engine.apply(ev);
       projections?.();
-      for (const fn of this.projectors) fn(stamped);
+      const derived: EventBody[] = [];
+      for (const fn of this.projectors) {
+        const more = fn(stamped);
+        if (more) derived.push(...more);
+      }
       events.push(...stamped);
+      if (derived.length > 0) fold(this.engine.stamp(derived, now));
     };
     const uow: UnitOfWork = {
       now,

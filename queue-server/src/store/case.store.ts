@@ -1,5 +1,11 @@
 import type { CalendarOverride, CalendarOverrideKind, EventType, HallEvent } from '@onewindow/shared';
-import { CASE_FACT_TYPES, type CaseRecord, type CaseStatus } from '@onewindow/shared/cases.ts';
+import {
+  CASE_FACT_TYPES,
+  type CaseRecord,
+  type CaseStatus,
+  type MaterialPageMime,
+  type MaterialSource,
+} from '@onewindow/shared/cases.ts';
 import type Database from 'better-sqlite3';
 import { applyCaseFact, type CaseEvent } from '../domain/cases.ts';
 import type { PiiCodec } from '../security/codec.ts';
@@ -27,12 +33,63 @@ export class CaseStore {
       byTicket: db.prepare('SELECT id, body FROM cases WHERE ticket_id = ?'),
       all: db.prepare('SELECT id, body FROM cases ORDER BY deadline, created_at, id'),
       byStatus: db.prepare('SELECT id, body FROM cases WHERE status = ? ORDER BY deadline, created_at, id'),
+      linkPage: db.prepare(
+        `INSERT INTO case_pages (sha256, case_id, material, mime, bytes, width, height, source, captured_by, seq, at)
+         VALUES (@sha256, @caseId, @material, @mime, @bytes, @width, @height, @source, @by, @seq, @at)
+         ON CONFLICT DO UPDATE SET removed_seq = NULL`,
+      ),
+      unlinkPage: db.prepare(
+        'UPDATE case_pages SET removed_seq = ? WHERE sha256 = ? AND case_id = ? AND material = ? AND removed_seq IS NULL',
+      ),
+      pagesOf: db.prepare(
+        `SELECT sha256, case_id AS caseId, material, mime, bytes, width, height, source, captured_by AS capturedBy,
+                seq, at, removed_seq AS removedSeq FROM case_pages WHERE case_id = ? ORDER BY seq, sha256`,
+      ),
+      casesOfPage: db.prepare('SELECT DISTINCT case_id AS caseId FROM case_pages WHERE sha256 = ?'),
+      isLinked: db.prepare('SELECT 1 FROM case_pages WHERE sha256 = ? LIMIT 1'),
+      allPages: db.prepare('SELECT DISTINCT sha256 FROM case_pages ORDER BY sha256'),
     };
+  }
+
+  /** Every page a fact linked to this case, removed ones too (with the seq that removed them). */
+  pagesOf(caseId: string): CasePageRow[] {
+    return this.s.pagesOf.all(caseId) as CasePageRow[];
+  }
+
+  /** The cases that link a page (a page's bytes may serve two cases). */
+  casesOfPage(sha256: string): string[] {
+    return (this.s.casesOfPage.all(sha256) as { caseId: string }[]).map((r) => r.caseId);
+  }
+
+  /** Whether any fact links this page: a stored file no fact links is an orphan (MAT-STORE-1). */
+  isLinked(sha256: string): boolean {
+    return this.s.isLinked.get(sha256) !== undefined;
+  }
+
+  /** Every linked page's hash (for a fixity check over the page store). */
+  *linkedPages(): Generator<string> {
+    for (const r of this.s.allPages.iterate() as Iterable<{ sha256: string }>) yield r.sha256;
   }
 
   /** Folds a committed case fact into its row (CASE-5). */
   apply(ev: CaseEvent): CaseRecord {
     const next = applyCaseFact(this.byId(ev.caseId), ev);
+    if (ev.type === 'case:material-captured')
+      for (const p of ev.pages)
+        this.s.linkPage.run({
+          sha256: p.sha256,
+          caseId: ev.caseId,
+          material: ev.material,
+          mime: p.mime,
+          bytes: p.bytes,
+          width: p.width ?? null,
+          height: p.height ?? null,
+          source: ev.source,
+          by: ev.by,
+          seq: ev.seq,
+          at: ev.at,
+        });
+    if (ev.type === 'case:material-removed') this.s.unlinkPage.run(ev.seq, ev.sha256, ev.caseId, ev.material);
     this.s.upsert.run({
       id: next.id,
       ticketId: next.ticketId,
@@ -71,6 +128,23 @@ export class CaseStore {
 }
 
 type Row = { id: string; body: string };
+
+/** A page a fact linked to a case (the `case_pages` projection, MAT-FILE-1). */
+export interface CasePageRow {
+  sha256: string;
+  caseId: string;
+  material: string;
+  mime: MaterialPageMime;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  source: MaterialSource;
+  capturedBy: string;
+  seq: number;
+  at: number;
+  /** The seq of the `case:material-removed` that took it off the checklist; null while linked. */
+  removedSeq: number | null;
+}
 
 /** The hall's corrections of the national working-day calendar (SPEC CAL-2). */
 export class CalendarOverrideStore {

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
+import { isReconFact } from '@onewindow/shared/reconcile.ts';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
 import { PiiCodec } from '../security/codec.ts';
@@ -7,11 +11,13 @@ import { type HallKeys, holderFingerprint, KeyError, keyFingerprint } from '../s
 import { ApplicationStore } from './application.store.ts';
 import { AppointmentStore } from './appointment.store.ts';
 import { AuthStore } from './auth.store.ts';
+import { BlobStore } from './blob.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { PiiReadStore } from './pii-read.store.ts';
+import { ReconStore } from './recon.store.ts';
 import { ReportStore } from './report.store.ts';
 import { SlipStore } from './slip.store.ts';
 
@@ -90,11 +96,18 @@ export class HallStore {
   /** The case projection (CASE-5), written only by `appendEvents`. */
   readonly cases: CaseStore;
   readonly slips: SlipStore;
+  /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
+  readonly recon: ReconStore;
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
   /** The read trail of personal data (SEC-NTK-2). */
   readonly piiReads: PiiReadStore;
+  /**
+   * The page store beside the database (`<data dir>/blobs`, MAT-STORE-*): captured pages by
+   * SHA-256. Files, not rows: a page is written before the fact that links it commits.
+   */
+  readonly blobs: BlobStore;
   /** Seals and opens the personal fields of every repository (SEC-ENC-1). */
   readonly codec: PiiCodec;
   /** The hall's keys, as the store was opened with them (holder references are computed from them). */
@@ -122,10 +135,16 @@ export class HallStore {
     this.followUps = new FollowUpStore(db, this.codec);
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
+    this.recon = new ReconStore(db, this.codec);
     this.calendarOverrides = new CalendarOverrideStore(db);
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
     this.piiReads = new PiiReadStore(db);
+    this.blobs = new BlobStore(
+      path === ':memory:'
+        ? join(tmpdir(), `onewindow-blobs-${process.pid}-${randomBytes(4).toString('hex')}`)
+        : join(dirname(path), 'blobs'),
+    );
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
       eventsFrom: db.prepare('SELECT seq, body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
@@ -375,12 +394,13 @@ export class HallStore {
 
   /**
    * Appends committed facts to the log and folds the ones with a projection of their own
-   * (cases) into it. Call inside `transaction`, with facts stamped in seq order.
+   * (cases, 日结轧账 days) into it. Call inside `transaction`, with facts stamped in seq order.
    */
   appendEvents(events: readonly HallEvent[]): void {
     for (const ev of events) {
       this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, this.codec.stringify(ev, `events:${ev.seq}`));
       if (isCaseFact(ev)) this.cases.apply(ev);
+      else if (isReconFact(ev)) this.recon.apply(ev);
     }
     this.appended = true;
     if (!this.db.inTransaction) this.markHighWater();

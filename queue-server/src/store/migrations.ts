@@ -307,4 +307,46 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX role_grants_by_status ON role_grants (status, proposed_at);
   `,
+  // 13: the electronic case file (SPEC MAT-*): every page a case:material-captured fact linked,
+  // folded from the facts in their unit. The page itself is a file of the page store
+  // (blobs/sha256/..); a file no row names is an orphan and is never counted as present.
+  `
+  CREATE TABLE case_pages (
+    sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),
+    case_id     TEXT    NOT NULL,
+    material    TEXT    NOT NULL,
+    mime        TEXT    NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'application/pdf')),
+    bytes       INTEGER NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    source      TEXT    NOT NULL,
+    captured_by TEXT    NOT NULL,
+    seq         INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    removed_seq INTEGER,
+    PRIMARY KEY (sha256, case_id, material)
+  ) STRICT;
+  CREATE INDEX case_pages_by_case ON case_pages (case_id, seq);
+  `,
+  // 14: 日结轧账 (SPEC REC-*): each clerk's day as the fold of its recon:* facts, the case and
+  // ticket ids a signed day is made of (a later fact on one reopens it), and an index to read a
+  // day's facts by type and time.
+  `
+  CREATE TABLE recon_days (
+    clerk_id     TEXT    NOT NULL,
+    business_day TEXT    NOT NULL,
+    status       TEXT    NOT NULL CHECK (status IN ('open', 'signed', 'locked')),
+    body         TEXT    NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (clerk_id, business_day)
+  ) STRICT;
+  CREATE INDEX recon_days_by_day ON recon_days (business_day, status);
+  CREATE TABLE recon_refs (
+    ref          TEXT NOT NULL,
+    clerk_id     TEXT NOT NULL,
+    business_day TEXT NOT NULL,
+    PRIMARY KEY (ref, clerk_id, business_day)
+  ) STRICT;
+  CREATE INDEX events_by_type_at ON events (type, at);
+  `,
 ];

@@ -53,7 +53,18 @@ export const CASE_FACT_LABEL: Record<CaseFactType, { zh: string; en: string }> =
   'case:ready': { zh: '办结待取', en: 'Ready for pickup' },
   'case:handed-back': { zh: '已领取', en: 'Handed back' },
   'case:adopted': { zh: '转入（系统升级前受理）', en: 'Carried over' },
+  'case:material-captured': { zh: '材料采集', en: 'Pages captured' },
+  'case:material-waived': { zh: '免提交', en: 'Material waived' },
+  'case:material-removed': { zh: '撤下页面', en: 'Page removed' },
 };
+
+/** The materials received on paper at the window: at acceptance and with each supplement (history). */
+export function receivedMaterials(c: CaseRecord): string[] {
+  const names = c.history
+    .filter((h) => h.step === 'case:accepted' || h.step === 'case:supplemented')
+    .flatMap((h) => h.materials ?? []);
+  return [...new Set(names)];
+}
 
 export const REVIEW_LEVELS_LABEL: Record<ReviewLevels, { zh: string; en: string }> = {
   0: { zh: '无需审核', en: 'No review' },

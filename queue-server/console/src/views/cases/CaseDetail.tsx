@@ -11,6 +11,7 @@ import {
   CASE_FACT_LABEL,
   CASE_STATUS_LABEL,
   REVIEW_LEVELS_LABEL,
+  receivedMaterials,
   staffLabel,
   UNDER_WAY,
 } from '../../core/cases.ts';
@@ -133,7 +134,9 @@ export function CaseDetail(props: {
             </tr>
             <tr>
               <th>已收材料</th>
-              <td data-testid="case-materials">{c.materials.length === 0 ? '—' : c.materials.join('、')}</td>
+              <td data-testid="case-materials">
+                {receivedMaterials(c).length === 0 ? '—' : receivedMaterials(c).join('、')}
+              </td>
             </tr>
             {c.missing.length > 0 && (
               <tr>

@@ -6,7 +6,7 @@
 import type { CaseRecord } from '@onewindow/shared/cases.ts';
 import { useState } from 'preact/hooks';
 import { Modal } from '../../components/ui.tsx';
-import { useCatalogItem } from '../../core/cases.ts';
+import { receivedMaterials, useCatalogItem } from '../../core/cases.ts';
 
 export function SupplementRequestDialog(props: {
   c: CaseRecord;
@@ -55,7 +55,7 @@ export function SupplementRequestDialog(props: {
                 <span class="dim">
                   {' '}
                   {m.form} {m.copies}份{m.required ? '' : ' · 视情形'}
-                  {c.materials.includes(m.name) ? ' · 受理时已收' : ''}
+                  {receivedMaterials(c).includes(m.name) ? ' · 受理时已收' : ''}
                   {m.commonlyMissing ? ' · 常缺' : ''}
                 </span>
               </span>

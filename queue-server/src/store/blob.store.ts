@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A page as the store holds it: its SHA-256 (lower-case hex) and its length in bytes. */
+export interface StoredBlob {
+  sha256: string;
+  bytes: number;
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The hall's page store (SPEC MAT-STORE-*): captured pages, content-addressed, under
+ * `<data dir>/blobs/sha256/<first 2 hex>/<64-hex sha256>`. A file is written (temp file in the
+ * same directory, fsync, rename, fsync of the directory) BEFORE the fact that links it commits,
+ * so a committed fact never names a page that is not whole on disk; a crash between the two
+ * leaves an orphan, which nothing counts as present (only facts link pages to cases) and
+ * `sweepOrphans` deletes after a day. Files are never rewritten in place: the name is the hash.
+ */
+export class BlobStore {
+  constructor(readonly dir: string) {}
+
+  /** Where the page with this hash lives (whether or not it is there). Throws on a malformed hash. */
+  path(sha256: string): string {
+    if (!HEX64.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${JSON.stringify(sha256)}`);
+    return join(this.dir, 'sha256', sha256.slice(0, 2), sha256);
+  }
+
+  /**
+   * Stores the bytes durably and returns their hash. Idempotent: a page already stored whole is
+   * left as it is; one whose file no longer matches its name (a damaged disk) is replaced.
+   */
+  async put(bytes: Uint8Array): Promise<StoredBlob> {
+    const sha256 = sha256Hex(bytes);
+    const target = this.path(sha256);
+    if (await this.verify(sha256)) return { sha256, bytes: bytes.length };
+    const shard = join(this.dir, 'sha256', sha256.slice(0, 2));
+    await mkdir(shard, { recursive: true });
+    const tmp = join(shard, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    await fh.close();
+    await rename(tmp, target);
+    await syncDir(shard);
+    return { sha256, bytes: bytes.length };
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.path(sha256))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async read(sha256: string): Promise<Buffer> {
+    return readFile(this.path(sha256));
+  }
+
+  /** Re-hashes the stored file: true only when it exists and its bytes still hash to its name. */
+  async verify(sha256: string): Promise<boolean> {
+    const file = this.path(sha256);
+    try {
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+      return hash.digest('hex') === sha256;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Every stored page's hash (temp files of unfinished writes are not pages). */
+  async *list(): AsyncGenerator<string> {
+    const root = join(this.dir, 'sha256');
+    let shards: string[];
+    try {
+      shards = (await readdir(root)).sort();
+    } catch {
+      return;
+    }
+    for (const shard of shards) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of (await readdir(join(root, shard))).sort())
+        if (HEX64.test(name) && name.startsWith(shard)) yield name;
+    }
+  }
+
+  /**
+   * Deletes what no fact links and is older than `olderThanMs` (default a day): orphans of a
+   * crash between the write and the commit, and temp files of writes that never finished.
+   * Returns the hashes of the orphans deleted.
+   */
+  async sweepOrphans(
+    linked: (sha256: string) => boolean,
+    now: number,
+    olderThanMs = 86_400_000,
+  ): Promise<string[]> {
+    const root = join(this.dir, 'sha256');
+    const gone: string[] = [];
+    let shards: string[];
+    try {
+      shards = await readdir(root);
+    } catch {
+      return gone;
+    }
+    for (const shard of shards) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(root, shard))) {
+        const file = join(root, shard, name);
+        const isTemp = name.endsWith('.tmp');
+        if (!isTemp && (!HEX64.test(name) || linked(name))) continue;
+        const st = await stat(file).catch(() => null);
+        if (st === null || now - st.mtimeMs < olderThanMs) continue;
+        await rm(file, { force: true });
+        if (!isTemp) gone.push(name);
+      }
+    }
+    return gone;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
