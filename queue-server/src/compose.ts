@@ -24,6 +24,7 @@ import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts'
 import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { PrintQueue } from './service/print.service.ts';
+import { RiskService } from './service/risk.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
 import type { HallStore } from './store/hall.store.ts';
@@ -62,6 +63,8 @@ export interface Hall {
   followUps: FollowUpService;
   stats: StatsService;
   audit: AuditService;
+  /** Risk control (RISK-*): the list, the rules, the monitor in every unit, alerts. */
+  risk: RiskService;
   /**
    * What each commit means to its audiences (boards, staff), computed once per commit in order;
    * transports attach themselves to send it on.
@@ -73,7 +76,7 @@ export interface Hall {
   calendarOverrides: CalendarOverrideService;
   /** The hall's local date now. */
   today(): string;
-  /** Runs the day closes that are due now, then the form purge (the scheduler calls this; so can tests). */
+  /** Runs the day closes that are due now, then the risk tick and the form purge (the scheduler calls this; so can tests). */
   runDueDayCloses(): void;
   /** Purges the kiosk forms past their retention time now (SEC-MIN-2); how many went. */
   purgeForms(): number;
@@ -203,6 +206,18 @@ export function composeHall(deps: HallDeps): Hall {
     clock,
   });
 
+  // The risk monitor (RISK-EVAL-1): built from the log, then guards and reacts in every unit.
+  const risk = new RiskService({
+    hall,
+    events: () => store.iterateEvents(),
+    calendar,
+    clock,
+    utcOffsetMinutes: offset,
+    staffIdByUsername: (u) => store.auth.staffByUsername(u)?.id,
+    staffExists: (id) => store.auth.staffById(id) !== undefined,
+    audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
+  });
+
   // In the unit of work (UOW-1): a bad rating's follow-up and the audit of a configuration
   // commit with their facts. After the commit: logs.
   hall.project((events) => {
@@ -254,6 +269,7 @@ export function composeHall(deps: HallDeps): Hall {
     followUps,
     stats,
     audit,
+    risk,
     notice,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
@@ -264,6 +280,8 @@ export function composeHall(deps: HallDeps): Hall {
         if (r.ok) log.info({ businessDay: cmd.businessDay }, 'day closed');
         else log.warn({ businessDay: cmd.businessDay, code: r.error.code }, 'day close refused');
       }
+      const risen = risk.runTick();
+      if (risen > 0) log.info({ facts: risen }, 'risk tick: alerts raised or escalated');
       const purged = retention.purgeDue();
       if (purged > 0) log.info({ forms: purged }, 'kiosk forms purged after their retention time');
     },

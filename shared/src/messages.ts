@@ -45,6 +45,7 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   TOTP_ENROLMENT_REQUIRED: '请先绑定动态口令（双因素认证）',
   TOTP_REQUIRED: '请输入动态口令',
   WEAK_PASSWORD: '密码不符合要求',
+  RISK_BLOCKED: '该操作被风险防控规则拦截，请联系值班主管放行',
 };
 
 export function errorMessageZh(code: ErrorCode): string {

@@ -215,6 +215,8 @@ export const TRANSPORT_ERROR_CODES = [
   'TOTP_REQUIRED',
   /** A new password the policy refuses (length, a common password, the username in it). */
   'WEAK_PASSWORD',
+  /** A blocking risk rule refused the command (SPEC RISK-INT-1); `messageZh` names the rule and the way on. */
+  'RISK_BLOCKED',
 ] as const;
 
 export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;
