@@ -28,6 +28,7 @@ import type { HallEvent } from './hall.ts';
 import { PAUSE_REASON_CODES } from './personal-data.ts';
 import { printDocumentSchema } from './print.ts';
 import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
+import type { RiskAlert } from './risk.ts';
 import { staffText } from './staff-text.ts';
 
 /** Bumped when a message changes shape; clients send it in the handshake. */
@@ -306,6 +307,11 @@ export interface ServerToClientEvents {
   'counter:card': (c: CounterCard) => void;
   'staff:snapshot': (s: StaffView) => void;
   'staff:fact': (f: StaffFact) => void;
+  /**
+   * To managers: risk alerts raised or changed by a commit, as they stand (RISK-HND-5); to
+   * guides: the long-wait ones only, without notes.
+   */
+  'risk:alerts': (alerts: RiskAlert[]) => void;
 }
 
 type CommandHandlers = {

@@ -119,6 +119,14 @@ export const ROUTE_PERMISSIONS = {
   'stats:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
   'follow-ups:manage': { roles: MANAGERS, devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
+  /** Risk control (RISK-HND-5): the alert list, their handling and one-time overrides: the hall's managers. */
+  'risk:alerts': { roles: ['manager'], devices: [] },
+  /** The long-wait alerts only (the guide desk's list, RISK-HND-5). */
+  'risk:waits': { roles: ['guide', 'manager'], devices: [] },
+  /** Reading and exporting the risk list and rules (RISK-LIST-3). */
+  'risk:read': { roles: MANAGERS, devices: [] },
+  /** Publishing the risk list and rule set (RISK-LIST-1, RISK-RULE-1). */
+  'risk:manage': { roles: ['admin'], devices: [] },
   'hall:read-config': { roles: MANAGERS, devices: [] },
   'hall:notice': { roles: ['manager'], devices: [] },
   'catalog:manage': { roles: ['admin'], devices: [] },

@@ -11,6 +11,7 @@ import {
   DEFAULT_RISK_RULES,
   type EventBody,
   type HallEvent,
+  RISK_LEVEL_ZH,
   type RiskAlert,
   type RiskAlertList,
   type RiskDisposition,
@@ -22,6 +23,7 @@ import {
   type RiskRulesView,
   riskBlockedMessageZh,
 } from '@onewindow/shared';
+import ExcelJS from 'exceljs';
 import { businessDayOf } from '../domain/clock.ts';
 import {
   actorOf,
@@ -34,6 +36,7 @@ import {
 } from '../domain/risk.ts';
 import type { WorkingCalendar } from './calendar.ts';
 import { type Clock, type HallService, Refusal } from './hall.service.ts';
+import { type StatsTable, statsCsv } from './stats.ts';
 
 /** How long a manager's override waits for the blocked person to try again. */
 export const OVERRIDE_TTL_MS = 30 * 60_000;
@@ -285,6 +288,29 @@ export class RiskService {
     return { today, alerts, counts };
   }
 
+  /**
+   * The guide desk's list (RISK-HND-5): long-wait alerts not disposed whose ticket still waits,
+   * without handling notes. Replaces the console's own long-wait timer.
+   */
+  waitAlerts(): RiskAlert[] {
+    const today = this.today();
+    const waitRules = new Set(this.state.rules.rules.filter((r) => r.kind === 'long-wait').map((r) => r.id));
+    return [...this.state.alerts.values()]
+      .filter(
+        (a) =>
+          waitRules.has(a.ruleId) &&
+          a.status !== 'disposed' &&
+          a.subject.kind === 'ticket' &&
+          this.state.tickets.get(a.subject.id)?.waiting === true,
+      )
+      .map((a) => ({ ...this.view(a, today), note: null }));
+  }
+
+  /** Whether an alert is one the guide desk sees (a long wait). */
+  isWaitAlert(a: RiskAlert): boolean {
+    return this.state.rules.rules.some((r) => r.id === a.ruleId && r.kind === 'long-wait');
+  }
+
   get(alertId: string): RiskAlert | undefined {
     const a = this.state.alerts.get(alertId);
     return a === undefined ? undefined : this.view(a, this.today());
@@ -342,5 +368,53 @@ export class RiskService {
     this.d.audit(supervisorId, 'risk:override-granted', body.actorId, { ruleId: body.ruleId });
     const { reason: _r, ...view } = g;
     return { ok: true, data: view };
+  }
+
+  /** RISK-LIST-3: the list as it stands, as CSV (UTF-8 BOM) or XLSX. */
+  async exportList(
+    format: 'csv' | 'xlsx',
+  ): Promise<{ name: string; nameZh: string; type: string; body: string | Buffer }> {
+    const l = this.list();
+    const table: StatsTable = {
+      sheet: '风险清单',
+      title: `风险清单 Risk list v${l.version}`,
+      columns: [
+        '类别 Category',
+        '代码 Code',
+        '名称 Name',
+        '描述 Description',
+        '发生概率 Probability',
+        '破坏程度 Severity',
+        '预防措施 Prevention',
+        '处置时限（工作日） Disposal days',
+      ],
+      rows: l.entries.map((e) => [
+        e.category,
+        e.code,
+        e.name,
+        e.description,
+        RISK_LEVEL_ZH[e.probability],
+        RISK_LEVEL_ZH[e.severity],
+        e.prevention,
+        e.disposalDays,
+      ]),
+    };
+    const name = `onewindow-risk-list_v${l.version}.${format}`;
+    const nameZh = `风险清单_v${l.version}.${format}`;
+    if (format === 'csv') return { name, nameZh, type: 'text/csv; charset=utf-8', body: statsCsv([table]) };
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'OneWindow';
+    wb.created = new Date(this.d.clock.now());
+    const ws = wb.addWorksheet(table.sheet);
+    ws.addRow([table.title]).font = { bold: true };
+    ws.addRow(table.columns).font = { bold: true };
+    for (const row of table.rows) ws.addRow(row);
+    ws.views = [{ state: 'frozen', ySplit: 2 }];
+    return {
+      name,
+      nameZh,
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+    };
   }
 }
