@@ -25,6 +25,7 @@ import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
+import { RiskService } from './service/risk.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
 import type { HallStore } from './store/hall.store.ts';
@@ -65,6 +66,8 @@ export interface Hall {
   followUps: FollowUpService;
   stats: StatsService;
   audit: AuditService;
+  /** Risk control (RISK-*): the list, the rules, the monitor in every unit, alerts. */
+  risk: RiskService;
   /**
    * What each commit means to its audiences (boards, staff), computed once per commit in order;
    * transports attach themselves to send it on.
@@ -76,7 +79,7 @@ export interface Hall {
   calendarOverrides: CalendarOverrideService;
   /** The hall's local date now. */
   today(): string;
-  /** Runs the day closes that are due now, then the form purge (the scheduler calls this; so can tests). */
+  /** Runs the day closes that are due now, then the risk tick and the form purge (the scheduler calls this; so can tests). */
   runDueDayCloses(): void;
   /** Purges the kiosk forms past their retention time now (SEC-MIN-2); how many went. */
   purgeForms(): number;
@@ -206,6 +209,18 @@ export function composeHall(deps: HallDeps): Hall {
     clock,
   });
 
+  // The risk monitor (RISK-EVAL-1): built from the log, then guards and reacts in every unit.
+  const risk = new RiskService({
+    hall,
+    events: () => store.iterateEvents(),
+    calendar,
+    clock,
+    utcOffsetMinutes: offset,
+    staffIdByUsername: (u) => store.auth.staffByUsername(u)?.id,
+    staffExists: (id) => store.auth.staffById(id) !== undefined,
+    audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
+  });
+
   // In the unit of work (UOW-1): a bad rating's follow-up and the audit of a configuration
   // commit with their facts. After the commit: logs.
   hall.project((events) => {
@@ -223,7 +238,7 @@ export function composeHall(deps: HallDeps): Hall {
     today,
   });
   // REC-5: a later fact on a signed day reopens it in the fact's own unit.
-  hall.project((events) => recon.reopenings(events));
+  hall.react((events) => recon.reopenings(events));
   const adopted = cases.adoptLegacy();
   if (adopted > 0) log.info({ cases: adopted }, 'cases from before cases were facts adopted into the log');
   // FUP-2: ratings committed before follow-ups were part of the unit get their records now.
@@ -268,6 +283,7 @@ export function composeHall(deps: HallDeps): Hall {
     stats,
     audit,
     recon,
+    risk,
     notice,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
@@ -278,6 +294,8 @@ export function composeHall(deps: HallDeps): Hall {
         if (r.ok) log.info({ businessDay: cmd.businessDay }, 'day closed');
         else log.warn({ businessDay: cmd.businessDay, code: r.error.code }, 'day close refused');
       }
+      const risen = risk.runTick();
+      if (risen > 0) log.info({ facts: risen }, 'risk tick: alerts raised or escalated');
       const purged = retention.purgeDue();
       if (purged > 0) log.info({ forms: purged }, 'kiosk forms purged after their retention time');
     },

@@ -14,6 +14,7 @@ import type {
   WindowPost,
 } from './domain.ts';
 import { RECON_FACT_TYPES, type ReconFact } from './reconcile.ts';
+import { RISK_FACT_TYPES, type RiskFact } from './risk.ts';
 
 /** Order policy (SPEC Q-ORD). */
 export type QueuePolicy =
@@ -146,11 +147,17 @@ const NOT_QUEUE: ReadonlySet<string> = new Set([
   ...CASE_FACT_TYPES,
   ...RECORD_FACT_TYPES,
   ...RECON_FACT_TYPES,
+  ...RISK_FACT_TYPES,
 ]);
 
 /** Whether the queue engine folds this fact (the others only advance its seq). */
 export function isQueueFact<T extends EventBody>(ev: T): ev is Extract<T, QueueFact> {
   return !NOT_QUEUE.has(ev.type);
+}
+
+/** Whether this is a fact of risk control (RISK-*). */
+export function isRiskFact<T extends EventBody>(ev: T): ev is Extract<T, RiskFact> {
+  return ev.type.startsWith('risk:');
 }
 
 /** Whether this is a fact of a case (CASE-*). */
@@ -159,7 +166,7 @@ export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFac
 }
 
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact;
+export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | RiskFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

@@ -16,6 +16,8 @@ export * from './print.ts';
 export * from './protocol.ts';
 export * from './public-view.ts';
 export * from './reconcile.ts';
+export * from './risk.schema.ts';
+export * from './risk.ts';
 export * from './staff-text.ts';
 export * from './stats.ts';
 export * from './ticket-number.ts';

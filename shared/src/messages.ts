@@ -48,6 +48,7 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   MATERIALS_MISSING: '申请材料不齐，不能移交审核',
   PAYLOAD_TOO_LARGE: '文件太大',
   UNSUPPORTED_MEDIA: '文件格式不支持，请上传 JPEG、PNG 图片或 PDF',
+  RISK_BLOCKED: '该操作被风险防控规则拦截，请联系值班主管放行',
 };
 
 export function errorMessageZh(code: ErrorCode): string {

@@ -28,6 +28,7 @@ import type { HallEvent } from './hall.ts';
 import { PAUSE_REASON_CODES } from './personal-data.ts';
 import { printDocumentSchema } from './print.ts';
 import type { PublicFact, PublicSnapshot, StaffFact, StaffView } from './public-view.ts';
+import type { RiskAlert } from './risk.ts';
 import { staffText } from './staff-text.ts';
 
 /** Bumped when a message changes shape; clients send it in the handshake. */
@@ -221,6 +222,8 @@ export const TRANSPORT_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   /** An upload whose bytes are not a JPEG, PNG or PDF, or are not a readable one (MAT-CAP-2). */
   'UNSUPPORTED_MEDIA',
+  /** A blocking risk rule refused the command (SPEC RISK-INT-1); `messageZh` names the rule and the way on. */
+  'RISK_BLOCKED',
 ] as const;
 
 export const ERROR_CODES = [...DOMAIN_ERROR_CODES, ...TRANSPORT_ERROR_CODES] as const;
@@ -310,6 +313,11 @@ export interface ServerToClientEvents {
   'counter:card': (c: CounterCard) => void;
   'staff:snapshot': (s: StaffView) => void;
   'staff:fact': (f: StaffFact) => void;
+  /**
+   * To managers: risk alerts raised or changed by a commit, as they stand (RISK-HND-5); to
+   * guides: the long-wait ones only, without notes.
+   */
+  'risk:alerts': (alerts: RiskAlert[]) => void;
 }
 
 type CommandHandlers = {

@@ -52,7 +52,14 @@ export interface TestServer {
  * cross-package tests. Pass `dir` to restart on an existing database.
  */
 export async function startTestServer(
-  opts: { clock?: TestClock; dir?: string; recoveryMs?: number; port?: number } = {},
+  opts: {
+    clock?: TestClock;
+    dir?: string;
+    recoveryMs?: number;
+    port?: number;
+    /** Publish the starting risk list and rules as a real start does (RISK-*); off for the older suites. */
+    risk?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'onewindow-server-'));
@@ -66,7 +73,7 @@ export async function startTestServer(
     shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
   });
-  bootstrap(app, { demo: true, adminPassword: undefined }, logger);
+  bootstrap(app, { demo: true, adminPassword: undefined, risk: opts.risk ?? false }, logger);
   const port = await app.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const clients: HallClient[] = [];

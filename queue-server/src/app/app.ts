@@ -27,6 +27,7 @@ import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
 import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
+import { riskRoutes } from './routes/risk.routes.ts';
 import { ticketStatusRoutes } from './routes/ticket-status.routes.ts';
 
 export interface AppDeps {
@@ -231,6 +232,7 @@ export function createApp(deps: AppDeps): App {
     ...adminRoutes(h),
     ...reportRoutes(h),
     ...reconRoutes(h),
+    ...riskRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);
@@ -275,6 +277,16 @@ export function createApp(deps: AppDeps): App {
     send(res, fail({ code: 'INTERNAL', message: 'internal error' }));
   });
 
+  // RISK-HND-5: alerts go to the sockets of managers (all) and guides (long waits, no notes).
+  h.risk.onAlerts((alerts) => {
+    const waits = alerts.filter((a) => h.risk.isWaitAlert(a)).map((a) => ({ ...a, note: null }));
+    for (const socket of io.of('/').sockets.values()) {
+      const p = socket.data.principal;
+      if (p?.kind !== 'staff') continue;
+      if (p.roles.includes('manager')) socket.emit('risk:alerts', alerts);
+      else if (p.roles.includes('guide') && waits.length > 0) socket.emit('risk:alerts', waits);
+    }
+  });
   h.facts.attach((events, views) => {
     for (const ev of events) commandCounter.inc({ type: ev.type });
     realtime.broadcast(views);

@@ -123,6 +123,14 @@ export const ROUTE_PERMISSIONS = {
   /** Who has not reconciled, a clerk's day, the countersign (REC-4, REC-6): the hall's manager. */
   'recon:supervise': { roles: ['manager'], devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
+  /** Risk control (RISK-HND-5): the alert list, their handling and one-time overrides: the hall's managers. */
+  'risk:alerts': { roles: ['manager'], devices: [] },
+  /** The long-wait alerts only (the guide desk's list, RISK-HND-5). */
+  'risk:waits': { roles: ['guide', 'manager'], devices: [] },
+  /** Reading and exporting the risk list and rules (RISK-LIST-3). */
+  'risk:read': { roles: MANAGERS, devices: [] },
+  /** Publishing the risk list and rule set (RISK-LIST-1, RISK-RULE-1). */
+  'risk:manage': { roles: ['admin'], devices: [] },
   'hall:read-config': { roles: MANAGERS, devices: [] },
   'hall:notice': { roles: ['manager'], devices: [] },
   'catalog:manage': { roles: ['admin'], devices: [] },

@@ -38,6 +38,8 @@ export function bootstrap(
     /** ONEWINDOW_SECOND_ADMIN_PASSWORD: creates `admin2` once, so grants can be approved (SEC-ACC-1). */
     secondAdminPassword?: string | undefined;
     demoAnyTime?: boolean;
+    /** Publish the starting risk list and rules if the hall has none (default true). */
+    risk?: boolean;
   },
   log: Logger,
 ): void {
@@ -56,6 +58,8 @@ export function bootstrap(
     if (!r.ok) throw new Error(`demo hall configuration refused: ${r.error.message}`);
     log.info('demo hall configured');
   }
+  // RISK-LIST-2, RISK-RULE-2: the starting risk list and rule set, published once as facts.
+  if (opts.risk !== false) app.hall.risk.seed();
   if (opts.demo && app.authStore.catalog().length === 0) {
     app.authStore.replaceCatalog(demoCatalog());
     log.info('demo service catalog loaded');

@@ -148,6 +148,28 @@ function factEntry(ev: HallEvent, nameOf: (id: string) => string): AuditEntry | 
     return base(ev.by, ev.caseId, ev.note, detail);
   }
   switch (ev.type) {
+    case 'risk:intercepted':
+      return base(
+        ev.actorId,
+        `${ev.subject.kind}:${ev.subject.id}`,
+        null,
+        `${ev.ruleId} (${ev.riskCode}) blocked ${ev.command}`,
+      );
+    case 'risk:overridden':
+      return base(
+        ev.supervisorId,
+        ev.actorId,
+        ev.reason,
+        `${ev.ruleId} (${ev.riskCode}) overridden for ${ev.command}`,
+      );
+    case 'risk:list-published':
+      return base(ev.by, null, null, `risk list v${ev.version}, ${ev.entries.length} entries`);
+    case 'risk:rules-published':
+      return base(ev.by, null, null, `risk rules v${ev.version}, ${ev.rules.length} rules`);
+    case 'risk:alert-assigned':
+      return base(ev.by, ev.alertId, null, `owner ${ev.ownerId}`);
+    case 'risk:alert-disposed':
+      return base(ev.by, ev.alertId, ev.note, ev.disposition);
     case 'ticket:priority-overridden': {
       const a = ev.action;
       const detail =

@@ -26,10 +26,26 @@ export interface ExecuteOptions {
 
 /** Thrown inside a unit of work to refuse it: everything it wrote so far is rolled back. */
 export class Refusal extends Error {
-  constructor(readonly error: ApiError) {
+  /**
+   * @param afterRollback facts that record the refusal itself (a risk interception, RISK-INT-3):
+   *   committed in a unit of their own once the refused unit has rolled back
+   */
+  constructor(
+    readonly error: ApiError,
+    readonly afterRollback: readonly EventBody[] = [],
+  ) {
     super(error.message);
   }
 }
+
+/**
+ * Checks a unit's facts before they are appended (RISK-INT-1): throws a `Refusal` to refuse the
+ * unit, or returns facts to append right after them (an override, RISK-INT-2).
+ */
+export type Guard = (unitType: string, facts: readonly HallEvent[]) => EventBody[];
+
+/** Decides facts that follow from committed ones, appended in the same unit (alerts, RISK-EVAL-1). */
+export type Reactor = (events: readonly HallEvent[]) => EventBody[];
 
 /**
  * One use case's transaction (DESIGN 9, SPEC UOW-1): queue commands decided against the state
@@ -50,9 +66,6 @@ export interface UnitOfWork {
   afterCommit(fn: () => void): void;
 }
 
-/** What runs inside a unit with the facts it appended; it may answer with facts that follow from them. */
-export type Projector = (events: readonly HallEvent[]) => EventBody[] | undefined | void;
-
 export type RunOutcome<T> =
   | {
       ok: true;
@@ -71,7 +84,10 @@ export type RunOutcome<T> =
 export class HallService {
   private engine: QueueEngine;
   private readonly subscribers = new Set<(events: HallEvent[]) => void>();
-  private readonly projectors = new Set<Projector>();
+  private readonly projectors = new Set<(events: readonly HallEvent[]) => void>();
+  private readonly guards = new Set<Guard>();
+  private readonly reactors = new Set<Reactor>();
+  private readonly rollbacks = new Set<() => void>();
 
   constructor(
     private readonly store: HallStore,
@@ -93,13 +109,30 @@ export class HallService {
 
   /**
    * Called inside every unit's transaction with the facts it just appended: records that must
-   * commit with their facts (a bad rating's follow-up, UOW-1) are written here. A projector may
-   * answer with facts that follow from them (a signed 日结轧账 day reopened by a later fact,
-   * REC-5): they are appended in the same unit, after the facts that caused them. A projector
-   * that throws rolls the whole unit back.
+   * commit with their facts (a bad rating's follow-up, UOW-1) are written here. A projector that
+   * throws rolls the whole unit back.
    */
-  project(fn: Projector): void {
+  project(fn: (events: readonly HallEvent[]) => void): void {
     this.projectors.add(fn);
+  }
+
+  /** Checks every unit's facts before they are appended (RISK-INT-1). */
+  guard(fn: Guard): void {
+    this.guards.add(fn);
+  }
+
+  /**
+   * Called inside every unit with the facts it just appended, after the projectors: the facts
+   * it returns are appended in the same unit (and reach the reactors too), so an alert commits
+   * with the fact that raised it (RISK-EVAL-1).
+   */
+  react(fn: Reactor): void {
+    this.reactors.add(fn);
+  }
+
+  /** Called when a unit that had appended facts rolled back (memory folded from them is stale). */
+  onRollback(fn: () => void): void {
+    this.rollbacks.add(fn);
   }
 
   /** One queue command as its own unit of work (Q-DUR-1, Q-DUR-2). */
@@ -156,18 +189,17 @@ export class HallService {
     const events: HallEvent[] = [];
     const after: (() => void)[] = [];
     let dirty = false;
-    const fold = (stamped: HallEvent[], projections?: () => void): void => {
+    const fold = (stamped: HallEvent[], projections?: () => void) => {
+      const extra: EventBody[] = [];
+      for (const g of this.guards) extra.push(...g(opts.type, stamped));
       dirty = true;
       this.store.appendEvents(stamped);
       for (const ev of stamped) this.engine.apply(ev);
       projections?.();
-      const derived: EventBody[] = [];
-      for (const fn of this.projectors) {
-        const more = fn(stamped);
-        if (more) derived.push(...more);
-      }
+      for (const fn of this.projectors) fn(stamped);
       events.push(...stamped);
-      if (derived.length > 0) fold(this.engine.stamp(derived, now));
+      for (const r of this.reactors) extra.push(...r(stamped));
+      if (extra.length > 0) fold(this.engine.stamp(extra, now));
     };
     const uow: UnitOfWork = {
       now,
@@ -207,8 +239,15 @@ export class HallService {
       });
     } catch (err) {
       // The transaction rolled back; memory may hold half of it. The store is the truth.
-      if (dirty) this.engine = QueueEngine.fromSnapshot(this.store.loadSnapshot());
-      if (err instanceof Refusal) return { ok: false, error: err.error };
+      if (dirty) {
+        this.engine = QueueEngine.fromSnapshot(this.store.loadSnapshot());
+        for (const fn of this.rollbacks) fn();
+      }
+      if (err instanceof Refusal) {
+        const record = err.afterRollback;
+        if (record.length > 0) this.run({ type: 'risk:intercept' }, (u) => u.append([...record]));
+        return { ok: false, error: err.error };
+      }
       throw err;
     }
     if (events.length > 0) for (const fn of this.subscribers) fn(events);

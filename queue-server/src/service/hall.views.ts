@@ -4,6 +4,7 @@ import {
   DEFAULT_VOICE_TEMPLATE,
   isCaseFact,
   isQueueFact,
+  isRiskFact,
   LIVE_TICKET_STATUSES,
   type PublicFact,
   type PublicSnapshot,
@@ -136,7 +137,9 @@ export class HallViews {
       staff.push({
         ...base,
         tickets: tickets.map((t) => structuredClone(t)),
-        event: ev,
+        // A risk fact (an alert, an override's reason) reaches only the roles that handle it,
+        // on `risk:alerts` (RISK-HND-5); the staff rooms see that the seq moved.
+        event: isRiskFact(ev) ? ({ type: ev.type, seq: ev.seq, at: ev.at } as HallEvent) : ev,
         ...(kase !== undefined ? { case: kase } : {}),
       });
     }

@@ -201,6 +201,13 @@ export const AUDITED_FACT_TYPES = [
   'day:closed',
   'hall:configured',
   ...CASE_FACT_TYPES,
+  // Risk control (RISK-INT-3, RISK-HND-4): interceptions, overrides, publishes and handling.
+  'risk:intercepted',
+  'risk:overridden',
+  'risk:list-published',
+  'risk:rules-published',
+  'risk:alert-assigned',
+  'risk:alert-disposed',
 ] as const satisfies readonly EventType[];
 
 /** Read-only access to the audited facts of the event log, by type and time, newest first. */

@@ -121,7 +121,12 @@ export function coreRoutes(h: Hall, t: CoreTransport): RouteDef[] {
       access: 'public',
       body: loginBody,
       before: [t.limitLogins],
-      handle: ({ body }) => h.auth.login(body.username, body.password, body.totp),
+      handle: ({ body }) => {
+        const r = h.auth.login(body.username, body.password, body.totp);
+        // RISK-RULE-1 failed-logins: a wrong password or code is a fact the monitor counts.
+        if (!r.ok && r.error.code === 'UNAUTHENTICATED') h.risk.loginFailed(body.username);
+        return r;
+      },
     }),
     route({
       method: 'post',
