@@ -15,6 +15,7 @@ import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
+import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
 import { FollowUpService } from './service/follow-up.ts';
 import { FormRetentionService } from './service/form-retention.ts';
@@ -60,6 +61,7 @@ export interface Hall {
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
+  complaints: ComplaintService;
   stats: StatsService;
   audit: AuditService;
   /**
@@ -192,6 +194,24 @@ export function composeHall(deps: HallDeps): Hall {
     transaction: (fn) => store.transaction(fn),
     audit: (actor, action, detail) => audit.record(actor, action, null, detail, clock.now()),
   });
+  const complaints = new ComplaintService({
+    hall,
+    store: store.complaints,
+    reads: store.piiReads,
+    clock,
+    config: () => q().hallConfig,
+    catalog: items,
+    staff: staffName,
+    staffByNumber: (n) => {
+      const s = store.auth.allStaff().find((x) => x.staffNumber === n);
+      return s === undefined ? undefined : { id: s.id, name: s.name, staffNumber: s.staffNumber };
+    },
+    caseOf: (id) => store.cases.byId(id),
+    ticketById: (id) => q().ticket(id) ?? store.ticketById(id),
+    followUpOf: (id) => followUps.get(id),
+    utcOffsetMinutes: offset,
+    addWorkingDays: (from, n) => calendar.addWorkingDays(from, n),
+  });
   const stats = new StatsService({
     store,
     reports: store.reports,
@@ -252,6 +272,7 @@ export function composeHall(deps: HallDeps): Hall {
     calendar,
     catalog,
     followUps,
+    complaints,
     stats,
     audit,
     notice,

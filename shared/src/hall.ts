@@ -1,4 +1,5 @@
 import { CASE_FACT_TYPES, type CaseFact } from './cases.ts';
+import { COMPLAINT_FACT_TYPES, type ComplaintFact } from './complaints.ts';
 import type { SlipKind } from './console.ts';
 import type {
   FinishOutcome,
@@ -141,7 +142,11 @@ export const RECORD_FACT_TYPES = [
   'forms:purged',
 ] as const satisfies readonly RecordFact['type'][];
 
-const NOT_QUEUE: ReadonlySet<string> = new Set([...CASE_FACT_TYPES, ...RECORD_FACT_TYPES]);
+const NOT_QUEUE: ReadonlySet<string> = new Set([
+  ...CASE_FACT_TYPES,
+  ...RECORD_FACT_TYPES,
+  ...COMPLAINT_FACT_TYPES,
+]);
 
 /** Whether the queue engine folds this fact (the others only advance its seq). */
 export function isQueueFact<T extends EventBody>(ev: T): ev is Extract<T, QueueFact> {
@@ -154,7 +159,7 @@ export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFac
 }
 
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody = QueueFact | CaseFact | RecordFact;
+export type EventBody = QueueFact | CaseFact | RecordFact | ComplaintFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

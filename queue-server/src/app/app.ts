@@ -22,6 +22,7 @@ import { openApiDocument } from './openapi.ts';
 import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { complaintRoutes } from './routes/complaints.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
@@ -229,6 +230,7 @@ export function createApp(deps: AppDeps): App {
     ...counterRoutes(h, devices),
     ...adminRoutes(h),
     ...reportRoutes(h),
+    ...complaintRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);

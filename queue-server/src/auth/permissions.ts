@@ -118,6 +118,15 @@ export const ROUTE_PERMISSIONS = {
   'stats:read': { roles: [...MANAGERS, 'accountant'], devices: [] },
   'stats:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
   'follow-ups:manage': { roles: MANAGERS, devices: [] },
+  /**
+   * 投诉登记 (CMP-1): the posts a complaint reaches (the counter, the guide desk, managers); the
+   * register, its handling and the contact are checked per complaint by ComplaintService (CMP-3, CMP-4).
+   */
+  'complaints:register': { roles: ['clerk', 'rights-clerk', 'guide', 'manager'], devices: [] },
+  /** 12345 imports, assignment, the improvement summary's measures (CMP-7, IMP-3). */
+  'complaints:manage': { roles: ['manager'], devices: [] },
+  /** The improvement summary (§13.4) and the half-year report (§12.5): the hall's managers. */
+  'reports:supervision': { roles: ['manager'], devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
   'hall:read-config': { roles: MANAGERS, devices: [] },
   'hall:notice': { roles: ['manager'], devices: [] },

@@ -1,4 +1,4 @@
-import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
+import { isCaseFact, isComplaintFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
 import { PiiCodec } from '../security/codec.ts';
@@ -8,6 +8,7 @@ import { ApplicationStore } from './application.store.ts';
 import { AppointmentStore } from './appointment.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
+import { ComplaintStore } from './complaint.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -90,6 +91,8 @@ export class HallStore {
   /** The case projection (CASE-5), written only by `appendEvents`. */
   readonly cases: CaseStore;
   readonly slips: SlipStore;
+  /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
+  readonly complaints: ComplaintStore;
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
@@ -122,6 +125,7 @@ export class HallStore {
     this.followUps = new FollowUpStore(db, this.codec);
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
+    this.complaints = new ComplaintStore(db, this.codec);
     this.calendarOverrides = new CalendarOverrideStore(db);
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
@@ -375,12 +379,13 @@ export class HallStore {
 
   /**
    * Appends committed facts to the log and folds the ones with a projection of their own
-   * (cases) into it. Call inside `transaction`, with facts stamped in seq order.
+   * (cases, complaints) into it. Call inside `transaction`, with facts stamped in seq order.
    */
   appendEvents(events: readonly HallEvent[]): void {
     for (const ev of events) {
       this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, this.codec.stringify(ev, `events:${ev.seq}`));
       if (isCaseFact(ev)) this.cases.apply(ev);
+      else if (isComplaintFact(ev)) this.complaints.apply(ev);
     }
     this.appended = true;
     if (!this.db.inTransaction) this.markHighWater();
