@@ -27,6 +27,7 @@ import { KioskService } from './service/kiosk.service.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
+import { SupervisionService } from './service/supervision.service.ts';
 import type { HallStore } from './store/hall.store.ts';
 
 /** The public and staff facts of one commit (HallViews.factsOf). */
@@ -42,6 +43,8 @@ export interface HallDeps {
   lanHost?: string | undefined;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** The CJK font of PDF reports (HYR-4); default: found on the PC. */
+  cjkFont?: string | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -62,6 +65,8 @@ export interface Hall {
   catalog: CatalogService;
   followUps: FollowUpService;
   complaints: ComplaintService;
+  /** The half-year report (§12.5) and the improvement summary (§13.4). */
+  supervision: SupervisionService;
   stats: StatsService;
   audit: AuditService;
   /**
@@ -212,6 +217,16 @@ export function composeHall(deps: HallDeps): Hall {
     utcOffsetMinutes: offset,
     addWorkingDays: (from, n) => calendar.addWorkingDays(from, n),
   });
+  const supervision = new SupervisionService({
+    store,
+    hall,
+    clock,
+    config: () => q().hallConfig,
+    catalog: items,
+    staff: staffName,
+    utcOffsetMinutes: offset,
+    cjkFont: deps.cjkFont,
+  });
   const stats = new StatsService({
     store,
     reports: store.reports,
@@ -273,6 +288,7 @@ export function composeHall(deps: HallDeps): Hall {
     catalog,
     followUps,
     complaints,
+    supervision,
     stats,
     audit,
     notice,

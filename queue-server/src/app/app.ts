@@ -35,6 +35,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** The CJK font for PDF reports (ONEWINDOW_CJK_FONT); default: found on the PC. */
+  cjkFont?: string | undefined;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -89,6 +91,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: deps.publicUrl,
     lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
+    cjkFont: deps.cjkFont,
   });
   const gateway = new CommandGateway({
     hall: h.hall,

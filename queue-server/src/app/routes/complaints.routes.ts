@@ -11,13 +11,37 @@ import {
   complaintNoteBodySchema,
   complaintRegisterBodySchema,
   complaintReplyBodySchema,
+  halfYearSchema,
+  improvementMeasuresBodySchema,
+  improvementPeriodSchema,
 } from '@onewindow/shared/complaints.schema.ts';
+import type { Response } from 'express';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import type { ComplaintActor } from '../../domain/complaints.ts';
+import { CjkFontMissing, type ExportFile } from '../../service/supervision.service.ts';
 import { fail, type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
 
 const listQuery = z.strictObject({ status: z.enum([...COMPLAINT_STATUSES, 'overdue']).optional() });
+
+const halfYearQuery = z.strictObject({
+  half: halfYearSchema,
+  format: z.enum(['json', 'xlsx', 'pdf']).default('json'),
+});
+const improvementQuery = z.strictObject({
+  period: improvementPeriodSchema,
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
+});
+
+function download(res: Response, file: ExportFile): undefined {
+  res.setHeader(
+    'content-disposition',
+    `attachment; filename="${file.name}"; filename*=UTF-8''${encodeURIComponent(file.nameZh)}`,
+  );
+  res.setHeader('cache-control', 'no-store');
+  res.type(file.type).send(file.body);
+  return undefined;
+}
 
 const actorOf = (ctx: RouteContext<unknown, unknown>): ComplaintActor => {
   const s = staffOf(ctx);
@@ -153,6 +177,55 @@ export function complaintRoutes(h: Hall): RouteDef[] {
           },
           ctx.idempotencyKey,
         ),
+    }),
+    route({
+      method: 'get',
+      path: '/api/reports/half-year',
+      summary:
+        'The half-year report to the fund supervision department (LD/T 02 §12.5, HYR-*): ?half=2026-H2&format=json|xlsx|pdf. A pure fold over the log up to the end of the half year: alerts by category and rule, interceptions and overrides, dispositions and overdue alerts, cases by outcome and the on-time rate, bad ratings and follow-ups, complaints, the risk list as it stood. No personal data.',
+      access: 'reports:supervision',
+      query: halfYearQuery,
+      handle: async ({ query, res }) => {
+        if (query.format === 'json') return { ok: true, data: h.supervision.halfYear(query.half) };
+        try {
+          return download(res, await h.supervision.exportHalfYear(query.half, query.format));
+        } catch (err) {
+          if (err instanceof CjkFontMissing)
+            return fail({ code: 'UNAVAILABLE', message: 'no CJK font for the PDF', messageZh: err.message });
+          h.logger.error({ err }, 'half-year report failed');
+          return fail({ code: 'INTERNAL', message: 'internal error' });
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/improvement',
+      summary:
+        'The service-improvement summary (§13.4, IMP-*): ?period=2026-11|2026-Q4&format=json|csv|xlsx. Ratings by level, 好评率, bad-rating reasons, complaints and outcomes per item, window and clerk; rectifications; the measures recorded for the period.',
+      access: 'reports:supervision',
+      query: improvementQuery,
+      handle: async ({ query, res }) => {
+        if (query.format === 'json') return { ok: true, data: h.supervision.improvement(query.period) };
+        return download(res, await h.supervision.exportImprovement(query.period, query.format));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/improvement/{period}/measures',
+      summary:
+        "Records the period's improvement measures {note} (IMP-3), a fact; the last one recorded is the period's",
+      access: 'reports:supervision',
+      body: improvementMeasuresBodySchema,
+      handle: (ctx) => {
+        const p = improvementPeriodSchema.safeParse(ctx.params.period);
+        if (!p.success)
+          return fail({
+            code: 'BAD_REQUEST',
+            message: 'period is YYYY-MM or YYYY-Q1..Q4',
+            messageZh: '期间应为 YYYY-MM 或 YYYY-Q1..Q4',
+          });
+        return h.supervision.recordMeasures(p.data, ctx.body.note, staffOf(ctx).id);
+      },
     }),
   ];
 }
