@@ -269,7 +269,7 @@ function recount() {
   const from = '2026-07-01';
   const to = '2026-12-31';
   const h2 = rows.filter((r) => dayOf(r.at) >= from && dayOf(r.at) <= to);
-  const body = (r: { body: string }) => JSON.parse(r.body) as Record<string, never>;
+  const body = (r: { body: string }): unknown => JSON.parse(r.body);
   const ofType = (t: string) => h2.filter((r) => r.type === t);
   const lists = rows.filter((r) => r.type === 'risk:list-published');
   const listAt = (t: number) => lists.filter((l) => l.at <= t).at(-1);
