@@ -15,6 +15,7 @@ import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
+import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
 import { FollowUpService } from './service/follow-up.ts';
 import { FormRetentionService } from './service/form-retention.ts';
@@ -28,6 +29,7 @@ import { ReconService } from './service/recon.service.ts';
 import { RiskService } from './service/risk.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
+import { SupervisionService } from './service/supervision.service.ts';
 import type { HallStore } from './store/hall.store.ts';
 
 /** The public and staff facts of one commit (HallViews.factsOf). */
@@ -43,6 +45,8 @@ export interface HallDeps {
   lanHost?: string | undefined;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** The CJK font of PDF reports (HYR-4); default: found on the PC. */
+  cjkFont?: string | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -64,6 +68,9 @@ export interface Hall {
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
+  complaints: ComplaintService;
+  /** The half-year report (§12.5) and the improvement summary (§13.4). */
+  supervision: SupervisionService;
   stats: StatsService;
   audit: AuditService;
   /** Risk control (RISK-*): the list, the rules, the monitor in every unit, alerts. */
@@ -198,6 +205,34 @@ export function composeHall(deps: HallDeps): Hall {
     transaction: (fn) => store.transaction(fn),
     audit: (actor, action, detail) => audit.record(actor, action, null, detail, clock.now()),
   });
+  const complaints = new ComplaintService({
+    hall,
+    store: store.complaints,
+    reads: store.piiReads,
+    clock,
+    config: () => q().hallConfig,
+    catalog: items,
+    staff: staffName,
+    staffByNumber: (n) => {
+      const s = store.auth.allStaff().find((x) => x.staffNumber === n);
+      return s === undefined ? undefined : { id: s.id, name: s.name, staffNumber: s.staffNumber };
+    },
+    caseOf: (id) => store.cases.byId(id),
+    ticketById: (id) => q().ticket(id) ?? store.ticketById(id),
+    followUpOf: (id) => followUps.get(id),
+    utcOffsetMinutes: offset,
+    addWorkingDays: (from, n) => calendar.addWorkingDays(from, n),
+  });
+  const supervision = new SupervisionService({
+    store,
+    hall,
+    clock,
+    config: () => q().hallConfig,
+    catalog: items,
+    staff: staffName,
+    utcOffsetMinutes: offset,
+    cjkFont: deps.cjkFont,
+  });
   const stats = new StatsService({
     store,
     reports: store.reports,
@@ -280,6 +315,8 @@ export function composeHall(deps: HallDeps): Hall {
     calendar,
     catalog,
     followUps,
+    complaints,
+    supervision,
     stats,
     audit,
     recon,

@@ -31,6 +31,8 @@ const schema = z.object({
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2). */
   ONEWINDOW_FORM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** The CJK font the half-year report's PDF embeds (HYR-4): a .ttf/.otf, or a .ttc with `#PostScriptName`. */
+  ONEWINDOW_CJK_FONT: z.string().min(1).optional(),
   /** Where verified backups go (default: `backups/` beside the database; better another disk). */
   ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
   /** Minutes between online backups while serving; 0 turns the schedule off. */
@@ -75,6 +77,7 @@ export type ServerConfig = {
   secondAdminPassword: string | undefined;
   autoDayClose: boolean;
   formRetentionDays: number;
+  cjkFont: string | undefined;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
   trustProxy: string[];
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     secondAdminPassword: e.ONEWINDOW_SECOND_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
     formRetentionDays: e.ONEWINDOW_FORM_RETENTION_DAYS,
+    cjkFont: e.ONEWINDOW_CJK_FONT,
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
     backup: {
       dir: resolve(e.ONEWINDOW_BACKUP_DIR ?? join(dirname(dbPath), 'backups')),

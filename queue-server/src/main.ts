@@ -190,6 +190,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     logger: log,
     autoDayClose: config.autoDayClose,
     formRetentionDays: config.formRetentionDays,
+    cjkFont: config.cjkFont,
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,

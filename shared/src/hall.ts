@@ -1,4 +1,5 @@
 import { CASE_FACT_TYPES, type CaseFact } from './cases.ts';
+import { COMPLAINT_FACT_TYPES, type ComplaintFact } from './complaints.ts';
 import type { SlipKind } from './console.ts';
 import type {
   FinishOutcome,
@@ -148,6 +149,7 @@ const NOT_QUEUE: ReadonlySet<string> = new Set([
   ...RECORD_FACT_TYPES,
   ...RECON_FACT_TYPES,
   ...RISK_FACT_TYPES,
+  ...COMPLAINT_FACT_TYPES,
 ]);
 
 /** Whether the queue engine folds this fact (the others only advance its seq). */
@@ -166,7 +168,7 @@ export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFac
 }
 
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | RiskFact;
+export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | RiskFact | ComplaintFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

@@ -1,6 +1,7 @@
 export * from './cases.ts';
 export * from './catalog.ts';
 export * from './catalog-issues.ts';
+export * from './complaints.ts';
 export * from './console.ts';
 export * from './devices.ts';
 export * from './domain.ts';

@@ -22,6 +22,7 @@ import { openApiDocument } from './openapi.ts';
 import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { complaintRoutes } from './routes/complaints.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** The CJK font for PDF reports (ONEWINDOW_CJK_FONT); default: found on the PC. */
+  cjkFont?: string | undefined;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -90,6 +93,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: deps.publicUrl,
     lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
+    cjkFont: deps.cjkFont,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -233,6 +237,7 @@ export function createApp(deps: AppDeps): App {
     ...reportRoutes(h),
     ...reconRoutes(h),
     ...riskRoutes(h),
+    ...complaintRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);

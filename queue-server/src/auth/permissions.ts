@@ -122,6 +122,15 @@ export const ROUTE_PERMISSIONS = {
   'recon:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
   /** Who has not reconciled, a clerk's day, the countersign (REC-4, REC-6): the hall's manager. */
   'recon:supervise': { roles: ['manager'], devices: [] },
+  /**
+   * 投诉登记 (CMP-1): the posts a complaint reaches (the counter, the guide desk, managers); the
+   * register, its handling and the contact are checked per complaint by ComplaintService (CMP-3, CMP-4).
+   */
+  'complaints:register': { roles: ['clerk', 'rights-clerk', 'guide', 'manager'], devices: [] },
+  /** 12345 imports, assignment, the improvement summary's measures (CMP-7, IMP-3). */
+  'complaints:manage': { roles: ['manager'], devices: [] },
+  /** The improvement summary (§13.4) and the half-year report (§12.5): the hall's managers. */
+  'reports:supervision': { roles: ['manager'], devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
   /** Risk control (RISK-HND-5): the alert list, their handling and one-time overrides: the hall's managers. */
   'risk:alerts': { roles: ['manager'], devices: [] },

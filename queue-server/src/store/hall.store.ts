@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isCaseFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
+import { isCaseFact, isComplaintFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
 import { isReconFact } from '@onewindow/shared/reconcile.ts';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
@@ -13,6 +13,7 @@ import { AppointmentStore } from './appointment.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
+import { ComplaintStore } from './complaint.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -98,6 +99,8 @@ export class HallStore {
   readonly slips: SlipStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
   readonly recon: ReconStore;
+  /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
+  readonly complaints: ComplaintStore;
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
@@ -136,6 +139,7 @@ export class HallStore {
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
+    this.complaints = new ComplaintStore(db, this.codec);
     this.calendarOverrides = new CalendarOverrideStore(db);
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
@@ -394,13 +398,14 @@ export class HallStore {
 
   /**
    * Appends committed facts to the log and folds the ones with a projection of their own
-   * (cases, 日结轧账 days) into it. Call inside `transaction`, with facts stamped in seq order.
+   * (cases, 日结轧账 days, complaints) into it. Call inside `transaction`, with facts stamped in seq order.
    */
   appendEvents(events: readonly HallEvent[]): void {
     for (const ev of events) {
       this.stmt.insertEvent.run(ev.seq, ev.at, ev.type, this.codec.stringify(ev, `events:${ev.seq}`));
       if (isCaseFact(ev)) this.cases.apply(ev);
       else if (isReconFact(ev)) this.recon.apply(ev);
+      else if (isComplaintFact(ev)) this.complaints.apply(ev);
     }
     this.appended = true;
     if (!this.db.inTransaction) this.markHighWater();

@@ -349,4 +349,23 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX events_by_type_at ON events (type, at);
   `,
+  // 15: complaints (SPEC CMP-*): the projection of the complaint facts, and beside it the sealed
+  // contact and words of each complainant (CMP-4), written in the unit of the registering fact.
+  `
+  CREATE TABLE complaints (
+    id            TEXT PRIMARY KEY,
+    status        TEXT    NOT NULL,
+    deadline      TEXT    NOT NULL,
+    handler_id    TEXT,
+    work_order_no TEXT UNIQUE,
+    received_at   INTEGER NOT NULL,
+    body          TEXT    NOT NULL,
+    updated_at    INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX complaints_by_status ON complaints (status, deadline);
+  CREATE TABLE complaint_contacts (
+    complaint_id TEXT PRIMARY KEY REFERENCES complaints (id),
+    body         TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
