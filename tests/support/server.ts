@@ -52,12 +52,19 @@ export interface TestServer {
  * cross-package tests. Pass `dir` to restart on an existing database.
  */
 export async function startTestServer(
-  opts: { clock?: TestClock; dir?: string; recoveryMs?: number; port?: number } = {},
+  opts: {
+    clock?: TestClock;
+    dir?: string;
+    recoveryMs?: number;
+    port?: number;
+    /** A logger of the test's own (to read what the server logs); silent by default. */
+    logger?: pino.Logger;
+  } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'onewindow-server-'));
   const dbPath = join(dir, 'hall.db');
-  const logger = pino({ level: 'silent' });
+  const logger = opts.logger ?? pino({ level: 'silent' });
   const app = createApp({
     store: new HallStore(dbPath, TEST_KEYS),
     logger,

@@ -318,6 +318,8 @@ export function foldHalfYear(
 /** One row of the improvement summary: an item, a window, a clerk, or the whole hall. */
 export interface ImprovementRow {
   key: string;
+  /** How staff read the key (an item's name, 3号窗口, a clerk's name and 工号); added by the service. */
+  label?: string;
   ratings: number;
   byLevel: Counts;
   /** 好评率: ratings of 4–5 over all ratings, percent; null without ratings. */
