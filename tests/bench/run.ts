@@ -7,6 +7,7 @@
  */
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
+import { halfYearBench } from './half-year.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
@@ -20,6 +21,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'display', run: displayBench },
   { name: 'kiosk', run: kioskBench },
   { name: 'sim', run: simBench },
+  { name: 'half-year', run: halfYearBench },
 ];
 
 async function main(): Promise<number> {

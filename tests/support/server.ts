@@ -59,12 +59,14 @@ export async function startTestServer(
     port?: number;
     /** Publish the starting risk list and rules as a real start does (RISK-*); off for the older suites. */
     risk?: boolean;
+    /** A logger of the test's own (to read what the server logs); silent by default. */
+    logger?: pino.Logger;
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'onewindow-server-'));
   const dbPath = join(dir, 'hall.db');
-  const logger = pino({ level: 'silent' });
+  const logger = opts.logger ?? pino({ level: 'silent' });
   const app = createApp({
     store: new HallStore(dbPath, TEST_KEYS),
     logger,

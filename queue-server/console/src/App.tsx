@@ -22,6 +22,8 @@ type ViewProps = { me: CurrentStaff; store: ConsoleStore };
 const loadManager = () => import('./views/ManagerView.tsx').then((m) => m.ManagerView);
 const loadAdmin = () => import('./views/AdminView.tsx').then((m) => m.AdminView);
 const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView);
+const loadComplaints = () => import('./views/complaints/ComplaintsView.tsx').then((m) => m.ComplaintsView);
+const loadSupervision = () => import('./views/SupervisionView.tsx').then((m) => m.SupervisionView);
 const loadCases = () => import('./views/cases/CasesView.tsx').then((m) => m.CasesView);
 type CasesProps = ViewProps & { mode: CasesMode };
 const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
@@ -35,7 +37,9 @@ export type TabId =
   | 'manager'
   | 'query'
   | 'admin'
-  | 'audit';
+  | 'audit'
+  | 'complaints'
+  | 'supervision';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'clerk', zh: '窗口受理', en: 'Clerk', roles: ['clerk', 'rights-clerk'] },
@@ -47,6 +51,13 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'query', zh: '案件查询', en: 'Cases', roles: ['accountant', 'manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
+  {
+    id: 'complaints',
+    zh: '投诉处理',
+    en: 'Complaints',
+    roles: ['clerk', 'rights-clerk', 'guide', 'manager'],
+  },
+  { id: 'supervision', zh: '监督报告', en: 'Supervision', roles: ['manager'] },
 ];
 
 export function tabsFor(me: CurrentStaff): typeof TABS {
@@ -293,6 +304,8 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         )}
         {conn && tab === 'admin' && <Lazy<ViewProps> load={loadAdmin} props={{ me, store: conn.store }} />}
         {tab === 'audit' && <Lazy<{ me: CurrentStaff }> load={loadAudit} props={{ me }} />}
+        {tab === 'complaints' && <Lazy<{ me: CurrentStaff }> load={loadComplaints} props={{ me }} />}
+        {tab === 'supervision' && <Lazy<{ me: CurrentStaff }> load={loadSupervision} props={{ me }} />}
         {conn && tab !== undefined && CASE_TABS.includes(tab) && (
           <Lazy<CasesProps>
             key={tab}

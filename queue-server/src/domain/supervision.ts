@@ -167,6 +167,9 @@ export function foldHalfYear(
   const period = halfYearPeriod(half);
   const dayOf = (at: number) => businessDayOf(at, utcOffsetMinutes);
   const inPeriod = (day: string) => day >= period.from && day <= period.to;
+  // The period's bounds as instants: most facts are compared by number, not by formatted day.
+  const startMs = Date.parse(`${period.from}T00:00:00Z`) - utcOffsetMinutes * 60_000;
+  const endMs = Date.parse(`${period.to}T00:00:00Z`) + 86_400_000 - utcOffsetMinutes * 60_000;
   const r: HalfYearReport = {
     period,
     alerts: { raised: 0, byCategory: {}, byRule: {}, dispositions: {}, escalated: 0, overdue: [] },
@@ -188,9 +191,8 @@ export function foldHalfYear(
   const categoryOf = (code: string) =>
     r.riskList?.entries.find((e) => e.code === code)?.category ?? '未列入清单';
   for (const ev of facts) {
-    const day = dayOf(ev.at);
-    if (day > period.to) break;
-    const here = inPeriod(day);
+    if (ev.at >= endMs) break;
+    const here = ev.at >= startMs;
     switch (ev.type) {
       case 'risk:list-published':
         r.riskList = { version: ev.version, entries: ev.entries };
@@ -211,7 +213,7 @@ export function foldHalfYear(
         break;
       case 'risk:alert-disposed': {
         const a = alerts.get(ev.alertId);
-        if (a !== undefined && a.disposedDay === null) a.disposedDay = day;
+        if (a !== undefined && a.disposedDay === null) a.disposedDay = dayOf(ev.at);
         if (here) inc(r.alerts.dispositions, ev.disposition);
         break;
       }
@@ -258,7 +260,7 @@ export function foldHalfYear(
         break;
       case 'complaint:closed': {
         const c = complaints.get(ev.complaintId);
-        if (c !== undefined) c.closedDay = day;
+        if (c !== undefined) c.closedDay = dayOf(ev.at);
         if (here) {
           r.complaints.closed += 1;
           if (ev.upheld) r.complaints.upheld += 1;
@@ -275,7 +277,7 @@ export function foldHalfYear(
             c.finishedDay === null &&
             (ev.to === 'ready' || ev.to === 'returned' || ev.to === 'handed-back')
           )
-            c.finishedDay = day;
+            c.finishedDay = dayOf(ev.at);
         }
     }
   }
@@ -318,6 +320,8 @@ export function foldHalfYear(
 /** One row of the improvement summary: an item, a window, a clerk, or the whole hall. */
 export interface ImprovementRow {
   key: string;
+  /** How staff read the key (an item's name, 3号窗口, a clerk's name and 工号); added by the service. */
+  label?: string;
   ratings: number;
   byLevel: Counts;
   /** 好评率: ratings of 4–5 over all ratings, percent; null without ratings. */

@@ -148,7 +148,16 @@ export class SupervisionService {
 
   /** IMP-1: the improvement summary of a month (`2026-11`) or quarter (`2026-Q4`). */
   improvement(period: string): ImprovementSummary {
-    return foldImprovement(period, this.facts(), this.followUps(), this.d.utcOffsetMinutes());
+    const s = foldImprovement(period, this.facts(), this.followUps(), this.d.utcOffsetMinutes());
+    const named = (rows: ImprovementRow[], label: (k: string) => string) =>
+      rows.map((x) => ({ ...x, label: label(x.key) }));
+    return {
+      ...s,
+      hall: { ...s.hall, label: '全厅' },
+      byItem: named(s.byItem, this.itemLabel),
+      byWindow: named(s.byWindow, this.windowLabel),
+      byClerk: named(s.byClerk, this.staffLabel),
+    };
   }
 
   /** IMP-3: the manager's measures for a period, a fact of its own. */

@@ -76,6 +76,20 @@ export function complaintRoutes(h: Hall): RouteDef[] {
       }),
     }),
     route({
+      method: 'get',
+      path: '/api/complaints/handlers',
+      summary:
+        'Staff a manager may assign a complaint to: id, name, 工号 and posts of every active account (CMP-3)',
+      access: 'complaints:manage',
+      handle: () => ({
+        ok: true,
+        data: h.auth
+          .allStaff()
+          .filter((s) => !s.disabled && !s.roles.every((r) => r === 'admin'))
+          .map((s) => ({ id: s.id, name: s.name, staffNumber: s.staffNumber, roles: s.roles })),
+      }),
+    }),
+    route({
       method: 'post',
       path: '/api/complaints/import',
       summary:
