@@ -68,7 +68,7 @@ export function ComplaintsView({ me }: { me: CurrentStaff }) {
           </Panel>
         )}
         <Panel title="投诉台账" en="Register" testid="complaint-list">
-          <div class="chips" role="group" aria-label="按状态筛选 Filter by status">
+          <div class="chips" title="按状态筛选 Filter by status">
             {(['all', ...COMPLAINT_STATUSES, 'overdue'] as Filter[]).map((f) => (
               <button
                 key={f}
