@@ -23,6 +23,8 @@ const loadManager = () => import('./views/ManagerView.tsx').then((m) => m.Manage
 const loadAdmin = () => import('./views/AdminView.tsx').then((m) => m.AdminView);
 const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView);
 const loadCases = () => import('./views/cases/CasesView.tsx').then((m) => m.CasesView);
+const loadRisk = () => import('./views/RiskView.tsx').then((m) => m.RiskView);
+type RiskProps = ViewProps & { mode: 'alerts' | 'list' };
 type CasesProps = ViewProps & { mode: CasesMode };
 const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
 
@@ -35,6 +37,8 @@ export type TabId =
   | 'manager'
   | 'query'
   | 'admin'
+  | 'risk'
+  | 'risklist'
   | 'audit';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
@@ -46,6 +50,8 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'manager', zh: '大厅管理', en: 'Manager', roles: ['manager'] },
   { id: 'query', zh: '案件查询', en: 'Cases', roles: ['accountant', 'manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
+  { id: 'risk', zh: '风险预警', en: 'Risk alerts', roles: ['manager'] },
+  { id: 'risklist', zh: '风险清单', en: 'Risk list', roles: ['manager', 'admin'] },
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
 ];
 
@@ -293,6 +299,13 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         )}
         {conn && tab === 'admin' && <Lazy<ViewProps> load={loadAdmin} props={{ me, store: conn.store }} />}
         {tab === 'audit' && <Lazy<{ me: CurrentStaff }> load={loadAudit} props={{ me }} />}
+        {conn && (tab === 'risk' || tab === 'risklist') && (
+          <Lazy<RiskProps>
+            key={tab}
+            load={loadRisk}
+            props={{ me, store: conn.store, mode: tab === 'risk' ? 'alerts' : 'list' }}
+          />
+        )}
         {conn && tab !== undefined && CASE_TABS.includes(tab) && (
           <Lazy<CasesProps>
             key={tab}
