@@ -11,6 +11,7 @@ import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
+import { riskBench } from './risk.bench.ts';
 import { simBench } from './sim.bench.ts';
 
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
@@ -20,6 +21,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'display', run: displayBench },
   { name: 'kiosk', run: kioskBench },
   { name: 'sim', run: simBench },
+  { name: 'risk', run: riskBench },
 ];
 
 async function main(): Promise<number> {
