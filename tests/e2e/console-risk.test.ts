@@ -58,19 +58,22 @@ describe('risk console (RISK-HND-5, RISK-LIST-1)', () => {
     const refused = await cancel();
     expect(refused.body.ok).toBe(false);
     if (!refused.body.ok) expect(refused.body.error.code).toBe('RISK_BLOCKED');
-    const me = await server.rest<{ id: string }>('GET', '/api/auth/me', { token: guide });
-    if (!me.body.ok) throw new Error('no me');
-    const grant = await server.rest('POST', '/api/risk/overrides', {
-      token: mgr,
-      body: { ruleId: 'R-STAFF', actorId: me.body.data.id, reason: '群众集体离开，已核实' },
-    });
-    expect(grant.body.ok).toBe(true);
+    // The manager lets the guide through once, from the console, naming the account.
+    await manager.selectOption('[data-testid=risk-override] select[name=ruleId]', 'R-STAFF');
+    await manager.fill('[data-testid=risk-override] input[name=actorId]', 'guide1');
+    await manager.fill('[data-testid=risk-override] input[name=reason]', '群众集体离开，已核实');
+    await manager.click('[data-testid=risk-override] button[type=submit]');
+    await expect
+      .poll(() => manager.locator('[data-testid=flash]').textContent(), POLL)
+      .toContain('已放行一次');
     expect((await cancel()).body.ok).toBe(true);
 
     // Pushed to the open manager console, without a reload.
     const row = manager.locator('[data-testid=risk-alert-table] tr', { hasText: 'R-STAFF' });
     await row.waitFor(POLL);
     expect(await row.textContent()).toContain('CZ-05');
+    // The subject is named (name and 工号), not a bare id.
+    expect(await row.textContent()).toContain('王丽（G0001）');
     await consoleShot(manager, 'risk-alerts');
     await expectAxeClean(manager, 'risk alerts');
 

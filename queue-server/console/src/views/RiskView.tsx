@@ -145,8 +145,8 @@ function Alerts({ me, store }: { me: CurrentStaff; store: ConsoleStore }) {
                       </span>
                     </td>
                     <td>
-                      {a.subject.kind}:
-                      {a.subject.id.length > 16 ? `${a.subject.id.slice(0, 12)}…` : a.subject.id}
+                      {a.subjectLabel ??
+                        `${a.subject.kind}:${a.subject.id.length > 16 ? `${a.subject.id.slice(0, 12)}…` : a.subject.id}`}
                     </td>
                     <td>{a.detail}</td>
                     <td>
@@ -302,7 +302,7 @@ function OverridePanel(props: {
           </select>
         </label>
         <label class="inline">
-          工作人员编号 <span class="en">Staff id</span>
+          工作人员账号 <span class="en">Staff username</span>
           <input name="actorId" required value={actorId} onInput={(e) => setActorId(e.currentTarget.value)} />
         </label>
         <label class="inline">
