@@ -253,6 +253,10 @@ export function composeHall(deps: HallDeps): Hall {
     utcOffsetMinutes: offset,
     staffIdByUsername: (u) => store.auth.staffByUsername(u)?.id,
     staffExists: (id) => store.auth.staffById(id) !== undefined,
+    staffLabel: (id) => {
+      const s = store.auth.staffById(id);
+      return s === undefined ? undefined : `${s.name}（${s.staffNumber}）`;
+    },
     audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
   });
 

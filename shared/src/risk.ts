@@ -169,6 +169,8 @@ export interface RiskAlert {
   riskName: string | null;
   category: RiskCategory | null;
   subject: RiskSubject;
+  /** A staff subject's name and 工号 (the list's view; not in the facts). */
+  subjectLabel?: string | null;
   detail: string;
   raisedAt: number;
   raisedSeq: number;

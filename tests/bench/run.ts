@@ -12,6 +12,7 @@ import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
+import { riskBench } from './risk.bench.ts';
 import { simBench } from './sim.bench.ts';
 
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
@@ -22,6 +23,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'kiosk', run: kioskBench },
   { name: 'sim', run: simBench },
   { name: 'half-year', run: halfYearBench },
+  { name: 'risk', run: riskBench },
 ];
 
 async function main(): Promise<number> {

@@ -41,8 +41,8 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function hall(clock?: TestClock): Promise<TestServer> {
-  const server = await startTestServer(clock ? { clock } : {});
+async function hall(clock?: TestClock, risk = false): Promise<TestServer> {
+  const server = await startTestServer({ ...(clock ? { clock } : {}), risk });
   cleanup.push(() => server.close());
   return server;
 }
@@ -97,7 +97,8 @@ async function override(
 
 describe('guide', () => {
   it("front, pin and class overrides change who the clerk's next call gets; reinstate, issue and alerts work", async () => {
-    const server = await hall();
+    // With the starting risk rules: the long-wait alert is the server's (RISK-HND-5).
+    const server = await hall(undefined, true);
     const kiosk = await server.pairDevice('kiosk');
     const t: Ticket[] = [];
     for (let i = 0; i < 6; i++) {
@@ -223,8 +224,9 @@ describe('guide', () => {
     expect(result.ok).toBe(true);
     await guide.locator('[data-alert=device]').waitFor();
     await guide.locator('[data-alert=print]').waitFor();
-    // Waits are judged by the server's clock: a fact moves it on.
+    // Long waits are raised by the server's tick (R-WAIT, 30 min) and pushed to the guide.
     await kioskIssue(server, kiosk, 'B');
+    server.app.runDueDayCloses();
     await guide.locator('[data-alert=wait]').first().waitFor();
     expect(await guide.locator('[data-alert=device]').textContent()).toContain('打印机缺纸');
     expect(await guide.locator('[data-alert=print]').textContent()).toContain(job.body.data.jobId);
@@ -421,8 +423,8 @@ describe('posts', () => {
       clerk1: ['clerk'],
       rights1: ['clerk', 'handback'],
       guide1: ['guide'],
-      manager1: ['manager', 'query', 'audit'],
-      admin: ['admin', 'audit'],
+      manager1: ['manager', 'query', 'risk', 'risklist', 'audit'],
+      admin: ['admin', 'risklist', 'audit'],
       reviewer1: ['review'],
       supervisor1: ['recheck'],
       accountant1: ['query'],

@@ -207,8 +207,8 @@ describe('EDGE-1 the browser apps run under the Content-Security-Policy', () => 
   it('EDGE-1 the staff console: clerk, manager (charts), admin and audit views; no violation', async () => {
     for (const [user, tabs] of [
       ['clerk1', ['clerk']],
-      ['manager1', ['manager', 'query', 'audit']],
-      ['admin', ['admin', 'audit']],
+      ['manager1', ['manager', 'query', 'risk', 'risklist', 'audit']],
+      ['admin', ['admin', 'risklist', 'audit']],
     ] as const) {
       const logged = await openConsoleAs(chrome.browser, server.url, user);
       // Watched from the reload on: the session survives it, the app starts again under the policy.

@@ -25,6 +25,8 @@ const loadAudit = () => import('./views/AuditView.tsx').then((m) => m.AuditView)
 const loadComplaints = () => import('./views/complaints/ComplaintsView.tsx').then((m) => m.ComplaintsView);
 const loadSupervision = () => import('./views/SupervisionView.tsx').then((m) => m.SupervisionView);
 const loadCases = () => import('./views/cases/CasesView.tsx').then((m) => m.CasesView);
+const loadRisk = () => import('./views/RiskView.tsx').then((m) => m.RiskView);
+type RiskProps = ViewProps & { mode: 'alerts' | 'list' };
 type CasesProps = ViewProps & { mode: CasesMode };
 const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
 
@@ -37,6 +39,8 @@ export type TabId =
   | 'manager'
   | 'query'
   | 'admin'
+  | 'risk'
+  | 'risklist'
   | 'audit'
   | 'complaints'
   | 'supervision';
@@ -50,6 +54,8 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'manager', zh: '大厅管理', en: 'Manager', roles: ['manager'] },
   { id: 'query', zh: '案件查询', en: 'Cases', roles: ['accountant', 'manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
+  { id: 'risk', zh: '风险预警', en: 'Risk alerts', roles: ['manager'] },
+  { id: 'risklist', zh: '风险清单', en: 'Risk list', roles: ['manager', 'admin'] },
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
   {
     id: 'complaints',
@@ -306,6 +312,13 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         {tab === 'audit' && <Lazy<{ me: CurrentStaff }> load={loadAudit} props={{ me }} />}
         {tab === 'complaints' && <Lazy<{ me: CurrentStaff }> load={loadComplaints} props={{ me }} />}
         {tab === 'supervision' && <Lazy<{ me: CurrentStaff }> load={loadSupervision} props={{ me }} />}
+        {conn && (tab === 'risk' || tab === 'risklist') && (
+          <Lazy<RiskProps>
+            key={tab}
+            load={loadRisk}
+            props={{ me, store: conn.store, mode: tab === 'risk' ? 'alerts' : 'list' }}
+          />
+        )}
         {conn && tab !== undefined && CASE_TABS.includes(tab) && (
           <Lazy<CasesProps>
             key={tab}

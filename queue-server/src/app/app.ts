@@ -302,6 +302,16 @@ export function createApp(deps: AppDeps): App {
     h.runDueDayCloses();
     timer = setInterval(() => h.runDueDayCloses(), 15_000);
     timer.unref();
+  } else {
+    // RISK-EVAL-4: the risk tick runs with the day closes; without them, on its own.
+    timer = setInterval(() => {
+      try {
+        h.risk.runTick();
+      } catch (err) {
+        log.error({ err }, 'risk tick failed');
+      }
+    }, 15_000);
+    timer.unref();
   }
 
   return {

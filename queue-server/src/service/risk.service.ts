@@ -51,6 +51,8 @@ export interface RiskDeps {
   /** A staff account's id by login name (failed logins of unknown names are counted together). */
   staffIdByUsername: (username: string) => string | undefined;
   staffExists: (id: string) => boolean;
+  /** A staff member's name and 工号 for the alert list (managers see who). */
+  staffLabel?: (id: string) => string | undefined;
   audit: (actor: string, action: string, target: string | null, detail: unknown) => void;
 }
 
@@ -258,7 +260,13 @@ export class RiskService {
   }
 
   private view(a: RiskAlert, today: string): RiskAlert {
-    return { ...a, subject: { ...a.subject }, overdue: a.status !== 'disposed' && today > a.dueDay };
+    const who = a.subject.kind === 'staff' ? this.d.staffLabel?.(a.subject.id) : undefined;
+    return {
+      ...a,
+      subject: { ...a.subject },
+      subjectLabel: who ?? null,
+      overdue: a.status !== 'disposed' && today > a.dueDay,
+    };
   }
 
   /** RISK-HND-4: alerts newest first, filtered by status, risk code and a search over ids and wording. */
@@ -351,6 +359,11 @@ export class RiskService {
   ): Ack<RiskOverrideGrant> {
     const rule = this.state.rules.rules.find((r) => r.id === body.ruleId);
     if (!rule) return fail('NOT_FOUND', `no rule ${body.ruleId}`);
+    // The manager names the colleague by account (username) or id.
+    const actorId = this.d.staffExists(body.actorId)
+      ? body.actorId
+      : (this.d.staffIdByUsername(body.actorId) ?? body.actorId);
+    body = { ...body, actorId };
     if (rule.mode !== 'block') return fail('CONFLICT', `rule ${body.ruleId} does not block`);
     if (body.actorId === supervisorId)
       return fail('CONFLICT', 'a supervisor may not override a rule for themselves');

@@ -20,6 +20,7 @@ import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { Ticket } from '@onewindow/shared/domain.ts';
 import type { Ack, CommandName, CommandPayload, CommandResult } from '@onewindow/shared/protocol.ts';
 import { applyFact, type StaffFact, type StaffView } from '@onewindow/shared/public-view.ts';
+import type { RiskAlert } from '@onewindow/shared/risk.ts';
 import { type CaseBook, emptyCaseBook, loadedCases, putCase } from './case-book.ts';
 
 /** A card read at this clerk's counter (masked only), with when it arrived here. */
@@ -48,6 +49,11 @@ export interface ConsoleState {
   finished: Ticket[];
   /** The time-limited cases loaded so far, current with every pushed case fact. */
   cases: CaseBook;
+  /**
+   * Risk alerts as the server last gave them (RISK-HND-5): all of them for a manager, the
+   * long waits for a guide; loaded once, then kept current by `risk:alerts` pushes.
+   */
+  riskAlerts: Record<string, RiskAlert>;
 }
 
 export type ConsoleAction =
@@ -64,7 +70,9 @@ export type ConsoleAction =
   /** A case as a command's answer gave it. */
   | { type: 'case'; case: CaseRecord }
   /** Every case of `statuses`, asked for when the view stood at seq `asOf` and snapshot `snapshots`. */
-  | { type: 'cases-loaded'; statuses: CaseStatus[]; list: CaseRecord[]; asOf: number; snapshots: number };
+  | { type: 'cases-loaded'; statuses: CaseStatus[]; list: CaseRecord[]; asOf: number; snapshots: number }
+  /** Alerts pushed or loaded; `replace` drops the ones not listed (a fresh load). */
+  | { type: 'risk-alerts'; alerts: RiskAlert[]; replace?: boolean };
 
 export const initialConsoleState: ConsoleState = {
   status: 'connecting',
@@ -78,6 +86,7 @@ export const initialConsoleState: ConsoleState = {
   skew: 0,
   finished: [],
   cases: emptyCaseBook,
+  riskAlerts: {},
 };
 
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -128,6 +137,11 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       return { ...state, cards: [action.card, ...state.cards].slice(0, 10) };
     case 'case':
       return foldCase(state, putCase(state.cases, action.case));
+    case 'risk-alerts': {
+      const next = action.replace ? {} : { ...state.riskAlerts };
+      for (const a of action.alerts) next[a.alertId] = a;
+      return { ...state, riskAlerts: next };
+    }
     case 'cases-loaded':
       return foldCase(
         state,
@@ -194,6 +208,7 @@ export function connectStaff(token: string, onUnauthorized: () => void): StaffCo
     resyncTimer = null;
     store.dispatch({ type: 'snapshot', view });
   });
+  socket.on('risk:alerts', (alerts) => store.dispatch({ type: 'risk-alerts', alerts }));
   socket.on('staff:fact', (fact) => {
     store.dispatch({ type: 'fact', fact });
     if (store.get().gap) requestResync();

@@ -11,6 +11,7 @@ import type { PriorityClass, Ticket } from '@onewindow/shared/domain.ts';
 import type { HallEvent } from '@onewindow/shared/hall.ts';
 import { pauseReasonLabel } from '@onewindow/shared/personal-data.ts';
 import type { CommandPayload } from '@onewindow/shared/protocol.ts';
+import type { RiskAlert } from '@onewindow/shared/risk.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Flash, Modal, Panel, ReasonPicker, useFlash } from '../components/ui.tsx';
 import { api, command, errorText } from '../core/api.ts';
@@ -18,7 +19,6 @@ import { CLASS_LABEL, duration, hallTime, POST_LABEL, SOURCE_LABEL, STATUS_LABEL
 import { waitingInCallOrder } from '../core/queue.ts';
 import { type ConsoleStore, socketCommand } from '../core/staff.ts';
 
-const THRESHOLD_KEY = 'onewindow.console.waitAlertMinutes';
 const CLASSES = Object.keys(CLASS_LABEL) as PriorityClass[];
 const OVERRIDE_REASONS = ['行动不便', '急事急办', '预约迟到补办', '窗口指定续办', '领导交办'];
 const CANCEL_REASONS = ['群众主动放弃', '重复取号', '非本厅业务', '材料不全已告知'];
@@ -33,12 +33,25 @@ export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
   const [flash, setFlash] = useFlash();
   const [action, setAction] = useState<Action | null>(null);
   const [filter, setFilter] = useState('');
-  const [threshold, setThreshold] = useState(() => Number(localStorage.getItem(THRESHOLD_KEY)) || 30);
   const [catalog, setCatalog] = useState<ServiceItem[]>([]);
+  const risk = useStore(store, (s) => s.riskAlerts);
+  const lateIds = useMemo(
+    () =>
+      new Set(
+        Object.values(risk)
+          .filter((a) => a.subject.kind === 'ticket' && a.status !== 'disposed')
+          .map((a) => a.subject.id),
+      ),
+    [risk],
+  );
   useEffect(() => {
     api<ServiceItem[]>('GET', '/api/catalog').then((r) => r.ok && setCatalog(r.data));
     api<DeviceStatus[]>('GET', '/api/devices/status').then(
       (r) => r.ok && store.dispatch({ type: 'devices', list: r.data }),
+    );
+    // Long waits are the server's alerts (RISK-HND-5): loaded once, then pushed.
+    api<RiskAlert[]>('GET', '/api/risk/waits').then(
+      (r) => r.ok && store.dispatch({ type: 'risk-alerts', alerts: r.data, replace: true }),
     );
   }, [store]);
 
@@ -88,7 +101,7 @@ export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
               {shown.map((t) => {
                 const wait = now - t.arrivedAt;
                 return (
-                  <tr key={t.id} data-ticket={t.id} class={wait > threshold * 60_000 ? 'late' : ''}>
+                  <tr key={t.id} data-ticket={t.id} class={lateIds.has(t.id) ? 'late' : ''}>
                     <td class="num strong">{t.number}</td>
                     <td>{cat(t.categoryId)?.name}</td>
                     <td class="num">
@@ -159,16 +172,7 @@ export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
       </div>
       <aside class="guide-side">
         <IssuePanel store={store} catalog={catalog} onResult={setFlash} />
-        <Alerts
-          store={store}
-          now={now}
-          threshold={threshold}
-          setThreshold={(n) => {
-            setThreshold(n);
-            localStorage.setItem(THRESHOLD_KEY, String(n));
-          }}
-          waiting={waiting}
-        />
+        <Alerts store={store} now={now} waiting={waiting} />
         <NoShows store={store} onResult={setFlash} />
       </aside>
       <Flash message={flash} />
@@ -420,46 +424,27 @@ function ActionDialog(props: {
   );
 }
 
-function Alerts(props: {
-  store: ConsoleStore;
-  now: number;
-  threshold: number;
-  setThreshold: (n: number) => void;
-  waiting: Ticket[];
-}) {
+function Alerts(props: { store: ConsoleStore; now: number; waiting: Ticket[] }) {
   const devices = useStore(props.store, (s) => s.devices);
   const failures = useStore(props.store, (s) => s.printFailures);
-  const late = props.waiting.filter((t) => props.now - t.arrivedAt > props.threshold * 60_000);
+  const risk = useStore(props.store, (s) => s.riskAlerts);
+  // The server raises a long wait (its R-WAIT rule, RISK-HND-5); shown while the ticket waits.
+  const lateIds = new Set(
+    Object.values(risk)
+      .filter((a) => a.subject.kind === 'ticket' && a.status !== 'disposed')
+      .map((a) => a.subject.id),
+  );
+  const late = props.waiting.filter((t) => lateIds.has(t.id));
   const troubled = Object.values(devices).filter((d) => !d.online || d.alerts.length > 0);
   const deviceName = (id: string) => devices[id]?.name ?? id;
   const total = late.length + troubled.length + failures.length;
   return (
-    <Panel
-      title={`提醒（${total}）`}
-      en="Alerts"
-      testid="alerts"
-      class={total > 0 ? 'alerting' : ''}
-      actions={
-        <label class="inline">
-          超时
-          <input
-            type="number"
-            name="threshold"
-            min={1}
-            max={600}
-            value={props.threshold}
-            class="tiny"
-            onChange={(e) => props.setThreshold(Math.max(1, Number(e.currentTarget.value) || 30))}
-          />
-          分钟
-        </label>
-      }
-    >
+    <Panel title={`提醒（${total}）`} en="Alerts" testid="alerts" class={total > 0 ? 'alerting' : ''}>
       <ul class="alerts">
         {late.map((t) => (
           <li key={t.id} class="alert wait" data-alert="wait">
-            <b class="tag">超时</b> {t.number} 已等候 {duration(props.now - t.arrivedAt)}（超过{' '}
-            {props.threshold} 分钟）
+            <b class="tag">超时</b> {t.number} 已等候 {duration(props.now - t.arrivedAt)}（风险预警 Long
+            wait）
           </li>
         ))}
         {troubled.map((d) => (

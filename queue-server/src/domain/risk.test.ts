@@ -1,0 +1,146 @@
+import type { HallEvent, RiskRule } from '@onewindow/shared';
+import { describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../service/calendar.ts';
+import { blockingFindings, observe, type RiskContext, startRiskState, tick } from './risk.ts';
+import { hallConfig, T0 } from './test-factory.ts';
+
+const MIN = 60_000;
+const cal = new WorkingCalendar();
+const ctx: RiskContext = {
+  addWorkingDays: (d, n) => cal.addWorkingDays(d, n),
+  isWorkingDay: (d) => cal.isWorkingDay(d),
+};
+
+/** Facts with seqs and times, as a log would hold them. */
+function log() {
+  let seq = 0;
+  return (at: number, body: Record<string, unknown>) => ({ ...body, seq: ++seq, at }) as unknown as HallEvent;
+}
+
+const rule = (r: Partial<RiskRule> & Pick<RiskRule, 'kind' | 'thresholds'>): RiskRule =>
+  ({ id: `R-${r.kind.toUpperCase()}`, riskCode: 'CZ-01', mode: 'warn', enabled: true, ...r }) as RiskRule;
+
+function monitor(rules: RiskRule[]) {
+  const s = startRiskState();
+  const at = log();
+  const feed = (t: number, body: Record<string, unknown>) => observe(s, at(t, body), ctx);
+  feed(T0, { type: 'hall:configured', config: hallConfig(), by: 'admin' });
+  feed(T0, { type: 'risk:rules-published', version: 1, rules, by: 'admin' });
+  return { s, feed };
+}
+
+const accepted = (caseId: string, by: string) => ({
+  type: 'case:accepted',
+  caseId,
+  by,
+  note: null,
+  to: 'accepted',
+  ticketId: 't1',
+  ticketNumber: 'A001',
+  itemCode: 'X',
+  itemName: 'X',
+  reviewLevels: 1,
+  deadline: '2026-11-27',
+  workingDays: 1,
+  receivedMaterials: [],
+});
+
+describe('the pure risk monitor (RISK-EVAL-1, RISK-EVAL-3, RISK-EVAL-4, RISK-RULE-1)', () => {
+  it('case-fast-approval: approved 10 minutes after acceptance alerts, 40 minutes does not', () => {
+    const { feed } = monitor([rule({ kind: 'case-fast-approval', thresholds: { minMinutes: 30 } })]);
+    feed(T0, accepted('SL-1', 'c1'));
+    feed(T0, accepted('SL-2', 'c1'));
+    const fast = feed(T0 + 10 * MIN, {
+      type: 'case:reviewed',
+      caseId: 'SL-1',
+      by: 'r1',
+      note: null,
+      to: 'approved',
+    });
+    const slow = feed(T0 + 40 * MIN, {
+      type: 'case:reviewed',
+      caseId: 'SL-2',
+      by: 'r1',
+      note: null,
+      to: 'approved',
+    });
+    expect(fast.map((a) => a.subject)).toEqual([{ kind: 'case', id: 'SL-1' }]);
+    expect(slow).toEqual([]);
+  });
+
+  it('case-two-steps in block mode is found before the fact, and only for a second level', () => {
+    const { s, feed } = monitor([rule({ kind: 'case-two-steps', mode: 'block', thresholds: {} })]);
+    feed(T0, accepted('SL-1', 'c1'));
+    const at = log();
+    const supplement = at(T0, {
+      type: 'case:supplemented',
+      caseId: 'SL-1',
+      by: 'c1',
+      note: null,
+      to: 'accepted',
+      materials: [],
+    });
+    expect(blockingFindings(s, supplement, ctx)).toEqual([]);
+    const ready = at(T0, { type: 'case:ready', caseId: 'SL-1', by: 'c1', note: null, to: 'ready' });
+    const found = blockingFindings(s, ready, ctx);
+    expect(found.map((f) => f.rule.kind)).toEqual(['case-two-steps']);
+    expect(found[0]!.detail).toContain('受理');
+    // Read only: nothing was registered.
+    expect(s.alerts.size).toBe(0);
+  });
+
+  it('case-overdue and long-wait come from the tick, once per subject until disposed', () => {
+    const { s, feed } = monitor([
+      rule({ id: 'R-OVERDUE', kind: 'case-overdue', thresholds: { graceDays: 0 } }),
+      rule({ id: 'R-WAIT', kind: 'long-wait', thresholds: { minutes: 30 } }),
+    ]);
+    feed(T0, accepted('SL-1', 'c1'));
+    feed(T0, {
+      type: 'ticket:issued',
+      ticket: { id: 't-9', number: 'A009', businessDay: '2026-11-26', arrivedAt: T0, holder: null },
+    });
+    expect(tick(s, T0 + 20 * MIN, ctx)).toEqual([]);
+    const later = tick(s, T0 + 31 * MIN, ctx);
+    expect(later.map((f) => f.type === 'risk:alert-raised' && f.ruleId)).toEqual(['R-WAIT']);
+    for (const f of later) feed(T0 + 31 * MIN, f);
+    expect(tick(s, T0 + 40 * MIN, ctx)).toEqual([]);
+    // The deadline 2026-11-27 (Friday) has passed on Monday 11-30.
+    const monday = Date.parse('2026-11-30T02:00:00Z');
+    const overdue = tick(s, monday, ctx).filter((f) => f.type === 'risk:alert-raised');
+    expect(overdue.map((f) => f.type === 'risk:alert-raised' && f.subject)).toContainEqual({
+      kind: 'case',
+      id: 'SL-1',
+    });
+  });
+
+  it('rejection-rate compares a clerk with the rest of the hall', () => {
+    const { feed } = monitor([
+      rule({
+        kind: 'rejection-rate',
+        thresholds: { periodDays: 7, minFinished: 4, factor: 2, minRate: 0.5 },
+      }),
+    ]);
+    feed(T0, { type: 'window:opened', windowId: 'w1', clerkId: 'good' });
+    feed(T0, { type: 'window:opened', windowId: 'w2', clerkId: 'harsh' });
+    let n = 0;
+    const finish = (w: string, outcome: string) =>
+      feed(T0 + ++n * MIN, { type: 'ticket:finished', ticketId: `t${n}`, windowId: w, outcome });
+    for (let i = 0; i < 4; i++) finish('w1', i === 0 ? 'rejected' : 'completed'); // 25 %
+    const raised = [
+      finish('w2', 'rejected'),
+      finish('w2', 'completed'),
+      finish('w2', 'rejected'),
+      finish('w2', 'rejected'),
+    ];
+    // The fourth finish makes 4 with 3 refused (75 % ≥ 50 % and ≥ 2 × 25 %).
+    expect(raised.map((r) => r.length)).toEqual([0, 0, 0, 1]);
+    expect(raised[3]![0]!.subject).toEqual({ kind: 'staff', id: 'harsh' });
+  });
+
+  it('a disabled rule finds nothing', () => {
+    const { feed } = monitor([
+      rule({ kind: 'failed-logins', enabled: false, thresholds: { count: 1, periodMinutes: 5 } }),
+    ]);
+    expect(feed(T0, { type: 'risk:login-failed', staffId: 's1' })).toEqual([]);
+  });
+});
