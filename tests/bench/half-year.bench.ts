@@ -8,8 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventBody, HallEvent } from '@onewindow/shared';
-import type { RiskFact } from '../../queue-server/src/domain/supervision.ts';
+import type { EventBody, HallEvent, RiskFact } from '@onewindow/shared';
 import { SupervisionService } from '../../queue-server/src/service/supervision.service.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventBody } from '@onewindow/shared';
+import type { EventBody, RiskEntry, RiskFact } from '@onewindow/shared';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HalfYearReport, RiskEntry, RiskFact } from '../../queue-server/src/domain/supervision.ts';
+import type { HalfYearReport } from '../../queue-server/src/domain/supervision.ts';
 import { startTestServer, TestClock, type TestServer } from '../support/server.ts';
 
 /**
@@ -118,7 +118,7 @@ beforeAll(async () => {
 
   // H1: a list, an alert and a day of service, all outside the half year (but the list counts as "as it stood").
   clock.t = at('2026-06-29', 8);
-  append([{ type: 'risk:list-published', version: 1, entries: LIST_V1 }]);
+  append([{ type: 'risk:list-published', version: 1, entries: LIST_V1, by: 'admin-1' }]);
   append([alert('AL-H1', 'R-SOD', 'CZ-01', '2026-07-02')]);
   serveDay('2026-06-30', clerk);
 
@@ -191,7 +191,7 @@ beforeAll(async () => {
   // AL-2 disposed late (due 07-03), AL-1 on time.
   clock.t = at('2026-07-06', 10);
   append([
-    { type: 'risk:alert-assigned', alertId: 'AL-1', ownerId: manager },
+    { type: 'risk:alert-assigned', alertId: 'AL-1', ownerId: manager, by: manager },
     { type: 'risk:alert-disposed', alertId: 'AL-1', disposition: 'false-alarm', note: '误报', by: manager },
     { type: 'risk:alert-disposed', alertId: 'AL-2', disposition: 'confirmed', note: '属实', by: manager },
     { type: 'risk:alert-escalated', alertId: 'AL-2', to: 'manager' },
@@ -204,7 +204,7 @@ beforeAll(async () => {
 
   // A new list version in the half year: its categories are what the report lists at the end.
   clock.t = at('2026-09-01', 9);
-  append([{ type: 'risk:list-published', version: 2, entries: LIST_V2 }]);
+  append([{ type: 'risk:list-published', version: 2, entries: LIST_V2, by: 'admin-1' }]);
   append([alert('AL-3', 'R-REPEAT', 'DD-01', '2026-09-08')]); // never disposed: overdue
   serveDay('2026-09-01', clerk);
 
@@ -242,7 +242,7 @@ beforeAll(async () => {
   // After the half year: must not count.
   clock.t = at('2027-01-04', 9);
   append([alert('AL-LATE', 'R-SOD', 'CZ-01', '2027-01-07')]);
-  append([{ type: 'risk:list-published', version: 3, entries: [] }]);
+  append([{ type: 'risk:list-published', version: 3, entries: [], by: 'admin-1' }]);
 
   const res = await server.rest<HalfYearReport>('GET', '/api/reports/half-year?half=2026-H2', {
     token: await server.login('manager1'),

@@ -10,63 +10,11 @@
  * records, not facts: their status is read as it stands). The same log always gives the same
  * report (HYR-2).
  */
-import type { ComplaintChannel, HallEvent, RatingReason, Satisfaction } from '@onewindow/shared';
+import type { ComplaintChannel, HallEvent, RatingReason, RiskEntry, Satisfaction } from '@onewindow/shared';
 import { businessDayOf } from './clock.ts';
 
-// ---- The risk facts as the #16 contract fixes them (engineer RISK owns shared/src/risk.ts; the
-// ---- lead swaps these local read types for RISK's at merge).
-
-export interface RiskEntry {
-  code: string;
-  category: '操作' | '技术' | '道德';
-  name: string;
-  description: string;
-  probability: 'high' | 'medium' | 'low';
-  severity: 'high' | 'medium' | 'low';
-  prevention: string;
-  disposalDays: number;
-}
-type RiskSubject = { kind: 'case' | 'ticket' | 'staff' | 'holder' | 'window' | 'hall'; id: string };
-export type RiskFact =
-  | { type: 'risk:list-published'; version: number; entries: RiskEntry[] }
-  | {
-      type: 'risk:alert-raised';
-      alertId: string;
-      ruleId: string;
-      riskCode: string;
-      subject: RiskSubject;
-      detail: string;
-      dueDay: string;
-    }
-  | { type: 'risk:alert-assigned'; alertId: string; ownerId: string }
-  | {
-      type: 'risk:alert-disposed';
-      alertId: string;
-      disposition: 'confirmed' | 'false-alarm' | 'rectified';
-      note: string;
-      by: string;
-    }
-  | { type: 'risk:alert-escalated'; alertId: string; to: 'manager' }
-  | {
-      type: 'risk:intercepted';
-      ruleId: string;
-      riskCode: string;
-      command: string;
-      actorId: string;
-      subject: RiskSubject;
-    }
-  | {
-      type: 'risk:overridden';
-      ruleId: string;
-      riskCode: string;
-      command: string;
-      actorId: string;
-      supervisorId: string;
-      reason: string;
-    };
-
-/** What the folds read: the hall's facts and, until RISK's branch merges, its risk facts. */
-export type SupervisionFact = HallEvent | (RiskFact & { seq: number; at: number });
+/** What the folds read: the hall's facts (the risk branch's `risk:*` among them, SPEC RISK-*). */
+export type SupervisionFact = HallEvent;
 
 /** A follow-up record as the folds need it. */
 export interface FollowUpLite {
