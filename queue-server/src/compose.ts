@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import type { HallEvent } from './domain/types.ts';
 import { ApplicationService } from './service/application.service.ts';
 import { AppointmentService } from './service/appointment.service.ts';
+import { ArchiveService } from './service/archive.service.ts';
 import { AuditService } from './service/audit.service.ts';
 import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
@@ -42,6 +43,8 @@ export interface HallDeps {
   lanHost?: string | undefined;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT); default Debian's Noto Sans CJK. */
+  archiveFont?: string | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -60,6 +63,13 @@ export interface Hall {
   cases: CaseService;
   /** 日结轧账 per clerk (REC-*). */
   recon: ReconService;
+  /** The archive (ARC-*). */
+  archive: ArchiveService;
+  /**
+   * The archive's schedule (ARC-1, ARC-6): files the closed cases not yet filed, and runs the
+   * fixity check when the last one is older than `fixityEveryMs`.
+   */
+  runArchive(fixityEveryMs: number): Promise<void>;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -222,6 +232,21 @@ export function composeHall(deps: HallDeps): Hall {
     utcOffsetMinutes: offset,
     today,
   });
+  const archive = new ArchiveService({
+    hall,
+    archive: store.archive,
+    cases: store.cases,
+    slips: store.slips,
+    blobs: store.blobs,
+    reads: store.piiReads,
+    catalog: items,
+    scheme: () => q().settings?.archive,
+    hallName: () => q().settings?.hallName ?? '',
+    utcOffsetMinutes: offset,
+    staff: staffName,
+    clock,
+    fontPath: deps.archiveFont,
+  });
   // REC-5: a later fact on a signed day reopens it in the fact's own unit.
   hall.project((events) => recon.reopenings(events));
   const adopted = cases.adoptLegacy();
@@ -268,6 +293,18 @@ export function composeHall(deps: HallDeps): Hall {
     stats,
     audit,
     recon,
+    archive,
+    async runArchive(fixityEveryMs) {
+      const filed = await archive.fileDue();
+      if (filed > 0) log.info({ filed }, 'closed cases filed into the archive');
+      const last = archive.fixityStatus().at;
+      if (last === null || clock.now() - last >= fixityEveryMs) {
+        const r = await archive.fixity('system');
+        if (r.failed > 0)
+          log.error({ failed: r.failed, pages: r.pages, files: r.files }, 'fixity check failed');
+        else log.info({ pages: r.pages, files: r.files, ms: r.ms }, 'fixity check passed');
+      }
+    },
     notice,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,

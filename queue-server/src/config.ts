@@ -31,6 +31,10 @@ const schema = z.object({
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2). */
   ONEWINDOW_FORM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** The CJK font of archive PDFs (SPEC ARC-3): a TTF, OTF or TTC; default Debian's Noto Sans CJK. */
+  ONEWINDOW_ARCHIVE_FONT: z.string().min(1).optional(),
+  /** Hours between scheduled fixity checks of the page store and archive (SPEC ARC-6); 0 turns it off. */
+  ONEWINDOW_FIXITY_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
   /** Where verified backups go (default: `backups/` beside the database; better another disk). */
   ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
   /** Minutes between online backups while serving; 0 turns the schedule off. */
@@ -75,6 +79,8 @@ export type ServerConfig = {
   secondAdminPassword: string | undefined;
   autoDayClose: boolean;
   formRetentionDays: number;
+  archiveFont: string | undefined;
+  fixityEveryHours: number;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
   trustProxy: string[];
@@ -105,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     secondAdminPassword: e.ONEWINDOW_SECOND_ADMIN_PASSWORD,
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
     formRetentionDays: e.ONEWINDOW_FORM_RETENTION_DAYS,
+    archiveFont: e.ONEWINDOW_ARCHIVE_FONT,
+    fixityEveryHours: e.ONEWINDOW_FIXITY_EVERY_HOURS,
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
     backup: {
       dir: resolve(e.ONEWINDOW_BACKUP_DIR ?? join(dirname(dbPath), 'backups')),

@@ -190,6 +190,8 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     logger: log,
     autoDayClose: config.autoDayClose,
     formRetentionDays: config.formRetentionDays,
+    archiveFont: config.archiveFont,
+    fixityEveryHours: config.fixityEveryHours,
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,

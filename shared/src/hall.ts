@@ -1,3 +1,4 @@
+import { ARCHIVE_FACT_TYPES, type ArchiveFact, type ArchiveScheme } from './archive.ts';
 import { CASE_FACT_TYPES, type CaseFact } from './cases.ts';
 import type { SlipKind } from './console.ts';
 import type {
@@ -65,6 +66,8 @@ export interface HallSettings {
    * the existing ticket. Absent means true (halls configured before the setting existed).
    */
   oneTicketPerCategory?: boolean;
+  /** The 档号 scheme of the archive (SPEC ARC-1). Absent: DEFAULT_ARCHIVE_SCHEME. */
+  archive?: ArchiveScheme;
 }
 
 export interface HallConfig {
@@ -159,7 +162,7 @@ export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFac
 }
 
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact;
+export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | ArchiveFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

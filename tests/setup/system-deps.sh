@@ -10,6 +10,8 @@ fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || packages+=(fonts-not
 # Device tests: QR read-back of printed tickets, SVG → PNG previews.
 command -v zbarimg >/dev/null || packages+=(zbar-tools)
 command -v rsvg-convert >/dev/null || packages+=(librsvg2-bin)
+# Archive PDFs are checked independently of the library that wrote them (SPEC ARC-3).
+command -v pdfinfo >/dev/null || packages+=(poppler-utils)
 # ID-card reader over a virtual serial pair; USB/HID bindings load libusb and use udev.
 command -v socat >/dev/null || packages+=(socat)
 [ -e /usr/lib/x86_64-linux-gnu/libusb-1.0.so.0 ] || ldconfig -p 2>/dev/null | grep -q libusb-1.0 || packages+=(libusb-1.0-0)

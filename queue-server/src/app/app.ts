@@ -22,6 +22,7 @@ import { openApiDocument } from './openapi.ts';
 import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { archiveRoutes } from './routes/archive.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
@@ -35,6 +36,10 @@ export interface AppDeps {
   clock?: Clock;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT). */
+  archiveFont?: string | undefined;
+  /** Hours between scheduled fixity checks (ARC-6); 0 or absent: none (tests run it on demand). */
+  fixityEveryHours?: number;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -89,6 +94,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: deps.publicUrl,
     lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
+    archiveFont: deps.archiveFont,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -231,6 +237,7 @@ export function createApp(deps: AppDeps): App {
     ...adminRoutes(h),
     ...reportRoutes(h),
     ...reconRoutes(h),
+    ...archiveRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);
@@ -285,6 +292,17 @@ export function createApp(deps: AppDeps): App {
     h.runDueDayCloses();
     timer = setInterval(() => h.runDueDayCloses(), 15_000);
     timer.unref();
+  }
+  // ARC-1, ARC-6: closed cases are filed and the stored files re-hashed on a schedule.
+  let archiveTimer: NodeJS.Timeout | null = null;
+  if ((deps.fixityEveryHours ?? 0) > 0) {
+    const every = deps.fixityEveryHours! * 3_600_000;
+    const tick = () => {
+      h.runArchive(every).catch((err: unknown) => log.error({ err }, 'scheduled archive run failed'));
+    };
+    archiveTimer = setInterval(tick, Math.min(every, 15 * 60_000));
+    archiveTimer.unref();
+    setImmediate(tick);
   }
 
   return {

@@ -122,6 +122,14 @@ export const ROUTE_PERMISSIONS = {
   'recon:own': { roles: ['clerk', 'rights-clerk'], devices: [] },
   /** Who has not reconciled, a clerk's day, the countersign (REC-4, REC-6): the hall's manager. */
   'recon:supervise': { roles: ['manager'], devices: [] },
+  /** The archive list, a case's 档号 and the fixity status (ARC-5): the back office and managers. */
+  'archive:read': { roles: ['reviewer', 'review-supervisor', 'accountant', 'manager'], devices: [] },
+  /**
+   * An archive PDF or a volume's export (ARC-5, ARC-7): it holds every material page (ID cards),
+   * so managers only, each read recorded (SEC-NTK-2). Filing a correction and an on-demand
+   * fixity check too.
+   */
+  'archive:manage': { roles: ['manager'], devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
   'hall:read-config': { roles: MANAGERS, devices: [] },
   'hall:notice': { roles: ['manager'], devices: [] },

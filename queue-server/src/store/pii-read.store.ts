@@ -5,7 +5,7 @@ export interface PiiRead {
   at: number;
   staffId: string;
   /** What kind of record: a kiosk form, or the name of a card read at the counter (CTR-2). */
-  subject: 'application' | 'counter-card';
+  subject: 'application' | 'counter-card' | 'archive-pdf';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case`, or `manager: <the reason the manager gave>`. */
