@@ -149,7 +149,7 @@ export interface PiiReadEntry {
   staffName: string | null;
   staffNumber: string | null;
   /** A kiosk form, or the name of a card read at the clerk's counter (CTR-2). */
-  subject: 'application' | 'counter-card';
+  subject: 'application' | 'counter-card' | 'case-page';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case <id>`, or `manager: <the reason given>`. */

@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
+import { materialRoutes } from './routes/materials.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { ticketStatusRoutes } from './routes/ticket-status.routes.ts';
 
@@ -227,6 +228,7 @@ export function createApp(deps: AppDeps): App {
     }),
     ...kioskRoutes(h),
     ...counterRoutes(h, devices),
+    ...materialRoutes(h),
     ...adminRoutes(h),
     ...reportRoutes(h),
     ...ticketStatusRoutes(h),
@@ -355,8 +357,9 @@ function securityHeaders(): RequestHandler {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs.
-        'img-src': ["'self'", 'data:'],
+        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs;
+        // captured pages fetched with the staff token and shown as blob: URLs (MAT-FILE-3).
+        'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
         'media-src': ["'self'"],

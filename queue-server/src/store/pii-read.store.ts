@@ -4,8 +4,8 @@ import type Database from 'better-sqlite3';
 export interface PiiRead {
   at: number;
   staffId: string;
-  /** What kind of record: a kiosk form, or the name of a card read at the counter (CTR-2). */
-  subject: 'application' | 'counter-card';
+  /** What kind of record: a kiosk form, the name of a card read at the counter (CTR-2), a captured page (MAT-FILE-3). */
+  subject: 'application' | 'counter-card' | 'case-page';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case`, or `manager: <the reason the manager gave>`. */
