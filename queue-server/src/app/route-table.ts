@@ -188,7 +188,11 @@ export function mountRoutes(app: express.Express, routes: readonly RouteDef[], a
               ...(r.accepts.tooLarge !== undefined
                 ? [refuseTooLarge(r.accepts.limit, r.accepts.tooLarge)]
                 : []),
-              express.raw({ type: r.accepts.raw, limit: r.accepts.limit }),
+              // `*/*` takes a body whatever it is labelled, or not labelled at all (MAT-CAP-2 sniffs it).
+              express.raw({
+                type: r.accepts.raw.includes('*/*') ? () => true : r.accepts.raw,
+                limit: r.accepts.limit,
+              }),
             ]
           : [express.json({ type: r.accepts.json, limit: r.accepts.limit, verify }), json];
     const handler = async (req: Request, res: Response, next: NextFunction) => {
