@@ -5,6 +5,7 @@
  * To add a suite: export `async function xBench(): Promise<BenchRow[]>` from
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
+import { captureBench } from './capture.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
@@ -20,6 +21,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'display', run: displayBench },
   { name: 'kiosk', run: kioskBench },
   { name: 'sim', run: simBench },
+  { name: 'capture', run: captureBench },
 ];
 
 async function main(): Promise<number> {
