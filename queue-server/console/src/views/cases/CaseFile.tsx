@@ -279,7 +279,10 @@ function CameraDialog(props: { material: string; onClose: () => void; onShot: (b
     navigator.mediaDevices
       ?.getUserMedia({ video: { width: { ideal: 2592 }, height: { ideal: 1944 } }, audio: false })
       .then((s) => {
-        if (!live) return s.getTracks().forEach((t) => t.stop());
+        if (!live) {
+          for (const t of s.getTracks()) t.stop();
+          return;
+        }
         stream = s;
         if (video.current) {
           video.current.srcObject = s;
