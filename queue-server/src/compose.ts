@@ -24,6 +24,7 @@ import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
+import { MaterialService } from './service/material.service.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
 import { SlipService } from './service/slips.ts';
@@ -70,6 +71,8 @@ export interface Hall {
    * fixity check when the last one is older than `fixityEveryMs`.
    */
   runArchive(fixityEveryMs: number): Promise<void>;
+  /** The electronic case file: captured pages, waivers, the page viewer (MAT-*). */
+  materials: MaterialService;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -267,6 +270,19 @@ export function composeHall(deps: HallDeps): Hall {
     for (const fn of factSinks) fn(events, v);
   });
 
+  const materials = new MaterialService({
+    hall,
+    cases: store.cases,
+    blobs: store.blobs,
+    reads: store.piiReads,
+    queue: q,
+    purposeOf: (reader, ticketId) => applications.purposeOf(reader, ticketId),
+    named: (c) => cases.named(c),
+    staffRoles: (id) => store.auth.staffById(id)?.roles,
+    clock,
+    transaction: (fn) => store.transaction(fn),
+  });
+
   const calendarOverrides = new CalendarOverrideService({
     store: store.calendarOverrides,
     audit: recordAudit,
@@ -287,6 +303,7 @@ export function composeHall(deps: HallDeps): Hall {
     kiosk,
     slips,
     cases,
+    materials,
     calendar,
     catalog,
     followUps,

@@ -6,6 +6,7 @@
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
 import { archiveBench } from './archive.bench.ts';
+import { captureBench } from './capture.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
@@ -22,6 +23,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'kiosk', run: kioskBench },
   { name: 'sim', run: simBench },
   { name: 'archive', run: archiveBench },
+  { name: 'capture', run: captureBench },
 ];
 
 async function main(): Promise<number> {

@@ -16,6 +16,8 @@ command -v pdfinfo >/dev/null || packages+=(poppler-utils)
 command -v socat >/dev/null || packages+=(socat)
 [ -e /usr/lib/x86_64-linux-gnu/libusb-1.0.so.0 ] || ldconfig -p 2>/dev/null | grep -q libusb-1.0 || packages+=(libusb-1.0-0)
 command -v udevadm >/dev/null || packages+=(udev)
+# The window's flatbed scanner through SANE: scanimage and its `test` backend (a real page, no hardware).
+command -v scanimage >/dev/null || packages+=(sane-utils)
 # Social security cards over PC/SC: the daemon, vsmartcard's virtual reader (a fake card in
 # tests) and the headers the smartcard binding builds against.
 # (Installed means installed: a package removed but not purged still answers `dpkg -s`, with

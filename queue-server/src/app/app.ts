@@ -26,6 +26,7 @@ import { archiveRoutes } from './routes/archive.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
+import { materialRoutes } from './routes/materials.routes.ts';
 import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { ticketStatusRoutes } from './routes/ticket-status.routes.ts';
@@ -234,6 +235,7 @@ export function createApp(deps: AppDeps): App {
     }),
     ...kioskRoutes(h),
     ...counterRoutes(h, devices),
+    ...materialRoutes(h),
     ...adminRoutes(h),
     ...reportRoutes(h),
     ...reconRoutes(h),
@@ -375,8 +377,9 @@ function securityHeaders(): RequestHandler {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs.
-        'img-src': ["'self'", 'data:'],
+        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs;
+        // captured pages fetched with the staff token and shown as blob: URLs (MAT-FILE-3).
+        'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
         'media-src': ["'self'"],

@@ -108,6 +108,16 @@ export const ROUTE_PERMISSIONS = {
     roles: ['reviewer', 'review-supervisor', 'rights-clerk', 'clerk', 'accountant', 'manager'],
     devices: [],
   },
+  /**
+   * Capturing a case's materials (MAT-CAP-1): window clerks from the console, a window's terminal
+   * agent (its scanner) for the clerk signed on there; the case then decides (its status, intake).
+   */
+  'cases:capture': { roles: ['clerk', 'rights-clerk'], devices: ['agent'] },
+  /** A captured page (MAT-FILE-3): the posts that work on cases; the need-to-know rule then admits. */
+  'cases:pages': {
+    roles: ['clerk', 'rights-clerk', 'reviewer', 'review-supervisor', 'manager'],
+    devices: [],
+  },
   /** A document on a terminal's printer: staff at their window, the guide desk; a kiosk or agent on itself. */
   'print-jobs:queue': { roles: ['clerk', 'rights-clerk', 'guide', 'manager'], devices: ['kiosk', 'agent'] },
   'print-jobs:read': { roles: [...STAFF_ROLES], devices: ['kiosk', 'agent'] },
