@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import type { HallEvent } from './domain/types.ts';
 import { ApplicationService } from './service/application.service.ts';
 import { AppointmentService } from './service/appointment.service.ts';
+import { ArchiveService } from './service/archive.service.ts';
 import { AuditService } from './service/audit.service.ts';
 import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
@@ -24,6 +25,7 @@ import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
+import { MaterialService } from './service/material.service.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
 import { RiskService } from './service/risk.service.ts';
@@ -47,6 +49,8 @@ export interface HallDeps {
   formRetentionDays?: number;
   /** The CJK font of PDF reports (HYR-4); default: found on the PC. */
   cjkFont?: string | undefined;
+  /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT); default Debian's Noto Sans CJK. */
+  archiveFont?: string | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -65,6 +69,15 @@ export interface Hall {
   cases: CaseService;
   /** 日结轧账 per clerk (REC-*). */
   recon: ReconService;
+  /** The archive (ARC-*). */
+  archive: ArchiveService;
+  /**
+   * The archive's schedule (ARC-1, ARC-6): files the closed cases not yet filed, and runs the
+   * fixity check when the last one is older than `fixityEveryMs`.
+   */
+  runArchive(fixityEveryMs: number): Promise<void>;
+  /** The electronic case file: captured pages, waivers, the page viewer (MAT-*). */
+  materials: MaterialService;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -276,6 +289,21 @@ export function composeHall(deps: HallDeps): Hall {
     utcOffsetMinutes: offset,
     today,
   });
+  const archive = new ArchiveService({
+    hall,
+    archive: store.archive,
+    cases: store.cases,
+    slips: store.slips,
+    blobs: store.blobs,
+    reads: store.piiReads,
+    catalog: items,
+    scheme: () => q().settings?.archive,
+    hallName: () => q().settings?.hallName ?? '',
+    utcOffsetMinutes: offset,
+    staff: staffName,
+    clock,
+    fontPath: deps.archiveFont,
+  });
   // REC-5: a later fact on a signed day reopens it in the fact's own unit.
   hall.react((events) => recon.reopenings(events));
   const adopted = cases.adoptLegacy();
@@ -294,6 +322,19 @@ export function composeHall(deps: HallDeps): Hall {
       for (const ev of events) log.debug({ seq: ev.seq, type: ev.type }, 'fact');
     const v = views.factsOf(events);
     for (const fn of factSinks) fn(events, v);
+  });
+
+  const materials = new MaterialService({
+    hall,
+    cases: store.cases,
+    blobs: store.blobs,
+    reads: store.piiReads,
+    queue: q,
+    purposeOf: (reader, ticketId) => applications.purposeOf(reader, ticketId),
+    named: (c) => cases.named(c),
+    staffRoles: (id) => store.auth.staffById(id)?.roles,
+    clock,
+    transaction: (fn) => store.transaction(fn),
   });
 
   const calendarOverrides = new CalendarOverrideService({
@@ -316,6 +357,7 @@ export function composeHall(deps: HallDeps): Hall {
     kiosk,
     slips,
     cases,
+    materials,
     calendar,
     catalog,
     followUps,
@@ -325,6 +367,18 @@ export function composeHall(deps: HallDeps): Hall {
     audit,
     recon,
     risk,
+    archive,
+    async runArchive(fixityEveryMs) {
+      const filed = await archive.fileDue();
+      if (filed > 0) log.info({ filed }, 'closed cases filed into the archive');
+      const last = archive.fixityStatus().at;
+      if (last === null || clock.now() - last >= fixityEveryMs) {
+        const r = await archive.fixity('system');
+        if (r.failed > 0)
+          log.error({ failed: r.failed, pages: r.pages, files: r.files }, 'fixity check failed');
+        else log.info({ pages: r.pages, files: r.files, ms: r.ms }, 'fixity check passed');
+      }
+    },
     notice,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,

@@ -148,8 +148,8 @@ export interface PiiReadEntry {
   /** Name and 工号 of the reader, when the account still exists. */
   staffName: string | null;
   staffNumber: string | null;
-  /** A kiosk form, or the name of a card read at the clerk's counter (CTR-2). */
-  subject: 'application' | 'counter-card' | 'complaint';
+  /** A kiosk form, the name of a card read at the clerk's counter (CTR-2), a complainant's contact (CMP-4), a captured page (MAT-FILE-3), or an archive PDF or volume (ARC-5). */
+  subject: 'application' | 'counter-card' | 'complaint' | 'case-page' | 'archive-pdf';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case <id>`, or `manager: <the reason given>`. */

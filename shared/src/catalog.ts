@@ -1,3 +1,4 @@
+import type { Retention } from './archive.ts';
 import type { ReviewLevels } from './cases.ts';
 import type { FormDefinition } from './forms.ts';
 
@@ -64,6 +65,8 @@ export interface ServiceItem {
    * 1 审核, 2 审核 + 复核 by another person. Absent: 1 (DEFAULT_REVIEW_LEVELS).
    */
   reviewLevels?: ReviewLevels;
+  /** 保管期限 of its cases' archive files (GB/T 31599, SPEC ARC-2). Absent: 长期 (DEFAULT_RETENTION). */
+  retention?: Retention;
   /**
    * Pinyin initials of the name for the kiosk's letter search (参保登记 → cbdj), lower case,
    * computed by the server when it serves the catalog.

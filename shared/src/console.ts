@@ -6,6 +6,7 @@
  * the `Ack` envelope of protocol.ts. SPEC rule IDs: CAL-*, SLP-*, CASE-*, CTR-*, ADM-*.
  */
 import { z } from 'zod';
+import { RETENTIONS } from './archive.ts';
 import { CASE_STATUSES, type CaseRecord } from './cases.ts';
 import type { ServiceItem } from './catalog.ts';
 import { formDefinitionSchema } from './forms.schema.ts';
@@ -276,6 +277,7 @@ export const serviceItemSchema = z
     form: formDefinitionSchema.optional(),
     identityRequired: z.boolean().optional(),
     reviewLevels: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    retention: z.enum(RETENTIONS).optional(),
     /** Computed by the server when it serves the catalog; accepted (an export re-imports) and not stored. */
     initials: z.string().max(200).optional(),
   })

@@ -1,3 +1,4 @@
+import { ARCHIVE_FACT_TYPES, type ArchiveFact, type ArchiveScheme } from './archive.ts';
 import { CASE_FACT_TYPES, type CaseFact } from './cases.ts';
 import { COMPLAINT_FACT_TYPES, type ComplaintFact } from './complaints.ts';
 import type { SlipKind } from './console.ts';
@@ -67,6 +68,8 @@ export interface HallSettings {
    * the existing ticket. Absent means true (halls configured before the setting existed).
    */
   oneTicketPerCategory?: boolean;
+  /** The 档号 scheme of the archive (SPEC ARC-1). Absent: DEFAULT_ARCHIVE_SCHEME. */
+  archive?: ArchiveScheme;
 }
 
 export interface HallConfig {
@@ -168,7 +171,7 @@ export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFac
 }
 
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | RiskFact | ComplaintFact;
+export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | RiskFact | ComplaintFact | ArchiveFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

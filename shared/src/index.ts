@@ -1,3 +1,4 @@
+export * from './archive.ts';
 export * from './cases.ts';
 export * from './catalog.ts';
 export * from './catalog-issues.ts';

@@ -4,6 +4,7 @@
  * maps. REST (`POST /api/commands/{name}`) and Socket.IO carry the same commands.
  */
 import { z } from 'zod';
+import { archiveTemplateIssue } from './archive.ts';
 import type { CaseRecord } from './cases.ts';
 import type { CounterCard } from './console.ts';
 import {
@@ -84,6 +85,22 @@ export const hallSettingsSchema = z.strictObject({
     .max(60)
     .refine((t) => t.includes('{号}') && t.includes('{窗口}'), 'must contain {号} and {窗口}'),
   oneTicketPerCategory: z.boolean().optional(),
+  archive: z
+    .strictObject({
+      template: z
+        .string()
+        .trim()
+        .min(8)
+        .max(60)
+        .superRefine((t, ctx) => {
+          const why = archiveTemplateIssue(t);
+          if (why !== null) ctx.addIssue({ code: 'custom', message: why });
+        }),
+      numberDigits: z.int().min(3).max(8),
+      defaultCategory: z.string().regex(/^[A-Za-z0-9]{1,12}$/),
+      categories: z.record(z.string().min(1).max(64), z.string().regex(/^[A-Za-z0-9]{1,12}$/)),
+    })
+    .optional(),
 });
 
 export const hallConfigSchema = z.strictObject({

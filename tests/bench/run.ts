@@ -5,6 +5,8 @@
  * To add a suite: export `async function xBench(): Promise<BenchRow[]>` from
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
+import { archiveBench } from './archive.bench.ts';
+import { captureBench } from './capture.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
@@ -24,6 +26,8 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'sim', run: simBench },
   { name: 'half-year', run: halfYearBench },
   { name: 'risk', run: riskBench },
+  { name: 'archive', run: archiveBench },
+  { name: 'capture', run: captureBench },
 ];
 
 async function main(): Promise<number> {

@@ -15,6 +15,7 @@ import type { PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { layoutOf } from '../../kiosk/agent/agent/render.ts';
 import { PAPER_80MM } from '../../kiosk/agent/printer/layout.ts';
+import { waiveMissingMaterials } from '../support/materials.ts';
 import { type HallClient, nextEvent, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -289,6 +290,8 @@ describe('cases (SPEC CASE-*, SOD-*)', () => {
         print: false,
       }),
     );
+    // MAT-FILE-2: the case leaves 受理 only with its required materials captured or waived.
+    await waiveMissingMaterials(server, clerk, d.case!.id);
     return d.case!.id;
   }
   /** A case step as a command over REST (the console sends the same; Socket.IO carries it too). */
@@ -313,13 +316,19 @@ describe('cases (SPEC CASE-*, SOD-*)', () => {
     const done = caseOf(await step('rights1', 'case:hand-back', id, { note: '本人领取' }));
     expect(done.history.map((h) => [h.step, h.to])).toEqual([
       ['case:accepted', 'accepted'],
+      ['case:material-waived', 'accepted'],
+      ['case:material-waived', 'accepted'],
+      ['case:material-waived', 'accepted'],
       ['case:review-started', 'in-review'],
       ['case:reviewed', 'reviewed'],
       ['case:rechecked', 'approved'],
       ['case:ready', 'ready'],
       ['case:handed-back', 'handed-back'],
     ]);
-    expect(done.history[2]).toMatchObject({ note: '材料齐全', at: server.clock.now() });
+    expect(done.history.find((h) => h.step === 'case:reviewed')).toMatchObject({
+      note: '材料齐全',
+      at: server.clock.now(),
+    });
     expect(Object.values(done.staff ?? {}).map((s) => s.name)).toEqual(
       expect.arrayContaining(['孙悦', '吴芳', '赵敏']),
     );
@@ -337,6 +346,9 @@ describe('cases (SPEC CASE-*, SOD-*)', () => {
       'case:rechecked',
       'case:reviewed',
       'case:review-started',
+      'case:material-waived',
+      'case:material-waived',
+      'case:material-waived',
       'case:accepted',
     ]);
     const list = ok(
@@ -362,7 +374,14 @@ describe('cases (SPEC CASE-*, SOD-*)', () => {
     await vi.waitFor(() => expect(seen.map((f) => f.event.type)).toContain('case:reviewed'), {
       timeout: 3000,
     });
-    expect(seen.map((f) => f.event.type)).toEqual(['case:accepted', 'case:review-started', 'case:reviewed']);
+    expect(seen.map((f) => f.event.type)).toEqual([
+      'case:accepted',
+      'case:material-waived',
+      'case:material-waived',
+      'case:material-waived',
+      'case:review-started',
+      'case:reviewed',
+    ]);
     expect(seen.at(-1)!.case).toMatchObject({ id, status: 'reviewed', reviewers: [expect.any(String)] });
     // A board gets the seq (no gap) but nothing of the case.
     supervisor.disconnect();

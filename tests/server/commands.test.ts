@@ -17,6 +17,7 @@ import {
 } from '@onewindow/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoHallConfig } from '../../queue-server/src/seed/demo-hall.ts';
+import { waiveMissingMaterials } from '../support/materials.ts';
 import { command, type HallClient, startTestServer, type TestServer } from '../support/server.ts';
 
 const DAY = '20261126';
@@ -758,7 +759,13 @@ describe('every command over Socket.IO: ack, board hall:fact, staff staff:fact, 
     const facts = board.pub.filter((f) => f.seq > view.seq);
     expect(facts.map((f) => f.type)).toEqual(['ticket:finished', 'case:accepted', 'slip:issued']);
     for (const f of facts) view = applyFact(view, f)!;
-    return r.body.data.case!.id;
+    // MAT-FILE-2: the case leaves 受理 only with its required materials captured or waived.
+    const caseId = r.body.data.case!.id;
+    await waiveMissingMaterials(server, tokens.get('clerk1')!, caseId);
+    const waived = server.app.service.queue.lastSeq;
+    await board.waitFor(() => (board.pub.at(-1)?.seq ?? 0) >= waived, `board fact ${waived}`);
+    for (const f of board.pub.filter((x) => x.seq > seq)) view = applyFact(view, f)!;
+    return caseId;
   }
 
   it('case steps CASE-2 CASE-6 SOD-*: each reaches staff with the case and boards as a bare seq; refusals write nothing', async () => {

@@ -10,12 +10,15 @@ fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || packages+=(fonts-not
 # Device tests: QR read-back of printed tickets, SVG → PNG previews.
 command -v zbarimg >/dev/null || packages+=(zbar-tools)
 command -v rsvg-convert >/dev/null || packages+=(librsvg2-bin)
-# The half-year report's PDF is read back independently (HYR-*): pdftotext, pdfinfo.
-command -v pdftotext >/dev/null || packages+=(poppler-utils)
+# PDFs (the half-year report, HYR-*; archive PDFs, ARC-3) are read back independently of the
+# libraries that wrote them: pdftotext, pdfinfo, pdffonts.
+command -v pdfinfo >/dev/null || packages+=(poppler-utils)
 # ID-card reader over a virtual serial pair; USB/HID bindings load libusb and use udev.
 command -v socat >/dev/null || packages+=(socat)
 [ -e /usr/lib/x86_64-linux-gnu/libusb-1.0.so.0 ] || ldconfig -p 2>/dev/null | grep -q libusb-1.0 || packages+=(libusb-1.0-0)
 command -v udevadm >/dev/null || packages+=(udev)
+# The window's flatbed scanner through SANE: scanimage and its `test` backend (a real page, no hardware).
+command -v scanimage >/dev/null || packages+=(sane-utils)
 # Social security cards over PC/SC: the daemon, vsmartcard's virtual reader (a fake card in
 # tests) and the headers the smartcard binding builds against.
 # (Installed means installed: a package removed but not purged still answers `dpkg -s`, with

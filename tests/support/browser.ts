@@ -11,7 +11,7 @@ export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results',
  * background networking on a closed network) and a fresh profile per launch.
  */
 export async function launchChromium(
-  opts: { viewport?: { width: number; height: number }; deviceScaleFactor?: number } = {},
+  opts: { viewport?: { width: number; height: number }; deviceScaleFactor?: number; args?: string[] } = {},
 ): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'onewindow-chromium-'));
@@ -30,6 +30,8 @@ export async function launchChromium(
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // e.g. Chromium's fake camera for the document camera (高拍仪) tests.
+      ...(opts.args ?? []),
     ],
   });
   return {

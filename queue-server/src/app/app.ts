@@ -23,9 +23,11 @@ import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { complaintRoutes } from './routes/complaints.routes.ts';
+import { archiveRoutes } from './routes/archive.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
+import { materialRoutes } from './routes/materials.routes.ts';
 import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { riskRoutes } from './routes/risk.routes.ts';
@@ -39,6 +41,10 @@ export interface AppDeps {
   formRetentionDays?: number;
   /** The CJK font for PDF reports (ONEWINDOW_CJK_FONT); default: found on the PC. */
   cjkFont?: string | undefined;
+  /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT). */
+  archiveFont?: string | undefined;
+  /** Hours between scheduled fixity checks (ARC-6); 0 or absent: none (tests run it on demand). */
+  fixityEveryHours?: number;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -94,6 +100,7 @@ export function createApp(deps: AppDeps): App {
     lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
     cjkFont: deps.cjkFont,
+    archiveFont: deps.archiveFont,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -233,11 +240,13 @@ export function createApp(deps: AppDeps): App {
     }),
     ...kioskRoutes(h),
     ...counterRoutes(h, devices),
+    ...materialRoutes(h),
     ...adminRoutes(h),
     ...reportRoutes(h),
     ...reconRoutes(h),
     ...riskRoutes(h),
     ...complaintRoutes(h),
+    ...archiveRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);
@@ -313,6 +322,17 @@ export function createApp(deps: AppDeps): App {
     }, 15_000);
     timer.unref();
   }
+  // ARC-1, ARC-6: closed cases are filed and the stored files re-hashed on a schedule.
+  let archiveTimer: NodeJS.Timeout | null = null;
+  if ((deps.fixityEveryHours ?? 0) > 0) {
+    const every = deps.fixityEveryHours! * 3_600_000;
+    const tick = () => {
+      h.runArchive(every).catch((err: unknown) => log.error({ err }, 'scheduled archive run failed'));
+    };
+    archiveTimer = setInterval(tick, Math.min(every, 15 * 60_000));
+    archiveTimer.unref();
+    setImmediate(tick);
+  }
 
   return {
     http,
@@ -384,8 +404,9 @@ function securityHeaders(): RequestHandler {
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs.
-        'img-src': ["'self'", 'data:'],
+        // Staff photos from /api/staff/{id}/photo, /favicon.svg; QR codes drawn as data: URLs;
+        // captured pages fetched with the staff token and shown as blob: URLs (MAT-FILE-3).
+        'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
         'media-src': ["'self'"],

@@ -48,7 +48,7 @@ export interface RouteDef<B = unknown, Q = unknown> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /** How the body is read when it is not JSON up to 256 KB. */
-  accepts?: { raw: string[]; limit: string } | { json: string; limit: string };
+  accepts?: { raw: string[]; limit: string; tooLarge?: ApiError } | { json: string; limit: string };
   /** Middleware that runs after the body is read and before the handler (rate limits keyed by a field). */
   before?: RequestHandler[];
   handle(ctx: RouteContext<B, Q>): Reply | Promise<Reply>;
@@ -90,6 +90,29 @@ export function refusal(p: Principal, access: Access): ApiError | null {
       return permits(p, access);
   }
 }
+
+/**
+ * Refuses a body whose declared length is over the route's limit with the route's own error
+ * (413 and words for the user) before a byte of it is read; a body without a length that runs
+ * over is still stopped by the parser.
+ */
+function refuseTooLarge(limit: string, error: ApiError): RequestHandler {
+  const max = parseLimit(limit);
+  return (req, res, next) => {
+    const declared = Number(req.get('content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > max) {
+      res.set('Connection', 'close');
+      return send(res, fail(error));
+    }
+    next();
+  };
+}
+
+const parseLimit = (limit: string): number => {
+  const m = /^(\d+)(kb|mb)$/i.exec(limit);
+  if (m === null) throw new Error(`route limit ${limit}: write it as <n>kb or <n>mb`);
+  return Number(m[1]) * (m[2]!.toLowerCase() === 'kb' ? 1024 : 1024 * 1024);
+};
 
 /** `/api/tickets/{id}` → `/api/tickets/:id`. */
 export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
@@ -161,7 +184,16 @@ export function mountRoutes(app: express.Express, routes: readonly RouteDef[], a
       r.accepts === undefined
         ? [json]
         : 'raw' in r.accepts
-          ? [express.raw({ type: r.accepts.raw, limit: r.accepts.limit })]
+          ? [
+              ...(r.accepts.tooLarge !== undefined
+                ? [refuseTooLarge(r.accepts.limit, r.accepts.tooLarge)]
+                : []),
+              // `*/*` takes a body whatever it is labelled, or not labelled at all (MAT-CAP-2 sniffs it).
+              express.raw({
+                type: r.accepts.raw.includes('*/*') ? () => true : r.accepts.raw,
+                limit: r.accepts.limit,
+              }),
+            ]
           : [express.json({ type: r.accepts.json, limit: r.accepts.limit, verify }), json];
     const handler = async (req: Request, res: Response, next: NextFunction) => {
       try {

@@ -388,7 +388,14 @@ describe('REST permissions (AUTH-5, ACC-1)', () => {
     const granted = Object.entries(ROUTE_PERMISSIONS)
       .filter(([, g]) => (g.roles as readonly StaffRole[]).includes('accountant'))
       .map(([n]) => n);
-    expect(granted.sort()).toEqual(['cases:read', 'print-jobs:read', 'reports:read', 'stats:read']);
+    // The archive list (ARC-5) reads like the case list: 档号 and hashes, no pages.
+    expect(granted.sort()).toEqual([
+      'archive:read',
+      'cases:read',
+      'print-jobs:read',
+      'reports:read',
+      'stats:read',
+    ]);
     for (const name of COMMAND_NAMES) expect(permits(accountant, name)?.code, name).toBe('FORBIDDEN');
   });
 

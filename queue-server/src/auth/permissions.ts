@@ -108,6 +108,16 @@ export const ROUTE_PERMISSIONS = {
     roles: ['reviewer', 'review-supervisor', 'rights-clerk', 'clerk', 'accountant', 'manager'],
     devices: [],
   },
+  /**
+   * Capturing a case's materials (MAT-CAP-1): window clerks from the console, a window's terminal
+   * agent (its scanner) for the clerk signed on there; the case then decides (its status, intake).
+   */
+  'cases:capture': { roles: ['clerk', 'rights-clerk'], devices: ['agent'] },
+  /** A captured page (MAT-FILE-3): the posts that work on cases; the need-to-know rule then admits. */
+  'cases:pages': {
+    roles: ['clerk', 'rights-clerk', 'reviewer', 'review-supervisor', 'manager'],
+    devices: [],
+  },
   /** A document on a terminal's printer: staff at their window, the guide desk; a kiosk or agent on itself. */
   'print-jobs:queue': { roles: ['clerk', 'rights-clerk', 'guide', 'manager'], devices: ['kiosk', 'agent'] },
   'print-jobs:read': { roles: [...STAFF_ROLES], devices: ['kiosk', 'agent'] },
@@ -131,6 +141,14 @@ export const ROUTE_PERMISSIONS = {
   'complaints:manage': { roles: ['manager'], devices: [] },
   /** The improvement summary (§13.4) and the half-year report (§12.5): the hall's managers. */
   'reports:supervision': { roles: ['manager'], devices: [] },
+  /** The archive list, a case's 档号 and the fixity status (ARC-5): the back office and managers. */
+  'archive:read': { roles: ['reviewer', 'review-supervisor', 'accountant', 'manager'], devices: [] },
+  /**
+   * An archive PDF or a volume's export (ARC-5, ARC-7): it holds every material page (ID cards),
+   * so managers only, each read recorded (SEC-NTK-2). Filing a correction and an on-demand
+   * fixity check too.
+   */
+  'archive:manage': { roles: ['manager'], devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
   /** Risk control (RISK-HND-5): the alert list, their handling and one-time overrides: the hall's managers. */
   'risk:alerts': { roles: ['manager'], devices: [] },

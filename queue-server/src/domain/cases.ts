@@ -16,10 +16,13 @@ import {
   caseStep,
   MATERIAL_FACT_TYPES,
   type MaterialFact,
+  type MaterialPage,
+  type MaterialSource,
   type MaterialStatus,
   missingRequired,
   type ReviewLevels,
 } from '@onewindow/shared/cases.ts';
+import { personalDataRefusal } from '@onewindow/shared/personal-data.ts';
 import type { ApiError, StaffRole } from '@onewindow/shared/protocol.ts';
 
 /** A case fact as committed. */
@@ -380,4 +383,101 @@ export function adoptionFact(row: unknown): CaseFact | null {
     })),
   };
   return { type: 'case:adopted', caseId: r.id, by: 'system', note: null, to: r.status, record };
+}
+
+/** A change to a case's materials, as the edge parsed it (the actor comes from the login). */
+export type MaterialCommand =
+  | { type: 'capture'; caseId: string; material: string; pages: MaterialPage[]; source: MaterialSource }
+  | { type: 'waive'; caseId: string; material: string; reason: string }
+  | { type: 'remove'; caseId: string; material: string; sha256: string; reason: string };
+
+/** Statuses in which a case's materials may change: 受理 and 补正 (MAT-CAP-1). */
+const MATERIAL_STATUSES_OPEN: readonly CaseStatus[] = ['accepted', 'supplementing'];
+
+/**
+ * Decides a change to a case's materials (MAT-CAP-1): only while the case is at 受理 (by whoever
+ * took it in) or waiting for 补正 (by any window clerk, who then takes it in), only materials of
+ * its checklist, a waiver or a removal with a reason free of personal numbers.
+ */
+export function decideMaterial(
+  record: CaseRecord | undefined,
+  cmd: MaterialCommand,
+  actor: CaseActor,
+): { ok: true; fact: MaterialFact } | { ok: false; error: ApiError } {
+  if (record === undefined)
+    return { ok: false, error: { code: 'NOT_FOUND', message: `no case ${cmd.caseId}` } };
+  if (!MATERIAL_STATUSES_OPEN.includes(record.status))
+    return {
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: `case ${record.id} is ${record.status}; materials change only while it is accepted or supplementing`,
+        messageZh: '案件已移交审核或已办结，材料只能在受理时或补正时采集',
+      },
+    };
+  if (!actor.roles.some((r) => r === 'clerk' || r === 'rights-clerk'))
+    return {
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: 'materials are captured by a window clerk (clerk or rights-clerk)',
+      },
+    };
+  if (record.status === 'accepted' && !record.intake.includes(actor.id))
+    return {
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `case ${record.id} is at 受理 with another clerk; only who took it in captures its materials`,
+        messageZh: '只有受理该案件的柜员可以采集其材料',
+      },
+    };
+  const entry = record.materials.find((m) => m.name === cmd.material);
+  if (record.materials.length > 0 && entry === undefined)
+    return {
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: `"${cmd.material}" is not a material of item ${record.itemCode}`,
+        messageZh: `「${cmd.material}」不是该事项办事指南中的材料`,
+        issues: [{ path: 'material', message: 'not in the checklist' }],
+      },
+    };
+  const by = actor.id;
+  const base = { caseId: record.id, material: cmd.material, by };
+  switch (cmd.type) {
+    case 'capture':
+      if (cmd.pages.length === 0 && cmd.source !== 'kiosk' && cmd.source !== 'online')
+        return { ok: false, error: { code: 'BAD_REQUEST', message: 'a capture links at least one page' } };
+      return {
+        ok: true,
+        fact: { type: 'case:material-captured', ...base, pages: cmd.pages, source: cmd.source },
+      };
+    case 'waive':
+    case 'remove': {
+      const reason = cmd.reason.trim();
+      const refusal = reason === '' ? '请填写原因' : personalDataRefusal(reason);
+      if (refusal !== null)
+        return {
+          ok: false,
+          error: {
+            code: 'BAD_REQUEST',
+            message:
+              reason === '' ? 'a reason is required' : 'the reason may not hold ID, phone or card numbers',
+            messageZh: refusal,
+            issues: [{ path: 'reason', message: reason === '' ? 'required' : 'personal data' }],
+          },
+        };
+      if (cmd.type === 'waive') return { ok: true, fact: { type: 'case:material-waived', ...base, reason } };
+      if (!entry?.pages.some((p) => p.sha256 === cmd.sha256))
+        return {
+          ok: false,
+          error: {
+            code: 'NOT_FOUND',
+            message: `page ${cmd.sha256} is not linked to "${cmd.material}" of case ${record.id}`,
+          },
+        };
+      return { ok: true, fact: { type: 'case:material-removed', ...base, sha256: cmd.sha256, reason } };
+    }
+  }
 }

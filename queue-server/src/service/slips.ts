@@ -18,7 +18,7 @@ import {
   type SlipResult,
   type Ticket,
 } from '@onewindow/shared';
-import { type CaseRecord, DEFAULT_REVIEW_LEVELS } from '@onewindow/shared/cases.ts';
+import { type CaseFact, type CaseRecord, DEFAULT_REVIEW_LEVELS } from '@onewindow/shared/cases.ts';
 import type { Principal } from '../auth/permissions.ts';
 import { acceptanceFact } from '../domain/cases.ts';
 import { businessDayOf } from '../domain/clock.ts';
@@ -30,6 +30,8 @@ import { InvalidDocument, type PrintQueue } from './print.service.ts';
 
 /** 咨询电话 when the hall set none (meta `hallPhone`): the national social-insurance hotline. */
 export const DEFAULT_HALL_PHONE = '12333';
+/** Why a material the guide marks as shared data is waived at acceptance (MAT-CAP-4). */
+export const SHARED_DATA_WAIVER = '免提交：经办机构通过部门间数据共享获取';
 
 /** What a rejected applicant may do, as documents.ts prints it with its defaults (SPEC SLP-6). */
 export function remedyText(reviewBody = '有关行政复议机关', court = '人民法院'): string {
@@ -387,8 +389,21 @@ export class SlipService {
               workingDays: deadline.workingDays,
               receivedMaterials:
                 document.type === 'acceptance-receipt' ? document.data.materials.map((m) => m.name) : [],
+              checklist: (item.guide?.materials ?? []).map((m) => ({ name: m.name, required: m.required })),
               by: p.id,
             }),
+            // 免提交 (MAT-CAP-4): what the hall obtains itself is waived at acceptance, with why.
+            ...(item.guide?.materials ?? [])
+              .filter((m) => m.sharedData === true)
+              .map(
+                (m): CaseFact => ({
+                  type: 'case:material-waived',
+                  caseId: number,
+                  material: m.name,
+                  reason: SHARED_DATA_WAIVER,
+                  by: p.id,
+                }),
+              ),
           ]);
         }
         this.deps.slips.insert({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isCaseFact, isComplaintFact, type ServiceWindow, type Ticket } from '@onewindow/shared';
+import { isArchiveFact } from '@onewindow/shared/archive.ts';
 import { isReconFact } from '@onewindow/shared/reconcile.ts';
 import Database from 'better-sqlite3';
 import type { EngineSnapshot, HallEvent } from '../domain/types.ts';
@@ -10,6 +11,7 @@ import { DataCipher } from '../security/crypto.ts';
 import { type HallKeys, holderFingerprint, KeyError, keyFingerprint } from '../security/keys.ts';
 import { ApplicationStore } from './application.store.ts';
 import { AppointmentStore } from './appointment.store.ts';
+import { ArchiveStore } from './archive.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
@@ -101,6 +103,8 @@ export class HallStore {
   readonly recon: ReconStore;
   /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
   readonly complaints: ComplaintStore;
+  /** The archive's filed versions (ARC-*), written only by `appendEvents`. */
+  readonly archive: ArchiveStore;
   readonly calendarOverrides: CalendarOverrideStore;
   readonly auditedFacts: AuditedFacts;
   readonly reports: ReportStore;
@@ -140,6 +144,7 @@ export class HallStore {
     this.slips = new SlipStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
+    this.archive = new ArchiveStore(db, this.codec);
     this.calendarOverrides = new CalendarOverrideStore(db);
     this.auditedFacts = new AuditedFacts(db, this.codec);
     this.reports = new ReportStore(db, this.codec);
@@ -406,6 +411,7 @@ export class HallStore {
       if (isCaseFact(ev)) this.cases.apply(ev);
       else if (isReconFact(ev)) this.recon.apply(ev);
       else if (isComplaintFact(ev)) this.complaints.apply(ev);
+      else if (ev.type === 'archive:filed' && isArchiveFact(ev)) this.archive.apply(ev);
     }
     this.appended = true;
     if (!this.db.inTransaction) this.markHighWater();

@@ -330,7 +330,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 14: 日结轧账 (SPEC REC-*): each clerk's day as the fold of its recon:* facts, the case and
   // ticket ids a signed day is made of (a later fact on one reopens it), and an index to read a
-  // day's facts by type and time.
+  // day's facts by type and time. The archive (SPEC ARC-*): every filed version of a case's
+  // PDF, the fold of the archive:filed facts (rows are only ever added: nothing is rewritten).
   `
   CREATE TABLE recon_days (
     clerk_id     TEXT    NOT NULL,
@@ -348,6 +349,19 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (ref, clerk_id, business_day)
   ) STRICT;
   CREATE INDEX events_by_type_at ON events (type, at);
+
+  CREATE TABLE archive_files (
+    archive_no TEXT    NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    volume     TEXT    NOT NULL,
+    case_id    TEXT    NOT NULL,
+    pdf_sha256 TEXT    NOT NULL CHECK (length(pdf_sha256) = 64),
+    filed_at   INTEGER NOT NULL,
+    body       TEXT    NOT NULL,
+    PRIMARY KEY (archive_no, version)
+  ) STRICT;
+  CREATE INDEX archive_files_by_case ON archive_files (case_id, version);
+  CREATE INDEX archive_files_by_volume ON archive_files (volume, archive_no, version);
   `,
   // 15: complaints (SPEC CMP-*): the projection of the complaint facts, and beside it the sealed
   // contact and words of each complainant (CMP-4), written in the unit of the registering fact.

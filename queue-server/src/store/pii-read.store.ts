@@ -4,8 +4,8 @@ import type Database from 'better-sqlite3';
 export interface PiiRead {
   at: number;
   staffId: string;
-  /** What kind of record: a kiosk form, or the name of a card read at the counter (CTR-2). */
-  subject: 'application' | 'counter-card' | 'complaint';
+  /** What kind of record: a kiosk form, the name of a card read at the counter (CTR-2), a complainant's contact (CMP-4), a captured page (MAT-FILE-3), or an archive PDF or volume (ARC-5). */
+  subject: 'application' | 'counter-card' | 'complaint' | 'case-page' | 'archive-pdf';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case`, or `manager: <the reason the manager gave>`. */

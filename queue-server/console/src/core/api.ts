@@ -38,6 +38,12 @@ export function setToken(token: string | null): void {
 let memoryToken: string | null = null;
 const token = () => getToken() ?? memoryToken;
 
+/** The bearer header of this tab's login, for requests `request` cannot make (raw uploads, images). */
+export function authHeader(): Record<string, string> {
+  const t = token();
+  return t === null ? {} : { authorization: `Bearer ${t}` };
+}
+
 const unavailable = (message: string): Ack<never> => ({ ok: false, error: { code: 'UNAVAILABLE', message } });
 
 /** Called when the server says the session ended (the app shows the login again). */

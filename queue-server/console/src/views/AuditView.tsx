@@ -149,7 +149,9 @@ function PiiReads() {
                 <td class="num dim">
                   {r.subject === 'counter-card'
                     ? `窗口读卡姓名（${r.subjectId === 'ssc' ? '社保卡' : '身份证'}）`
-                    : r.subjectId}
+                    : r.subject === 'case-page'
+                      ? `材料页面 ${r.subjectId.slice(0, 12)}…`
+                      : r.subjectId}
                 </td>
                 <td>{PURPOSE_LABEL(r.purpose)}</td>
               </tr>

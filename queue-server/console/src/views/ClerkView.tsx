@@ -5,6 +5,7 @@
  * identity check.
  */
 import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
+import type { CaseRecord } from '@onewindow/shared/cases.ts';
 import type { GuideMaterial, ServiceItem } from '@onewindow/shared/catalog.ts';
 import { newIdempotencyKey, useNow, useStore } from '@onewindow/shared/client';
 import type { SlipKind, SlipRequest, SlipResult } from '@onewindow/shared/console.ts';
@@ -21,6 +22,7 @@ import { Lazy } from '../components/Lazy.tsx';
 import { SlipPage } from '../components/Slip.tsx';
 import { Flash, type FlashMessage, Modal, Panel, Tiles, useFlash } from '../components/ui.tsx';
 import { api, command, errorText, issueSlip } from '../core/api.ts';
+import { useCase } from '../core/cases.ts';
 import {
   CLASS_LABEL,
   duration,
@@ -33,6 +35,7 @@ import {
 } from '../core/format.ts';
 import { upNextFor } from '../core/queue.ts';
 import type { ConsoleStore } from '../core/staff.ts';
+import { CaseFile } from './cases/CaseFile.tsx';
 import { ReprintButton } from './Reprint.tsx';
 
 /** 补正收件 (cases waiting for materials) loads with the back office's chunk, not the clerk's start. */
@@ -442,6 +445,8 @@ function Counter(props: {
             />
           </div>
         )}
+
+        {lastSlip?.case && <IntakeFile store={store} me={props.me} fallback={lastSlip.case} />}
 
         <Lazy<SupplementProps>
           load={loadSupplements}
@@ -1309,6 +1314,23 @@ function RecentDone({ store, window: w }: { store: ConsoleStore; window: Service
           )}
         </tbody>
       </table>
+    </Panel>
+  );
+}
+
+/**
+ * 材料采集 at the window (SPEC MAT-CAP-1): the case this clerk just accepted, its checklist from
+ * the item's guide, captured with the document camera or a file, or waived, before it goes on
+ * to review (MAT-FILE-2). Current with the pushed case facts.
+ */
+function IntakeFile(props: { store: ConsoleStore; me: CurrentStaff; fallback: CaseRecord }) {
+  const c = useCase(props.store, props.fallback.id) ?? props.fallback;
+  return (
+    <Panel title={`材料采集 ${c.ticketNumber}`} en={`Case file ${c.id}`} testid="intake-file">
+      <p class="dim">
+        {c.itemName} · 受理编号 <span class="num">{c.id}</span>
+      </p>
+      <CaseFile c={c} me={props.me} />
     </Panel>
   );
 }

@@ -17,6 +17,7 @@ import {
 } from '../../core/cases.ts';
 import { hallDate, hallDateTime } from '../../core/format.ts';
 import type { ConsoleStore } from '../../core/staff.ts';
+import { CaseFile } from './CaseFile.tsx';
 import { CaseSteps } from './CaseSteps.tsx';
 
 export function DeadlineBadge({ c, left }: { c: CaseRecord; left: number | null | undefined }) {
@@ -152,6 +153,11 @@ export function CaseDetail(props: {
             )}
           </tbody>
         </table>
+
+        <h3 class="sub">
+          电子材料 <span class="en">Case file</span>
+        </h3>
+        <CaseFile c={c} me={props.me} />
 
         <h3 class="sub">
           办理记录 <span class="en">History</span>
