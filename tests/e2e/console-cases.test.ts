@@ -29,6 +29,7 @@ import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { consoleShots, kioskTicket, openConsoleAs } from '../support/console.ts';
+import { waiveMissingMaterials } from '../support/materials.ts';
 import { startTestServer, TestClock, type TestServer } from '../support/server.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
@@ -133,6 +134,11 @@ async function acceptNext(clerk: string, expected: string): Promise<CaseRecord> 
   });
   expect(slip.finished).toBe(true);
   expect(slip.case!.ticketNumber).toBe(expected);
+  // MAT-FILE-2: the case leaves 受理 only with its materials captured or waived.
+  for (const m of slip.case!.materials.filter((x) => x.required && x.status === 'missing'))
+    await rest(clerk, 'POST', `/api/cases/${slip.case!.id}/materials/${encodeURIComponent(m.name)}/waive`, {
+      reason: '测试：原件已在窗口核验',
+    });
   return slip.case!;
 }
 
@@ -231,6 +237,7 @@ describe('限时业务 back office', () => {
     expect(all, 'one case for the ticket').toHaveLength(1);
     const kase = all[0]!;
     cases.transfer = kase;
+    await waiveMissingMaterials(server, tokens.clerk1!, kase.id);
     expect(kase).toMatchObject({
       ticketNumber: 'A001',
       itemCode: TWO_LEVEL,
@@ -330,6 +337,9 @@ describe('限时业务 back office', () => {
     const done = await caseById(kase.id);
     expect(done.history.map((h) => h.step)).toEqual([
       'case:accepted',
+      'case:material-waived',
+      'case:material-waived',
+      'case:material-waived',
       'case:review-started',
       'case:reviewed',
       'case:rechecked',
@@ -652,6 +662,7 @@ describe('限时业务 across a server restart', () => {
       });
       if (!slip.body.ok) throw new Error(slip.body.error.message);
       const id = slip.body.data.case!.id;
+      await waiveMissingMaterials(hall, clerk, id);
 
       const rv = await openConsoleAs(chrome.browser, hall.url, 'reviewer1');
       await rv.bringToFront();
