@@ -191,6 +191,25 @@ function run(i: number, step: Step): Out {
       const how = CASE_STEP_OF[step.name]!;
       const target = h.cases.list().find((c) => c.status === how.from);
       const actor = ACTORS[how.actor];
+      if (step.name === 'case:start-review' && target !== undefined) {
+        // MAT-FILE-2: the case leaves 受理 only with its required materials captured or waived. The
+        // clerk who took it in waives what is still missing, each in its own unit (a kill between
+        // them leaves a case with fewer missing, and this runs again before the next try).
+        const clerk = { id: target.intake[0]!, roles: ['clerk' as const] };
+        for (const m of target.materials.filter((x) => x.required && x.status === 'missing')) {
+          const w = h.materials.change(
+            clerk,
+            {
+              type: 'waive',
+              caseId: target.id,
+              material: m.name,
+              reason: '原件已在窗口核验',
+            },
+            `prep:${target.id}:waive:${m.name}`,
+          );
+          if (!w.ok) throw new Error(`waive ${m.name} refused: ${w.error.code} ${w.error.message}`);
+        }
+      }
       const r = h.cases.step(
         { id: actor.id, roles: actor.roles },
         { type: step.name, caseId: target?.id ?? 'SL-none', note: how.note ?? null },
