@@ -346,22 +346,43 @@ describe('限时业务 back office', () => {
       'case:ready',
       'case:handed-back',
     ]);
-    const who = ['clerk1', 'reviewer1', 'reviewer1', 'supervisor1', 'rights1', 'rights1'];
+    // The intake clerk waived the three required materials (免提交, MAT-CAP-4) before review.
+    const who = [
+      'clerk1',
+      'clerk1',
+      'clerk1',
+      'clerk1',
+      'reviewer1',
+      'reviewer1',
+      'supervisor1',
+      'rights1',
+      'rights1',
+    ];
     expect(done.history.map((h) => h.by)).toEqual(who.map((u) => people[u]!.id));
     const steps = rt.locator('[data-testid=case-history] li');
     expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(
       done.history.map((h) => h.step),
     );
-    const zh = ['受理', '开始审核', '审核通过', '复核通过', '办结待取', '已领取'];
+    const zh = [
+      '受理',
+      '免提交',
+      '免提交',
+      '免提交',
+      '开始审核',
+      '审核通过',
+      '复核通过',
+      '办结待取',
+      '已领取',
+    ];
     for (const [i, u] of who.entries()) {
       const text = (await steps.nth(i).textContent())!;
       expect(text).toContain(label(u));
       expect(text).toContain(zh[i]!);
     }
-    expect(await steps.nth(3).textContent()).toContain('Re-check passed');
-    expect(await steps.nth(2).textContent()).toContain('材料齐全，符合转移条件');
-    expect(await steps.nth(3).textContent()).toContain('复核无误');
-    expect(await steps.nth(5).textContent()).toContain('本人领取');
+    expect(await steps.nth(6).textContent()).toContain('Re-check passed');
+    expect(await steps.nth(5).textContent()).toContain('材料齐全，符合转移条件');
+    expect(await steps.nth(6).textContent()).toContain('复核无误');
+    expect(await steps.nth(8).textContent()).toContain('本人领取');
     await consoleShots(rt, 'cases-handback-history');
     await sv.close();
     await rt.close();
@@ -439,17 +460,21 @@ describe('限时业务 back office', () => {
     const back = await caseById(kase.id);
     expect(back).toMatchObject({ status: 'accepted', missing: [] });
     expect(back.intake).toEqual([people.clerk1!.id, people.clerk2!.id]);
-    for (const m of missing) expect(back.materials).toContain(m);
+    const supplemented = back.history.find((h) => h.step === 'case:supplemented');
+    for (const m of missing) expect(supplemented?.materials).toContain(m);
     const steps = rv.locator('[data-testid=case-history] li');
-    expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual([
+    // Besides the intake clerk's 免提交 of what was still missing before review (MAT-CAP-4).
+    const shown = await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    expect(shown.filter((x) => x !== 'case:material-waived')).toEqual([
       'case:accepted',
       'case:review-started',
       'case:supplement-requested',
       'case:supplemented',
     ]);
-    expect(await steps.nth(2).textContent()).toContain('一次性告知补正');
-    expect(await steps.nth(2).textContent()).toContain('身份证复印件不清晰');
-    expect(await steps.nth(3).textContent()).toContain(label('clerk2'));
+    const stepLi = (name: string) => rv.locator(`[data-testid=case-history] li[data-step="${name}"]`);
+    expect(await stepLi('case:supplement-requested').textContent()).toContain('一次性告知补正');
+    expect(await stepLi('case:supplement-requested').textContent()).toContain('身份证复印件不清晰');
+    expect(await stepLi('case:supplemented').textContent()).toContain(label('clerk2'));
     await consoleShots(rv, 'cases-after-supplement');
 
     // A return needs a reason: the first press opens it, a press without one is refused here.
@@ -491,7 +516,7 @@ describe('限时业务 back office', () => {
     await dual.bringToFront();
     expect(
       await dual.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab'))),
-    ).toEqual(['clerk', 'review']);
+    ).toEqual(['clerk', 'review', 'complaints']);
     await dual.click('[data-window=w3]');
     await dual.locator('[data-action=call-next]').waitFor();
     await dual.keyboard.press('F1');
