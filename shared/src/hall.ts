@@ -153,6 +153,7 @@ const NOT_QUEUE: ReadonlySet<string> = new Set([
   ...RECON_FACT_TYPES,
   ...RISK_FACT_TYPES,
   ...COMPLAINT_FACT_TYPES,
+  ...ARCHIVE_FACT_TYPES,
 ]);
 
 /** Whether the queue engine folds this fact (the others only advance its seq). */
@@ -171,7 +172,14 @@ export function isCaseFact<T extends EventBody>(ev: T): ev is Extract<T, CaseFac
 }
 
 /** Facts. Each carries everything needed to replay it without re-deciding (SPEC Q-LOG-2). */
-export type EventBody = QueueFact | CaseFact | RecordFact | ReconFact | RiskFact | ComplaintFact | ArchiveFact;
+export type EventBody =
+  | QueueFact
+  | CaseFact
+  | RecordFact
+  | ReconFact
+  | RiskFact
+  | ComplaintFact
+  | ArchiveFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =
