@@ -59,8 +59,16 @@ describe('日结轧账 and the archive over REST (SPEC REC-*, ARC-5)', () => {
     expect(
       (await server.rest('GET', '/api/archive/files/2026-C-SB01-0001/pdf', { token: accountant })).status,
     ).toBe(403);
-    expect((await server.rest('POST', '/api/archive/fixity', { token: accountant })).status).toBe(403);
-    const run = await server.rest<{ failed: number }>('POST', '/api/archive/fixity', { token: manager });
+    expect(
+      (await server.rest('POST', '/api/archive/fixity', { token: accountant, body: { confirm: true } }))
+        .status,
+    ).toBe(403);
+    // A run writes facts: without {confirm: true} it is refused and runs nothing.
+    expect((await server.rest('POST', '/api/archive/fixity', { token: manager })).status).toBe(400);
+    const run = await server.rest<{ failed: number }>('POST', '/api/archive/fixity', {
+      token: manager,
+      body: { confirm: true },
+    });
     expect(run.status).toBe(200);
     expect(run.body.ok && run.body.data.failed).toBe(0);
     const status = await server.rest<{ at: number | null }>('GET', '/api/archive/fixity', {

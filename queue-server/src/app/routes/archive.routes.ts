@@ -10,6 +10,8 @@ import { fail, type RouteDef, route, staffOf } from '../route-table.ts';
 const fileBody = z.strictObject({ reason: staffText(500).nullable().optional() });
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).optional() });
 const pdfQuery = z.strictObject({ version: z.coerce.number().int().min(1).max(1000).optional() });
+/** A run writes facts, so it is asked for explicitly: a stray POST (a retry tool, a crawler) runs nothing. */
+const fixityBody = z.strictObject({ confirm: z.literal(true) });
 const NAME = /^[A-Za-z0-9._-]{1,80}$/;
 
 export function archiveRoutes(h: Hall): RouteDef[] {
@@ -76,8 +78,9 @@ export function archiveRoutes(h: Hall): RouteDef[] {
       method: 'post',
       path: '/api/archive/fixity',
       summary:
-        'Runs the fixity check now: every linked page and archive PDF re-hashed; mismatches become archive:fixity-failed facts',
+        'Runs the fixity check now (body {"confirm": true}): every linked page and archive PDF re-hashed; mismatches become archive:fixity-failed facts',
       access: 'archive:manage',
+      body: fixityBody,
       handle: async (ctx) => ({ ok: true, data: await h.archive.fixity(staffOf(ctx).id) }),
     }),
     route({
