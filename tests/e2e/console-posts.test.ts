@@ -420,10 +420,10 @@ describe('posts', () => {
   it('each post sees only its own views, and the server refuses the others’ commands', async () => {
     const server = await hall();
     const expected: Record<string, string[]> = {
-      clerk1: ['clerk'],
-      rights1: ['clerk', 'handback'],
-      guide1: ['guide'],
-      manager1: ['manager', 'query', 'risk', 'risklist', 'audit'],
+      clerk1: ['clerk', 'complaints'],
+      rights1: ['clerk', 'handback', 'complaints'],
+      guide1: ['guide', 'complaints'],
+      manager1: ['manager', 'query', 'risk', 'risklist', 'audit', 'complaints', 'supervision'],
       admin: ['admin', 'risklist', 'audit'],
       reviewer1: ['review'],
       supervisor1: ['recheck'],
