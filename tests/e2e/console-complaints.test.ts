@@ -93,12 +93,17 @@ describe('complaints in the console (CMP-8)', () => {
           o.textContent?.includes('C0001'),
         )?.value,
     );
-    expect(clerkOption).toBeTruthy();
+    expect(clerkOption, 'the handler list offers clerk C0001').toEqual(expect.any(String));
     await manager.selectOption('select[name=handler]', clerkOption!);
     await manager.click('[data-action=assign]');
     await manager.waitForFunction(() =>
       document.querySelector('[data-testid=complaint-status]')?.textContent?.includes('调查处理中'),
     );
+    // The server assigned exactly the clerk the option named (CMP-3).
+    const assigned = await server.rest<{ handlerId: string | null }>('GET', `/api/complaints/${id}`, {
+      token: await server.login('manager1'),
+    });
+    expect(assigned.body.ok && assigned.body.data.handlerId).toBe(clerkOption);
     await consoleShot(manager, 'complaints-manager');
     await expectAxeClean(manager, 'complaints (manager)');
 
