@@ -231,3 +231,22 @@ export function mountRoutes(app: express.Express, routes: readonly RouteDef[], a
     app[r.method](expressPath(r.path), gate, ...parsers, ...(r.before ?? []), handler);
   }
 }
+
+/** A file to download: its ASCII name, its Chinese name (RFC 5987), its type and bytes. */
+export interface DownloadFile {
+  name: string;
+  nameZh: string;
+  type: string;
+  body: Buffer | string;
+}
+
+/** Sends an export as a download that no cache keeps (statistics, risk list, complaints, reports). */
+export function download(res: Response, file: DownloadFile): undefined {
+  res.setHeader(
+    'content-disposition',
+    `attachment; filename="${file.name}"; filename*=UTF-8''${encodeURIComponent(file.nameZh)}`,
+  );
+  res.setHeader('cache-control', 'no-store');
+  res.type(file.type).send(file.body);
+  return undefined;
+}

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import type { ComplaintActor } from '../../domain/complaints.ts';
 import { CjkFontMissing, type ExportFile } from '../../service/supervision.service.ts';
-import { fail, type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
+import { download, fail, type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
 
 const listQuery = z.strictObject({ status: z.enum([...COMPLAINT_STATUSES, 'overdue']).optional() });
 
@@ -32,16 +32,6 @@ const improvementQuery = z.strictObject({
   period: improvementPeriodSchema,
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
 });
-
-function download(res: Response, file: ExportFile): undefined {
-  res.setHeader(
-    'content-disposition',
-    `attachment; filename="${file.name}"; filename*=UTF-8''${encodeURIComponent(file.nameZh)}`,
-  );
-  res.setHeader('cache-control', 'no-store');
-  res.type(file.type).send(file.body);
-  return undefined;
-}
 
 const actorOf = (ctx: RouteContext<unknown, unknown>): ComplaintActor => {
   const s = staffOf(ctx);

@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import { type CheckInInput, checkInBodySchema, importBodySchema } from '../../service/appointment.service.ts';
-import { fail, type RouteDef, route, staffOf } from '../route-table.ts';
+import { download, fail, type RouteDef, route, staffOf } from '../route-table.ts';
 
 const date = z.iso.date();
 const rangeQuery = z.strictObject({ from: date.optional(), to: date.optional() });
@@ -84,13 +84,7 @@ export function reportRoutes(h: Hall): RouteDef[] {
           h.logger.error({ err }, 'stats export failed');
           return fail({ code: 'INTERNAL', message: 'internal error' });
         }
-        res.setHeader(
-          'content-disposition',
-          `attachment; filename="${file.name}"; filename*=UTF-8''${encodeURIComponent(file.nameZh)}`,
-        );
-        res.setHeader('cache-control', 'no-store');
-        res.type(file.type).send(file.body);
-        return undefined;
+        return download(res, file);
       },
     }),
     route({

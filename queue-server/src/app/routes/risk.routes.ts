@@ -13,7 +13,7 @@ import {
 } from '@onewindow/shared';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
-import { fail, type RouteDef, route, staffOf } from '../route-table.ts';
+import { download, fail, type RouteDef, route, staffOf } from '../route-table.ts';
 
 const exportQuery = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') });
 
@@ -49,13 +49,7 @@ export function riskRoutes(h: Hall): RouteDef[] {
           h.logger.error({ err }, 'risk list export failed');
           return fail({ code: 'INTERNAL', message: 'internal error' });
         }
-        res.setHeader(
-          'content-disposition',
-          `attachment; filename="${file.name}"; filename*=UTF-8''${encodeURIComponent(file.nameZh)}`,
-        );
-        res.setHeader('cache-control', 'no-store');
-        res.type(file.type).send(file.body);
-        return undefined;
+        return download(res, file);
       },
     }),
     route({
