@@ -11,10 +11,12 @@
  * pages beside the checklist, opens them with zoom, and the review proceeds. A second case with a
  * required material left out is refused at 开始审核 with the material named.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Ack, CaseRecord, CommandResult, SlipResult } from '@onewindow/shared';
+import type { Ack, ArchiveRecord, CaseRecord, CommandResult, SlipResult } from '@onewindow/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,7 @@ const ID_CARD = '居民身份证或社会保障卡';
 const LEAVING = '解除或终止劳动关系证明';
 const BANK = '本人银行账户';
 const POLL = { timeout: 10_000 };
+const MIN = 60_000;
 
 let server: TestServer;
 let chrome: { browser: BrowserContext; close: () => Promise<void> };
@@ -98,7 +101,7 @@ async function acceptInConsole(c1: Page, number: string): Promise<string> {
 }
 
 describe('the electronic case file in the browser', () => {
-  it('MAT-CAP-1 MAT-CAP-2 MAT-CAP-3 MAT-FILE-1 MAT-FILE-3: camera, SANE scanner and waiver at the window; the reviewer sees the pages and the review proceeds', async () => {
+  it('MAT-CAP-1 MAT-CAP-2 MAT-CAP-3 MAT-FILE-1 MAT-FILE-3 ARC-1 ARC-2 ARC-3: camera, SANE scanner and waiver at the window; the reviewer and the re-checker see the pages; hand-back; the archive PDF checked by poppler', async () => {
     await kioskTicket(server, kiosk, { categoryId: 'A', itemCode: UNEMPLOYMENT }, 'mat-1');
     const c1 = await openConsoleAs(chrome.browser, server.url, 'clerk1');
     await c1.click('[data-window=w1]');
@@ -173,9 +176,97 @@ describe('the electronic case file in the browser', () => {
       .poll(() => rv.locator('[data-testid=case-status]').getAttribute('data-status'), POLL)
       .toBe('in-review');
     await consoleShots(rv, 'materials-review');
+
+    // 审核 → 复核 (a two-level item) → 权益出件, each in the console of its post.
+    const status = (page: Page) => page.locator('[data-testid=case-status]').getAttribute('data-status');
+    const step = (page: Page, command: string) =>
+      page.locator(`[data-testid=case-actions] [data-step="${command}"]`);
+    server.clock.advance(10 * MIN);
+    await rv.fill('input[name=case-note]', '材料齐全，符合申领条件');
+    await step(rv, 'case:approve').click();
+    await expect.poll(() => status(rv), POLL).toBe('reviewed');
+    const sv = await openConsoleAs(chrome.browser, server.url, 'supervisor1');
+    await sv.locator(`[data-testid=case-table] [data-case="${caseId}"]`).click();
+    await sv.locator(`[data-testid=case-detail]:has-text("${caseId}")`).waitFor();
+    expect(
+      await sv
+        .locator('[data-testid=material-row]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))),
+      'the re-checker sees the same case file',
+    ).toEqual(['present', 'present', 'waived']);
+    server.clock.advance(10 * MIN);
+    await sv.fill('input[name=case-note]', '复核无误');
+    await step(sv, 'case:recheck').click();
+    await expect.poll(() => status(sv), POLL).toBe('approved');
+    const rt = await openConsoleAs(chrome.browser, server.url, 'rights1', '#handback');
+    await rt.locator(`[data-testid=case-table] [data-case="${caseId}"]`).click();
+    await rt.locator(`[data-testid=case-detail]:has-text("${caseId}")`).waitFor();
+    server.clock.advance(10 * MIN);
+    await step(rt, 'case:ready').click();
+    await expect.poll(() => status(rt), POLL).toBe('ready');
+    await step(rt, 'case:hand-back').click();
+    await rt.locator('[data-testid=reason-case-note]').waitFor();
+    await rt.click('[data-testid=reason-case-note] .chip:has-text("本人领取")');
+    await step(rt, 'case:hand-back').click();
+    await expect.poll(() => status(rt), POLL).toBe('handed-back');
+
+    // 归档: the manager files the closed case; the PDF is checked by poppler, not by the library
+    // that wrote it — its page count, the 档号 and every page's hash on the cover sheet.
+    const manager = await server.login('manager1');
+    const filed = ok(
+      await server.rest<ArchiveRecord>('POST', `/api/archive/cases/${caseId}`, { token: manager, body: {} }),
+    );
+    const kase = ok(await server.rest<CaseRecord>('GET', `/api/cases/${caseId}`, { token: manager }));
+    const pageHashes = kase.materials.flatMap((m) => m.pages.map((pg) => pg.sha256));
+    expect(pageHashes.length, 'one camera page and the scanner’s pages').toBeGreaterThanOrEqual(2);
+    expect(filed.pageHashes).toEqual(pageHashes);
+    const res = await fetch(`${server.url}/api/archive/files/${filed.archiveNo}/pdf`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    expect(res.status).toBe(200);
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(res.headers.get('x-content-sha256'));
+    const file = join(dir, 'archive.pdf');
+    writeFileSync(file, pdf);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+    const text = (first: number, last: number) =>
+      execFileSync('pdftotext', ['-f', String(first), '-l', String(last), '-layout', file, '-'], {
+        encoding: 'utf8',
+      });
+    // Cover + the acceptance receipt + one page per material page + the history (one page or more).
+    expect(pages).toBeGreaterThanOrEqual(2 + pageHashes.length + 1);
+    expect(filed.pdf.pages).toBe(pages);
+    const cover = text(1, 1);
+    expect(cover).toContain(filed.archiveNo);
+    expect(cover).toContain('失业保险金申领');
+    expect(cover).toContain(`总页数：${pages}`);
+    for (const hash of pageHashes) expect(cover).toContain(hash);
+    const all = text(1, pages);
+    expect(all, 'the applicant is masked on the filed slip').not.toContain('张三');
+    expect(all).not.toContain('13812345678');
+    const history = text(2 + pageHashes.length + 1, pages);
+    for (const [name, no] of [
+      ['李强', 'C0001'],
+      ['孙悦', 'V0001'],
+      ['吴芳', 'V0002'],
+      ['赵敏', 'R0001'],
+    ])
+      expect(history, 'each step names who took it').toContain(`${name}（${no}）`);
+    expect(history).toContain('已领取');
+    // Every page in the store still hashes to its name (the fixity check), and the case's pages are the file's.
+    const fixity = ok(
+      await server.rest<{ failed: number; pages: number }>('POST', '/api/archive/fixity', {
+        token: manager,
+        body: { confirm: true },
+      }),
+    );
+    expect(fixity.failed).toBe(0);
+    expect(fixity.pages).toBeGreaterThanOrEqual(pageHashes.length);
     await c1.close();
     await rv.close();
-  }, 120_000);
+    await sv.close();
+    await rt.close();
+  }, 180_000);
 
   it('MAT-FILE-2: a case with a required material neither captured nor waived cannot start review; the refusal names it', async () => {
     await kioskTicket(server, kiosk, { categoryId: 'A', itemCode: UNEMPLOYMENT }, 'mat-2');
