@@ -47,10 +47,8 @@ export interface HallDeps {
   lanHost?: string | undefined;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
-  /** The CJK font of PDF reports (HYR-4); default: found on the PC. */
+  /** The CJK font of every PDF (reports HYR-4, archive ARC-3; ONEWINDOW_CJK_FONT); default: found on the PC. */
   cjkFont?: string | undefined;
-  /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT); default Debian's Noto Sans CJK. */
-  archiveFont?: string | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -302,7 +300,7 @@ export function composeHall(deps: HallDeps): Hall {
     utcOffsetMinutes: offset,
     staff: staffName,
     clock,
-    fontPath: deps.archiveFont,
+    fontPath: deps.cjkFont,
   });
   // REC-5: a later fact on a signed day reopens it in the fact's own unit.
   hall.react((events) => recon.reopenings(events));

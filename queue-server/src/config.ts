@@ -31,10 +31,8 @@ const schema = z.object({
   ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2). */
   ONEWINDOW_FORM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  /** The CJK font the half-year report's PDF embeds (HYR-4): a .ttf/.otf, or a .ttc with `#PostScriptName`. */
+  /** The CJK font every PDF embeds (half-year report HYR-4, archive ARC-3): a .ttf/.otf, or a .ttc with `#PostScriptName`. */
   ONEWINDOW_CJK_FONT: z.string().min(1).optional(),
-  /** The CJK font of archive PDFs (SPEC ARC-3): a TTF, OTF or TTC; default Debian's Noto Sans CJK. */
-  ONEWINDOW_ARCHIVE_FONT: z.string().min(1).optional(),
   /** Hours between scheduled fixity checks of the page store and archive (SPEC ARC-6); 0 turns it off. */
   ONEWINDOW_FIXITY_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
   /** Where verified backups go (default: `backups/` beside the database; better another disk). */
@@ -82,7 +80,6 @@ export type ServerConfig = {
   autoDayClose: boolean;
   formRetentionDays: number;
   cjkFont: string | undefined;
-  archiveFont: string | undefined;
   fixityEveryHours: number;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
@@ -115,7 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     autoDayClose: e.ONEWINDOW_AUTO_DAY_CLOSE === '1',
     formRetentionDays: e.ONEWINDOW_FORM_RETENTION_DAYS,
     cjkFont: e.ONEWINDOW_CJK_FONT,
-    archiveFont: e.ONEWINDOW_ARCHIVE_FONT,
     fixityEveryHours: e.ONEWINDOW_FIXITY_EVERY_HOURS,
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
     backup: {

@@ -191,7 +191,6 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     autoDayClose: config.autoDayClose,
     formRetentionDays: config.formRetentionDays,
     cjkFont: config.cjkFont,
-    archiveFont: config.archiveFont,
     fixityEveryHours: config.fixityEveryHours,
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,

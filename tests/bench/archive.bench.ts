@@ -23,11 +23,8 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { composeHall } from '../../queue-server/src/compose.ts';
 import { hallConfig, T0 } from '../../queue-server/src/domain/test-factory.ts';
-import {
-  type ArchivePage,
-  buildArchivePdf,
-  loadCjkFont,
-} from '../../queue-server/src/service/archive-pdf.ts';
+import { type ArchivePage, buildArchivePdf } from '../../queue-server/src/service/archive-pdf.ts';
+import { loadCjkFont } from '../../queue-server/src/service/cjk-font.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { type BenchRow, median, progress, round, rowAtMost } from './report.ts';
@@ -58,7 +55,7 @@ async function pdfBench(): Promise<BenchRow> {
     mime: 'image/jpeg',
     bytes,
   }));
-  const font = loadCjkFont().bytes;
+  const font = loadCjkFont();
   const kase = {
     id: 'SL202611260001',
     ticketId: 't1',

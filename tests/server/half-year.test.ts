@@ -398,7 +398,7 @@ describe('half-year report (HYR-*)', () => {
   });
 
   it('HYR-4: a configured font that is not there is refused with a Chinese error naming what to do', async () => {
-    const { locateCjkFont } = await import('../../queue-server/src/service/supervision.service.ts');
+    const { locateCjkFont } = await import('../../queue-server/src/service/cjk-font.ts');
     expect(() => locateCjkFont('/nonexistent/font.ttc#X')).toThrow(
       /未找到可用的中文字体.*ONEWINDOW_CJK_FONT/,
     );

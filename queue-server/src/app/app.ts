@@ -39,10 +39,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
-  /** The CJK font for PDF reports (ONEWINDOW_CJK_FONT); default: found on the PC. */
+  /** The CJK font of every PDF, reports and archive (ONEWINDOW_CJK_FONT); default: found on the PC. */
   cjkFont?: string | undefined;
-  /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT). */
-  archiveFont?: string | undefined;
   /** Hours between scheduled fixity checks (ARC-6); 0 or absent: none (tests run it on demand). */
   fixityEveryHours?: number;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
@@ -100,7 +98,6 @@ export function createApp(deps: AppDeps): App {
     lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
     cjkFont: deps.cjkFont,
-    archiveFont: deps.archiveFont,
   });
   const gateway = new CommandGateway({
     hall: h.hall,

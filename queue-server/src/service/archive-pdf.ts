@@ -5,51 +5,15 @@
  * with pdf-lib; Chinese text in a CJK font embedded as a subset (fontkit 3 reads the TTC of
  * Debian's fonts-noto-cjk and subsets its CID-keyed CFF correctly).
  */
-import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
 import type { CaseRecord, Retention, SlipDocument } from '@onewindow/shared';
 import { RETENTION_INFO } from '@onewindow/shared/archive.ts';
 import { maskName, maskPhone } from '@onewindow/shared/mask.ts';
 import * as fontkit from 'fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 
-/** Debian's fonts-noto-cjk (tests/setup/system-deps.sh installs it). */
-export const DEFAULT_CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
-/** The face of a collection to use: Simplified Chinese. */
+/** The face of a collection when the font names none: Noto Sans CJK's Simplified Chinese. */
 const FACE = 'NotoSansCJKsc-Regular';
-
-/** No CJK font was found: the archive cannot write Chinese. The message is for the hall's staff. */
-export class ArchiveFontError extends Error {
-  readonly messageZh: string;
-  constructor(tried: string[]) {
-    super(
-      `no CJK font for the archive PDF (tried ${tried.join(', ') || 'nothing'}); set ONEWINDOW_ARCHIVE_FONT`,
-    );
-    this.messageZh = '找不到中文字体，无法生成归档 PDF：请安装 fonts-noto-cjk 或设置 ONEWINDOW_ARCHIVE_FONT';
-  }
-}
-
-/** A CJK font: the configured path, else Debian's Noto Sans CJK, else whatever fontconfig offers for zh-cn. */
-export function loadCjkFont(configured?: string): { path: string; bytes: Buffer } {
-  const tried: string[] = [];
-  const candidates = configured ? [configured] : [DEFAULT_CJK_FONT];
-  if (!configured)
-    try {
-      const m = execFileSync('fc-match', ['-f', '%{file}', 'sans:lang=zh-cn'], {
-        encoding: 'utf8',
-        timeout: 5000,
-      });
-      if (m.trim() !== '') candidates.push(m.trim());
-    } catch {
-      // fontconfig absent: only the default path is tried.
-    }
-  for (const path of candidates) {
-    tried.push(path);
-    if (existsSync(path)) return { path, bytes: readFileSync(path) };
-  }
-  throw new ArchiveFontError(tried);
-}
 
 type FontkitFont = { createSubset(): { encode(): Uint8Array; encodeStream?: () => EventEmitter } };
 const parsed = new WeakMap<Uint8Array, FontkitFont>();
@@ -58,12 +22,12 @@ const parsed = new WeakMap<Uint8Array, FontkitFont>();
  * pdf-lib's embedder with fontkit 3: the face of a collection by name, one parse per font bytes,
  * and fontkit 3's `encode()` offered as the stream pdf-lib 1.17 reads.
  */
-const fontkitForPdfLib = (source: Uint8Array) => ({
+const fontkitForPdfLib = (source: Uint8Array, face: string) => ({
   create(bytes: Uint8Array) {
     let font = parsed.get(source);
     if (font === undefined) {
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const f = fontkit.create(buf, FACE) as FontkitFont | undefined;
+      const f = fontkit.create(buf, face) as FontkitFont | undefined;
       font = (f ?? fontkit.create(buf)) as FontkitFont;
       parsed.set(source, font);
     }
@@ -204,7 +168,7 @@ function slipLines(doc: SlipDocument): string[] {
 /** Builds the case's archive PDF. @returns its bytes and page count */
 export async function buildArchivePdf(
   input: ArchivePdfInput,
-  font: Uint8Array,
+  fontFile: { bytes: Uint8Array; family?: string },
 ): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.create();
   doc.setTitle(`${input.archiveNo} ${input.kase.itemName}`);
@@ -212,8 +176,8 @@ export async function buildArchivePdf(
   doc.setProducer('OneWindow archive');
   doc.setCreationDate(new Date(input.filedAt));
   doc.setModificationDate(new Date(input.filedAt));
-  doc.registerFontkit(fontkitForPdfLib(font) as never);
-  const cjk = await doc.embedFont(font, { subset: true });
+  doc.registerFontkit(fontkitForPdfLib(fontFile.bytes, fontFile.family ?? FACE) as never);
+  const cjk = await doc.embedFont(fontFile.bytes, { subset: true });
   const off = input.utcOffsetMinutes;
 
   // Slips.

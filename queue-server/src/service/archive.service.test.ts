@@ -200,6 +200,24 @@ describe('the archive (SPEC ARC-*)', () => {
     expect(pdftext(file, 1, 1)).toContain('更正说明：补充复核意见');
   });
 
+  it('ARC-3 HYR-4 the archive embeds the one configured CJK font (ONEWINDOW_CJK_FONT); without it filing is UNAVAILABLE in Chinese and nothing is filed', async () => {
+    const { caseId } = await acceptWithPages(1);
+    handBack(caseId);
+    const missing = composeHall({
+      store,
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => now },
+      cjkFont: '/nonexistent/font.ttc#X',
+    });
+    const r = await missing.archive.file('mgr-1', caseId);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('UNAVAILABLE');
+    expect(r.error.message).toContain('/nonexistent/font.ttc#X');
+    expect(r.error.messageZh).toMatch(/未找到可用的中文字体.*ONEWINDOW_CJK_FONT/);
+    expect(h.archive.ofCase(caseId)).toEqual([]);
+  });
+
   it('ARC-6 the fixity check catches one flipped byte in a page and in a PDF, as facts, and passes when all is well', async () => {
     const { caseId, hashes } = await acceptWithPages(2);
     handBack(caseId);

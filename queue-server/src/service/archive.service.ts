@@ -26,7 +26,8 @@ import { type BlobStore, sha256Hex } from '../store/blob.store.ts';
 import type { CaseStore } from '../store/case.store.ts';
 import type { PiiReadStore } from '../store/pii-read.store.ts';
 import type { SlipStore } from '../store/slip.store.ts';
-import { ArchiveFontError, type ArchivePage, buildArchivePdf, loadCjkFont } from './archive-pdf.ts';
+import { type ArchivePage, buildArchivePdf } from './archive-pdf.ts';
+import { type CjkFont, CjkFontMissing, loadCjkFont } from './cjk-font.ts';
 import type { Clock, HallService } from './hall.service.ts';
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: ApiError };
@@ -43,7 +44,7 @@ export interface FixityStatus {
 export class ArchiveService {
   /** Filings one at a time: the number a PDF carries on its cover is taken when it is built. */
   private chain: Promise<unknown> = Promise.resolve();
-  private font: Uint8Array | null = null;
+  private font: (CjkFont & { bytes: Uint8Array }) | null = null;
 
   constructor(
     private readonly deps: {
@@ -59,7 +60,7 @@ export class ArchiveService {
       utcOffsetMinutes: () => number;
       staff: (id: string) => { name: string; staffNumber: string } | undefined;
       clock: Clock;
-      /** ONEWINDOW_ARCHIVE_FONT, when set. */
+      /** ONEWINDOW_CJK_FONT, when set (cjk-font.ts). */
       fontPath?: string | undefined;
     },
   ) {}
@@ -70,8 +71,8 @@ export class ArchiveService {
     return next;
   }
 
-  private cjkFont(): Uint8Array {
-    this.font ??= loadCjkFont(this.deps.fontPath).bytes;
+  private cjkFont(): CjkFont & { bytes: Uint8Array } {
+    this.font ??= loadCjkFont(this.deps.fontPath);
     return this.font;
   }
 
@@ -147,12 +148,19 @@ export class ArchiveService {
         });
       }
     const slip = this.deps.slips.byTicket(kase.ticketId);
-    let font: Uint8Array;
+    let font: CjkFont & { bytes: Uint8Array };
     try {
       font = this.cjkFont();
     } catch (err) {
-      if (err instanceof ArchiveFontError)
-        return { ok: false, error: { code: 'UNAVAILABLE', message: err.message, messageZh: err.messageZh } };
+      if (err instanceof CjkFontMissing)
+        return {
+          ok: false,
+          error: {
+            code: 'UNAVAILABLE',
+            message: `no CJK font for the archive PDF (tried ${err.tried.join(', ')}); set ONEWINDOW_CJK_FONT`,
+            messageZh: err.messageZh,
+          },
+        };
       throw err;
     }
     const staffName = (id: string) => {

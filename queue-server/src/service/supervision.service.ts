@@ -4,8 +4,6 @@
  * staff; never a citizen), and written as XLSX (exceljs), CSV and, for the half year, PDF
  * (pdfkit with a CJK font that is on the hall PC, embedded as a subset).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import {
   type Ack,
   COMPLAINT_CHANNEL_ZH,
@@ -26,6 +24,7 @@ import {
   type SupervisionFact,
 } from '../domain/supervision.ts';
 import type { HallStore } from '../store/hall.store.ts';
+import { locateCjkFont } from './cjk-font.ts';
 import type { Clock, HallService } from './hall.service.ts';
 import { type Cell, type StatsTable, statsCsv } from './stats.ts';
 
@@ -49,52 +48,6 @@ export interface ExportFile {
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** Where Debian (fonts-noto-cjk), other Linux and Windows hall PCs keep a CJK font. */
-const CJK_CANDIDATES = [
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular',
-  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular',
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc#WenQuanYiMicroHei',
-  'C:\\Windows\\Fonts\\simhei.ttf',
-];
-
-/** A missing CJK font, worded for the hall's manager (HYR-4). */
-export class CjkFontMissing extends Error {
-  constructor(tried: string[]) {
-    super(
-      `未找到可用的中文字体，无法生成PDF。请安装 fonts-noto-cjk，或用环境变量 ONEWINDOW_CJK_FONT 指定字体文件（已尝试：${tried.join('；')}）`,
-    );
-  }
-}
-
-/** The CJK font to embed: the configured one, a known path, or what fontconfig matches. */
-export function locateCjkFont(configured?: string): { path: string; family?: string } {
-  const split = (spec: string) => {
-    const [path, family] = spec.split('#') as [string, string | undefined];
-    return family === undefined ? { path } : { path, family };
-  };
-  if (configured !== undefined && configured !== '') {
-    const f = split(configured);
-    if (existsSync(f.path)) return f;
-    throw new CjkFontMissing([configured]);
-  }
-  for (const c of CJK_CANDIDATES) {
-    const f = split(c);
-    if (existsSync(f.path)) return f;
-  }
-  try {
-    const file = execFileSync('fc-match', ['-f', '%{file}|%{postscriptname}', ':lang=zh-cn'], {
-      encoding: 'utf8',
-      timeout: 3000,
-    });
-    const [path, ps] = file.split('|');
-    if (path && existsSync(path) && /\.(ttf|otf|ttc)$/i.test(path))
-      return path.toLowerCase().endsWith('.ttc') && ps ? { path, family: ps } : { path };
-  } catch {
-    /* no fontconfig on this PC */
-  }
-  throw new CjkFontMissing([...CJK_CANDIDATES.map((c) => c.split('#')[0]!), 'fc-match :lang=zh-cn']);
-}
 
 const DISPOSITION_ZH: Record<string, string> = {
   confirmed: '确认属实',

@@ -19,7 +19,8 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
 import type { ComplaintActor } from '../../domain/complaints.ts';
-import { CjkFontMissing, type ExportFile } from '../../service/supervision.service.ts';
+import { CjkFontMissing } from '../../service/cjk-font.ts';
+import type { ExportFile } from '../../service/supervision.service.ts';
 import { download, fail, type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
 
 const listQuery = z.strictObject({ status: z.enum([...COMPLAINT_STATUSES, 'overdue']).optional() });
