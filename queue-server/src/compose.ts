@@ -203,6 +203,11 @@ export function composeHall(deps: HallDeps): Hall {
     meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
     named: (c) => cases.named(c),
     clock,
+    kioskForms: (ticketId, itemCode) =>
+      store.applications
+        .byTicket(ticketId)
+        .filter((a) => a.itemCode === itemCode && !store.applications.isPurged(a))
+        .map((a) => a.formTitle),
   });
   const followUps = new FollowUpService({
     store: store.followUps,

@@ -1,4 +1,12 @@
-import type { Ack, CaseRecord, CommandResult, MaterialPage, SlipResult } from '@onewindow/shared';
+import type {
+  Ack,
+  CaseRecord,
+  CommandResult,
+  KioskIssueResult,
+  MaterialPage,
+  ServiceItem,
+  SlipResult,
+} from '@onewindow/shared';
 import type { PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -230,6 +238,85 @@ describe('the electronic case file (SPEC MAT-FILE-*)', () => {
       }),
     );
     expect(started.case!.status).toBe('in-review');
+  });
+
+  it('MAT-FILE-4: the form the citizen filled at the kiosk is its material, present from the kiosk; without a form it is missing', async () => {
+    // 社会保障卡申领 with the hall's paper form on its guide's list, as a hall may publish it.
+    const CARD_ITEM = '512B0070200003';
+    const FORM = '社会保障卡申领登记表';
+    const admin = await server.login('admin');
+    const item = ok(await server.rest<ServiceItem[]>('GET', '/api/catalog', { token: admin })).find(
+      (i) => i.code === CARD_ITEM,
+    )!;
+    expect(item.form?.title).toBe(FORM);
+    const guide = item.guide!;
+    ok(
+      await server.rest('PUT', `/api/catalog/items/${CARD_ITEM}`, {
+        token: admin,
+        body: {
+          ...item,
+          guide: {
+            ...guide,
+            materials: [...guide.materials, { name: FORM, form: '原件', copies: 1, required: true }],
+          },
+        },
+      }),
+    );
+    const kiosk = await server.pairDevice('kiosk');
+    const clerk = await server.login('clerk1');
+    await cmd(clerk, 'window:open', { windowId: 'w1' });
+    const acceptNext = async (): Promise<CaseRecord> => {
+      await cmd(clerk, 'ticket:call-next', { windowId: 'w1' });
+      await cmd(clerk, 'ticket:start', { windowId: 'w1' });
+      const serving = server.app.service.queue.window('w1')!.ticketId!;
+      const slip = ok(
+        await server.rest<SlipResult>('POST', '/api/slips', {
+          token: clerk,
+          body: {
+            ticketId: serving,
+            kind: 'acceptance',
+            applicantName: '张三丰',
+            contactPhone: '13812345678',
+            print: false,
+          },
+        }),
+      );
+      return ok(await server.rest<CaseRecord>('GET', `/api/cases/${slip.case!.id}`, { token: clerk }));
+    };
+    const form = {
+      name: '张三丰',
+      idNumber: '34052419800101001X',
+      sex: '男',
+      phone: '13812345678',
+      bank: 'ICBC',
+      delivery: 'window',
+    };
+    ok(
+      await server.rest<KioskIssueResult>('POST', '/api/kiosk/tickets', {
+        deviceToken: kiosk,
+        body: { itemCode: CARD_ITEM, idNumber: form.idNumber, form },
+        headers: { 'idempotency-key': 'form-1' },
+      }),
+    );
+    const withForm = await acceptNext();
+    expect(withForm.materials.find((m) => m.name === FORM)).toMatchObject({
+      status: 'present',
+      source: 'kiosk',
+      pages: [],
+    });
+    const captured = withForm.history.filter((h) => h.step === 'case:material-captured');
+    expect(captured).toHaveLength(1);
+    await cmd(clerk, 'ticket:finish', { windowId: 'w1', outcome: 'accepted' }).catch(() => undefined);
+    // The same item without a kiosk form: the paper form is still to be captured.
+    ok(
+      await server.rest<KioskIssueResult>('POST', '/api/kiosk/tickets', {
+        deviceToken: kiosk,
+        body: { itemCode: CARD_ITEM, idNumber: '440308199901101512' },
+        headers: { 'idempotency-key': 'form-2' },
+      }),
+    );
+    const without = await acceptNext();
+    expect(without.materials.find((m) => m.name === FORM)?.status).toBe('missing');
   });
 
   it('MAT-FILE-3: a page is served only to staff who work on its case, never cached, and each read is in the read trail', async () => {

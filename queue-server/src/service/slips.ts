@@ -248,6 +248,8 @@ export interface SlipServiceDeps {
   /** A case with the names of the staff in it, as the back office shows it. */
   named: (c: CaseRecord) => CaseRecord;
   clock: Clock;
+  /** The kiosk forms (自助填单) the citizen filled for a ticket and item: their titles (MAT-FILE-4). */
+  kioskForms?: (ticketId: string, itemCode: string) => string[];
 }
 
 export type SlipOutcome = { ok: true; data: SlipResult; created: boolean } | { ok: false; error: ApiError };
@@ -377,6 +379,7 @@ export class SlipService {
         let caseId: string | null = legacyCase?.id ?? null;
         if (r.kind === 'acceptance' && legacyCase === undefined && deadline !== null) {
           caseId = number;
+          const formTitles = this.deps.kioskForms?.(ticket.id, item.code) ?? [];
           uow.append([
             acceptanceFact({
               caseId,
@@ -392,6 +395,20 @@ export class SlipService {
               checklist: (item.guide?.materials ?? []).map((m) => ({ name: m.name, required: m.required })),
               by: p.id,
             }),
+            // MAT-FILE-4: a material that is the form the citizen filled at the kiosk is present,
+            // from the kiosk: the form itself is kept with the ticket, not as a page.
+            ...(item.guide?.materials ?? [])
+              .filter((m) => m.sharedData !== true && formTitles.includes(m.name))
+              .map(
+                (m): CaseFact => ({
+                  type: 'case:material-captured',
+                  caseId: number,
+                  material: m.name,
+                  pages: [],
+                  source: 'kiosk',
+                  by: p.id,
+                }),
+              ),
             // 免提交 (MAT-CAP-4): what the hall obtains itself is waived at acceptance, with why.
             ...(item.guide?.materials ?? [])
               .filter((m) => m.sharedData === true)
