@@ -134,8 +134,24 @@ export type RiskFact =
       actorId: string;
       subject: RiskSubject;
     }
+  /**
+   * A manager lets one person past one blocking rule once, until `expiresAt` (RISK-INT-2): a fact
+   * of its own, so an unused grant survives a restart and is in the audit before it is used.
+   */
+  | {
+      type: 'risk:override-granted';
+      grantId: string;
+      ruleId: string;
+      riskCode: string;
+      actorId: string;
+      supervisorId: string;
+      reason: string;
+      expiresAt: number;
+    }
   | {
       type: 'risk:overridden';
+      /** The grant it spends (absent in facts from before grants were facts). */
+      grantId?: string;
       ruleId: string;
       riskCode: string;
       command: string;
@@ -155,6 +171,7 @@ export const RISK_FACT_TYPES = [
   'risk:alert-disposed',
   'risk:alert-escalated',
   'risk:intercepted',
+  'risk:override-granted',
   'risk:overridden',
   'risk:login-failed',
 ] as const satisfies readonly RiskFactType[];

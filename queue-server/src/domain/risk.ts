@@ -133,6 +133,8 @@ export interface RiskState {
   alerts: Map<string, RiskAlert>;
   /** `rule|kind|id` → the open alert's id. */
   open: Map<string, string>;
+  /** A manager's override grants not yet used (RISK-INT-2); expiry is checked where one is used. */
+  grants: Map<string, Extract<RiskFact, { type: 'risk:override-granted' }>>;
 }
 
 const DEFAULT_OFFSET = 480;
@@ -159,6 +161,7 @@ export function emptyRiskState(): RiskState {
     finishes: new Map(),
     alerts: new Map(),
     open: new Map(),
+    grants: new Map(),
   };
 }
 
@@ -562,6 +565,16 @@ function fold(s: RiskState, ev: HallEvent): void {
     }
     case 'risk:login-failed':
       push(s.logins, ev.staffId ?? '', ev.at);
+      return;
+    case 'risk:override-granted': {
+      const { seq: _seq, at: _at, ...grant } = ev;
+      s.grants.set(ev.grantId, grant);
+      // Spent and expired grants leave the state (a busy year keeps no pile of them).
+      for (const [id, g] of s.grants) if (g.expiresAt < ev.at) s.grants.delete(id);
+      return;
+    }
+    case 'risk:overridden':
+      if (ev.grantId !== undefined) s.grants.delete(ev.grantId);
       return;
     default:
       if (ev.type.startsWith('case:')) foldCase(s, ev);

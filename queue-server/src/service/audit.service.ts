@@ -155,6 +155,13 @@ function factEntry(ev: HallEvent, nameOf: (id: string) => string): AuditEntry | 
         null,
         `${ev.ruleId} (${ev.riskCode}) blocked ${ev.command}`,
       );
+    case 'risk:override-granted':
+      return base(
+        ev.supervisorId,
+        ev.actorId,
+        ev.reason,
+        `${ev.ruleId} (${ev.riskCode}) may be overridden once until ${new Date(ev.expiresAt).toISOString()}`,
+      );
     case 'risk:overridden':
       return base(
         ev.supervisorId,

@@ -303,7 +303,52 @@ describe('interception (RISK-INT-1, RISK-INT-2, RISK-INT-3)', () => {
     if (!audit.ok) return;
     const actions = audit.data.map((e) => e.action);
     expect(actions).toContain('risk:intercepted');
+    expect(actions).toContain('risk:override-granted');
     expect(actions).toContain('risk:overridden');
+  });
+
+  it('RISK-INT-2 a grant is a fact: it survives a restart unused, is spent by the unit that uses it, and lapses after 30 minutes', () => {
+    const cancel = () => {
+      const issued = ok({ type: 'ticket:issue', categoryId: 'B', source: 'kiosk' });
+      const t = issued[0]!.type === 'ticket:issued' ? issued[0]!.ticket.id : '';
+      return h.hall.execute({ type: 'ticket:cancel', ticketId: t, by: 'guide-1', reason: '群众离开' });
+    };
+    for (let i = 0; i < 4; i++) expect(cancel().ok).toBe(true);
+    expect(cancel().ok).toBe(false);
+    const granted = h.risk.grantOverride('mgr-1', {
+      ruleId: 'R-STAFF',
+      actorId: 'guide-1',
+      reason: '群众集体离开，已核实',
+    });
+    if (!granted.ok) throw new Error(granted.error.message);
+    const fact = store.events().find((e) => e.type === 'risk:override-granted');
+    expect(fact).toMatchObject({
+      grantId: granted.data.id,
+      ruleId: 'R-STAFF',
+      actorId: 'guide-1',
+      supervisorId: 'mgr-1',
+      reason: '群众集体离开，已核实',
+      expiresAt: now + 30 * MIN,
+    });
+    // The server restarts before the guide tries again: the grant is still there.
+    store.close();
+    now += 5 * MIN;
+    open();
+    const through = cancel();
+    expect(through.ok).toBe(true);
+    if (!through.ok) return;
+    expect(through.events.find((e) => e.type === 'risk:overridden')).toMatchObject({
+      grantId: granted.data.id,
+    });
+    expect(cancel().ok, 'spent').toBe(false);
+    // A grant left unused lapses after 30 minutes, also across a restart.
+    expect(
+      h.risk.grantOverride('mgr-1', { ruleId: 'R-STAFF', actorId: 'guide-1', reason: '再次核实' }).ok,
+    ).toBe(true);
+    store.close();
+    now += 31 * MIN;
+    open();
+    expect(cancel().ok, 'lapsed').toBe(false);
   });
 
   it('R-SOD blocks the accepting clerk handing the result back (one person in two steps of one case)', () => {

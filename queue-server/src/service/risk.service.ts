@@ -63,7 +63,6 @@ const fail = <T>(code: 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST', message: string
 
 export class RiskService {
   private state: RiskState;
-  private readonly grants = new Map<string, RiskOverrideGrant & { reason: string }>();
   private readonly workingDays = new Map<string, boolean>();
   readonly ctx: RiskContext;
   private readonly listeners = new Set<(alerts: RiskAlert[]) => void>();
@@ -137,13 +136,16 @@ export class RiskService {
 
   private guard(unitType: string, facts: readonly HallEvent[]): EventBody[] {
     const extra: EventBody[] = [];
+    const taken = new Set<string>();
     for (const ev of facts) {
       for (const f of blockingFindings(this.state, ev, this.ctx)) {
         const actor = actorOf(this.state, ev) ?? (f.subject.kind === 'staff' ? f.subject.id : 'unknown');
-        const grant = this.takeGrant(f.rule.id, actor, ev.at);
+        const grant = this.liveGrant(f.rule.id, actor, ev.at, taken);
         if (grant !== undefined) {
+          taken.add(grant.grantId);
           extra.push({
             type: 'risk:overridden',
+            grantId: grant.grantId,
             ruleId: f.rule.id,
             riskCode: f.rule.riskCode,
             command: unitType,
@@ -176,18 +178,14 @@ export class RiskService {
     return extra;
   }
 
-  /** A live grant is spent by the first unit that uses it (a unit that then rolls back loses it too). */
-  private takeGrant(ruleId: string, actorId: string, at: number) {
-    for (const [id, g] of this.grants) {
-      if (g.expiresAt < at) {
-        this.grants.delete(id);
-        continue;
-      }
-      if (g.ruleId === ruleId && g.actorId === actorId) {
-        this.grants.delete(id);
+  /**
+   * A live grant for this rule and person: the unit that uses it commits `risk:overridden` naming
+   * it, which spends it; a unit that rolls back spends nothing (the state is rebuilt from the log).
+   */
+  private liveGrant(ruleId: string, actorId: string, at: number, taken: ReadonlySet<string>) {
+    for (const g of this.state.grants.values())
+      if (g.expiresAt >= at && g.ruleId === ruleId && g.actorId === actorId && !taken.has(g.grantId))
         return g;
-      }
-    }
     return undefined;
   }
 
@@ -368,19 +366,35 @@ export class RiskService {
     if (body.actorId === supervisorId)
       return fail('CONFLICT', 'a supervisor may not override a rule for themselves');
     const now = this.d.clock.now();
-    const g = {
-      id: randomUUID(),
-      ruleId: body.ruleId,
-      actorId: body.actorId,
-      supervisorId,
-      createdAt: now,
-      expiresAt: now + OVERRIDE_TTL_MS,
-      reason: body.reason,
+    const grantId = randomUUID();
+    const expiresAt = now + OVERRIDE_TTL_MS;
+    // The grant is a fact (RISK-INT-2): it survives a restart and the audit search lists it.
+    const r = this.d.hall.run({ type: 'risk:override' }, (u) =>
+      u.append([
+        {
+          type: 'risk:override-granted',
+          grantId,
+          ruleId: body.ruleId,
+          riskCode: rule.riskCode,
+          actorId: body.actorId,
+          supervisorId,
+          reason: body.reason,
+          expiresAt,
+        },
+      ]),
+    );
+    if (!r.ok) return r;
+    return {
+      ok: true,
+      data: {
+        id: grantId,
+        ruleId: body.ruleId,
+        actorId: body.actorId,
+        supervisorId,
+        createdAt: now,
+        expiresAt,
+      },
     };
-    this.grants.set(g.id, g);
-    this.d.audit(supervisorId, 'risk:override-granted', body.actorId, { ruleId: body.ruleId });
-    const { reason: _r, ...view } = g;
-    return { ok: true, data: view };
   }
 
   /** RISK-LIST-3: the list as it stands, as CSV (UTF-8 BOM) or XLSX. */

@@ -203,6 +203,7 @@ export const AUDITED_FACT_TYPES = [
   ...CASE_FACT_TYPES,
   // Risk control (RISK-INT-3, RISK-HND-4): interceptions, overrides, publishes and handling.
   'risk:intercepted',
+  'risk:override-granted',
   'risk:overridden',
   'risk:list-published',
   'risk:rules-published',
