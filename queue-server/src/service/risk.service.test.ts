@@ -255,13 +255,14 @@ describe('the risk monitor over a simulated month (RISK-EVAL-1, RISK-EVAL-2, RIS
 });
 
 describe('interception (RISK-INT-1, RISK-INT-2, RISK-INT-3)', () => {
+  /** guide-1 cancels a fresh ticket: the starting R-STAFF blocks the fifth cancel, override or reprint within 24 h. */
+  const cancel = () => {
+    const issued = ok({ type: 'ticket:issue', categoryId: 'B', source: 'kiosk' });
+    const t = issued[0]!.type === 'ticket:issued' ? issued[0]!.ticket.id : '';
+    return h.hall.execute({ type: 'ticket:cancel', ticketId: t, by: 'guide-1', reason: '群众离开' });
+  };
+
   it('a blocking rule refuses the command with the rule in Chinese, records the interception, and a manager override lets it through once, audited', () => {
-    // The starting R-STAFF blocks the fifth cancel, override or reprint within 24 h.
-    const cancel = () => {
-      const issued = ok({ type: 'ticket:issue', categoryId: 'B', source: 'kiosk' });
-      const t = issued[0]!.type === 'ticket:issued' ? issued[0]!.ticket.id : '';
-      return h.hall.execute({ type: 'ticket:cancel', ticketId: t, by: 'guide-1', reason: '群众离开' });
-    };
     for (let i = 0; i < 4; i++) expect(cancel().ok).toBe(true);
     const before = store.lastSeq();
     const refused = cancel();
@@ -308,11 +309,6 @@ describe('interception (RISK-INT-1, RISK-INT-2, RISK-INT-3)', () => {
   });
 
   it('RISK-INT-2 a grant is a fact: it survives a restart unused, is spent by the unit that uses it, and lapses after 30 minutes', () => {
-    const cancel = () => {
-      const issued = ok({ type: 'ticket:issue', categoryId: 'B', source: 'kiosk' });
-      const t = issued[0]!.type === 'ticket:issued' ? issued[0]!.ticket.id : '';
-      return h.hall.execute({ type: 'ticket:cancel', ticketId: t, by: 'guide-1', reason: '群众离开' });
-    };
     for (let i = 0; i < 4; i++) expect(cancel().ok).toBe(true);
     expect(cancel().ok).toBe(false);
     const granted = h.risk.grantOverride('mgr-1', {
