@@ -113,6 +113,53 @@ describe('the pure risk monitor (RISK-EVAL-1, RISK-EVAL-3, RISK-EVAL-4, RISK-RUL
     });
   });
 
+  it('case-two-steps counts a page captured during 补正 as 受理 (MAT-FILE-1): that clerk handing the result back alerts', () => {
+    const { feed } = monitor([rule({ id: 'R-SOD', kind: 'case-two-steps', thresholds: {} })]);
+    feed(T0, accepted('SL-1', 'c1'));
+    const step = (t: number, type: string, by: string, to: string, extra: Record<string, unknown> = {}) =>
+      feed(T0 + t * MIN, { type, caseId: 'SL-1', by, note: null, to, ...extra });
+    step(60, 'case:review-started', 'r1', 'in-review');
+    step(61, 'case:supplement-requested', 'r1', 'supplementing', { missing: ['居民身份证'] });
+    // The rights clerk photographs the missing page; another clerk records the 补正.
+    expect(
+      feed(T0 + 120 * MIN, {
+        type: 'case:material-captured',
+        caseId: 'SL-1',
+        material: '居民身份证',
+        pages: [{ sha256: 'a'.repeat(64), mime: 'image/png', bytes: 10 }],
+        source: 'camera',
+        by: 'rc1',
+      }),
+    ).toEqual([]);
+    step(121, 'case:supplemented', 'c2', 'accepted', { materials: ['居民身份证'] });
+    step(180, 'case:review-started', 'r1', 'in-review');
+    step(181, 'case:reviewed', 'r1', 'approved');
+    const ready = step(240, 'case:ready', 'rc1', 'ready');
+    expect(ready.map((a) => [a.ruleId, a.subject.id])).toEqual([['R-SOD', 'SL-1']]);
+    expect(ready[0]!.detail).toContain('受理');
+  });
+
+  it('case-overdue leaves a case ready for pickup (办结待取) alone, however late it is fetched', () => {
+    const { s, feed } = monitor([
+      rule({ id: 'R-OVERDUE', kind: 'case-overdue', thresholds: { graceDays: 0 } }),
+    ]);
+    feed(T0, accepted('SL-1', 'c1'));
+    feed(T0, accepted('SL-2', 'c1'));
+    feed(T0 + 60 * MIN, {
+      type: 'case:review-started',
+      caseId: 'SL-1',
+      by: 'r1',
+      note: null,
+      to: 'in-review',
+    });
+    feed(T0 + 61 * MIN, { type: 'case:reviewed', caseId: 'SL-1', by: 'r1', note: null, to: 'approved' });
+    feed(T0 + 62 * MIN, { type: 'case:ready', caseId: 'SL-1', by: 'rc1', note: null, to: 'ready' });
+    // Monday 11-30 is past the deadline (Friday 11-27): only the case still in the back office alerts.
+    const monday = Date.parse('2026-11-30T02:00:00Z');
+    const raised = tick(s, monday, ctx).filter((f) => f.type === 'risk:alert-raised');
+    expect(raised.map((f) => f.type === 'risk:alert-raised' && f.subject.id)).toEqual(['SL-2']);
+  });
+
   it('rejection-rate compares a clerk with the rest of the hall', () => {
     const { feed } = monitor([
       rule({

@@ -54,6 +54,11 @@ interface CaseState {
   ticketId: string;
   acceptedAt: number;
   deadline: string;
+  /**
+   * Ready for pickup (办结待取): finished as far as its deadline goes, like the half-year report's
+   * 按时办结 counts it; the case stays watched for two steps until it is handed back.
+   */
+  ready: boolean;
   /** Staff id → the levels they acted at in this case. */
   levels: Map<string, Set<CaseLevel>>;
 }
@@ -205,7 +210,8 @@ export function actorOf(s: RiskState, ev: HallEvent): string | null {
 }
 
 function caseLevelOf(ev: HallEvent): CaseLevel | null {
-  if (ev.type === 'case:accepted') return 'intake';
+  // Whoever captures pages takes the case in (MAT-FILE-1, as SOD-1 counts it): 受理 too.
+  if (ev.type === 'case:accepted' || ev.type === 'case:material-captured') return 'intake';
   if (ev.type === 'case:returned') return ev.level;
   const step = CASE_STEPS.find((st) => st.fact === ev.type);
   return step?.level ?? null;
@@ -587,6 +593,7 @@ function foldCase(s: RiskState, ev: HallEvent): void {
       ticketId: ev.ticketId,
       acceptedAt: ev.at,
       deadline: ev.deadline,
+      ready: ev.to === 'ready',
       levels: new Map([[ev.by, new Set<CaseLevel>(['intake'])]]),
     });
     const ref = s.tickets.get(ev.ticketId)?.holderRef ?? null;
@@ -602,7 +609,13 @@ function foldCase(s: RiskState, ev: HallEvent): void {
     for (const w of r.intake) add(w, 'intake');
     for (const w of r.reviewers) add(w, 'review');
     if (r.recheckedBy !== null) add(r.recheckedBy, 'recheck');
-    s.cases.set(r.id, { ticketId: r.ticketId, acceptedAt: r.acceptedAt, deadline: r.deadline, levels });
+    s.cases.set(r.id, {
+      ticketId: r.ticketId,
+      acceptedAt: r.acceptedAt,
+      deadline: r.deadline,
+      ready: r.status === 'ready',
+      levels,
+    });
     return;
   }
   if (!isCaseFact(ev)) return;
@@ -610,6 +623,7 @@ function foldCase(s: RiskState, ev: HallEvent): void {
   if (c === undefined) return;
   const level = caseLevelOf(ev);
   if (level !== null) c.levels.set(ev.by, (c.levels.get(ev.by) ?? new Set()).add(level));
+  if ('to' in ev) c.ready = ev.to === 'ready';
   if ('to' in ev && FINAL_CASE_STATUSES.includes(ev.to)) s.cases.delete(ev.caseId);
 }
 
@@ -644,6 +658,8 @@ export function tick(s: RiskState, now: number, ctx: RiskContext): (AlertRaised 
       }
     } else if (rule.kind === 'case-overdue') {
       for (const [id, c] of s.cases) {
+        // A result ready in time is 办结 in time, however late the citizen fetches it.
+        if (c.ready) continue;
         const last = ctx.addWorkingDays(c.deadline, rule.thresholds.graceDays);
         if (today <= last) continue;
         const a = raise(
