@@ -100,6 +100,16 @@ export interface FixityProblem {
   refs: string[];
 }
 
+/** The last fixity check (ARC-6): when (null before any), what it re-hashed, and what it found wrong. */
+export interface FixityStatus {
+  at: number | null;
+  pages: number;
+  files: number;
+  failed: number;
+  ms: number;
+  problems: FixityProblem[];
+}
+
 /** `archive:*` facts. No personal data; `reason` is staff free text. */
 export type ArchiveFact =
   | ({ type: 'archive:filed' } & ArchiveRecord)

@@ -445,6 +445,29 @@ export interface ReconDay extends ReconCounts {
   updatedAt: number;
 }
 
+/** A clerk's day as the clerk (or the countersigning manager) sees it. */
+export interface ReconView extends ReconResult {
+  clerkId: string;
+  clerk: { name: string; staffNumber: string } | null;
+  businessDay: string;
+  /** The stored day (status, counts, explanations, signatures, reopenings); null before any count. */
+  day: ReconDay | null;
+  status: ReconStatus;
+  /** Name and staff number of each staff id the day names (signer, countersigner, reopenings' authors). */
+  staff: Record<string, { name: string; staffNumber: string }>;
+}
+
+/** One line of the manager's list (REC-6). */
+export interface ReconOverviewRow {
+  clerkId: string;
+  name: string;
+  staffNumber: string;
+  status: ReconStatus;
+  entries: number;
+  discrepancies: number;
+  reopened: number;
+}
+
 /** Folds one committed `recon:*` fact into the clerk's day (REC-3..5). */
 export function applyReconFact(
   day: ReconDay | undefined,
@@ -504,6 +527,18 @@ export function applyReconFact(
 export function isReconFact<T extends { type: string }>(ev: T): ev is Extract<T, ReconFact> {
   return (RECON_FACT_TYPES as readonly string[]).includes(ev.type);
 }
+
+/** What a reopening's cause was, in words (the fact types that reopen a day, REC-5). */
+export const REOPEN_CAUSE_LABELS: Record<string, { zh: string; en: string }> = {
+  'slip:issued': { zh: '出具单据', en: 'A slip was issued' },
+  'case:accepted': { zh: '受理案件', en: 'A case was accepted' },
+  'case:supplemented': { zh: '补正材料', en: 'A supplement was taken' },
+  'case:handed-back': { zh: '出件', en: 'A result was handed back' },
+  'case:material-captured': { zh: '采集材料', en: 'A material was captured' },
+  'case:material-waived': { zh: '材料免提交', en: 'A material was waived' },
+  'case:material-removed': { zh: '移除材料页', en: 'A page was removed' },
+  'ticket:finished': { zh: '号票办结', en: 'A ticket was finished' },
+};
 
 /** Facts that never reopen a day: windows opening and closing are read, not reconciled. */
 const REOPENING_TYPES: ReadonlySet<string> = new Set(

@@ -26,6 +26,9 @@ const loadComplaints = () => import('./views/complaints/ComplaintsView.tsx').the
 const loadSupervision = () => import('./views/SupervisionView.tsx').then((m) => m.SupervisionView);
 const loadCases = () => import('./views/cases/CasesView.tsx').then((m) => m.CasesView);
 const loadRisk = () => import('./views/RiskView.tsx').then((m) => m.RiskView);
+const loadReconClerk = () => import('./views/recon/ReconClerkView.tsx').then((m) => m.ReconClerkView);
+const loadReconManager = () => import('./views/recon/ReconManagerView.tsx').then((m) => m.ReconManagerView);
+const loadArchive = () => import('./views/archive/ArchiveView.tsx').then((m) => m.ArchiveView);
 type RiskProps = ViewProps & { mode: 'alerts' | 'list' };
 type CasesProps = ViewProps & { mode: CasesMode };
 const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
@@ -43,7 +46,10 @@ export type TabId =
   | 'risklist'
   | 'audit'
   | 'complaints'
-  | 'supervision';
+  | 'supervision'
+  | 'recon'
+  | 'reconsign'
+  | 'archive';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'clerk', zh: '窗口受理', en: 'Clerk', roles: ['clerk', 'rights-clerk'] },
@@ -64,6 +70,15 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
     roles: ['clerk', 'rights-clerk', 'guide', 'manager'],
   },
   { id: 'supervision', zh: '监督报告', en: 'Supervision', roles: ['manager'] },
+  // REC-UI-1, REC-UI-4, ARC-UI-1: the posts the REC-* and ARC-* routes grant.
+  { id: 'recon', zh: '日结轧账', en: 'Day reconciliation', roles: ['clerk', 'rights-clerk'] },
+  { id: 'reconsign', zh: '日结复签', en: 'Sign-off', roles: ['manager'] },
+  {
+    id: 'archive',
+    zh: '电子档案',
+    en: 'Archive',
+    roles: ['reviewer', 'review-supervisor', 'accountant', 'manager'],
+  },
 ];
 
 export function tabsFor(me: CurrentStaff): typeof TABS {
@@ -312,6 +327,13 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         {tab === 'audit' && <Lazy<{ me: CurrentStaff }> load={loadAudit} props={{ me }} />}
         {tab === 'complaints' && <Lazy<{ me: CurrentStaff }> load={loadComplaints} props={{ me }} />}
         {tab === 'supervision' && <Lazy<{ me: CurrentStaff }> load={loadSupervision} props={{ me }} />}
+        {conn && tab === 'recon' && (
+          <Lazy<ViewProps> load={loadReconClerk} props={{ me, store: conn.store }} />
+        )}
+        {conn && tab === 'reconsign' && (
+          <Lazy<ViewProps> load={loadReconManager} props={{ me, store: conn.store }} />
+        )}
+        {tab === 'archive' && <Lazy<{ me: CurrentStaff }> load={loadArchive} props={{ me }} />}
         {conn && (tab === 'risk' || tab === 'risklist') && (
           <Lazy<RiskProps>
             key={tab}

@@ -8,7 +8,7 @@ import {
   type StaffRole,
 } from '@onewindow/shared';
 import type { Server, Socket } from 'socket.io';
-import type { Principal } from '../auth/permissions.ts';
+import { type Principal, permits } from '../auth/permissions.ts';
 import type { AuthService } from '../service/auth.service.ts';
 import type { HallViews } from '../service/hall.views.ts';
 import type { CommandGateway } from './command.gateway.ts';
@@ -187,11 +187,26 @@ export function attachRealtime(
   }
 
   return {
-    broadcast({ pub, staff }) {
+    broadcast({ pub, staff, restricted }) {
       for (const f of pub) io.to(ROOMS.board).emit('hall:fact', f);
-      for (const f of staff) io.to(ROOMS.staff).emit('staff:fact', f);
-      if ((io.of('/').adapter.rooms.get(ROOMS.staffNoHolders)?.size ?? 0) > 0)
-        for (const f of staff) io.to(ROOMS.staffNoHolders).emit('staff:fact', withoutHolders(f));
+      const whole = new Map(restricted.map((r) => [r.fact.seq, r]));
+      const noHolders = (io.of('/').adapter.rooms.get(ROOMS.staffNoHolders)?.size ?? 0) > 0;
+      for (const f of staff) {
+        const r = whole.get(f.seq);
+        if (r === undefined) {
+          io.to(ROOMS.staff).emit('staff:fact', f);
+          if (noHolders) io.to(ROOMS.staffNoHolders).emit('staff:fact', withoutHolders(f));
+          continue;
+        }
+        // REC-UI-5: socket by socket, in the same order as the room sends, so no socket sees a gap.
+        for (const socket of io.of('/').sockets.values()) {
+          const p = socket.data.principal;
+          if (p?.kind !== 'staff') continue;
+          const reads = r.audience.staffIds.includes(p.id) || permits(p, r.audience.permission) === null;
+          const out = reads ? r.fact : f;
+          socket.emit('staff:fact', seesHolders(p.roles) ? out : withoutHolders(out));
+        }
+      }
     },
     /** A logout ends the sockets of that login at once, so they stop receiving staff facts. */
     disconnectSession(token) {

@@ -18,6 +18,7 @@ import {
   DEFAULT_ARCHIVE_SCHEME,
   DEFAULT_RETENTION,
   type FixityProblem,
+  type FixityStatus,
 } from '@onewindow/shared/archive.ts';
 import { FINAL_CASE_STATUSES } from '@onewindow/shared/cases.ts';
 import tar from 'tar-stream';
@@ -32,14 +33,7 @@ import type { Clock, HallService } from './hall.service.ts';
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-export interface FixityStatus {
-  at: number | null;
-  pages: number;
-  files: number;
-  failed: number;
-  ms: number;
-  problems: FixityProblem[];
-}
+export type { FixityStatus };
 
 export class ArchiveService {
   /** Filings one at a time: the number a PDF carries on its cover is taken when it is built. */

@@ -4,6 +4,7 @@ import {
   DEFAULT_VOICE_TEMPLATE,
   isCaseFact,
   isQueueFact,
+  isReconFact,
   isRiskFact,
   LIVE_TICKET_STATUSES,
   type PublicFact,
@@ -17,6 +18,7 @@ import {
   toPublicTicket,
 } from '@onewindow/shared';
 import type { CaseRecord } from '@onewindow/shared/cases.ts';
+import type { Permission } from '../auth/permissions.ts';
 import { businessDayOf } from '../domain/clock.ts';
 import {
   ArrivalHistory,
@@ -29,6 +31,15 @@ import {
 } from '../domain/estimate.ts';
 import type { HallEvent } from '../domain/types.ts';
 import type { HallService } from './hall.service.ts';
+
+/**
+ * A staff fact only some staff may read whole: the staff members named, and whoever holds the
+ * permission. Everybody else gets the fact's bare form (type, seq, time) from `staff`.
+ */
+export interface RestrictedFact {
+  fact: StaffFact;
+  audience: { staffIds: readonly string[]; permission: Permission };
+}
 
 /** What a citizen's phone may know about a ticket: nothing personal, only where it stands. */
 export interface TicketStatusView {
@@ -90,8 +101,12 @@ export class HallViews {
     return { history: this.history, now: this.deps.now() };
   }
 
-  /** Must be called once per commit, in order (HallService.subscribe). */
-  factsOf(events: HallEvent[]): { pub: PublicFact[]; staff: StaffFact[] } {
+  /**
+   * Must be called once per commit, in order (HallService.subscribe). `staff` is what every staff
+   * room gets; a fact in `restricted` (same seq) goes whole only to its audience, and every other
+   * staff socket gets its `staff` form, which says no more than that the seq moved.
+   */
+  factsOf(events: HallEvent[]): { pub: PublicFact[]; staff: StaffFact[]; restricted: RestrictedFact[] } {
     const q = this.service.queue;
     for (const ev of events) {
       if (ev.type === 'ticket:finished') {
@@ -104,6 +119,7 @@ export class HallViews {
     const estimates = this.estimates();
     const pub: PublicFact[] = [];
     const staff: StaffFact[] = [];
+    const restricted: RestrictedFact[] = [];
     for (const ev of events) {
       const tickets = ticketsOf(ev)
         .map((id) => q.ticket(id))
@@ -134,16 +150,25 @@ export class HallViews {
       };
       pub.push({ ...base, tickets: tickets.map(toPublicTicket) });
       const kase = isCaseFact(ev) ? this.deps.caseOf(ev.caseId) : undefined;
-      staff.push({
+      const bare = { type: ev.type, seq: ev.seq, at: ev.at } as HallEvent;
+      const fact: StaffFact = {
         ...base,
         tickets: tickets.map((t) => structuredClone(t)),
         // A risk fact (an alert, an override's reason) reaches only the roles that handle it,
-        // on `risk:alerts` (RISK-HND-5); the staff rooms see that the seq moved.
-        event: isRiskFact(ev) ? ({ type: ev.type, seq: ev.seq, at: ev.at } as HallEvent) : ev,
+        // on `risk:alerts` (RISK-HND-5); a 日结轧账 fact (counts, the clerk's explanations) only
+        // the clerk whose day it is and the managers who countersign (REC-UI-5). The staff rooms
+        // see that the seq moved.
+        event: isRiskFact(ev) || isReconFact(ev) ? bare : ev,
         ...(kase !== undefined ? { case: kase } : {}),
-      });
+      };
+      staff.push(fact);
+      if (isReconFact(ev))
+        restricted.push({
+          fact: { ...fact, event: ev },
+          audience: { staffIds: [ev.clerkId], permission: 'recon:supervise' },
+        });
     }
-    return { pub, staff };
+    return { pub, staff, restricted };
   }
 
   publicSnapshot(): PublicSnapshot {

@@ -15,7 +15,9 @@ import {
   type ReconDay,
   type ReconExplanation,
   type ReconFact,
+  type ReconOverviewRow,
   type ReconResult,
+  type ReconView,
   reconcile,
   reconDayOf,
   reconDayStart,
@@ -25,26 +27,7 @@ import type { HallService } from './hall.service.ts';
 
 export type ReconActor = { id: string; roles: readonly StaffRole[] };
 
-/** A clerk's day as the clerk (or the countersigning manager) sees it. */
-export interface ReconView extends ReconResult {
-  clerkId: string;
-  clerk: { name: string; staffNumber: string } | null;
-  businessDay: string;
-  /** The stored day (status, counts, explanations, signatures, reopenings); null before any count. */
-  day: ReconDay | null;
-  status: ReconDay['status'];
-}
-
-/** One line of the manager's list (REC-6). */
-export interface ReconOverviewRow {
-  clerkId: string;
-  name: string;
-  staffNumber: string;
-  status: ReconDay['status'];
-  entries: number;
-  discrepancies: number;
-  reopened: number;
-}
+export type { ReconOverviewRow, ReconView };
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -99,7 +82,17 @@ export class ReconService {
     const bad = this.checkDay(businessDay);
     if (bad !== null) return { ok: false, error: bad };
     const day = this.deps.recon.get(clerkId, businessDay);
-    const s = this.deps.staff().find((x) => x.id === clerkId);
+    const everyone = new Map(this.deps.staff().map((x) => [x.id, x]));
+    const s = everyone.get(clerkId);
+    const named: ReconView['staff'] = {};
+    for (const id of [
+      day?.signed?.by,
+      day?.countersigned?.by,
+      ...(day?.reopened ?? []).map((r) => r.causeBy),
+    ]) {
+      const x = id === undefined ? undefined : everyone.get(id);
+      if (x !== undefined) named[x.id] = { name: x.name, staffNumber: x.staffNumber };
+    }
     return {
       ok: true,
       data: {
@@ -108,6 +101,7 @@ export class ReconService {
         businessDay,
         day: day ?? null,
         status: day?.status ?? 'open',
+        staff: named,
         ...this.result(clerkId, businessDay, day),
       },
     };

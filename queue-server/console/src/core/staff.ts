@@ -54,6 +54,11 @@ export interface ConsoleState {
    * long waits for a guide; loaded once, then kept current by `risk:alerts` pushes.
    */
   riskAlerts: Record<string, RiskAlert>;
+  /**
+   * The last 日结轧账 fact this console may read whole (REC-UI-5: the clerk's own, or any for a
+   * manager): the screens on that day ask for it again.
+   */
+  reconChanged: { seq: number; clerkId: string; businessDay: string } | null;
 }
 
 export type ConsoleAction =
@@ -87,6 +92,7 @@ export const initialConsoleState: ConsoleState = {
   finished: [],
   cases: emptyCaseBook,
   riskAlerts: {},
+  reconChanged: null,
 };
 
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -105,8 +111,13 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
     case 'fact': {
       // The case rides with its fact whole and versioned: folded even while the queue view waits
       // for a snapshot.
-      const s =
+      const folded =
         action.fact.case === undefined ? state : foldCase(state, putCase(state.cases, action.fact.case));
+      const ev = action.fact.event as { type: string; seq: number; clerkId?: unknown; businessDay?: unknown };
+      const s =
+        ev.type.startsWith('recon:') && typeof ev.clerkId === 'string' && typeof ev.businessDay === 'string'
+          ? { ...folded, reconChanged: { seq: ev.seq, clerkId: ev.clerkId, businessDay: ev.businessDay } }
+          : folded;
       if (s.view === null || s.gap) return s;
       const next = applyFact(s.view, action.fact);
       if (next === null) return { ...s, gap: true, status: 'reconnecting' };
