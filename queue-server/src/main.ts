@@ -193,6 +193,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     cjkFont: config.cjkFont,
     archiveFont: config.archiveFont,
     fixityEveryHours: config.fixityEveryHours,
+    pageSweepEveryHours: config.pageSweepEveryHours,
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,
