@@ -26,6 +26,7 @@ import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts'
 import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
+import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
 import { RiskService } from './service/risk.service.ts';
@@ -49,6 +50,8 @@ export interface HallDeps {
   formRetentionDays?: number;
   /** The CJK font of every PDF (reports HYR-4, archive ARC-3; ONEWINDOW_CJK_FONT); default: found on the PC. */
   cjkFont?: string | undefined;
+  /** The file system's clock, for the ages of files in the page store (MAT-SWEEP-1); default Date.now. */
+  fileClock?: () => number;
 }
 
 /** Everything one hall's transports may call. */
@@ -76,6 +79,8 @@ export interface Hall {
   runArchive(fixityEveryMs: number): Promise<void>;
   /** The electronic case file: captured pages, waivers, the page viewer (MAT-*). */
   materials: MaterialService;
+  /** The page store's sweep of orphans and unfinished writes (MAT-SWEEP-*). */
+  pageSweep: PageSweepService;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -340,6 +345,14 @@ export function composeHall(deps: HallDeps): Hall {
     transaction: (fn) => store.transaction(fn),
   });
 
+  const pageSweep = new PageSweepService({
+    hall,
+    blobs: store.blobs,
+    cases: store.cases,
+    archive: store.archive,
+    fileClock: deps.fileClock ?? (() => Date.now()),
+  });
+
   const calendarOverrides = new CalendarOverrideService({
     store: store.calendarOverrides,
     audit: recordAudit,
@@ -361,6 +374,7 @@ export function composeHall(deps: HallDeps): Hall {
     slips,
     cases,
     materials,
+    pageSweep,
     calendar,
     catalog,
     followUps,

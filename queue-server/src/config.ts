@@ -35,6 +35,8 @@ const schema = z.object({
   ONEWINDOW_CJK_FONT: z.string().min(1).optional(),
   /** Hours between scheduled fixity checks of the page store and archive (SPEC ARC-6); 0 turns it off. */
   ONEWINDOW_FIXITY_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
+  /** Hours between sweeps of the page store's orphans and unfinished writes (SPEC MAT-SWEEP-3); 0 turns it off. */
+  ONEWINDOW_PAGE_SWEEP_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
   /** Where verified backups go (default: `backups/` beside the database; better another disk). */
   ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
   /** Minutes between online backups while serving; 0 turns the schedule off. */
@@ -81,6 +83,7 @@ export type ServerConfig = {
   formRetentionDays: number;
   cjkFont: string | undefined;
   fixityEveryHours: number;
+  pageSweepEveryHours: number;
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
   trustProxy: string[];
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     formRetentionDays: e.ONEWINDOW_FORM_RETENTION_DAYS,
     cjkFont: e.ONEWINDOW_CJK_FONT,
     fixityEveryHours: e.ONEWINDOW_FIXITY_EVERY_HOURS,
+    pageSweepEveryHours: e.ONEWINDOW_PAGE_SWEEP_EVERY_HOURS,
     publicUrl: e.ONEWINDOW_PUBLIC_URL,
     backup: {
       dir: resolve(e.ONEWINDOW_BACKUP_DIR ?? join(dirname(dbPath), 'backups')),

@@ -192,6 +192,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     formRetentionDays: config.formRetentionDays,
     cjkFont: config.cjkFont,
     fixityEveryHours: config.fixityEveryHours,
+    pageSweepEveryHours: config.pageSweepEveryHours,
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,

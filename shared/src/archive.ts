@@ -121,12 +121,30 @@ export type ArchiveFact =
       ms: number;
       by: string;
     }
-  | ({ type: 'archive:fixity-failed'; by: string } & FixityProblem);
+  | ({ type: 'archive:fixity-failed'; by: string } & FixityProblem)
+  | ({ type: 'archive:pages-swept'; by: string } & PageSweepCounts);
+
+/**
+ * What one sweep of the page store did (SPEC MAT-SWEEP-1): counts only, no hashes of pages and
+ * no personal data. `files` page files were seen; `linked` of them are linked by a case fact or
+ * an archive filing and kept; `young` are orphans kept because they are younger than a day;
+ * `orphans` were deleted, with `temps` temp files of unfinished writes, freeing `bytes`.
+ */
+export interface PageSweepCounts {
+  files: number;
+  linked: number;
+  young: number;
+  orphans: number;
+  temps: number;
+  bytes: number;
+  ms: number;
+}
 
 export const ARCHIVE_FACT_TYPES = [
   'archive:filed',
   'archive:fixity-checked',
   'archive:fixity-failed',
+  'archive:pages-swept',
 ] as const satisfies readonly ArchiveFact['type'][];
 
 export function isArchiveFact<T extends { type: string }>(ev: T): ev is Extract<T, ArchiveFact> {

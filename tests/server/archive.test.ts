@@ -85,4 +85,35 @@ describe('日结轧账 and the archive over REST (SPEC REC-*, ARC-5)', () => {
       (await server.rest('POST', '/api/archive/cases/SL-none', { token: manager, body: {} })).status,
     ).toBe(404);
   });
+
+  it('MAT-SWEEP-3 the page store sweep runs on demand for managers and admins, only with {confirm: true}, and its last result is read back', async () => {
+    const clerk = await server.login('clerk1');
+    const manager = await server.login('manager1');
+    const admin = await server.login('admin');
+    expect((await server.rest('GET', '/api/page-store/sweep', { token: manager })).body).toEqual({
+      ok: true,
+      data: null,
+    });
+    expect(
+      (await server.rest('POST', '/api/page-store/sweep', { token: clerk, body: { confirm: true } })).status,
+    ).toBe(403);
+    expect((await server.rest('POST', '/api/page-store/sweep', { token: manager, body: {} })).status).toBe(
+      400,
+    );
+    const run = await server.rest<{ files: number; orphans: number; by: string }>(
+      'POST',
+      '/api/page-store/sweep',
+      {
+        token: admin,
+        body: { confirm: true },
+      },
+    );
+    expect(run.status).toBe(200);
+    expect(run.body.ok && run.body.data).toMatchObject({ files: 0, orphans: 0 });
+    const last = await server.rest<{ by: string; at: number }>('GET', '/api/page-store/sweep', {
+      token: manager,
+    });
+    expect(last.body.ok && last.body.data).toMatchObject({ at: server.clock.now() });
+    expect(last.body.ok && last.body.data?.by).toBe(run.body.ok ? run.body.data.by : 'none');
+  });
 });

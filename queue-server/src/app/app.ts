@@ -43,6 +43,8 @@ export interface AppDeps {
   cjkFont?: string | undefined;
   /** Hours between scheduled fixity checks (ARC-6); 0 or absent: none (tests run it on demand). */
   fixityEveryHours?: number;
+  /** Hours between scheduled sweeps of the page store (MAT-SWEEP-3); 0 or absent: none (tests sweep on demand). */
+  pageSweepEveryHours?: number;
   /** Run the day-close scheduler (SPEC Q-DAY-3); tests drive it by hand. */
   autoDayClose?: boolean;
   /** Limit failed logins and pairings per client (on by default; load tests turn it off). */
@@ -331,6 +333,24 @@ export function createApp(deps: AppDeps): App {
     setImmediate(tick);
   }
 
+  // MAT-SWEEP-3: orphans and unfinished writes older than a day leave the page store on a schedule.
+  let sweepTimer: NodeJS.Timeout | null = null;
+  if ((deps.pageSweepEveryHours ?? 0) > 0) {
+    const every = deps.pageSweepEveryHours! * 3_600_000;
+    const tick = () => {
+      h.pageSweep
+        .sweepIfDue(every, h.clock.now())
+        .then((r) => {
+          if (r !== null && r.orphans + r.temps > 0)
+            log.info({ orphans: r.orphans, temps: r.temps, bytes: r.bytes }, 'page store swept');
+        })
+        .catch((err: unknown) => log.error({ err }, 'scheduled page sweep failed'));
+    };
+    sweepTimer = setInterval(tick, Math.min(every, 15 * 60_000));
+    sweepTimer.unref();
+    setImmediate(tick);
+  }
+
   return {
     http,
     express: app,
@@ -355,6 +375,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       shuttingDown = true;
       if (timer) clearInterval(timer);
+      if (sweepTimer) clearInterval(sweepTimer);
       // Commands run synchronously, so once the sockets and HTTP server stop taking work
       // nothing is half-done. Idle keep-alive connections (a browser keeps them for minutes)
       // are closed at once, in-flight requests get a grace period, then everything is cut:

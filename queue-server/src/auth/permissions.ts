@@ -149,6 +149,11 @@ export const ROUTE_PERMISSIONS = {
    * fixity check too.
    */
   'archive:manage': { roles: ['manager'], devices: [] },
+  /**
+   * The page store's sweep on demand and its last result (MAT-SWEEP-3): upkeep that reads no
+   * page and deletes only what nothing links, so the hall's managers and admins.
+   */
+  'pages:sweep': { roles: MANAGERS, devices: [] },
   'audit:read': { roles: MANAGERS, devices: [] },
   /** Risk control (RISK-HND-5): the alert list, their handling and one-time overrides: the hall's managers. */
   'risk:alerts': { roles: ['manager'], devices: [] },

@@ -31,6 +31,11 @@ export class ArchiveStore {
       byPdf: db.prepare('SELECT DISTINCT archive_no AS archiveNo FROM archive_files WHERE pdf_sha256 = ?'),
       volumeCount: db.prepare('SELECT COUNT(DISTINCT archive_no) AS n FROM archive_files WHERE volume = ?'),
       filedCases: db.prepare('SELECT DISTINCT case_id AS caseId FROM archive_files'),
+      hasPdf: db.prepare('SELECT 1 FROM archive_files WHERE pdf_sha256 = ? LIMIT 1'),
+      bodies: db.prepare('SELECT body FROM archive_files'),
+      lastSweep: db.prepare(
+        "SELECT seq, at, body FROM events WHERE type = 'archive:pages-swept' ORDER BY at DESC, seq DESC LIMIT 1",
+      ),
       lastCheck: db.prepare(
         "SELECT seq, at, body FROM events WHERE type = 'archive:fixity-checked' ORDER BY at DESC, seq DESC LIMIT 1",
       ),
@@ -104,6 +109,33 @@ export class ArchiveStore {
   /** Every archive PDF's hash (fixity). */
   *pdfHashes(): Generator<string> {
     for (const r of this.s.allPdfs.iterate() as Iterable<{ sha256: string }>) yield r.sha256;
+  }
+
+  /** Whether a filing's PDF is this file (the page store's sweep keeps it, MAT-SWEEP-1). */
+  isPdf(sha256: string): boolean {
+    return this.s.hasPdf.get(sha256) !== undefined;
+  }
+
+  /** Every file any filed version names: its PDF and each material page in it (MAT-SWEEP-1). */
+  referencedHashes(): Set<string> {
+    const out = new Set<string>();
+    for (const row of this.s.bodies.iterate() as Iterable<{ body: string }>) {
+      const r = this.parse(row);
+      out.add(r.pdf.sha256);
+      for (const h of r.pageHashes) out.add(h);
+    }
+    return out;
+  }
+
+  /** The last sweep of the page store (MAT-SWEEP-1), or null. */
+  lastSweep(): (Extract<ArchiveFact, { type: 'archive:pages-swept' }> & { at: number; seq: number }) | null {
+    const row = this.s.lastSweep.get() as { seq: number; at: number; body: string } | undefined;
+    if (row === undefined) return null;
+    return {
+      ...(JSON.parse(row.body) as Extract<ArchiveFact, { type: 'archive:pages-swept' }>),
+      at: row.at,
+      seq: row.seq,
+    };
   }
 
   archiveNumbersOfPdf(sha256: string): string[] {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, renameSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -37,7 +37,19 @@ export class BlobStore {
   async put(bytes: Uint8Array): Promise<StoredBlob> {
     const sha256 = sha256Hex(bytes);
     const target = this.path(sha256);
-    if (await this.verify(sha256)) return { sha256, bytes: bytes.length };
+    // A page already whole is touched, not rewritten: its age is then the time of its last put, so
+    // the sweep never takes an old orphan a capture is about to link (MAT-SWEEP-2). A file the
+    // sweep took between the check and the touch is written again.
+    if (await this.verify(sha256)) {
+      const t = new Date();
+      if (
+        await utimes(target, t, t).then(
+          () => true,
+          () => false,
+        )
+      )
+        return { sha256, bytes: bytes.length };
+    }
     const shard = join(this.dir, 'sha256', sha256.slice(0, 2));
     await mkdir(shard, { recursive: true });
     const tmp = join(shard, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
@@ -97,37 +109,83 @@ export class BlobStore {
   }
 
   /**
-   * Deletes what no fact links and is older than `olderThanMs` (default a day): orphans of a
-   * crash between the write and the commit, and temp files of writes that never finished.
-   * Returns the hashes of the orphans deleted.
+   * Deletes what nothing links and was not put for `olderThanMs` (default a day, MAT-SWEEP-1):
+   * orphans of a crash between the write and the commit, and temp files of writes that never
+   * finished. `linked` is asked synchronously just before each deletion, and the file is first
+   * renamed out of the way in the same synchronous step, so a capture that puts the same bytes
+   * meanwhile either touched it (it is young, and kept) or finds it gone and writes it again.
+   * `now` is the file system's clock (file ages are mtimes).
    */
   async sweepOrphans(
     linked: (sha256: string) => boolean,
     now: number,
     olderThanMs = 86_400_000,
-  ): Promise<string[]> {
+  ): Promise<SweepResult> {
     const root = join(this.dir, 'sha256');
-    const gone: string[] = [];
+    const result: SweepResult = { files: 0, linked: 0, young: 0, orphans: [], temps: 0, bytes: 0 };
     let shards: string[];
     try {
-      shards = await readdir(root);
+      shards = (await readdir(root)).sort();
     } catch {
-      return gone;
+      return result;
     }
     for (const shard of shards) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
-      for (const name of await readdir(join(root, shard))) {
+      const names = await readdir(join(root, shard)).catch(() => [] as string[]);
+      for (const name of names.sort()) {
         const file = join(root, shard, name);
-        const isTemp = name.endsWith('.tmp');
-        if (!isTemp && (!HEX64.test(name) || linked(name))) continue;
-        const st = await stat(file).catch(() => null);
-        if (st === null || now - st.mtimeMs < olderThanMs) continue;
-        await rm(file, { force: true });
-        if (!isTemp) gone.push(name);
+        if (name.endsWith('.tmp')) {
+          const st = await stat(file).catch(() => null);
+          if (st === null || now - st.mtimeMs < olderThanMs) continue;
+          await rm(file, { force: true });
+          result.temps++;
+          result.bytes += st.size;
+          continue;
+        }
+        if (!HEX64.test(name) || !name.startsWith(shard)) continue;
+        result.files++;
+        // Checked, stated and moved aside with no await between: nothing can link or touch it meanwhile.
+        if (linked(name)) {
+          result.linked++;
+          continue;
+        }
+        let size: number;
+        let tomb: string;
+        try {
+          const st = statSync(file);
+          if (now - st.mtimeMs < olderThanMs) {
+            result.young++;
+            continue;
+          }
+          size = st.size;
+          tomb = join(root, shard, `.${name}.${randomBytes(6).toString('hex')}.swept.tmp`);
+          renameSync(file, tomb);
+        } catch {
+          continue;
+        }
+        await rm(tomb, { force: true });
+        result.orphans.push(name);
+        result.bytes += size;
       }
     }
-    return gone;
+    return result;
   }
+}
+
+/** What one sweep of the page store found and did (MAT-SWEEP-1). */
+export interface SweepResult {
+  /** Page files seen (temp files not counted). */
+  files: number;
+  /** Of those, pages something links (kept). */
+  linked: number;
+  /** Orphans younger than the threshold (kept: a capture may be about to link them). */
+  young: number;
+  /** Hashes of the orphans deleted. */
+  orphans: string[];
+  /** Temp files of unfinished writes deleted. */
+  temps: number;
+  /** Bytes freed. */
+  bytes: number;
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -85,6 +85,23 @@ export function archiveRoutes(h: Hall): RouteDef[] {
     }),
     route({
       method: 'get',
+      path: '/api/page-store/sweep',
+      summary:
+        'The last sweep of the page store (MAT-SWEEP-3): when, by whom, files seen, linked, young orphans kept, orphans and temp files deleted, bytes freed; null when never swept',
+      access: 'pages:sweep',
+      handle: () => ({ ok: true, data: h.pageSweep.last() }),
+    }),
+    route({
+      method: 'post',
+      path: '/api/page-store/sweep',
+      summary:
+        'Sweeps the page store now (body {"confirm": true}): deletes orphan pages (linked by no case fact or archive filing) and temp files of unfinished writes older than a day; the counts become an archive:pages-swept fact',
+      access: 'pages:sweep',
+      body: fixityBody,
+      handle: async (ctx) => ({ ok: true, data: await h.pageSweep.sweep(staffOf(ctx).id) }),
+    }),
+    route({
+      method: 'get',
       path: '/api/archive/volumes/{volume}/manifest',
       summary: 'The manifest of a volume: each 档号 and version with its case, PDF hash and page hashes',
       access: 'archive:read',
