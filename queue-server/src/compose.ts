@@ -29,6 +29,7 @@ import { MaterialService } from './service/material.service.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
 import { RiskService } from './service/risk.service.ts';
+import { ScanService } from './service/scan.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
 import { SupervisionService } from './service/supervision.service.ts';
@@ -51,6 +52,8 @@ export interface HallDeps {
   cjkFont?: string | undefined;
   /** The archive PDFs' CJK font (ONEWINDOW_ARCHIVE_FONT); default Debian's Noto Sans CJK. */
   archiveFont?: string | undefined;
+  /** How long 扫描 waits for the window agent's answer (MAT-DEV-2; default 90 s). */
+  scanTimeoutMs?: number;
 }
 
 /** Everything one hall's transports may call. */
@@ -78,6 +81,8 @@ export interface Hall {
   runArchive(fixityEveryMs: number): Promise<void>;
   /** The electronic case file: captured pages, waivers, the page viewer (MAT-*). */
   materials: MaterialService;
+  /** 扫描 at the console, forwarded to the window's terminal agent (MAT-DEV-2). */
+  scans: ScanService;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -337,6 +342,16 @@ export function composeHall(deps: HallDeps): Hall {
     transaction: (fn) => store.transaction(fn),
   });
 
+  const scans = new ScanService({
+    agentsOf: (windowId) =>
+      store.auth
+        .allDevices()
+        .filter((d) => d.kind === 'agent' && d.windowId === windowId && d.revokedAt === null),
+    healthOf: (deviceId) => store.devices.allHealth().find((h) => h.deviceId === deviceId)?.health,
+    windowOf: (staffId) => materials.windowOf(staffId),
+    ...(deps.scanTimeoutMs !== undefined ? { timeoutMs: deps.scanTimeoutMs } : {}),
+  });
+
   const calendarOverrides = new CalendarOverrideService({
     store: store.calendarOverrides,
     audit: recordAudit,
@@ -358,6 +373,7 @@ export function composeHall(deps: HallDeps): Hall {
     slips,
     cases,
     materials,
+    scans,
     calendar,
     catalog,
     followUps,

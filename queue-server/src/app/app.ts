@@ -168,6 +168,7 @@ export function createApp(deps: AppDeps): App {
   });
   const devices = attachDevices(io, {
     print: h.print,
+    scans: h.scans,
     devices: deps.store.devices,
     auth: deps.store.auth,
     clock: h.clock,
