@@ -11,12 +11,14 @@ import {
   type DeviceClass,
   type DeviceProfile,
   type DeviceSlot,
+  type DocumentCameraProfile,
   deviceProfileSchema,
   type HallLayout,
   hallLayoutSchema,
   type IdCardReaderProfile,
   type PrinterProfile,
   type RatingPadProfile,
+  type ScannerProfile,
   type SscReaderProfile,
   TERMINAL_POSTS,
   type TerminalProfile,
@@ -139,6 +141,8 @@ export interface ResolvedTerminal {
   idCardReader?: IdCardReaderProfile;
   sscReader?: SscReaderProfile;
   ratingPad?: RatingPadProfile;
+  documentScanner?: ScannerProfile;
+  documentCamera?: DocumentCameraProfile;
 }
 
 /** Looks a terminal profile up with its devices; `undefined` when it is not in a clean config. */
@@ -155,6 +159,8 @@ export function resolveTerminal(config: FirmwareConfig, terminalId: string): Res
     idCardReader: pick(profile.devices.idCardReader, 'id-card-reader'),
     sscReader: pick(profile.devices.sscReader, 'ssc-reader'),
     ratingPad: pick(profile.devices.ratingPad, 'rating-pad'),
+    documentScanner: pick(profile.devices.documentScanner, 'scanner'),
+    documentCamera: pick(profile.devices.documentCamera, 'document-camera'),
   };
 }
 

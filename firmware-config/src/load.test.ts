@@ -357,10 +357,35 @@ const cases: { rule: string; edits: Edits; expected: { file: string; path: strin
   },
   {
     rule: 'a comprehensive window needs a scanner or document camera',
-    edits: { [T('comprehensive-window')]: (j) => delete j.devices.scanner },
+    edits: {
+      [T('comprehensive-window')]: (j) => {
+        delete j.devices.documentScanner;
+        delete j.devices.documentCamera;
+      },
+    },
     expected: [
-      { file: T('comprehensive-window'), path: 'devices.scanner', message: /scanner or document camera/ },
+      {
+        file: T('comprehensive-window'),
+        path: 'devices.documentScanner',
+        message: /scanner or document camera/,
+      },
     ],
+  },
+  {
+    rule: 'MAT-DEV-1: a window names a scanner profile of class "scanner", not a camera',
+    edits: { [T('comprehensive-window')]: (j) => (j.devices.documentScanner = 'usb-document-camera') },
+    expected: [
+      {
+        file: T('comprehensive-window'),
+        path: 'devices.documentScanner',
+        message: /has class "document-camera"; devices.documentScanner needs a profile of class "scanner"/,
+      },
+    ],
+  },
+  {
+    rule: 'MAT-DEV-1: a SANE device name as scanimage -L lists it',
+    edits: { [D('sane-test')]: (j) => (j.transport.device = 'Test Scanner 1') },
+    expected: [{ file: D('sane-test'), path: 'transport.device', message: /scanimage -L/ }],
   },
   {
     rule: 'a rights window needs a printer, a reader and a rating pad',

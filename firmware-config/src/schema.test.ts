@@ -252,7 +252,8 @@ describe('error messages', () => {
       {
         file,
         path: 'class',
-        message: 'required: one of "printer", "id-card-reader", "ssc-reader", "rating-pad"',
+        message:
+          'required: one of "printer", "id-card-reader", "ssc-reader", "rating-pad", "scanner", "document-camera"',
       },
     ]);
   });
@@ -267,5 +268,84 @@ describe('error messages', () => {
   it('locate invalid JSON', () => {
     const errors = checkFirmwareConfig([{ file, text: '{\n  "id": "p",\n  "class": \n}' }]).errors;
     expect(errors).toEqual([{ file, path: '', message: expect.stringMatching(/^invalid JSON/) }]);
+  });
+});
+
+describe('scanners and document cameras (SPEC MAT-DEV-1)', () => {
+  const scanner = {
+    id: 's',
+    class: 'scanner',
+    model: 'm',
+    vendor: 'v',
+    transport: { kind: 'sane', device: 'genesys:libusb:001:004' },
+    resolution: 300,
+    mode: 'Color',
+    source: 'Flatbed',
+    pageSize: 'A4',
+  };
+  const camera = {
+    id: 'c',
+    class: 'document-camera',
+    model: 'm',
+    vendor: 'v',
+    labelMatch: 'USB Camera',
+    width: 2592,
+    height: 1944,
+  };
+
+  it('MAT-DEV-1: a SANE scanner with its device name, dpi, mode, source and page size; defaults filled', () => {
+    const parsed = deviceProfileSchema.parse(scanner);
+    expect(parsed.class === 'scanner' && parsed).toMatchObject({ timeoutS: 60, resolution: 300 });
+    expect(parsed.class === 'scanner' && parsed.maxPages).toBeUndefined();
+    expect(
+      deviceProfileSchema.safeParse({ ...scanner, transport: { kind: 'sane', device: 'test' } }).success,
+    ).toBe(true);
+  });
+
+  it('MAT-DEV-1: refuses bad scanner settings with what to write instead', () => {
+    expect(
+      problems(
+        deviceProfileSchema.safeParse({ ...scanner, transport: { kind: 'sane', device: 'Test Scanner' } }),
+      ),
+    ).toEqual([
+      'transport.device: a SANE device name as `scanimage -L` lists it, e.g. "test" or "genesys:libusb:001:004"',
+    ]);
+    expect(problems(deviceProfileSchema.safeParse({ ...scanner, resolution: 1200 }))).toEqual([
+      expect.stringMatching(/^resolution: at most 600 dpi/),
+    ]);
+    expect(problems(deviceProfileSchema.safeParse({ ...scanner, mode: 'Lineart' }))[0]).toMatch(/^mode: /);
+    expect(problems(deviceProfileSchema.safeParse({ ...scanner, pageSize: 'A3' }))[0]).toMatch(/^pageSize: /);
+    expect(problems(deviceProfileSchema.safeParse({ ...scanner, maxPages: 5 }))).toEqual([
+      'maxPages: a flatbed scans one page at a time; maxPages is for source "ADF"',
+    ]);
+    expect(deviceProfileSchema.safeParse({ ...scanner, source: 'ADF', maxPages: 5 }).success).toBe(true);
+  });
+
+  it('MAT-DEV-1: a document camera: label pattern, landscape size, rotation 0/90/180/270', () => {
+    const parsed = deviceProfileSchema.parse(camera);
+    expect(parsed.class === 'document-camera' && parsed.rotation).toBe(0);
+    expect(problems(deviceProfileSchema.safeParse({ ...camera, labelMatch: 'USB (Camera' }))[0]).toMatch(
+      /^labelMatch: not a valid regular expression/,
+    );
+    expect(problems(deviceProfileSchema.safeParse({ ...camera, rotation: 45 }))).toEqual([
+      'rotation: rotation is 0, 90, 180 or 270 (degrees clockwise)',
+    ]);
+    expect(problems(deviceProfileSchema.safeParse({ ...camera, width: 1944, height: 2592 }))[0]).toMatch(
+      /^width: 1944×2592: give the camera's landscape size/,
+    );
+  });
+
+  it('MAT-DEV-1: a comprehensive window is satisfied by a document scanner or a document camera slot', () => {
+    const t = (devices: object) =>
+      terminalProfileSchema.safeParse({
+        id: 't',
+        kind: 'comprehensive-window',
+        devices: { printer: 'p', idCardReader: 'r', ratingPad: 'pad', ...devices },
+      });
+    expect(t({ documentScanner: 'sane-test' }).success).toBe(true);
+    expect(t({ documentCamera: 'usb-document-camera' }).success).toBe(true);
+    expect(problems(t({}))).toEqual([
+      'devices.documentScanner: a comprehensive window needs a scanner or document camera (devices.documentScanner or devices.documentCamera; LD/T 02 Annex C)',
+    ]);
   });
 });

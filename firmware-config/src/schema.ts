@@ -457,9 +457,134 @@ export const ratingPadProfileSchema = z
   );
 
 // ---------------------------------------------------------------------------------------------
+// Document scanners (SANE) and document cameras (高拍仪, UVC): SPEC MAT-DEV-1
+
+/**
+ * A SANE device name as `scanimage -L` lists it: a backend, optionally `:` and the backend's
+ * address (`test`, `genesys:libusb:001:004`, `epson2:net:192.168.1.20`).
+ */
+export const SANE_DEVICE_PATTERN = /^[a-z][a-z0-9_]*(?::[A-Za-z0-9_.:/@=-]+)?$/;
+
+export const SCAN_MODES = ['Color', 'Gray'] as const;
+export const SCAN_SOURCES = ['Flatbed', 'ADF'] as const;
+/** Paper sizes a scan is cut to, in millimetres (width × height). */
+export const PAGE_SIZES_MM = {
+  A4: [210, 297],
+  A5: [148, 210],
+  B5: [176, 250],
+  Letter: [216, 279],
+} as const;
+export type PageSize = keyof typeof PAGE_SIZES_MM;
+
+export const scannerProfileSchema = z
+  .strictObject({
+    id: profileId,
+    class: z.literal('scanner'),
+    model: text(100),
+    vendor: text(100),
+    note,
+    /** How the agent reaches it: SANE (`scanimage`), or a simulator for the demo hall only. */
+    transport: z.discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('sane'),
+        device: z
+          .string()
+          .max(128, 'a SANE device name has at most 128 characters')
+          .regex(
+            SANE_DEVICE_PATTERN,
+            'a SANE device name as `scanimage -L` lists it, e.g. "test" or "genesys:libusb:001:004"',
+          ),
+      }),
+      /** DEMO ONLY: pages from the agent's simulator, never a hall's hardware. */
+      z.strictObject({ kind: z.literal('simulated') }),
+    ]),
+    /** Dots per inch. 150–300 is what a case file needs; the server shrinks anything over 2480 px. */
+    resolution: z
+      .int('resolution is a whole number of dpi')
+      .min(75, 'at least 75 dpi')
+      .max(600, 'at most 600 dpi (the server keeps ≤ 2480 px on the long side: A4 at 300 dpi)'),
+    mode: z.enum(SCAN_MODES),
+    /** Flatbed: one page per scan; ADF: every sheet in the feeder (scanimage --batch). */
+    source: z.enum(SCAN_SOURCES),
+    /**
+     * The backend's own name of that source when it is not `Flatbed` / `ADF` (`scanimage -d … --help`
+     * lists them, e.g. "Automatic Document Feeder", "ADF Front").
+     */
+    sourceName: text(64).optional(),
+    pageSize: z.enum(Object.keys(PAGE_SIZES_MM) as [PageSize, ...PageSize[]]),
+    /** An ADF scan stops after this many sheets (default 20); a flatbed scans one page. */
+    maxPages: z.int().min(1).max(50).optional(),
+    /** A scan still running after this is stopped and reported (device stuck or jammed). */
+    timeoutS: z.int().min(5).max(300).default(60),
+    usb: z.strictObject({ vendorId: usbId, productId: usbId }).optional(),
+  })
+  .superRefine(
+    (s, ctx) => {
+      if (s.source === 'Flatbed' && s.maxPages !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxPages'],
+          message: 'a flatbed scans one page at a time; maxPages is for source "ADF"',
+        });
+      }
+    },
+    whenClean('source', 'maxPages'),
+  );
+
+export const CAMERA_ROTATIONS = [0, 90, 180, 270] as const;
+
+export const documentCameraProfileSchema = z
+  .strictObject({
+    id: profileId,
+    class: z.literal('document-camera'),
+    model: text(100),
+    vendor: text(100),
+    note,
+    /**
+     * A regular expression (case-insensitive) matched against the browser's camera label
+     * (`MediaDeviceInfo.label`, e.g. "USB Camera (1b3f:2247)"), so the console picks the 高拍仪
+     * and not the PC's webcam.
+     */
+    labelMatch: text(200).superRefine((source, ctx) => {
+      try {
+        new RegExp(source, 'i');
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
+      }
+    }),
+    /** Preferred capture size; the browser picks the nearest the camera offers. */
+    width: z.int().min(320).max(7680),
+    height: z.int().min(240).max(4320),
+    /** Degrees clockwise to turn each shot (a camera mounted sideways over the desk). */
+    rotation: z
+      .literal(CAMERA_ROTATIONS, { error: 'rotation is 0, 90, 180 or 270 (degrees clockwise)' })
+      .default(0),
+    usb: z.strictObject({ vendorId: usbId, productId: usbId }).optional(),
+  })
+  .superRefine(
+    (c, ctx) => {
+      if (c.width < c.height) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['width'],
+          message: `${c.width}×${c.height}: give the camera's landscape size (width ≥ height) and turn it with "rotation"`,
+        });
+      }
+    },
+    whenClean('width', 'height'),
+  );
+
+// ---------------------------------------------------------------------------------------------
 // Any device profile
 
-export const DEVICE_CLASSES = ['printer', 'id-card-reader', 'ssc-reader', 'rating-pad'] as const;
+export const DEVICE_CLASSES = [
+  'printer',
+  'id-card-reader',
+  'ssc-reader',
+  'rating-pad',
+  'scanner',
+  'document-camera',
+] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
 export const deviceProfileSchema = z.discriminatedUnion('class', [
@@ -467,6 +592,8 @@ export const deviceProfileSchema = z.discriminatedUnion('class', [
   idCardReaderProfileSchema,
   sscReaderProfileSchema,
   ratingPadProfileSchema,
+  scannerProfileSchema,
+  documentCameraProfileSchema,
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -488,6 +615,10 @@ export const DEVICE_SLOTS = {
   idCardReader: 'id-card-reader',
   sscReader: 'ssc-reader',
   ratingPad: 'rating-pad',
+  /** The window's document scanner (SANE), driven by the agent on 扫描 (MAT-DEV-2). */
+  documentScanner: 'scanner',
+  /** The window's 高拍仪, which the console opens with getUserMedia (MAT-DEV-3). */
+  documentCamera: 'document-camera',
 } as const satisfies Record<string, DeviceClass>;
 export type DeviceSlot = keyof typeof DEVICE_SLOTS;
 
@@ -504,6 +635,8 @@ export const terminalProfileSchema = z
       idCardReader: profileId.optional(),
       sscReader: profileId.optional(),
       ratingPad: profileId.optional(),
+      documentScanner: profileId.optional(),
+      documentCamera: profileId.optional(),
       /** `barcode`: 扫码枪 (e-SSC / appointment codes); `document-camera`: 高拍仪 for materials. */
       scanner: z.enum(SCANNERS).optional(),
     }),
@@ -568,8 +701,17 @@ function annexCIssues(
       });
     }
     need('ratingPad', `${label} needs a rating pad (LD/T 02 Annex C)`);
-    if (kind === 'comprehensive-window') {
-      need('scanner', 'a comprehensive window needs a scanner or document camera (LD/T 02 Annex C)');
+    if (
+      kind === 'comprehensive-window' &&
+      devices.scanner === undefined &&
+      devices.documentScanner === undefined &&
+      devices.documentCamera === undefined
+    ) {
+      issues.push({
+        path: ['devices', 'documentScanner'],
+        message:
+          'a comprehensive window needs a scanner or document camera (devices.documentScanner or devices.documentCamera; LD/T 02 Annex C)',
+      });
     }
   }
   return issues;
@@ -690,6 +832,8 @@ export type PrinterProfile = z.infer<typeof printerProfileSchema>;
 export type IdCardReaderProfile = z.infer<typeof idCardReaderProfileSchema>;
 export type SscReaderProfile = z.infer<typeof sscReaderProfileSchema>;
 export type RatingPadProfile = z.infer<typeof ratingPadProfileSchema>;
+export type ScannerProfile = z.infer<typeof scannerProfileSchema>;
+export type DocumentCameraProfile = z.infer<typeof documentCameraProfileSchema>;
 export type DeviceProfile = z.infer<typeof deviceProfileSchema>;
 export type TerminalProfile = z.infer<typeof terminalProfileSchema>;
 export type HallLayout = z.infer<typeof hallLayoutSchema>;
@@ -709,4 +853,6 @@ export interface DeviceProfileByClass {
   'id-card-reader': IdCardReaderProfile;
   'ssc-reader': SscReaderProfile;
   'rating-pad': RatingPadProfile;
+  scanner: ScannerProfile;
+  'document-camera': DocumentCameraProfile;
 }

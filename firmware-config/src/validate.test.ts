@@ -22,7 +22,7 @@ describe('validate CLI', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe(
-      'ok: 12 device profiles, 4 terminal profiles, 1 hall (8 windows, 2 kiosks, 17 screens) in firmware-config\n',
+      'ok: 16 device profiles, 4 terminal profiles, 1 hall (8 windows, 2 kiosks, 17 screens) in firmware-config\n',
     );
   });
 
@@ -58,7 +58,7 @@ describe('validate CLI', () => {
       `${at('profiles/terminals/kiosk.json')}: devices.idCardReader: no device profile "cvr-100-serail" (profiles/devices/cvr-100-serail.json) (did you mean "cvr-100-serial"?)`,
       `${at('halls/demo.json')}: screens.1.windowId: no window "w42" in this hall (windows: w1, w2, w3, w4, w5, w6, w7, w8)`,
       `${at('halls/demo.json')}: kiosks.0.terminal: "rights-window" has kind "rights-window"; a kiosk needs a terminal of kind "kiosk"`,
-      '9 errors in 5 files (17 checked)',
+      '9 errors in 5 files (21 checked)',
     ]);
   });
 

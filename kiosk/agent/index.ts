@@ -27,3 +27,11 @@ export {
   type PrintedItem,
   printedItems,
 } from './printer/escpos-decode.ts';
+export {
+  type DocumentScanner,
+  SaneScanner,
+  ScanError,
+  SimulatedScanner,
+  saneOptionsFromProfile,
+  scannerFromProfile,
+} from './scanner/sane.ts';

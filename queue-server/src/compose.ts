@@ -30,6 +30,7 @@ import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
 import { RiskService } from './service/risk.service.ts';
+import { ScanService } from './service/scan.service.ts';
 import { SlipService } from './service/slips.ts';
 import { StatsService } from './service/stats.service.ts';
 import { SupervisionService } from './service/supervision.service.ts';
@@ -52,6 +53,8 @@ export interface HallDeps {
   cjkFont?: string | undefined;
   /** The file system's clock, for the ages of files in the page store (MAT-SWEEP-1); default Date.now. */
   fileClock?: () => number;
+  /** How long 扫描 waits for the window agent's answer (MAT-DEV-2; default 90 s). */
+  scanTimeoutMs?: number;
 }
 
 /** Everything one hall's transports may call. */
@@ -81,6 +84,8 @@ export interface Hall {
   materials: MaterialService;
   /** The page store's sweep of orphans and unfinished writes (MAT-SWEEP-*). */
   pageSweep: PageSweepService;
+  /** 扫描 at the console, forwarded to the window's terminal agent (MAT-DEV-2). */
+  scans: ScanService;
   calendar: WorkingCalendar;
   catalog: CatalogService;
   followUps: FollowUpService;
@@ -352,6 +357,15 @@ export function composeHall(deps: HallDeps): Hall {
     archive: store.archive,
     fileClock: deps.fileClock ?? (() => Date.now()),
   });
+  const scans = new ScanService({
+    agentsOf: (windowId) =>
+      store.auth
+        .allDevices()
+        .filter((d) => d.kind === 'agent' && d.windowId === windowId && d.revokedAt === null),
+    healthOf: (deviceId) => store.devices.allHealth().find((h) => h.deviceId === deviceId)?.health,
+    windowOf: (staffId) => materials.windowOf(staffId),
+    ...(deps.scanTimeoutMs !== undefined ? { timeoutMs: deps.scanTimeoutMs } : {}),
+  });
 
   const calendarOverrides = new CalendarOverrideService({
     store: store.calendarOverrides,
@@ -375,6 +389,7 @@ export function composeHall(deps: HallDeps): Hall {
     cases,
     materials,
     pageSweep,
+    scans,
     calendar,
     catalog,
     followUps,

@@ -21,6 +21,98 @@ export interface DeviceHealth {
   ratingPad?: ReaderHealth;
   /** A board's speech: a Mandarin voice, or none (it still chimes and flashes). */
   voice?: 'ok' | 'no-mandarin-voice';
+  /** A window's document scanner (SANE or simulated): present and how it answered last (MAT-DEV-2). */
+  documentScanner?: 'ready' | 'scanning' | 'failed';
+  /** A window's 高拍仪 as its terminal profile describes it: the console opens that camera (MAT-DEV-3). */
+  documentCamera?: DocumentCameraSetting;
+}
+
+/** What the console needs to pick and open a window's document camera (高拍仪). */
+export interface DocumentCameraSetting {
+  /** Case-insensitive regular expression matched against `MediaDeviceInfo.label`. */
+  labelMatch: string;
+  width: number;
+  height: number;
+  /** Degrees clockwise each shot is turned. */
+  rotation: 0 | 90 | 180 | 270;
+}
+
+/**
+ * 扫描 at the console (SPEC MAT-DEV-2): the server asks the agent at the clerk's window to scan
+ * onto a material of a case; the agent uploads the page(s) itself (source=scanner, as the clerk
+ * signed on there) and answers with the same `requestId`.
+ */
+export interface ScanRequest {
+  requestId: string;
+  caseId: string;
+  material: string;
+}
+
+/** Why a scan gave no page: the scanner's own trouble, or the upload the server refused. */
+export type ScanErrorCode =
+  | 'no-paper'
+  | 'busy'
+  | 'jammed'
+  | 'cover-open'
+  | 'no-device'
+  | 'timeout'
+  | 'failed'
+  | 'refused';
+export const SCAN_ERROR_CODES: readonly ScanErrorCode[] = [
+  'no-paper',
+  'busy',
+  'jammed',
+  'cover-open',
+  'no-device',
+  'timeout',
+  'failed',
+  'refused',
+];
+
+export type ScanResult =
+  | { requestId: string; status: 'scanned'; pages: number }
+  | {
+      requestId: string;
+      status: 'failed';
+      code: ScanErrorCode;
+      /** Pages already linked before it failed (an ADF that ran out mid-batch). */
+      pages: number;
+      /** The scanner's or server's own words (no personal data: scanimage's stderr, an error code). */
+      detail: string;
+      /** The server's Chinese refusal of an upload (`refused`), passed on to the clerk. */
+      messageZh?: string;
+    };
+
+/** The clerk's words for a scan that gave nothing (Chinese first, for the console). */
+export function scanErrorText(code: ScanErrorCode): string {
+  switch (code) {
+    case 'no-paper':
+      return '扫描仪中没有纸张：请放好材料后再扫描';
+    case 'busy':
+      return '扫描仪正忙：请稍候再扫描';
+    case 'jammed':
+      return '扫描仪卡纸：请取出卡住的纸张后再扫描';
+    case 'cover-open':
+      return '扫描仪盖板未合上：请合上后再扫描';
+    case 'no-device':
+      return '未找到扫描仪：请检查扫描仪电源和数据线';
+    case 'timeout':
+      return '扫描超时：请检查扫描仪后重试';
+    case 'failed':
+      return '扫描失败：请检查扫描仪后重试';
+    case 'refused':
+      return '扫描件未能归入案件';
+  }
+}
+
+/** The capture devices of the window a clerk is signed on at, for the console's 扫描 and 拍照. */
+export interface CaptureDevices {
+  /** The clerk's window; null when not signed on at one. */
+  windowId: string | null;
+  /** The window agent's document scanner; null when the window has none. */
+  scanner: { deviceId: string; online: boolean; busy: boolean } | null;
+  /** The window's 高拍仪 settings; null when the profile names none (the console uses the first camera). */
+  documentCamera: DocumentCameraSetting | null;
 }
 
 /** Documents a window or kiosk prints; their data is print.ts, their layout the agent's (kiosk/agent/printer). */
@@ -139,5 +231,6 @@ export function healthAlerts(h: DeviceHealth): string[] {
   if (h.sscReader === 'driver-missing') out.push('社保卡读卡驱动未安装');
   if (h.ratingPad === 'disconnected') out.push('评价器未连接');
   if (h.voice === 'no-mandarin-voice') out.push('无普通话语音，仅提示音');
+  if (h.documentScanner === 'failed') out.push('扫描仪故障');
   return out;
 }

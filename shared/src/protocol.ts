@@ -15,6 +15,10 @@ import {
   type DeviceStatus,
   type PrintJob,
   type PrintResult,
+  SCAN_ERROR_CODES,
+  type ScanErrorCode,
+  type ScanRequest,
+  type ScanResult,
 } from './devices.ts';
 import {
   DOMAIN_ERROR_CODES,
@@ -320,6 +324,8 @@ export interface ServerToClientEvents {
   'device:card': (card: CardRead) => void;
   /** Within one terminal: a card on its reader gave nothing (a code only; SPEC DEV-6). */
   'device:card-error': (e: CardError) => void;
+  /** To a window's terminal agent: scan onto this case's material and answer `device:scan-result` (MAT-DEV-2). */
+  'device:scan': (r: ScanRequest) => void;
   /** Within one terminal: another socket of this device connected (a screen after its agent; DEV-7). */
   'device:peer-joined': () => void;
   /** To staff: a device's health or connection changed (guide alerts). */
@@ -348,6 +354,8 @@ export interface ClientToServerEvents extends CommandHandlers {
   'device:print-result': (r: PrintResult, ack: (a: Ack<{ status: string }>) => void) => void;
   'device:card': (c: CardRead, ack: (a: Ack<{ relayed: number }>) => void) => void;
   'device:card-error': (e: CardError, ack: (a: Ack<{ relayed: number }>) => void) => void;
+  /** The agent's answer to `device:scan` (MAT-DEV-2). */
+  'device:scan-result': (r: ScanResult, ack: (a: Ack<{ accepted: boolean }>) => void) => void;
 }
 
 /** A card read at a terminal, relayed to that terminal's own screen only. */
@@ -368,7 +376,32 @@ export const deviceHealthSchema = z.strictObject({
   sscReader: healthValue.optional(),
   ratingPad: healthValue.optional(),
   voice: z.enum(['ok', 'no-mandarin-voice']).optional(),
+  documentScanner: z.enum(['ready', 'scanning', 'failed']).optional(),
+  documentCamera: z
+    .strictObject({
+      labelMatch: z.string().min(1).max(200),
+      width: z.int().min(320).max(7680),
+      height: z.int().min(240).max(4320),
+      rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+    })
+    .optional(),
 });
+/** An agent's answer to `device:scan` (SPEC MAT-DEV-2). */
+export const scanResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({
+    requestId: z.string().min(1).max(64),
+    status: z.literal('scanned'),
+    pages: z.int().min(1).max(50),
+  }),
+  z.strictObject({
+    requestId: z.string().min(1).max(64),
+    status: z.literal('failed'),
+    code: z.enum(SCAN_ERROR_CODES as [ScanErrorCode, ...ScanErrorCode[]]),
+    pages: z.int().min(0).max(50),
+    detail: z.string().max(300),
+    messageZh: z.string().max(200).optional(),
+  }),
+]);
 export const printResultSchema = z.discriminatedUnion('status', [
   z.strictObject({ jobId: z.string().min(1).max(64), status: z.literal('printed') }),
   z.strictObject({

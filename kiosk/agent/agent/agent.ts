@@ -22,12 +22,15 @@ import {
   type CardRead,
   type ClientToServerEvents,
   type DeviceHealth,
+  type DocumentCameraSetting,
   PROTOCOL_VERSION,
   type PrintJob,
   type PrintResult,
   type PublicFact,
   parseIdNumber,
   type ReaderHealth,
+  type ScanRequest,
+  type ScanResult,
   type ServerToClientEvents,
 } from '@onewindow/shared';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -35,6 +38,8 @@ import type { IdCardReader, IdCardReaderError } from '../idcard/reader.ts';
 import type { PrinterStatus, PrinterTransport } from '../printer/transport.ts';
 import { PrinterUnavailableError } from '../printer/transport.ts';
 import type { RatingPadDriver } from '../rating-pad/driver.ts';
+import type { DocumentScanner } from '../scanner/sane.ts';
+import { runScan } from '../scanner/scan-now.ts';
 import type { SocialSecurityCardReader, SscCardEvent, SscErrorEvent, SscStatus } from '../ssc/reader.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DEFAULT_RETENTION_MS, maxJobAgeMs, type PrintJournal } from './print-journal.ts';
@@ -55,6 +60,10 @@ export interface AgentDevices {
   sscReader?: SocialSecurityCardReader;
   /** `driver: null`: the terminal has a pad but it could not be opened (reported 'disconnected'). */
   ratingPad?: { driver: RatingPadDriver | null };
+  /** The window's document scanner (SANE, or the simulator), run on 扫描 (MAT-DEV-2). */
+  documentScanner?: DocumentScanner;
+  /** The window's 高拍仪 as its profile describes it; reported so the console opens it (MAT-DEV-3). */
+  documentCamera?: DocumentCameraSetting;
 }
 
 export type AgentState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'revoked' | 'stopped';
@@ -119,6 +128,8 @@ interface AgentEvents {
   /** A card gave nothing and its code was relayed to the screen. */
   'card-error-relayed': [CardError & { relayed: number }];
   rating: [RatingOutcome];
+  /** A scan asked by the console ended here (MAT-DEV-2). No case data beyond the ids. */
+  'scan-result': [ScanResult];
   revoked: [];
 }
 
@@ -161,6 +172,8 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
    * removed, or {@link CARD_HELD_MS} passes: DEV-7.
    */
   #cardOnReader: { card: CardRead; at: number } | null = null;
+  /** The scan running now (one at a time: the scanner has one glass). */
+  #scanning: string | null = null;
   #stopping = false;
 
   constructor(opts: TerminalAgentOptions) {
@@ -268,6 +281,10 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
       driver?.on('ignored', (input: string) => this.#log.debug('rating pad key not mapped', { input }));
     }
 
+    if (this.#o.devices.documentScanner !== undefined) this.#health.documentScanner = 'ready';
+    if (this.#o.devices.documentCamera !== undefined)
+      this.#health.documentCamera = this.#o.devices.documentCamera;
+
     this.#connect();
     this.#healthTimer = setInterval(() => void this.#periodicHealth(), this.#healthIntervalMs);
     this.#healthTimer.unref?.();
@@ -329,6 +346,51 @@ export class TerminalAgent extends EventEmitter<AgentEvents> {
     socket.on('device:print', (job) => this.#onPrint(job));
     socket.on('hall:fact', (fact) => this.#onFact(fact));
     socket.on('device:peer-joined', () => this.#relayHeldCard());
+    socket.on('device:scan', (req) => void this.#onScan(req));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scanning (MAT-DEV-2)
+
+  async #onScan(req: ScanRequest): Promise<void> {
+    if (typeof req?.requestId !== 'string' || req.requestId === '') return;
+    const scanner = this.#o.devices.documentScanner;
+    const refuse = (code: 'no-device' | 'busy', detail: string): ScanResult => ({
+      requestId: req.requestId,
+      status: 'failed',
+      code,
+      pages: 0,
+      detail,
+    });
+    let result: ScanResult;
+    if (scanner === undefined) result = refuse('no-device', 'this terminal has no document scanner');
+    else if (this.#scanning !== null) result = refuse('busy', `scan ${this.#scanning} is still running here`);
+    else {
+      this.#scanning = req.requestId;
+      this.#setHealth({ documentScanner: 'scanning' });
+      this.#log.info('scan asked', { requestId: req.requestId });
+      result = await runScan(scanner, { url: this.#o.serverUrl, deviceToken: this.#o.deviceToken }, req);
+      this.#scanning = null;
+      // The scanner's own trouble is a guide alert; an empty feeder or a refused upload is not.
+      const broken =
+        result.status === 'failed' && ['no-device', 'jammed', 'timeout', 'failed'].includes(result.code);
+      this.#setHealth({ documentScanner: broken ? 'failed' : 'ready' });
+    }
+    this.#log.info('scan ended', {
+      requestId: result.requestId,
+      status: result.status,
+      pages: result.pages,
+      ...(result.status === 'failed' ? { code: result.code, detail: result.detail } : {}),
+    });
+    this.emit('scan-result', result);
+    const socket = this.#socket;
+    if (socket === null || !socket.connected) return;
+    await socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('device:scan-result', result)
+      .catch(() =>
+        this.#log.warn('the server did not answer a scan result', { requestId: result.requestId }),
+      );
   }
 
   #reconnectLater(): void {

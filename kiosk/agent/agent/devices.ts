@@ -10,6 +10,7 @@ import { NetworkPrinter, type PrinterTransport } from '../printer/transport.ts';
 import { UsbPrinter } from '../printer/usb.ts';
 import { RatingPadDriver } from '../rating-pad/driver.ts';
 import { openPadSource } from '../rating-pad/sources.ts';
+import { documentCameraSetting, scannerFromProfile } from '../scanner/sane.ts';
 import { readerOptionsFromProfile, SocialSecurityCardReader } from '../ssc/reader.ts';
 import type { AgentDevices } from './agent.ts';
 import type { Logger } from './log.ts';
@@ -96,5 +97,9 @@ export async function buildRealDevices(t: ResolvedTerminal, log: Logger): Promis
       devices.ratingPad = { driver: null };
     }
   }
+  // The scanner by its profile's transport: SANE's scanimage (a real one, or its `test` device),
+  // or the simulator that only the demo's profile names (MAT-DEV-2).
+  if (t.documentScanner !== undefined) devices.documentScanner = scannerFromProfile(t.documentScanner);
+  if (t.documentCamera !== undefined) devices.documentCamera = documentCameraSetting(t.documentCamera);
   return devices;
 }

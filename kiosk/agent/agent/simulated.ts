@@ -12,6 +12,7 @@ import { createMemoryLink } from '../idcard/transport.ts';
 import { SimulatedPrinter } from '../printer/transport.ts';
 import { RatingPadDriver } from '../rating-pad/driver.ts';
 import { SimulatedPadSource } from '../rating-pad/sources.ts';
+import { documentCameraSetting, SimulatedScanner } from '../scanner/sane.ts';
 import { readerOptionsFromProfile, SocialSecurityCardReader } from '../ssc/reader.ts';
 import { SimulatedSscReader } from '../ssc/simulator.ts';
 import type { AgentDevices } from './agent.ts';
@@ -22,6 +23,7 @@ export interface Simulators {
   idCardReader?: SimulatedSamReader;
   sscReader?: SimulatedSscReader;
   ratingPad?: SimulatedPadSource;
+  documentScanner?: SimulatedScanner;
 }
 
 /**
@@ -30,7 +32,8 @@ export interface Simulators {
  * pcscd probe interval (tests use a short one).
  */
 export function buildSimulatedDevices(
-  t: Pick<ResolvedTerminal, 'printer' | 'idCardReader' | 'sscReader' | 'ratingPad'>,
+  t: Pick<ResolvedTerminal, 'printer' | 'idCardReader' | 'sscReader' | 'ratingPad'> &
+    Partial<Pick<ResolvedTerminal, 'documentScanner' | 'documentCamera'>>,
   opts: { pollIntervalMs?: number } = {},
 ): { devices: AgentDevices; simulators: Simulators } {
   const devices: AgentDevices = {};
@@ -72,6 +75,13 @@ export function buildSimulatedDevices(
     simulators.ratingPad = source;
     devices.ratingPad = { driver: new RatingPadDriver(t.ratingPad, source) };
   }
+  if (t.documentScanner !== undefined) {
+    const scanner = new SimulatedScanner();
+    simulators.documentScanner = scanner;
+    devices.documentScanner = scanner;
+  }
+  // The camera is the console's (getUserMedia); the agent only reports the profile's settings.
+  if (t.documentCamera !== undefined) devices.documentCamera = documentCameraSetting(t.documentCamera);
   return { devices, simulators };
 }
 

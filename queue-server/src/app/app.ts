@@ -167,6 +167,7 @@ export function createApp(deps: AppDeps): App {
   });
   const devices = attachDevices(io, {
     print: h.print,
+    scans: h.scans,
     devices: deps.store.devices,
     auth: deps.store.auth,
     clock: h.clock,

@@ -11,9 +11,12 @@ import {
   healthAlerts,
   type PrintJob,
   printResultSchema,
+  type ScanRequest,
+  scanResultSchema,
 } from '@onewindow/shared';
 import type { Clock } from '../service/hall.service.ts';
 import type { PrintQueue } from '../service/print.service.ts';
+import type { ScanService } from '../service/scan.service.ts';
 import type { AuthStore } from '../store/auth.store.ts';
 import type { DeviceStore } from '../store/device.store.ts';
 import { badRequest } from './command.gateway.ts';
@@ -44,6 +47,8 @@ export function attachDevices(
   io: HallIo,
   deps: {
     print: PrintQueue;
+    /** 扫描 at the console, sent to a window's agent (MAT-DEV-2). */
+    scans?: ScanService;
     devices: DeviceStore;
     auth: AuthStore;
     clock: Clock;
@@ -96,10 +101,22 @@ export function attachDevices(
     },
   });
 
+  deps.scans?.attach({
+    isOnline: (deviceId) => (online.get(deviceId) ?? 0) > 0,
+    send: (deviceId, request: ScanRequest) => {
+      io.to(ROOMS.device(deviceId)).emit('device:scan', request);
+    },
+  });
+
   io.on('connection', (socket) => {
     const p = socket.data.principal;
     if (p.kind !== 'device') {
-      for (const event of ['device:health', 'device:print-result', 'device:card'] as const)
+      for (const event of [
+        'device:health',
+        'device:print-result',
+        'device:card',
+        'device:scan-result',
+      ] as const)
         socket.on(event, (...args: unknown[]) =>
           lastFn(args)?.(refuse('FORBIDDEN', `${event} is for paired terminals only`)),
         );
@@ -113,7 +130,16 @@ export function attachDevices(
     deps.print.resend(p.id);
     socket.on('disconnect', () => {
       online.set(p.id, Math.max(0, (online.get(p.id) ?? 1) - 1));
+      if (online.get(p.id) === 0) deps.scans?.offline(p.id);
       tellStaff(p.id);
+    });
+
+    // The agent's answer to 扫描 (MAT-DEV-2): the pages are already linked by its uploads.
+    socket.on('device:scan-result', (...args: unknown[]) => {
+      const reply = lastFn<{ accepted: boolean }>(args);
+      const parsed = scanResultSchema.safeParse(typeof args[0] === 'function' ? undefined : args[0]);
+      if (!parsed.success) return reply?.({ ok: false, error: badRequest(parsed.error, 'scan result') });
+      reply?.({ ok: true, data: { accepted: deps.scans?.result(p.id, parsed.data) ?? false } });
     });
 
     socket.on('device:health', (...args: unknown[]) => {

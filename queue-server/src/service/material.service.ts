@@ -59,6 +59,17 @@ export class MaterialService {
   }
 
   /**
+   * Whether a page from this clerk would be taken onto the case's material now (the case exists,
+   * its status and intake admit the clerk, the material is on its checklist): 扫描 asks before the
+   * scanner runs (MAT-DEV-2); the upload decides again.
+   */
+  admits(actor: CaseActor, input: { caseId: string; material: string }): Result<null> {
+    const probe: MaterialCommand = { type: 'capture', ...input, source: 'scanner', pages: [PLACEHOLDER] };
+    const d = decideMaterial(this.deps.cases.byId(input.caseId), probe, actor);
+    return d.ok ? { ok: true, data: null } : d;
+  }
+
+  /**
    * One page onto one material of a case (MAT-CAP-1..3): checked, normalised, stored, then linked
    * in one unit. A retry with the same Idempotency-Key answers with the first result.
    */

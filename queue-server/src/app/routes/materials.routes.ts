@@ -33,6 +33,10 @@ export function materialRoutes(h: Hall): RouteDef[] {
     message: 'nobody is signed on at this terminal’s window: a scan is captured for the clerk there',
     messageZh: '该窗口没有柜员签到，扫描件无法归入案件',
   });
+  const staffOnly = fail({
+    code: 'FORBIDDEN',
+    message: '扫描 is asked for by the clerk at the console; a terminal agent uploads its pages to …/pages',
+  });
   return [
     route({
       method: 'post',
@@ -66,6 +70,34 @@ export function materialRoutes(h: Hall): RouteDef[] {
           ctx.idempotencyKey,
         );
         return r.ok ? { ack: r, status: 201 } : r;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/cases/{id}/materials/{material}/scan',
+      summary:
+        '扫描 (MAT-DEV-2): asks the terminal agent at the clerk’s window to scan onto this material with its scanner profile’s settings; the agent uploads the page(s) with source=scanner. Answers when the agent has (pages linked), or refuses: no scanner at the window (404), agent offline, scanner trouble or no answer in time (503), a scan already running there (409). At most one scan per window at a time.',
+      access: 'cases:capture',
+      handle: async (ctx) => {
+        if (ctx.principal.kind !== 'staff') return staffOnly;
+        const staff = staffOf(ctx);
+        const target = { caseId: ctx.params.id!, material: ctx.params.material! };
+        if (h.materials.windowOf(staff.id) !== null) {
+          const admits = h.materials.admits({ id: staff.id, roles: staff.roles }, target);
+          if (!admits.ok) return admits;
+        }
+        return h.scans.scan(staff.id, target);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/capture/devices',
+      summary:
+        'The capture devices of the window the clerk is signed on at (MAT-DEV-2, MAT-DEV-3): whether its agent has a scanner (online, busy) and its document camera’s label pattern and resolution',
+      access: 'cases:capture',
+      handle: (ctx) => {
+        if (ctx.principal.kind !== 'staff') return staffOnly;
+        return { ok: true, data: h.scans.devicesFor(staffOf(ctx).id) };
       },
     }),
     route({
