@@ -508,6 +508,14 @@ async function quarter(seed: number) {
     expect(workdays).toContain('2026-10-10'); // 调休 Saturday
     expect(workdays).not.toContain('2026-10-01');
     const at = (date: string, hh: number, mm = 0) => midnight(date) + hh * HOUR + mm * MIN;
+    /** The hall's clock only moves forward (the recount, like the monitor, reads facts in log order). */
+    const clockTo = (t: number) => {
+      if (t < now)
+        throw new Error(
+          `the simulation's clock went back from ${new Date(now).toISOString()} to ${new Date(t).toISOString()}`,
+        );
+      now = t;
+    };
     const inj = {
       sodIntake: workdays[between(3, 10)]!,
       fast: workdays[between(5, 15)]!,
@@ -531,7 +539,7 @@ async function quarter(seed: number) {
     const cases = new Map<string, SimCase>();
     const ticks: number[] = [];
     const tickAt = (date: string, hh: number) => {
-      now = at(date, hh) + 30_000; // hh:00:30: no other fact shares a tick's instant
+      clockTo(at(date, hh) + 30_000); // hh:00:30: no other fact shares a tick's instant
       ticks.push(now);
       h.risk.runTick();
     };
@@ -589,16 +597,16 @@ async function quarter(seed: number) {
     for (const date of dates) {
       if (date === HOLIDAY) {
         // R-HOURS: a clerk signs on at window 4 on a national holiday.
-        now = at(date, 10);
+        clockTo(at(date, 10));
         ok({ type: 'window:open', windowId: 'w4', clerkId: 'clerk-c' });
-        now = at(date, 10, 20);
+        clockTo(at(date, 10, 20));
         ok({ type: 'window:close', windowId: 'w4' });
         expectOn('R-HOURS', 'staff', 'clerk-c', date);
         continue;
       }
       if (!cal.isWorkingDay(date)) continue;
       const wd = workdays.indexOf(date);
-      now = at(date, 9);
+      clockTo(at(date, 9));
       for (const [w, clerk] of [
         ['w1', 'clerk-a'],
         ['w2', 'clerk-b'],
@@ -607,8 +615,8 @@ async function quarter(seed: number) {
         if (h.hall.queue.window(w)?.state === 'closed')
           ok({ type: 'window:open', windowId: w, clerkId: clerk });
 
-      // 09:30 the duty manager disposes of the alerts raised ten working days ago or earlier.
-      now = at(date, 9, 30);
+      // The duty manager disposes of the alerts raised ten working days ago or earlier.
+      clockTo(at(date, 9) + 20_000);
       const cutoff = workdays[Math.max(0, wd - 10)]!;
       for (const a of h.risk.alerts({ status: 'active' }).alerts)
         if (wd >= 10 && dayOf(a.raisedAt) <= cutoff)
@@ -620,13 +628,20 @@ async function quarter(seed: number) {
       if (date === inj.login1 || date === inj.login2 || date === inj.loginNear) {
         const n = date === inj.loginNear ? 2 : 3;
         for (let k = 0; k < n; k++) {
-          now = at(date, 9, 40 + 2 * k);
+          clockTo(at(date, 9, 5 + 2 * k));
           h.risk.loginFailed('nobody-here');
         }
         if (n === 3) expectOn('R-LOGIN', 'hall', 'unknown-accounts', date);
       } else if (rand() < 0.25) {
-        now = at(date, 9, between(1, 50));
+        clockTo(at(date, 9, between(1, 9)));
         h.risk.loginFailed('zhangsna');
+      }
+
+      // R-WAIT: an employer's ticket nobody serves until 12:30 (window 4, the only one for B, is closed).
+      if (date === inj.wait) {
+        clockTo(at(date, 9, 15));
+        const t = issue('B', null);
+        expectOn('R-WAIT', 'ticket', t, date);
       }
 
       // Citizens, served at once at windows 1 and 2: 补正 returns first, then new visitors.
@@ -634,7 +649,7 @@ async function quarter(seed: number) {
       const visitors = between(8, 13);
       let slot = 0;
       const nextSlot = () => {
-        now = at(date, 9, 5 + 20 * slot++);
+        clockTo(at(date, 9, 20 + 8 * slot++));
         return slot % 2 === 1 ? (['w1', 'clerk-a'] as const) : (['w2', 'clerk-b'] as const);
       };
       let rejectedToday: Record<string, number> = { 'clerk-a': 0, 'clerk-b': 0 };
@@ -644,7 +659,7 @@ async function quarter(seed: number) {
         if (c.supplementBy === 'rights') {
           // The citizen is sent on to the rights window, whose clerk photographs the page (joining
           // the case's intake, MAT-FILE-1); a window clerk then records the 补正 itself.
-          now = at(date, 9, 5 + 20 * slot++);
+          clockTo(at(date, 9, 20 + 8 * slot++));
           issue('C', c.ref);
           serve('w3');
           const cap = await h.materials.capture(RIGHTS, { caseId: c.id, material, source: 'camera' }, page);
@@ -702,43 +717,12 @@ async function quarter(seed: number) {
       }
       if (date === rejectDays[0]) expectOn('R-REJECT', 'staff', 'clerk-b', ...rejectDays);
 
-      // R-FAST: a case approved ten minutes after it was accepted.
-      // R-SOD (1): the accepting clerk, standing in at the rights desk, marks their own case ready.
-      for (const kind of ['fast', 'sod'] as const) {
-        if (date !== (kind === 'fast' ? inj.fast : inj.sodIntake)) continue;
-        now = at(date, 13, kind === 'fast' ? 0 : 20);
-        const ref = `h-${seed}-${(refN++).toString(36)}`;
-        issue('A', ref, ITEMS[0]);
-        const c = await accept('w1', 'clerk-a', ref, ITEMS[0]!);
-        c.holdUntil = '9999-12-31';
-        now += 5 * MIN;
-        step(REVIEWERS[0]!, 'case:start-review', c.id);
-        now += kind === 'fast' ? 5 * MIN : 60 * MIN;
-        step(REVIEWERS[0]!, 'case:approve', c.id);
-        now += 30 * MIN;
-        if (kind === 'fast') {
-          expectOn('R-FAST', 'case', c.id, date);
-          step(RIGHTS, 'case:ready', c.id);
-        } else {
-          step({ id: 'clerk-a', roles: ['clerk', 'rights-clerk'] }, 'case:ready', c.id);
-          expectOn('R-SOD', 'case', c.id, date);
-        }
-        c.pickupOn = cal.addWorkingDays(date, 2);
-      }
-
-      // R-WAIT: an employer's ticket nobody serves (window 4, the only one for B, stays closed).
-      if (date === inj.wait) {
-        now = at(date, 10, 5);
-        const t = issue('B', null);
-        expectOn('R-WAIT', 'ticket', t, date);
-      }
-
       // Honest: the guide cancels at most one ticket a day for a citizen who left.
       // R-STAFF: on one day two cancels and a priority override within the hour; the next day
       // three more while the alert is still open (no second alert, RISK-EVAL-3).
       const guideActs = date === inj.staff || date === staffNext ? 3 : rand() < 0.3 ? 1 : 0;
       for (let k = 0; k < guideActs; k++) {
-        now = at(date, 11, 10 * k);
+        clockTo(at(date, 11, 30 + 10 * k));
         const t = issue('B', null);
         if (k === 2 && date === inj.staff) {
           ok({
@@ -754,21 +738,54 @@ async function quarter(seed: number) {
       }
       if (date === inj.staff) expectOn('R-STAFF', 'staff', 'guide-1', date);
 
-      tickAt(date, 10);
       tickAt(date, 12);
+      // RISK-SIM-2: at 12:30 a clerk opens window 4 and calls the long-waiting ticket; the monitor
+      // closes its alert in the same unit.
+      if (date === inj.wait) {
+        clockTo(at(date, 12, 30));
+        ok({ type: 'window:open', windowId: 'w4', clerkId: 'clerk-c' });
+        serve('w4');
+        clockTo(at(date, 12, 40));
+        ok({ type: 'ticket:finish', windowId: 'w4', outcome: 'completed' });
+        ok({ type: 'window:close', windowId: 'w4' });
+      }
 
-      // 14:00 the back office: cases accepted on an earlier day are reviewed by a reviewer, and
+      // R-FAST: a case approved ten minutes after it was accepted.
+      // R-SOD (1): the accepting clerk, standing in at the rights desk, marks their own case ready.
+      for (const kind of ['fast', 'sod'] as const) {
+        if (date !== (kind === 'fast' ? inj.fast : inj.sodIntake)) continue;
+        clockTo(at(date, 13, kind === 'fast' ? 0 : 45));
+        const ref = `h-${seed}-${(refN++).toString(36)}`;
+        issue('A', ref, ITEMS[0]);
+        const c = await accept('w1', 'clerk-a', ref, ITEMS[0]!);
+        c.holdUntil = '9999-12-31';
+        now += 5 * MIN;
+        step(REVIEWERS[0]!, 'case:start-review', c.id);
+        now += kind === 'fast' ? 5 * MIN : 40 * MIN;
+        step(REVIEWERS[0]!, 'case:approve', c.id);
+        now += 10 * MIN;
+        if (kind === 'fast') {
+          expectOn('R-FAST', 'case', c.id, date);
+          step(RIGHTS, 'case:ready', c.id);
+        } else {
+          step({ id: 'clerk-a', roles: ['clerk', 'rights-clerk'] }, 'case:ready', c.id);
+          expectOn('R-SOD', 'case', c.id, date);
+        }
+        c.pickupOn = cal.addWorkingDays(date, 2);
+      }
+
+      // 14:45 the back office: cases accepted on an earlier day are reviewed by a reviewer, and
       // two-level ones re-checked by the supervisor the day after (SOD-1, SOD-2 hold).
-      now = at(date, 14);
+      clockTo(at(date, 14, 45));
       for (const c of cases.values()) {
         const kase = h.cases.get(c.id)!;
         if (c.holdUntil !== undefined && date < c.holdUntil) continue;
         if (kase.status === 'in-review') {
-          now += 3 * MIN;
+          now += 2 * MIN;
           step(REVIEWERS[1]!, 'case:approve', c.id);
           c.reviewedOn = date;
         } else if (kase.status === 'accepted' && c.acceptedDay < date) {
-          now += 3 * MIN;
+          now += 2 * MIN;
           const rev = pick(REVIEWERS);
           step(rev, 'case:start-review', c.id);
           const r = rand();
@@ -787,16 +804,16 @@ async function quarter(seed: number) {
           else step(rev, 'case:approve', c.id);
           c.reviewedOn = date;
         } else if (kase.status === 'reviewed' && c.reviewedOn! < date) {
-          now += 3 * MIN;
+          now += 2 * MIN;
           step(SUPERVISOR, 'case:recheck', c.id);
         }
       }
 
-      // 15:00 results handed back at the rights window to the citizens who come for them.
-      now = at(date, 15);
+      // 15:30 results handed back at the rights window to the citizens who come for them.
+      clockTo(at(date, 15, 30));
       for (const c of cases.values()) {
         if (c.pickupOn !== date || h.cases.get(c.id)!.status !== 'ready') continue;
-        now += 4 * MIN;
+        now += 2 * MIN;
         issue('C', c.ref);
         serve('w3');
         step(RIGHTS, 'case:hand-back', c.id, { note: '本人领取' });
@@ -805,7 +822,7 @@ async function quarter(seed: number) {
       tickAt(date, 16);
       // 16:30 the rights clerk marks approved results ready; citizens come in 1–12 working days,
       // some after the deadline (a result ready in time is 办结 in time, whenever it is fetched).
-      now = at(date, 16, 30);
+      clockTo(at(date, 16, 30));
       for (const c of cases.values()) {
         if (h.cases.get(c.id)!.status !== 'approved') continue;
         now += MIN;
@@ -817,7 +834,7 @@ async function quarter(seed: number) {
           c.pickupOn = cal.addWorkingDays(date, 2);
         }
       }
-      now = at(date, 17, 20);
+      clockTo(at(date, 17, 20));
       ok({ type: 'day:close', by: 'system', reason: '日结' });
 
       // R-HOURS (2): a reviewer opens one of today's cases at 19:30; it is approved the next day.
@@ -827,7 +844,7 @@ async function quarter(seed: number) {
             x.acceptedDay === date && x.holdUntil === undefined && h.cases.get(x.id)!.status === 'accepted',
         );
         if (c !== undefined) {
-          now = at(date, 19, 30);
+          clockTo(at(date, 19, 30));
           step(REVIEWERS[1]!, 'case:start-review', c.id);
           c.force = true;
           expectOn('R-HOURS', 'staff', 'rev-2', date);
@@ -921,6 +938,14 @@ describe('a simulated quarter with violations injected (RISK-EVAL-1, RISK-EVAL-2
           );
           expect(i, `${a.ruleId} ${a.subject.id} on ${dayOf(a.at)}`).toBeDefined();
         }
+
+        // RISK-SIM-2: the long wait's alert was closed by the monitor right after its ticket was called.
+        const wait = raised.find((a) => a.ruleId === 'R-WAIT')!;
+        const disposal = log.find((e) => e.type === 'risk:alert-disposed' && e.alertId === wait.alertId);
+        expect(disposal).toMatchObject({ disposition: 'rectified', by: 'system' });
+        const called = log.find((e) => e.type === 'ticket:called' && e.ticketId === wait.subject.id)!;
+        expect(disposal!.seq).toBe(called.seq + 1);
+        expect(disposal!.at).toBe(called.at);
 
         // 3. RISK-EVAL-2: a replay of the log from empty gives the same alerts in the same states …
         const live = new Map([...q.h.risk.monitor.alerts.values()].map((a) => [a.alertId, a.status]));
