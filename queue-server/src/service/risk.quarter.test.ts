@@ -154,11 +154,18 @@ const DONE = new Set(['ready', 'returned', 'handed-back']);
  * find nothing), every alert the rules should raise: one per rule and subject until a manager
  * disposes of it (RISK-EVAL-3).
  */
-function recount(log: readonly HallEvent[], ticks: readonly number[], cal: WorkingCalendar): Key[] {
+function recount(
+  log: readonly HallEvent[],
+  ticks: readonly number[],
+  cal: WorkingCalendar,
+): { raised: Key[]; escalated: string[] } {
   let rules: RiskRule[] = [];
+  let disposalDays = new Map<string, number>();
   let hours = { open: 540, close: 1020, weekdays: [1, 2, 3, 4, 5] };
   const out: Key[] = [];
-  const open = new Set<string>();
+  /** `rule|kind|id` → the alert open on it: its key, its due day (RISK-HND-3), whether escalated. */
+  const open = new Map<string, { key: Key; due: string; escalated: boolean }>();
+  const escalated: string[] = [];
   const alertKey = new Map<string, string>();
   for (const ev of log)
     if (ev.type === 'risk:alert-raised')
@@ -166,8 +173,11 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
   const raise = (ruleId: string, kind: string, id: string, at: number) => {
     const k = `${ruleId}|${kind}|${id}`;
     if (open.has(k)) return;
-    open.add(k);
-    out.push(keyOf(ruleId, kind, id, dayOf(at)));
+    const code = rules.find((r) => r.id === ruleId)!.riskCode;
+    const due = cal.addWorkingDays(dayOf(at), disposalDays.get(code) ?? 5);
+    const key = keyOf(ruleId, kind, id, dayOf(at));
+    open.set(k, { key, due, escalated: false });
+    out.push(key);
   };
   const clerkAt = new Map<string, string>();
   const tickets = new Map<string, { day: string; arrivedAt: number; waiting: boolean; ref: string | null }>();
@@ -209,6 +219,12 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
 
   const runTick = (now: number) => {
     const today = dayOf(now);
+    // Alerts not disposed whose due day has passed go to the manager, once (RISK-HND-3).
+    for (const a of open.values())
+      if (!a.escalated && today > a.due) {
+        a.escalated = true;
+        escalated.push(`${a.key}>${today}`);
+      }
     for (const rule of rules) {
       if (!rule.enabled) continue;
       if (rule.kind === 'long-wait')
@@ -227,6 +243,8 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
     // A tick sees every fact committed before it; its own alerts are stamped with its time.
     while (pending.length > 0 && ev.at >= pending[0]!) runTick(pending.shift()!);
     if (ev.type.startsWith('risk:') && ev.type !== 'risk:login-failed') {
+      if (ev.type === 'risk:list-published')
+        disposalDays = new Map(ev.entries.map((e) => [e.code, e.disposalDays]));
       if (ev.type === 'risk:rules-published') {
         rules = structuredClone(ev.rules);
         finishes = [];
@@ -394,7 +412,7 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
     }
   }
   for (const at of pending) runTick(at);
-  return out;
+  return { raised: out, escalated };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -919,7 +937,19 @@ describe('a simulated quarter with violations injected (RISK-EVAL-1, RISK-EVAL-2
         expect(lateFetch.length).toBeGreaterThan(0);
 
         // 1. The raised alerts equal the independent recount (rule, subject and day).
-        expect(got).toEqual(recount(log, q.ticks, q.cal).sort());
+        const counted = recount(log, q.ticks, q.cal);
+        expect(got).toEqual(counted.raised.sort());
+        // … and so are the escalations of alerts left past their 处置时限 (RISK-HND-3), across
+        // 中秋, 国庆 and their 调休 days.
+        const keyOfAlert = new Map(
+          raised.map((a) => [a.alertId, keyOf(a.ruleId, a.subject.kind, a.subject.id, dayOf(a.at))]),
+        );
+        const escalations = log
+          .filter((e) => e.type === 'risk:alert-escalated')
+          .map((e) => `${keyOfAlert.get(e.alertId)}>${dayOf(e.at)}`)
+          .sort();
+        expect(escalations.length).toBeGreaterThan(3);
+        expect(escalations).toEqual(counted.escalated.sort());
 
         // 2. They equal the injections: every kind of rule injected, each raised once, on its day.
         expect(new Set(q.injections.map((i) => RULE_KINDS.get(i.ruleId)))).toEqual(
