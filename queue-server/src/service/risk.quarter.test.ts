@@ -547,6 +547,7 @@ async function quarter(seed: number) {
       login1: workdays[between(2, 20)]!,
       loginNear: workdays[between(22, 40)]!,
       login2: workdays[between(46, 58)]!,
+      holderCases: workdays[between(48, 56)]!,
     };
     const rejectDays = workdays.slice(inj.reject, inj.reject + 3);
     const staffNext = workdays[workdays.indexOf(inj.staff) + 1]!;
@@ -708,6 +709,15 @@ async function quarter(seed: number) {
           serve(w);
           ok({ type: 'ticket:finish', windowId: w, outcome: 'completed' });
           if (i === 3) expectOn('R-HOLDER', 'holder', `h-${seed}-often`, date);
+          continue;
+        }
+        // R-HOLDER (cases): on another day one holder has three cases accepted, one after another.
+        if (date === inj.holderCases && i < 3) {
+          const itemCode = ITEMS[i]!;
+          issue('A', `h-${seed}-cases`, itemCode);
+          const c = await accept(w, clerk, `h-${seed}-cases`, itemCode);
+          c.force = true;
+          if (i === 2) expectOn('R-HOLDER', 'holder', `h-${seed}-cases`, date);
           continue;
         }
         // R-OVERDUE: the first case of one day is forgotten by the back office until the day after its deadline.
