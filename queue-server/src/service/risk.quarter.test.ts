@@ -747,7 +747,7 @@ async function quarter(seed: number) {
 
       // Honest: the guide cancels at most one ticket a day for a citizen who left.
       // R-STAFF: on one day two cancels and a priority override within the hour; the next day
-      // three more while the alert is still open (no second alert, RISK-EVAL-3).
+      // three more cancels while the alert is still open (no second alert, RISK-EVAL-3).
       const guideActs = date === inj.staff || date === staffNext ? 3 : rand() < 0.3 ? 1 : 0;
       for (let k = 0; k < guideActs; k++) {
         clockTo(at(date, 11, 30 + 10 * k));
@@ -765,6 +765,25 @@ async function quarter(seed: number) {
         } else ok({ type: 'ticket:cancel', ticketId: t, by: 'guide-1', reason: '群众离开' });
       }
       if (date === inj.staff) expectOn('R-STAFF', 'staff', 'guide-1', date);
+      // R-STAFF by reprints: that next day clerk-b prints one acceptance receipt again three times.
+      if (date === staffNext) {
+        const mine = [...cases.values()].find((c) => c.intake === 'clerk-b')!;
+        for (let k = 0; k < 3; k++) {
+          clockTo(at(date, 11, 52 + 2 * k));
+          const r = h.slips.issue(
+            { kind: 'staff', id: 'clerk-b', name: 'clerk-b', staffNumber: 'clerk-b', roles: ['clerk'] },
+            {
+              ticketId: h.cases.get(mine.id)!.ticketId,
+              kind: 'acceptance',
+              applicantName: '张三',
+              contactPhone: '13800000000',
+              print: true,
+            },
+          );
+          if (!r.ok) throw new Error(`reprint: ${r.error.code} ${r.error.message}`);
+        }
+        expectOn('R-STAFF', 'staff', 'clerk-b', date);
+      }
 
       tickAt(date, 12);
       // RISK-SIM-2: at 12:30 a clerk opens window 4 and calls the long-waiting ticket; the monitor
@@ -932,6 +951,8 @@ describe('a simulated quarter with violations injected (RISK-EVAL-1, RISK-EVAL-2
         expect(count('case:returned')).toBeGreaterThan(2);
         expect(count('case:material-captured')).toBeGreaterThan(100);
         expect(count('risk:alert-disposed')).toBeGreaterThan(5);
+        expect(count('slip:reprinted')).toBe(3);
+        expect(count('ticket:priority-overridden')).toBe(1);
         const readyDay = new Map<string, string>();
         const deadline = new Map<string, string>();
         for (const e of log) {
