@@ -1,7 +1,14 @@
 import type { HallEvent, RiskRule } from '@onewindow/shared';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../service/calendar.ts';
-import { blockingFindings, observe, type RiskContext, startRiskState, tick } from './risk.ts';
+import {
+  blockingFindings,
+  observe,
+  type RiskContext,
+  startRiskState,
+  tick,
+  WAIT_ENDED_NOTE,
+} from './risk.ts';
 import { hallConfig, T0 } from './test-factory.ts';
 
 const MIN = 60_000;
@@ -23,10 +30,16 @@ const rule = (r: Partial<RiskRule> & Pick<RiskRule, 'kind' | 'thresholds'>): Ris
 function monitor(rules: RiskRule[]) {
   const s = startRiskState();
   const at = log();
-  const feed = (t: number, body: Record<string, unknown>) => observe(s, at(t, body), ctx);
+  /** Every fact the monitor returns for a fact (alerts raised, and long waits it closes). */
+  const feedAll = (t: number, body: Record<string, unknown>) => observe(s, at(t, body), ctx);
+  /** The alerts a fact raises. */
+  const feed = (t: number, body: Record<string, unknown>) =>
+    feedAll(t, body).filter(
+      (f): f is Extract<typeof f, { type: 'risk:alert-raised' }> => f.type === 'risk:alert-raised',
+    );
   feed(T0, { type: 'hall:configured', config: hallConfig(), by: 'admin' });
   feed(T0, { type: 'risk:rules-published', version: 1, rules, by: 'admin' });
-  return { s, feed };
+  return { s, feed, feedAll };
 }
 
 const accepted = (caseId: string, by: string) => ({
@@ -158,6 +171,42 @@ describe('the pure risk monitor (RISK-EVAL-1, RISK-EVAL-3, RISK-EVAL-4, RISK-RUL
     const monday = Date.parse('2026-11-30T02:00:00Z');
     const raised = tick(s, monday, ctx).filter((f) => f.type === 'risk:alert-raised');
     expect(raised.map((f) => f.type === 'risk:alert-raised' && f.subject.id)).toEqual(['SL-2']);
+  });
+
+  it('a long-wait alert is closed by the monitor when its ticket is called, and only then (RISK-SIM-2)', () => {
+    const { s, feed, feedAll } = monitor([
+      rule({ id: 'R-WAIT', kind: 'long-wait', thresholds: { minutes: 30 } }),
+    ]);
+    for (const id of ['t-1', 't-2'])
+      feed(T0, {
+        type: 'ticket:issued',
+        ticket: { id, number: id, businessDay: '2026-11-26', arrivedAt: T0, holder: null },
+      });
+    const raised = tick(s, T0 + 31 * MIN, ctx);
+    expect(raised).toHaveLength(2);
+    for (const f of raised) feed(T0 + 31 * MIN, f);
+    const [a1, a2] = raised.map((f) => (f.type === 'risk:alert-raised' ? f.alertId : ''));
+    // t-2 leaves (cancelled): its alert stays for the manager; t-1 is called: its alert is closed.
+    expect(
+      feedAll(T0 + 35 * MIN, { type: 'ticket:cancelled', ticketId: 't-2', by: 'guide-1', reason: 'x' }),
+    ).toEqual([]);
+    const closed = feedAll(T0 + 40 * MIN, { type: 'ticket:called', ticketId: 't-1', windowId: 'w1' });
+    expect(closed).toEqual([
+      {
+        type: 'risk:alert-disposed',
+        alertId: a1,
+        disposition: 'rectified',
+        note: WAIT_ENDED_NOTE,
+        by: 'system',
+      },
+    ]);
+    // Nothing changes until the disposal's own fact folds (it is appended in the same unit).
+    expect(s.alerts.get(a1!)?.status).toBe('open');
+    for (const f of closed) feed(T0 + 40 * MIN, f);
+    expect(s.alerts.get(a1!)).toMatchObject({ status: 'disposed', disposedBy: 'system' });
+    expect(s.alerts.get(a2!)?.status).toBe('open');
+    // A recall of the same ticket finds no open alert: nothing more.
+    expect(feedAll(T0 + 41 * MIN, { type: 'ticket:called', ticketId: 't-1', windowId: 'w1' })).toEqual([]);
   });
 
   it('rejection-rate compares a clerk with the rest of the hall', () => {

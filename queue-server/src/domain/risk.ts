@@ -35,6 +35,10 @@ export interface RiskContext {
 
 type AlertRaised = Extract<RiskFact, { type: 'risk:alert-raised' }>;
 type AlertEscalated = Extract<RiskFact, { type: 'risk:alert-escalated' }>;
+type AlertDisposed = Extract<RiskFact, { type: 'risk:alert-disposed' }>;
+
+/** The note of a long-wait alert the monitor closes itself when its ticket is called (RISK-SIM-2). */
+export const WAIT_ENDED_NOTE = '号票已叫号，等候结束（系统自动关闭）';
 
 /** An alert a rule decided, before it is a fact. */
 export interface RiskFinding {
@@ -385,10 +389,25 @@ function raise(s: RiskState, f: RiskFinding, id: string, at: number, ctx: RiskCo
 /**
  * Folds one committed fact and returns the alerts it raises (RISK-EVAL-1), which are already
  * registered as open in the state; their `risk:alert-raised` facts fold as no-ops when they
- * follow. Deterministic: the same facts from the same state give the same alerts.
+ * follow. A ticket called out of a long wait also returns the disposal of that wait's alert
+ * (RISK-SIM-2), which takes effect when its fact folds. Deterministic: the same facts from the
+ * same state give the same facts.
  */
-export function observe(s: RiskState, ev: HallEvent, ctx: RiskContext): AlertRaised[] {
-  const raised: AlertRaised[] = [];
+export function observe(s: RiskState, ev: HallEvent, ctx: RiskContext): (AlertRaised | AlertDisposed)[] {
+  const raised: (AlertRaised | AlertDisposed)[] = [];
+  if (ev.type === 'ticket:called')
+    for (const rule of s.rules.rules) {
+      if (rule.kind !== 'long-wait') continue;
+      const alertId = s.open.get(openKey(rule.id, { kind: 'ticket', id: ev.ticketId }));
+      if (alertId !== undefined)
+        raised.push({
+          type: 'risk:alert-disposed',
+          alertId,
+          disposition: 'rectified',
+          note: WAIT_ENDED_NOTE,
+          by: 'system',
+        });
+    }
   if (!ev.type.startsWith('risk:') || ev.type === 'risk:login-failed') {
     for (const rule of s.rules.rules) {
       const f = checkRule(s, rule, ev, ctx);
@@ -696,7 +715,8 @@ export function replayRisk(
   const s = emptyRiskState();
   resetWindows(s);
   const raised: AlertRaised[] = [];
-  for (const ev of events) raised.push(...observe(s, ev, ctx));
+  for (const ev of events)
+    for (const f of observe(s, ev, ctx)) if (f.type === 'risk:alert-raised') raised.push(f);
   return { state: s, raised };
 }
 

@@ -154,11 +154,18 @@ const DONE = new Set(['ready', 'returned', 'handed-back']);
  * find nothing), every alert the rules should raise: one per rule and subject until a manager
  * disposes of it (RISK-EVAL-3).
  */
-function recount(log: readonly HallEvent[], ticks: readonly number[], cal: WorkingCalendar): Key[] {
+function recount(
+  log: readonly HallEvent[],
+  ticks: readonly number[],
+  cal: WorkingCalendar,
+): { raised: Key[]; escalated: string[] } {
   let rules: RiskRule[] = [];
+  let disposalDays = new Map<string, number>();
   let hours = { open: 540, close: 1020, weekdays: [1, 2, 3, 4, 5] };
   const out: Key[] = [];
-  const open = new Set<string>();
+  /** `rule|kind|id` → the alert open on it: its key, its due day (RISK-HND-3), whether escalated. */
+  const open = new Map<string, { key: Key; due: string; escalated: boolean }>();
+  const escalated: string[] = [];
   const alertKey = new Map<string, string>();
   for (const ev of log)
     if (ev.type === 'risk:alert-raised')
@@ -166,8 +173,11 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
   const raise = (ruleId: string, kind: string, id: string, at: number) => {
     const k = `${ruleId}|${kind}|${id}`;
     if (open.has(k)) return;
-    open.add(k);
-    out.push(keyOf(ruleId, kind, id, dayOf(at)));
+    const code = rules.find((r) => r.id === ruleId)!.riskCode;
+    const due = cal.addWorkingDays(dayOf(at), disposalDays.get(code) ?? 5);
+    const key = keyOf(ruleId, kind, id, dayOf(at));
+    open.set(k, { key, due, escalated: false });
+    out.push(key);
   };
   const clerkAt = new Map<string, string>();
   const tickets = new Map<string, { day: string; arrivedAt: number; waiting: boolean; ref: string | null }>();
@@ -209,6 +219,12 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
 
   const runTick = (now: number) => {
     const today = dayOf(now);
+    // Alerts not disposed whose due day has passed go to the manager, once (RISK-HND-3).
+    for (const a of open.values())
+      if (!a.escalated && today > a.due) {
+        a.escalated = true;
+        escalated.push(`${a.key}>${today}`);
+      }
     for (const rule of rules) {
       if (!rule.enabled) continue;
       if (rule.kind === 'long-wait')
@@ -227,6 +243,8 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
     // A tick sees every fact committed before it; its own alerts are stamped with its time.
     while (pending.length > 0 && ev.at >= pending[0]!) runTick(pending.shift()!);
     if (ev.type.startsWith('risk:') && ev.type !== 'risk:login-failed') {
+      if (ev.type === 'risk:list-published')
+        disposalDays = new Map(ev.entries.map((e) => [e.code, e.disposalDays]));
       if (ev.type === 'risk:rules-published') {
         rules = structuredClone(ev.rules);
         finishes = [];
@@ -394,7 +412,7 @@ function recount(log: readonly HallEvent[], ticks: readonly number[], cal: Worki
     }
   }
   for (const at of pending) runTick(at);
-  return out;
+  return { raised: out, escalated };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,6 +526,14 @@ async function quarter(seed: number) {
     expect(workdays).toContain('2026-10-10'); // 调休 Saturday
     expect(workdays).not.toContain('2026-10-01');
     const at = (date: string, hh: number, mm = 0) => midnight(date) + hh * HOUR + mm * MIN;
+    /** The hall's clock only moves forward (the recount, like the monitor, reads facts in log order). */
+    const clockTo = (t: number) => {
+      if (t < now)
+        throw new Error(
+          `the simulation's clock went back from ${new Date(now).toISOString()} to ${new Date(t).toISOString()}`,
+        );
+      now = t;
+    };
     const inj = {
       sodIntake: workdays[between(3, 10)]!,
       fast: workdays[between(5, 15)]!,
@@ -521,6 +547,7 @@ async function quarter(seed: number) {
       login1: workdays[between(2, 20)]!,
       loginNear: workdays[between(22, 40)]!,
       login2: workdays[between(46, 58)]!,
+      holderCases: workdays[between(48, 56)]!,
     };
     const rejectDays = workdays.slice(inj.reject, inj.reject + 3);
     const staffNext = workdays[workdays.indexOf(inj.staff) + 1]!;
@@ -531,7 +558,7 @@ async function quarter(seed: number) {
     const cases = new Map<string, SimCase>();
     const ticks: number[] = [];
     const tickAt = (date: string, hh: number) => {
-      now = at(date, hh) + 30_000; // hh:00:30: no other fact shares a tick's instant
+      clockTo(at(date, hh) + 30_000); // hh:00:30: no other fact shares a tick's instant
       ticks.push(now);
       h.risk.runTick();
     };
@@ -589,16 +616,16 @@ async function quarter(seed: number) {
     for (const date of dates) {
       if (date === HOLIDAY) {
         // R-HOURS: a clerk signs on at window 4 on a national holiday.
-        now = at(date, 10);
+        clockTo(at(date, 10));
         ok({ type: 'window:open', windowId: 'w4', clerkId: 'clerk-c' });
-        now = at(date, 10, 20);
+        clockTo(at(date, 10, 20));
         ok({ type: 'window:close', windowId: 'w4' });
         expectOn('R-HOURS', 'staff', 'clerk-c', date);
         continue;
       }
       if (!cal.isWorkingDay(date)) continue;
       const wd = workdays.indexOf(date);
-      now = at(date, 9);
+      clockTo(at(date, 9));
       for (const [w, clerk] of [
         ['w1', 'clerk-a'],
         ['w2', 'clerk-b'],
@@ -607,8 +634,8 @@ async function quarter(seed: number) {
         if (h.hall.queue.window(w)?.state === 'closed')
           ok({ type: 'window:open', windowId: w, clerkId: clerk });
 
-      // 09:30 the duty manager disposes of the alerts raised ten working days ago or earlier.
-      now = at(date, 9, 30);
+      // The duty manager disposes of the alerts raised ten working days ago or earlier.
+      clockTo(at(date, 9) + 20_000);
       const cutoff = workdays[Math.max(0, wd - 10)]!;
       for (const a of h.risk.alerts({ status: 'active' }).alerts)
         if (wd >= 10 && dayOf(a.raisedAt) <= cutoff)
@@ -620,13 +647,20 @@ async function quarter(seed: number) {
       if (date === inj.login1 || date === inj.login2 || date === inj.loginNear) {
         const n = date === inj.loginNear ? 2 : 3;
         for (let k = 0; k < n; k++) {
-          now = at(date, 9, 40 + 2 * k);
+          clockTo(at(date, 9, 5 + 2 * k));
           h.risk.loginFailed('nobody-here');
         }
         if (n === 3) expectOn('R-LOGIN', 'hall', 'unknown-accounts', date);
       } else if (rand() < 0.25) {
-        now = at(date, 9, between(1, 50));
+        clockTo(at(date, 9, between(1, 9)));
         h.risk.loginFailed('zhangsna');
+      }
+
+      // R-WAIT: an employer's ticket nobody serves until 12:30 (window 4, the only one for B, is closed).
+      if (date === inj.wait) {
+        clockTo(at(date, 9, 15));
+        const t = issue('B', null);
+        expectOn('R-WAIT', 'ticket', t, date);
       }
 
       // Citizens, served at once at windows 1 and 2: 补正 returns first, then new visitors.
@@ -634,7 +668,7 @@ async function quarter(seed: number) {
       const visitors = between(8, 13);
       let slot = 0;
       const nextSlot = () => {
-        now = at(date, 9, 5 + 20 * slot++);
+        clockTo(at(date, 9, 20 + 8 * slot++));
         return slot % 2 === 1 ? (['w1', 'clerk-a'] as const) : (['w2', 'clerk-b'] as const);
       };
       let rejectedToday: Record<string, number> = { 'clerk-a': 0, 'clerk-b': 0 };
@@ -644,7 +678,7 @@ async function quarter(seed: number) {
         if (c.supplementBy === 'rights') {
           // The citizen is sent on to the rights window, whose clerk photographs the page (joining
           // the case's intake, MAT-FILE-1); a window clerk then records the 补正 itself.
-          now = at(date, 9, 5 + 20 * slot++);
+          clockTo(at(date, 9, 20 + 8 * slot++));
           issue('C', c.ref);
           serve('w3');
           const cap = await h.materials.capture(RIGHTS, { caseId: c.id, material, source: 'camera' }, page);
@@ -677,6 +711,15 @@ async function quarter(seed: number) {
           if (i === 3) expectOn('R-HOLDER', 'holder', `h-${seed}-often`, date);
           continue;
         }
+        // R-HOLDER (cases): on another day one holder has three cases accepted, one after another.
+        if (date === inj.holderCases && i < 3) {
+          const itemCode = ITEMS[i]!;
+          issue('A', `h-${seed}-cases`, itemCode);
+          const c = await accept(w, clerk, `h-${seed}-cases`, itemCode);
+          c.force = true;
+          if (i === 2) expectOn('R-HOLDER', 'holder', `h-${seed}-cases`, date);
+          continue;
+        }
         // R-OVERDUE: the first case of one day is forgotten by the back office until the day after its deadline.
         const forgotten = date === inj.overdue && !cases.has(overdueCase);
         if ((rand() < 0.4 || forgotten) && !rejectDays.includes(date)) {
@@ -702,43 +745,12 @@ async function quarter(seed: number) {
       }
       if (date === rejectDays[0]) expectOn('R-REJECT', 'staff', 'clerk-b', ...rejectDays);
 
-      // R-FAST: a case approved ten minutes after it was accepted.
-      // R-SOD (1): the accepting clerk, standing in at the rights desk, marks their own case ready.
-      for (const kind of ['fast', 'sod'] as const) {
-        if (date !== (kind === 'fast' ? inj.fast : inj.sodIntake)) continue;
-        now = at(date, 13, kind === 'fast' ? 0 : 20);
-        const ref = `h-${seed}-${(refN++).toString(36)}`;
-        issue('A', ref, ITEMS[0]);
-        const c = await accept('w1', 'clerk-a', ref, ITEMS[0]!);
-        c.holdUntil = '9999-12-31';
-        now += 5 * MIN;
-        step(REVIEWERS[0]!, 'case:start-review', c.id);
-        now += kind === 'fast' ? 5 * MIN : 60 * MIN;
-        step(REVIEWERS[0]!, 'case:approve', c.id);
-        now += 30 * MIN;
-        if (kind === 'fast') {
-          expectOn('R-FAST', 'case', c.id, date);
-          step(RIGHTS, 'case:ready', c.id);
-        } else {
-          step({ id: 'clerk-a', roles: ['clerk', 'rights-clerk'] }, 'case:ready', c.id);
-          expectOn('R-SOD', 'case', c.id, date);
-        }
-        c.pickupOn = cal.addWorkingDays(date, 2);
-      }
-
-      // R-WAIT: an employer's ticket nobody serves (window 4, the only one for B, stays closed).
-      if (date === inj.wait) {
-        now = at(date, 10, 5);
-        const t = issue('B', null);
-        expectOn('R-WAIT', 'ticket', t, date);
-      }
-
       // Honest: the guide cancels at most one ticket a day for a citizen who left.
       // R-STAFF: on one day two cancels and a priority override within the hour; the next day
-      // three more while the alert is still open (no second alert, RISK-EVAL-3).
+      // three more cancels while the alert is still open (no second alert, RISK-EVAL-3).
       const guideActs = date === inj.staff || date === staffNext ? 3 : rand() < 0.3 ? 1 : 0;
       for (let k = 0; k < guideActs; k++) {
-        now = at(date, 11, 10 * k);
+        clockTo(at(date, 11, 30 + 10 * k));
         const t = issue('B', null);
         if (k === 2 && date === inj.staff) {
           ok({
@@ -753,22 +765,74 @@ async function quarter(seed: number) {
         } else ok({ type: 'ticket:cancel', ticketId: t, by: 'guide-1', reason: '群众离开' });
       }
       if (date === inj.staff) expectOn('R-STAFF', 'staff', 'guide-1', date);
+      // R-STAFF by reprints: that next day clerk-b prints one acceptance receipt again three times.
+      if (date === staffNext) {
+        const mine = [...cases.values()].find((c) => c.intake === 'clerk-b')!;
+        for (let k = 0; k < 3; k++) {
+          clockTo(at(date, 11, 52 + 2 * k));
+          const r = h.slips.issue(
+            { kind: 'staff', id: 'clerk-b', name: 'clerk-b', staffNumber: 'clerk-b', roles: ['clerk'] },
+            {
+              ticketId: h.cases.get(mine.id)!.ticketId,
+              kind: 'acceptance',
+              applicantName: '张三',
+              contactPhone: '13800000000',
+              print: true,
+            },
+          );
+          if (!r.ok) throw new Error(`reprint: ${r.error.code} ${r.error.message}`);
+        }
+        expectOn('R-STAFF', 'staff', 'clerk-b', date);
+      }
 
-      tickAt(date, 10);
       tickAt(date, 12);
+      // RISK-SIM-2: at 12:30 a clerk opens window 4 and calls the long-waiting ticket; the monitor
+      // closes its alert in the same unit.
+      if (date === inj.wait) {
+        clockTo(at(date, 12, 30));
+        ok({ type: 'window:open', windowId: 'w4', clerkId: 'clerk-c' });
+        serve('w4');
+        clockTo(at(date, 12, 40));
+        ok({ type: 'ticket:finish', windowId: 'w4', outcome: 'completed' });
+        ok({ type: 'window:close', windowId: 'w4' });
+      }
 
-      // 14:00 the back office: cases accepted on an earlier day are reviewed by a reviewer, and
+      // R-FAST: a case approved ten minutes after it was accepted.
+      // R-SOD (1): the accepting clerk, standing in at the rights desk, marks their own case ready.
+      for (const kind of ['fast', 'sod'] as const) {
+        if (date !== (kind === 'fast' ? inj.fast : inj.sodIntake)) continue;
+        clockTo(at(date, 13, kind === 'fast' ? 0 : 45));
+        const ref = `h-${seed}-${(refN++).toString(36)}`;
+        issue('A', ref, ITEMS[0]);
+        const c = await accept('w1', 'clerk-a', ref, ITEMS[0]!);
+        c.holdUntil = '9999-12-31';
+        now += 5 * MIN;
+        step(REVIEWERS[0]!, 'case:start-review', c.id);
+        now += kind === 'fast' ? 5 * MIN : 40 * MIN;
+        step(REVIEWERS[0]!, 'case:approve', c.id);
+        now += 10 * MIN;
+        if (kind === 'fast') {
+          expectOn('R-FAST', 'case', c.id, date);
+          step(RIGHTS, 'case:ready', c.id);
+        } else {
+          step({ id: 'clerk-a', roles: ['clerk', 'rights-clerk'] }, 'case:ready', c.id);
+          expectOn('R-SOD', 'case', c.id, date);
+        }
+        c.pickupOn = cal.addWorkingDays(date, 2);
+      }
+
+      // 14:45 the back office: cases accepted on an earlier day are reviewed by a reviewer, and
       // two-level ones re-checked by the supervisor the day after (SOD-1, SOD-2 hold).
-      now = at(date, 14);
+      clockTo(at(date, 14, 45));
       for (const c of cases.values()) {
         const kase = h.cases.get(c.id)!;
         if (c.holdUntil !== undefined && date < c.holdUntil) continue;
         if (kase.status === 'in-review') {
-          now += 3 * MIN;
+          now += 2 * MIN;
           step(REVIEWERS[1]!, 'case:approve', c.id);
           c.reviewedOn = date;
         } else if (kase.status === 'accepted' && c.acceptedDay < date) {
-          now += 3 * MIN;
+          now += 2 * MIN;
           const rev = pick(REVIEWERS);
           step(rev, 'case:start-review', c.id);
           const r = rand();
@@ -787,16 +851,16 @@ async function quarter(seed: number) {
           else step(rev, 'case:approve', c.id);
           c.reviewedOn = date;
         } else if (kase.status === 'reviewed' && c.reviewedOn! < date) {
-          now += 3 * MIN;
+          now += 2 * MIN;
           step(SUPERVISOR, 'case:recheck', c.id);
         }
       }
 
-      // 15:00 results handed back at the rights window to the citizens who come for them.
-      now = at(date, 15);
+      // 15:30 results handed back at the rights window to the citizens who come for them.
+      clockTo(at(date, 15, 30));
       for (const c of cases.values()) {
         if (c.pickupOn !== date || h.cases.get(c.id)!.status !== 'ready') continue;
-        now += 4 * MIN;
+        now += 2 * MIN;
         issue('C', c.ref);
         serve('w3');
         step(RIGHTS, 'case:hand-back', c.id, { note: '本人领取' });
@@ -805,7 +869,7 @@ async function quarter(seed: number) {
       tickAt(date, 16);
       // 16:30 the rights clerk marks approved results ready; citizens come in 1–12 working days,
       // some after the deadline (a result ready in time is 办结 in time, whenever it is fetched).
-      now = at(date, 16, 30);
+      clockTo(at(date, 16, 30));
       for (const c of cases.values()) {
         if (h.cases.get(c.id)!.status !== 'approved') continue;
         now += MIN;
@@ -817,7 +881,7 @@ async function quarter(seed: number) {
           c.pickupOn = cal.addWorkingDays(date, 2);
         }
       }
-      now = at(date, 17, 20);
+      clockTo(at(date, 17, 20));
       ok({ type: 'day:close', by: 'system', reason: '日结' });
 
       // R-HOURS (2): a reviewer opens one of today's cases at 19:30; it is approved the next day.
@@ -827,7 +891,7 @@ async function quarter(seed: number) {
             x.acceptedDay === date && x.holdUntil === undefined && h.cases.get(x.id)!.status === 'accepted',
         );
         if (c !== undefined) {
-          now = at(date, 19, 30);
+          clockTo(at(date, 19, 30));
           step(REVIEWERS[1]!, 'case:start-review', c.id);
           c.force = true;
           expectOn('R-HOURS', 'staff', 'rev-2', date);
@@ -887,6 +951,8 @@ describe('a simulated quarter with violations injected (RISK-EVAL-1, RISK-EVAL-2
         expect(count('case:returned')).toBeGreaterThan(2);
         expect(count('case:material-captured')).toBeGreaterThan(100);
         expect(count('risk:alert-disposed')).toBeGreaterThan(5);
+        expect(count('slip:reprinted')).toBe(3);
+        expect(count('ticket:priority-overridden')).toBe(1);
         const readyDay = new Map<string, string>();
         const deadline = new Map<string, string>();
         for (const e of log) {
@@ -902,7 +968,19 @@ describe('a simulated quarter with violations injected (RISK-EVAL-1, RISK-EVAL-2
         expect(lateFetch.length).toBeGreaterThan(0);
 
         // 1. The raised alerts equal the independent recount (rule, subject and day).
-        expect(got).toEqual(recount(log, q.ticks, q.cal).sort());
+        const counted = recount(log, q.ticks, q.cal);
+        expect(got).toEqual(counted.raised.sort());
+        // … and so are the escalations of alerts left past their 处置时限 (RISK-HND-3), across
+        // 中秋, 国庆 and their 调休 days.
+        const keyOfAlert = new Map(
+          raised.map((a) => [a.alertId, keyOf(a.ruleId, a.subject.kind, a.subject.id, dayOf(a.at))]),
+        );
+        const escalations = log
+          .filter((e) => e.type === 'risk:alert-escalated')
+          .map((e) => `${keyOfAlert.get(e.alertId)}>${dayOf(e.at)}`)
+          .sort();
+        expect(escalations.length).toBeGreaterThan(3);
+        expect(escalations).toEqual(counted.escalated.sort());
 
         // 2. They equal the injections: every kind of rule injected, each raised once, on its day.
         expect(new Set(q.injections.map((i) => RULE_KINDS.get(i.ruleId)))).toEqual(
@@ -921,6 +999,14 @@ describe('a simulated quarter with violations injected (RISK-EVAL-1, RISK-EVAL-2
           );
           expect(i, `${a.ruleId} ${a.subject.id} on ${dayOf(a.at)}`).toBeDefined();
         }
+
+        // RISK-SIM-2: the long wait's alert was closed by the monitor right after its ticket was called.
+        const wait = raised.find((a) => a.ruleId === 'R-WAIT')!;
+        const disposal = log.find((e) => e.type === 'risk:alert-disposed' && e.alertId === wait.alertId);
+        expect(disposal).toMatchObject({ disposition: 'rectified', by: 'system' });
+        const called = log.find((e) => e.type === 'ticket:called' && e.ticketId === wait.subject.id)!;
+        expect(disposal!.seq).toBe(called.seq + 1);
+        expect(disposal!.at).toBe(called.at);
 
         // 3. RISK-EVAL-2: a replay of the log from empty gives the same alerts in the same states …
         const live = new Map([...q.h.risk.monitor.alerts.values()].map((a) => [a.alertId, a.status]));
