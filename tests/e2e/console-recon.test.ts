@@ -224,7 +224,11 @@ describe('日结轧账 and the archive in the console (REC-UI-*, ARC-UI-*)', () 
     const row = manager.locator('[data-testid=recon-clerks] tr[data-clerk=C0001]');
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('signed');
-    expect(await manager.textContent('[data-testid=recon-waiting]')).toMatch(/名柜员尚未完成日结轧账/);
+    // Who has not reconciled: clerk1 (signed, not countersigned) and rights1 (a hand-back, unsigned);
+    // clerks with no business that day are listed as such and not counted.
+    expect(await manager.textContent('[data-testid=recon-waiting]')).toContain('2 名柜员尚未完成日结轧账');
+    expect(await manager.textContent('[data-testid=recon-clerks] tr[data-clerk=C0003]')).toContain('当日无业务');
+    expect(await manager.getAttribute('[data-testid=recon-clerks] tr[data-clerk=R0001]', 'data-status')).toBe('open');
     expect(
       await manager.locator('[data-testid=recon-clerks] tr[data-clerk=C0002]').getAttribute('data-status'),
     ).toBe('open');

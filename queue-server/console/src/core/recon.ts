@@ -63,6 +63,14 @@ export const STATUS_ZH: Record<ReconStatus, { zh: string; en: string }> = {
   locked: { zh: '已复签锁定', en: 'Countersigned, locked' },
 };
 
+/** A clerk with nothing to reconcile that day (no business, nothing off, never counted or signed). */
+export const idleRow = (r: ReconOverviewRow): boolean =>
+  r.status === 'open' && r.entries === 0 && r.discrepancies === 0 && r.reopened === 0;
+
+/** Who has not reconciled (REC-6): every clerk whose day is not locked, unless there is nothing to reconcile. */
+export const notReconciled = (rows: readonly ReconOverviewRow[]): ReconOverviewRow[] =>
+  rows.filter((r) => r.status !== 'locked' && !idleRow(r));
+
 export const ROLE_ZH: Record<ReconEntry['roles'][number], string> = {
   accepted: '受理',
   supplemented: '补正',
