@@ -89,17 +89,25 @@ export const SLIP_ZH: Record<string, string> = {
 /** A discrepancy in plain Chinese: what is off, and on which slip or case. */
 export function discrepancyText(d: Discrepancy): { zh: string; en: string; detail: string } {
   const label = DISCREPANCY_LABELS[d.kind];
-  const detail =
-    d.kind === 'count-differs'
-      ? `清点 ${d.detail.replace(' ≠ ', ' 页，采集 ')} 页`
-      : d.kind === 'material-missing'
-        ? `材料：${d.detail}`
-        : d.kind === 'not-counted'
-          ? `号票 ${d.detail}`
-          : d.detail === d.ref
-            ? ''
-            : d.detail;
-  return { zh: label.zh, en: label.en, detail };
+  return { zh: label.zh, en: label.en, detail: discrepancyDetail(d) };
+}
+
+function discrepancyDetail(d: Discrepancy): string {
+  switch (d.kind) {
+    case 'count-differs':
+      return `清点 ${d.detail.replace(' ≠ ', ' 页，采集 ')} 页`;
+    case 'material-missing':
+      return `材料：${d.detail}`;
+    case 'not-counted':
+    case 'case-without-slip':
+      return `号票 ${d.detail}`;
+    case 'slip-without-case':
+      return d.detail === d.ref ? '' : `回执 ${d.detail}`;
+    case 'accepted-without-case':
+    case 'handout-unrecorded':
+    case 'handback-undeclared':
+      return d.detail === d.ref ? '' : d.detail;
+  }
 }
 
 export function causeText(type: string): { zh: string; en: string } {
