@@ -227,8 +227,12 @@ describe('日结轧账 and the archive in the console (REC-UI-*, ARC-UI-*)', () 
     // Who has not reconciled: clerk1 (signed, not countersigned) and rights1 (a hand-back, unsigned);
     // clerks with no business that day are listed as such and not counted.
     expect(await manager.textContent('[data-testid=recon-waiting]')).toContain('2 名柜员尚未完成日结轧账');
-    expect(await manager.textContent('[data-testid=recon-clerks] tr[data-clerk=C0003]')).toContain('当日无业务');
-    expect(await manager.getAttribute('[data-testid=recon-clerks] tr[data-clerk=R0001]', 'data-status')).toBe('open');
+    expect(await manager.textContent('[data-testid=recon-clerks] tr[data-clerk=C0003]')).toContain(
+      '当日无业务',
+    );
+    expect(await manager.getAttribute('[data-testid=recon-clerks] tr[data-clerk=R0001]', 'data-status')).toBe(
+      'open',
+    );
     expect(
       await manager.locator('[data-testid=recon-clerks] tr[data-clerk=C0002]').getAttribute('data-status'),
     ).toBe('open');
