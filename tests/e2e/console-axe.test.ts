@@ -4,7 +4,8 @@
  * against a real queue server (SPEC CON-A11Y-1): 0 critical and 0 serious violations. The login,
  * the clerk (window picker, idle, called, serving, finish, transfer and pause dialogs), the
  * rights clerk (counter, 权益出件), the guide (list, override dialog), the reviewer, the
- * supervisor, the accountant, the manager (dashboard with its charts, 案件查询, audit) and the
+ * supervisor, the accountant, the manager (dashboard with its charts, 案件查询, audit, 日结复签,
+ * 电子档案), the clerk's 日结轧账 and the
  * admin (catalog, hall settings, accounts, devices, calendar, audit) and the account dialog.
  * Every screen is photographed (`test-results/screenshots/console-axe-*.png`). The violations
  * of all screens are collected first, so one run names every one of them.
@@ -153,6 +154,11 @@ describe('CON-A11Y-1 axe on every console screen', () => {
     await axe(clerk, 'account-dialog');
     await clerk.keyboard.press('Escape');
     await clerk.close();
+    // The clerk's 日结轧账 of the day (REC-UI-1): the finished ticket's business and its count.
+    const recon = await open('clerk1', '#recon');
+    await recon.locator('[data-testid=recon-discrepancy-panel]').waitFor();
+    await axe(recon, 'clerk-recon');
+    await recon.close();
 
     // The rights clerk: the counter and 权益出件.
     const rights = await open('rights1');
@@ -196,9 +202,15 @@ describe('CON-A11Y-1 axe on every console screen', () => {
     const manager = await open('manager1', '#manager');
     await manager.locator('canvas').first().waitFor();
     await axe(manager, 'manager');
-    for (const hash of ['query', 'audit']) {
+    for (const [hash, ready] of [
+      ['query', '.content'],
+      ['audit', '.content'],
+      ['reconsign', '[data-testid=recon-clerks]'],
+      ['archive', '[data-testid=archive-fixity]'],
+    ] as const) {
       await manager.goto(`${server.url}/console/#${hash}`);
       await manager.waitForSelector('.link.live');
+      await manager.waitForSelector(ready);
       await manager.waitForTimeout(500);
       await axe(manager, `manager-${hash}`);
     }

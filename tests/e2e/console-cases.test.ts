@@ -196,7 +196,7 @@ describe('限时业务 back office', () => {
     const svTabs = await sv
       .locator('[data-tab]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-tab')));
-    expect(svTabs).toEqual(['recheck']);
+    expect(svTabs).toEqual(['recheck', 'archive']);
     await sv.locator('[data-testid=cases-recheck] [data-testid=case-table]').waitFor();
     expect(await sv.locator('[data-testid=case-table] tr[data-case]').count()).toBe(0);
     await sv.evaluate(() => {
@@ -258,7 +258,7 @@ describe('限时业务 back office', () => {
     await rv.bringToFront();
     expect(
       await rv.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab'))),
-    ).toEqual(['review']);
+    ).toEqual(['review', 'archive']);
     await expect.poll(() => row(rv, kase.id).count(), POLL).toBe(1);
     const r1 = (await row(rv, kase.id).textContent())!;
     expect(r1).toContain(item(TWO_LEVEL).name);
@@ -516,7 +516,7 @@ describe('限时业务 back office', () => {
     await dual.bringToFront();
     expect(
       await dual.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab'))),
-    ).toEqual(['clerk', 'review', 'complaints']);
+    ).toEqual(['clerk', 'review', 'complaints', 'recon', 'archive']);
     await dual.click('[data-window=w3]');
     await dual.locator('[data-action=call-next]').waitFor();
     await dual.keyboard.press('F1');
@@ -644,7 +644,7 @@ describe('限时业务 back office', () => {
     await ac.bringToFront();
     expect(
       await ac.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab'))),
-    ).toEqual(['query']);
+    ).toEqual(['query', 'archive']);
     await expect.poll(() => ac.locator('[data-testid=case-table] tr[data-case]').count(), POLL).toBe(4);
     await ac.close();
   }, 120_000);

@@ -420,14 +420,24 @@ describe('posts', () => {
   it('each post sees only its own views, and the server refuses the others’ commands', async () => {
     const server = await hall();
     const expected: Record<string, string[]> = {
-      clerk1: ['clerk', 'complaints'],
-      rights1: ['clerk', 'handback', 'complaints'],
+      clerk1: ['clerk', 'complaints', 'recon'],
+      rights1: ['clerk', 'handback', 'complaints', 'recon'],
       guide1: ['guide', 'complaints'],
-      manager1: ['manager', 'query', 'risk', 'risklist', 'audit', 'complaints', 'supervision'],
+      manager1: [
+        'manager',
+        'query',
+        'risk',
+        'risklist',
+        'audit',
+        'complaints',
+        'supervision',
+        'reconsign',
+        'archive',
+      ],
       admin: ['admin', 'risklist', 'audit'],
-      reviewer1: ['review'],
-      supervisor1: ['recheck'],
-      accountant1: ['query'],
+      reviewer1: ['review', 'archive'],
+      supervisor1: ['recheck', 'archive'],
+      accountant1: ['query', 'archive'],
     };
     for (const [user, tabs] of Object.entries(expected)) {
       const page = await openConsole(server, user, '#manager');

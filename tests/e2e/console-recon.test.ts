@@ -142,7 +142,7 @@ describe('日结轧账 and the archive in the console (REC-UI-*, ARC-UI-*)', () 
   let missing: string;
   const pagesOf: Record<string, string[]> = {};
 
-  it('REC-UI-1 REC-UI-2 REC-UI-3 the clerk sees the seeded discrepancies, must explain each, signs', async () => {
+  it('REC-UI-1 REC-UI-2 REC-UI-3 REC-UI-4 REC-UI-5 the clerk sees the seeded discrepancies, must explain each, signs; the manager countersigns', async () => {
     const h = server.app.hall;
     expect(h.hall.execute({ type: 'window:open', windowId: 'w1', clerkId: staff.clerk1!.id }).ok).toBe(true);
     const materials = requiredMaterials();
@@ -224,7 +224,15 @@ describe('日结轧账 and the archive in the console (REC-UI-*, ARC-UI-*)', () 
     const row = manager.locator('[data-testid=recon-clerks] tr[data-clerk=C0001]');
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('signed');
-    expect(await manager.textContent('[data-testid=recon-waiting]')).toMatch(/名柜员尚未完成日结轧账/);
+    // Who has not reconciled: clerk1 (signed, not countersigned) and rights1 (a hand-back, unsigned);
+    // clerks with no business that day are listed as such and not counted.
+    expect(await manager.textContent('[data-testid=recon-waiting]')).toContain('2 名柜员尚未完成日结轧账');
+    expect(await manager.textContent('[data-testid=recon-clerks] tr[data-clerk=C0003]')).toContain(
+      '当日无业务',
+    );
+    expect(await manager.getAttribute('[data-testid=recon-clerks] tr[data-clerk=R0001]', 'data-status')).toBe(
+      'open',
+    );
     expect(
       await manager.locator('[data-testid=recon-clerks] tr[data-clerk=C0002]').getAttribute('data-status'),
     ).toBe('open');
@@ -261,6 +269,12 @@ describe('日结轧账 and the archive in the console (REC-UI-*, ARC-UI-*)', () 
     expect(await day.textContent()).toContain('采集材料');
     await consoleShots(clerk, 'recon-clerk-reopened');
     await expectAxeClean(clerk, '日结轧账 (clerk, reopened)');
+    // A past day is chosen from the date field (REC-UI-1): nothing of clerk1's that day.
+    await clerk.fill('input[name=recon-day]', '2026-11-25');
+    await expect
+      .poll(() => clerk.textContent('[data-testid=recon-count]'), POLL)
+      .toContain('当日没有本人办理的业务');
+    expect(await clerk.locator('input[name=recon-day]').getAttribute('max')).toBe(DAY);
     await clerk.close();
     await manager.close();
   }, 180_000);

@@ -270,7 +270,7 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         <div class="brand">
           一窗通办<span class="en">OneWindow</span>
         </div>
-        <nav class="tabs">
+        <nav class={tabs.length > 6 ? 'tabs many' : 'tabs'}>
           {tabs.map((t) => (
             <a
               key={t.id}
@@ -278,6 +278,7 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
               aria-current={tab === t.id ? 'page' : undefined}
               class={tab === t.id ? 'tab active' : 'tab'}
               data-tab={t.id}
+              title={t.en}
               onClick={() => setTab(t.id)}
             >
               {t.zh}

@@ -63,6 +63,14 @@ export const STATUS_ZH: Record<ReconStatus, { zh: string; en: string }> = {
   locked: { zh: '已复签锁定', en: 'Countersigned, locked' },
 };
 
+/** A clerk with nothing to reconcile that day (no business, nothing off, never counted or signed). */
+export const idleRow = (r: ReconOverviewRow): boolean =>
+  r.status === 'open' && r.entries === 0 && r.discrepancies === 0 && r.reopened === 0;
+
+/** Who has not reconciled (REC-6): every clerk whose day is not locked, unless there is nothing to reconcile. */
+export const notReconciled = (rows: readonly ReconOverviewRow[]): ReconOverviewRow[] =>
+  rows.filter((r) => r.status !== 'locked' && !idleRow(r));
+
 export const ROLE_ZH: Record<ReconEntry['roles'][number], string> = {
   accepted: '受理',
   supplemented: '补正',
@@ -81,17 +89,25 @@ export const SLIP_ZH: Record<string, string> = {
 /** A discrepancy in plain Chinese: what is off, and on which slip or case. */
 export function discrepancyText(d: Discrepancy): { zh: string; en: string; detail: string } {
   const label = DISCREPANCY_LABELS[d.kind];
-  const detail =
-    d.kind === 'count-differs'
-      ? `清点 ${d.detail.replace(' ≠ ', ' 页，采集 ')} 页`
-      : d.kind === 'material-missing'
-        ? `材料：${d.detail}`
-        : d.kind === 'not-counted'
-          ? `号票 ${d.detail}`
-          : d.detail === d.ref
-            ? ''
-            : d.detail;
-  return { zh: label.zh, en: label.en, detail };
+  return { zh: label.zh, en: label.en, detail: discrepancyDetail(d) };
+}
+
+function discrepancyDetail(d: Discrepancy): string {
+  switch (d.kind) {
+    case 'count-differs':
+      return `清点 ${d.detail.replace(' ≠ ', ' 页，采集 ')} 页`;
+    case 'material-missing':
+      return `材料：${d.detail}`;
+    case 'not-counted':
+    case 'case-without-slip':
+      return `号票 ${d.detail}`;
+    case 'slip-without-case':
+      return d.detail === d.ref ? '' : `回执 ${d.detail}`;
+    case 'accepted-without-case':
+    case 'handout-unrecorded':
+    case 'handback-undeclared':
+      return d.detail === d.ref ? '' : d.detail;
+  }
 }
 
 export function causeText(type: string): { zh: string; en: string } {

@@ -260,7 +260,7 @@ function FixityPanel({ f }: { f: FixityStatus | null }) {
   if (f.at === null) return <p class="dim">尚未检查过 Never run</p>;
   return (
     <div data-testid="fixity-status" data-failed={f.failed}>
-      <p class={f.failed === 0 ? 'flash ok' : 'flash error'}>
+      <p class={f.failed === 0 ? 'fixity-banner ok' : 'fixity-banner bad'}>
         {f.failed === 0 ? '全部一致 All files intact' : `${f.failed} 个文件缺失或被改动 ${f.failed} failures`}
       </p>
       <table class="kv">

@@ -14,6 +14,8 @@ import {
   clerkDay,
   clerksOfDay,
   countersign,
+  idleRow,
+  notReconciled,
   type ReconOverviewRow,
   type ReconView,
   STATUS_ZH,
@@ -78,7 +80,7 @@ function ManagerDay({ me, store }: { me: CurrentStaff; store: ConsoleStore }) {
     void loadList();
   };
 
-  const waiting = rows?.filter((r) => r.status !== 'locked').length ?? 0;
+  const waiting = rows === null ? 0 : notReconciled(rows).length;
   return (
     <div class="recon recon-manager" data-testid="recon-manager">
       <div class="recon-main">
@@ -109,54 +111,71 @@ function ManagerDay({ me, store }: { me: CurrentStaff; store: ConsoleStore }) {
             <p class="dim">正在读取… Loading…</p>
           ) : (
             <>
-              <p class={waiting > 0 ? 'note' : 'flash ok'} data-testid="recon-waiting">
+              <p class={waiting > 0 ? 'recon-banner warn' : 'recon-banner ok'} data-testid="recon-waiting">
                 {waiting > 0
                   ? `${day}：${waiting} 名柜员尚未完成日结轧账（未签字或待复签） ${waiting} not reconciled`
-                  : `${day}：全部柜员已复签锁定 Every clerk’s day is locked`}
+                  : `${day}：有业务的柜员均已复签锁定 Every day with business is locked`}
               </p>
-              <table class="table" data-testid="recon-clerks">
-                <thead>
-                  <tr>
-                    <th>柜员 Clerk</th>
-                    <th>工号 No.</th>
-                    <th>状态 Status</th>
-                    <th class="right">业务 Entries</th>
-                    <th class="right">差异 Discrepancies</th>
-                    <th>重新打开 Reopened</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr
-                      key={r.clerkId}
-                      data-clerk={r.staffNumber}
-                      data-status={r.status}
-                      class={chosen === r.clerkId ? 'mine' : r.status === 'signed' ? 'late' : ''}
-                    >
-                      <td>{r.name}</td>
-                      <td class="num">{r.staffNumber}</td>
-                      <td>
-                        <span class={`state-pill recon-${r.status}`}>{STATUS_ZH[r.status].zh}</span>
-                      </td>
-                      <td class="right num">{r.entries}</td>
-                      <td class="right num">{r.discrepancies}</td>
-                      <td>{r.reopened > 0 ? <span class="badge bad">已重开 {r.reopened} 次</span> : '—'}</td>
-                      <td>
-                        <button
-                          type="button"
-                          class="btn small"
-                          onClick={() => setChosen(r.clerkId)}
-                          data-action="open-day"
-                          aria-label={`查看 Open：${r.name}`}
-                        >
-                          查看 <span class="en">Open</span>
-                        </button>
-                      </td>
+              {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table that scrolls sideways is reached by keyboard */}
+              <section class="recon-scroll" tabIndex={0} aria-label="柜员日结状态 Clerks">
+                <table class="table" data-testid="recon-clerks">
+                  <thead>
+                    <tr>
+                      <th>柜员 Clerk</th>
+                      <th>状态 Status</th>
+                      <th class="right" title="Entries">
+                        业务
+                      </th>
+                      <th class="right" title="Discrepancies">
+                        差异
+                      </th>
+                      <th title="Reopened">重开</th>
+                      <th />
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {rows.map((r) => (
+                      <tr
+                        key={r.clerkId}
+                        data-clerk={r.staffNumber}
+                        data-status={r.status}
+                        class={chosen === r.clerkId ? 'mine' : r.status === 'signed' ? 'late' : ''}
+                      >
+                        <td class="nowrap">
+                          {r.name} <span class="num dim">{r.staffNumber}</span>
+                        </td>
+                        <td>
+                          {idleRow(r) ? (
+                            <span class="state-pill">当日无业务</span>
+                          ) : (
+                            <span class={`state-pill recon-${r.status}`}>{STATUS_ZH[r.status].zh}</span>
+                          )}
+                        </td>
+                        <td class="right num">{r.entries}</td>
+                        <td class="right num">{r.discrepancies}</td>
+                        <td>
+                          {r.reopened > 0 ? (
+                            <span class="badge bad nowrap">已重开 {r.reopened} 次</span>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
+                        <td>
+                          <button
+                            type="button"
+                            class="btn small"
+                            onClick={() => setChosen(r.clerkId)}
+                            data-action="open-day"
+                            aria-label={`查看 Open：${r.name}`}
+                          >
+                            查看 <span class="en">Open</span>
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
             </>
           )}
         </Panel>
@@ -165,7 +184,7 @@ function ManagerDay({ me, store }: { me: CurrentStaff; store: ConsoleStore }) {
         {v !== null && (
           <Panel
             title={`${v.clerk?.name ?? v.clerkId} · ${v.businessDay}`}
-            en="Clerk’s day (read-only)"
+            en="Read-only"
             testid="recon-clerk-day"
           >
             <DayStatus v={v} />

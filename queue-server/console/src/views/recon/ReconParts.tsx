@@ -113,25 +113,28 @@ export function EntriesTable(props: {
     return <p class="dim">当日没有本人办理的业务。No business of yours on this day.</p>;
   const declared = new Set(v.day?.handedOut ?? []);
   return (
-    <table class="table compact recon-entries" data-testid="recon-entries">
-      <thead>
-        <tr>
-          <th>业务编号 Ref</th>
-          <th>号票 Ticket</th>
-          <th>事项 Item</th>
-          <th>办理 Done</th>
-          <th>单据 Slips</th>
-          <th class="right">采集页 Captured</th>
-          <th class="right">入档案盒页数 Paper counted</th>
-          <th>已出件 Handed out</th>
-        </tr>
-      </thead>
-      <tbody>
-        {v.entries.map((e) => (
-          <EntryRow key={e.ref} e={e} edit={edit} declared={declared} />
-        ))}
-      </tbody>
-    </table>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a table that scrolls sideways is reached by keyboard
+    <section class="recon-scroll" tabIndex={0} aria-label="当日业务 Business">
+      <table class="table compact recon-entries" data-testid="recon-entries">
+        <thead>
+          <tr>
+            <th>业务编号 Ref</th>
+            <th>号票 Ticket</th>
+            <th>事项 Item</th>
+            <th>办理 Done</th>
+            <th>单据 Slips</th>
+            <th class="right">采集页 Captured</th>
+            <th class="right">入档案盒页数 Paper counted</th>
+            <th>已出件 Handed out</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.entries.map((e) => (
+            <EntryRow key={e.ref} e={e} edit={edit} declared={declared} />
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -192,7 +195,7 @@ function EntryRow({
               checked={edit.handedOut.has(e.caseId)}
               onChange={(ev) => edit.onHandedOut(e.caseId!, ev.currentTarget.checked)}
             />
-            <span class="en">已交付</span>
+            已交付
           </label>
         ) : declared.has(e.caseId) ? (
           '已交付'
@@ -214,7 +217,7 @@ export function DiscrepancyList(props: {
   const given = new Map((v.day?.explanations ?? []).map((x) => [x.key, x.note]));
   if (v.discrepancies.length === 0)
     return (
-      <p class="flash ok" data-testid="recon-no-discrepancies">
+      <p class="recon-banner ok" data-testid="recon-no-discrepancies">
         账实相符，无差异 <span class="en">Everything reconciles</span>
       </p>
     );
