@@ -150,7 +150,7 @@ export class ScanService {
             fail(
               'UNAVAILABLE',
               `the scanner at window ${windowId} did not answer in time`,
-              `${scanErrorText('timeout')}（未在规定时间内完成）`,
+              '扫描超时：扫描仪未在规定时间内完成。稍后请查看材料是否已归入，必要时重新扫描',
             ),
           ),
         this.deps.timeoutMs ?? 90_000,
