@@ -219,7 +219,7 @@ describe('扫描 through the window’s terminal agent (SPEC MAT-DEV-2)', () => 
     expect(byDevice.status).toBe(403);
   }, 60_000);
 
-  it('MAT-DEV-2: an agent that does not answer in time is given up with a Chinese message; the window is free again at once, and the agent's late page still arrives (so the message says to look first)', async () => {
+  it('MAT-DEV-2: an agent that does not answer in time is given up with a Chinese message; the window is free again at once, and the agent’s late page still arrives (so the message says to look first)', async () => {
     await server.close();
     server = await startTestServer({ scanTimeoutMs: 1500 });
     const { caseId, clerk } = await accepted();
