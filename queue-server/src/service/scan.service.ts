@@ -155,6 +155,8 @@ export class ScanService {
           ),
         this.deps.timeoutMs ?? 90_000,
       );
+      // A scan in flight never keeps a stopping server alive.
+      timer.unref?.();
       this.#running.set(agent.id, { requestId, clerkId: staffId, finish, timer });
       transport.send(agent.id, { requestId, ...target });
     });
