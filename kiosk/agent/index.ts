@@ -33,5 +33,6 @@ export {
   ScanError,
   SimulatedScanner,
   saneOptionsFromProfile,
+  scanimageArgs,
   scannerFromProfile,
 } from './scanner/sane.ts';

@@ -15,6 +15,7 @@ import { kioskBench } from './kiosk.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 import { riskBench } from './risk.bench.ts';
+import { scanBench } from './scan.bench.ts';
 import { simBench } from './sim.bench.ts';
 
 const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
@@ -28,6 +29,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'risk', run: riskBench },
   { name: 'archive', run: archiveBench },
   { name: 'capture', run: captureBench },
+  { name: 'scan', run: scanBench },
 ];
 
 async function main(): Promise<number> {

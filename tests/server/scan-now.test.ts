@@ -218,4 +218,21 @@ describe('扫描 through the window’s terminal agent (SPEC MAT-DEV-2)', () => 
     );
     expect(byDevice.status).toBe(403);
   }, 60_000);
+
+  it('MAT-DEV-2: an agent that does not answer in time is given up with a Chinese message; the window is free again at once, and the agent’s late page still arrives (so the message says to look first)', async () => {
+    await server.close();
+    server = await startTestServer({ scanTimeoutMs: 1500 });
+    const { caseId, clerk } = await accepted();
+    const agent = await windowAgent(new SimulatedScanner(undefined, { delayMs: 4000 }));
+    await devicesWhen(clerk, (x) => x.scanner?.online === true);
+    const slow = await scan(clerk, caseId);
+    expect(slow.status).toBe(503);
+    expect(slow.body.ok === false && slow.body.error.messageZh).toMatch(/^扫描超时.*请查看材料是否已归入/);
+    expect((await devicesWhen(clerk, () => true)).scanner?.busy).toBe(false);
+    // The agent still finishes and links its page (the clerk is told to look before scanning again).
+    const late = await new Promise<{ status: string }>((resolve) => agent.once('scan-result', resolve));
+    expect(late.status).toBe('scanned');
+    const c = ok(await server.rest<CaseRecord>('GET', `/api/cases/${caseId}`, { token: clerk }));
+    expect(c.materials.find((x) => x.name === LEAVING)!.pages).toHaveLength(1);
+  }, 60_000);
 });

@@ -61,6 +61,8 @@ export async function startTestServer(
     risk?: boolean;
     /** A logger of the test's own (to read what the server logs); silent by default. */
     logger?: pino.Logger;
+    /** How long 扫描 waits for the window agent (MAT-DEV-2); the server's default otherwise. */
+    scanTimeoutMs?: number;
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
@@ -74,6 +76,7 @@ export async function startTestServer(
     // A browser's pre-connected sockets would otherwise hold each test's close() for the 5 s grace.
     shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
+    ...(opts.scanTimeoutMs !== undefined ? { scanTimeoutMs: opts.scanTimeoutMs } : {}),
   });
   bootstrap(app, { demo: true, adminPassword: undefined, risk: opts.risk ?? false }, logger);
   const port = await app.listen(opts.port ?? 0, '127.0.0.1');

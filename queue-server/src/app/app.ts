@@ -39,6 +39,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2; 30). */
   formRetentionDays?: number;
+  /** How long 扫描 waits for the window agent's answer (MAT-DEV-2; default 90 s). */
+  scanTimeoutMs?: number;
   /** The CJK font of every PDF, reports and archive (ONEWINDOW_CJK_FONT); default: found on the PC. */
   cjkFont?: string | undefined;
   /** Hours between scheduled fixity checks (ARC-6); 0 or absent: none (tests run it on demand). */
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps): App {
     publicUrl: deps.publicUrl,
     lanHost: deps.lanHost,
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
+    ...(deps.scanTimeoutMs !== undefined ? { scanTimeoutMs: deps.scanTimeoutMs } : {}),
     cjkFont: deps.cjkFont,
   });
   const gateway = new CommandGateway({

@@ -150,11 +150,13 @@ export class ScanService {
             fail(
               'UNAVAILABLE',
               `the scanner at window ${windowId} did not answer in time`,
-              `${scanErrorText('timeout')}（未在规定时间内完成）`,
+              '扫描超时：扫描仪未在规定时间内完成。稍后请查看材料是否已归入，必要时重新扫描',
             ),
           ),
         this.deps.timeoutMs ?? 90_000,
       );
+      // A scan in flight never keeps a stopping server alive.
+      timer.unref?.();
       this.#running.set(agent.id, { requestId, clerkId: staffId, finish, timer });
       transport.send(agent.id, { requestId, ...target });
     });

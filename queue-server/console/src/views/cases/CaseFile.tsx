@@ -2,13 +2,25 @@
  * The electronic case file (SPEC MAT-*): the checklist of the item's guide materials with each
  * one's status and pages, a page viewer with zoom for whoever works on the case, and — for the
  * clerk who took the case in (or any window clerk while it waits for 补正) — capture with the
- * window's document camera (高拍仪, getUserMedia), a file, or a waiver (免提交) with a reason.
+ * window's document camera (高拍仪, getUserMedia; the camera its terminal profile names, MAT-DEV-3),
+ * the window's scanner (扫描: the terminal agent scans and links the page, MAT-DEV-2), a file, or a
+ * waiver (免提交) with a reason.
  */
+
+import type { CaptureDevices } from '@onewindow/shared';
 import type { CurrentStaff } from '@onewindow/shared/api-types.ts';
 import type { CaseMaterial, CaseRecord, MaterialStatus } from '@onewindow/shared/cases.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Modal } from '../../components/ui.tsx';
-import { pageUrl, uploadPage, waiveMaterial } from '../../core/materials.ts';
+import {
+  captureDevices,
+  pageUrl,
+  pickDocumentCamera,
+  rotatedCanvas,
+  scanMaterial,
+  uploadPage,
+  waiveMaterial,
+} from '../../core/materials.ts';
 
 const STATUS_LABEL: Record<MaterialStatus, { zh: string; en: string }> = {
   present: { zh: '已采集', en: 'Present' },
@@ -42,6 +54,18 @@ export function CaseFile(props: { c: CaseRecord; me: CurrentStaff }) {
   const capture = canCapture(c, props.me);
   const fileFor = useRef<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [devices, setDevices] = useState<CaptureDevices | null>(null);
+  const [scanning, setScanning] = useState<string | null>(null);
+  useEffect(() => {
+    if (!capture) return;
+    let live = true;
+    void captureDevices().then((r) => {
+      if (live && r.ok) setDevices(r.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, [capture]);
 
   if (c.materials.length === 0)
     return (
@@ -56,6 +80,17 @@ export function CaseFile(props: { c: CaseRecord; me: CurrentStaff }) {
     setMessage(
       r.ok
         ? { error: false, text: `「${material}」已采集 1 页` }
+        : { error: true, text: r.error.messageZh ?? r.error.message },
+    );
+  };
+  const scan = async (material: string) => {
+    setScanning(material);
+    setMessage({ error: false, text: `正在扫描「${material}」，请稍候… Scanning` });
+    const r = await scanMaterial(c.id, material);
+    setScanning(null);
+    setMessage(
+      r.ok
+        ? { error: false, text: `「${material}」已扫描 ${r.data.pages} 页` }
         : { error: true, text: r.error.messageZh ?? r.error.message },
     );
   };
@@ -115,6 +150,18 @@ export function CaseFile(props: { c: CaseRecord; me: CurrentStaff }) {
                   >
                     拍照 <span class="en">Camera</span>
                   </button>
+                  {devices?.scanner && (
+                    <button
+                      type="button"
+                      class="btn small"
+                      data-testid="capture-scan"
+                      disabled={scanning !== null}
+                      title={devices.scanner.online ? undefined : '扫描仪所在电脑的终端助手未连接'}
+                      onClick={() => void scan(m.name)}
+                    >
+                      {scanning === m.name ? '扫描中…' : '扫描'} <span class="en">Scan</span>
+                    </button>
+                  )}
                   <button
                     type="button"
                     class="btn small"
@@ -171,6 +218,7 @@ export function CaseFile(props: { c: CaseRecord; me: CurrentStaff }) {
       {camera && (
         <CameraDialog
           material={camera}
+          setting={devices?.documentCamera ?? null}
           onClose={() => setCamera(null)}
           onShot={async (blob) => {
             await send(camera, blob, 'camera');
@@ -268,44 +316,70 @@ function PageViewer(props: { material: CaseMaterial; start: number; onClose: () 
   );
 }
 
-/** The window's document camera (高拍仪): a live preview and 拍照, a JPEG of the full frame. */
-function CameraDialog(props: { material: string; onClose: () => void; onShot: (b: Blob) => Promise<void> }) {
+/**
+ * The window's document camera (高拍仪): the camera whose label matches the terminal profile (else
+ * the first, with a note), at the profile's resolution; a live preview and 拍照, a JPEG of the
+ * full frame turned by the profile's rotation (MAT-DEV-3).
+ */
+function CameraDialog(props: {
+  material: string;
+  setting: CaptureDevices['documentCamera'];
+  onClose: () => void;
+  onShot: (b: Blob) => Promise<void>;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [used, setUsed] = useState<{ label: string; note: string | null } | null>(null);
+  const { setting } = props;
   useEffect(() => {
     let stream: MediaStream | null = null;
     let live = true;
-    navigator.mediaDevices
-      ?.getUserMedia({ video: { width: { ideal: 2592 }, height: { ideal: 1944 } }, audio: false })
-      .then((s) => {
-        if (!live) {
-          for (const t of s.getTracks()) t.stop();
-          return;
-        }
-        stream = s;
-        if (video.current) {
-          video.current.srcObject = s;
-          void video.current.play();
-        }
-      })
-      .catch((e: Error) =>
-        setError(`无法打开高拍仪：${e.name === 'NotAllowedError' ? '未允许使用摄像头' : e.message}`),
-      );
-    if (!navigator.mediaDevices) setError('此浏览器不能使用摄像头（需要 https 或本机地址）');
+    const size = { width: { ideal: setting?.width ?? 2592 }, height: { ideal: setting?.height ?? 1944 } };
+    const open = async () => {
+      const media = navigator.mediaDevices;
+      if (!media) {
+        setError('此浏览器不能使用摄像头（需要 https 或本机地址）');
+        return;
+      }
+      // Labels are listed only once the page may use a camera: ask for any first, then choose.
+      let s = await media.getUserMedia({ video: size, audio: false });
+      const cameras = (await media.enumerateDevices())
+        .filter((d) => d.kind === 'videoinput')
+        .map((d) => ({ deviceId: d.deviceId, label: d.label }));
+      const pick = pickDocumentCamera(cameras, setting);
+      const current = s.getVideoTracks()[0]?.getSettings().deviceId;
+      if (pick.camera !== null && pick.camera.deviceId !== current) {
+        for (const t of s.getTracks()) t.stop();
+        s = await media.getUserMedia({
+          video: { ...size, deviceId: { exact: pick.camera.deviceId } },
+          audio: false,
+        });
+      }
+      if (!live) {
+        for (const t of s.getTracks()) t.stop();
+        return;
+      }
+      stream = s;
+      setUsed({ label: pick.camera?.label ?? '', note: pick.note });
+      if (video.current) {
+        video.current.srcObject = s;
+        void video.current.play();
+      }
+    };
+    open().catch((e: Error) =>
+      setError(`无法打开高拍仪：${e.name === 'NotAllowedError' ? '未允许使用摄像头' : e.message}`),
+    );
     return () => {
       live = false;
       for (const t of stream?.getTracks() ?? []) t.stop();
     };
-  }, []);
+  }, [setting]);
   const shoot = async () => {
     const v = video.current;
     if (!v || v.videoWidth === 0) return;
     setBusy(true);
-    const canvas = document.createElement('canvas');
-    canvas.width = v.videoWidth;
-    canvas.height = v.videoHeight;
-    canvas.getContext('2d')!.drawImage(v, 0, 0);
+    const canvas = rotatedCanvas(v, v.videoWidth, v.videoHeight, setting?.rotation ?? 0);
     const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.92));
     if (blob) await props.onShot(blob);
     setBusy(false);
@@ -313,6 +387,11 @@ function CameraDialog(props: { material: string; onClose: () => void; onShot: (b
   return (
     <Modal title={`高拍仪拍照 · ${props.material}`} onClose={props.onClose} wide>
       {error && <p class="error">{error}</p>}
+      {used && (
+        <p class={used.note ? 'sod' : 'dim'} data-testid="camera-note">
+          {used.note ?? `高拍仪：${used.label} Document camera`}
+        </p>
+      )}
       <video ref={video} class="camera-preview" data-testid="camera-preview" muted playsInline />
       <div class="page-tools">
         <button
