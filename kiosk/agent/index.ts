@@ -35,4 +35,5 @@ export {
   saneOptionsFromProfile,
   scanimageArgs,
   scannerFromProfile,
+  scanToCase,
 } from './scanner/sane.ts';
