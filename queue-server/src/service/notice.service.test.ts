@@ -205,7 +205,7 @@ async function until(cond: () => boolean, ms = 15_000): Promise<void> {
 }
 
 describe('SMS notices through the outbox (SPEC NOTE-*)', () => {
-  it('NOTE-TRG-1 NOTE-TRG-2 NOTE-GW-2 NOTE-OUT-2: a 补正 request on a real case sends exactly one SMS in UCS2 with the material list; the phone is never in a log unmasked', async () => {
+  it('NOTE-TRG-1 NOTE-TRG-2 NOTE-DLV-1 NOTE-DLV-2 NOTE-GW-2 NOTE-OUT-2: a 补正 request on a real case sends exactly one SMS in UCS2 with the material list; the phone is never in a log unmasked', async () => {
     h.noticeWorker!.start();
     const caseId = accept();
     await until(() => op.received.length === 1);
