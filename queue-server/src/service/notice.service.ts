@@ -115,7 +115,8 @@ export class NoticeWorker {
   private running: Promise<number> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  /** Until `start` (which first recovers what a killed process left in flight) nothing is sent. */
+  private stopped = true;
   private readonly retry: RetryPolicy;
 
   constructor(private readonly deps: NoticeWorkerDeps) {

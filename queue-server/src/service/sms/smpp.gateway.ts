@@ -3,6 +3,7 @@
  * UCS2 (data_coding 8), long texts split behind a concatenation UDH, enquire_link to keep the
  * bind alive, and a new bind on the next send after the SMSC unbinds or the connection drops.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import smpp, { type Pdu, type Session } from 'smpp';
 import type { SmsGateway, SmsMessage } from './gateway.ts';
@@ -29,7 +30,6 @@ export class SmppGateway implements SmsGateway {
   private keepAlive: NodeJS.Timeout | null = null;
   /** Rejects what waits on the current session when it goes away. */
   private readonly waiting = new Set<(err: Error) => void>();
-  private reference = 0;
   private closed = false;
 
   constructor(private readonly o: SmppGatewayOptions) {
@@ -38,9 +38,9 @@ export class SmppGateway implements SmsGateway {
 
   async send(msg: SmsMessage): Promise<{ messageId: string }> {
     const session = await this.bind();
-    this.reference = (this.reference + 1) & 0xff;
     const ids: string[] = [];
-    for (const part of ucs2Parts(msg.text, this.reference)) {
+    // The same notice sent again keeps its concatenation reference, so its parts never mix with another's.
+    for (const part of ucs2Parts(msg.text, createHash('sha256').update(msg.noticeId).digest()[0]!)) {
       const resp = await this.request(session, (cb) =>
         session.submit_sm(
           {
