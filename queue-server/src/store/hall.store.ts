@@ -302,6 +302,7 @@ export class HallStore {
       ['print_jobs', 'id', 'body', (k) => `print_jobs:${k}`],
       ['commands', 'idempotency_key', 'result', (k) => `commands:${k}`],
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
+      ['notices', 'id', 'phone', (k) => `notices:${k}`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
