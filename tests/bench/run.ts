@@ -12,6 +12,7 @@ import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
+import { noticeBench } from './notice.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 import { riskBench } from './risk.bench.ts';
@@ -28,6 +29,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'risk', run: riskBench },
   { name: 'archive', run: archiveBench },
   { name: 'capture', run: captureBench },
+  { name: 'notice', run: noticeBench },
 ];
 
 async function main(): Promise<number> {
