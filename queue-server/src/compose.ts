@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { businessDayOf } from './domain/clock.ts';
+import type { RetryPolicy } from './domain/notices.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
 import type { HallEvent } from './domain/types.ts';
 import { ApplicationService } from './service/application.service.ts';
@@ -26,12 +27,14 @@ import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts'
 import { holderRefs } from './service/holder.ts';
 import { KioskService } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
+import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
 import { RiskService } from './service/risk.service.ts';
 import { ScanService } from './service/scan.service.ts';
 import { SlipService } from './service/slips.ts';
+import type { SmsGateway } from './service/sms/gateway.ts';
 import { StatsService } from './service/stats.service.ts';
 import { SupervisionService } from './service/supervision.service.ts';
 import type { HallStore } from './store/hall.store.ts';
@@ -55,6 +58,11 @@ export interface HallDeps {
   fileClock?: () => number;
   /** How long 扫描 waits for the window agent's answer (MAT-DEV-2; default 90 s). */
   scanTimeoutMs?: number;
+  /**
+   * Where SMS notices leave (NOTE-GW-1; ONEWINDOW_SMS): without it notices are still written in
+   * their units (the outbox) and wait until a hall with a gateway sends them.
+   */
+  sms?: { gateway: SmsGateway; retry?: RetryPolicy; pollMs?: number } | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -101,6 +109,10 @@ export interface Hall {
    * transports attach themselves to send it on.
    */
   facts: { attach(fn: (events: readonly HallEvent[], views: CommitViews) => void): void };
+  /** SMS notices to citizens (NOTE-*): the outbox written in units, the templates, the list. */
+  notices: NoticeOutbox;
+  /** Sends the outbox through the hall's gateway; null without one (the transport starts it). */
+  noticeWorker: NoticeWorker | null;
   /** The hall's notice marquee on the boards. */
   notice: NoticeService;
   /** The hall's corrections of the national calendar (CAL-2). */
@@ -293,6 +305,47 @@ export function composeHall(deps: HallDeps): Hall {
       log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
     audit.onFacts(events);
   });
+  // NOTE-OUT-1: a notice row commits with the fact that triggers it; the worker sends it after.
+  const notices = new NoticeOutbox({
+    store: store.notices,
+    lookups: {
+      caseOf: (id) => store.cases.byId(id),
+      phoneOf: (id) => {
+        const c = store.cases.byId(id);
+        const slip = c === undefined ? undefined : store.slips.byTicket(c.ticketId);
+        return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+      },
+      hallName: () => q().settings?.hallName ?? '',
+    },
+    transaction: (fn) => store.transaction(fn),
+    audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
+    clock,
+  });
+  hall.project((events) => {
+    notices.onFacts(events);
+  });
+  const noticeWorker =
+    deps.sms === undefined
+      ? null
+      : new NoticeWorker({
+          store: store.notices,
+          gateway: deps.sms.gateway,
+          clock,
+          log,
+          transaction: (fn) => store.transaction(fn),
+          ...(deps.sms.retry !== undefined ? { retry: deps.sms.retry } : {}),
+          ...(deps.sms.pollMs !== undefined ? { pollMs: deps.sms.pollMs } : {}),
+        });
+  if (noticeWorker !== null)
+    hall.subscribe((events) => {
+      if (
+        events.some(
+          (e) =>
+            e.type === 'slip:issued' || e.type === 'case:supplement-requested' || e.type === 'case:ready',
+        )
+      )
+        noticeWorker.kick();
+    });
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
   const recon = new ReconService({
     hall,
@@ -412,6 +465,8 @@ export function composeHall(deps: HallDeps): Hall {
       }
     },
     notice,
+    notices,
+    noticeWorker,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
     today,

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSmsConfig, type SmsConfig } from './service/sms/gateway.ts';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -66,6 +67,21 @@ const schema = z.object({
         ),
       ),
     ),
+  /**
+   * Where SMS notices go (SPEC NOTE-GW-1): `log` (DEV ONLY: logged with the phone masked, never
+   * sent), `smpp://system_id:password@host:port[?source=…]` or `https://appKey:secret@host/path`.
+   */
+  ONEWINDOW_SMS: z
+    .string()
+    .default('log')
+    .transform((v, ctx): SmsConfig => {
+      const c = parseSmsConfig(v.trim());
+      if ('error' in c) {
+        ctx.addIssue({ code: 'custom', message: c.error });
+        return z.NEVER;
+      }
+      return c;
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -87,6 +103,7 @@ export type ServerConfig = {
   publicUrl: string | undefined;
   backup: { dir: string; everyMinutes: number; keep: number };
   trustProxy: string[];
+  sms: SmsConfig;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -124,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
       keep: e.ONEWINDOW_BACKUP_KEEP,
     },
     trustProxy: e.ONEWINDOW_TRUST_PROXY,
+    sms: e.ONEWINDOW_SMS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -9,6 +9,7 @@ import { createKeysFor, keyFileOf, resolveHallKeys } from './security/hall-keys.
 import { type HallKeys, KeyError, writeKeyFile } from './security/keys.ts';
 import { rotateKeys } from './security/rotate.ts';
 import { bootstrap } from './seed/bootstrap.ts';
+import { createSmsGateway } from './service/sms/index.ts';
 import { backupHall, restoreHall, scheduleBackups } from './store/backup.ts';
 import { HallStore } from './store/hall.store.ts';
 import {
@@ -196,7 +197,10 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,
+    sms: { gateway: createSmsGateway(config.sms, log) },
   });
+  if (config.sms.kind === 'log' && !config.demo)
+    log.warn('ONEWINDOW_SMS is not set: SMS notices are only logged (DEV ONLY), no citizen receives them');
   try {
     bootstrap(
       app,

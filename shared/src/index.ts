@@ -13,6 +13,8 @@ export * from './identity.ts';
 export * from './kiosk.ts';
 export * from './mask.ts';
 export * from './messages.ts';
+export * from './notices.schema.ts';
+export * from './notices.ts';
 export * from './personal-data.ts';
 export * from './print.ts';
 export * from './protocol.ts';

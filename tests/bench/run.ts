@@ -12,6 +12,7 @@ import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
+import { noticeBench } from './notice.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
 import { riskBench } from './risk.bench.ts';
@@ -30,6 +31,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'archive', run: archiveBench },
   { name: 'capture', run: captureBench },
   { name: 'scan', run: scanBench },
+  { name: 'notice', run: noticeBench },
 ];
 
 async function main(): Promise<number> {

@@ -9,7 +9,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import client from 'prom-client';
 import { Server } from 'socket.io';
-import { composeHall, type Hall } from '../compose.ts';
+import { composeHall, type Hall, type HallDeps } from '../compose.ts';
 import type { AuthService } from '../service/auth.service.ts';
 import { counterCardFor } from '../service/counter.ts';
 import type { Clock, HallService } from '../service/hall.service.ts';
@@ -28,6 +28,7 @@ import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
 import { materialRoutes } from './routes/materials.routes.ts';
+import { noticeRoutes } from './routes/notice.routes.ts';
 import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { riskRoutes } from './routes/risk.routes.ts';
@@ -65,6 +66,8 @@ export interface AppDeps {
   publicUrl?: string | undefined;
   /** Without publicUrl: the hall PC's LAN address for QR codes of kiosks that open 127.0.0.1. */
   lanHost?: string | undefined;
+  /** The SMS gateway the notice worker sends through (NOTE-GW-1); none: notices wait in the outbox. */
+  sms?: HallDeps['sms'];
 }
 
 export interface App {
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.formRetentionDays !== undefined ? { formRetentionDays: deps.formRetentionDays } : {}),
     ...(deps.scanTimeoutMs !== undefined ? { scanTimeoutMs: deps.scanTimeoutMs } : {}),
     cjkFont: deps.cjkFont,
+    sms: deps.sms,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -250,6 +254,7 @@ export function createApp(deps: AppDeps): App {
     ...riskRoutes(h),
     ...complaintRoutes(h),
     ...archiveRoutes(h),
+    ...noticeRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);
@@ -355,6 +360,12 @@ export function createApp(deps: AppDeps): App {
     setImmediate(tick);
   }
 
+  // NOTE-DLV-*: the notice worker resolves what a killed process left in flight, then sends.
+  if (h.noticeWorker !== null) {
+    h.noticeWorker.start();
+    log.info({ gateway: deps.sms?.gateway.name }, 'SMS notices go out through this gateway');
+  }
+
   return {
     http,
     express: app,
@@ -389,6 +400,7 @@ export function createApp(deps: AppDeps): App {
       const cut = setTimeout(() => http.closeAllConnections(), deps.shutdownGraceMs ?? 5000);
       await closed;
       clearTimeout(cut);
+      await h.noticeWorker?.stop();
       h.close();
     },
   };

@@ -163,6 +163,10 @@ export const ROUTE_PERMISSIONS = {
   'risk:read': { roles: MANAGERS, devices: [] },
   /** Publishing the risk list and rule set (RISK-LIST-1, RISK-RULE-1). */
   'risk:manage': { roles: ['admin'], devices: [] },
+  /** The SMS notice outbox (NOTE-OUT-3): masked phones, for managers to call those that failed. */
+  'notices:read': { roles: MANAGERS, devices: [] },
+  /** The hall's registered SMS templates (NOTE-TPL-2). */
+  'notice-templates:manage': { roles: ['admin'], devices: [] },
   'hall:read-config': { roles: MANAGERS, devices: [] },
   'hall:notice': { roles: ['manager'], devices: [] },
   'catalog:manage': { roles: ['admin'], devices: [] },

@@ -48,6 +48,17 @@ beforeEach(() => {
       createdAt: 1,
       ...FORM,
     });
+    // NOTE-OUT-2: a notice's phone is sealed like the rest.
+    store.notices.insert({
+      id: 'case-ready:SL1',
+      templateId: 'case-ready',
+      caseId: 'SL1',
+      factSeq: 2,
+      phone: '13812345678',
+      phoneMasked: '138****5678',
+      params: { receiptNo: 'SL1' },
+      at: 2,
+    });
   });
   store.close();
 });
@@ -68,6 +79,7 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
     const raw = peekDb(db, (d) => [
       ...(d.prepare('SELECT body AS v FROM applications').all() as { v: string }[]),
       ...(d.prepare('SELECT body AS v FROM events').all() as { v: string }[]),
+      ...(d.prepare('SELECT phone AS v FROM notices').all() as { v: string }[]),
     ])
       .map((r) => r.v)
       .join('\n');
@@ -77,6 +89,7 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
     expect(() => open(before)).toThrow(/缺少数据密钥|lacks data key/);
     const store = open();
     expect(store.applications.byId('a-1')?.values).toEqual(FORM.values);
+    expect(store.notices.byId('case-ready:SL1')?.phone).toBe('13812345678');
     expect(store.events().find((e) => e.type === 'ticket:cancelled')).toMatchObject({
       reason: '张三丰本人要求',
     });

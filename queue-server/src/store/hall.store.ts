@@ -19,6 +19,7 @@ import { ComplaintStore } from './complaint.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { NoticeStore } from './notice.store.ts';
 import { PiiReadStore } from './pii-read.store.ts';
 import { ReconStore } from './recon.store.ts';
 import { ReportStore } from './report.store.ts';
@@ -99,6 +100,8 @@ export class HallStore {
   /** The case projection (CASE-5), written only by `appendEvents`. */
   readonly cases: CaseStore;
   readonly slips: SlipStore;
+  /** The SMS notice outbox and templates (NOTE-*). */
+  readonly notices: NoticeStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
   readonly recon: ReconStore;
   /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
@@ -142,6 +145,7 @@ export class HallStore {
     this.followUps = new FollowUpStore(db, this.codec);
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
+    this.notices = new NoticeStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
     this.archive = new ArchiveStore(db, this.codec);
@@ -298,6 +302,7 @@ export class HallStore {
       ['print_jobs', 'id', 'body', (k) => `print_jobs:${k}`],
       ['commands', 'idempotency_key', 'result', (k) => `commands:${k}`],
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
+      ['notices', 'id', 'phone', (k) => `notices:${k}`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);

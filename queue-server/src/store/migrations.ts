@@ -382,4 +382,36 @@ export const MIGRATIONS: readonly string[] = [
     body         TEXT NOT NULL
   ) STRICT;
   `,
+  // 16: SMS notices (SPEC NOTE-*): the outbox, a row written in the unit of the fact that
+  // triggers it (keyed by a deterministic id, the phone sealed), and the hall's registered
+  // templates (template id → text with {placeholders} and the operator's template code).
+  `
+  CREATE TABLE notices (
+    id              TEXT PRIMARY KEY,
+    template_id     TEXT    NOT NULL,
+    case_id         TEXT,
+    fact_seq        INTEGER NOT NULL,
+    phone           TEXT    NOT NULL,
+    phone_masked    TEXT    NOT NULL,
+    params          TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at INTEGER NOT NULL,
+    message_id      TEXT,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX notices_due ON notices (status, next_attempt_at);
+  CREATE TABLE notice_templates (
+    id            TEXT PRIMARY KEY,
+    text          TEXT    NOT NULL,
+    operator_code TEXT    NOT NULL,
+    updated_at    INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
+    ('case-accepted', '您申请的{itemName}已受理，受理编号{receiptNo}，承诺办结日期{deadline}。可凭受理编号到{hallName}查询办理进度。', 'SMS_DEMO_0001', 0),
+    ('case-supplement', '您申请的{itemName}（受理编号{receiptNo}）需一次性补正以下材料：{materials}。请携带材料到{hallName}办理。', 'SMS_DEMO_0002', 0),
+    ('case-ready', '您申请的{itemName}（受理编号{receiptNo}）已办结，请携带本人身份证件到{hallName}领取。', 'SMS_DEMO_0003', 0);
+  `,
 ];
