@@ -29,6 +29,8 @@ const SOURCE_LABEL: Record<string, string> = {
 export function canCapture(c: CaseRecord, me: CurrentStaff): boolean {
   const atWindow = me.roles.includes('clerk') || me.roles.includes('rights-clerk');
   if (!atWindow) return false;
+  // An instant business's file (MAT-INSTANT-2): its clerk, until it is filed (the server knows).
+  if (c.instant === true) return c.intake.includes(me.id);
   if (c.status === 'accepted') return c.intake.includes(me.id);
   return c.status === 'supplementing';
 }
