@@ -1334,7 +1334,7 @@ function IntakeFile(props: { store: ConsoleStore; me: CurrentStaff; fallback: Ca
   return (
     <Panel title={`材料采集 ${c.ticketNumber}`} en={`Case file ${c.id}`} testid="intake-file">
       <p class="dim">
-        {c.itemName} · 受理编号 <span class="num">{c.id}</span>
+        {c.itemName} · {c.instant === true ? '即办件回单编号' : '受理编号'} <span class="num">{c.id}</span>
       </p>
       <CaseFile c={c} me={props.me} />
     </Panel>

@@ -67,7 +67,8 @@ export function CaseFile(props: { c: CaseRecord; me: CurrentStaff }) {
     <div class="case-file" data-testid="case-file">
       {missing.length > 0 && (
         <p class="sod" data-testid="case-file-missing">
-          缺少必需材料：{missing.map((m) => `「${m.name}」`).join('、')}（采集或登记免提交后才能移交审核）
+          缺少必需材料：{missing.map((m) => `「${m.name}」`).join('、')}（采集或登记免提交后才能
+          {c.instant === true ? '归档' : '移交审核'}）
         </p>
       )}
       <table class="list checklist">
