@@ -399,6 +399,7 @@ export function composeHall(deps: HallDeps): Hall {
     purposeOf: (reader, ticketId) => applications.purposeOf(reader, ticketId),
     named: (c) => cases.named(c),
     staffRoles: (id) => store.auth.staffById(id)?.roles,
+    filed: (caseId) => store.archive.ofCase(caseId).length > 0,
     clock,
     transaction: (fn) => store.transaction(fn),
   });

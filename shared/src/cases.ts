@@ -157,6 +157,12 @@ export type CaseFact =
        * on cases accepted before capture existed (they have no checklist and no gate).
        */
       checklist?: ChecklistEntry[];
+      /**
+       * An instant business's case file (即办件电子档案, SPEC MAT-INSTANT-1): opened by its completion
+       * slip already final (`handed-back`, no review, deadline the day itself) so its materials are
+       * captured and filed; the time-limited figures and overdue rules leave it out.
+       */
+      instant?: true;
     })
   | (CaseFactBase & { type: 'case:review-started' })
   | (CaseFactBase & { type: 'case:reviewed' })
@@ -245,6 +251,8 @@ export interface CaseRecord {
   /** What the back office asked for while `supplementing`; empty otherwise. */
   missing: string[];
   history: CaseHistoryEntry[];
+  /** An instant business's case file (MAT-INSTANT-1), not a time-limited case. */
+  instant?: true;
   /** Name and 工号 of each staff id in the case, added by the server's answers (GET /api/cases, staff facts). */
   staff?: Record<string, { name: string; staffNumber: string }>;
 }

@@ -82,6 +82,8 @@ export type ReconInputFact = { seq: number; at: number } & (
       itemCode: string;
       itemName: string;
       by: string;
+      /** An instant business's case file (MAT-INSTANT-1): its slip is the completion slip. */
+      instant?: true;
     }
   | { type: 'case:supplemented'; caseId: string; by: string }
   | { type: 'case:handed-back'; caseId: string; by: string }
@@ -355,7 +357,8 @@ export function reconcile(input: ReconInput): ReconResult {
         if (st === undefined || (st.pages.size === 0 && !st.waived))
           add('material-missing', e.ref, m.name, m.name);
       }
-      if (!(slipsByCase.get(acc.caseId) ?? []).includes('acceptance'))
+      // MAT-INSTANT-4: an instant file's slip is its completion slip (业务回单).
+      if (!(slipsByCase.get(acc.caseId) ?? []).includes(acc.instant === true ? 'completion' : 'acceptance'))
         add('case-without-slip', e.ref, acc.ticketNumber);
     }
     for (const s of e.slips)

@@ -330,7 +330,12 @@ describe(`kill -9 crash/restart (SPEC Q-DUR-3, seed ${SEED})`, () => {
         expect(ack.extra.case).toBe(ack.extra.slip);
         expect(store.cases.byId(ack.extra.case!)?.ticketId).toBe(ack.ticketId);
         expect(facts).toEqual(['ticket:finished', 'case:accepted', 'slip:issued']);
-      } else expect(facts).toEqual(['ticket:finished', 'slip:issued']);
+      } else {
+        // MAT-INSTANT-1: the completion of an item whose guide lists materials opens its instant file.
+        expect(ack.extra.case).toBe(ack.extra.slip);
+        expect(store.cases.byId(ack.extra.case!)).toMatchObject({ instant: true, status: 'handed-back' });
+        expect(facts).toEqual(['ticket:finished', 'case:accepted', 'slip:issued']);
+      }
     }
     expect(acceptances).toBeGreaterThan(2);
   });

@@ -7,12 +7,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceItem } from '@onewindow/shared';
+import type { CommandResult, ServiceItem, SlipResult } from '@onewindow/shared';
+import type { ArchiveRecord } from '@onewindow/shared/archive.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { consoleShot, openConsoleAs } from '../support/console.ts';
+import { waiveMissingMaterials } from '../support/materials.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -110,4 +112,78 @@ describe('admin catalog editor', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('ADM-7 ARC-2: the admin sets an item’s 保管期限 in the form; the next case of it filed carries the retention code in its 档号', async () => {
+    const code = '512B0070200003'; // 社会保障卡申领: 长期 by default
+    const page = await openConsoleAs(chrome.browser, server.url, 'admin');
+    try {
+      await page.locator(`[data-testid=catalog-list] button[data-item="${code}"]`).click();
+      const edit = page.locator('[data-testid=catalog-edit]');
+      const select = edit.getByTestId('catalog-retention');
+      await select.waitFor();
+      expect(await select.inputValue()).toBe('');
+      const labels = await select.locator('option').allTextContents();
+      expect(labels.join('|')).toMatch(/永久.*\|.*长期（30年）.*\|.*短期（10年）/);
+      await select.selectOption('short');
+      await expect.poll(() => edit.getByTestId('catalog-issues').count(), POLL).toBe(0);
+      await select.scrollIntoViewIfNeeded();
+      await consoleShot(page, 'admin-catalog-retention');
+      await axe(page, 'catalog form with retention');
+      await edit.locator('[data-action=save-item]').click();
+      await page.locator('.flash.ok').waitFor();
+      expect((await publicItem(code)).retention).toBe('short');
+    } finally {
+      await page.close();
+    }
+
+    // A case of that item, from the window to the rights window, then filed.
+    const ok = <T>(r: {
+      status: number;
+      body: { ok: boolean; data?: T; error?: { message: string } };
+    }): T => {
+      if (!r.body.ok) throw new Error(`${r.status}: ${r.body.error?.message}`);
+      return r.body.data as T;
+    };
+    const cmd = async (who: string, name: string, body: unknown) =>
+      ok(
+        await server.rest<CommandResult>('POST', `/api/commands/${name}`, {
+          token: await server.login(who),
+          body,
+        }),
+      );
+    const issued = await cmd('guide1', 'ticket:issue', { categoryId: 'A', itemCode: code });
+    const ticketId = (issued.facts as { type: string; ticket?: { id: string } }[]).find(
+      (f) => f.type === 'ticket:issued',
+    )!.ticket!.id;
+    const clerk = await server.login('clerk1');
+    for (const name of ['window:open', 'ticket:call-next', 'ticket:start'])
+      ok(await server.rest('POST', `/api/commands/${name}`, { token: clerk, body: { windowId: 'w1' } }));
+    const slip = ok(
+      await server.rest<SlipResult>('POST', '/api/slips', {
+        token: clerk,
+        body: {
+          ticketId,
+          kind: 'acceptance',
+          applicantName: '张三',
+          contactPhone: '13800000000',
+          print: false,
+        },
+      }),
+    );
+    const caseId = slip.case!.id;
+    await waiveMissingMaterials(server, clerk, caseId);
+    await cmd('reviewer1', 'case:start-review', { caseId });
+    await cmd('reviewer1', 'case:approve', { caseId, note: '材料齐全' });
+    await cmd('rights1', 'case:ready', { caseId });
+    await cmd('rights1', 'case:hand-back', { caseId, note: '本人领取' });
+    const filed = ok(
+      await server.rest<ArchiveRecord>('POST', `/api/archive/cases/${caseId}`, {
+        token: await server.login('manager1'),
+        body: {},
+      }),
+    );
+    expect(filed.retention).toBe('short');
+    expect(filed.archiveNo).toMatch(/^\d{4}-D-SB01-\d{4}$/);
+    expect(filed.volume).toMatch(/^\d{4}-D-SB01$/);
+  }, 180_000);
 });

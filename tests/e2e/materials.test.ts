@@ -323,4 +323,41 @@ describe('the electronic case file in the browser', () => {
     expect(kase.status).toBe('accepted');
     await rv.close();
   }, 60_000);
+
+  it('MAT-INSTANT-1 MAT-INSTANT-2: a completed instant business with guide materials shows its instant case file at the window, ready to capture', async () => {
+    await kioskTicket(server, kiosk, { categoryId: 'A', itemCode: '512B0067900008' }, 'mat-instant');
+    const c1 = await openConsoleAs(chrome.browser, server.url, 'clerk1');
+    try {
+      // After the other tests clerk1 is still signed on at w1; on its own the window is picked first.
+      await c1.locator('[data-action=call-next], [data-window=w1]').first().waitFor();
+      if ((await c1.locator('[data-window=w1]').count()) > 0) await c1.click('[data-window=w1]');
+      await c1.locator('[data-action=call-next]').waitFor();
+      await c1.keyboard.press('F1');
+      await c1.click('[data-action=start]');
+      await c1.locator('[data-testid=current-ticket][data-status=serving]').waitFor();
+      await c1.click('[data-action=finish]');
+      await c1.locator('[data-testid=finish-dialog]').waitFor();
+      await c1.click('[data-outcome=completed]');
+      const name = c1.locator('input[name=applicantName]');
+      if ((await name.count()) > 0) await name.fill('张三');
+      await c1.click('[data-action=confirm-finish]');
+      await c1.locator('[data-testid=instant-file]').waitFor();
+      await c1.click('.modal [aria-label="关闭 Close"]');
+      await c1.locator('[data-testid=intake-file]').waitFor();
+      const title = (await c1.locator('[data-testid=intake-file]').textContent()) ?? '';
+      expect(title).toMatch(/HD\d{12}/);
+      const rows = await c1
+        .locator('[data-testid=material-row]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-material'), e.getAttribute('data-status')]),
+        );
+      expect(rows).toContainEqual(['劳动合同', 'not-required']);
+      expect(rows.filter(([, st]) => st === 'missing').length).toBe(3);
+      // The clerk who completed it may capture: the waive buttons are there and enabled.
+      expect(await c1.locator('[data-testid=capture-waive]').first().isEnabled()).toBe(true);
+      await consoleShots(c1, 'materials-instant-file');
+    } finally {
+      await c1.close();
+    }
+  }, 90_000);
 });

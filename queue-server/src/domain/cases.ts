@@ -61,10 +61,15 @@ export function acceptanceFact(input: {
   /** The item's guide materials (the checklist, MAT-FILE-1); omitted only by callers from before capture. */
   checklist?: ChecklistEntry[];
   by: string;
+  /** An instant business's case file (MAT-INSTANT-1): final at once, no review. */
+  instant?: boolean;
 }): CaseFact {
+  const { instant, ...rest } = input;
+  if (instant === true)
+    return { type: 'case:accepted', ...rest, reviewLevels: 0, note: null, to: 'handed-back', instant: true };
   return {
     type: 'case:accepted',
-    ...input,
+    ...rest,
     note: null,
     to: input.reviewLevels === 0 ? 'approved' : 'accepted',
   };
@@ -227,6 +232,7 @@ export function applyCaseFact(record: CaseRecord | undefined, ev: CaseEvent): Ca
       })),
       missing: [],
       history: [entry],
+      ...(ev.instant === true ? { instant: true as const } : {}),
     };
   }
   if (record === undefined) throw new Error(`${ev.type} for unknown case ${ev.caseId} (seq ${ev.seq})`);
@@ -403,10 +409,31 @@ export function decideMaterial(
   record: CaseRecord | undefined,
   cmd: MaterialCommand,
   actor: CaseActor,
+  /** Whether the case is filed in the archive (an instant file takes materials until then). */
+  ctx: { filed: boolean } = { filed: false },
 ): { ok: true; fact: MaterialFact } | { ok: false; error: ApiError } {
   if (record === undefined)
     return { ok: false, error: { code: 'NOT_FOUND', message: `no case ${cmd.caseId}` } };
-  if (!MATERIAL_STATUSES_OPEN.includes(record.status))
+  // MAT-INSTANT-2: an instant business's file takes materials from the clerk who completed it, until it is filed.
+  if (record.instant === true && ctx.filed)
+    return {
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: `instant case file ${record.id} is filed in the archive; its materials no longer change`,
+        messageZh: '该即办件电子档案已归档，材料不能再变更（更正请走归档更正）',
+      },
+    };
+  if (record.instant === true && !record.intake.includes(actor.id))
+    return {
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `instant case file ${record.id}: only the clerk who completed it captures its materials`,
+        messageZh: '只有办结该即办业务的柜员可以采集其材料',
+      },
+    };
+  if (record.instant !== true && !MATERIAL_STATUSES_OPEN.includes(record.status))
     return {
       ok: false,
       error: {
@@ -423,7 +450,7 @@ export function decideMaterial(
         message: 'materials are captured by a window clerk (clerk or rights-clerk)',
       },
     };
-  if (record.status === 'accepted' && !record.intake.includes(actor.id))
+  if (record.instant !== true && record.status === 'accepted' && !record.intake.includes(actor.id))
     return {
       ok: false,
       error: {

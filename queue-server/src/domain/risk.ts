@@ -298,7 +298,8 @@ export function checkRule(s: RiskState, rule: RiskRule, ev: HallEvent, ctx: Risk
       }
       if (ev.type === 'case:accepted') {
         const ref = s.tickets.get(ev.ticketId)?.holderRef ?? null;
-        if (ref === null) return null;
+        // MAT-INSTANT-5: only time-limited cases count here; an instant business's file is none.
+        if (ref === null || ev.instant === true) return null;
         const n = (s.holderCases.get(ref)?.countSince(since) ?? 0) + 1;
         if (n < rule.thresholds.cases) return null;
         return found(
@@ -616,7 +617,7 @@ function foldCase(s: RiskState, ev: HallEvent): void {
       levels: new Map([[ev.by, new Set<CaseLevel>(['intake'])]]),
     });
     const ref = s.tickets.get(ev.ticketId)?.holderRef ?? null;
-    if (ref !== null) push(s.holderCases, ref, ev.at);
+    if (ref !== null && ev.instant !== true) push(s.holderCases, ref, ev.at);
     if (FINAL_CASE_STATUSES.includes(ev.to)) s.cases.delete(ev.caseId);
     return;
   }

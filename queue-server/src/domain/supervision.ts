@@ -181,6 +181,8 @@ export function foldHalfYear(
         }
         break;
       case 'case:accepted':
+        // MAT-INSTANT-5: an instant business's case file is no 限时件.
+        if (ev.instant === true) break;
         cases.set(ev.caseId, { deadline: ev.deadline, status: ev.to, finishedDay: null, inPeriod: here });
         if (here) r.cases.accepted += 1;
         break;

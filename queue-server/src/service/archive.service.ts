@@ -20,7 +20,7 @@ import {
   type FixityProblem,
   type FixityStatus,
 } from '@onewindow/shared/archive.ts';
-import { FINAL_CASE_STATUSES } from '@onewindow/shared/cases.ts';
+import { FINAL_CASE_STATUSES, missingRequired } from '@onewindow/shared/cases.ts';
 import tar from 'tar-stream';
 import type { ArchiveStore } from '../store/archive.store.ts';
 import { type BlobStore, sha256Hex } from '../store/blob.store.ts';
@@ -96,6 +96,17 @@ export class ArchiveService {
           code: 'CONFLICT',
           message: `case ${caseId} is ${kase.status}: only a handed-back or returned case is filed`,
           messageZh: '案件尚未办结（已领取或退回），不能归档',
+        },
+      };
+    // MAT-INSTANT-3: an instant business's file is filed only once no required material is missing.
+    const missing = kase.instant === true ? missingRequired(kase.materials) : [];
+    if (missing.length > 0)
+      return {
+        ok: false,
+        error: {
+          code: 'MATERIALS_MISSING',
+          message: `instant case file ${caseId} still misses required materials: ${missing.join(', ')}`,
+          messageZh: `即办件电子档案缺少必需材料：${missing.map((m) => `「${m}」`).join('、')}，请采集或注明免提交后再归档`,
         },
       };
     const prior = this.deps.archive.ofCase(caseId);
@@ -206,6 +217,14 @@ export class ArchiveService {
       // Filings are serial here, but a second server process on the same file is not ruled out.
       if ((this.deps.archive.ofCase(caseId).at(-1)?.version ?? 0) !== version - 1)
         uow.refuse({ code: 'CONFLICT', message: `case ${caseId} was filed meanwhile` });
+      // An instant file takes materials until it is filed: one captured while the PDF was built
+      // would be missing from it, so the filing is refused and tried again (MAT-INSTANT-3).
+      const current = this.deps.cases.byId(caseId);
+      if (JSON.stringify(current?.materials ?? []) !== JSON.stringify(kase.materials ?? []))
+        uow.refuse({
+          code: 'CONFLICT',
+          message: `the materials of case ${caseId} changed while it was filed`,
+        });
       uow.append([{ type: 'archive:filed', ...record }]);
     });
     return r.ok ? { ok: true, data: record } : r;

@@ -36,6 +36,8 @@ export class MaterialService {
       purposeOf: (reader: PageReader, ticketId: string) => string | null;
       named: (c: CaseRecord) => CaseRecord;
       staffRoles: (id: string) => readonly StaffRole[] | undefined;
+      /** Whether a case is filed in the archive (an instant file takes materials until then, MAT-INSTANT-2). */
+      filed: (caseId: string) => boolean;
       clock: { now(): number };
       transaction: <T>(fn: () => T) => T;
     },
@@ -90,7 +92,9 @@ export class MaterialService {
       };
     // Refuse before the expensive part when the case does not admit it at all.
     const probe: MaterialCommand = { type: 'capture', ...input, pages: [PLACEHOLDER] };
-    const early = decideMaterial(this.deps.cases.byId(input.caseId), probe, actor);
+    const early = decideMaterial(this.deps.cases.byId(input.caseId), probe, actor, {
+      filed: this.deps.filed(input.caseId),
+    });
     if (!early.ok) return early;
     const normal = await normalisePage(bytes);
     if (!normal.ok) return normal;
@@ -103,6 +107,7 @@ export class MaterialService {
           this.deps.cases.byId(input.caseId),
           { type: 'capture', ...input, pages: [page] },
           actor,
+          { filed: this.deps.filed(input.caseId) },
         );
         if (!d.ok) return uow.refuse(d.error);
         uow.append([d.fact]);
@@ -122,7 +127,9 @@ export class MaterialService {
     const r = this.deps.hall.run(
       { type: `case:${cmd.type}-material`, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
       (uow) => {
-        const d = decideMaterial(this.deps.cases.byId(cmd.caseId), cmd, actor);
+        const d = decideMaterial(this.deps.cases.byId(cmd.caseId), cmd, actor, {
+          filed: this.deps.filed(cmd.caseId),
+        });
         if (!d.ok) return uow.refuse(d.error);
         uow.append([d.fact]);
         return cmd.caseId;

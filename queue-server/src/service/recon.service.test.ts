@@ -211,7 +211,9 @@ function simulateDay(seed: number): Ledger {
       } else if (r < 0.85) {
         const ticketId = serveNext(clerk, 'A', INSTANT);
         const s = slip(clerk, ticketId, 'completion');
-        count(clerk, s.number, 1);
+        // MAT-INSTANT-1: the completion opened the item's instant case file; its materials are captured.
+        for (const m of requiredOf(INSTANT, { acceptedBySlip: true })) capture(clerk, s.number, m, 1);
+        count(clerk, s.number, requiredOf(INSTANT, { acceptedBySlip: true }).length);
       } else {
         const ticketId = serveNext(clerk, 'A', INSTANT);
         slip(clerk, ticketId, 'rejection');
@@ -390,16 +392,22 @@ describe('日结轧账 (SPEC REC-*)', () => {
   it('REC-5 a fact of the clerk’s own on the same day after signing reopens it', () => {
     const t1 = serveNext('clerk-a', 'A', INSTANT);
     const s = slip('clerk-a', t1, 'completion');
-    expect(h.recon.count(actor('clerk-a'), DAY, { counts: { [s.number]: 1 }, handedOut: [] }).ok).toBe(true);
+    const pages = requiredOf(INSTANT, { acceptedBySlip: true });
+    for (const m of pages) capture('clerk-a', s.number, m, 1);
+    expect(
+      h.recon.count(actor('clerk-a'), DAY, { counts: { [s.number]: pages.length }, handedOut: [] }).ok,
+    ).toBe(true);
     expect(h.recon.sign(actor('clerk-a'), DAY, []).ok).toBe(true);
     const t2 = serveNext('clerk-a', 'A', INSTANT);
     slip('clerk-a', t2, 'completion');
     const day = store.recon.get('clerk-a', DAY)!;
     expect(day.status).toBe('open');
-    expect(day.reopened[0]?.causeType).toBe('slip:issued');
-    // The new slip is now a discrepancy (not counted) until counted again.
+    // The completion's first fact of the clerk's: the instant case file it opens (MAT-INSTANT-1).
+    expect(day.reopened[0]?.causeType).toBe('case:accepted');
+    // The new slip is now a discrepancy (not counted) until counted again, and its instant case
+    // file misses the material nobody captured yet (MAT-INSTANT-4).
     const v = h.recon.view('clerk-a', DAY);
-    expect(v.ok && v.data.discrepancies.map((d) => d.kind)).toEqual(['not-counted']);
+    expect(v.ok && v.data.discrepancies.map((d) => d.kind)).toEqual(['material-missing', 'not-counted']);
   });
 
   it('REC-3 a count for business that is not the clerk’s is refused; the days survive a restart', () => {

@@ -377,7 +377,16 @@ export class SlipService {
         if (!built.ok) return uow.refuse(built.error);
         const { document, deadline } = built;
         let caseId: string | null = legacyCase?.id ?? null;
-        if (r.kind === 'acceptance' && legacyCase === undefined && deadline !== null) {
+        // MAT-INSTANT-1: a completion of an item whose guide lists materials opens its instant case
+        // file (final at once, deadline the day itself), so what was taken in is captured and filed.
+        const instant = r.kind === 'completion' && (item.guide?.materials.length ?? 0) > 0;
+        const opens =
+          r.kind === 'acceptance' && legacyCase === undefined && deadline !== null
+            ? { date: deadline.date, workingDays: deadline.workingDays }
+            : instant
+              ? { date: today, workingDays: 0 }
+              : null;
+        if (opens !== null) {
           caseId = number;
           const formTitles = this.deps.kioskForms?.(ticket.id, item.code) ?? [];
           uow.append([
@@ -388,12 +397,13 @@ export class SlipService {
               itemCode: item.code,
               itemName: item.name,
               reviewLevels: item.reviewLevels ?? DEFAULT_REVIEW_LEVELS,
-              deadline: deadline.date,
-              workingDays: deadline.workingDays,
+              deadline: opens.date,
+              workingDays: opens.workingDays,
               receivedMaterials:
                 document.type === 'acceptance-receipt' ? document.data.materials.map((m) => m.name) : [],
               checklist: (item.guide?.materials ?? []).map((m) => ({ name: m.name, required: m.required })),
               by: p.id,
+              instant,
             }),
             // MAT-FILE-4: a material that is the form the citizen filled at the kiosk is present,
             // from the kiosk: the form itself is kept with the ticket, not as a page.

@@ -13,6 +13,7 @@ import type {
 } from '@onewindow/shared/catalog.ts';
 // First: zod without eval before the schemas below are built (CSP, EDGE-1).
 import '../core/zod-jitless.ts';
+import { DEFAULT_RETENTION, RETENTION_INFO, RETENTIONS, type Retention } from '@onewindow/shared/archive.ts';
 import { catalogIssueZh } from '@onewindow/shared/catalog-issues.ts';
 import { type CatalogImportResult, serviceItemSchema } from '@onewindow/shared/console.ts';
 import { useEffect, useId, useState } from 'preact/hooks';
@@ -307,6 +308,29 @@ function ItemForm({
             >
               <option value="instant">即办件（即时业务）</option>
               <option value="time-limited">承诺件（限时业务）</option>
+            </select>
+          </label>
+          <label class="field">
+            <span>
+              保管期限 <span class="en">Retention</span>
+            </span>
+            <select
+              name="retention"
+              data-testid="catalog-retention"
+              title="归档保管期限：档号中的期限代码（永久 Y、长期 C、短期 D）"
+              value={item.retention ?? ''}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                const { retention: _, ...rest } = item;
+                onChange(v === '' ? rest : { ...rest, retention: v as Retention });
+              }}
+            >
+              <option value="">默认：{RETENTION_INFO[DEFAULT_RETENTION].zh}</option>
+              {RETENTIONS.map((r) => (
+                <option key={r} value={r}>
+                  {RETENTION_INFO[r].zh} {RETENTION_INFO[r].code}
+                </option>
+              ))}
             </select>
           </label>
           <Text

@@ -1046,7 +1046,13 @@ function SlipDialog({
             窗口打印失败：{result.printError}，可用 A4 打印。
           </span>
         )}
-        {result.case && (
+        {result.case?.instant === true && (
+          <span data-testid="instant-file">
+            即办件电子档案 {result.case.id}：请采集材料，齐全后自动归档
+            <span class="en">Instant case file: capture its materials; it is filed once complete</span>
+          </span>
+        )}
+        {result.case && result.case.instant !== true && (
           <span>
             案件 {result.case.id} 已转后台
             {result.case.reviewLevels === 2 ? '审核、复核' : result.case.reviewLevels === 1 ? '审核' : '出件'}
@@ -1328,7 +1334,7 @@ function IntakeFile(props: { store: ConsoleStore; me: CurrentStaff; fallback: Ca
   return (
     <Panel title={`材料采集 ${c.ticketNumber}`} en={`Case file ${c.id}`} testid="intake-file">
       <p class="dim">
-        {c.itemName} · 受理编号 <span class="num">{c.id}</span>
+        {c.itemName} · {c.instant === true ? '即办件回单编号' : '受理编号'} <span class="num">{c.id}</span>
       </p>
       <CaseFile c={c} me={props.me} />
     </Panel>

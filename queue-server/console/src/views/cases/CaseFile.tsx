@@ -41,6 +41,8 @@ const SOURCE_LABEL: Record<string, string> = {
 export function canCapture(c: CaseRecord, me: CurrentStaff): boolean {
   const atWindow = me.roles.includes('clerk') || me.roles.includes('rights-clerk');
   if (!atWindow) return false;
+  // An instant business's file (MAT-INSTANT-2): its clerk, until it is filed (the server knows).
+  if (c.instant === true) return c.intake.includes(me.id);
   if (c.status === 'accepted') return c.intake.includes(me.id);
   return c.status === 'supplementing';
 }
@@ -100,7 +102,8 @@ export function CaseFile(props: { c: CaseRecord; me: CurrentStaff }) {
     <div class="case-file" data-testid="case-file">
       {missing.length > 0 && (
         <p class="sod" data-testid="case-file-missing">
-          缺少必需材料：{missing.map((m) => `「${m.name}」`).join('、')}（采集或登记免提交后才能移交审核）
+          缺少必需材料：{missing.map((m) => `「${m.name}」`).join('、')}（采集或登记免提交后才能
+          {c.instant === true ? '归档' : '移交审核'}）
         </p>
       )}
       <table class="list checklist">
