@@ -59,6 +59,28 @@ beforeEach(() => {
       params: { receiptNo: 'SL1' },
       at: 2,
     });
+    // A complaint: its notes sealed field by field, the complainant's contact sealed whole.
+    const base = { seq: 3, at: 3, complaintId: 'C1', by: 's-1' };
+    store.complaints.apply({
+      ...base,
+      type: 'complaint:registered',
+      channel: 'phone',
+      subject: { kind: 'window', id: 'w1' },
+      workOrderNo: null,
+      receivedAt: 3,
+      contactMasked: '张* 138****5678',
+      deadline: '2026-12-01',
+      workingDays: 5,
+      ticketId: null,
+      caseId: null,
+    } as never);
+    store.complaints.apply({
+      ...base,
+      seq: 4,
+      type: 'complaint:noted',
+      note: '张三丰说窗口态度不好',
+    } as never);
+    store.complaints.putContact('C1', { name: '张三丰', phone: '13812345678', content: '窗口态度不好' });
   });
   store.close();
 });
@@ -80,6 +102,8 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
       ...(d.prepare('SELECT body AS v FROM applications').all() as { v: string }[]),
       ...(d.prepare('SELECT body AS v FROM events').all() as { v: string }[]),
       ...(d.prepare('SELECT phone AS v FROM notices').all() as { v: string }[]),
+      ...(d.prepare('SELECT body AS v FROM complaints').all() as { v: string }[]),
+      ...(d.prepare('SELECT body AS v FROM complaint_contacts').all() as { v: string }[]),
     ])
       .map((r) => r.v)
       .join('\n');
@@ -90,6 +114,12 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
     const store = open();
     expect(store.applications.byId('a-1')?.values).toEqual(FORM.values);
     expect(store.notices.byId('case-ready:SL1')?.phone).toBe('13812345678');
+    expect(store.complaints.contact('C1')).toEqual({
+      name: '张三丰',
+      phone: '13812345678',
+      content: '窗口态度不好',
+    });
+    expect(store.complaints.byId('C1')?.history.at(-1)).toMatchObject({ note: '张三丰说窗口态度不好' });
     expect(store.events().find((e) => e.type === 'ticket:cancelled')).toMatchObject({
       reason: '张三丰本人要求',
     });

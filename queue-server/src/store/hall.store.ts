@@ -303,6 +303,7 @@ export class HallStore {
       ['commands', 'idempotency_key', 'result', (k) => `commands:${k}`],
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
       ['notices', 'id', 'phone', (k) => `notices:${k}`],
+      ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
@@ -316,25 +317,27 @@ export class HallStore {
         n++;
       }
     }
-    const fields: [table: string, key: string][] = [
-      ['events', 'seq'],
-      ['tickets', 'id'],
-      ['cases', 'id'],
-      ['follow_ups', 'ticket_id'],
+    // Each table with free-text fields, and the SQL naming a row as its associated data does.
+    const fields: [table: string, aad: string][] = [
+      ['events', "'events:' || seq"],
+      ['tickets', "'tickets:' || id"],
+      ['cases', "'cases:' || id"],
+      ['follow_ups', "'follow_ups:' || ticket_id"],
+      ['complaints', "'complaints:' || id"],
+      ['recon_days', "'recon_days:' || clerk_id || ':' || business_day"],
+      ['archive_files', "'archive_files:' || archive_no || ':' || version"],
     ];
     const candidates =
       from === null
         ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%')`
         : `body LIKE '%"sm4:v%'`;
-    for (const [table, key] of fields) {
-      const update = this.db.prepare(`UPDATE ${table} SET body = ? WHERE ${key} = ?`);
-      for (const r of this.db.prepare(`SELECT ${key} AS k, body FROM ${table} WHERE ${candidates}`).all() as {
-        k: unknown;
-        body: string;
-      }[]) {
-        const aad = `${table}:${r.k}`;
-        const value = from === null ? JSON.parse(r.body) : from.parse(r.body, aad);
-        update.run(to.stringify(value, aad), r.k);
+    for (const [table, aadSql] of fields) {
+      const update = this.db.prepare(`UPDATE ${table} SET body = ? WHERE rowid = ?`);
+      for (const r of this.db
+        .prepare(`SELECT rowid AS id, ${aadSql} AS aad, body FROM ${table} WHERE ${candidates}`)
+        .all() as { id: number; aad: string; body: string }[]) {
+        const value = from === null ? JSON.parse(r.body) : from.parse(r.body, r.aad);
+        update.run(to.stringify(value, r.aad), r.id);
         n++;
       }
     }
