@@ -50,6 +50,7 @@ const MATERIAL_LABELS: Readonly<Record<string, string>> = {
   noteEn: '填报说明（英文）',
   commonlyMissing: '常缺材料',
   sharedData: '免提交',
+  identity: '身份证件',
 };
 
 const FORM_LABELS: Readonly<Record<string, string>> = {

@@ -100,6 +100,12 @@ export interface GuideMaterial {
   commonlyMissing?: boolean;
   /** Whether the hall can obtain it itself (免提交, 数据共享): nothing to bring when true. */
   sharedData?: boolean;
+  /**
+   * An identity document shown at the window (身份证件). An instant business whose guide asks
+   * for nothing else keeps no case file (SPEC MAT-INSTANT-1): a print-out or a card's loss report
+   * leaves only its 回单.
+   */
+  identity?: boolean;
 }
 
 /** 办件类型: 即办件 is settled at the window; 承诺件 is accepted and settled within a promised limit. */

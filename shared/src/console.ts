@@ -216,6 +216,7 @@ export const guideMaterialSchema = z.strictObject({
   noteEn: text(1000).optional(),
   commonlyMissing: z.boolean().optional(),
   sharedData: z.boolean().optional(),
+  identity: z.boolean().optional(),
 });
 
 /** 办事指南: the 16 elements of shared/src/catalog.ts `ServiceGuide`. */

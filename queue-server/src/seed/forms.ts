@@ -352,7 +352,7 @@ export const LOCAL_ITEMS: ServiceItem[] = [
       visitsOnSite: 1,
       conditions: ['业务已办结（可凭回执通过 12333 或扫码查询）'],
       materials: [
-        { name: '居民身份证或社会保障卡', form: '原件', copies: 1, required: true },
+        { name: '居民身份证或社会保障卡', form: '原件', copies: 1, required: true, identity: true },
         {
           name: '业务受理回执',
           form: '原件',

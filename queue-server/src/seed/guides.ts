@@ -42,9 +42,14 @@ function material(
   return { name, form, copies: 1, required: true, ...extra };
 }
 
+/** An identity document, shown at the window (MAT-INSTANT-1: not by itself a reason to keep a file). */
+function identityDoc(name: string, extra: Partial<Omit<GuideMaterial, 'name' | 'form'>> = {}): GuideMaterial {
+  return material(name, '原件', { identity: true, ...extra });
+}
+
 /** 居民身份证或社会保障卡 of the person concerned, shown at the window. */
 function idOrCard(note?: string): GuideMaterial {
-  return material('居民身份证或社会保障卡', '原件', note ? { note } : {});
+  return identityDoc('居民身份证或社会保障卡', note ? { note } : {});
 }
 
 /** The elements a guide writes itself; the hall-wide ones (fee, address, consultation …) are filled in. */
@@ -142,7 +147,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
         note: '部分地区要求，用于核实用工起始日期；以当地规定为准。',
       }),
       material('职工参保登记表（增员表）', '原件', { note: '加盖单位公章；网上办理时在线填报。' }),
-      material('单位经办人居民身份证', '原件'),
+      identityDoc('单位经办人居民身份证'),
     ],
     steps: [
       '申请：单位经办人提交职工增员信息',
@@ -307,7 +312,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
     legalBasis: [law('第四条、第七十四条')],
     conditions: ['单位已在本统筹地区办理社会保险登记', '由单位经办人办理'],
     materials: [
-      material('单位经办人居民身份证', '原件'),
+      identityDoc('单位经办人居民身份证'),
       material('营业执照或统一社会信用代码', '复印件', {
         sharedData: true,
         note: '经办机构可按统一社会信用代码查询单位登记信息，一般免提交。',
@@ -488,7 +493,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
       '符合当地补缴政策（可补缴的期间、缴费基数等以当地规定为准）',
     ],
     materials: [
-      material('单位经办人居民身份证', '原件'),
+      identityDoc('单位经办人居民身份证'),
       material('劳动合同', '复印件'),
       material('补缴期间工资发放凭证', '复印件', {
         commonlyMissing: true,
@@ -679,14 +684,14 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
     legalBasis: [law('第五十八条第三款')],
     conditions: ['尚未持有有效的社会保障卡', '本人申领；未成年人、行动不便者可由监护人或代办人办理'],
     materials: [
-      material('居民身份证', '原件', {
+      identityDoc('居民身份证', {
         note: '16周岁以下未成年人可提供居民户口簿，并出示监护人身份证件。',
       }),
       material('近期免冠彩色照片', '电子', {
         sharedData: true,
         note: '可调用公安部门证件照片或现场采集，一般免提交。',
       }),
-      material('监护人或代办人居民身份证', '原件', {
+      identityDoc('监护人或代办人居民身份证', {
         required: false,
         note: '未成年人申领或他人代办时提供。',
       }),
@@ -710,7 +715,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
     visitsOnSite: 0,
     legalBasis: [law()],
     conditions: ['持卡人本人办理', '电话或网上挂失后，是否还须到窗口办理正式挂失以当地规定为准'],
-    materials: [material('居民身份证', '原件', { note: '电话挂失时核对公民身份号码等信息，无须材料。' })],
+    materials: [identityDoc('居民身份证', { note: '电话挂失时核对公民身份号码等信息，无须材料。' })],
     steps: [
       '申请：本人到窗口、网上服务厅或拨打 12333 申请挂失',
       '核验：核验本人身份',
@@ -730,7 +735,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
     legalBasis: [law()],
     conditions: ['补领的须已办理挂失', '换领、换发的须交回原卡'],
     materials: [
-      material('居民身份证', '原件'),
+      identityDoc('居民身份证'),
       material('原社会保障卡', '原件', {
         required: false,
         note: '换领、换发时交回；补领（已挂失）的无须提供。',
@@ -759,7 +764,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
     visitsOnSite: 1,
     legalBasis: [law()],
     conditions: ['持卡人本人持卡办理'],
-    materials: [material('居民身份证', '原件'), material('社会保障卡', '原件')],
+    materials: [identityDoc('居民身份证'), identityDoc('社会保障卡')],
     steps: [
       '申请：本人到窗口或在自助终端插卡申请',
       '核验：核验本人身份（自助终端人脸识别）',
@@ -782,7 +787,7 @@ export const GUIDES: Readonly<Record<string, ServiceGuide>> = {
     ],
     conditions: ['单位已参加机关事业单位养老保险', '人员增减、工资调整有组织人事或主管部门的审批文件'],
     materials: [
-      material('单位经办人居民身份证', '原件'),
+      identityDoc('单位经办人居民身份证'),
       material('机关事业单位缴费基数申报表', '原件', { note: '加盖单位公章。' }),
       material('工资发放明细', '复印件', { note: '与申报期间对应，作为核定缴费基数的依据。' }),
       material('人员增减或工资调整审批文件', '复印件', {

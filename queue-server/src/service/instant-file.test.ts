@@ -114,9 +114,15 @@ describe('instant business case files (SPEC MAT-INSTANT-*)', () => {
     expect(c.materials.filter((m) => m.status === 'missing').map((m) => m.name)).toEqual(required);
     expect(c.materials.find((m) => m.name === '劳动合同')?.status).toBe('not-required');
     expect(store.slips.byNumber(d.number)?.caseId).toBe(d.number);
-    // An instant item whose guide has no materials: a 回单 and nothing else.
-    const bare = demoCatalog().find((i) => i.kind === 'instant' && (i.guide?.materials.length ?? 0) === 0);
-    if (bare !== undefined) expect(slipFor(bare.code, 'completion').case).toBeNull();
+    // An instant item whose guide asks only for identity documents shown at the window (个人参保证明
+    // 查询打印, 社会保障卡挂失): a 回单 and nothing else, so the clerk's 日结 is not left with files
+    // whose ID card can never be "captured".
+    for (const code of ['51201401800006', '512B0070200008']) {
+      const item = demoCatalog().find((i) => i.code === code)!;
+      expect(item.kind).toBe('instant');
+      expect(item.guide!.materials.length).toBeGreaterThan(0);
+      expect(slipFor(code, 'completion').case, item.name).toBeNull();
+    }
     // A time-limited acceptance is untouched: no instant flag, waiting for review.
     const acc = slipFor(CARD, 'acceptance').case!;
     expect(acc.instant).toBeUndefined();

@@ -13,7 +13,7 @@ import { TEST_KEYS } from '../store/testing.ts';
 
 /** 社会保障卡申领 (审核 once), 个人参保证明查询打印 (instant), 失业保险金申领 (审核 + 复核). */
 const CARD = '512B0070200003';
-const INSTANT = '51201401800006';
+const INSTANT = '512B0369200000'; // 灵活就业人员参保登记: an instant item that keeps a file (MAT-INSTANT-1)
 const UNEMPLOYMENT = '512B0070100003';
 const DAY = '2026-11-26';
 
@@ -405,9 +405,12 @@ describe('日结轧账 (SPEC REC-*)', () => {
     // The completion's first fact of the clerk's: the instant case file it opens (MAT-INSTANT-1).
     expect(day.reopened[0]?.causeType).toBe('case:accepted');
     // The new slip is now a discrepancy (not counted) until counted again, and its instant case
-    // file misses the material nobody captured yet (MAT-INSTANT-4).
+    // file misses each material nobody captured yet (MAT-INSTANT-4).
     const v = h.recon.view('clerk-a', DAY);
-    expect(v.ok && v.data.discrepancies.map((d) => d.kind)).toEqual(['material-missing', 'not-counted']);
+    expect(v.ok && v.data.discrepancies.map((d) => d.kind)).toEqual([
+      ...pages.map(() => 'material-missing'),
+      'not-counted',
+    ]);
   });
 
   it('REC-3 a count for business that is not the clerk’s is refused; the days survive a restart', () => {

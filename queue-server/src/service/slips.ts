@@ -62,6 +62,17 @@ export const OUTCOME_OF_SLIP: Record<SlipKind, FinishOutcome> = {
   supplement: 'supplement',
 };
 
+/**
+ * Whether an instant business of this item keeps a case file (MAT-INSTANT-1): its guide asks for a
+ * required material that is neither an identity document shown at the window nor fetched by the
+ * hall itself. A print-out, a card's loss report or a 资格认证 leave only their 回单.
+ */
+export function keepsInstantFile(item: Pick<ServiceItem, 'guide'>): boolean {
+  return (item.guide?.materials ?? []).some(
+    (m) => m.required && m.identity !== true && m.sharedData !== true,
+  );
+}
+
 /** The promised limit of an item in working days and its due date (SPEC SLP-4). */
 export function acceptanceDeadline(
   item: Pick<ServiceItem, 'timeLimit'>,
@@ -377,9 +388,10 @@ export class SlipService {
         if (!built.ok) return uow.refuse(built.error);
         const { document, deadline } = built;
         let caseId: string | null = legacyCase?.id ?? null;
-        // MAT-INSTANT-1: a completion of an item whose guide lists materials opens its instant case
-        // file (final at once, deadline the day itself), so what was taken in is captured and filed.
-        const instant = r.kind === 'completion' && (item.guide?.materials.length ?? 0) > 0;
+        // MAT-INSTANT-1: a completion of an item whose guide asks for a material the hall keeps (a
+        // required one besides identity documents shown at the window) opens its instant case file
+        // (final at once, deadline the day itself), so what was taken in is captured and filed.
+        const instant = r.kind === 'completion' && keepsInstantFile(item);
         const opens =
           r.kind === 'acceptance' && legacyCase === undefined && deadline !== null
             ? { date: deadline.date, workingDays: deadline.workingDays }

@@ -509,6 +509,7 @@ function ItemForm({
                 <th>必需</th>
                 <th>常缺</th>
                 <th>免提交</th>
+                <th>身份证件</th>
                 <th>填报说明</th>
                 <th>
                   <span class="sr-only">操作</span>
@@ -558,12 +559,17 @@ function ItemForm({
                       }
                     />
                   </td>
-                  {(['required', 'commonlyMissing', 'sharedData'] as const).map((k) => (
+                  {(['required', 'commonlyMissing', 'sharedData', 'identity'] as const).map((k) => (
                     <td key={k}>
                       <input
                         type="checkbox"
                         aria-label={`申办材料第${i + 1}项·${
-                          k === 'required' ? '是否必需' : k === 'commonlyMissing' ? '常缺材料' : '免提交'
+                          {
+                            required: '是否必需',
+                            commonlyMissing: '常缺材料',
+                            sharedData: '免提交',
+                            identity: '身份证件',
+                          }[k]
                         }`}
                         checked={m[k] === true}
                         onChange={(e) => setMaterial(i, { [k]: e.currentTarget.checked })}
