@@ -113,10 +113,17 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       // for a snapshot.
       const folded =
         action.fact.case === undefined ? state : foldCase(state, putCase(state.cases, action.fact.case));
-      const ev = action.fact.event as { type: string; seq: number; clerkId?: unknown; businessDay?: unknown };
+      // REC-UI-3: the clerk's own 日结 facts arrive whole (others' bare, REC-UI-5); the fact's own
+      // type decides, so a fact whose event is reduced to its seq is never misread.
+      const ev = action.fact.event as { clerkId?: unknown; businessDay?: unknown } | undefined;
       const s =
-        ev.type.startsWith('recon:') && typeof ev.clerkId === 'string' && typeof ev.businessDay === 'string'
-          ? { ...folded, reconChanged: { seq: ev.seq, clerkId: ev.clerkId, businessDay: ev.businessDay } }
+        action.fact.type.startsWith('recon:') &&
+        typeof ev?.clerkId === 'string' &&
+        typeof ev.businessDay === 'string'
+          ? {
+              ...folded,
+              reconChanged: { seq: action.fact.seq, clerkId: ev.clerkId, businessDay: ev.businessDay },
+            }
           : folded;
       if (s.view === null || s.gap) return s;
       const next = applyFact(s.view, action.fact);
