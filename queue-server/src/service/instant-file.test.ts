@@ -7,10 +7,11 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeHall, type Hall } from '../compose.ts';
 import { foldHalfYear, type SupervisionFact } from '../domain/supervision.ts';
-import { hallConfig, T0 } from '../domain/test-factory.ts';
+import { T0 } from '../domain/test-factory.ts';
 import { demoCatalog } from '../seed/demo-hall.ts';
 import { HallStore } from '../store/hall.store.ts';
 import { TEST_KEYS } from '../store/testing.ts';
+import { seedServiceHall } from './testing.ts';
 
 /** 企业职工参保登记: instant; its guide lists four materials, three required. */
 const ENROL = '512B0067900008';
@@ -33,20 +34,7 @@ beforeEach(() => {
   now = T0;
   store = new HallStore(join(dir, 'hall.db'), TEST_KEYS);
   h = composeHall({ store, logger: pino({ level: 'silent' }), clock: { now: () => now } });
-  expect(
-    h.hall.execute({ type: 'hall:configure', config: hallConfig({ numberDigits: 4 }), by: 'admin' }).ok,
-  ).toBe(true);
-  store.auth.replaceCatalog(demoCatalog());
-  for (const [id, roles] of Object.entries(PEOPLE))
-    store.auth.insertStaff({
-      id,
-      username: id,
-      name: `员工${id}`,
-      staffNumber: `G${id}`,
-      roles,
-      passwordHash: 'x',
-      createdAt: T0,
-    });
+  seedServiceHall(h, store, PEOPLE);
   expect(h.hall.execute({ type: 'window:open', windowId: 'w1', clerkId: 'clerk-a' }).ok).toBe(true);
   expect(h.hall.execute({ type: 'window:open', windowId: 'w2', clerkId: 'clerk-b' }).ok).toBe(true);
 });

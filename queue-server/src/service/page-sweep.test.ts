@@ -6,10 +6,10 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeHall, type Hall } from '../compose.ts';
-import { hallConfig, T0 } from '../domain/test-factory.ts';
-import { demoCatalog } from '../seed/demo-hall.ts';
+import { T0 } from '../domain/test-factory.ts';
 import { HallStore } from '../store/hall.store.ts';
 import { TEST_KEYS } from '../store/testing.ts';
+import { seedServiceHall } from './testing.ts';
 
 /** 社会保障卡申领: one review level; three required materials. */
 const CARD = '512B0070200003';
@@ -31,20 +31,7 @@ beforeEach(() => {
   now = T0;
   store = new HallStore(join(dir, 'hall.db'), TEST_KEYS);
   h = composeHall({ store, logger: pino({ level: 'silent' }), clock: { now: () => now } });
-  expect(
-    h.hall.execute({ type: 'hall:configure', config: hallConfig({ numberDigits: 4 }), by: 'admin' }).ok,
-  ).toBe(true);
-  store.auth.replaceCatalog(demoCatalog());
-  for (const [id, roles] of Object.entries(PEOPLE))
-    store.auth.insertStaff({
-      id,
-      username: id,
-      name: `员工${id}`,
-      staffNumber: `G${id}`,
-      roles,
-      passwordHash: 'x',
-      createdAt: T0,
-    });
+  seedServiceHall(h, store, PEOPLE);
   expect(h.hall.execute({ type: 'window:open', windowId: 'w1', clerkId: 'clerk-a' }).ok).toBe(true);
 });
 afterEach(() => {

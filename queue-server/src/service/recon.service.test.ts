@@ -6,10 +6,11 @@ import type { DiscrepancyKind } from '@onewindow/shared/reconcile.ts';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeHall, type Hall } from '../compose.ts';
-import { hallConfig, T0 } from '../domain/test-factory.ts';
+import { T0 } from '../domain/test-factory.ts';
 import { demoCatalog } from '../seed/demo-hall.ts';
 import { HallStore } from '../store/hall.store.ts';
 import { TEST_KEYS } from '../store/testing.ts';
+import { seedServiceHall } from './testing.ts';
 
 /** 社会保障卡申领 (审核 once), 个人参保证明查询打印 (instant), 失业保险金申领 (审核 + 复核). */
 const CARD = '512B0070200003';
@@ -43,20 +44,7 @@ beforeEach(() => {
   now = T0;
   store = new HallStore(join(dir, 'hall.db'), TEST_KEYS);
   h = composeHall({ store, logger: pino({ level: 'silent' }), clock: { now: () => now } });
-  expect(
-    h.hall.execute({ type: 'hall:configure', config: hallConfig({ numberDigits: 4 }), by: 'admin' }).ok,
-  ).toBe(true);
-  store.auth.replaceCatalog(demoCatalog());
-  for (const [id, roles] of Object.entries(PEOPLE))
-    store.auth.insertStaff({
-      id,
-      username: id,
-      name: `员工${id}`,
-      staffNumber: id,
-      roles,
-      passwordHash: 'x',
-      createdAt: T0,
-    });
+  seedServiceHall(h, store, PEOPLE, (id) => id);
   for (const [clerk, windowId] of Object.entries(WINDOW_OF))
     expect(h.hall.execute({ type: 'window:open', windowId, clerkId: clerk }).ok).toBe(true);
 });
