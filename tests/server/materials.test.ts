@@ -10,6 +10,7 @@ import type {
 import type { PiiReadEntry } from '@onewindow/shared/api-types.ts';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acceptAtWindow } from '../support/materials.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** 失业保险金申领: time-limited, reviewed once; three required materials in its guide. */
@@ -34,30 +35,7 @@ const cmd = async (token: string, name: string, body: unknown) =>
   ok(await server.rest<CommandResult>('POST', `/api/commands/${name}`, { token, body }));
 
 /** clerk1 at w1 accepts a 失业保险金申领; returns the case id and the clerk's token. */
-async function accepted(): Promise<{ caseId: string; clerk: string }> {
-  const guide = await server.login('guide1');
-  const issued = await cmd(guide, 'ticket:issue', { categoryId: 'A', itemCode: UNEMPLOYMENT });
-  const ticketId = (issued.facts as { type: string; ticket?: { id: string } }[]).find(
-    (f) => f.type === 'ticket:issued',
-  )!.ticket!.id;
-  const clerk = await server.login('clerk1');
-  await cmd(clerk, 'window:open', { windowId: 'w1' });
-  await cmd(clerk, 'ticket:call-next', { windowId: 'w1' });
-  await cmd(clerk, 'ticket:start', { windowId: 'w1' });
-  const slip = ok(
-    await server.rest<SlipResult>('POST', '/api/slips', {
-      token: clerk,
-      body: {
-        ticketId,
-        kind: 'acceptance',
-        applicantName: '张三',
-        contactPhone: '13800000000',
-        print: false,
-      },
-    }),
-  );
-  return { caseId: slip.case!.id, clerk };
-}
+const accepted = () => acceptAtWindow(server, UNEMPLOYMENT);
 
 async function upload(
   token: string,

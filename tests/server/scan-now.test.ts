@@ -17,16 +17,10 @@ import {
   saneOptionsFromProfile,
   TerminalAgent,
 } from '@onewindow/kiosk/agent';
-import type {
-  Ack,
-  CaptureDevices,
-  CaseRecord,
-  CommandResult,
-  SlipResult,
-  StaffFact,
-} from '@onewindow/shared';
+import type { Ack, CaptureDevices, CaseRecord, CommandResult, StaffFact } from '@onewindow/shared';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acceptAtWindow } from '../support/materials.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const UNEMPLOYMENT = '512B0070100003';
@@ -47,34 +41,11 @@ const ok = <T>(r: { status: number; body: Ack<T> }): T => {
   if (!r.body.ok) throw new Error(`${r.status} ${r.body.error.code}: ${r.body.error.message}`);
   return r.body.data;
 };
-const cmd = async (token: string, name: string, body: unknown) =>
+const _cmd = async (token: string, name: string, body: unknown) =>
   ok(await server.rest<CommandResult>('POST', `/api/commands/${name}`, { token, body }));
 
 /** clerk1 at w1 accepts a 失业保险金申领; returns the case id and the clerk's token. */
-async function accepted(): Promise<{ caseId: string; clerk: string }> {
-  const guide = await server.login('guide1');
-  const issued = await cmd(guide, 'ticket:issue', { categoryId: 'A', itemCode: UNEMPLOYMENT });
-  const ticketId = (issued.facts as { type: string; ticket?: { id: string } }[]).find(
-    (f) => f.type === 'ticket:issued',
-  )!.ticket!.id;
-  const clerk = await server.login('clerk1');
-  await cmd(clerk, 'window:open', { windowId: 'w1' });
-  await cmd(clerk, 'ticket:call-next', { windowId: 'w1' });
-  await cmd(clerk, 'ticket:start', { windowId: 'w1' });
-  const slip = ok(
-    await server.rest<SlipResult>('POST', '/api/slips', {
-      token: clerk,
-      body: {
-        ticketId,
-        kind: 'acceptance',
-        applicantName: '张三',
-        contactPhone: '13800000000',
-        print: false,
-      },
-    }),
-  );
-  return { caseId: slip.case!.id, clerk };
-}
+const accepted = () => acceptAtWindow(server, UNEMPLOYMENT);
 
 /** The window's agent, paired for w1 and connected, with this scanner; resolves once its health is in. */
 async function windowAgent(scanner: DocumentScanner | undefined): Promise<TerminalAgent> {
