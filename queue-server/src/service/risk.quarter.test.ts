@@ -24,6 +24,7 @@ import { demoCatalog } from '../seed/demo-hall.ts';
 import { HallStore } from '../store/hall.store.ts';
 import { TEST_KEYS } from '../store/testing.ts';
 import { WorkingCalendar } from './calendar.ts';
+import { SIM_RISK_RULES } from './risk.testing.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -42,74 +43,10 @@ const DAYS = 13 * 7;
 /** A public holiday (国庆) on which a clerk signs on at a window: outside the hall's days. */
 const HOLIDAY = '2026-10-02';
 
-/** The simulation's rules: every kind, warn only (the quarter must run on), thresholds for 13 weeks. */
-const SIM_RULES: RiskRule[] = [
-  { id: 'R-SOD', kind: 'case-two-steps', riskCode: 'CZ-01', mode: 'warn', enabled: true, thresholds: {} },
-  {
-    id: 'R-FAST',
-    kind: 'case-fast-approval',
-    riskCode: 'CZ-02',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { minMinutes: 30 },
-  },
-  {
-    id: 'R-HOURS',
-    kind: 'outside-hours',
-    riskCode: 'DD-02',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { graceMinutes: 30 },
-  },
-  {
-    id: 'R-HOLDER',
-    kind: 'holder-frequency',
-    riskCode: 'DD-01',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { tickets: 4, cases: 3, periodDays: 7 },
-  },
-  {
-    id: 'R-STAFF',
-    kind: 'staff-actions',
-    riskCode: 'CZ-05',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { count: 3, periodHours: 24 },
-  },
-  {
-    id: 'R-REJECT',
-    kind: 'rejection-rate',
-    riskCode: 'DD-03',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { periodDays: 7, minFinished: 10, factor: 2, minRate: 0.3 },
-  },
-  {
-    id: 'R-OVERDUE',
-    kind: 'case-overdue',
-    riskCode: 'CZ-03',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { graceDays: 0 },
-  },
-  {
-    id: 'R-WAIT',
-    kind: 'long-wait',
-    riskCode: 'CZ-04',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { minutes: 45 },
-  },
-  {
-    id: 'R-LOGIN',
-    kind: 'failed-logins',
-    riskCode: 'JS-01',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { count: 3, periodMinutes: 10 },
-  },
-];
+/** The simulation's rules (SIM_RISK_RULES), with a holder's third case in a week flagged too. */
+const SIM_RULES: RiskRule[] = SIM_RISK_RULES.map((r) =>
+  r.id === 'R-HOLDER' ? ({ ...r, thresholds: { ...r.thresholds, cases: 3 } } as RiskRule) : r,
+);
 
 /** One alert, as the comparison sees it: rule, subject and the local day it was raised. */
 type Key = string;

@@ -19,6 +19,7 @@ import { demoCatalog } from '../seed/demo-hall.ts';
 import { HallStore } from '../store/hall.store.ts';
 import { TEST_KEYS } from '../store/testing.ts';
 import { WorkingCalendar } from './calendar.ts';
+import { SIM_RISK_RULES } from './risk.testing.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -61,73 +62,7 @@ const allAlerts = () =>
     .filter((e): e is Extract<HallEvent, { type: 'risk:alert-raised' }> => e.type === 'risk:alert-raised');
 
 /** The simulation's rules: every kind, warn only, thresholds small enough for four weeks. */
-const SIM_RULES: RiskRule[] = [
-  { id: 'R-SOD', kind: 'case-two-steps', riskCode: 'CZ-01', mode: 'warn', enabled: true, thresholds: {} },
-  {
-    id: 'R-FAST',
-    kind: 'case-fast-approval',
-    riskCode: 'CZ-02',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { minMinutes: 30 },
-  },
-  {
-    id: 'R-HOURS',
-    kind: 'outside-hours',
-    riskCode: 'DD-02',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { graceMinutes: 30 },
-  },
-  {
-    id: 'R-HOLDER',
-    kind: 'holder-frequency',
-    riskCode: 'DD-01',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { tickets: 4, cases: 99, periodDays: 7 },
-  },
-  {
-    id: 'R-STAFF',
-    kind: 'staff-actions',
-    riskCode: 'CZ-05',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { count: 3, periodHours: 24 },
-  },
-  {
-    id: 'R-REJECT',
-    kind: 'rejection-rate',
-    riskCode: 'DD-03',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { periodDays: 7, minFinished: 10, factor: 2, minRate: 0.3 },
-  },
-  {
-    id: 'R-OVERDUE',
-    kind: 'case-overdue',
-    riskCode: 'CZ-03',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { graceDays: 0 },
-  },
-  {
-    id: 'R-WAIT',
-    kind: 'long-wait',
-    riskCode: 'CZ-04',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { minutes: 45 },
-  },
-  {
-    id: 'R-LOGIN',
-    kind: 'failed-logins',
-    riskCode: 'JS-01',
-    mode: 'warn',
-    enabled: true,
-    thresholds: { count: 3, periodMinutes: 10 },
-  },
-];
+const SIM_RULES: RiskRule[] = [...SIM_RISK_RULES];
 
 describe('the risk monitor over a simulated month (RISK-EVAL-1, RISK-EVAL-2, RISK-EVAL-3, RISK-EVAL-4)', () => {
   it('raises exactly the injected violations, each in the unit of its fact, and a replay of the log raises the same', () => {
