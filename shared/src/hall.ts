@@ -70,6 +70,18 @@ export interface HallSettings {
   oneTicketPerCategory?: boolean;
   /** The 档号 scheme of the archive (SPEC ARC-1). Absent: DEFAULT_ARCHIVE_SCHEME. */
   archive?: ArchiveScheme;
+  /** The citizen's phone: online tickets, queue notices, online rating (MOB-Q-*, MOB-RATE-*). Absent: DEFAULT_ONLINE. */
+  online?: OnlineSettings;
+}
+
+/** Hall settings of the phone channel (SPEC MOB-Q-*, NOTE-TRG-5, MOB-RATE-*). */
+export interface OnlineSettings {
+  /** An online ticket lapses this many minutes after it was taken unless confirmed at the hall. */
+  confirmMinutes: number;
+  /** "N people ahead": the SMS goes once, when N or fewer are ahead (0: never). */
+  aheadNotice: number;
+  /** A rating link is accepted for this many days after the service. */
+  ratingDays: number;
 }
 
 export interface HallConfig {
@@ -208,6 +220,8 @@ export type QueueFact =
       note: string;
     }
   | { type: 'ticket:cancelled'; ticketId: string; by: string; reason: string }
+  /** An online ticket confirmed at the hall (kiosk card or code, or the guide): it may be called now. */
+  | { type: 'ticket:confirmed'; ticketId: string; by: string }
   | {
       type: 'ticket:rated';
       ticketId: string;

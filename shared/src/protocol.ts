@@ -89,6 +89,13 @@ export const hallSettingsSchema = z.strictObject({
     .max(60)
     .refine((t) => t.includes('{号}') && t.includes('{窗口}'), 'must contain {号} and {窗口}'),
   oneTicketPerCategory: z.boolean().optional(),
+  online: z
+    .strictObject({
+      confirmMinutes: z.int().min(5).max(480),
+      aheadNotice: z.int().min(0).max(50),
+      ratingDays: z.int().min(1).max(90),
+    })
+    .optional(),
   archive: z
     .strictObject({
       template: z

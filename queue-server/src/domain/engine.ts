@@ -21,6 +21,7 @@ import {
 import { laneOf, lanesOfWindow, mayServe, queueKey, queueLess } from '@onewindow/shared/queue-order.ts';
 import { businessDayOf } from './clock.ts';
 import { IndexedHeap } from './indexed-heap.ts';
+import { onlineSettingsOf } from './settings.ts';
 import type {
   Command,
   Decision,
@@ -32,6 +33,9 @@ import type {
   HallEvent,
   HallSettings,
 } from './types.ts';
+
+/** The reason a lapsed online ticket is cancelled with (MOB-Q-3). */
+export const ONLINE_LAPSE_REASON = '线上取号未在规定时间内到厅确认';
 
 const LIVE_STATUSES = new Set<Ticket['status']>(['waiting', 'called', 'serving', 'parked', 'no-show']);
 
@@ -186,6 +190,11 @@ export class QueueEngine {
       )
         return t;
     return undefined;
+  }
+
+  /** Online tickets still to be confirmed at the hall, for the lapse timer (MOB-Q-3). O(n). */
+  awaitingConfirmation(): Readonly<Ticket>[] {
+    return [...this.tickets.values()].filter((t) => t.status === 'waiting' && t.confirmBy !== undefined);
   }
 
   waitingCount(): number {
@@ -376,6 +385,27 @@ export class QueueEngine {
           channel: cmd.channel,
         });
       }
+      case 'ticket:confirm': {
+        // MOB-Q-2: confirmed at the hall before its deadline, the ticket becomes callable in place.
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'waiting' || t.confirmBy === undefined)
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status} and awaits no confirmation`);
+        if (now >= t.confirmBy)
+          return fail('BAD_TICKET_STATE', `${t.id} lapsed: it was to be confirmed by ${t.confirmBy}`);
+        if (!cmd.by) return fail('REASON_REQUIRED', 'a confirmation needs who did it');
+        return ok({ type: 'ticket:confirmed', ticketId: t.id, by: cmd.by });
+      }
+      case 'ticket:lapse': {
+        // MOB-Q-3: only once its deadline has passed, and only while still unconfirmed.
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'waiting' || t.confirmBy === undefined)
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status} and awaits no confirmation`);
+        if (now < t.confirmBy)
+          return fail('BAD_TICKET_STATE', `${t.id} may still be confirmed until ${t.confirmBy}`);
+        return ok({ type: 'ticket:cancelled', ticketId: t.id, by: 'system', reason: ONLINE_LAPSE_REASON });
+      }
       case 'ticket:cancel': {
         const t = this.tickets.get(cmd.ticketId);
         if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
@@ -562,8 +592,16 @@ export class QueueEngine {
         return;
       }
       case 'ticket:rated': {
+        // A rating by link may come after its day closed (MOB-RATE-3): the ticket left memory then.
+        const t = this.tickets.get(ev.ticketId);
+        if (t !== undefined)
+          t.rating = { level: ev.level, reasons: [...ev.reasons], channel: ev.channel, at: ev.at };
+        return;
+      }
+      case 'ticket:confirmed': {
         const t = this.tickets.get(ev.ticketId)!;
-        t.rating = { level: ev.level, reasons: [...ev.reasons], channel: ev.channel, at: ev.at };
+        delete t.confirmBy;
+        this.enqueue(t);
         return;
       }
       case 'ticket:cancelled': {
@@ -571,6 +609,7 @@ export class QueueEngine {
         this.dequeue(t);
         if (t.status === 'called' && t.windowId !== null) this.release(t.windowId, t.id);
         t.status = 'cancelled';
+        delete t.confirmBy;
         t.cancelReason = ev.reason;
         t.finishedAt = ev.at;
         return;
@@ -714,6 +753,8 @@ export class QueueEngine {
       );
     const number = formatTicketNumber(category.prefix, seq, s.numberDigits);
     const tieBreak = this.seq + 1;
+    // MOB-Q-2: an online ticket keeps its place from now but waits outside the callable heaps.
+    const confirmBy = cmd.source === 'online' ? now + onlineSettingsOf(s).confirmMinutes * 60_000 : undefined;
     const ticket: Ticket = {
       id: `${day.replaceAll('-', '')}-${number}`,
       number,
@@ -741,6 +782,7 @@ export class QueueEngine {
       cancelReason: null,
       servedBy: null,
       rating: null,
+      ...(confirmBy !== undefined ? { confirmBy } : {}),
     };
     return ok({ type: 'ticket:issued', ticket });
   }
@@ -861,8 +903,9 @@ export class QueueEngine {
     return h;
   }
 
+  /** Only callable tickets sit in the heaps: an unconfirmed online ticket waits outside (MOB-Q-2). */
   private enqueue(t: Ticket): void {
-    this.heapFor(t).push(t);
+    if (t.confirmBy === undefined) this.heapFor(t).push(t);
   }
 
   private dequeue(t: Ticket): void {

@@ -57,6 +57,10 @@ export type Command =
   | { type: 'ticket:reinstate'; ticketId: string; by: string }
   | { type: 'ticket:transfer'; ticketId: string; to: TransferTarget; by: string; note: string }
   | { type: 'ticket:cancel'; ticketId: string; by: string; reason: string }
+  /** MOB-Q-2: an online ticket confirmed at the hall (kiosk or guide). */
+  | { type: 'ticket:confirm'; ticketId: string; by: string }
+  /** MOB-Q-3: an online ticket not confirmed by its deadline lapses (the server's timer). */
+  | { type: 'ticket:lapse'; ticketId: string }
   | { type: 'ticket:rate'; ticketId: string; level: number; reasons: string[]; channel: RatingChannel }
   | { type: 'ticket:override'; ticketId: string; action: OverrideAction; by: string; reason: string }
   | {
