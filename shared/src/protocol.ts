@@ -175,6 +175,8 @@ export const COMMAND_SCHEMAS = {
     note: staffText(200),
   }),
   'ticket:cancel': z.strictObject({ ...ticketRef, reason: staffText(200) }),
+  /** MOB-Q-2: the guide confirms an online ticket for a citizen at the desk (the kiosk does it by card or code). */
+  'ticket:confirm': z.strictObject({ ...ticketRef }),
   'ticket:override': z.strictObject({
     ...ticketRef,
     action: z.discriminatedUnion('kind', [
