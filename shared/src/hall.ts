@@ -230,6 +230,8 @@ export type QueueFact =
       level: RatingLevel;
       reasons: RatingReason[];
       channel: RatingChannel;
+      /** The citizen's own words from the rating page (MOB-RATE-4), screened for personal numbers. */
+      comment?: string;
     }
   | {
       type: 'ticket:priority-overridden';

@@ -4,8 +4,15 @@
  * registered wording (with `{placeholders}`) and the operator's template code beside it.
  */
 
-/** The templates the hall's facts trigger today (NOTE-TRG-1..3). */
-export const NOTICE_TEMPLATE_IDS = ['case-accepted', 'case-supplement', 'case-ready'] as const;
+/** The templates the hall's facts trigger (NOTE-TRG-1..3 for cases, NOTE-TRG-5..7 for the queue). */
+export const NOTICE_TEMPLATE_IDS = [
+  'case-accepted',
+  'case-supplement',
+  'case-ready',
+  'queue-ahead',
+  'queue-called',
+  'rating-link',
+] as const;
 export type NoticeTemplateId = (typeof NOTICE_TEMPLATE_IDS)[number];
 
 /** The parameters each template is sent with: a registered template may use only these. */
@@ -13,7 +20,16 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-accepted': ['hallName', 'itemName', 'receiptNo', 'deadline'],
   'case-supplement': ['hallName', 'itemName', 'receiptNo', 'materials'],
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
+  'queue-ahead': ['hallName', 'number', 'ahead'],
+  'queue-called': ['hallName', 'number', 'windowNo'],
+  'rating-link': ['hallName', 'number', 'link'],
 };
+
+/**
+ * Parameters that are secrets, not template values: sealed at rest and hidden from the managers'
+ * list, opened only to send (the rating link's one-time token, MOB-RATE-1).
+ */
+export const SECRET_NOTICE_PARAMS: readonly string[] = ['link'];
 
 /**
  * `pending` waits for its next attempt; `sending` was handed to the gateway and has no answer

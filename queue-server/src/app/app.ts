@@ -28,6 +28,7 @@ import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
 import { materialRoutes } from './routes/materials.routes.ts';
+import { mobileQueueRoutes } from './routes/mobile-queue.routes.ts';
 import { noticeRoutes } from './routes/notice.routes.ts';
 import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
@@ -255,6 +256,7 @@ export function createApp(deps: AppDeps): App {
     ...complaintRoutes(h),
     ...archiveRoutes(h),
     ...noticeRoutes(h),
+    ...mobileQueueRoutes(h),
     ...ticketStatusRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);

@@ -113,6 +113,33 @@ function validateConfig(config: HallConfig): string | null {
 }
 
 /**
+ * RAT-1, RAT-3 (and MOB-RATE-3 for a ticket whose day has closed, read from the store): the
+ * `ticket:rated` fact of a finished ticket not rated yet, or why not.
+ */
+export function decideRating(t: Readonly<Ticket>, cmd: Extract<Command, { type: 'ticket:rate' }>): Decision {
+  if (t.status !== 'done' || t.windowId === null)
+    return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}; only a finished ticket is rated`);
+  if (t.rating !== null) return fail('ALREADY_RATED', `${t.id} was rated already`);
+  const level = cmd.level as RatingLevel;
+  if (!RATING_LEVELS.includes(level)) return fail('INVALID_RATING', `level ${cmd.level} is not 1–5`);
+  const reasons = [...new Set(cmd.reasons)] as RatingReason[];
+  if (reasons.some((r) => !RATING_REASONS.includes(r)))
+    return fail('INVALID_RATING', `unknown reason in ${cmd.reasons.join(',')}`);
+  if (!RATING_CHANNELS.includes(cmd.channel)) return fail('INVALID_RATING', `unknown channel ${cmd.channel}`);
+  const comment = cmd.comment?.trim();
+  return ok({
+    type: 'ticket:rated',
+    ticketId: t.id,
+    windowId: t.windowId,
+    servedBy: t.servedBy,
+    level,
+    reasons,
+    channel: cmd.channel,
+    ...(comment ? { comment } : {}),
+  });
+}
+
+/**
  * The hall's queue: pure state plus rules. `decide` reads the state and returns facts or a
  * refusal without changing anything; `apply` folds one fact into the state. Time comes in as
  * an argument, never from the system clock, so every rule is testable and replayable.
@@ -365,25 +392,7 @@ export class QueueEngine {
       case 'ticket:rate': {
         const t = this.tickets.get(cmd.ticketId);
         if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
-        if (t.status !== 'done' || t.windowId === null)
-          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}; only a finished ticket is rated`);
-        if (t.rating !== null) return fail('ALREADY_RATED', `${t.id} was rated already`);
-        const level = cmd.level as RatingLevel;
-        if (!RATING_LEVELS.includes(level)) return fail('INVALID_RATING', `level ${cmd.level} is not 1–5`);
-        const reasons = [...new Set(cmd.reasons)] as RatingReason[];
-        if (reasons.some((r) => !RATING_REASONS.includes(r)))
-          return fail('INVALID_RATING', `unknown reason in ${cmd.reasons.join(',')}`);
-        if (!RATING_CHANNELS.includes(cmd.channel))
-          return fail('INVALID_RATING', `unknown channel ${cmd.channel}`);
-        return ok({
-          type: 'ticket:rated',
-          ticketId: t.id,
-          windowId: t.windowId,
-          servedBy: t.servedBy,
-          level,
-          reasons,
-          channel: cmd.channel,
-        });
+        return decideRating(t, cmd);
       }
       case 'ticket:confirm': {
         // MOB-Q-2: confirmed at the hall before its deadline, the ticket becomes callable in place.

@@ -61,7 +61,15 @@ export type Command =
   | { type: 'ticket:confirm'; ticketId: string; by: string }
   /** MOB-Q-3: an online ticket not confirmed by its deadline lapses (the server's timer). */
   | { type: 'ticket:lapse'; ticketId: string }
-  | { type: 'ticket:rate'; ticketId: string; level: number; reasons: string[]; channel: RatingChannel }
+  | {
+      type: 'ticket:rate';
+      ticketId: string;
+      level: number;
+      reasons: string[];
+      channel: RatingChannel;
+      /** The citizen's words from the rating page (MOB-RATE-4), screened at the edge. */
+      comment?: string;
+    }
   | { type: 'ticket:override'; ticketId: string; action: OverrideAction; by: string; reason: string }
   | {
       type: 'day:close';

@@ -20,6 +20,7 @@ import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { NoticeStore } from './notice.store.ts';
+import { OnlineStore } from './online.store.ts';
 import { PiiReadStore } from './pii-read.store.ts';
 import { ReconStore } from './recon.store.ts';
 import { ReportStore } from './report.store.ts';
@@ -102,6 +103,8 @@ export class HallStore {
   readonly slips: SlipStore;
   /** The SMS notice outbox and templates (NOTE-*). */
   readonly notices: NoticeStore;
+  /** The citizen's phone, queue side: contact phones, online confirmation codes, rating links. */
+  readonly online: OnlineStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
   readonly recon: ReconStore;
   /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
@@ -146,6 +149,7 @@ export class HallStore {
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
+    this.online = new OnlineStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
     this.archive = new ArchiveStore(db, this.codec);
@@ -304,6 +308,7 @@ export class HallStore {
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
       ['notices', 'id', 'phone', (k) => `notices:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
+      ['ticket_contacts', 'ticket_id', 'phone', (k) => `ticket_contacts:${k}`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
@@ -318,7 +323,9 @@ export class HallStore {
       }
     }
     // Each table with free-text fields, and the SQL naming a row as its associated data does.
-    const fields: [table: string, aad: string][] = [
+    const fields: [table: string, aad: string, col?: string][] = [
+      // A notice's secret parameters (the rating link, MOB-RATE-1) are sealed like free text.
+      ['notices', "'notices:' || id", 'params'],
       ['events', "'events:' || seq"],
       ['tickets', "'tickets:' || id"],
       ['cases', "'cases:' || id"],
@@ -329,12 +336,14 @@ export class HallStore {
     ];
     const candidates =
       from === null
-        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%')`
+        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%' OR body LIKE '%"comment":"%' OR body LIKE '%"link":"%')`
         : `body LIKE '%"sm4:v%'`;
-    for (const [table, aadSql] of fields) {
-      const update = this.db.prepare(`UPDATE ${table} SET body = ? WHERE rowid = ?`);
+    for (const [table, aadSql, col = 'body'] of fields) {
+      const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE rowid = ?`);
       for (const r of this.db
-        .prepare(`SELECT rowid AS id, ${aadSql} AS aad, body FROM ${table} WHERE ${candidates}`)
+        .prepare(
+          `SELECT rowid AS id, ${aadSql} AS aad, ${col} AS body FROM ${table} WHERE ${candidates.replaceAll('body', col)}`,
+        )
         .all() as { id: number; aad: string; body: string }[]) {
         const value = from === null ? JSON.parse(r.body) : from.parse(r.body, r.aad);
         update.run(to.stringify(value, r.aad), r.id);

@@ -4,7 +4,13 @@
  * beside it for lists. Parameters are template values (item names, receipt numbers, material
  * names), no personal data, so they stay readable.
  */
-import type { NoticeStatus, NoticeTemplate, NoticeTemplateId, NoticeView } from '@onewindow/shared';
+import {
+  type NoticeStatus,
+  type NoticeTemplate,
+  type NoticeTemplateId,
+  type NoticeView,
+  SECRET_NOTICE_PARAMS,
+} from '@onewindow/shared';
 import type Database from 'better-sqlite3';
 import type { PiiCodec } from '../security/codec.ts';
 
@@ -32,6 +38,13 @@ const cols = `id, template_id AS templateId, case_id AS caseId, phone, phone_mas
   created_at AS createdAt, updated_at AS updatedAt`;
 
 const aad = (id: string) => `notices:${id}`;
+
+/** Managers see that a rating link was sent, never the link: it would let them rate for the citizen. */
+function hideSecrets(params: Record<string, string>): Record<string, string> {
+  const out = { ...params };
+  for (const k of SECRET_NOTICE_PARAMS) if (k in out) out[k] = '（已隐藏）';
+  return out;
+}
 
 export class NoticeStore {
   private readonly s;
@@ -90,7 +103,8 @@ export class NoticeStore {
       this.s.insert.run({
         ...n,
         phone: this.codec.sealWhole(n.phone, aad(n.id)),
-        params: JSON.stringify(n.params),
+        // A secret parameter (the rating link) is sealed like free text (SECRET_NOTICE_PARAMS).
+        params: this.codec.stringify(n.params, aad(n.id)),
       }).changes === 1
     );
   }
@@ -114,7 +128,7 @@ export class NoticeStore {
     const rows = (status === undefined ? this.s.all.all(limit) : this.s.inStatus.all(status, limit)) as Raw[];
     return rows.map(({ phone: _sealed, ...r }) => ({
       ...r,
-      params: JSON.parse(r.params) as Record<string, string>,
+      params: hideSecrets(JSON.parse(r.params) as Record<string, string>),
     }));
   }
 
@@ -161,7 +175,7 @@ export class NoticeStore {
     return {
       ...r,
       phone: this.codec.openWhole<string>(r.phone, aad(r.id)),
-      params: JSON.parse(r.params) as Record<string, string>,
+      params: this.codec.parse<Record<string, string>>(r.params, aad(r.id)),
     };
   }
 }
