@@ -1,0 +1,79 @@
+/**
+ * The phone's queue routes over REST (SPEC MOB-Q-*, MOB-RATE-*): a real server on port 0 over a
+ * real SQLite file, real staff logins serving the ticket.
+ */
+import type { Ack, RatingLinkView } from '@onewindow/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const ok = <T>(r: { status: number; body: Ack<T> }): T => {
+  if (!r.body.ok) throw new Error(`${r.status} ${r.body.error.code}: ${r.body.error.message}`);
+  return r.body.data;
+};
+const cmd = async (token: string, name: string, body: unknown) =>
+  ok(await server.rest('POST', `/api/commands/${name}`, { token, body }));
+
+/** guide1 issues a ticket, clerk1 serves it at w1; its one rating link (as the SMS would carry). */
+async function servedLink(): Promise<{ ticketId: string; token: string }> {
+  const guide = await server.login('guide1');
+  const issued = (await cmd(guide, 'ticket:issue', { categoryId: 'A' })) as {
+    facts: { type: string; ticket?: { id: string } }[];
+  };
+  const ticketId = issued.facts.find((f) => f.type === 'ticket:issued')!.ticket!.id;
+  const clerk = await server.login('clerk1');
+  await cmd(clerk, 'window:open', { windowId: 'w1' });
+  await cmd(clerk, 'ticket:call-next', { windowId: 'w1' });
+  await cmd(clerk, 'ticket:start', { windowId: 'w1' });
+  await cmd(clerk, 'ticket:finish', { windowId: 'w1', outcome: 'completed' });
+  // This ticket has no phone, so no SMS minted its link; mint it as the notice would.
+  const link = server.app.hall.onlineRatings.mint(ticketId);
+  return { ticketId, token: link.split('/m/#/rate/')[1]! };
+}
+
+describe('rating by link over REST (MOB-RATE-*)', () => {
+  it('MOB-RATE-2 MOB-RATE-4 the public page shows the service only; words with a personal number are refused; one rating, then ALREADY_RATED', async () => {
+    const { ticketId, token } = await servedLink();
+    const view = await server.rest<RatingLinkView>('POST', '/api/rating-link/open', { body: { token } });
+    expect(ok(view)).toMatchObject({ state: 'open', windowNumber: 1, rating: null });
+    expect(Object.keys(ok(view)).sort()).toEqual(
+      [
+        'categoryName',
+        'hallName',
+        'itemName',
+        'number',
+        'openUntil',
+        'rating',
+        'servedAt',
+        'state',
+        'windowNumber',
+      ].sort(),
+    );
+    const rate = (body: unknown) =>
+      server.rest('POST', '/api/rating-link/rate', { body: { token, ...(body as object) } });
+    const withPhone = await rate({ level: 2, reasons: ['waiting'], comment: '请回电13912345678' });
+    expect(withPhone.status).toBe(400);
+    const badLevel = await rate({ level: 0 });
+    expect(badLevel.status).toBe(400);
+    const rated = await rate({ level: 2, reasons: ['waiting'], comment: '排队太久' });
+    expect(rated.status).toBe(201);
+    expect(ok(rated)).toEqual({ ticketId, level: 2 });
+    const again = await rate({ level: 5 });
+    expect([again.status, again.body.ok ? '' : again.body.error.code]).toEqual([409, 'ALREADY_RATED']);
+    expect(
+      ok(await server.rest<RatingLinkView>('POST', '/api/rating-link/open', { body: { token } })),
+    ).toMatchObject({
+      state: 'rated',
+      rating: { level: 2, reasons: ['waiting'] },
+    });
+    const unknown = await server.rest('POST', '/api/rating-link/open', { body: { token: 'x'.repeat(24) } });
+    expect(unknown.status).toBe(404);
+  });
+});
