@@ -35,6 +35,24 @@ export interface OnlineTicketView {
   cancelReason: string | null;
 }
 
+/** The 线上取号 page (MOB-Q-5): the categories with their wait now, and the citizen's own tickets today. */
+export interface OnlineQueueOverview {
+  /** Whether tickets are given now; when not, `closedZh` says when they are. */
+  open: boolean;
+  closedZh: string | null;
+  /** How long an online ticket has to be confirmed at the hall (hall setting). */
+  confirmMinutes: number;
+  categories: {
+    id: string;
+    name: string;
+    nameEn: string;
+    waiting: number;
+    low: number | null;
+    high: number | null;
+  }[];
+  tickets: OnlineTicketView[];
+}
+
 /** The rating page's free text: optional, at most 200 characters, no ID, phone or bank card numbers. */
 export const ratingComment = z
   .string()

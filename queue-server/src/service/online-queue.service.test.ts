@@ -107,6 +107,12 @@ describe('same-day online tickets (MOB-Q-*)', () => {
     expect(t).toMatchObject({ status: 'waiting', number: 'A0001', windowNumber: null });
     expect(t.code).toMatch(/^W[0-9A-Z]{9}$/);
     expect(t.confirmBy).toBe(T0 + 60 * MIN);
+    // MOB-Q-5: the page lists the categories and the citizen's own ticket, nobody else's.
+    const page = h.onlineQueue.overview(citizen());
+    expect(page).toMatchObject({ open: true, confirmMinutes: 60 });
+    expect(page.categories.map((c) => c.id)).toEqual(['A', 'B', 'C']);
+    expect(page.tickets.map((x) => x.id)).toEqual([t.id]);
+    expect(h.onlineQueue.overview({ holderRef: 'someone-else', phone: PHONE }).tickets).toEqual([]);
     now += MIN;
     kioskIssue(); // A0002, a kiosk ticket taken after it
     // Not callable: the window gets the kiosk ticket, then nothing.

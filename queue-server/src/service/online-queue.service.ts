@@ -9,12 +9,14 @@ import {
   type ApiError,
   LIVE_TICKET_STATUSES,
   maskPhone,
+  type OnlineQueueOverview,
   type OnlineTicketView,
   type Ticket,
 } from '@onewindow/shared';
 import { businessDayOf } from '../domain/clock.ts';
 import { mobileOf } from '../domain/notices.ts';
 import { openingState } from '../domain/opening-hours.ts';
+import { onlineSettingsOf } from '../domain/settings.ts';
 import type { OnlineStore } from '../store/online.store.ts';
 import type { Clock, HallService, UnitOfWork } from './hall.service.ts';
 import type { HallViews } from './hall.views.ts';
@@ -137,6 +139,33 @@ export class OnlineQueueService {
       .filter((t) => t.holder?.ref === citizen.holderRef && t.businessDay === day)
       .sort((a, b) => a.arrivedAt - b.arrivedAt)
       .map((t) => this.view(t));
+  }
+
+  /** The 线上取号 page (MOB-Q-5): categories with the wait a ticket taken now would have, and the citizen's tickets. */
+  overview(citizen: OnlineCitizen): OnlineQueueOverview {
+    const s = this.q.settings;
+    const config = this.q.hallConfig;
+    if (s === null || config === null)
+      return { open: false, closedZh: '大厅尚未开放', confirmMinutes: 0, categories: [], tickets: [] };
+    const open = openingState(s, this.d.clock.now());
+    const est = new Map(this.d.views.estimates().map((e) => [e.categoryId, e]));
+    return {
+      open: open.openNow,
+      closedZh: open.messageZh,
+      confirmMinutes: onlineSettingsOf(s).confirmMinutes,
+      categories: config.categories.map((c) => {
+        const e = est.get(c.id);
+        return {
+          id: c.id,
+          name: c.name,
+          nameEn: c.nameEn,
+          waiting: e?.waiting ?? 0,
+          low: e?.low ?? null,
+          high: e?.high ?? null,
+        };
+      }),
+      tickets: this.mine(citizen),
+    };
   }
 
   /** The online ticket awaiting confirmation that a kiosk's card or code names, if any (MOB-Q-2). */
