@@ -60,8 +60,8 @@ export const ratingComment = z
   .max(200)
   .superRefine((v, ctx) => {
     const why = personalDataRefusal(v);
-    if (why !== null)
-      ctx.addIssue({ code: 'custom', message: `the comment carries a personal number: ${why}` });
+    // The citizen reads this one (the phone shows an issue's Chinese as it is).
+    if (why !== null) ctx.addIssue({ code: 'custom', message: '请勿在评价中填写身份证号、手机号或银行卡号' });
   });
 
 /** The link's token travels in the body, never in an API path (access logs keep paths). */
