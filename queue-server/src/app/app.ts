@@ -92,6 +92,14 @@ export interface App {
 }
 
 /**
+ * Socket.IO's heartbeat for every hall client: a board or kiosk notices a server that vanished
+ * without closing (a cut cable, a lost close frame) within 15 s instead of Socket.IO's default
+ * 45 s, and says 正在重新连接 instead of showing stale calls as live. 300 boards cost 30 small
+ * pings a second. (The hall-load bench's floor sends the same heartbeats.)
+ */
+export const HEARTBEAT = { pingInterval: 10_000, pingTimeout: 5_000 } as const;
+
+/**
  * Wires the transports of one hall around its composition root: the REST route table, Socket.IO
  * (commands, facts, devices) and the three browser apps. Builds no store and no service itself.
  */
@@ -150,11 +158,7 @@ export function createApp(deps: AppDeps): App {
 
   const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
     maxHttpBufferSize: 256 * 1024,
-    // A board or kiosk notices a server that vanished without closing (a cut cable, a lost close
-    // frame) within 15 s instead of Socket.IO's default 45 s, and says 正在重新连接 instead of
-    // showing stale calls as live. 300 boards cost 30 small pings a second.
-    pingInterval: 10_000,
-    pingTimeout: 5_000,
+    ...HEARTBEAT,
     connectionStateRecovery: {
       maxDisconnectionDuration: deps.recoveryMs ?? 30_000,
       skipMiddlewares: false,
