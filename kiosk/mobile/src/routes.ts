@@ -2,14 +2,15 @@
  * THE ROUTE TABLE of the phone app. A page is one line here plus one view file in `views/`:
  *
  *   { path: '/book', title: { zh: '预约', en: 'Book' }, access: 'identified',
- *     tile: { order: 10, icon: '📅', hint: { zh: '预约到大厅办理的时间', en: 'Book a time at the hall' } },
+ *     tile: { order: 10, icon: '约', hint: { zh: '预约到大厅办理的时间', en: 'Book a time at the hall' } },
  *     load: () => import('./views/BookView.tsx') },
  *
  * - `path`: the hash path (`#/book`); the view gets the query (`#/book?item=…`) as a prop.
  * - `access`: `public` (anyone), `citizen` (signed in with the SMS code: the shell shows the
  *   sign-in first and comes back), `identified` (also gave an ID number: the shell asks for it).
  * - `tile`: listed on the home page, ordered by `order` (预约 10, 网上填单 20, 线上取号 30,
- *   进度查询 40, 评价 50). A page without `tile` is reached by a link only.
+ *   进度查询 40, 评价 50); `icon` is one character drawn in a round badge (no emoji: not every
+ *   phone has the font). A page without `tile` is reached by a link only.
  * - `load`: the view module, loaded on demand; its default export is the page component.
  */
 import type { ComponentType } from 'preact';
@@ -53,7 +54,7 @@ export const ROUTES: readonly PhoneRoute[] = [
     path: '/progress',
     title: { zh: '进度查询', en: 'Progress' },
     access: 'public',
-    tile: { order: 40, icon: '🔎', hint: { zh: '排队、预约和办件进度', en: 'Queue, bookings and cases' } },
+    tile: { order: 40, icon: '查', hint: { zh: '排队、预约和办件进度', en: 'Queue, bookings and cases' } },
     load: () => import('./views/ProgressView.tsx'),
   },
 ];

@@ -135,6 +135,9 @@ export function citizenCase(c: CaseRecord): CitizenCase {
     deadline: c.deadline,
     workingDays: c.workingDays,
     missing: c.status === 'supplementing' ? [...c.missing] : [],
-    steps: c.history.map((h) => ({ at: h.at, to: h.to })),
+    // A step that leaves the status as it was (a page captured, a material waived) is no step to the citizen.
+    steps: c.history
+      .filter((h, i) => i === 0 || h.to !== c.history[i - 1]!.to)
+      .map((h) => ({ at: h.at, to: h.to })),
   };
 }

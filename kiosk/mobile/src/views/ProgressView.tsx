@@ -92,7 +92,7 @@ function Mine() {
       {data.tickets.length > 0 && (
         <section aria-labelledby="h-tickets">
           <h2 id="h-tickets" class="section-title">
-            {t('今日排队', 'Today’s tickets')}
+            {t('今日排队', "Today's tickets")}
           </h2>
           {data.tickets.map((x) => (
             <TicketCard key={x.id} ticket={x} lang={lang} />
@@ -139,9 +139,8 @@ function TicketCard({ ticket: x, lang }: { ticket: CitizenTicket; lang: Lang }) 
       </p>
       {x.status === 'waiting' && (
         <p class="ticket-wait" data-testid="ticket-wait">
-          {lang === 'en'
-            ? `${x.ahead ?? 0} ahead of you · ${wait}`
-            : `前面还有 ${x.ahead ?? 0} 人 · ${x.low === null ? wait : `预计等候${wait}`}`}
+          {lang === 'en' ? `${x.ahead ?? 0} ahead of you · ` : `前面还有 ${x.ahead ?? 0} 人 · `}
+          <span class="nowrap">{lang === 'en' || x.low === null ? wait : `预计等候${wait}`}</span>
         </p>
       )}
     </article>
