@@ -27,7 +27,7 @@ import { type Clock, HallService, systemClock } from './service/hall.service.ts'
 import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { holderRefs } from './service/holder.ts';
-import { KioskService } from './service/kiosk.service.ts';
+import { KioskService, qrBaseUrl } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
 import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
@@ -231,6 +231,11 @@ export function composeHall(deps: HallDeps): Hall {
     meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
     named: (c) => cases.named(c),
     clock,
+    // MOB-PROG-3: the receipt's QR opens the phone app's lookup with the receipt number only.
+    progressUrl: (receiptNo, origin) =>
+      deps.publicUrl === undefined && origin === undefined
+        ? undefined
+        : `${qrBaseUrl(deps.publicUrl, origin ?? '', deps.lanHost)}/m/#/progress?receipt=${encodeURIComponent(receiptNo)}`,
     kioskForms: (ticketId, itemCode) =>
       store.applications
         .byTicket(ticketId)
