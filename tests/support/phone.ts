@@ -20,7 +20,7 @@ export interface TestSmsc {
   operator: SmppOperator;
   /** Pass to `startTestServer({ sms })`. */
   sms: { gateway: SmppGateway; pollMs: number };
-  /** The 6-digit code of the newest SMS to `phone` received after `since` messages (waits up to 5 s). */
+  /** The code of the newest sign-in SMS to `phone` among those received after `after` (waits up to 5 s). */
   codeFor(phone: string, opts?: { after?: number; timeoutMs?: number }): Promise<string>;
   /** How many SMS the operator received so far (to wait for the next one). */
   count(): number;
@@ -47,11 +47,13 @@ export async function startSmsc(): Promise<TestSmsc> {
     async codeFor(phone, opts = {}) {
       const deadline = Date.now() + (opts.timeoutMs ?? 5000);
       for (;;) {
-        const got = operator.received
+        // The sign-in template's code (another notice to the same phone may carry other digits).
+        const code = operator.received
           .slice(opts.after ?? 0)
           .filter((m) => m.to === phone)
+          .map((m) => /验证码\D{0,2}(\d{6})/.exec(m.text)?.[1])
+          .filter((c) => c !== undefined)
           .at(-1);
-        const code = got === undefined ? undefined : /(\d{6})/.exec(got.text)?.[1];
         if (code !== undefined) return code;
         if (Date.now() > deadline) throw new Error(`no SMS code reached ${phone}`);
         await new Promise((r) => setTimeout(r, 25));
