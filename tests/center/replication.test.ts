@@ -173,7 +173,6 @@ describe('hall → center replication (RGN-REP-*)', () => {
       expect(((await res.json()) as { data: { inserted: number } }).data.inserted).toBe(0);
     }
 
-    lap("Every hall's log");
     // Every hall's log is at the center exactly once, as the hall strips it.
     for (let i = 0; i < HALLS; i++) {
       const mine = await dump(i);
