@@ -5,6 +5,7 @@
  * the hall behaves the same whichever transports are mounted.
  */
 import type { Logger } from 'pino';
+import { Shipper, type ShipperOptions } from './center/shipper.ts';
 import { businessDayOf } from './domain/clock.ts';
 import type { RetryPolicy } from './domain/notices.ts';
 import { DEFAULT_SETTINGS, onlineSettingsOf } from './domain/settings.ts';
@@ -17,6 +18,8 @@ import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
+import { CitizenAuthService } from './service/citizen-auth.service.ts';
+import { CitizenProgressService } from './service/citizen-progress.service.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
 import { FollowUpService } from './service/follow-up.ts';
@@ -25,7 +28,7 @@ import { type Clock, HallService, systemClock } from './service/hall.service.ts'
 import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { holderRefs } from './service/holder.ts';
-import { KioskService } from './service/kiosk.service.ts';
+import { KioskService, qrBaseUrl } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
 import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { OnlineQueueService } from './service/online-queue.service.ts';
@@ -33,6 +36,7 @@ import { OnlineRatingService } from './service/online-rating.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
+import { RegionService } from './service/region.service.ts';
 import { RiskService } from './service/risk.service.ts';
 import { ScanService } from './service/scan.service.ts';
 import { SlipService } from './service/slips.ts';
@@ -65,6 +69,11 @@ export interface HallDeps {
    * their units (the outbox) and wait until a hall with a gateway sends them.
    */
   sms?: { gateway: SmsGateway; retry?: RetryPolicy; pollMs?: number } | undefined;
+  /**
+   * The regional center this hall replicates to (RGN-REP-*; ONEWINDOW_CENTER_URL and the hall's
+   * credential): without it the hall keeps its log to itself.
+   */
+  center?: ShipperOptions | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -115,6 +124,10 @@ export interface Hall {
   notices: NoticeOutbox;
   /** Sends the outbox through the hall's gateway; null without one (the transport starts it). */
   noticeWorker: NoticeWorker | null;
+  /** The citizen's phone sign-in: SMS codes, sessions, the ID binding (MOB-AUTH-*). */
+  citizens: CitizenAuthService;
+  /** The citizen's progress and the lookup by receipt number (MOB-PROG-*). */
+  citizenProgress: CitizenProgressService;
   /** The hall's notice marquee on the boards. */
   notice: NoticeService;
   /** The same-day online ticket (MOB-Q-*). */
@@ -123,6 +136,10 @@ export interface Hall {
   onlineRatings: OnlineRatingService;
   /** The hall's corrections of the national calendar (CAL-2). */
   calendarOverrides: CalendarOverrideService;
+  /** The region's documents applied here and the versions the hall runs (RGN-PUSH-*). */
+  region: RegionService;
+  /** Ships the fact log to the center and pulls its documents; null without a center (RGN-REP-1). */
+  shipper: Shipper | null;
   /** The hall's local date now. */
   today(): string;
   /** Runs the day closes that are due now, then the risk tick and the form purge (the scheduler calls this; so can tests). */
@@ -258,6 +275,11 @@ export function composeHall(deps: HallDeps): Hall {
     meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
     named: (c) => cases.named(c),
     clock,
+    // MOB-PROG-3: the receipt's QR opens the phone app's lookup with the receipt number only.
+    progressUrl: (receiptNo, origin) =>
+      deps.publicUrl === undefined && origin === undefined
+        ? undefined
+        : `${qrBaseUrl(deps.publicUrl, origin ?? '', deps.lanHost)}/m/#/progress?receipt=${encodeURIComponent(receiptNo)}`,
     kioskForms: (ticketId, itemCode) =>
       store.applications
         .byTicket(ticketId)
@@ -338,6 +360,11 @@ export function composeHall(deps: HallDeps): Hall {
       log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
     audit.onFacts(events);
   });
+  /** The contact phone on a case's acceptance slip (NOTE-TRG-*, MOB-PROG-*). */
+  const slipPhoneOf = (c: { ticketId: string }) => {
+    const slip = store.slips.byTicket(c.ticketId);
+    return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+  };
   // NOTE-OUT-1: a notice row commits with the fact that triggers it; the worker sends it after.
   const notices = new NoticeOutbox({
     store: store.notices,
@@ -345,8 +372,7 @@ export function composeHall(deps: HallDeps): Hall {
       caseOf: (id) => store.cases.byId(id),
       phoneOf: (id) => {
         const c = store.cases.byId(id);
-        const slip = c === undefined ? undefined : store.slips.byTicket(c.ticketId);
-        return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+        return c === undefined ? undefined : slipPhoneOf(c);
       },
       hallName: () => q().settings?.hallName ?? '',
     },
@@ -384,6 +410,45 @@ export function composeHall(deps: HallDeps): Hall {
     hall.subscribe((events) => {
       if (events.some((e) => NOTICE_FACTS.has(e.type))) noticeWorker.kick();
     });
+  // MOB-AUTH-2: a sign-in code's notice commits with the code; the worker sends it at once.
+  const citizens = new CitizenAuthService({
+    store: store.citizens,
+    notices: store.notices,
+    keys: store.keys,
+    holderRef,
+    hallName: () => q().settings?.hallName ?? '',
+    today,
+    clock,
+    transaction: (fn) => store.transaction(fn),
+    onNotice: () => noticeWorker?.kick(),
+  });
+  const citizenProgress = new CitizenProgressService({
+    hall,
+    views,
+    catalog: items,
+    today,
+    bookingsOf: (ref, from) => store.citizens.bookingsOfHolder(ref, from),
+    casesOf: (ref) => store.citizens.casesOfHolder(ref, 50),
+    caseById: (id) => store.cases.byId(id),
+    slipPhoneOf,
+    sessionPhone: (p) => citizens.phoneOf(p),
+  });
+  // RGN-REP-1, RGN-PUSH-2: the log leaves for the center, the region's documents come back.
+  const region = new RegionService({ hall, store, catalog, risk });
+  const shipper =
+    deps.center === undefined
+      ? null
+      : new Shipper(deps.center, {
+          events: (from, to) => store.events(from, to),
+          lastSeq: () => store.lastSeq(),
+          versions: () => region.versions(),
+          applyDocuments: (docs) => {
+            const r = region.applyAll(docs);
+            if (r.applied + r.refused > 0) log.info(r, 'regional documents applied');
+          },
+          logger: log.child({ part: 'shipper' }),
+        });
+  if (shipper !== null) hall.subscribe(() => shipper.kick());
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
   const recon = new ReconService({
     hall,
@@ -508,8 +573,12 @@ export function composeHall(deps: HallDeps): Hall {
     noticeWorker,
     onlineQueue,
     onlineRatings,
+    citizens,
+    citizenProgress,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
+    region,
+    shipper,
     today,
     runDueDayCloses() {
       for (const cmd of dueDayCloses(hall.queue, clock.now())) {

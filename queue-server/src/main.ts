@@ -198,6 +198,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,
     sms: { gateway: createSmsGateway(config.sms, log) },
+    center: config.center,
   });
   if (config.sms.kind === 'log' && !config.demo)
     log.warn('ONEWINDOW_SMS is not set: SMS notices are only logged (DEV ONLY), no citizen receives them');
@@ -221,11 +222,11 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
   log.info({ port, db: config.dbPath, demo: config.demo }, 'OneWindow queue server listening');
   const backups = scheduleBackups({ dbPath: config.dbPath, ...config.backup, log });
 
-  // --demo only: the hall's kiosks and counters with simulated devices, and their control API.
-  // Imported here, not at the top, so that a real hall's server never loads terminal-agent code.
+  // --demo only: the hall's kiosks and counters with simulated devices, and their control API, in a
+  // process of their own (issue #19); this process only pairs them and loads no agent code.
   // A signal while they start (loading the agent takes a moment) waits for them, then stops them.
   const demoDevices: Promise<{ stop(): Promise<void> } | null> = config.demo
-    ? import('./seed/demo-terminals.ts')
+    ? import('./seed/demo-hall-devices.ts')
         .then(({ startDemoHallDevices }) =>
           startDemoHallDevices({
             app,

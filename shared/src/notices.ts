@@ -4,11 +4,15 @@
  * registered wording (with `{placeholders}`) and the operator's template code beside it.
  */
 
-/** The templates the hall's facts trigger (NOTE-TRG-1..3 for cases, NOTE-TRG-5..7 for the queue). */
+/**
+ * The templates the hall's facts trigger (NOTE-TRG-1..3 for cases, NOTE-TRG-5..7 for the queue),
+ * and the one-time sign-in code of the citizen's phone app (MOB-AUTH-2).
+ */
 export const NOTICE_TEMPLATE_IDS = [
   'case-accepted',
   'case-supplement',
   'case-ready',
+  'otp',
   'queue-ahead',
   'queue-called',
   'rating-link',
@@ -20,16 +24,11 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-accepted': ['hallName', 'itemName', 'receiptNo', 'deadline'],
   'case-supplement': ['hallName', 'itemName', 'receiptNo', 'materials'],
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
+  otp: ['hallName', 'code', 'minutes'],
   'queue-ahead': ['hallName', 'number', 'ahead'],
   'queue-called': ['hallName', 'number', 'windowNo'],
   'rating-link': ['hallName', 'number', 'link'],
 };
-
-/**
- * Parameters that are secrets, not template values: sealed at rest and hidden from the managers'
- * list, opened only to send (the rating link's one-time token, MOB-RATE-1).
- */
-export const SECRET_NOTICE_PARAMS: readonly string[] = ['link'];
 
 /**
  * `pending` waits for its next attempt; `sending` was handed to the gateway and has no answer

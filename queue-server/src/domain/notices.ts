@@ -28,6 +28,8 @@ export interface NoticeDraft {
   factSeq: number;
   phone: string;
   params: Record<string, string>;
+  /** Secrets (the rating link): sealed, merged into `params` only to send, erased after (MOB-RATE-1). */
+  secretParams?: Record<string, string>;
 }
 
 /**
@@ -146,7 +148,8 @@ export function queueNoticesFor(events: readonly HallEvent[], look: QueueNoticeL
         caseId: null,
         factSeq: ev.seq,
         phone,
-        params: { hallName: look.hallName(), number: t.number, link: look.ratingLinkFor(t.id) },
+        params: { hallName: look.hallName(), number: t.number },
+        secretParams: { link: look.ratingLinkFor(t.id) },
       });
     }
   }

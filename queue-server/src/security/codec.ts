@@ -13,7 +13,7 @@ import { DataCipher } from './crypto.ts';
 
 /**
  * Fields that hold what people typed: notes, reasons, the rectification of a bad rating, a
- * citizen's rating comment (MOB-RATE-4); and a notice's rating link, a bearer secret (MOB-RATE-1).
+ * citizen's rating comment (MOB-RATE-4).
  */
 export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'note',
@@ -21,7 +21,6 @@ export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'cancelReason',
   'rectification',
   'comment',
-  'link',
 ]);
 
 const SEALED_MARK = '"sm4:v';

@@ -15,6 +15,7 @@ import { ArchiveStore } from './archive.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
+import { CitizenStore } from './citizen.store.ts';
 import { ComplaintStore } from './complaint.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
@@ -105,6 +106,8 @@ export class HallStore {
   readonly notices: NoticeStore;
   /** The citizen's phone, queue side: contact phones, online confirmation codes, rating links. */
   readonly online: OnlineStore;
+  /** The citizen's phone sign-in: codes, limits, sessions (MOB-AUTH-*). */
+  readonly citizens: CitizenStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
   readonly recon: ReconStore;
   /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
@@ -150,6 +153,7 @@ export class HallStore {
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
     this.online = new OnlineStore(db, this.codec);
+    this.citizens = new CitizenStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
     this.archive = new ArchiveStore(db, this.codec);
@@ -166,6 +170,7 @@ export class HallStore {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
       eventsFrom: db.prepare('SELECT seq, body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+      eventsOfType: db.prepare('SELECT seq, body FROM events WHERE type = ? ORDER BY seq'),
       insertCommand: db.prepare(
         'INSERT INTO commands (idempotency_key, type, at, first_seq, last_seq, result) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -286,6 +291,11 @@ export class HallStore {
         WHERE json_type(body, '$.holder.ref') = 'text'`)
         .run().changes;
       n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
+      // Citizen sign-ins are keyed by the same holder key (MOB-AUTH-*): they end, and codes lapse.
+      n += this.db.prepare('DELETE FROM citizen_sessions').run().changes;
+      this.db.prepare('DELETE FROM citizen_otps').run();
+      this.db.prepare('DELETE FROM citizen_otp_sends').run();
+      this.db.prepare('DELETE FROM citizen_phone_failures').run();
       this.putMeta('keyFingerprint', keyFingerprint(newKeys));
       return n;
     });
@@ -307,6 +317,8 @@ export class HallStore {
       ['commands', 'idempotency_key', 'result', (k) => `commands:${k}`],
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
       ['notices', 'id', 'phone', (k) => `notices:${k}`],
+      ['notices', 'id', 'sealed_params', (k) => `notices:${k}:params`],
+      ['citizen_sessions', 'token_hash', 'phone', (k) => `citizen_sessions:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
       ['ticket_contacts', 'ticket_id', 'phone', (k) => `ticket_contacts:${k}`],
     ];
@@ -324,8 +336,6 @@ export class HallStore {
     }
     // Each table with free-text fields, and the SQL naming a row as its associated data does.
     const fields: [table: string, aad: string, col?: string][] = [
-      // A notice's secret parameters (the rating link, MOB-RATE-1) are sealed like free text.
-      ['notices', "'notices:' || id", 'params'],
       ['events', "'events:' || seq"],
       ['tickets', "'tickets:' || id"],
       ['cases', "'cases:' || id"],
@@ -336,7 +346,7 @@ export class HallStore {
     ];
     const candidates =
       from === null
-        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%' OR body LIKE '%"comment":"%' OR body LIKE '%"link":"%')`
+        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%' OR body LIKE '%"comment":"%')`
         : `body LIKE '%"sm4:v%'`;
     for (const [table, aadSql, col = 'body'] of fields) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE rowid = ?`);
@@ -407,6 +417,13 @@ export class HallStore {
       body: string;
     }>)
       yield this.codec.parse(r.body, `events:${r.seq}`);
+  }
+
+  /** Every fact of one type, in seq order (the region's applied documents, RGN-PUSH-4). */
+  eventsOfType(type: string): HallEvent[] {
+    return (this.stmt.eventsOfType.all(type) as { seq: number; body: string }[]).map((r) =>
+      this.codec.parse(r.body, `events:${r.seq}`),
+    );
   }
 
   lastSeq(): number {
