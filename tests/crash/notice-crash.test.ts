@@ -78,7 +78,8 @@ function run(op: SmppOperator, killAt: number | null, restartAt: number | null =
       clearTimeout(guard);
       clearInterval(poll);
       op.onSubmit = () => true;
-      if (signal !== 'SIGKILL') reject(new Error(`worker ended by itself (${signal}, code ${_code}): ${err}`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`worker ended by itself (${signal}, code ${_code}): ${err}`));
       else resolve(inFlight);
     });
   });
