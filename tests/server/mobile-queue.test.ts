@@ -2,16 +2,23 @@
  * The phone's queue routes over REST (SPEC MOB-Q-*, MOB-RATE-*): a real server on port 0 over a
  * real SQLite file, real staff logins serving the ticket.
  */
-import type { Ack, RatingLinkView } from '@onewindow/shared';
+import type { Ack, OnlineQueueOverview, OnlineTicketView, RatingLinkView } from '@onewindow/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signIn, startSmsc, type TestSmsc } from '../support/phone.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
+const PHONE = '13912345678';
+const ID = '34052419800101001X';
+
 let server: TestServer;
+let smsc: TestSmsc;
 beforeEach(async () => {
-  server = await startTestServer();
+  smsc = await startSmsc();
+  server = await startTestServer({ sms: smsc.sms });
 });
 afterEach(async () => {
   await server.close();
+  await smsc.close();
 });
 
 const ok = <T>(r: { status: number; body: Ack<T> }): T => {
@@ -75,5 +82,55 @@ describe('rating by link over REST (MOB-RATE-*)', () => {
     });
     const unknown = await server.rest('POST', '/api/rating-link/open', { body: { token: 'x'.repeat(24) } });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('线上取号 over REST (MOB-Q-*)', () => {
+  it('MOB-Q-1 MOB-Q-2 MOB-Q-5 an identified citizen joins once per category; the kiosk confirms by card; a citizen without an ID number is refused', async () => {
+    const token = await signIn(server, smsc, PHONE);
+    const as = { headers: { 'x-citizen-token': token } };
+    // MOB-AUTH-7: without the ID number there is no holder reference to queue with.
+    const early = await server.rest('POST', '/api/citizen/queue', { ...as, body: { categoryId: 'A' } });
+    expect([early.status, early.body.ok ? '' : early.body.error.code]).toEqual([422, 'IDENTITY_REQUIRED']);
+    expect((await server.rest('POST', '/api/citizen/queue', { body: { categoryId: 'A' } })).status).toBe(401);
+    expect(
+      (await server.rest('POST', '/api/citizen/identity', { ...as, body: { idNumber: ID } })).body.ok,
+    ).toBe(true);
+    const joined = await server.rest<OnlineTicketView>('POST', '/api/citizen/queue', {
+      ...as,
+      body: { categoryId: 'A' },
+    });
+    expect(joined.status).toBe(201);
+    const t = ok(joined);
+    expect(t).toMatchObject({ status: 'waiting', number: 'A001', windowNumber: null });
+    expect(t.confirmBy).toBeGreaterThan(server.clock.now());
+    const again = await server.rest<OnlineTicketView>('POST', '/api/citizen/queue', {
+      ...as,
+      body: { categoryId: 'A' },
+    });
+    expect([again.status, ok(again).id]).toEqual([200, t.id]);
+    const bad = await server.rest('POST', '/api/citizen/queue', {
+      ...as,
+      body: { categoryId: 'A', extra: 1 },
+    });
+    expect(bad.status).toBe(400);
+    // The kiosk's check-in with the same ID number confirms it (MOB-Q-2).
+    const kiosk = await server.pairDevice('kiosk');
+    const checked = await server.rest<{ onlineConfirmed?: boolean; ticket: { id: string } }>(
+      'POST',
+      '/api/kiosk/check-in',
+      { deviceToken: kiosk, body: { idNumber: ID, print: false } },
+    );
+    expect(ok(checked)).toMatchObject({ onlineConfirmed: true, ticket: { id: t.id } });
+    const page = ok(await server.rest<OnlineQueueOverview>('GET', '/api/citizen/queue', as));
+    expect(page.tickets).toEqual([expect.objectContaining({ id: t.id, confirmBy: null, status: 'waiting' })]);
+    expect(page.categories.map((c) => c.id)).toEqual(['A', 'B', 'C']);
+    // The guide can confirm too, but this one is confirmed already.
+    const guide = await server.login('guide1');
+    const twice = await server.rest('POST', '/api/commands/ticket:confirm', {
+      token: guide,
+      body: { ticketId: t.id },
+    });
+    expect(twice.body.ok ? 'ok' : twice.body.error.code).toBe('BAD_TICKET_STATE');
   });
 });
