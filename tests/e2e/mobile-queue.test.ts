@@ -5,8 +5,12 @@
  * closed the SMS's link rates the service, and that day's statistics count it. Nothing personal
  * in any URL the phone opened.
  */
+
+import type { OnlineTicketView } from '@onewindow/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectAxeClean } from '../support/axe.ts';
+import { launchChromium } from '../support/browser.ts';
+import { consoleShot, openConsoleAs } from '../support/console.ts';
 import { type OpenPhone, openPhone, signIn, startSmsc, type TestSmsc } from '../support/phone.ts';
 import { startTestServer, TestClock, type TestServer } from '../support/server.ts';
 
@@ -168,4 +172,43 @@ describe('the phone queue (SPEC MOB-Q-*, MOB-RATE-*)', () => {
       expect(u).not.toContain(path.split('/').at(-1)!);
     }
   }, 90_000);
+
+  it('MOB-Q-2 the guide confirms an online ticket in the console; only then the clerk calls it', async () => {
+    const token = await signIn(server, smsc, PHONE);
+    const as = { headers: { 'x-citizen-token': token } };
+    await server.rest('POST', '/api/citizen/identity', { ...as, body: { idNumber: ID } });
+    const joined = await server.rest<OnlineTicketView>('POST', '/api/citizen/queue', {
+      ...as,
+      body: { categoryId: 'A' },
+    });
+    if (!joined.body.ok) throw new Error(joined.body.error.message);
+    const t = joined.body.data;
+    const clerk = await server.login('clerk1');
+    const cmd = (name: string, body: unknown) =>
+      server.rest<{ facts: { type: string; ticketId?: string }[] }>('POST', `/api/commands/${name}`, {
+        token: clerk,
+        body,
+      });
+    await cmd('window:open', { windowId: 'w1' });
+    const early = await cmd('ticket:call-next', { windowId: 'w1' });
+    expect(early.body.ok ? 'called' : early.body.error.code).toBe('QUEUE_EMPTY');
+
+    const { browser, close } = await launchChromium({ viewport: { width: 1366, height: 768 } });
+    try {
+      const guide = await openConsoleAs(browser, server.url, 'guide1');
+      const row = guide.locator(`tr[data-ticket="${t.id}"]`);
+      await row.locator('[data-mark=unconfirmed]').waitFor();
+      expect(await row.textContent()).toContain('线上');
+      await consoleShot(guide, 'guide-online-unconfirmed');
+      await row.locator('[data-action=confirm]').click();
+      await row.locator('[data-mark=unconfirmed]').waitFor({ state: 'detached' });
+      expect(await row.locator('[data-action=confirm]').count()).toBe(0);
+    } finally {
+      await close();
+    }
+    const called = await cmd('ticket:call-next', { windowId: 'w1' });
+    expect(called.body.ok && called.body.data.facts.find((f) => f.type === 'ticket:called')?.ticketId).toBe(
+      t.id,
+    );
+  }, 60_000);
 });
