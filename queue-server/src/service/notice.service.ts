@@ -220,6 +220,7 @@ export class NoticeWorker {
         templateCode: template.operatorCode,
         params: n.params,
         text: renderNotice(template.text, n.params),
+        ...(n.secretParams.length > 0 ? { secretParams: n.secretParams } : {}),
       });
       this.deps.transaction(() => this.deps.store.markSent(n.id, messageId, this.deps.clock.now()));
       this.deps.log.info({ noticeId: n.id, phone: n.phoneMasked, messageId, attempts }, 'notice sent');
