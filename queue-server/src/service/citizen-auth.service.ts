@@ -150,7 +150,9 @@ export class CitizenAuthService {
         expiresAt: now + this.limits.codeTtlMs,
       });
       this.d.store.recordSend(ref, now);
+      // The tables stay small: a code request also forgets what no limit counts any more.
       this.d.store.pruneSends(now - HOUR);
+      this.d.store.prune(now, now - this.limits.failureWindowMs, now - 24 * HOUR);
       this.d.notices.insert({
         id: `otp:${randomUUID()}`,
         templateId: 'otp',

@@ -83,6 +83,13 @@ export class CitizenStore {
            failures = excluded.failures, locked_until = excluded.locked_until`,
       ),
       clearFailures: db.prepare('DELETE FROM citizen_phone_failures WHERE phone_ref = ?'),
+      pruneFailures: db.prepare(
+        'DELETE FROM citizen_phone_failures WHERE window_start <= @before AND locked_until <= @now',
+      ),
+      pruneOtps: db.prepare('DELETE FROM citizen_otps WHERE expires_at <= ?'),
+      pruneSessions: db.prepare(
+        'DELETE FROM citizen_sessions WHERE expires_at <= @before OR (ended_at IS NOT NULL AND ended_at <= @before)',
+      ),
       insertSession: db.prepare(
         `INSERT INTO citizen_sessions (token_hash, id, phone_ref, phone, phone_masked, holder_ref, id_masked,
            created_at, last_used_at, expires_at, ended_at)
@@ -150,6 +157,16 @@ export class CitizenStore {
 
   clearFailures(phoneRef: string): void {
     this.s.clearFailures.run(phoneRef);
+  }
+
+  /**
+   * Forgets what no limit counts any more: failure windows older than `failuresBefore` that lock
+   * nothing at `now`, expired codes, and sessions ended or expired before `sessionsBefore`.
+   */
+  prune(now: number, failuresBefore: number, sessionsBefore: number): void {
+    this.s.pruneFailures.run({ before: failuresBefore, now });
+    this.s.pruneOtps.run(now);
+    this.s.pruneSessions.run({ before: sessionsBefore });
   }
 
   insertSession(r: Omit<CitizenSessionRow, 'holderRef' | 'idMasked' | 'lastUsedAt' | 'endedAt'>): void {
