@@ -369,6 +369,7 @@ export function composeHall(deps: HallDeps): Hall {
     holderRef,
     hallName: () => q().settings?.hallName ?? '',
     today,
+    seniorAge: () => q().settings?.seniorAge ?? DEFAULT_SETTINGS.seniorAge,
     clock,
     transaction: (fn) => store.transaction(fn),
     onNotice: () => noticeWorker?.kick(),

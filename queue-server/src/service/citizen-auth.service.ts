@@ -9,6 +9,7 @@ import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeE
 import {
   type Ack,
   type ApiError,
+  ageOn,
   type CitizenMe,
   type CitizenOtpSent,
   type CitizenSession,
@@ -67,6 +68,8 @@ export interface CitizenAuthDeps {
   holderRef: (idNumber: string) => string;
   hallName: () => string;
   today: () => string;
+  /** The hall's senior age (Q-PRI-1; settings.seniorAge). */
+  seniorAge: () => number;
   clock: Clock;
   transaction: <T>(fn: () => T) => T;
   /** After a commit that queued a code's notice: wake the notice worker. */
@@ -277,7 +280,11 @@ export class CitizenAuthService {
         messageZh: '本次登录已绑定其他证件，如需更换请退出后重新登录',
       });
     const idMasked = maskIdNumber(id.value.number);
-    const bound = this.d.transaction(() => this.d.store.bindHolder(p.sessionId, holderRef, idMasked));
+    const boundOn = this.d.today();
+    const senior = ageOn(id.value.birthDate, boundOn) >= this.d.seniorAge();
+    const bound = this.d.transaction(() =>
+      this.d.store.bindHolder(p.sessionId, { holderRef, idMasked, senior, boundOn }),
+    );
     if (!bound) return refuse({ code: 'UNAUTHENTICATED', message: 'the session has ended' });
     return { ok: true, data: { phoneMasked: p.phoneMasked, idMasked, expiresAt: p.expiresAt } };
   }
@@ -296,6 +303,10 @@ function principalOf(row: CitizenSessionRow): CitizenPrincipal {
     phoneMasked: row.phoneMasked,
     holderRef: row.holderRef,
     idMasked: row.idMasked,
+    holder:
+      row.holderRef === null || row.idMasked === null || row.boundOn === null
+        ? null
+        : { masked: row.idMasked, senior: row.senior === true, ref: row.holderRef, on: row.boundOn },
     expiresAt: row.expiresAt,
   };
 }
