@@ -249,4 +249,24 @@ describe('sign-in with an SMS code (SPEC MOB-AUTH-*)', () => {
     expect(lines.at(-1)).toContain('482913');
     expect(lines.join('')).not.toContain(PHONE);
   });
+
+  it('MOB-AUTH-2: a code the operator did not take within its 5 minutes is never sent late', async () => {
+    smsc.operator.status = 0x08; // ESME_RSYSERR: every submit refused
+    expect((await requestCode(PHONE)).status).toBe(200);
+    const worker = server.app.hall.noticeWorker!;
+    await expect.poll(() => smsc.operator.submits).toBeGreaterThan(0);
+    await worker.idle();
+    const refused = smsc.operator.submits;
+    smsc.operator.status = 0;
+    server.clock.advance(5 * MIN);
+    worker.kick();
+    await worker.idle();
+    expect(smsc.operator.submits).toBe(refused);
+    expect(smsc.operator.received).toEqual([]);
+    const manager = await server.login('manager1');
+    const list = await server.rest<NoticeView[]>('GET', '/api/notices?status=failed', { token: manager });
+    expect(list.body.ok && list.body.data.map((n) => [n.templateId, n.lastError])).toEqual([
+      ['otp', 'stale: not sent within 300 s of its writing'],
+    ]);
+  });
 });
