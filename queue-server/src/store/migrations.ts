@@ -457,4 +457,11 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
     ('otp', '您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。【{hallName}】', 'SMS_DEMO_0004', 0);
   `,
+  // 18: the citizen's phone (SPEC MOB-AUTH-7): whether the holder a session is bound to is a
+  // senior on the day of the binding, and that day (never the birth date: SEC-MIN-1), so a
+  // same-day online ticket gets the priority class the kiosk would give.
+  `
+  ALTER TABLE citizen_sessions ADD COLUMN senior INTEGER;
+  ALTER TABLE citizen_sessions ADD COLUMN bound_on TEXT;
+  `,
 ];
