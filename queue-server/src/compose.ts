@@ -18,7 +18,7 @@ import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
-import { CitizenAuthService } from './service/citizen-auth.service.ts';
+import { CITIZEN_LIMITS, CitizenAuthService } from './service/citizen-auth.service.ts';
 import { CitizenProgressService } from './service/citizen-progress.service.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
@@ -405,6 +405,8 @@ export function composeHall(deps: HallDeps): Hall {
           transaction: (fn) => store.transaction(fn),
           ...(deps.sms.retry !== undefined ? { retry: deps.sms.retry } : {}),
           ...(deps.sms.pollMs !== undefined ? { pollMs: deps.sms.pollMs } : {}),
+          // MOB-AUTH-2: a sign-in code is not sent after it expired.
+          staleAfterMs: { otp: CITIZEN_LIMITS.codeTtlMs },
         });
   if (noticeWorker !== null)
     hall.subscribe((events) => {
@@ -418,6 +420,7 @@ export function composeHall(deps: HallDeps): Hall {
     holderRef,
     hallName: () => q().settings?.hallName ?? '',
     today,
+    seniorAge: () => q().settings?.seniorAge ?? DEFAULT_SETTINGS.seniorAge,
     clock,
     transaction: (fn) => store.transaction(fn),
     onNotice: () => noticeWorker?.kick(),

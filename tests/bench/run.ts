@@ -12,6 +12,7 @@ import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
+import { mobileBench } from './mobile.bench.ts';
 import { noticeBench } from './notice.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
@@ -32,6 +33,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'capture', run: captureBench },
   { name: 'scan', run: scanBench },
   { name: 'notice', run: noticeBench },
+  { name: 'mobile', run: mobileBench },
 ];
 
 async function main(): Promise<number> {

@@ -133,4 +133,18 @@ describe('线上取号 over REST (MOB-Q-*)', () => {
     });
     expect(twice.body.ok ? 'ok' : twice.body.error.code).toBe('BAD_TICKET_STATE');
   });
+
+  it('MOB-Q-1 Q-PRI-1 a senior who joins online gets the senior class the kiosk would give', async () => {
+    const token = await signIn(server, smsc, '13700001111');
+    const as = { headers: { 'x-citizen-token': token } };
+    await server.rest('POST', '/api/citizen/identity', { ...as, body: { idNumber: '11010519491231002X' } });
+    const t = ok(
+      await server.rest<OnlineTicketView>('POST', '/api/citizen/queue', { ...as, body: { categoryId: 'A' } }),
+    );
+    expect(server.app.hall.hall.queue.ticket(t.id)).toMatchObject({
+      source: 'online',
+      priorityClass: 'senior',
+      holder: { masked: '110***********002X', senior: true },
+    });
+  });
 });

@@ -457,7 +457,14 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
     ('otp', '您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。【{hallName}】', 'SMS_DEMO_0004', 0);
   `,
-  // 18: the citizen's phone, queue side (SPEC MOB-Q-*, NOTE-TRG-5..7, MOB-RATE-*): the phone a
+  // 18: the citizen's phone (SPEC MOB-AUTH-7): whether the holder a session is bound to is a
+  // senior on the day of the binding, and that day (never the birth date: SEC-MIN-1), so a
+  // same-day online ticket gets the priority class the kiosk would give.
+  `
+  ALTER TABLE citizen_sessions ADD COLUMN senior INTEGER;
+  ALTER TABLE citizen_sessions ADD COLUMN bound_on TEXT;
+  `,
+  // 19: the citizen's phone, queue side (SPEC MOB-Q-*, NOTE-TRG-5..7, MOB-RATE-*): the phone a
   // ticket's notices go to (the signed-in citizen's for an online ticket, the kiosk form's
   // otherwise; sealed, bound to the ticket), the code the kiosk scans to confirm an online ticket,
   // the rating links (only the token's hash), and the three queue templates.

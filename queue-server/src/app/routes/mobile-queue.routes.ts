@@ -15,7 +15,13 @@ function onlineCitizen(h: Hall, ctx: RouteContext<unknown, unknown>): Ack<Online
   const phone = h.citizens.phoneOf(p);
   if (phone === undefined)
     return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'the citizen session has ended' } };
-  return { ok: true, data: { holderRef: p.holderRef, phone, ...(p.idMasked ? { masked: p.idMasked } : {}) } };
+  // The holder as the ID binding knew it that day: a senior gets the kiosk's class (Q-PRI-1).
+  const holder = p.holder !== null && p.holder.on === h.today() ? p.holder : null;
+  const masked = holder?.masked ?? p.idMasked;
+  return {
+    ok: true,
+    data: { holderRef: p.holderRef, phone, senior: holder?.senior ?? false, ...(masked ? { masked } : {}) },
+  };
 }
 
 export function mobileQueueRoutes(h: Hall): RouteDef[] {
