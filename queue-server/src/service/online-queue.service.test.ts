@@ -344,6 +344,9 @@ describe('rating by link (MOB-RATE-*)', () => {
     expect(after.badRatings.map((b) => b.ticketId)).toEqual([ticketId]);
     // FUP-1: the bad rating has its follow-up, with the service's day.
     expect(h.followUps.get(ticketId)).toMatchObject({ ticketId, businessDay: DAY, level: 1 });
+    // The supervision reports count it in the period it was given (HYR-1, IMP-1).
+    expect(h.supervision.halfYear('2026-H2').ratings).toMatchObject({ total: 1, bad: 1 });
+    expect(h.supervision.improvement('2026-11').hall).toMatchObject({ ratings: 1 });
     // The stored ticket carries it, so the link (and a restart) sees it rated.
     expect(store.ticketById(ticketId)?.rating).toMatchObject({ level: 1, channel: 'online' });
     expect(ok(h.onlineRatings.view(token)).state).toBe('rated');
