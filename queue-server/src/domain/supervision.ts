@@ -91,7 +91,13 @@ export interface HalfYearReport {
     /** 限时件按时办结率, percent with two decimals; null without finished cases. */
     onTimeRate: number | null;
     /** Cases of the period past their deadline: unfinished after it at the period's end, or finished after it. */
-    overdue: { caseId: string; itemCode: string | null; deadline: string; status: string; finishedDay: string | null }[];
+    overdue: {
+      caseId: string;
+      itemCode: string | null;
+      deadline: string;
+      status: string;
+      finishedDay: string | null;
+    }[];
   };
   ratings: { total: number; byLevel: Counts; bad: number; followUpsClosed: number; followUpsOverdue: number };
   complaints: {
@@ -136,7 +142,13 @@ export function foldHalfYear(
   >();
   const cases = new Map<
     string,
-    { deadline: string; status: string; finishedDay: string | null; inPeriod: boolean; itemCode: string | null }
+    {
+      deadline: string;
+      status: string;
+      finishedDay: string | null;
+      inPeriod: boolean;
+      itemCode: string | null;
+    }
   >();
   const complaints = new Map<string, { deadline: string; closedDay: string | null; inPeriod: boolean }>();
   const categoryOf = (code: string) =>

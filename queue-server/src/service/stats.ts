@@ -397,7 +397,11 @@ export class StatsReplay {
    * halls' averages, so they mean what the hall's mean (STAT-3).
    */
   samples(): { waits: number[]; services: number[]; levels: RatingLevel[] } {
-    return { waits: [...this.total.waits], services: [...this.total.services], levels: [...this.total.levels] };
+    return {
+      waits: [...this.total.waits],
+      services: [...this.total.services],
+      levels: [...this.total.levels],
+    };
   }
 
   /** The figures so far, with names looked up (the replay may go on afterwards). */
