@@ -1,0 +1,454 @@
+/**
+ * Central reporting (issue #18 point 2; SPEC RGN-RPT-*). Ten halls, each composed in-process on
+ * its own SQLite file, play a simulated day through the real services (tickets, transfers,
+ * no-shows, ratings, time-limited cases on acceptance slips, the risk monitor); their logs are
+ * replicated into a real PostgreSQL; the center's report must equal
+ *   - each hall's own `StatsService` figures (the hall's console), and
+ *   - an independent recount written here from the halls' logs, sharing no code with stats.ts
+ *     or the supervision folds (as queue-server/src/service/stats.test.ts does for one hall).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HallEvent, HallStats } from '@onewindow/shared';
+import ExcelJS from 'exceljs';
+import express from 'express';
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../queue-server/src/center/migrations.ts';
+import { centerReportRoutes } from '../../queue-server/src/center/report.routes.ts';
+import { CenterReportService } from '../../queue-server/src/center/report.service.ts';
+import { CenterReportStore } from '../../queue-server/src/center/report.store.ts';
+import type { RegionReport } from '../../queue-server/src/center/report.ts';
+import { composeHall, type Hall } from '../../queue-server/src/compose.ts';
+import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
+import type { Command } from '../../queue-server/src/domain/types.ts';
+import { SIM_RISK_RULES } from '../../queue-server/src/service/risk.testing.ts';
+import { seedServiceHall } from '../../queue-server/src/service/testing.ts';
+import { HallStore } from '../../queue-server/src/store/hall.store.ts';
+import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
+import { startPostgres, type TestPostgres } from '../support/postgres.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const OFFSET = 8 * HOUR;
+/** A Tuesday, a working day. */
+const DAY = '2026-12-01';
+const midnight = Date.parse(`${DAY}T00:00:00Z`) - OFFSET;
+const HALLS = 10;
+const TOKEN = 'region-manager-token-0123456789abcdef';
+/** Time-limited items of the demo catalog (an acceptance opens a case with a deadline). */
+const CASE_ITEMS = ['512B0070200003', '512B0067900009', '51201400600001', '512B0070100003'];
+const CLERKS = ['c1', 'c2', 'c3', 'c4'];
+
+interface SimHall {
+  id: string;
+  name: string;
+  h: Hall;
+  store: HallStore;
+  log: HallEvent[];
+}
+
+/** One hall's day, driven at random through the composed hall (most random commands are refused). */
+async function playHall(index: number, dir: string, clock: { now: number }): Promise<SimHall> {
+  const store = new HallStore(join(dir, `hall-${index}.db`), TEST_KEYS);
+  const h = composeHall({ store, logger: pino({ level: 'silent' }), clock: { now: () => clock.now } });
+  clock.now = midnight + 8 * HOUR;
+  seedServiceHall(h, store, Object.fromEntries(CLERKS.map((c) => [c, ['clerk'] as const])));
+  h.risk.seed();
+  if (!h.risk.publishRules([...SIM_RISK_RULES], 'admin').ok) throw new Error('rules');
+  const rnd = mulberry32(1000 + index * 7919);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const run = (cmd: Command) => h.hall.execute(cmd);
+  const windows = h.hall.queue.snapshot().config!.windows;
+  const categories = h.hall.queue.snapshot().config!.categories;
+  const itemsOf = new Map(
+    categories.map((c) => [c.id, store.auth.catalog().filter((i) => i.categoryId === c.id)]),
+  );
+  clock.now = midnight + 9 * HOUR;
+  for (const [i, w] of windows.entries())
+    run({ type: 'window:open', windowId: w.id, clerkId: CLERKS[i % 4]! });
+  // Halls differ in size: 150 to 420 steps.
+  const steps = 150 + index * 30;
+  for (let step = 0; step < steps; step += 1) {
+    clock.now += Math.floor(rnd() * 100_000);
+    const live = h.hall.queue.snapshot().tickets;
+    const w = pick(windows);
+    const u = rnd();
+    if (u < 0.28) {
+      const c = pick(categories);
+      const items = itemsOf.get(c.id) ?? [];
+      const item = items.length > 0 && rnd() < 0.8 ? pick(items).code : undefined;
+      run({ type: 'ticket:issue', categoryId: c.id, source: 'kiosk', ...(item ? { itemCode: item } : {}) });
+    } else if (u < 0.46) run({ type: 'ticket:call-next', windowId: w.id });
+    else if (u < 0.49) run({ type: 'ticket:recall', windowId: w.id });
+    else if (u < 0.62) run({ type: 'ticket:start', windowId: w.id });
+    else if (u < 0.76) {
+      const serving = h.hall.queue.window(w.id);
+      const t = serving?.ticketId ? live.find((x) => x.id === serving.ticketId) : undefined;
+      if (t?.status === 'serving' && rnd() < 0.25) {
+        // A time-limited case: an acceptance slip at the window opens it (SLP-*, CASE-*).
+        const clerk = serving!.clerkId!;
+        h.slips.issue(
+          { kind: 'staff', id: clerk, name: clerk, staffNumber: clerk, roles: ['clerk'] },
+          {
+            ticketId: t.id,
+            kind: 'acceptance',
+            itemCode: pick(CASE_ITEMS),
+            applicantName: '张三',
+            contactPhone: '13800000000',
+            print: false,
+          },
+        );
+      }
+      run({
+        type: 'ticket:finish',
+        windowId: w.id,
+        outcome: pick(['completed', 'accepted', 'rejected', 'supplement'] as const),
+      });
+    } else if (u < 0.79) run({ type: 'ticket:no-show', windowId: w.id });
+    else if (u < 0.81) {
+      const t = live.filter((x) => x.status === 'waiting' || x.status === 'serving');
+      if (t.length)
+        run({
+          type: 'ticket:transfer',
+          ticketId: pick(t).id,
+          to: { categoryId: pick(categories).id },
+          by: 'g',
+          note: '转',
+        });
+    } else if (u < 0.82) {
+      const t = live.filter((x) => x.status === 'waiting' || x.status === 'no-show');
+      if (t.length) run({ type: 'ticket:cancel', ticketId: pick(t).id, by: 'g', reason: '走了' });
+    } else if (u < 0.95) {
+      const t = live.filter((x) => x.status === 'done' && x.rating === null);
+      if (t.length)
+        run({
+          type: 'ticket:rate',
+          ticketId: pick(t).id,
+          level: 1 + Math.floor(rnd() * 5),
+          reasons: rnd() < 0.5 ? ['waiting'] : [],
+          channel: 'pad',
+        });
+    } else if (u < 0.96) h.risk.runTick(); // the monitor's tick: long waits raise alerts
+  }
+  clock.now += 10 * MIN;
+  h.risk.runTick();
+  return {
+    id: `hall-${String(index).padStart(2, '0')}`,
+    name: `第${index + 1}服务大厅`,
+    h,
+    store,
+    log: store.events(),
+  };
+}
+
+/** Copies a hall's log into the center as the shipper would: one row per fact, the body without seq and at. */
+async function replicate(pool: pg.Pool, hall: SimHall): Promise<void> {
+  await pool.query(
+    'INSERT INTO halls (hall_id, name, credential_hash, high_water, last_contact) VALUES ($1, $2, $3, $4, now())',
+    [hall.id, hall.name, 'x'.repeat(64), hall.log.length],
+  );
+  for (let i = 0; i < hall.log.length; i += 500) {
+    const chunk = hall.log.slice(i, i + 500);
+    await pool.query(
+      `INSERT INTO facts (hall_id, seq, at, type, body)
+       SELECT $1, x.seq, x.at, x.type, x.body FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, at bigint, type text, body jsonb)`,
+      [hall.id, JSON.stringify(chunk.map(({ seq, at, ...body }) => ({ seq, at, type: body.type, body })))],
+    );
+  }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The independent recount: straight from the logs, by the SPEC's words (STAT-2, STAT-3, RAT,
+ * HYR-1, IMP-1), sharing no code with stats.ts or supervision.ts.
+ * ---------------------------------------------------------------------------------------- */
+
+interface Recount {
+  issued: number;
+  served: number;
+  noShows: number;
+  cancelled: number;
+  outcomes: Record<string, number>;
+  waits: number[];
+  services: number[];
+  levels: number[];
+  /** Ratings by item code (未选事项 without one). */
+  itemLevels: Map<string, number[]>;
+  casesAccepted: number;
+  alertsRaised: number;
+}
+
+function recountHall(log: readonly HallEvent[]): Recount {
+  const r: Recount = {
+    issued: 0,
+    served: 0,
+    noShows: 0,
+    cancelled: 0,
+    outcomes: {},
+    waits: [],
+    services: [],
+    levels: [],
+    itemLevels: new Map(),
+    casesAccepted: 0,
+    alertsRaised: 0,
+  };
+  const tickets = new Map<
+    string,
+    { arrivedAt: number; called: boolean; servingAt: number | null; item: string | null }
+  >();
+  for (const ev of log) {
+    if (ev.type === 'ticket:issued') {
+      if (ev.ticket.businessDay !== DAY) continue;
+      tickets.set(ev.ticket.id, {
+        arrivedAt: ev.ticket.arrivedAt,
+        called: false,
+        servingAt: null,
+        item: ev.ticket.itemCode ?? null,
+      });
+      r.issued += 1;
+      continue;
+    }
+    if (ev.type === 'case:accepted' && ev.instant !== true) r.casesAccepted += 1;
+    if (ev.type === 'risk:alert-raised') r.alertsRaised += 1;
+    if (!('ticketId' in ev) || typeof ev.ticketId !== 'string') continue;
+    const t = tickets.get(ev.ticketId);
+    if (t === undefined) continue;
+    switch (ev.type) {
+      case 'ticket:called':
+        if (!t.called) r.waits.push(ev.at - t.arrivedAt);
+        t.called = true;
+        break;
+      case 'ticket:serving':
+        t.servingAt = ev.at;
+        break;
+      case 'ticket:transferred':
+        t.servingAt = null;
+        break;
+      case 'ticket:finished':
+        r.served += 1;
+        r.outcomes[ev.outcome] = (r.outcomes[ev.outcome] ?? 0) + 1;
+        if (t.servingAt !== null) r.services.push(ev.at - t.servingAt);
+        break;
+      case 'ticket:no-show':
+        r.noShows += 1;
+        break;
+      case 'ticket:cancelled':
+        r.cancelled += 1;
+        break;
+      case 'ticket:rated': {
+        r.levels.push(ev.level);
+        const key = t.item ?? '未选事项';
+        r.itemLevels.set(key, [...(r.itemLevels.get(key) ?? []), ev.level]);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return r;
+}
+
+const secs = (ms: number) => Math.round(ms / 1000);
+const avg = (xs: number[]) => (xs.length === 0 ? null : secs(xs.reduce((a, b) => a + b, 0) / xs.length));
+/** p90 by its words: the smallest sample with at least 90 % of the samples at or below it. */
+const p90 = (xs: number[]) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  for (const v of s) if (s.filter((x) => x <= v).length / s.length >= 0.9) return secs(v);
+  return null;
+};
+const goodShare = (levels: number[]) =>
+  levels.length === 0 ? null : levels.filter((l) => l >= 4).length / levels.length;
+
+/** A hall's figures as the center can know them: staff names and follow-up records stay in the hall. */
+function centerView(s: HallStats) {
+  return {
+    total: s.total,
+    categories: s.categories,
+    windows: s.windows,
+    ratings: s.ratings,
+    days: s.days,
+    hourlyArrivals: s.hourlyArrivals,
+    clerks: s.clerks.map(({ clerkName: _n, staffNumber: _s, ...c }) => c),
+    badRatings: s.badRatings.map(({ clerkName: _n, followUp: _f, ...b }) => b),
+  };
+}
+
+describe('central reporting over ten halls (RGN-RPT-*)', () => {
+  let db: TestPostgres;
+  let pool: pg.Pool;
+  let dir: string;
+  const clock = { now: 0 };
+  let halls: SimHall[];
+  let service: CenterReportService;
+  let report: RegionReport;
+
+  beforeAll(async () => {
+    db = await startPostgres();
+    pool = new pg.Pool({ connectionString: db.createDatabase('region_report'), max: 4 });
+    await migrate(pool);
+    dir = mkdtempSync(join(tmpdir(), 'onewindow-region-'));
+    halls = [];
+    for (let i = 0; i < HALLS; i += 1) halls.push(await playHall(i, dir, clock));
+    for (const hall of halls) await replicate(pool, hall);
+    clock.now = midnight + 18 * HOUR;
+    service = new CenterReportService({ store: new CenterReportStore(pool), now: () => clock.now });
+    report = await service.report(null, DAY, DAY);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const hall of halls ?? []) hall.h.close();
+    await pool?.end();
+    await db?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("RGN-RPT-2 a simulated day in each of ten halls: every hall's figures at the center equal its own StatsService's", () => {
+    expect(report.perHall.map((p) => p.hallId)).toEqual(halls.map((h) => h.id));
+    for (const [i, hall] of halls.entries()) {
+      const own = hall.h.stats.hall(DAY, DAY);
+      expect(centerView(report.perHall[i]!.stats), hall.id).toEqual(centerView(own));
+      expect(own.total.issued, `${hall.id} is busy`).toBeGreaterThan(20);
+    }
+  });
+
+  it('RGN-RPT-2 the region equals the sum of an independent recount of each hall', () => {
+    const per = halls.map((h) => recountHall(h.log));
+    const all = <K extends keyof Recount>(k: K) => per.flatMap((r) => r[k] as number[]);
+    const sum = (f: (r: Recount) => number) => per.reduce((a, r) => a + f(r), 0);
+    const t = report.total;
+    expect(t.issued).toBe(sum((r) => r.issued));
+    expect(t.served).toBe(sum((r) => r.served));
+    expect(t.noShows).toBe(sum((r) => r.noShows));
+    expect(t.cancelled).toBe(sum((r) => r.cancelled));
+    for (const o of ['completed', 'accepted', 'rejected', 'supplement'] as const)
+      expect(t.outcomes[o], o).toBe(sum((r) => r.outcomes[o] ?? 0));
+    // Times over every hall's samples together (STAT-3), not an average of the halls' averages.
+    expect(t.waitCount).toBe(all('waits').length);
+    expect(t.waitAvgSec).toBe(avg(all('waits')));
+    expect(t.waitP90Sec).toBe(p90(all('waits')));
+    expect(t.serviceCount).toBe(all('services').length);
+    expect(t.serviceAvgSec).toBe(avg(all('services')));
+    expect(t.serviceP90Sec).toBe(p90(all('services')));
+    const levels = all('levels');
+    expect(t.ratings.rated).toBe(levels.length);
+    expect(t.ratings.goodRate).toBe(goodShare(levels));
+    expect(t.ratings.bad).toBe(levels.filter((l) => l <= 2).length);
+    expect(report.badRatings.length).toBe(levels.filter((l) => l <= 2).length);
+    expect(report.days).toEqual([{ day: DAY, issued: t.issued, served: t.served }]);
+    // The league per hall: each hall's row is its own recount.
+    for (const [i, hall] of halls.entries()) {
+      const row = report.halls.find((r) => r.hallId === hall.id)!;
+      const r = per[i]!;
+      expect([row.issued, row.served, row.ratings.rated], hall.id).toEqual([
+        r.issued,
+        r.served,
+        r.levels.length,
+      ]);
+      expect(row.ratings.goodRate).toBe(goodShare(r.levels));
+      expect(row.waitP90Sec).toBe(p90(r.waits));
+      expect(row.casesAccepted, `${hall.id} cases`).toBe(r.casesAccepted);
+      expect(row.alertsRaised, `${hall.id} alerts`).toBe(r.alertsRaised);
+    }
+    expect(sum((r) => r.casesAccepted)).toBeGreaterThan(5);
+    expect(sum((r) => r.alertsRaised)).toBeGreaterThan(0);
+    expect(report.cases.accepted).toBe(sum((r) => r.casesAccepted));
+    // Ranked best 好评率 first; halls without ratings last.
+    const rates = report.halls.map((h) => h.ratings.goodRate ?? -1);
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
+    expect(report.halls.map((h) => h.rank)).toEqual(report.halls.map((_, i) => i + 1));
+    // The item league (IMP-1's 好评率, percent with two decimals) across halls.
+    const items = new Map<string, number[]>();
+    for (const r of per) for (const [k, ls] of r.itemLevels) items.set(k, [...(items.get(k) ?? []), ...ls]);
+    expect(report.items.map((i) => i.key).sort()).toEqual([...items.keys()].sort());
+    for (const item of report.items) {
+      const ls = items.get(item.key)!;
+      expect(item.ratings, item.key).toBe(ls.length);
+      expect(item.goodRate).toBe(Math.round((ls.filter((l) => l >= 4).length / ls.length) * 10000) / 100);
+    }
+    // The window league holds every hall's windows.
+    expect(report.windows.reduce((a, w) => a + w.served, 0)).toBe(t.served);
+  });
+
+  it('RGN-RPT-1 a set of halls is its own sum; unknown ids are left out', async () => {
+    const some = [halls[2]!.id, halls[7]!.id, 'no-such-hall'];
+    const part = await service.report(some, DAY, DAY);
+    expect(part.hallIds).toEqual([halls[2]!.id, halls[7]!.id]);
+    const own = [halls[2]!, halls[7]!].map((h) => h.h.stats.hall(DAY, DAY).total);
+    expect(part.total.issued).toBe(own[0]!.issued + own[1]!.issued);
+    expect(part.total.served).toBe(own[0]!.served + own[1]!.served);
+    // A day with nothing: zeros and nulls, not errors.
+    const empty = await service.report(null, '2026-11-30', '2026-11-30');
+    expect(empty.total.issued).toBe(0);
+    expect(empty.total.waitAvgSec).toBeNull();
+  });
+
+  it('RGN-RPT-7 the router: token required, bad queries refused, CSV and XLSX from the same tables', async () => {
+    const app = express();
+    app.use(centerReportRoutes({ reports: service, managerToken: TOKEN }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    try {
+      expect((await fetch(`${base}/api/center/report?from=${DAY}`)).status).toBe(401);
+      expect(
+        (await fetch(`${base}/api/center/report?from=${DAY}`, { headers: { authorization: 'Bearer wrong' } }))
+          .status,
+      ).toBe(401);
+      const bad = await fetch(`${base}/api/center/report?from=2026-12-09&to=${DAY}`, { headers: auth });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/after/);
+      expect((await fetch(`${base}/api/center/report?from=2026-13-45`, { headers: auth })).status).toBe(400);
+      expect((await fetch(`${base}/api/center/report?halls=../etc`, { headers: auth })).status).toBe(400);
+      const json = (await (
+        await fetch(`${base}/api/center/report?from=${DAY}&to=${DAY}&halls=${halls[0]!.id}`, {
+          headers: auth,
+        })
+      ).json()) as {
+        ok: true;
+        data: RegionReport;
+      };
+      expect(json.data.total.issued).toBe(halls[0]!.h.stats.hall(DAY, DAY).total.issued);
+
+      const csv = await fetch(`${base}/api/center/report/export?from=${DAY}&to=${DAY}&format=csv`, {
+        headers: auth,
+      });
+      expect(csv.headers.get('content-disposition')).toContain(`onewindow-region_${DAY}_${DAY}.csv`);
+      const bytes = Buffer.from(await csv.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs for Chinese
+      const text = bytes.toString('utf8');
+      const hallLines = text.split('\r\n').filter((l) => /^\d+,第\d+服务大厅,hall-/.test(l));
+      expect(hallLines).toHaveLength(HALLS);
+      const totalLine = text.split('\r\n').find((l) => l.startsWith(',合计 Total,'))!;
+      expect(totalLine.split(',')[3]).toBe(String(report.total.issued));
+
+      const xlsx = await fetch(`${base}/api/center/report/export?from=${DAY}&to=${DAY}&format=xlsx`, {
+        headers: auth,
+      });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+      expect(wb.worksheets.map((w) => w.name)).toEqual([
+        '按大厅',
+        '按事项',
+        '按窗口',
+        '差评',
+        '逾期限时件',
+        '逾期预警',
+        '每日',
+      ]);
+      const sheet = wb.getWorksheet('按大厅')!;
+      expect(sheet.rowCount).toBe(2 + HALLS + 1);
+      expect(sheet.getRow(2 + HALLS + 1).getCell(4).value).toBe(report.total.issued);
+      // No personal data in what the center serves (RGN-RPT-5).
+      expect(text).not.toContain('张三');
+      expect(text).not.toContain('13800000000');
+      expect(text).not.toMatch(/员工c\d/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
