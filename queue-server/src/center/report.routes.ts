@@ -51,7 +51,10 @@ export function centerReportRoutes(deps: CenterReportRouteDeps): Router {
   const authorized = (req: Request, res: Response): boolean => {
     const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     if (bearer !== undefined && timingSafeEqual(sha256(bearer), expected)) return true;
-    send(res, fail({ code: 'UNAUTHENTICATED', message: 'the regional report needs the center report token' }));
+    send(
+      res,
+      fail({ code: 'UNAUTHENTICATED', message: 'the regional report needs the center report token' }),
+    );
     return false;
   };
 
