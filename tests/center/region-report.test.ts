@@ -386,6 +386,47 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
     expect(empty.total.waitAvgSec).toBeNull();
   });
 
+  it('RGN-RPT-4 overdue 限时件 and risk alerts across halls, as of the end of a longer range', async () => {
+    const to = '2027-01-29';
+    const later = await service.report(null, DAY, to);
+    const cases = halls.flatMap((h) =>
+      h.log.flatMap((ev) =>
+        ev.type === 'case:accepted' && ev.instant !== true
+          ? [{ hallId: h.id, caseId: ev.caseId, deadline: ev.deadline }]
+          : [],
+      ),
+    );
+    // A long wait's alert is disposed of by the call that ends it, the same day (RISK-*): not overdue.
+    const disposed = new Set(
+      halls.flatMap((h) =>
+        h.log.flatMap((ev) => (ev.type === 'risk:alert-disposed' ? [`${h.id}/${ev.alertId}`] : [])),
+      ),
+    );
+    const alerts = halls.flatMap((h) =>
+      h.log.flatMap((ev) =>
+        ev.type === 'risk:alert-raised' && !disposed.has(`${h.id}/${ev.alertId}`)
+          ? [{ hallId: h.id, alertId: ev.alertId, dueDay: ev.dueDay }]
+          : [],
+      ),
+    );
+    expect(disposed.size).toBeGreaterThan(0);
+    expect(alerts.length).toBeGreaterThan(0);
+    // Nothing was reviewed, the other alerts never disposed of: all past their day by the end of January.
+    expect(cases.every((c) => c.deadline < to) && alerts.every((a) => a.dueDay < to)).toBe(true);
+    const key = (x: { hallId: string }, id: string) => `${x.hallId}/${id}`;
+    expect(later.overdueCases.map((c) => key(c, c.caseId)).sort()).toEqual(
+      cases.map((c) => key(c, c.caseId)).sort(),
+    );
+    expect(later.overdueAlerts.map((a) => key(a, a.alertId)).sort()).toEqual(
+      alerts.map((a) => key(a, a.alertId)).sort(),
+    );
+    expect(later.overdueCases.every((c) => c.finishedDay === null && c.itemCode !== null)).toBe(true);
+    expect(later.cases.onTimeRate).toBeNull();
+    // The day itself: nothing is overdue yet.
+    expect(report.overdueCases).toEqual([]);
+    expect(report.overdueAlerts).toEqual([]);
+  });
+
   it('RGN-RPT-7 the router: token required, bad queries refused, CSV and XLSX from the same tables', async () => {
     const app = express();
     app.use(centerReportRoutes({ reports: service, managerToken: TOKEN }));
