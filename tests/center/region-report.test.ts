@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HallEvent, HallStats } from '@onewindow/shared';
+import type { RegionReport } from '@onewindow/shared/region-report.ts';
 import ExcelJS from 'exceljs';
 import express from 'express';
 import pg from 'pg';
@@ -21,7 +22,6 @@ import { migrate } from '../../queue-server/src/center/migrations.ts';
 import { centerReportRoutes } from '../../queue-server/src/center/report.routes.ts';
 import { CenterReportService } from '../../queue-server/src/center/report.service.ts';
 import { CenterReportStore } from '../../queue-server/src/center/report.store.ts';
-import type { RegionReport } from '../../queue-server/src/center/report.ts';
 import { composeHall, type Hall } from '../../queue-server/src/compose.ts';
 import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
 import type { Command } from '../../queue-server/src/domain/types.ts';
@@ -429,7 +429,17 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
 
   it('RGN-RPT-7 the router: token required, bad queries refused, CSV and XLSX from the same tables', async () => {
     const app = express();
-    app.use(centerReportRoutes({ reports: service, managerToken: TOKEN }));
+    const statuses = async () =>
+      halls.map((h) => ({
+        hallId: h.id,
+        name: h.name,
+        health: 'ok' as const,
+        highWater: h.log.length,
+        lag: 0,
+        lastContact: null,
+        flagged: null,
+      }));
+    app.use(centerReportRoutes({ reports: service, managerToken: TOKEN, halls: statuses }));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -454,6 +464,12 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
         data: RegionReport;
       };
       expect(json.data.total.issued).toBe(halls[0]!.h.stats.hall(DAY, DAY).total.issued);
+
+      expect((await fetch(`${base}/api/center/report/halls`)).status).toBe(401);
+      const listed = (await (await fetch(`${base}/api/center/report/halls`, { headers: auth })).json()) as {
+        data: { hallId: string }[];
+      };
+      expect(listed.data.map((h) => h.hallId)).toEqual(halls.map((h) => h.id));
 
       const csv = await fetch(`${base}/api/center/report/export?from=${DAY}&to=${DAY}&format=csv`, {
         headers: auth,

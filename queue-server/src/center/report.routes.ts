@@ -1,11 +1,13 @@
 /**
  * The region's report over HTTP (SPEC RGN-RPT-7), a router the center app mounts:
- * `GET /api/center/report?halls=a,b&from=&to=` (JSON) and `GET /api/center/report/export?…&format=csv|xlsx`,
+ * `GET /api/center/report?halls=a,b&from=&to=` (JSON), `GET /api/center/report/export?…&format=csv|xlsx`
+ * and `GET /api/center/report/halls` (the halls' health, for the hall picker),
  * for the regional manager. The manager is whoever holds the center's report token
  * (`ONEWINDOW_CENTER_REPORT_TOKEN`, sent as `Authorization: Bearer …`): the center keeps no staff
  * accounts, and the report carries no personal data (RGN-RPT-5).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RegionHallStatus } from '@onewindow/shared/region-report.ts';
 import { type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { download, fail, send } from '../app/route-table.ts';
@@ -13,8 +15,10 @@ import type { CenterReportService, RegionQuery } from './report.service.ts';
 
 export interface CenterReportRouteDeps {
   reports: CenterReportService;
-  /** The regional manager's bearer token (at least 32 characters, checked at boot). */
+  /** The regional manager's bearer token (at least 24 characters, checked at boot). */
   managerToken: string;
+  /** Every hall's health, lag and last contact (RGN-OPS-3), for the console's hall picker. */
+  halls: () => Promise<RegionHallStatus[]>;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -64,6 +68,15 @@ export function centerReportRoutes(deps: CenterReportRouteDeps): Router {
       const q = deps.reports.check(queryOf(req));
       if (!q.ok) return send(res, fail({ code: 'BAD_REQUEST', message: q.message }));
       send(res, { ok: true, data: await deps.reports.report(q.halls, q.from, q.to) });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get('/api/center/report/halls', limiter, async (req, res, next) => {
+    try {
+      if (!authorized(req, res)) return;
+      send(res, { ok: true, data: await deps.halls() });
     } catch (err) {
       next(err);
     }

@@ -3,11 +3,11 @@
  * PostgreSQL one at a time and folds it (`report.ts`), and writes the exports from the same
  * tables as the JSON (CSV with a BOM, XLSX), like the hall's `StatsService`.
  */
-
+import type { RegionReport } from '@onewindow/shared/region-report.ts';
 import { MAX_RANGE_DAYS, statsXlsx, XLSX_TYPE } from '../service/stats.service.ts';
 import { dayStart, daysBetween, statsCsv } from '../service/stats.ts';
 import type { CenterReportStore } from './report.store.ts';
-import { DEFAULT_UTC_OFFSET_MINUTES, RegionReplay, type RegionReport, regionTables } from './report.ts';
+import { DEFAULT_UTC_OFFSET_MINUTES, RegionReplay, regionTables } from './report.ts';
 
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

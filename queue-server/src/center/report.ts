@@ -8,16 +8,21 @@
  * Pure: the store reads the facts and hands them in; no clock, no I/O.
  */
 import type {
-  BadRating,
   CategoryFigures,
   DayPoint,
   FinishOutcome,
   HallConfig,
   HallStats,
   RatingLevel,
-  WindowPost,
 } from '@onewindow/shared';
 import { FINISH_OUTCOMES } from '@onewindow/shared';
+import type {
+  HallLeagueRow,
+  ItemLeagueRow,
+  RegionBadRating,
+  RegionReport,
+  WindowLeagueRow,
+} from '@onewindow/shared/region-report.ts';
 import {
   foldHalfYear,
   foldImprovement,
@@ -68,80 +73,6 @@ export interface HallPart {
   statsFacts: Iterable<HallEvent>;
   /** Facts for the supervision folds in seq order (ratings, cases, risk, complaints, the tickets they name). */
   supervisionFacts: Iterable<HallEvent>;
-}
-
-export interface HallLeagueRow extends CategoryFigures {
-  rank: number;
-  hallId: string;
-  name: string;
-  casesAccepted: number;
-  casesFinished: number;
-  /** 限时件按时办结率, percent with two decimals (HYR-1). */
-  onTimeRate: number | null;
-  casesOverdue: number;
-  alertsRaised: number;
-  alertsOverdue: number;
-  complaints: number;
-  highWater: number;
-  lastContact: number | null;
-  flagged: string | null;
-}
-
-export interface WindowLeagueRow {
-  rank: number;
-  hallId: string;
-  hallName: string;
-  windowId: string;
-  windowNumber: number;
-  post: WindowPost;
-  calls: number;
-  served: number;
-  noShows: number;
-  waitAvgSec: number | null;
-  serviceAvgSec: number | null;
-  serviceP90Sec: number | null;
-  rated: number;
-  /** 0…1, as in STAT-4. */
-  goodRate: number | null;
-  bad: number;
-}
-
-export interface ItemLeagueRow extends ImprovementRow {
-  rank: number;
-  /** The item's name as a hall's case facts carry it, else null. */
-  name: string | null;
-  /** Halls with a rating or complaint of the item in the range. */
-  halls: number;
-}
-
-export type RegionBadRating = BadRating & { hallId: string; hallName: string };
-export type RegionOverdueCase = HalfYearReport['cases']['overdue'][number] & {
-  hallId: string;
-  hallName: string;
-};
-export type RegionOverdueAlert = HalfYearReport['alerts']['overdue'][number] & {
-  hallId: string;
-  hallName: string;
-};
-
-export interface RegionReport {
-  from: string;
-  to: string;
-  generatedAt: number;
-  hallIds: string[];
-  total: CategoryFigures;
-  halls: HallLeagueRow[];
-  windows: WindowLeagueRow[];
-  items: ItemLeagueRow[];
-  badRatings: RegionBadRating[];
-  cases: { accepted: number; finished: number; finishedOnTime: number; onTimeRate: number | null };
-  overdueCases: RegionOverdueCase[];
-  alerts: { raised: number; byRule: Record<string, number>; escalated: number };
-  overdueAlerts: RegionOverdueAlert[];
-  days: DayPoint[];
-  hourlyArrivals: number[];
-  /** Each hall's own figures (STAT-*), as its console would show them. */
-  perHall: { hallId: string; stats: HallStats }[];
 }
 
 /** The business day of an instant in hall time. */
