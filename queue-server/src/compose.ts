@@ -5,6 +5,7 @@
  * the hall behaves the same whichever transports are mounted.
  */
 import type { Logger } from 'pino';
+import { Shipper, type ShipperOptions } from './center/shipper.ts';
 import { businessDayOf } from './domain/clock.ts';
 import type { RetryPolicy } from './domain/notices.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
@@ -31,6 +32,7 @@ import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
+import { RegionService } from './service/region.service.ts';
 import { RiskService } from './service/risk.service.ts';
 import { ScanService } from './service/scan.service.ts';
 import { SlipService } from './service/slips.ts';
@@ -63,6 +65,11 @@ export interface HallDeps {
    * their units (the outbox) and wait until a hall with a gateway sends them.
    */
   sms?: { gateway: SmsGateway; retry?: RetryPolicy; pollMs?: number } | undefined;
+  /**
+   * The regional center this hall replicates to (RGN-REP-*; ONEWINDOW_CENTER_URL and the hall's
+   * credential): without it the hall keeps its log to itself.
+   */
+  center?: ShipperOptions | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -117,6 +124,10 @@ export interface Hall {
   notice: NoticeService;
   /** The hall's corrections of the national calendar (CAL-2). */
   calendarOverrides: CalendarOverrideService;
+  /** The region's documents applied here and the versions the hall runs (RGN-PUSH-*). */
+  region: RegionService;
+  /** Ships the fact log to the center and pulls its documents; null without a center (RGN-REP-1). */
+  shipper: Shipper | null;
   /** The hall's local date now. */
   today(): string;
   /** Runs the day closes that are due now, then the risk tick and the form purge (the scheduler calls this; so can tests). */
@@ -346,6 +357,22 @@ export function composeHall(deps: HallDeps): Hall {
       )
         noticeWorker.kick();
     });
+  // RGN-REP-1, RGN-PUSH-2: the log leaves for the center, the region's documents come back.
+  const region = new RegionService({ hall, store, catalog, risk });
+  const shipper =
+    deps.center === undefined
+      ? null
+      : new Shipper(deps.center, {
+          events: (from, to) => store.events(from, to),
+          lastSeq: () => store.lastSeq(),
+          versions: () => region.versions(),
+          applyDocuments: (docs) => {
+            const r = region.applyAll(docs);
+            if (r.applied + r.refused > 0) log.info(r, 'regional documents applied');
+          },
+          logger: log.child({ part: 'shipper' }),
+        });
+  if (shipper !== null) hall.subscribe(() => shipper.kick());
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
   const recon = new ReconService({
     hall,
@@ -470,6 +497,8 @@ export function composeHall(deps: HallDeps): Hall {
     noticeWorker,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
+    region,
+    shipper,
     today,
     runDueDayCloses() {
       for (const cmd of dueDayCloses(hall.queue, clock.now())) {

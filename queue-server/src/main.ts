@@ -198,6 +198,7 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,
     sms: { gateway: createSmsGateway(config.sms, log) },
+    center: config.center,
   });
   if (config.sms.kind === 'log' && !config.demo)
     log.warn('ONEWINDOW_SMS is not set: SMS notices are only logged (DEV ONLY), no citizen receives them');
