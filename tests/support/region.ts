@@ -1,13 +1,15 @@
 /**
  * Halls for the center's tests (issue #18): each composed in-process on its own SQLite file and
  * driven through a simulated day by the real services (tickets, transfers, no-shows, ratings,
- * time-limited cases on acceptance slips, the risk monitor's tick), and a plain copy of a hall's
- * log into the center's `halls` and `facts` tables.
+ * time-limited cases on acceptance slips, the risk monitor's tick), and their logs shipped to
+ * the center through its own ingest.
  */
 import { join } from 'node:path';
 import type { HallEvent } from '@onewindow/shared';
 import type pg from 'pg';
 import pino from 'pino';
+import { CenterStore } from '../../queue-server/src/center/center.store.ts';
+import { stripFact } from '../../queue-server/src/center/strip.ts';
 import { composeHall, type Hall } from '../../queue-server/src/compose.ts';
 import { mulberry32 } from '../../queue-server/src/domain/test-factory.ts';
 import type { Command } from '../../queue-server/src/domain/types.ts';
@@ -128,18 +130,16 @@ export async function playHall(index: number, dir: string, clock: { now: number 
   };
 }
 
-/** Copies a hall's log into the center as the shipper would: one row per fact, the body without seq and at. */
+/**
+ * Ships a hall's log to the center the way the shipper does (RGN-REP-*): registered once, then
+ * stripped of what stays in the hall (`stripFact`) and ingested in ordered batches.
+ */
 export async function replicate(pool: pg.Pool, hall: SimHall): Promise<void> {
-  await pool.query(
-    'INSERT INTO halls (hall_id, name, credential_hash, high_water, last_contact) VALUES ($1, $2, $3, $4, now())',
-    [hall.id, hall.name, 'x'.repeat(64), hall.log.length],
-  );
+  const center = new CenterStore(pool);
+  if ((await center.addHall(hall.id, hall.name)) === null) throw new Error(`hall ${hall.id} exists`);
+  const last = hall.log.at(-1)?.seq ?? 0;
   for (let i = 0; i < hall.log.length; i += 500) {
-    const chunk = hall.log.slice(i, i + 500);
-    await pool.query(
-      `INSERT INTO facts (hall_id, seq, at, type, body)
-       SELECT $1, x.seq, x.at, x.type, x.body FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, at bigint, type text, body jsonb)`,
-      [hall.id, JSON.stringify(chunk.map(({ seq, at, ...body }) => ({ seq, at, type: body.type, body })))],
-    );
+    const r = await center.ingest(hall.id, last, {}, hall.log.slice(i, i + 500).map(stripFact));
+    if (!r.ok) throw new Error(`ingest ${hall.id}: ${r.code}`);
   }
 }
