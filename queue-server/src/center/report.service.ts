@@ -4,10 +4,11 @@
  * tables as the JSON (CSV with a BOM, XLSX), like the hall's `StatsService`.
  */
 import type { RegionReport } from '@onewindow/shared/region-report.ts';
+import type { HallEvent } from '../domain/types.ts';
 import { MAX_RANGE_DAYS, statsXlsx, XLSX_TYPE } from '../service/stats.service.ts';
 import { dayStart, daysBetween, statsCsv } from '../service/stats.ts';
 import type { CenterReportStore } from './report.store.ts';
-import { DEFAULT_UTC_OFFSET_MINUTES, RegionReplay, regionTables } from './report.ts';
+import { DEFAULT_UTC_OFFSET_MINUTES, type HallMeta, RegionReplay, regionTables } from './report.ts';
 
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,16 +57,19 @@ export class CenterReportService {
     return { ok: true, halls, from, to };
   }
 
-  /** RGN-RPT-1..5: the region's figures over the halls of a set (unknown ids are left out). */
+  /**
+   * RGN-RPT-1..5: the region's figures over the halls of a set (unknown ids are left out). Halls
+   * are folded one at a time in id order; the next hall's facts are read from PostgreSQL while
+   * this one folds, so the database and the fold work at once.
+   */
   async report(halls: readonly string[] | null, from: string, to: string): Promise<RegionReport> {
     const { store } = this.deps;
     const replay = new RegionReplay({ from, to, now: this.deps.now() });
-    for (const meta of await store.halls(halls)) {
+    const load = async (meta: HallMeta) => {
       const config = await store.config(meta.hallId);
       const offset = config?.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
       const startMs = dayStart(from, offset);
       const endMs = dayStart(to, offset) + DAY_MS;
-      const fold = replay.hall(meta, config);
       const { fromSeq, toSeq } = await store.statsBounds(meta.hallId, {
         startMs,
         endMs,
@@ -73,9 +77,18 @@ export class CenterReportService {
         windowIds: config?.windows.map((w) => w.id) ?? [],
         highWater: meta.highWater,
       });
-      for await (const page of store.facts(meta.hallId, fromSeq, toSeq))
-        for (const ev of page) fold.apply(ev);
-      fold.finish(await store.supervisionFacts(meta.hallId, startMs, endMs));
+      const pages: HallEvent[][] = [];
+      for await (const page of store.facts(meta.hallId, fromSeq, toSeq)) pages.push(page);
+      return { meta, config, pages, supervision: await store.supervisionFacts(meta.hallId, startMs, endMs) };
+    };
+    const metas = await store.halls(halls);
+    let next = metas[0] === undefined ? null : load(metas[0]);
+    for (let i = 0; next !== null; i += 1) {
+      const part = await next;
+      next = metas[i + 1] === undefined ? null : load(metas[i + 1]!);
+      const fold = replay.hall(part.meta, part.config);
+      for (const page of part.pages) for (const ev of page) fold.apply(ev);
+      fold.finish(part.supervision);
     }
     return replay.result();
   }

@@ -111,22 +111,31 @@ export class CenterReportStore {
   /**
    * The supervision folds' facts of [startMs, endMs) in seq order: by type, plus the risk list as
    * it stood at the start and the `ticket:issued` of every ticket rated or complained about in
-   * the range (the item it was for).
+   * the range (the item it was for). Three indexed reads merged by seq, not one OR that would
+   * scan the table.
    */
   async supervisionFacts(hallId: string, startMs: number, endMs: number): Promise<HallEvent[]> {
-    const { rows } = await this.pool.query<FactRow>(
-      `WITH named AS (
-         SELECT body->>'ticketId' AS id FROM facts
-          WHERE hall_id = $1 AND at >= $2 AND at < $3 AND type IN ('ticket:rated', 'complaint:registered')
-       )
-       SELECT seq, at, body FROM facts
-        WHERE hall_id = $1 AND (
-              (at >= $2 AND at < $3 AND ${SUPERVISION_TYPES})
-           OR (type = 'ticket:issued' AND at < $3 AND body->'ticket'->>'id' IN (SELECT id FROM named))
-           OR seq = (SELECT max(seq) FROM facts WHERE hall_id = $1 AND type = 'risk:list-published' AND at < $2))
-        ORDER BY seq`,
+    const { rows: inRange } = await this.pool.query<FactRow>(
+      `SELECT seq, at, body FROM facts WHERE hall_id = $1 AND at >= $2 AND at < $3 AND ${SUPERVISION_TYPES}`,
       [hallId, startMs, endMs],
     );
-    return rows.map(toEvent);
+    const named = inRange
+      .filter((r) => r.body.type === 'ticket:rated' || r.body.type === 'complaint:registered')
+      .map((r) => r.body.ticketId)
+      .filter((id): id is string => typeof id === 'string');
+    const { rows: issued } =
+      named.length === 0
+        ? { rows: [] as FactRow[] }
+        : await this.pool.query<FactRow>(
+            `SELECT seq, at, body FROM facts WHERE hall_id = $1 AND type = 'ticket:issued' AND at < $2
+                AND body->'ticket'->>'id' = ANY($3::text[])`,
+            [hallId, endMs, [...new Set(named)]],
+          );
+    const { rows: list } = await this.pool.query<FactRow>(
+      `SELECT seq, at, body FROM facts WHERE hall_id = $1 AND type = 'risk:list-published' AND at < $2
+        ORDER BY at DESC, seq DESC LIMIT 1`,
+      [hallId, startMs],
+    );
+    return [...inRange, ...issued, ...list].map(toEvent).sort((a, b) => a.seq - b.seq);
   }
 }
