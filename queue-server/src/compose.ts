@@ -18,6 +18,8 @@ import { AuthService } from './service/auth.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
+import { CitizenAuthService } from './service/citizen-auth.service.ts';
+import { CitizenProgressService } from './service/citizen-progress.service.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
 import { FollowUpService } from './service/follow-up.ts';
@@ -26,7 +28,7 @@ import { type Clock, HallService, systemClock } from './service/hall.service.ts'
 import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { holderRefs } from './service/holder.ts';
-import { KioskService } from './service/kiosk.service.ts';
+import { KioskService, qrBaseUrl } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
 import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
@@ -120,6 +122,10 @@ export interface Hall {
   notices: NoticeOutbox;
   /** Sends the outbox through the hall's gateway; null without one (the transport starts it). */
   noticeWorker: NoticeWorker | null;
+  /** The citizen's phone sign-in: SMS codes, sessions, the ID binding (MOB-AUTH-*). */
+  citizens: CitizenAuthService;
+  /** The citizen's progress and the lookup by receipt number (MOB-PROG-*). */
+  citizenProgress: CitizenProgressService;
   /** The hall's notice marquee on the boards. */
   notice: NoticeService;
   /** The hall's corrections of the national calendar (CAL-2). */
@@ -236,6 +242,11 @@ export function composeHall(deps: HallDeps): Hall {
     meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
     named: (c) => cases.named(c),
     clock,
+    // MOB-PROG-3: the receipt's QR opens the phone app's lookup with the receipt number only.
+    progressUrl: (receiptNo, origin) =>
+      deps.publicUrl === undefined && origin === undefined
+        ? undefined
+        : `${qrBaseUrl(deps.publicUrl, origin ?? '', deps.lanHost)}/m/#/progress?receipt=${encodeURIComponent(receiptNo)}`,
     kioskForms: (ticketId, itemCode) =>
       store.applications
         .byTicket(ticketId)
@@ -316,6 +327,11 @@ export function composeHall(deps: HallDeps): Hall {
       log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
     audit.onFacts(events);
   });
+  /** The contact phone on a case's acceptance slip (NOTE-TRG-*, MOB-PROG-*). */
+  const slipPhoneOf = (c: { ticketId: string }) => {
+    const slip = store.slips.byTicket(c.ticketId);
+    return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+  };
   // NOTE-OUT-1: a notice row commits with the fact that triggers it; the worker sends it after.
   const notices = new NoticeOutbox({
     store: store.notices,
@@ -323,8 +339,7 @@ export function composeHall(deps: HallDeps): Hall {
       caseOf: (id) => store.cases.byId(id),
       phoneOf: (id) => {
         const c = store.cases.byId(id);
-        const slip = c === undefined ? undefined : store.slips.byTicket(c.ticketId);
-        return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+        return c === undefined ? undefined : slipPhoneOf(c);
       },
       hallName: () => q().settings?.hallName ?? '',
     },
@@ -357,6 +372,29 @@ export function composeHall(deps: HallDeps): Hall {
       )
         noticeWorker.kick();
     });
+  // MOB-AUTH-2: a sign-in code's notice commits with the code; the worker sends it at once.
+  const citizens = new CitizenAuthService({
+    store: store.citizens,
+    notices: store.notices,
+    keys: store.keys,
+    holderRef,
+    hallName: () => q().settings?.hallName ?? '',
+    today,
+    clock,
+    transaction: (fn) => store.transaction(fn),
+    onNotice: () => noticeWorker?.kick(),
+  });
+  const citizenProgress = new CitizenProgressService({
+    hall,
+    views,
+    catalog: items,
+    today,
+    bookingsOf: (ref, from) => store.citizens.bookingsOfHolder(ref, from),
+    casesOf: (ref) => store.citizens.casesOfHolder(ref, 50),
+    caseById: (id) => store.cases.byId(id),
+    slipPhoneOf,
+    sessionPhone: (p) => citizens.phoneOf(p),
+  });
   // RGN-REP-1, RGN-PUSH-2: the log leaves for the center, the region's documents come back.
   const region = new RegionService({ hall, store, catalog, risk });
   const shipper =
@@ -495,6 +533,8 @@ export function composeHall(deps: HallDeps): Hall {
     notice,
     notices,
     noticeWorker,
+    citizens,
+    citizenProgress,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
     region,

@@ -4,8 +4,11 @@
  * registered wording (with `{placeholders}`) and the operator's template code beside it.
  */
 
-/** The templates the hall's facts trigger today (NOTE-TRG-1..3). */
-export const NOTICE_TEMPLATE_IDS = ['case-accepted', 'case-supplement', 'case-ready'] as const;
+/**
+ * The templates the hall's facts trigger (NOTE-TRG-1..3), and the one-time sign-in code of the
+ * citizen's phone app (MOB-AUTH-2).
+ */
+export const NOTICE_TEMPLATE_IDS = ['case-accepted', 'case-supplement', 'case-ready', 'otp'] as const;
 export type NoticeTemplateId = (typeof NOTICE_TEMPLATE_IDS)[number];
 
 /** The parameters each template is sent with: a registered template may use only these. */
@@ -13,6 +16,7 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-accepted': ['hallName', 'itemName', 'receiptNo', 'deadline'],
   'case-supplement': ['hallName', 'itemName', 'receiptNo', 'materials'],
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
+  otp: ['hallName', 'code', 'minutes'],
 };
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Ack, ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '@onewindow/shared';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import { type App, createApp } from '../../queue-server/src/app/app.ts';
+import { type App, type AppDeps, createApp } from '../../queue-server/src/app/app.ts';
 import { bootstrap, DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
 import type { Clock } from '../../queue-server/src/service/hall.service.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
@@ -63,6 +63,8 @@ export async function startTestServer(
     logger?: pino.Logger;
     /** How long 扫描 waits for the window agent (MAT-DEV-2); the server's default otherwise. */
     scanTimeoutMs?: number;
+    /** The SMS gateway the notice worker sends through (a test SMSC: `tests/support/phone.ts`). */
+    sms?: AppDeps['sms'];
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
@@ -77,6 +79,7 @@ export async function startTestServer(
     shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
     ...(opts.scanTimeoutMs !== undefined ? { scanTimeoutMs: opts.scanTimeoutMs } : {}),
+    ...(opts.sms !== undefined ? { sms: opts.sms } : {}),
   });
   bootstrap(app, { demo: true, adminPassword: undefined, risk: opts.risk ?? false }, logger);
   const port = await app.listen(opts.port ?? 0, '127.0.0.1');

@@ -331,6 +331,7 @@ export function createCenterApp(deps: CenterDeps): CenterApp {
   const resolveBody = z.strictObject({
     action: z.enum(['accept-rewind', 'dismiss']),
     by: z.string().min(1).max(64),
+    keepThrough: z.number().int().min(0).default(0),
   });
   app.post(
     '/api/center/halls/:hallId/resolve',
@@ -339,7 +340,7 @@ export function createCenterApp(deps: CenterDeps): CenterApp {
       const p = resolveBody.safeParse(req.body);
       if (!p.success) return fail(res, { status: 400, code: 'BAD_REQUEST', message: issues(p.error) });
       const hallId = String(req.params.hallId);
-      const r = await store.resolve(hallId, p.data.action, p.data.by);
+      const r = await store.resolve(hallId, p.data.action, p.data.by, p.data.keepThrough);
       if (!r) return fail(res, { status: 409, code: 'CONFLICT', message: `hall ${hallId} is not flagged` });
       log.warn({ hall: hallId, action: p.data.action, highWater: r.highWater }, 'flagged hall resolved');
       ok(res, r);

@@ -191,23 +191,25 @@ export class CenterStore {
   }
 
   /**
-   * RGN-REP-7: an operator resolves a flagged hall. `accept-rewind` drops the center's facts above
-   * the hall's reported last seq (what the restored hall no longer has) and lowers the mark to it,
-   * so the hall ships its new history from there; `dismiss` only clears the flag.
+   * RGN-REP-7: an operator resolves a flagged hall. `accept-rewind` keeps the center's facts up to
+   * `keepThrough` (the restored backup's last seq, if the operator knows it; 0 by default: the hall
+   * ships its whole log again) and lowers the mark to it, so the hall's new history replaces what it
+   * lost; a wrong `keepThrough` is caught by the next batch's overlap and flags the hall again.
+   * `dismiss` only clears the flag.
    */
   async resolve(
     hallId: string,
     action: 'accept-rewind' | 'dismiss',
     by: string,
+    keepThrough = 0,
   ): Promise<{ highWater: number } | null> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const cur = await client.query<{
-        high_water: number;
-        flagged: string | null;
-        reported_seq: number | null;
-      }>('SELECT high_water, flagged, reported_seq FROM halls WHERE hall_id = $1 FOR UPDATE', [hallId]);
+      const cur = await client.query<{ high_water: number; flagged: string | null }>(
+        'SELECT high_water, flagged FROM halls WHERE hall_id = $1 FOR UPDATE',
+        [hallId],
+      );
       const row = cur.rows[0];
       if (row === undefined || row.flagged === null) {
         await client.query('ROLLBACK');
@@ -215,10 +217,7 @@ export class CenterStore {
       }
       let after = row.high_water;
       if (action === 'accept-rewind') {
-        // Keep only what both agree on: the facts below the first one the hall answered differently.
-        after = Math.min(row.high_water, row.reported_seq ?? 0);
-        const m = /^fact (\d+) differs/.exec(row.flagged);
-        if (m) after = Math.min(after, Number(m[1]) - 1);
+        after = Math.min(row.high_water, keepThrough);
         await client.query('DELETE FROM facts WHERE hall_id = $1 AND seq > $2', [hallId, after]);
       }
       await client.query(
