@@ -51,7 +51,7 @@ export interface ItemLeagueRow {
   rank: number;
   /** The item code (未选事项 for tickets without one). */
   key: string;
-  /** The item's name as a hall's case facts carry it, else null. */
+  /** The item's name in the region's catalog, else as a hall's case facts carry it, else null. */
   name: string | null;
   /** Halls with a rating or complaint of the item in the range. */
   halls: number;

@@ -17,14 +17,18 @@ import ExcelJS from 'exceljs';
 import express from 'express';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CenterStore } from '../../queue-server/src/center/center.store.ts';
 import { migrate } from '../../queue-server/src/center/migrations.ts';
 import { centerReportRoutes } from '../../queue-server/src/center/report.routes.ts';
 import { CenterReportService } from '../../queue-server/src/center/report.service.ts';
 import { CenterReportStore } from '../../queue-server/src/center/report.store.ts';
+import { demoCatalog } from '../../queue-server/src/seed/demo-hall.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { DAY, HOUR, midnight, playHall, replicate, type SimHall } from '../support/region.ts';
 
 const HALLS = 10;
+/** An item the region's catalog leaves out in this test: named by its case facts, else its code. */
+const UNNAMED = '512B0070200003';
 const TOKEN = 'region-manager-token-0123456789abcdef';
 
 /* ------------------------------------------------------------------------------------------
@@ -160,6 +164,13 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
     halls = [];
     for (let i = 0; i < HALLS; i += 1) halls.push(await playHall(i, dir, clock));
     for (const hall of halls) await replicate(pool, hall);
+    // The region's catalog names the items (RGN-RPT-3); one item is left out to fall back to its code.
+    await new CenterStore(pool).publish(
+      'catalog',
+      { items: demoCatalog().filter((i) => i.code !== UNNAMED) },
+      '',
+      'admin',
+    );
     clock.now = midnight + 18 * HOUR;
     service = new CenterReportService({ store: new CenterReportStore(pool), now: () => clock.now });
     report = await service.report(null, DAY, DAY);
@@ -235,6 +246,10 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
       expect(item.ratings, item.key).toBe(ls.length);
       expect(item.goodRate).toBe(Math.round((ls.filter((l) => l >= 4).length / ls.length) * 10000) / 100);
     }
+    const names = new Map(demoCatalog().map((i) => [i.code, i.name]));
+    const catalogued = report.items.filter((i) => i.key !== UNNAMED && names.has(i.key));
+    expect(catalogued.length).toBeGreaterThan(3);
+    for (const item of catalogued) expect(item.name, item.key).toBe(names.get(item.key));
     // The window league holds every hall's windows.
     expect(report.windows.reduce((a, w) => a + w.served, 0)).toBe(t.served);
   });

@@ -64,7 +64,12 @@ export class CenterReportService {
    */
   async report(halls: readonly string[] | null, from: string, to: string): Promise<RegionReport> {
     const { store } = this.deps;
-    const replay = new RegionReplay({ from, to, now: this.deps.now() });
+    const replay = new RegionReplay({
+      from,
+      to,
+      now: this.deps.now(),
+      itemNames: await store.catalogNames(),
+    });
     const load = async (meta: HallMeta) => {
       const config = await store.config(meta.hallId);
       const offset = config?.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;

@@ -50,6 +50,14 @@ export class CenterReportStore {
     }));
   }
 
+  /** Item names of the region's latest published catalog (RGN-PUSH-*), by code; empty without one. */
+  async catalogNames(): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ body: { items?: { code: string; name: string }[] } }>(
+      `SELECT body FROM documents WHERE kind = 'catalog' ORDER BY version DESC LIMIT 1`,
+    );
+    return new Map((rows[0]?.body.items ?? []).map((i) => [i.code, i.name]));
+  }
+
   /** The hall's configuration: its last `hall:configured` fact (the hall reports with its current one). */
   async config(hallId: string): Promise<HallConfig | null> {
     const { rows } = await this.pool.query<{ body: { config: HallConfig } }>(

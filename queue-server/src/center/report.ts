@@ -50,6 +50,8 @@ export interface RegionOptions {
   to: string;
   /** The center's instant; `today` is each hall's business day of it. */
   now: number;
+  /** Item names by code from the region's catalog; a name a case fact carries fills the rest. */
+  itemNames?: ReadonlyMap<string, string>;
 }
 
 /** What the center knows of a hall besides its facts. */
@@ -246,7 +248,7 @@ export class RegionReplay {
         ([key, rows]): ItemLeagueRow => ({
           ...mergeImprovementRows(key, rows),
           rank: 0,
-          name: this.itemNames.get(key) ?? null,
+          name: this.o.itemNames?.get(key) ?? this.itemNames.get(key) ?? null,
           halls: rows.length,
         }),
       ),
