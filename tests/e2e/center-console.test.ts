@@ -98,6 +98,9 @@ describe('the console in center mode (RGN-RPT-8)', () => {
       (n) => document.querySelectorAll('[data-testid=league-halls] tbody tr').length === n,
       halls.length,
     );
+    // The range shown is the range asked for last, whatever order the two answers came in.
+    await expect.poll(() => page.getByTestId('region-summary').textContent()).toContain(`${DAY} 至 ${DAY}`);
+    expect(await page.getByTestId('region-overdue').textContent()).toContain('无逾期');
     const issued = async () => Number(await page.locator('[data-tile=issued] .tile-value').textContent());
     const own = halls.map((h) => h.h.stats.hall(DAY, DAY).total);
     await expect.poll(issued).toBe(own.reduce((a, t) => a + t.issued, 0));
@@ -119,6 +122,9 @@ describe('the console in center mode (RGN-RPT-8)', () => {
     expect(text).not.toContain('张三');
     expect(text).not.toContain('员工c');
     await page.screenshot({ path: join(SCREENSHOTS, 'center-region-1366.png'), fullPage: true });
+    // The lower panels (bad ratings, overdue, the halls' health) scroll inside the content area.
+    await page.locator('main.region').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.screenshot({ path: join(SCREENSHOTS, 'center-region-lower-1366.png') });
     expect(await seriousViolations(page)).toEqual([]);
     // The page fits 1366 px: no horizontal scrolling.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);

@@ -90,9 +90,14 @@ export function regionActions(store: RegionStore) {
     } else store.dispatch({ type: 'error', error: errorText(r.error) });
     return true;
   };
+  // Only the answer to the latest request counts: picking the two dates sends two requests, and
+  // the first one's answer may come last.
+  let latest = 0;
   const loadReport = async () => {
+    const mine = ++latest;
     store.dispatch({ type: 'loading' });
     const r = await api<RegionReport>('GET', `/api/center/report?${query(store.get())}`);
+    if (mine !== latest) return;
     if (!failed(r) && r.ok) store.dispatch({ type: 'report', report: r.data });
   };
   const loadHalls = async () => {
