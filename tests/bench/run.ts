@@ -7,6 +7,7 @@
  */
 import { archiveBench } from './archive.bench.ts';
 import { captureBench } from './capture.bench.ts';
+import { centerReportBench } from './center-report.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
@@ -34,6 +35,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'scan', run: scanBench },
   { name: 'notice', run: noticeBench },
   { name: 'mobile', run: mobileBench },
+  { name: 'center-report', run: centerReportBench },
 ];
 
 async function main(): Promise<number> {

@@ -20,6 +20,9 @@ import type { Logger } from 'pino';
 import client from 'prom-client';
 import { z } from 'zod';
 import { type CenterStore, type HallRow, hashCredential } from './center.store.ts';
+import { serveCenterConsole } from './console.ts';
+import { centerReportRoutes } from './report.routes.ts';
+import type { CenterReportService } from './report.service.ts';
 
 /** A hall not heard from for this long is `silent` on the status page. */
 export const SILENT_AFTER_MS = 5 * 60_000;
@@ -31,6 +34,8 @@ export interface CenterDeps {
   /** Batches ingested at once; one more is answered 503 + Retry-After (RGN-REP-4). */
   maxInFlight: number;
   now?: () => number;
+  /** The region's report for the regional manager (RGN-RPT-7) and the console's center mode (RGN-RPT-8). */
+  reports?: { service: CenterReportService; token: string };
 }
 
 /** One hall on the status page (RGN-OPS-3). */
@@ -388,6 +393,17 @@ export function createCenterApp(deps: CenterDeps): CenterApp {
       ok(res, d);
     }),
   );
+
+  if (deps.reports) {
+    app.use(
+      centerReportRoutes({
+        reports: deps.reports.service,
+        managerToken: deps.reports.token,
+        halls: async () => (await store.halls()).map((h) => hallStatus(h, now())),
+      }),
+    );
+    serveCenterConsole(app);
+  }
 
   app.use((_req: Request, res: Response) =>
     fail(res, { status: 404, code: 'NOT_FOUND', message: 'no such route' }),

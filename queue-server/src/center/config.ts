@@ -14,6 +14,11 @@ const schema = z
     PGDATABASE: z.string().optional(),
     /** The regional admin's bearer token (publishes documents, registers halls): at least 24 characters. */
     ONEWINDOW_CENTER_ADMIN_TOKEN: z.string().min(24, 'at least 24 characters'),
+    /**
+     * The regional manager's bearer token for the report and the console's center mode
+     * (RGN-RPT-7): at least 24 characters; without it, the admin token opens the report too.
+     */
+    ONEWINDOW_CENTER_REPORT_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
     /** Connections to PostgreSQL (the ingest's parallelism). */
     ONEWINDOW_CENTER_POOL: z.coerce.number().int().min(2).max(200).default(10),
     /** Batches ingested at once before the center answers 503 + Retry-After (RGN-REP-4). */
@@ -31,6 +36,8 @@ export interface CenterConfig {
   /** undefined: pg reads the PG* variables itself. */
   databaseUrl: string | undefined;
   adminToken: string;
+  /** The regional manager's report token (RGN-RPT-7). */
+  reportToken: string;
   poolSize: number;
   maxInFlight: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
@@ -48,6 +55,7 @@ export function loadCenterConfig(env: NodeJS.ProcessEnv): CenterConfig {
     host: e.HOST,
     databaseUrl: e.ONEWINDOW_CENTER_DATABASE_URL,
     adminToken: e.ONEWINDOW_CENTER_ADMIN_TOKEN,
+    reportToken: e.ONEWINDOW_CENTER_REPORT_TOKEN ?? e.ONEWINDOW_CENTER_ADMIN_TOKEN,
     poolSize: e.ONEWINDOW_CENTER_POOL,
     maxInFlight: e.ONEWINDOW_CENTER_MAX_INFLIGHT,
     logLevel: e.LOG_LEVEL,

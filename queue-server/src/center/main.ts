@@ -8,6 +8,8 @@ import { createCenterApp } from './center.app.ts';
 import { CenterStore } from './center.store.ts';
 import { loadCenterConfig } from './config.ts';
 import { migrate } from './migrations.ts';
+import { CenterReportService } from './report.service.ts';
+import { CenterReportStore } from './report.store.ts';
 
 async function main(): Promise<void> {
   const config = loadCenterConfig(process.env);
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
     logger: log,
     adminToken: config.adminToken,
     maxInFlight: config.maxInFlight,
+    reports: {
+      service: new CenterReportService({ store: new CenterReportStore(pool), now: Date.now }),
+      token: config.reportToken,
+    },
   });
   const port = await app.listen(config.port, config.host);
   log.info({ port }, 'center listening');

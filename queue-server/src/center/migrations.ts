@@ -59,6 +59,9 @@ export const CENTER_MIGRATIONS: readonly string[] = [
     at          timestamptz NOT NULL DEFAULT now()
   );
   `,
+  // 2: the region's report (RGN-RPT-1) finds a hall's facts of one type by time: the last sign-on
+  // before a range, its day close, the tickets its ratings name, the risk list as it stood.
+  `CREATE INDEX facts_hall_type_at ON facts (hall_id, type, at)`,
 ];
 
 /** A fixed key for `pg_advisory_xact_lock`: 'OWCENTER' as a number. */

@@ -5,19 +5,25 @@
  * tables; facts carry references). What they do hold that is personal, or may be, is removed
  * here, wherever it sits in a fact (deep, so `case:adopted`'s record and a ticket's override
  * note are covered too):
- * - staff free text (`note`, `reason`, `cancelReason`, `rectification`: the codec's
- *   FREE_TEXT_FIELDS, where a name or number may have been typed despite SEC-TXT-1) — except a
- *   window pause's `reason`, which is a code from PAUSE_REASONS;
+ * - staff free text (`note`, `reason`, `cancelReason`, `rectification`) and a citizen's rating
+ *   words (`comment`, MOB-RATE-4): the codec's FREE_TEXT_FIELDS, where a name or number may have
+ *   been typed despite SEC-TXT-1 — except a window pause's `reason`, which is a code from
+ *   PAUSE_REASONS;
  * - a ticket's holder: the masked ID number and the keyed reference go, only `senior` stays;
  * - a complaint's masked contact (`contactMasked`, 张* 138****5678);
- * - staff names added to a case record (`staff`);
+ * - staff names added to a case record (`staff`) and a complaint subject's wording (`label`: 张三（A01）);
  * - a risk alert's subject when it is a person (`holder`): its id is the holder reference.
  */
 import { type EventBody, type HallEvent, PAUSE_REASON_CODES, type ShippedFact } from '@onewindow/shared';
 import { FREE_TEXT_FIELDS } from '../security/codec.ts';
 
 /** Keys removed wherever they appear. */
-export const WITHHELD_KEYS: ReadonlySet<string> = new Set([...FREE_TEXT_FIELDS, 'contactMasked', 'staff']);
+export const WITHHELD_KEYS: ReadonlySet<string> = new Set([
+  ...FREE_TEXT_FIELDS,
+  'contactMasked',
+  'staff',
+  'label',
+]);
 
 const PAUSE_CODES: ReadonlySet<string> = new Set(PAUSE_REASON_CODES);
 
