@@ -75,6 +75,13 @@ export interface HallSettings {
   online?: OnlineSettings;
 }
 
+/**
+ * The phone channel's defaults (SPEC MOB-Q-3, NOTE-TRG-5, MOB-RATE-2): an online ticket has an
+ * hour to be confirmed at the hall, the "almost your turn" SMS goes at 3 people ahead, and a
+ * rating link is good for 7 days after the service.
+ */
+export const DEFAULT_ONLINE: OnlineSettings = { confirmMinutes: 60, aheadNotice: 3, ratingDays: 7 };
+
 /** Hall settings of the phone channel (SPEC MOB-Q-*, NOTE-TRG-5, MOB-RATE-*). */
 export interface OnlineSettings {
   /** An online ticket lapses this many minutes after it was taken unless confirmed at the hall. */

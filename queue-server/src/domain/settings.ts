@@ -1,4 +1,7 @@
-import type { OnlineSettings } from '@onewindow/shared';
+import { DEFAULT_ONLINE, type OnlineSettings } from '@onewindow/shared';
+
+export { DEFAULT_ONLINE };
+
 import type { HallSettings } from './types.ts';
 
 /**
@@ -23,13 +26,6 @@ export const DEFAULT_SETTINGS: HallSettings = {
   dayCloseAt: '19:00',
   voiceTemplate: '请{号}号到{窗口}号窗口办理',
 };
-
-/**
- * The phone channel's defaults (SPEC MOB-Q-3, NOTE-TRG-5, MOB-RATE-2): an online ticket has an
- * hour to be confirmed at the hall, the "almost your turn" SMS goes at 3 people ahead, and a
- * rating link is good for 7 days after the service.
- */
-export const DEFAULT_ONLINE: OnlineSettings = { confirmMinutes: 60, aheadNotice: 3, ratingDays: 7 };
 
 /** The hall's phone-channel settings, defaults filled in. */
 export const onlineSettingsOf = (s: HallSettings | null | undefined): OnlineSettings => ({
