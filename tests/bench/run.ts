@@ -7,6 +7,7 @@
  */
 import { archiveBench } from './archive.bench.ts';
 import { captureBench } from './capture.bench.ts';
+import { centerBench } from './center.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
@@ -32,6 +33,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'capture', run: captureBench },
   { name: 'scan', run: scanBench },
   { name: 'notice', run: noticeBench },
+  { name: 'center', run: centerBench },
 ];
 
 async function main(): Promise<number> {

@@ -36,6 +36,8 @@ export interface ShipperDeps {
   versions(): RegionVersions;
   /** Applies newer documents (RegionService.applyAll). */
   applyDocuments(docs: RegionDocument[]): void;
+  /** Told each time the center answers a new mark (every fact up to it is committed there). */
+  onShipped?(highWater: number): void;
   logger: Logger;
 }
 
@@ -225,6 +227,7 @@ export class Shipper {
     this.highWater = r.highWater;
     this.flagged = null;
     this.lastContact = Date.now();
+    if (fresh > 0) this.d.onShipped?.(r.highWater);
     return fresh > 0;
   }
 
