@@ -59,12 +59,6 @@ export const CENTER_MIGRATIONS: readonly string[] = [
     at          timestamptz NOT NULL DEFAULT now()
   );
   `,
-  // 2: facts lose their foreign key to halls. A per-row FK check is a trigger query per fact and
-  // halved the ingest rate (tests/bench/center.bench.ts); every batch already holds its hall's row
-  // FOR UPDATE, and halls are never deleted, so the key cannot dangle.
-  `
-  ALTER TABLE facts DROP CONSTRAINT facts_hall_id_fkey;
-  `,
 ];
 
 /** A fixed key for `pg_advisory_xact_lock`: 'OWCENTER' as a number. */
