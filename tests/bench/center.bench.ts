@@ -29,8 +29,9 @@ import { startPostgres } from '../support/postgres.ts';
 import { type BenchRow, median, progress, quantile, round, rowAtLeast, rowAtMost } from './report.ts';
 
 const INGEST_HALLS = Number(process.env.CENTER_BENCH_HALLS ?? 8);
-const BATCH = Number(process.env.CENTER_BENCH_BATCH ?? 500);
-const BATCHES_PER_ROUND = Number(process.env.CENTER_BENCH_BATCHES ?? 4);
+/** The shipper's batch size (RGN-REP-2). */
+const BATCH = Number(process.env.CENTER_BENCH_BATCH ?? 1000);
+const BATCHES_PER_ROUND = Number(process.env.CENTER_BENCH_BATCHES ?? 3);
 const ROUNDS = Number(process.env.CENTER_BENCH_ROUNDS ?? 3);
 const LAG_HALLS = 50;
 /** A busy hall at its peak hour: ~1,000 facts an hour; the bench runs the region at 10× that. */

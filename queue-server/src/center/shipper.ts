@@ -6,7 +6,13 @@
  * mark is the resume point, so a shipper killed mid-batch resumes exactly where the center's
  * last committed batch ended. Nothing in a hall command waits for it (RGN-REP-8).
  */
-import type { HallEvent, RegionDocument, RegionVersions, ShippedFact } from '@onewindow/shared';
+import {
+  type HallEvent,
+  MAX_BATCH_FACTS,
+  type RegionDocument,
+  type RegionVersions,
+  type ShippedFact,
+} from '@onewindow/shared';
 import type { Logger } from 'pino';
 import { stripFact } from './strip.ts';
 
@@ -15,7 +21,7 @@ export interface ShipperOptions {
   url: string;
   hallId: string;
   credential: string;
-  /** Facts a batch carries at most (the center takes up to MAX_BATCH_FACTS). */
+  /** New facts a batch carries at most (1,000; the center takes up to MAX_BATCH_FACTS with the overlap). */
   batchFacts?: number;
   /** Bytes of JSON a batch carries at most (one bigger fact still goes alone). */
   batchBytes?: number;
@@ -86,7 +92,7 @@ export class Shipper {
     private readonly d: ShipperDeps,
   ) {
     this.o = {
-      batchFacts: 500,
+      batchFacts: 1000,
       batchBytes: 1_000_000,
       idleMs: 2000,
       pullEveryMs: 60_000,
@@ -96,6 +102,8 @@ export class Shipper {
       ...opts,
       url: opts.url.replace(/\/+$/, ''),
     };
+    // The overlap fact rides along: a batch is at most batchFacts + 1 facts, within the center's limit.
+    this.o.batchFacts = Math.max(1, Math.min(this.o.batchFacts, MAX_BATCH_FACTS - 1));
   }
 
   start(): void {
