@@ -11,6 +11,7 @@ import {
   MAX_BATCH_FACTS,
   type RegionDocument,
   type RegionVersions,
+  type ReplicationStatus,
   type ShippedFact,
 } from '@onewindow/shared';
 import type { Logger } from 'pino';
@@ -47,19 +48,10 @@ export interface ShipperDeps {
   logger: Logger;
 }
 
-export type ShipperState = 'starting' | 'shipping' | 'idle' | 'backing-off' | 'flagged' | 'stopped';
+export type ShipperState = ReplicationStatus['state'];
 
-export interface ShipperStatus {
-  state: ShipperState;
-  hallId: string;
-  /** The center's mark as last answered (null before the first answer). */
-  highWater: number | null;
-  hallLastSeq: number;
-  lag: number | null;
-  lastContact: number | null;
-  lastError: string | null;
-  flagged: string | null;
-}
+/** What the shipper knows; `highWater` is the center's mark as last answered (null before). */
+export type ShipperStatus = ReplicationStatus;
 
 class HttpError extends Error {
   constructor(
