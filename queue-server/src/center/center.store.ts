@@ -90,11 +90,6 @@ export class CenterStore {
     return r.rows.map(toHall);
   }
 
-  /** Records a contact without facts (a hello): the hall's reported last seq and versions; flags a rewind. */
-  async hello(hallId: string, hallLastSeq: number, versions: RegionVersions): Promise<IngestOutcome> {
-    return this.ingest(hallId, hallLastSeq, versions, []);
-  }
-
   /**
    * RGN-REP-2..7: one batch in one transaction. Facts at or below the mark must equal what the
    * center holds (else the hall's log was rewound: flagged, nothing merged); new facts must
