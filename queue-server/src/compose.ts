@@ -14,11 +14,14 @@ import { AppointmentService } from './service/appointment.service.ts';
 import { ArchiveService } from './service/archive.service.ts';
 import { AuditService } from './service/audit.service.ts';
 import { AuthService } from './service/auth.service.ts';
+import { BookingService } from './service/booking.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
+import { type CitizenResolver, noCitizens } from './service/citizen.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
+import { DraftService } from './service/draft.service.ts';
 import { FollowUpService } from './service/follow-up.ts';
 import { FormRetentionService } from './service/form-retention.ts';
 import { type Clock, HallService, systemClock } from './service/hall.service.ts';
@@ -63,6 +66,8 @@ export interface HallDeps {
    * their units (the outbox) and wait until a hall with a gateway sends them.
    */
   sms?: { gateway: SmsGateway; retry?: RetryPolicy; pollMs?: number } | undefined;
+  /** Who a phone request's citizen is (the phone app's sign-in); without it, nobody (MOB-*). */
+  citizens?: CitizenResolver | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -76,6 +81,12 @@ export interface Hall {
   print: PrintQueue;
   appointments: AppointmentService;
   applications: ApplicationService;
+  /** Online booking (MOB-BOOK-*). */
+  bookings: BookingService;
+  /** 网上填单 and the online pre-check (MOB-FORM-*, MOB-PRE-*). */
+  drafts: DraftService;
+  /** The citizen of a phone request, or null (MOB-*). */
+  citizenOf: CitizenResolver;
   kiosk: KioskService;
   slips: SlipService;
   cases: CaseService;
@@ -190,6 +201,25 @@ export function composeHall(deps: HallDeps): Hall {
     retentionDays: Math.max(1, deps.formRetentionDays ?? 30),
     today,
   });
+  const bookings = new BookingService({
+    hall,
+    store: store.bookings,
+    appointments: store.appointments,
+    catalog: items,
+    isWorkingDay: (d) => calendar.isWorkingDay(d),
+    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
+    clock,
+  });
+  const drafts = new DraftService({
+    hall,
+    store: store.bookings,
+    applications: store.applications,
+    reads: store.piiReads,
+    catalog: items,
+    holderRef,
+    today,
+    clock,
+  });
   const applications = new ApplicationService({
     store: store.applications,
     reads: store.piiReads,
@@ -199,6 +229,8 @@ export function composeHall(deps: HallDeps): Hall {
     clock,
     transaction: (fn) => store.transaction(fn),
     staff: staffName,
+    takeUpOnline: (reader, code) => drafts.takeUp(reader, code, q()),
+    precheckOf: (id) => drafts.precheckOf(id),
   });
   const kiosk = new KioskService({
     hall,
@@ -229,7 +261,7 @@ export function composeHall(deps: HallDeps): Hall {
       store.applications
         .byTicket(ticketId)
         .filter((a) => a.itemCode === itemCode && !store.applications.isPurged(a))
-        .map((a) => a.formTitle),
+        .map((a) => ({ title: a.formTitle, source: a.source ?? 'kiosk' })),
   });
   const followUps = new FollowUpService({
     store: store.followUps,
@@ -316,6 +348,8 @@ export function composeHall(deps: HallDeps): Hall {
         return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
       },
       hallName: () => q().settings?.hallName ?? '',
+      bookingOf: (code) => bookings.noticeOf(code),
+      draftOf: (id) => drafts.noticeOf(id),
     },
     transaction: (fn) => store.transaction(fn),
     audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
@@ -341,7 +375,11 @@ export function composeHall(deps: HallDeps): Hall {
       if (
         events.some(
           (e) =>
-            e.type === 'slip:issued' || e.type === 'case:supplement-requested' || e.type === 'case:ready',
+            e.type === 'slip:issued' ||
+            e.type === 'case:supplement-requested' ||
+            e.type === 'case:ready' ||
+            e.type === 'booking:reminded' ||
+            e.type === 'draft:prechecked',
         )
       )
         noticeWorker.kick();
@@ -438,6 +476,9 @@ export function composeHall(deps: HallDeps): Hall {
     print,
     appointments,
     applications,
+    bookings,
+    drafts,
+    citizenOf: deps.citizens ?? noCitizens,
     kiosk,
     slips,
     cases,
@@ -479,6 +520,9 @@ export function composeHall(deps: HallDeps): Hall {
       }
       const risen = risk.runTick();
       if (risen > 0) log.info({ facts: risen }, 'risk tick: alerts raised or escalated');
+      const booked = bookings.tick();
+      if (booked.noShows + booked.reminders > 0)
+        log.info(booked, 'online bookings: no-shows and reminders recorded');
       const purged = retention.purgeDue();
       if (purged > 0) log.info({ forms: purged }, 'kiosk forms purged after their retention time');
     },

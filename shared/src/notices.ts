@@ -5,7 +5,13 @@
  */
 
 /** The templates the hall's facts trigger today (NOTE-TRG-1..3). */
-export const NOTICE_TEMPLATE_IDS = ['case-accepted', 'case-supplement', 'case-ready'] as const;
+export const NOTICE_TEMPLATE_IDS = [
+  'case-accepted',
+  'case-supplement',
+  'case-ready',
+  'booking-reminder',
+  'precheck-result',
+] as const;
 export type NoticeTemplateId = (typeof NOTICE_TEMPLATE_IDS)[number];
 
 /** The parameters each template is sent with: a registered template may use only these. */
@@ -13,6 +19,8 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-accepted': ['hallName', 'itemName', 'receiptNo', 'deadline'],
   'case-supplement': ['hallName', 'itemName', 'receiptNo', 'materials'],
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
+  'booking-reminder': ['hallName', 'itemName', 'slot', 'bookingCode'],
+  'precheck-result': ['hallName', 'itemName', 'draftCode', 'result'],
 };
 
 /**

@@ -23,6 +23,7 @@ import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { archiveRoutes } from './routes/archive.routes.ts';
+import { bookingRoutes } from './routes/booking.routes.ts';
 import { complaintRoutes } from './routes/complaints.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
@@ -68,6 +69,8 @@ export interface AppDeps {
   lanHost?: string | undefined;
   /** The SMS gateway the notice worker sends through (NOTE-GW-1); none: notices wait in the outbox. */
   sms?: HallDeps['sms'];
+  /** Who a phone request's citizen is (the phone app's sign-in); none: citizen routes answer 401. */
+  citizens?: HallDeps['citizens'];
 }
 
 export interface App {
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.scanTimeoutMs !== undefined ? { scanTimeoutMs: deps.scanTimeoutMs } : {}),
     cjkFont: deps.cjkFont,
     sms: deps.sms,
+    citizens: deps.citizens,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -256,6 +260,7 @@ export function createApp(deps: AppDeps): App {
     ...archiveRoutes(h),
     ...noticeRoutes(h),
     ...ticketStatusRoutes(h),
+    ...bookingRoutes(h),
   ];
   mountRoutes(app, routes, h.auth);
 

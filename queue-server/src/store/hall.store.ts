@@ -14,6 +14,7 @@ import { AppointmentStore } from './appointment.store.ts';
 import { ArchiveStore } from './archive.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
+import { BookingStore } from './booking.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
 import { ComplaintStore } from './complaint.store.ts';
 import { DeviceStore } from './device.store.ts';
@@ -102,6 +103,8 @@ export class HallStore {
   readonly slips: SlipStore;
   /** The SMS notice outbox and templates (NOTE-*). */
   readonly notices: NoticeStore;
+  /** Online bookings and online forms (MOB-*). */
+  readonly bookings: BookingStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
   readonly recon: ReconStore;
   /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
@@ -146,6 +149,7 @@ export class HallStore {
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
+    this.bookings = new BookingStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
     this.archive = new ArchiveStore(db, this.codec);
