@@ -6,6 +6,7 @@ import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { type App, createApp } from '../../queue-server/src/app/app.ts';
 import { bootstrap, DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
+import type { CitizenResolver } from '../../queue-server/src/service/citizen.ts';
 import type { Clock } from '../../queue-server/src/service/hall.service.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
@@ -63,6 +64,8 @@ export async function startTestServer(
     logger?: pino.Logger;
     /** How long 扫描 waits for the window agent (MAT-DEV-2); the server's default otherwise. */
     scanTimeoutMs?: number;
+    /** Who a phone request's citizen is (MOB-*; tests/support/citizen.ts). */
+    citizens?: CitizenResolver;
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
@@ -77,6 +80,7 @@ export async function startTestServer(
     shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
     ...(opts.scanTimeoutMs !== undefined ? { scanTimeoutMs: opts.scanTimeoutMs } : {}),
+    ...(opts.citizens !== undefined ? { citizens: opts.citizens } : {}),
   });
   bootstrap(app, { demo: true, adminPassword: undefined, risk: opts.risk ?? false }, logger);
   const port = await app.listen(opts.port ?? 0, '127.0.0.1');
