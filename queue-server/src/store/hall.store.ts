@@ -286,6 +286,7 @@ export class HallStore {
         WHERE json_type(body, '$.holder.ref') = 'text'`)
         .run().changes;
       n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
+      n += this.db.prepare(`UPDATE online_drafts SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
       this.putMeta('keyFingerprint', keyFingerprint(newKeys));
       return n;
     });
@@ -308,6 +309,8 @@ export class HallStore {
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
       ['notices', 'id', 'phone', (k) => `notices:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
+      ['appointments', 'id', 'contact', (k) => `appointments:${k}:contact`],
+      ['online_drafts', 'id', 'body', (k) => `online_drafts:${k}`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
