@@ -6,6 +6,7 @@
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
 import { archiveBench } from './archive.bench.ts';
+import { bookingBench } from './booking.bench.ts';
 import { captureBench } from './capture.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
@@ -32,6 +33,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'capture', run: captureBench },
   { name: 'scan', run: scanBench },
   { name: 'notice', run: noticeBench },
+  { name: 'booking', run: bookingBench },
 ];
 
 async function main(): Promise<number> {
