@@ -447,7 +447,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE applications ADD COLUMN source TEXT NOT NULL DEFAULT 'kiosk' CHECK (source IN ('kiosk', 'online'));
 
   INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
-    ('booking-reminder', '您预约了{hallName}{slot}办理{itemName}，预约码{bookingCode}。请按时到大厅自助机刷身份证或输入预约码签到。', 'SMS_DEMO_0004', 0),
-    ('precheck-result', '您在网上填报的{itemName}（表单码{draftCode}）{result}。详情请登录{hallName}网上服务查看。', 'SMS_DEMO_0005', 0);
+    ('booking-reminder', '您预约了{hallName}{slot}办理{itemName}，预约码{bookingCode}。请按时到大厅自助机刷身份证或输入预约码签到。', 'SMS_DEMO_0011', 0),
+    ('precheck-result', '您在网上填报的{itemName}（表单码{draftCode}）{result}。详情请登录{hallName}网上服务查看。', 'SMS_DEMO_0012', 0);
   `,
 ];
