@@ -346,6 +346,53 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
     expect(mine.body.ok && mine.body.data[0]?.taken).toBe(true);
   });
 
+  it('MOB-FORM-4 at acceptance the online form is its checklist material, present from the phone', async () => {
+    const FORM_TITLE = '社会保障卡申领登记表';
+    const item = server.app.hall.catalog.items().find((i) => i.code === ITEM)!;
+    expect(item.form?.title).toBe(FORM_TITLE);
+    const guide = item.guide!;
+    const put = await server.rest('PUT', `/api/catalog/items/${ITEM}`, {
+      token: admin,
+      body: {
+        ...item,
+        guide: {
+          ...guide,
+          materials: [...guide.materials, { name: FORM_TITLE, form: '原件', copies: 1, required: true }],
+        },
+      },
+    });
+    expect(put.status).toBe(200);
+    const d = await submit(citizens.signIn(ID, PHONE), FORM);
+    const code = d.body.ok ? d.body.data.code : '';
+    const kiosk = await server.pairDevice('kiosk');
+    await server.rest('POST', '/api/kiosk/tickets', {
+      deviceToken: kiosk,
+      body: { itemCode: ITEM, idNumber: ID, print: false },
+    });
+    const clerk = await server.login('clerk1');
+    await server.rest('POST', '/api/commands/window:open', { token: clerk, body: { windowId: 'w1' } });
+    await server.rest('POST', '/api/commands/ticket:call-next', { token: clerk, body: { windowId: 'w1' } });
+    await server.rest('POST', '/api/commands/ticket:start', { token: clerk, body: { windowId: 'w1' } });
+    expect((await server.rest('GET', `/api/applications/by-code/${code}`, { token: clerk })).status).toBe(
+      200,
+    );
+    const ticketId = server.app.service.queue.window('w1')!.ticketId!;
+    const slip = await server.rest<{ case: { id: string } | null }>('POST', '/api/slips', {
+      token: clerk,
+      body: { ticketId, kind: 'acceptance', applicantName: '张三丰', contactPhone: PHONE, print: false },
+    });
+    const caseId = slip.body.ok ? slip.body.data.case!.id : '';
+    const c = await server.rest<{ materials: { name: string; status: string; source: string | null }[] }>(
+      'GET',
+      `/api/cases/${caseId}`,
+      { token: clerk },
+    );
+    expect(c.body.ok && c.body.data.materials.find((m) => m.name === FORM_TITLE)).toMatchObject({
+      status: 'present',
+      source: 'online',
+    });
+  });
+
   it('MOB-PRE-1..4 a high-risk item waits for the reviewer, who returns it with reasons; the citizen and the window see it', async () => {
     const item = server.app.hall.catalog.items().find((i) => i.code === ITEM)!;
     const put = await server.rest('PUT', `/api/catalog/items/${ITEM}`, {
