@@ -62,6 +62,8 @@ export type RequestKind = 'issue' | 'call-next' | 'start' | 'finish' | 'print-re
 export interface Usage {
   /** process.cpuUsage(): user + system, µs. */
   cpuMicros: number;
+  /** Its system part, µs. */
+  systemMicros: number;
   rss: number;
   heapUsed: number;
 }
@@ -107,7 +109,7 @@ async function usage(gc: boolean): Promise<Usage> {
     }
   const c = process.cpuUsage();
   const m = process.memoryUsage();
-  return { cpuMicros: c.user + c.system, rss: m.rss, heapUsed: m.heapUsed };
+  return { cpuMicros: c.user + c.system, systemMicros: c.system, rss: m.rss, heapUsed: m.heapUsed };
 }
 
 async function startQueue(windows: number, kioskCount: number): Promise<() => Promise<void>> {

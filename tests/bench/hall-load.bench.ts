@@ -411,7 +411,12 @@ async function pollLoop(side: Side, until: number): Promise<void> {
 }
 
 /** One block of the hall's traffic on one side; CPU of its server child over the block. */
-async function runBlock(side: Side, clerks: number, ms: number, rec: Recorder): Promise<number> {
+async function runBlock(
+  side: Side,
+  clerks: number,
+  ms: number,
+  rec: Recorder,
+): Promise<{ cpu: number; system: number }> {
   const before = await side.child.usage();
   const ownBefore = process.cpuUsage();
   const wallBefore = performance.now();
@@ -432,12 +437,14 @@ async function runBlock(side: Side, clerks: number, ms: number, rec: Recorder): 
   const after = await side.child.usage();
   const own = process.cpuUsage(ownBefore);
   rec.generatorShare = (own.user + own.system) / 1000 / (performance.now() - wallBefore);
-  return after.cpuMicros - before.cpuMicros;
+  return { cpu: after.cpuMicros - before.cpuMicros, system: after.systemMicros - before.systemMicros };
 }
 
 interface SideResult {
   generatorShares: number[];
   cpuMicros: number;
+  /** The kernel's part of cpuMicros (socket writes, fsyncs). */
+  systemMicros: number;
   requests: number;
   acks: number[];
   deliveries: number[];
@@ -459,6 +466,7 @@ async function runSize(
     ours: {
       generatorShares: [],
       cpuMicros: 0,
+      systemMicros: 0,
       requests: 0,
       acks: [],
       deliveries: [],
@@ -467,6 +475,7 @@ async function runSize(
     floor: {
       generatorShares: [],
       cpuMicros: 0,
+      systemMicros: 0,
       requests: 0,
       acks: [],
       deliveries: [],
@@ -480,7 +489,8 @@ async function runSize(
       const rec = newRecorder();
       const cpu = await runBlock(side, clerks, BLOCK_MS, rec);
       const r = result[side.name];
-      r.cpuMicros += cpu;
+      r.cpuMicros += cpu.cpu;
+      r.systemMicros += cpu.system;
       r.generatorShares.push(rec.generatorShare);
       r.requests += rec.requests;
       r.acks.push(...rec.acks);
@@ -531,13 +541,15 @@ export async function hallLoadBench(): Promise<BenchRow[]> {
         `  ${kind}: reply ${JSON.stringify(t.reply).length} B; boards [${bytes(t.board).join(', ')}]; staff [${bytes(t.staff).join(', ')}]; device [${bytes(t.device).join(', ')}]`,
       );
 
-    // HALL_LOAD_CPU_PROF=<file>: a V8 CPU profile of the queue server over every timed block
-    // (summarised by tests/bench/profile-top.ts).
+    // HALL_LOAD_CPU_PROF=<file>: a V8 CPU profile of the queue server over every timed block,
+    // and one of the floor beside it (<file>.floor.cpuprofile), so the two compare function by
+    // function (summarised by tests/bench/profile-top.ts).
     const profile = process.env.HALL_LOAD_CPU_PROF;
     if (profile) {
-      const started = queue.next('profile-started', 10_000);
+      const started = [queue.next('profile-started', 10_000), bare.next('profile-started', 10_000)];
       queue.send({ type: 'profile-start' });
-      await started;
+      bare.send({ type: 'profile-start' });
+      await Promise.all(started);
     }
     const bySize = new Map<number, Record<'ours' | 'floor', SideResult>>();
     for (const size of SIZES) {
@@ -548,14 +560,18 @@ export async function hallLoadBench(): Promise<BenchRow[]> {
         const x = r[name];
         const refused = [...x.refused].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
         progress(
-          `  @${size} clerks ${name.padEnd(5)}: ${x.requests} requests, CPU ${round(x.cpuMicros / x.requests / 1000)} ms/request; ack p50 / p99 ${round(median(x.acks))} / ${round(quantile(x.acks, 0.99))} ms (${x.acks.length}); board delivery p50 / p99 ${round(median(x.deliveries))} / ${round(quantile(x.deliveries, 0.99))} ms (${x.deliveries.length}); refused: ${refused}; load generator ${x.generatorShares.map((g) => round(g)).join(' / ')} cores`,
+          `  @${size} clerks ${name.padEnd(5)}: ${x.requests} requests, CPU ${round(x.cpuMicros / x.requests / 1000)} ms/request (kernel ${round(x.systemMicros / x.requests / 1000)}); ack p50 / p99 ${round(median(x.acks))} / ${round(quantile(x.acks, 0.99))} ms (${x.acks.length}); board delivery p50 / p99 ${round(median(x.deliveries))} / ${round(quantile(x.deliveries, 0.99))} ms (${x.deliveries.length}); refused: ${refused}; load generator ${x.generatorShares.map((g) => round(g)).join(' / ')} cores`,
         );
       }
     }
     if (profile) {
       const written = queue.next('profile-written', 30_000);
+      const floorWritten = bare.next('profile-written', 30_000);
       queue.send({ type: 'profile-stop', path: profile });
-      progress(`  CPU profile of the queue server: ${(await written).path}`);
+      bare.send({ type: 'profile-stop', path: profile.replace(/(\.cpuprofile)?$/, '.floor.cpuprofile') });
+      progress(
+        `  CPU profiles of the queue server and the floor: ${(await written).path}, ${(await floorWritten).path}`,
+      );
     }
     progress(
       `  queue server RSS ${round(empty.rss / 2 ** 20)} MB before clients, ${round(connected.rss / 2 ** 20)} MB with ${clients}: ${round(rssPerClientKb)} KB per client`,

@@ -160,7 +160,9 @@ export function attachDevices(
       // The first answer stands: a late duplicate after a reconnect changes nothing.
       if (r.changed) {
         io.to(ROOMS.staff).emit('print:result', { ...parsed.data, deviceId: p.id });
-        tellStaff(p.id);
+        // DEV-8: the status changes when a job fails or one prints after a failure; a print after
+        // a print changes nothing, and a hall prints a few thousand a day to every staff socket.
+        if (r.alertChanged) tellStaff(p.id);
       }
       reply?.({ ok: true, data: { status: r.status } });
     });

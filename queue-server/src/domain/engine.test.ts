@@ -437,6 +437,33 @@ describe('business day', () => {
   });
 });
 
+describe("KSK-4 a holder's live ticket", () => {
+  it('is found by holder reference and category in the live engine, a replay and a snapshot, and no longer once settled', () => {
+    const h = new Hall();
+    const id = idBornOn('19800101');
+    const a = h.issue('A', { idNumber: id, holderRef: 'ref-1' });
+    const b = h.issue('B', { idNumber: id, holderRef: 'ref-1' });
+    h.issue('A', { idNumber: idBornOn('19800102'), holderRef: 'ref-2' });
+    for (const e of [
+      h.engine,
+      QueueEngine.fromEvents(h.log),
+      QueueEngine.fromSnapshot(h.engine.snapshot()),
+    ]) {
+      expect(e.liveTicketOf('ref-1', 'A')?.id).toBe(a);
+      expect(e.liveTicketOf('ref-1', 'B')?.id).toBe(b);
+      expect(e.liveTicketOf('ref-1', 'C')).toBeUndefined();
+      expect(e.liveTicketOf('ref-3', 'A')).toBeUndefined();
+    }
+    h.ok({ type: 'ticket:cancel', ticketId: a, by: 'guide1', reason: '离开' });
+    expect(h.engine.liveTicketOf('ref-1', 'A')).toBeUndefined();
+    h.ok({ type: 'day:close', by: 'manager', reason: '日终' });
+    h.tick(24 * 60 * MIN);
+    expect(h.engine.liveTicketOf('ref-1', 'B')).toBeUndefined();
+    const next = h.issue('B', { idNumber: id, holderRef: 'ref-1' });
+    expect(h.engine.liveTicketOf('ref-1', 'B')?.id).toBe(next);
+  });
+});
+
 describe('configuration', () => {
   it('refuses bad configurations with the exact problem', () => {
     const h = new Hall();

@@ -118,6 +118,8 @@ export class QueueEngine {
   private config: HallConfig | null = null;
   private readonly windows = new Map<string, ServiceWindow>();
   private readonly tickets = new Map<string, Ticket>();
+  /** Ticket ids by holder reference (KSK-4's one-live-ticket check without a scan of the day). */
+  private readonly byHolder = new Map<string, Set<string>>();
   private readonly counters = new Map<string, { businessDay: string; last: number }>();
   private readonly lanes = new Map<string, IndexedHeap<Ticket>>();
   private priorityStreak = 0;
@@ -132,7 +134,7 @@ export class QueueEngine {
     for (const c of s.counters) e.counters.set(c.categoryId, { businessDay: c.businessDay, last: c.last });
     for (const t of s.tickets) {
       const copy = structuredClone(t);
-      e.tickets.set(copy.id, copy);
+      e.addTicket(copy);
       if (copy.status === 'waiting') e.enqueue(copy);
     }
     e.priorityStreak = s.priorityStreak;
@@ -178,14 +180,29 @@ export class QueueEngine {
 
   /** A person's live ticket (waiting, called, serving, parked) in a category, by holder reference (SPEC KSK-4). */
   liveTicketOf(holderRef: string, categoryId: string): Readonly<Ticket> | undefined {
-    for (const t of this.tickets.values())
-      if (
-        t.holder?.ref === holderRef &&
-        t.categoryId === categoryId &&
-        LIVE_TICKET_STATUSES.includes(t.status)
-      )
-        return t;
+    for (const id of this.byHolder.get(holderRef) ?? []) {
+      const t = this.tickets.get(id);
+      if (t !== undefined && t.categoryId === categoryId && LIVE_TICKET_STATUSES.includes(t.status)) return t;
+    }
     return undefined;
+  }
+
+  private addTicket(t: Ticket): void {
+    this.tickets.set(t.id, t);
+    const ref = t.holder?.ref;
+    if (ref == null) return;
+    const ids = this.byHolder.get(ref);
+    if (ids === undefined) this.byHolder.set(ref, new Set([t.id]));
+    else ids.add(t.id);
+  }
+
+  private removeTicket(t: Ticket): void {
+    this.tickets.delete(t.id);
+    const ref = t.holder?.ref;
+    if (ref == null) return;
+    const ids = this.byHolder.get(ref);
+    ids?.delete(t.id);
+    if (ids?.size === 0) this.byHolder.delete(ref);
   }
 
   waitingCount(): number {
@@ -452,7 +469,7 @@ export class QueueEngine {
       }
       case 'ticket:issued': {
         const t = structuredClone(ev.ticket);
-        this.tickets.set(t.id, t);
+        this.addTicket(t);
         this.counters.set(t.categoryId, { businessDay: t.businessDay, last: t.seq });
         this.enqueue(t);
         return;
@@ -600,7 +617,7 @@ export class QueueEngine {
         for (const t of [...this.tickets.values()]) {
           if (t.businessDay > ev.businessDay) continue;
           this.dequeue(t);
-          this.tickets.delete(t.id);
+          this.removeTicket(t);
         }
         for (const [categoryId, c] of [...this.counters])
           if (c.businessDay <= ev.businessDay) this.counters.delete(categoryId);

@@ -163,8 +163,23 @@ export class KioskService {
     };
   }
 
-  /** A ticket as the kiosk shows it (masked holder, people ahead, window when called). */
+  /**
+   * A ticket as the kiosk shows it (masked holder, people ahead, window when called). An issue
+   * asks twice in one turn, for the printed ticket and for the screen: while the queue has not
+   * moved, the second answer is the first, so paper and screen show the same wait.
+   */
   view(t: Readonly<Ticket>, origin: string): KioskTicket {
+    const key = `${t.id}\u0000${t.status}\u0000${this.q.lastSeq}\u0000${origin}`;
+    if (this.lastView?.key === key) return this.lastView.view;
+    const view = this.freshView(t, origin);
+    if (this.lastView === null) queueMicrotask(() => (this.lastView = null));
+    this.lastView = { key, view };
+    return view;
+  }
+
+  private lastView: { key: string; view: KioskTicket } | null = null;
+
+  private freshView(t: Readonly<Ticket>, origin: string): KioskTicket {
     const cfg = this.q.hallConfig;
     const item = t.itemCode ? this.d.catalog().find((i) => i.code === t.itemCode) : undefined;
     const est = t.status === 'waiting' ? this.d.views.ticketEstimate(t.id) : null;

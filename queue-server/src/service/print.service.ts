@@ -21,7 +21,13 @@ export interface PrintTransport {
 }
 
 export type PrintOutcome =
-  | { ok: true; status: PrintJobRow['status']; changed: boolean }
+  | {
+      ok: true;
+      status: PrintJobRow['status'];
+      changed: boolean;
+      /** The device's alert state changed (DEV-8): this job failed, or it printed after a failure. */
+      alertChanged: boolean;
+    }
   | { ok: false; reason: 'unknown-job' };
 
 /** A document that does not satisfy the print contract (shared/src/print.ts). */
@@ -40,6 +46,8 @@ function checkDocument(document: PrintJob['document']): void {
 
 export class PrintQueue {
   private transport: PrintTransport | null = null;
+  /** Whether each device's last finished job failed (DEV-8), read from the store once per device. */
+  private readonly lastFailed = new Map<string, boolean>();
 
   constructor(
     private readonly deps: {
@@ -156,13 +164,16 @@ export class PrintQueue {
 
   /** A terminal's answer for one of its jobs; the first answer stands (DEV-1). */
   result(deviceId: string, r: PrintResult): PrintOutcome {
-    const row = this.deps.devices.job(r.jobId);
+    const row = this.deps.devices.jobState(r.jobId);
     if (row === undefined || row.deviceId !== deviceId) return { ok: false, reason: 'unknown-job' };
     if (row.status === 'printed' || row.status === 'failed')
-      return { ok: true, status: row.status, changed: false };
+      return { ok: true, status: row.status, changed: false, alertChanged: false };
     const reason = r.status === 'failed' ? r.reason : null;
+    const failedBefore =
+      this.lastFailed.get(deviceId) ?? this.deps.devices.lastDoneJob(deviceId)?.status === 'failed';
     this.deps.devices.setStatus(r.jobId, r.status, reason, this.deps.clock.now());
-    return { ok: true, status: r.status, changed: true };
+    this.lastFailed.set(deviceId, r.status === 'failed');
+    return { ok: true, status: r.status, changed: true, alertChanged: r.status === 'failed' || failedBefore };
   }
 
   job(jobId: string): PrintJobRow | undefined {

@@ -33,6 +33,7 @@ export class DeviceStore {
       job: db.prepare(
         'SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs WHERE id = ?',
       ),
+      jobState: db.prepare('SELECT device_id AS deviceId, status FROM print_jobs WHERE id = ?'),
       ticketJobs: db.prepare(
         `SELECT id, device_id AS deviceId, body, status, reason, updated_at AS updatedAt FROM print_jobs
          WHERE device_id = ? AND doc_type = 'queue-ticket' AND ticket_id = ? ORDER BY created_at, id`,
@@ -75,6 +76,11 @@ export class DeviceStore {
   job(jobId: string): PrintJobRow | undefined {
     const r = this.s.job.get(jobId) as RawJob | undefined;
     return r === undefined ? undefined : this.jobOf(r);
+  }
+
+  /** A job's device and status without opening its sealed document (a print result needs no more). */
+  jobState(jobId: string): { deviceId: string; status: PrintJobStatus } | undefined {
+    return this.s.jobState.get(jobId) as { deviceId: string; status: PrintJobStatus } | undefined;
   }
 
   /** The queue-ticket jobs a device was given for one ticket, oldest first (first print, reprints). */
