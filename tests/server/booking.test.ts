@@ -319,6 +319,19 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
     const ticketId = t.body.ok ? t.body.data.ticket.id : '';
     await server.rest('POST', '/api/commands/window:open', { token: clerk, body: { windowId: 'w1' } });
     await server.rest('POST', '/api/commands/ticket:call-next', { token: clerk, body: { windowId: 'w1' } });
+    // Another person's form is not this ticket's.
+    const stranger = await submit(citizens.signIn(idBornOn('19900505', '022'), PHONE), {
+      ...FORM,
+      idNumber: idBornOn('19900505', '022'),
+    });
+    const foreign = await server.rest(
+      'GET',
+      `/api/applications/by-code/${stranger.body.ok && stranger.body.data.code}`,
+      {
+        token: clerk,
+      },
+    );
+    expect(foreign.status).toBe(409);
     const r = await byCode();
     expect(r.status).toBe(200);
     expect(r.body.ok && r.body.data).toMatchObject({

@@ -233,6 +233,15 @@ export class DraftService {
         'an online form is opened by the clerk serving the citizen, at the window, while serving',
       );
     const ticketId = w.ticketId;
+    // A ticket taken with an ID number takes up only that person's form (the code was shown to
+    // someone else's phone otherwise); an anonymous ticket is the clerk's check at the window.
+    const holder = queue.ticket(ticketId)?.holder?.ref ?? null;
+    if (holder !== null && holder !== d.holderRef)
+      return refuse(
+        'CONFLICT',
+        `online form ${d.code} belongs to another person than ticket ${ticketId}'s holder`,
+        '该网上表单不属于当前办事人',
+      );
     if (d.ticketId !== null && d.ticketId !== ticketId)
       return refuse('CONFLICT', `online form ${d.code} was taken up with another ticket`);
     const appId = applicationIdOf(d.id);
