@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { OnlineDraftView } from '@onewindow/shared';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { testCitizens } from '../support/citizen.ts';
 import { consoleShot, openConsoleAs } from '../support/console.ts';
@@ -63,6 +64,7 @@ describe('online forms in the console (SPEC MOB-FORM-3, MOB-PRE-2, MOB-PRE-4)', 
       await form.waitFor();
       expect(await form.textContent()).toContain('张三丰');
       await reviewer.fill('textarea[name=reasons]', '开户银行信息不完整');
+      await expectAxeClean(reviewer, 'console 网上预审');
       await consoleShot(reviewer, 'precheck-form');
       await reviewer.click('[data-action=return]');
       await expect
@@ -90,6 +92,24 @@ describe('online forms in the console (SPEC MOB-FORM-3, MOB-PRE-2, MOB-PRE-4)', 
       expect(await status.textContent()).toContain('开户银行信息不完整');
       await consoleShot(clerk, 'clerk-online-form');
       await clerk.close();
+
+      // The admin's 网上预约 settings: add a line, save, and it is the configuration.
+      const adminPage = await openConsoleAs(chrome.browser, server.url, 'admin', '#booking');
+      await adminPage.click('[data-tab=booking]');
+      const editor = adminPage.locator('[data-testid=booking-config]');
+      await editor.waitFor();
+      await adminPage.check('input[name=enabled]');
+      await adminPage.click('[data-action=add-line]');
+      await adminPage.fill('[data-line="0"] input[name=capacity]', '4');
+      await expectAxeClean(adminPage, 'console 网上预约');
+      await consoleShot(adminPage, 'booking-config');
+      await adminPage.click('[data-action=save]');
+      await expect.poll(() => editor.textContent(), POLL).toContain('已保存');
+      expect(server.app.hall.bookings.config()).toMatchObject({
+        enabled: true,
+        lines: [{ categoryId: 'A', itemCode: null, from: '09:00', to: '11:30', capacity: 4 }],
+      });
+      await adminPage.close();
     } finally {
       await server.close();
     }
