@@ -16,6 +16,7 @@ export {
   type TerminalAgentOptions,
 } from './agent/agent.ts';
 export { createLogger, type Logger, type LogLevel, silentLogger } from './agent/log.ts';
+export { ensurePaired, PairingError } from './agent/pairing.ts';
 export { PrintJournal } from './agent/print-journal.ts';
 export { kioskScreenUrl, screenHandoffHandler, startScreenHandoff } from './agent/screen-handoff.ts';
 export { buildSimulatedDevices, type Simulators } from './agent/simulated.ts';

@@ -5,6 +5,7 @@
  * the hall behaves the same whichever transports are mounted.
  */
 import type { Logger } from 'pino';
+import type { CitizenPrincipal } from './auth/permissions.ts';
 import { businessDayOf } from './domain/clock.ts';
 import type { RetryPolicy } from './domain/notices.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
@@ -18,7 +19,9 @@ import { BookingService } from './service/booking.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
-import { type CitizenResolver, noCitizens } from './service/citizen.ts';
+import type { Citizen } from './service/citizen.ts';
+import { CitizenAuthService } from './service/citizen-auth.service.ts';
+import { CitizenProgressService } from './service/citizen-progress.service.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
 import { DraftService } from './service/draft.service.ts';
@@ -28,7 +31,7 @@ import { type Clock, HallService, systemClock } from './service/hall.service.ts'
 import { HallViews } from './service/hall.views.ts';
 import { CalendarOverrideService, NoticeService } from './service/hall-admin.ts';
 import { holderRefs } from './service/holder.ts';
-import { KioskService } from './service/kiosk.service.ts';
+import { KioskService, qrBaseUrl } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
 import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
@@ -66,8 +69,6 @@ export interface HallDeps {
    * their units (the outbox) and wait until a hall with a gateway sends them.
    */
   sms?: { gateway: SmsGateway; retry?: RetryPolicy; pollMs?: number } | undefined;
-  /** Who a phone request's citizen is (the phone app's sign-in); without it, nobody (MOB-*). */
-  citizens?: CitizenResolver | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -85,8 +86,11 @@ export interface Hall {
   bookings: BookingService;
   /** 网上填单 and the online pre-check (MOB-FORM-*, MOB-PRE-*). */
   drafts: DraftService;
-  /** The citizen of a phone request, or null (MOB-*). */
-  citizenOf: CitizenResolver;
+  /**
+   * What online booking and online forms need of a signed-in citizen who gave an ID number
+   * (MOB-BOOK-*, MOB-FORM-*): the holder reference, the masked ID, the session's phone.
+   */
+  citizenOf(p: CitizenPrincipal & { holderRef: string }): Citizen;
   kiosk: KioskService;
   slips: SlipService;
   cases: CaseService;
@@ -124,6 +128,10 @@ export interface Hall {
   notices: NoticeOutbox;
   /** Sends the outbox through the hall's gateway; null without one (the transport starts it). */
   noticeWorker: NoticeWorker | null;
+  /** The citizen's phone sign-in: SMS codes, sessions, the ID binding (MOB-AUTH-*). */
+  citizens: CitizenAuthService;
+  /** The citizen's progress and the lookup by receipt number (MOB-PROG-*). */
+  citizenProgress: CitizenProgressService;
   /** The hall's notice marquee on the boards. */
   notice: NoticeService;
   /** The hall's corrections of the national calendar (CAL-2). */
@@ -257,6 +265,11 @@ export function composeHall(deps: HallDeps): Hall {
     meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
     named: (c) => cases.named(c),
     clock,
+    // MOB-PROG-3: the receipt's QR opens the phone app's lookup with the receipt number only.
+    progressUrl: (receiptNo, origin) =>
+      deps.publicUrl === undefined && origin === undefined
+        ? undefined
+        : `${qrBaseUrl(deps.publicUrl, origin ?? '', deps.lanHost)}/m/#/progress?receipt=${encodeURIComponent(receiptNo)}`,
     kioskForms: (ticketId, itemCode) =>
       store.applications
         .byTicket(ticketId)
@@ -337,6 +350,11 @@ export function composeHall(deps: HallDeps): Hall {
       log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
     audit.onFacts(events);
   });
+  /** The contact phone on a case's acceptance slip (NOTE-TRG-*, MOB-PROG-*). */
+  const slipPhoneOf = (c: { ticketId: string }) => {
+    const slip = store.slips.byTicket(c.ticketId);
+    return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+  };
   // NOTE-OUT-1: a notice row commits with the fact that triggers it; the worker sends it after.
   const notices = new NoticeOutbox({
     store: store.notices,
@@ -344,8 +362,7 @@ export function composeHall(deps: HallDeps): Hall {
       caseOf: (id) => store.cases.byId(id),
       phoneOf: (id) => {
         const c = store.cases.byId(id);
-        const slip = c === undefined ? undefined : store.slips.byTicket(c.ticketId);
-        return slip?.document.type === 'acceptance-receipt' ? slip.document.data.contactPhone : undefined;
+        return c === undefined ? undefined : slipPhoneOf(c);
       },
       hallName: () => q().settings?.hallName ?? '',
       bookingOf: (code) => bookings.noticeOf(code),
@@ -384,6 +401,29 @@ export function composeHall(deps: HallDeps): Hall {
       )
         noticeWorker.kick();
     });
+  // MOB-AUTH-2: a sign-in code's notice commits with the code; the worker sends it at once.
+  const citizens = new CitizenAuthService({
+    store: store.citizens,
+    notices: store.notices,
+    keys: store.keys,
+    holderRef,
+    hallName: () => q().settings?.hallName ?? '',
+    today,
+    clock,
+    transaction: (fn) => store.transaction(fn),
+    onNotice: () => noticeWorker?.kick(),
+  });
+  const citizenProgress = new CitizenProgressService({
+    hall,
+    views,
+    catalog: items,
+    today,
+    bookingsOf: (ref, from) => store.citizens.bookingsOfHolder(ref, from),
+    casesOf: (ref) => store.citizens.casesOfHolder(ref, 50),
+    caseById: (id) => store.cases.byId(id),
+    slipPhoneOf,
+    sessionPhone: (p) => citizens.phoneOf(p),
+  });
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
   const recon = new ReconService({
     hall,
@@ -478,7 +518,13 @@ export function composeHall(deps: HallDeps): Hall {
     applications,
     bookings,
     drafts,
-    citizenOf: deps.citizens ?? noCitizens,
+    citizenOf: (p) => ({
+      holderRef: p.holderRef,
+      holderMasked: p.idMasked ?? '',
+      // The session keeps no birth date (MOB-AUTH-7): a check-in by card still finds the senior.
+      senior: false,
+      phone: citizens.phoneOf(p) ?? '',
+    }),
     kiosk,
     slips,
     cases,
@@ -509,6 +555,8 @@ export function composeHall(deps: HallDeps): Hall {
     notice,
     notices,
     noticeWorker,
+    citizens,
+    citizenProgress,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
     today,

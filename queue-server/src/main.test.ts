@@ -1,7 +1,8 @@
 /**
- * The server process loads the terminal agent (kiosk/agent) only for the demo hall: a real
- * hall's server runs no agent code. Each process gets a module-resolve hook (module.register)
- * that appends every resolved module URL to a file, read after the process exited.
+ * The server process never loads the terminal agent (kiosk/agent): a real hall's server runs no
+ * agent code, and the demo hall's terminals run in a process of their own (issue #19), which
+ * does. Each process gets a module-resolve hook (module.register) that appends its pid and every
+ * resolved module URL to a file, read after the process exited.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { appendFileSync } from 'node:fs';
 const log = process.env.ONEWINDOW_TEST_MODULE_LOG;
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  appendFileSync(log, resolved.url + '\\n');
+  appendFileSync(log, process.pid + ' ' + resolved.url + '\\n');
   return resolved;
 }
 `;
@@ -40,14 +41,14 @@ afterAll(() => {
 
 /**
  * Runs the server until `ready` appears in its output, asks its health, stops it with SIGTERM
- * (it must exit cleanly), and returns the module URLs it resolved.
+ * (it must exit cleanly), and returns the module URLs it resolved, and those its child processes did.
  */
 async function modulesLoadedBy(
   name: string,
   env: Record<string, string>,
   ready: RegExp,
   opts: { init?: boolean } = {},
-): Promise<string[]> {
+): Promise<{ server: string[]; children: string[] }> {
   const log = join(dir, `${name}.modules`);
   const fullEnv = {
     ...process.env,
@@ -91,11 +92,16 @@ async function modulesLoadedBy(
   expect([200, 503]).toContain((await fetch(`http://127.0.0.1:${port}/api/health`)).status);
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const of = (mine: boolean) =>
+    lines
+      .filter((l) => (l.split(' ')[0] === String(child.pid)) === mine)
+      .map((l) => l.slice(l.indexOf(' ') + 1));
+  return { server: of(true), children: of(false) };
 }
 
 describe('the server process and the terminal agent', () => {
-  it('a real hall’s server loads no agent code; the demo hall’s loads it through @onewindow/kiosk', async () => {
+  it('no server loads agent code; the demo hall’s terminals process loads it through @onewindow/kiosk', async () => {
     const [real, demo] = await Promise.all([
       modulesLoadedBy(
         'real',
@@ -110,12 +116,20 @@ describe('the server process and the terminal agent', () => {
       ),
     ]);
     // The hook saw the server's own modules, so an empty agent list means something.
-    expect(real.some((u) => u.endsWith('/queue-server/src/app/app.ts'))).toBe(true);
-    expect(real.filter((u) => AGENT_CODE.test(u))).toEqual([]);
-    expect(real.some((u) => u.endsWith('/queue-server/src/seed/demo-terminals.ts'))).toBe(false);
+    expect(real.server.some((u) => u.endsWith('/queue-server/src/app/app.ts'))).toBe(true);
+    expect(real.server.filter((u) => AGENT_CODE.test(u))).toEqual([]);
+    expect(real.server.some((u) => /\/seed\/demo-(terminals|hall-devices)/.test(u))).toBe(false);
+    expect(real.children).toEqual([]);
 
-    expect(demo.some((u) => u.endsWith('/queue-server/src/seed/demo-terminals.ts'))).toBe(true);
-    expect(demo.some((u) => u.endsWith('/kiosk/agent/index.ts'))).toBe(true);
-    expect(demo.some((u) => u.endsWith('/kiosk/agent/agent/agent.ts'))).toBe(true);
+    // The demo server pairs its terminals (demo-hall-devices.ts) but runs none of their code …
+    expect(demo.server.some((u) => u.endsWith('/queue-server/src/seed/demo-hall-devices.ts'))).toBe(true);
+    expect(demo.server.some((u) => u.endsWith('/queue-server/src/seed/demo-terminals.ts'))).toBe(false);
+    expect(demo.server.filter((u) => AGENT_CODE.test(u))).toEqual([]);
+    // … its terminals process does, through @onewindow/kiosk.
+    expect(demo.children.some((u) => u.endsWith('/queue-server/src/seed/demo-terminals.process.ts'))).toBe(
+      true,
+    );
+    expect(demo.children.some((u) => u.endsWith('/kiosk/agent/index.ts'))).toBe(true);
+    expect(demo.children.some((u) => u.endsWith('/kiosk/agent/agent/agent.ts'))).toBe(true);
   }, 60_000);
 });

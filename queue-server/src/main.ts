@@ -221,11 +221,11 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
   log.info({ port, db: config.dbPath, demo: config.demo }, 'OneWindow queue server listening');
   const backups = scheduleBackups({ dbPath: config.dbPath, ...config.backup, log });
 
-  // --demo only: the hall's kiosks and counters with simulated devices, and their control API.
-  // Imported here, not at the top, so that a real hall's server never loads terminal-agent code.
+  // --demo only: the hall's kiosks and counters with simulated devices, and their control API, in a
+  // process of their own (issue #19); this process only pairs them and loads no agent code.
   // A signal while they start (loading the agent takes a moment) waits for them, then stops them.
   const demoDevices: Promise<{ stop(): Promise<void> } | null> = config.demo
-    ? import('./seed/demo-terminals.ts')
+    ? import('./seed/demo-hall-devices.ts')
         .then(({ startDemoHallDevices }) =>
           startDemoHallDevices({
             app,

@@ -4,6 +4,8 @@ export * from './booking.ts';
 export * from './cases.ts';
 export * from './catalog.ts';
 export * from './catalog-issues.ts';
+export * from './citizen.schema.ts';
+export * from './citizen.ts';
 export * from './complaints.ts';
 export * from './console.ts';
 export * from './devices.ts';

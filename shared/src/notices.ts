@@ -4,11 +4,15 @@
  * registered wording (with `{placeholders}`) and the operator's template code beside it.
  */
 
-/** The templates the hall's facts trigger today (NOTE-TRG-1..3). */
+/**
+ * The templates the hall's facts trigger (NOTE-TRG-1..3, MOB-BOOK-7, MOB-PRE-3), and the one-time
+ * sign-in code of the citizen's phone app (MOB-AUTH-2).
+ */
 export const NOTICE_TEMPLATE_IDS = [
   'case-accepted',
   'case-supplement',
   'case-ready',
+  'otp',
   'booking-reminder',
   'precheck-result',
 ] as const;
@@ -21,6 +25,7 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
   'booking-reminder': ['hallName', 'itemName', 'slot', 'bookingCode'],
   'precheck-result': ['hallName', 'itemName', 'draftCode', 'result'],
+  otp: ['hallName', 'code', 'minutes'],
 };
 
 /**

@@ -29,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { Server } from 'socket.io';
-import { createApp } from '../../queue-server/src/app/app.ts';
+import { createApp, HEARTBEAT } from '../../queue-server/src/app/app.ts';
 import { createLogger } from '../../queue-server/src/log.ts';
 import { bootstrap } from '../../queue-server/src/seed/bootstrap.ts';
 import { demoHallConfig } from '../../queue-server/src/seed/demo-hall.ts';
@@ -195,7 +195,8 @@ async function startFloor(): Promise<() => Promise<void>> {
   const app = express();
   app.disable('x-powered-by');
   const http = createServer(app);
-  const io = new Server(http, { serveClient: false });
+  // The same heartbeat as the hall's server: the clients see the same pings (visible work).
+  const io = new Server(http, { serveClient: false, ...HEARTBEAT });
 
   /** What the queue server did for a request of this kind: one durable write, the same sends. */
   const perform = (kind: RequestKind, deviceId: string | null): { reply: unknown; status: number } => {

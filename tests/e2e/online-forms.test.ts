@@ -11,8 +11,9 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAxeClean } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
-import { testCitizens } from '../support/citizen.ts';
+import { signInCitizen } from '../support/citizen.ts';
 import { consoleShot, openConsoleAs } from '../support/console.ts';
+import { startSmsc } from '../support/phone.ts';
 import { startTestServer } from '../support/server.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', 'queue-server', 'console', 'dist', 'index.html');
@@ -39,8 +40,8 @@ afterAll(async () => {
 
 describe('online forms in the console (SPEC MOB-FORM-3, MOB-PRE-2, MOB-PRE-4)', () => {
   it('the reviewer returns a high-risk form with a reason; the clerk opens it by code and sees it was returned', async () => {
-    const citizens = testCitizens();
-    const server = await startTestServer({ citizens: citizens.resolver });
+    const smsc = await startSmsc();
+    const server = await startTestServer({ sms: smsc.sms });
     try {
       const admin = await server.login('admin');
       const item = server.app.hall.catalog.items().find((i) => i.code === ITEM)!;
@@ -49,7 +50,7 @@ describe('online forms in the console (SPEC MOB-FORM-3, MOB-PRE-2, MOB-PRE-4)', 
         body: { ...item, precheck: true },
       });
       const d = await server.rest<OnlineDraftView>('POST', '/api/m/drafts', {
-        headers: citizens.signIn(ID, FORM.phone),
+        headers: (await signInCitizen(server, smsc, ID, FORM.phone)).headers,
         body: { itemCode: ITEM, form: FORM },
       });
       if (!d.body.ok) throw new Error(JSON.stringify(d.body.error));
@@ -112,6 +113,7 @@ describe('online forms in the console (SPEC MOB-FORM-3, MOB-PRE-2, MOB-PRE-4)', 
       await adminPage.close();
     } finally {
       await server.close();
+      await smsc.close();
     }
   }, 90_000);
 });

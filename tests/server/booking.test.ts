@@ -17,7 +17,8 @@ import { validateForm } from '@onewindow/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { idBornOn } from '../../queue-server/src/domain/test-factory.ts';
 import { peekDb } from '../../queue-server/src/store/testing.ts';
-import { type TestCitizens, testCitizens } from '../support/citizen.ts';
+import { signInCitizen } from '../support/citizen.ts';
+import { startSmsc, type TestSmsc } from '../support/phone.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const MIN = 60_000;
@@ -39,16 +40,26 @@ const CONFIG: BookingConfig = {
   lines: [{ categoryId: 'A', itemCode: null, from: '09:00', to: '12:00', capacity: 1 }],
 };
 
+let smsc: TestSmsc;
 let server: TestServer;
-let citizens: TestCitizens;
 let admin: string;
 
 beforeEach(async () => {
-  citizens = testCitizens();
-  server = await startTestServer({ citizens: citizens.resolver });
+  smsc = await startSmsc();
+  // The race signs fifty citizens in from one address: the per-address limits stay out of it.
+  server = await startTestServer({ sms: smsc.sms, rateLimit: false });
   admin = await server.login('admin');
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  await server.close();
+  await smsc.close();
+});
+
+/** A citizen signed in with the SMS code and their ID number: the headers their phone sends. */
+let phones = 0;
+const sign = async (idNumber: string, phone?: string) =>
+  (await signInCitizen(server, smsc, idNumber, phone ?? `1370000${String(++phones).padStart(4, '0')}`))
+    .headers;
 
 async function configure(over: Partial<BookingConfig> = {}) {
   const r = await server.rest<BookingConfig>('PUT', '/api/booking/config', {
@@ -105,11 +116,10 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
   it('MOB-BOOK-3 50 citizens race for the last place: exactly one wins, the others hear it is full in Chinese', async () => {
     await configure();
     const slot = at('10:00');
-    const rs = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        book(citizens.signIn(idBornOn('19800101', String(100 + i)), PHONE), slot),
-      ),
+    const racers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sign(idBornOn('19800101', String(100 + i)))),
     );
+    const rs = await Promise.all(racers.map((c) => book(c, slot)));
     const won = rs.filter((r) => r.status === 201);
     expect(won).toHaveLength(1);
     const lost = rs.filter((r) => r.status !== 201);
@@ -130,7 +140,7 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
       lines: [{ categoryId: 'A', itemCode: null, from: '09:00', to: '12:00', capacity: 5 }],
     });
     expect((await book({}, at('10:00'))).status).toBe(401);
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const first = await book(me, at('10:00'), 'k1');
     expect(first.status).toBe(201);
     const again = await book(me, at('10:00'), 'k1');
@@ -151,7 +161,7 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
 
   it('MOB-BOOK-5 cancellation until the cut-off before the slot; refused after, in Chinese with the time', async () => {
     await configure();
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const early = await book(me, at('11:30'));
     const code = early.body.ok ? early.body.data.bookingCode : '';
     const ok = await server.rest<OnlineBookingView>('POST', `/api/m/bookings/${code}/cancel`, {
@@ -173,7 +183,7 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
     expect(refused.status).toBe(409);
     expect(messageZh(refused.body)).toMatch(/2 小时内不能取消（截止 09:00）/);
     // Nobody else cancels it.
-    const other = citizens.signIn(idBornOn('19900505', '022'), PHONE);
+    const other = await sign(idBornOn('19900505', '022'));
     expect((await server.rest('POST', `/api/m/bookings/${code}/cancel`, { headers: other })).status).toBe(
       404,
     );
@@ -181,7 +191,7 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
 
   it('MOB-BOOK-3 a booking checks in at the kiosk by code exactly as an imported one: an appointment ticket', async () => {
     await configure();
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const b = await book(me, at('10:00'));
     const code = b.body.ok ? b.body.data.bookingCode : '';
     const kiosk = await server.pairDevice('kiosk');
@@ -213,7 +223,7 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
 
   it('MOB-BOOK-6 not checked in by the end of the window is a no-show (a fact); enough of them bar booking until a day', async () => {
     await configure({ noShow: { limit: 1, periodDays: 30, banDays: 7 } });
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const b = await book(me, at('09:30'));
     const code = b.body.ok ? b.body.data.bookingCode : '';
     server.clock.t = at('10:15'); // the window closes 15 minutes after the slot: 10:15 is still inside
@@ -232,18 +242,17 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
       db.prepare(`SELECT body FROM events WHERE type = 'booking:no-shows'`).all(),
     ) as { body: string }[];
     expect(facts.map((f) => JSON.parse(f.body).bookingCodes)).toEqual([[code]]);
-    const refused = await book(me, at('10:00', '2026-11-27'));
+    // An hour on, the phone's session has idled out (MOB-AUTH): the citizen signs in again.
+    const refused = await book(await sign(ID, PHONE), at('10:00', '2026-11-27'));
     expect(refused.status).toBe(403);
     expect(messageZh(refused.body)).toMatch(/2026-12-03 前不能网上预约/);
     // Someone else still books.
-    expect(
-      (await book(citizens.signIn(idBornOn('19900505', '022'), PHONE), at('10:00', '2026-11-27'))).status,
-    ).toBe(201);
+    expect((await book(await sign(idBornOn('19900505', '022')), at('10:00', '2026-11-27'))).status).toBe(201);
   });
 
   it('MOB-BOOK-7 a reminder notice is written once, in the unit of its fact, however often the timer runs', async () => {
     await configure();
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const b = await book(me, at('10:00', '2026-11-27'));
     const code = b.body.ok ? b.body.data.bookingCode : '';
     // Booked today at 11:00 for 10:00 tomorrow: no reminder yet at 09:59 today.
@@ -282,14 +291,14 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
     server.rest<OnlineDraftView>('POST', '/api/m/drafts', { headers, body: { itemCode: ITEM, form } });
 
   it('MOB-FORM-1 the same validateForm as the kiosk: the same issues for the same answers; the ID must be the citizen’s', async () => {
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const bad = { ...FORM, phone: '12345' };
     const r = await submit(me, bad);
     expect(r.status).toBe(400);
     const item = server.app.hall.catalog.items().find((i) => i.code === ITEM)!;
     const expected = validateForm(item.form!, bad, '2026-11-26').map((i) => `form.${i.key}:${i.messageZh}`);
     expect(!r.body.ok && r.body.error.issues?.map((i) => `${i.path}:${i.messageZh}`)).toEqual(expected);
-    const other = await submit(citizens.signIn(idBornOn('19900505', '022'), PHONE), FORM);
+    const other = await submit(await sign(idBornOn('19900505', '022')), FORM);
     expect(!other.body.ok && other.body.error.messageZh).toMatch(/证件号码与登录时核验的不一致/);
     expect((await submit({}, FORM)).status).toBe(401);
     const ok = await submit(me, FORM);
@@ -304,7 +313,7 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
   });
 
   it('MOB-FORM-3 the clerk serving the citizen opens it by code (a read trail row); it becomes the ticket’s form', async () => {
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const d = await submit(me, FORM);
     const code = d.body.ok ? d.body.data.code : '';
     const clerk = await server.login('clerk1');
@@ -320,7 +329,7 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
     await server.rest('POST', '/api/commands/window:open', { token: clerk, body: { windowId: 'w1' } });
     await server.rest('POST', '/api/commands/ticket:call-next', { token: clerk, body: { windowId: 'w1' } });
     // Another person's form is not this ticket's.
-    const stranger = await submit(citizens.signIn(idBornOn('19900505', '022'), PHONE), {
+    const stranger = await submit(await sign(idBornOn('19900505', '022')), {
       ...FORM,
       idNumber: idBornOn('19900505', '022'),
     });
@@ -375,7 +384,7 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
       },
     });
     expect(put.status).toBe(200);
-    const d = await submit(citizens.signIn(ID, PHONE), FORM);
+    const d = await submit(await sign(ID, PHONE), FORM);
     const code = d.body.ok ? d.body.data.code : '';
     const kiosk = await server.pairDevice('kiosk');
     await server.rest('POST', '/api/kiosk/tickets', {
@@ -413,7 +422,7 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
       body: { ...item, precheck: true },
     });
     expect(put.status).toBe(200);
-    const me = citizens.signIn(ID, PHONE);
+    const me = await sign(ID, PHONE);
     const d = await submit(me, FORM);
     expect(d.body.ok && d.body.data.precheck).toBe('pending');
     const id = d.body.ok ? d.body.data.id : '';

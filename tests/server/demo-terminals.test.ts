@@ -13,6 +13,8 @@ import { SAMPLE_CARD as SAMPLE_SSC } from '../../kiosk/agent/ssc/fake-card.ts';
 import {
   type DemoTerminals,
   type DemoTerminalView,
+  inProcessAuthorizer,
+  inProcessPairing,
   startDemoControl,
   startDemoTerminals,
 } from '../../queue-server/src/seed/demo-terminals.ts';
@@ -24,7 +26,7 @@ let control: Awaited<ReturnType<typeof startDemoControl>>;
 
 const start = () =>
   startDemoTerminals({
-    app: server.app,
+    pairing: inProcessPairing(server.app),
     serverUrl: server.url,
     stateDir: join(dirname(server.dbPath), 'agents'),
     clock: server.clock,
@@ -47,7 +49,12 @@ async function call<T>(method: string, path: string, token: string | null, body?
 beforeAll(async () => {
   server = await startTestServer();
   demo = await start();
-  control = await startDemoControl({ demo, auth: server.app.auth, port: 0, serverUrl: server.url });
+  control = await startDemoControl({
+    demo,
+    authorize: inProcessAuthorizer(server.app.auth),
+    port: 0,
+    serverUrl: server.url,
+  });
   await Promise.all(demo.all().map((t) => reach(t.agent, 'connected')));
 });
 
@@ -185,7 +192,7 @@ describe('demo terminals', () => {
     await control.close();
     await demo.stop();
     demo = await start();
-    control = await startDemoControl({ demo, auth: server.app.auth, port: 0 });
+    control = await startDemoControl({ demo, authorize: inProcessAuthorizer(server.app.auth), port: 0 });
     await Promise.all(demo.all().map((t) => reach(t.agent, 'connected')));
     expect(demo.all().map((t) => t.device.deviceId)).toEqual(ids);
     expect(await count()).toBe(before);

@@ -208,7 +208,13 @@ describe('packages meet through their names (STYLE rule 13)', () => {
   it('no workspace outside tests/ imports another package by a relative path', () => {
     const files = readWorkspaceFiles(WORKSPACES);
     // The scan must see the apps, the agent and the console, or it proves nothing.
-    for (const dir of ['shared/src/client', 'kiosk/app/src', 'kiosk/agent', 'queue-server/console/src'])
+    for (const dir of [
+      'shared/src/client',
+      'kiosk/app/src',
+      'kiosk/mobile/src',
+      'kiosk/agent',
+      'queue-server/console/src',
+    ])
       expect(files.some((f) => f.path.startsWith(`${dir}/`))).toBe(true);
     expect(describeViolations(crossPackageImports(files, WORKSPACES))).toEqual([]);
   });
@@ -239,13 +245,15 @@ describe('zod stays out of the browser bundles', () => {
     ]);
   });
 
-  it.each(['shared/src/client/index.ts', 'display-board/src/main.tsx', 'kiosk/app/src/main.tsx'])(
-    '%s reaches no zod at run time',
-    (entry) => {
-      expect(readRepoFile(entry)).not.toBeNull();
-      expect(runtimeReach(entry, readRepoFile, /^zod(\/|$)/).map((chain) => chain.join(' → '))).toEqual([]);
-    },
-  );
+  it.each([
+    'shared/src/client/index.ts',
+    'display-board/src/main.tsx',
+    'kiosk/app/src/main.tsx',
+    'kiosk/mobile/src/main.tsx',
+  ])('%s reaches no zod at run time', (entry) => {
+    expect(readRepoFile(entry)).not.toBeNull();
+    expect(runtimeReach(entry, readRepoFile, /^zod(\/|$)/).map((chain) => chain.join(' → '))).toEqual([]);
+  });
 
   it("the console's first load reaches no zod: only a view loaded on demand (the admin's catalog editor) may", () => {
     const entry = 'queue-server/console/src/main.tsx';

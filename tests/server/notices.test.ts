@@ -68,9 +68,12 @@ describe('SMS notices over REST (SPEC NOTE-OUT-3, NOTE-TPL-*)', () => {
       'case-accepted',
       'case-ready',
       'case-supplement',
+      'otp',
       'precheck-result',
     ]);
     expect(list.find((t) => t.id === 'case-supplement')!.text).toContain('{materials}');
+    // MOB-AUTH-2: the sign-in code's template is registered and editable like the others.
+    expect(list.find((t) => t.id === 'otp')!.text).toContain('{code}');
 
     const put = (id: string, body: unknown, token = admin) =>
       server.rest<NoticeTemplate>('PUT', `/api/notice-templates/${id}`, { token, body });

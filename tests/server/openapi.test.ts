@@ -17,7 +17,7 @@ type Doc = { paths: Record<string, Record<string, Operation>> };
 let app: App;
 let doc: Doc;
 /** The browser apps are static builds, not API: served at these mounts (and only there). */
-const SPA_MOUNTS = ['/display', '/kiosk', '/console'];
+const SPA_MOUNTS = ['/display', '/kiosk', '/m', '/console'];
 /** Files served at the root for browsers (EDGE-5), not API: outside the route table too. */
 const STATIC_FILES = ['/favicon.ico', '/favicon.svg'];
 
@@ -75,6 +75,10 @@ describe('one route table: what is mounted is what is documented (STYLE 2, 12)',
         continue;
       }
       if (r.access === 'command') continue;
+      if (r.access === 'citizen' || r.access === 'citizen:identified') {
+        expect(op!.security, what).toEqual([{ citizenToken: [] }]);
+        continue;
+      }
       const grant = PERMISSIONS[r.access];
       expect(op!['x-roles'], what).toEqual([...grant.roles]);
       expect(op!['x-devices'], what).toEqual([...grant.devices]);

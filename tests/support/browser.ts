@@ -11,7 +11,14 @@ export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results',
  * background networking on a closed network) and a fresh profile per launch.
  */
 export async function launchChromium(
-  opts: { viewport?: { width: number; height: number }; deviceScaleFactor?: number; args?: string[] } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    deviceScaleFactor?: number;
+    args?: string[];
+    /** A phone: meta viewport honoured, touch events (`openPhone` in phone.ts). */
+    isMobile?: boolean;
+    hasTouch?: boolean;
+  } = {},
 ): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'onewindow-chromium-'));
@@ -21,6 +28,8 @@ export async function launchChromium(
     headless: true,
     viewport: opts.viewport ?? { width: 1280, height: 720 },
     deviceScaleFactor: opts.deviceScaleFactor ?? 1,
+    ...(opts.isMobile !== undefined ? { isMobile: opts.isMobile } : {}),
+    ...(opts.hasTouch !== undefined ? { hasTouch: opts.hasTouch } : {}),
     args: [
       '--headless',
       '--no-sandbox',

@@ -1,39 +1,28 @@
 /**
- * Signed-in citizens for tests of the phone's server parts (SPEC MOB-*), until the phone app's
- * SMS sign-in is on main: a `CitizenResolver` that reads `Authorization: Citizen <token>` and a
- * way to sign a citizen in by ID number and phone, with the same holder reference as the kiosk.
+ * A citizen signed in on the phone app for tests of online booking and online forms (SPEC MOB-*):
+ * the SMS code caught at the test SMSC (tests/support/phone.ts), then the ID number bound to the
+ * session (MOB-AUTH-7), as the phone does it. Answers the headers the phone sends and the session
+ * the phone keeps.
  */
-import { randomBytes } from 'node:crypto';
-import { maskIdNumber, parseIdNumber } from '@onewindow/shared';
-import type { Citizen, CitizenResolver } from '../../queue-server/src/service/citizen.ts';
-import { holderRefs } from '../../queue-server/src/service/holder.ts';
-import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
+import type { CitizenMe } from '@onewindow/shared/citizen.ts';
+import { CITIZEN_TOKEN_HEADER } from '@onewindow/shared/citizen.ts';
+import { signIn, type TestSmsc } from './phone.ts';
+import type { TestServer } from './server.ts';
 
-export interface TestCitizens {
-  resolver: CitizenResolver;
-  /** Signs a citizen in: the headers their phone sends. */
-  signIn(idNumber: string, phone: string): Record<string, string>;
+export interface CitizenHeaders {
+  headers: Record<string, string>;
+  session: CitizenMe & { token: string };
 }
 
-export function testCitizens(): TestCitizens {
-  const tokens = new Map<string, Citizen>();
-  const ref = holderRefs(TEST_KEYS);
-  return {
-    resolver: (req) => {
-      const token = /^Citizen (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-      return token === undefined ? null : (tokens.get(token) ?? null);
-    },
-    signIn(idNumber, phone) {
-      const id = parseIdNumber(idNumber);
-      if (!id.ok) throw new Error(`not an ID number: ${id.error.detail}`);
-      const token = randomBytes(16).toString('base64url');
-      tokens.set(token, {
-        holderRef: ref(id.value.number),
-        holderMasked: maskIdNumber(id.value.number),
-        senior: false,
-        phone,
-      });
-      return { authorization: `Citizen ${token}` };
-    },
-  };
+export async function signInCitizen(
+  server: TestServer,
+  smsc: TestSmsc,
+  idNumber: string,
+  phone: string,
+): Promise<CitizenHeaders> {
+  const token = await signIn(server, smsc, phone);
+  const headers = { [CITIZEN_TOKEN_HEADER]: token };
+  const r = await server.rest<CitizenMe>('POST', '/api/citizen/identity', { headers, body: { idNumber } });
+  if (!r.body.ok) throw new Error(`identity of ${phone}: ${r.body.error.message}`);
+  return { headers, session: { ...r.body.data, token } };
 }

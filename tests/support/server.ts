@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import type { Ack, ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '@onewindow/shared';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
-import { type App, createApp } from '../../queue-server/src/app/app.ts';
+import { type App, type AppDeps, createApp } from '../../queue-server/src/app/app.ts';
 import { bootstrap, DEMO_PASSWORD } from '../../queue-server/src/seed/bootstrap.ts';
-import type { CitizenResolver } from '../../queue-server/src/service/citizen.ts';
 import type { Clock } from '../../queue-server/src/service/hall.service.ts';
 import { HallStore } from '../../queue-server/src/store/hall.store.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
@@ -64,8 +63,10 @@ export async function startTestServer(
     logger?: pino.Logger;
     /** How long 扫描 waits for the window agent (MAT-DEV-2); the server's default otherwise. */
     scanTimeoutMs?: number;
-    /** Who a phone request's citizen is (MOB-*; tests/support/citizen.ts). */
-    citizens?: CitizenResolver;
+    /** The SMS gateway the notice worker sends through (a test SMSC: `tests/support/phone.ts`). */
+    sms?: AppDeps['sms'];
+    /** Per-client rate limits (on by default); off where one test signs in dozens of citizens. */
+    rateLimit?: boolean;
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
@@ -80,7 +81,8 @@ export async function startTestServer(
     shutdownGraceMs: 1000,
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
     ...(opts.scanTimeoutMs !== undefined ? { scanTimeoutMs: opts.scanTimeoutMs } : {}),
-    ...(opts.citizens !== undefined ? { citizens: opts.citizens } : {}),
+    ...(opts.sms !== undefined ? { sms: opts.sms } : {}),
+    ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
   });
   bootstrap(app, { demo: true, adminPassword: undefined, risk: opts.risk ?? false }, logger);
   const port = await app.listen(opts.port ?? 0, '127.0.0.1');

@@ -24,6 +24,7 @@ import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { archiveRoutes } from './routes/archive.routes.ts';
 import { bookingRoutes } from './routes/booking.routes.ts';
+import { type CitizenLimiters, citizenRoutes } from './routes/citizen.routes.ts';
 import { complaintRoutes } from './routes/complaints.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
@@ -69,8 +70,6 @@ export interface AppDeps {
   lanHost?: string | undefined;
   /** The SMS gateway the notice worker sends through (NOTE-GW-1); none: notices wait in the outbox. */
   sms?: HallDeps['sms'];
-  /** Who a phone request's citizen is (the phone app's sign-in); none: citizen routes answer 401. */
-  citizens?: HallDeps['citizens'];
 }
 
 export interface App {
@@ -95,6 +94,14 @@ export interface App {
 }
 
 /**
+ * Socket.IO's heartbeat for every hall client: a board or kiosk notices a server that vanished
+ * without closing (a cut cable, a lost close frame) within 15 s instead of Socket.IO's default
+ * 45 s, and says 正在重新连接 instead of showing stale calls as live. 300 boards cost 30 small
+ * pings a second. (The hall-load bench's floor sends the same heartbeats.)
+ */
+export const HEARTBEAT = { pingInterval: 10_000, pingTimeout: 5_000 } as const;
+
+/**
  * Wires the transports of one hall around its composition root: the REST route table, Socket.IO
  * (commands, facts, devices) and the three browser apps. Builds no store and no service itself.
  */
@@ -110,7 +117,6 @@ export function createApp(deps: AppDeps): App {
     ...(deps.scanTimeoutMs !== undefined ? { scanTimeoutMs: deps.scanTimeoutMs } : {}),
     cjkFont: deps.cjkFont,
     sms: deps.sms,
-    citizens: deps.citizens,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -154,11 +160,7 @@ export function createApp(deps: AppDeps): App {
 
   const io: HallIo = new Server<ClientToServerEvents, ServerToClientEvents>(createServer(app), {
     maxHttpBufferSize: 256 * 1024,
-    // A board or kiosk notices a server that vanished without closing (a cut cable, a lost close
-    // frame) within 15 s instead of Socket.IO's default 45 s, and says 正在重新连接 instead of
-    // showing stale calls as live. 300 boards cost 30 small pings a second.
-    pingInterval: 10_000,
-    pingTimeout: 5_000,
+    ...HEARTBEAT,
     connectionStateRecovery: {
       maxDisconnectionDuration: deps.recoveryMs ?? 30_000,
       skipMiddlewares: false,
@@ -238,6 +240,52 @@ export function createApp(deps: AppDeps): App {
       )
     : pass;
 
+  // The citizen's phone (MOB-AUTH-3, MOB-AUTH-4, MOB-PROG-2), per client address on top of the
+  // per-phone limits the service keeps in the database: 20 code requests an hour (each costs an
+  // SMS), 30 failed sign-ins and 10 failed lookups per 15 minutes, and 5 failed lookups of one
+  // receipt number from anywhere. Words for the citizen in messageZh.
+  const limitAll = (
+    windowMs: number,
+    limit: number,
+    key: (req: Request) => string,
+    failuresOnly: boolean,
+    messageZh: string,
+  ): RequestHandler =>
+    rateLimit({
+      windowMs,
+      limit,
+      skipSuccessfulRequests: failuresOnly,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      validate: { xForwardedForHeader: false },
+      keyGenerator: key,
+      handler: (_req, res) =>
+        send(
+          res,
+          fail({ code: 'RATE_LIMITED', message: 'too many requests from this client; wait', messageZh }),
+        ),
+    });
+  const receiptNo = (req: Request) =>
+    String((req.body as { receiptNo?: unknown })?.receiptNo ?? '').slice(0, 64);
+  const citizenLimits: CitizenLimiters = limiting
+    ? {
+        codeRequests: [
+          limitAll(60 * 60_000, 20, clientAddress, false, '获取验证码过于频繁，请 1 小时后再试'),
+        ],
+        signIns: [limitAll(15 * 60_000, 30, clientAddress, true, '登录尝试过于频繁，请 15 分钟后再试')],
+        lookups: [
+          limitAll(15 * 60_000, 10, clientAddress, true, '查询次数过多，请 15 分钟后再试'),
+          limitAll(
+            15 * 60_000,
+            5,
+            (req) => `receipt|${receiptNo(req)}`,
+            true,
+            '该受理编号查询次数过多，请 15 分钟后再试',
+          ),
+        ],
+      }
+    : { codeRequests: [], signIns: [], lookups: [] };
+
   const routes: RouteDef[] = [
     ...coreRoutes(h, {
       gateway,
@@ -261,13 +309,14 @@ export function createApp(deps: AppDeps): App {
     ...noticeRoutes(h),
     ...ticketStatusRoutes(h),
     ...bookingRoutes(h),
+    ...citizenRoutes(h, citizenLimits),
   ];
-  mountRoutes(app, routes, h.auth);
+  mountRoutes(app, routes, h.auth, h.citizens);
 
   serveFavicons(app);
-  // The three browser apps, each a Vite build checked per request (a build after the server
-  // started is served without a restart): the screens (wall board, window display, rating
-  // pad), the citizen kiosk, and the staff console.
+  // The browser apps, each a Vite build checked per request (a build after the server started
+  // is served without a restart): the screens (wall board, window display, rating pad), the
+  // citizen kiosk, the citizen's phone app, and the staff console.
   serveSpa(
     app,
     '/display',
@@ -279,6 +328,13 @@ export function createApp(deps: AppDeps): App {
     '/kiosk',
     new URL('../../../kiosk/app/dist', import.meta.url),
     'npm run build:app -w @onewindow/kiosk',
+  );
+  // The citizen's phone app (MOB-*), beside the kiosk: the citizen's side of the hall.
+  serveSpa(
+    app,
+    '/m',
+    new URL('../../../kiosk/mobile/dist', import.meta.url),
+    'npm run build:mobile -w @onewindow/kiosk',
   );
   serveSpa(
     app,

@@ -206,6 +206,8 @@ export function principalKey(p: Principal): string {
       return p.id;
     case 'device':
       return `device:${p.id}`;
+    case 'citizen':
+      return `citizen:${p.sessionId}`;
     case 'system':
       return 'system';
     case 'anonymous':

@@ -9,6 +9,14 @@ const toSchema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', un
 export function accessDoc(access: Access): { roles: string[]; devices: string[]; text: string } {
   if (access === 'public') return { roles: [], devices: [], text: 'Public.' };
   if (access === 'staff') return { roles: ['*'], devices: [], text: 'Any logged-in staff member.' };
+  if (access === 'citizen')
+    return { roles: [], devices: [], text: 'A citizen signed in on the phone app (X-Citizen-Token).' };
+  if (access === 'citizen:identified')
+    return {
+      roles: [],
+      devices: [],
+      text: 'A citizen signed in on the phone app who gave an ID number (POST /api/citizen/identity).',
+    };
   if (access === 'command')
     return {
       roles: [],
@@ -40,10 +48,12 @@ export function openApiDocument(routes: readonly RouteDef[]): object {
         ? []
         : r.access === 'command'
           ? [{ bearer: [] }, { deviceToken: [] }]
-          : [
-              ...(a.roles.length > 0 ? [{ bearer: [] }] : []),
-              ...(a.devices.length > 0 ? [{ deviceToken: [] }] : []),
-            ];
+          : r.access === 'citizen' || r.access === 'citizen:identified'
+            ? [{ citizenToken: [] }]
+            : [
+                ...(a.roles.length > 0 ? [{ bearer: [] }] : []),
+                ...(a.devices.length > 0 ? [{ deviceToken: [] }] : []),
+              ];
     paths[r.path] ??= {};
     paths[r.path]![r.method] = {
       summary: r.summary,
@@ -89,6 +99,12 @@ export function openApiDocument(routes: readonly RouteDef[]): object {
           in: 'header',
           name: 'X-Device-Token',
           description: 'Token from device pairing',
+        },
+        citizenToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Citizen-Token',
+          description: 'Citizen token from POST /api/citizen/session (SMS code sign-in)',
         },
       },
       schemas: {

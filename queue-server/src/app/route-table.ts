@@ -6,22 +6,44 @@
  * `/api/openapi.json`, so the two cannot drift.
  */
 import type { Ack, ApiError } from '@onewindow/shared';
+import { CITIZEN_TOKEN_HEADER } from '@onewindow/shared/citizen.ts';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { notLoggedIn, type Permission, type Principal, permits } from '../auth/permissions.ts';
+import {
+  type CitizenPrincipal,
+  notLoggedIn,
+  type Permission,
+  type Principal,
+  permits,
+} from '../auth/permissions.ts';
 import type { AuthService } from '../service/auth.service.ts';
+import type { CitizenAuthService } from '../service/citizen-auth.service.ts';
 import { badRequest, httpStatusOf } from './command.gateway.ts';
 
 /**
  * Who may call a route: anyone (`public`), any logged-in staff member (`staff`), whoever the
- * command named in the path permits (`command`: the gateway checks), or a permission.
+ * command named in the path permits (`command`: the gateway checks), a citizen signed in on the
+ * phone app (`citizen`), one who also gave an ID number (`citizen:identified`, MOB-AUTH-7), or a
+ * permission.
  */
-export type Access = 'public' | 'staff' | 'command' | Permission;
+export type Access = 'public' | 'staff' | 'command' | 'citizen' | 'citizen:identified' | Permission;
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
 
 /** The staff member behind a route whose access admits staff only (`staff` or a role-only permission). */
 export const staffOf = (ctx: { principal: Principal }): StaffPrincipal => ctx.principal as StaffPrincipal;
+
+/**
+ * The citizen behind a route with `access: 'citizen'` (MOB-AUTH-6): the session, the keyed phone
+ * reference, and the holder reference (null until the citizen gave an ID number).
+ */
+export const citizenOf = (ctx: { principal: Principal }): CitizenPrincipal =>
+  ctx.principal as CitizenPrincipal;
+
+/** The citizen behind a route with `access: 'citizen:identified'`: the holder reference is there. */
+export const identifiedCitizenOf = (ctx: {
+  principal: Principal;
+}): CitizenPrincipal & { holderRef: string } => ctx.principal as CitizenPrincipal & { holderRef: string };
 
 export interface RouteContext<B, Q> {
   principal: Principal;
@@ -65,12 +87,29 @@ export function send<T>(res: Response, ack: Ack<T>, okStatus = 200): void {
 
 export const fail = (error: ApiError): Ack<never> => ({ ok: false, error });
 
-/** The principal of a request: `Authorization: Bearer <staff token>` or `X-Device-Token`. */
-export function principalOf(req: Request, auth: AuthService): Principal {
+/**
+ * The principal of a request: `Authorization: Bearer <staff token>`, `X-Device-Token`, or a
+ * citizen's `X-Citizen-Token` (MOB-AUTH-5; only when the staff and device headers are absent).
+ */
+export function principalOf(req: Request, auth: AuthService, citizens?: CitizenAuthService): Principal {
   const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
   const deviceToken = req.get('x-device-token') ?? undefined;
+  const citizenToken = req.get(CITIZEN_TOKEN_HEADER);
+  if (
+    citizens !== undefined &&
+    citizenToken !== undefined &&
+    bearer === undefined &&
+    deviceToken === undefined
+  )
+    return citizens.principal(citizenToken);
   return auth.principal({ token: bearer, deviceToken });
 }
+
+const SIGN_IN: ApiError = {
+  code: 'UNAUTHENTICATED',
+  message: 'sign in on the phone app first (POST /api/citizen/otp, then /api/citizen/session)',
+  messageZh: '请先用手机号和短信验证码登录',
+};
 
 /** Why this principal may not call a route with this access, or null. */
 export function refusal(p: Principal, access: Access): ApiError | null {
@@ -81,6 +120,17 @@ export function refusal(p: Principal, access: Access): ApiError | null {
       // Every command refuses an anonymous sender (permissions.ts authorize), so the route
       // does too, before reading the payload; the gateway checks the rest.
       return p.kind === 'anonymous' ? notLoggedIn(p) : null;
+    case 'citizen':
+      return p.kind === 'citizen' ? null : SIGN_IN;
+    case 'citizen:identified':
+      if (p.kind !== 'citizen') return SIGN_IN;
+      return p.holderRef !== null
+        ? null
+        : {
+            code: 'IDENTITY_REQUIRED',
+            message: 'give your ID number first (POST /api/citizen/identity)',
+            messageZh: '请先填写本人身份证号码',
+          };
     case 'staff':
       if (p.kind === 'anonymous' && p.pending !== undefined) return notLoggedIn(p);
       return p.kind === 'staff' || p.kind === 'system'
@@ -165,13 +215,18 @@ export function verifyJsonDepth(max: number) {
  * middleware and the handler. A caller who may not use a route is answered before a byte of
  * its body is read, so an anonymous megabyte costs the server nothing (SPEC EDGE-2).
  */
-export function mountRoutes(app: express.Express, routes: readonly RouteDef[], auth: AuthService): void {
+export function mountRoutes(
+  app: express.Express,
+  routes: readonly RouteDef[],
+  auth: AuthService,
+  citizens?: CitizenAuthService,
+): void {
   const verify = verifyJsonDepth(MAX_JSON_DEPTH);
   const json = express.json({ limit: '256kb', verify });
   for (const r of routes) {
     const gate: RequestHandler = (req, res, next) => {
       try {
-        const principal = principalOf(req, auth);
+        const principal = principalOf(req, auth, citizens);
         const denied = refusal(principal, r.access);
         if (denied !== null) return send(res, fail(denied));
         res.locals.principal = principal;

@@ -34,12 +34,32 @@ export function notLoggedIn(p: { kind: 'anonymous'; pending?: PendingStep }): Ap
 }
 
 /**
- * Who sends a command: a logged-in staff member, a paired device, the server itself, or nobody
- * (a login with a pending step is nobody too, and says which step).
+ * A citizen signed in on the phone app with an SMS code (SPEC MOB-AUTH-*). `phoneRef` is a keyed
+ * reference of the phone number (never the number); `holderRef` is the same keyed reference of
+ * the ID number the kiosk computes (`service/holder.ts`), null until the citizen gave one
+ * (MOB-AUTH-7). A citizen holds no staff permission and sends no command: routes admit citizens
+ * with the `citizen` or `citizen:identified` access of the route table.
+ */
+export interface CitizenPrincipal {
+  kind: 'citizen';
+  /** The session's id (not its token). */
+  sessionId: string;
+  phoneRef: string;
+  phoneMasked: string;
+  holderRef: string | null;
+  idMasked: string | null;
+  /** When the session ends whatever its use. */
+  expiresAt: number;
+}
+
+/**
+ * Who sends a command: a logged-in staff member, a paired device, a citizen on the phone app, the
+ * server itself, or nobody (a login with a pending step is nobody too, and says which step).
  */
 export type Principal =
   | { kind: 'staff'; id: string; name: string; staffNumber: string; roles: StaffRole[] }
   | { kind: 'device'; id: string; deviceKind: DeviceKind; windowId: string | null }
+  | CitizenPrincipal
   | { kind: 'system'; id: 'system' }
   | { kind: 'anonymous'; pending?: PendingStep };
 
@@ -194,6 +214,7 @@ export const PERMISSIONS: Record<Permission, Grant> = { ...COMMAND_PERMISSIONS, 
 export function permits(p: Principal, perm: Permission): ApiError | null {
   if (p.kind === 'system') return null;
   if (p.kind === 'anonymous') return notLoggedIn(p);
+  if (p.kind === 'citizen') return forbidden(`a citizen may not use ${perm}`);
   const grant = PERMISSIONS[perm];
   if (p.kind === 'device')
     return grant.devices.includes(p.deviceKind)
@@ -241,6 +262,7 @@ export function authorize<N extends CommandName>(
 ): ApiError | null {
   if (p.kind === 'system') return null;
   if (p.kind === 'anonymous') return notLoggedIn(p);
+  if (p.kind === 'citizen') return forbidden(`a citizen may not send ${name}`);
   const rule = COMMAND_PERMISSIONS[name];
   if (p.kind === 'device') {
     if (!rule.devices.includes(p.deviceKind))

@@ -38,6 +38,7 @@ import {
   type Clock,
   createLogger,
   decodeEscPos,
+  ensurePaired,
   kioskScreenUrl,
   type Logger,
   PrintJournal,
@@ -52,9 +53,16 @@ import {
 import { encodeBaseInfoText, SAMPLE_CARDS, SAMPLE_SSC_CARD } from '@onewindow/kiosk/agent/samples';
 import type { Ack, ApiError, DeviceKind } from '@onewindow/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Logger as PinoLogger } from 'pino';
 import type { App } from '../app/app.ts';
-import { principalOf, send } from '../app/route-table.ts';
+import { send } from '../app/route-table.ts';
+import {
+  type ControlCaller,
+  callerOf,
+  checkDemoDevice,
+  type DemoDeviceCheck,
+  type DemoTerminalEntry,
+  demoTerminalEntries,
+} from './demo-hall-devices.ts';
 
 export const DEMO_CARD_SAMPLES = ['senior', 'adult', 'hk-permit', 'ssc'] as const;
 export type DemoCardSample = (typeof DEMO_CARD_SAMPLES)[number];
@@ -265,7 +273,11 @@ export class DemoTerminals {
 
 /** Options of {@link startDemoTerminals}. */
 export interface DemoTerminalsOptions {
-  app: Pick<App, 'auth'>;
+  /**
+   * Whether each terminal keeps its stored device token or pairs anew with a code: the server's
+   * own answer (`checkDemoDevice`), asked in-process (tests) or over IPC (the terminals process).
+   */
+  pairing: DemoPairing;
   /** The local server, e.g. `http://127.0.0.1:8080`. */
   serverUrl: string;
   /** Where each terminal keeps its token and print journal: `<stateDir>/<terminal id>/`. */
@@ -285,32 +297,15 @@ export interface DemoTerminalsOptions {
 export async function startDemoTerminals(opts: DemoTerminalsOptions): Promise<DemoTerminals> {
   const clock = opts.clock ?? { now: () => Date.now() };
   const loaded = loadFirmwareConfig(opts.firmwareDir);
-  const hallId = opts.hall ?? 'demo';
-  const layout = loaded.config.halls[hallId];
-  if (layout === undefined) throw new Error(`firmware-config has no hall layout "${hallId}"`);
-  const entries = [
-    ...layout.kiosks.map((k) => ({
-      id: k.id,
-      kind: 'kiosk' as const,
-      windowId: null,
-      name: k.name,
-      terminal: k.terminal,
-    })),
-    ...layout.windows.map((w) => ({
-      id: w.id,
-      kind: 'agent' as const,
-      windowId: w.id,
-      name: `${w.number}号窗口`,
-      terminal: w.terminal,
-    })),
-  ];
+  const logger = (id: string) =>
+    opts.logger ?? createLogger({ level: 'warn', base: { service: 'demo-terminal', terminal: id } });
   const terminals: DemoTerminal[] = [];
-  for (const e of entries) {
+  for (const e of demoTerminalEntries(opts)) {
     const profile = resolveTerminal(loaded.config, e.terminal);
     if (profile === undefined)
       throw new Error(`terminal profile "${e.terminal}" of ${e.id} did not load cleanly`);
     const dir = join(opts.stateDir, e.id);
-    const device = pairedDevice(opts, dir, e, clock);
+    const device = await pairedDevice(opts, dir, e, logger(e.id), clock);
     const { devices, simulators } = buildSimulatedDevices(profile, {
       ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
     });
@@ -321,8 +316,7 @@ export async function startDemoTerminals(opts: DemoTerminalsOptions): Promise<De
       devices,
       journal: PrintJournal.open(dir, { now: () => clock.now() }),
       clock,
-      logger:
-        opts.logger ?? createLogger({ level: 'warn', base: { service: 'demo-terminal', terminal: e.id } }),
+      logger: logger(e.id),
       transports: ['websocket'],
       reconnect: { initialMs: 500, maxMs: 5000, jitter: 0.5 },
       ...(opts.healthIntervalMs !== undefined ? { healthIntervalMs: opts.healthIntervalMs } : {}),
@@ -343,16 +337,28 @@ export async function startDemoTerminals(opts: DemoTerminalsOptions): Promise<De
   return demo;
 }
 
+/** Asks the server whether a terminal's stored device stands (`checkDemoDevice`). */
+export type DemoPairing = (
+  e: Pick<DemoTerminalEntry, 'id' | 'kind' | 'windowId' | 'name'>,
+  stored: Pick<StoredDevice, 'deviceToken'> | null,
+) => Promise<DemoDeviceCheck>;
+
+/** The pairing answers of a server in this same process (tests). */
+export function inProcessPairing(app: Pick<App, 'auth'>): DemoPairing {
+  return async (e, stored) => checkDemoDevice(app, e, stored);
+}
+
 /**
- * The stored device of this terminal when the server still knows it as such; otherwise a new
- * pairing through the auth service (the stale one, if still active, is revoked).
+ * The terminal's stored device while the server still knows it as such; otherwise a new pairing,
+ * traded over `POST /api/devices/pair` as a real agent trades the code an admin gives it.
  */
-function pairedDevice(
+async function pairedDevice(
   opts: DemoTerminalsOptions,
   dir: string,
-  e: { id: string; kind: DeviceKind; windowId: string | null; name: string },
+  e: DemoTerminalEntry,
+  logger: Logger,
   clock: Clock,
-): StoredDevice {
+): Promise<StoredDevice> {
   const store = new TokenStore(dir);
   let stored: StoredDevice | null = null;
   try {
@@ -360,34 +366,22 @@ function pairedDevice(
   } catch {
     stored = null; // a malformed file: pair again
   }
-  if (stored !== null) {
-    const p = opts.app.auth.principal({ deviceToken: stored.deviceToken });
-    if (p.kind === 'device' && p.deviceKind === e.kind && p.windowId === e.windowId) {
-      if (stored.serverUrl === opts.serverUrl) return stored;
-      const moved = { ...stored, serverUrl: opts.serverUrl };
-      store.write(moved);
-      return moved;
-    }
-    if (p.kind === 'device') opts.app.auth.revoke('system', p.id);
+  const check = await opts.pairing(e, stored === null ? null : { deviceToken: stored.deviceToken });
+  if (check.keep && stored !== null) {
+    if (stored.serverUrl === opts.serverUrl) return stored;
+    const moved = { ...stored, serverUrl: opts.serverUrl };
+    store.write(moved);
+    return moved;
   }
-  const code = opts.app.auth.createPairingCode('system', {
-    kind: e.kind,
-    name: `${e.name}（演示）`,
-    windowId: e.windowId,
-  });
-  if (!code.ok) throw new Error(`demo terminal ${e.id}: ${code.error.message}`);
-  const paired = opts.app.auth.pair(code.data.code);
-  if (!paired.ok) throw new Error(`demo terminal ${e.id}: ${paired.error.message}`);
-  const device: StoredDevice = {
-    deviceToken: paired.data.deviceToken,
-    deviceId: paired.data.device.id,
-    kind: paired.data.device.kind,
-    windowId: paired.data.device.windowId,
-    pairedAt: clock.now(),
+  if (check.keep) throw new Error(`demo terminal ${e.id}: the server kept a device that is not stored`);
+  store.clear();
+  return ensurePaired({
     serverUrl: opts.serverUrl,
-  };
-  store.write(device);
-  return device;
+    stateDir: dir,
+    pairingCode: check.code,
+    logger,
+    now: () => clock.now(),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,8 +390,23 @@ function pairedDevice(
 const fail = (res: Response, code: ApiError['code'], message: string) =>
   send(res, { ok: false, error: { code, message } });
 
+/**
+ * Who sent a control call, from its `authorization` header: in the server process its own auth
+ * service; in the demo's terminals process a question to the server process (IPC).
+ */
+export type ControlAuthorizer = (authorization: string | undefined) => Promise<ControlCaller>;
+
+/** The authorizer of a control API running in the server process itself (tests). */
+export function inProcessAuthorizer(auth: App['auth']): ControlAuthorizer {
+  return async (authorization) => callerOf(auth, authorization);
+}
+
 /** The control routes (`/api/demo/terminals…`), for manager and admin tokens only. */
-export function demoTerminalsRouter(demo: DemoTerminals, auth: App['auth'], serverUrl?: string): Router {
+export function demoTerminalsRouter(
+  demo: DemoTerminals,
+  authorize: ControlAuthorizer,
+  serverUrl?: string,
+): Router {
   const router = express.Router();
   // A kiosk's screen (the loopback handoff a real kiosk agent serves; screen-handoff.ts): open
   // http://127.0.0.1:<control port>/kiosk/k1 in a browser on this machine to be kiosk k1.
@@ -411,11 +420,15 @@ export function demoTerminalsRouter(demo: DemoTerminals, auth: App['auth'], serv
     );
   });
   router.use((req, res, next) => {
-    const p = principalOf(req, auth);
-    if (p.kind !== 'staff') return fail(res, 'UNAUTHENTICATED', 'a manager or admin token is required');
-    if (!p.roles.some((r) => r === 'manager' || r === 'admin'))
-      return fail(res, 'FORBIDDEN', 'the demo devices are played by a manager or an admin');
-    next();
+    authorize(req.get('authorization')).then(
+      (p) => {
+        if (p.kind !== 'staff') return fail(res, 'UNAUTHENTICATED', 'a manager or admin token is required');
+        if (!p.roles?.some((r) => r === 'manager' || r === 'admin'))
+          return fail(res, 'FORBIDDEN', 'the demo devices are played by a manager or an admin');
+        next();
+      },
+      () => fail(res, 'UNAVAILABLE', 'the server could not be asked who is calling'),
+    );
   });
   const handle =
     (fn: (req: Request) => unknown | Promise<unknown>) =>
@@ -471,7 +484,7 @@ export function demoTerminalsRouter(demo: DemoTerminals, auth: App['auth'], serv
 /** The control API on its own listener (127.0.0.1 by default). */
 export async function startDemoControl(opts: {
   demo: DemoTerminals;
-  auth: App['auth'];
+  authorize: ControlAuthorizer;
   port: number;
   host?: string;
   /** The queue server's address, for the kiosk screen redirects. */
@@ -480,7 +493,7 @@ export async function startDemoControl(opts: {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '16kb' }));
-  app.use(demoTerminalsRouter(opts.demo, opts.auth, opts.serverUrl));
+  app.use(demoTerminalsRouter(opts.demo, opts.authorize, opts.serverUrl));
   app.use((_req, res) => fail(res, 'NOT_FOUND', 'no such endpoint'));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { status?: number; message?: string };
@@ -505,58 +518,6 @@ export async function startDemoControl(opts: {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
-}
-
-/** `ONEWINDOW_DEMO_CONTROL_PORT`, default the server's port + 1. @throws Error when it is not a port */
-export function demoControlPortOf(env: NodeJS.ProcessEnv, serverPort: number): number {
-  const raw = env.ONEWINDOW_DEMO_CONTROL_PORT;
-  if (raw === undefined || raw === '') return serverPort === 0 ? 0 : serverPort + 1;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`ONEWINDOW_DEMO_CONTROL_PORT: a port number (0-65535), not "${raw}"`);
-  return port;
-}
-
-/**
- * What main.ts runs after listening with --demo: the terminals, then the control listener.
- * `stop()` stops both (call it before `app.close()`).
- */
-export async function startDemoHallDevices(opts: {
-  app: Pick<App, 'auth'>;
-  serverPort: number;
-  serverHost: string;
-  dataDir: string;
-  log: PinoLogger;
-  env?: NodeJS.ProcessEnv;
-}): Promise<{ demo: DemoTerminals; controlUrl: string; stop(): Promise<void> }> {
-  const local = ['0.0.0.0', '::', ''].includes(opts.serverHost) ? '127.0.0.1' : opts.serverHost;
-  const serverUrl = `http://${local.includes(':') ? `[${local}]` : local}:${opts.serverPort}`;
-  const controlPort = demoControlPortOf(opts.env ?? process.env, opts.serverPort);
-  const demo = await startDemoTerminals({ app: opts.app, serverUrl, stateDir: join(opts.dataDir, 'agents') });
-  let control: Awaited<ReturnType<typeof startDemoControl>>;
-  try {
-    control = await startDemoControl({
-      demo,
-      auth: opts.app.auth as App['auth'],
-      port: controlPort,
-      serverUrl,
-    });
-  } catch (err) {
-    await demo.stop();
-    throw err;
-  }
-  opts.log.info(
-    { terminals: demo.all().map((t) => t.id), control: control.url },
-    `demo terminals running; kiosk screens at ${control.url}/kiosk/k1 and /kiosk/k2; play their devices at ${control.url}/api/demo/terminals (manager or admin token)`,
-  );
-  return {
-    demo,
-    controlUrl: control.url,
-    async stop() {
-      await control.close();
-      await demo.stop();
-    },
   };
 }
 

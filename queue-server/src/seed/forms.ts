@@ -372,7 +372,7 @@ export const LOCAL_ITEMS: ServiceItem[] = [
       steps: ['取号', '权益窗口核验身份和回执', '领取结果并签收'],
       result: '办理结果或证件',
       delivery: ['窗口领取'],
-      progressQuery: '凭业务受理回执通过大厅权益窗口、网上服务厅或 12333 查询',
+      progressQuery: '凭业务受理回执扫描二维码用手机查询，或到大厅权益窗口、拨打 12333 查询',
     },
   },
 ];

@@ -19,9 +19,10 @@ const COMPLAINT = '12345 政务服务便民热线；大厅值班长';
 /** 收费依据及标准: social-insurance services are free of charge. */
 const FEE = '不收费';
 /** 进度和结果查询 of a 承诺件. */
-const PROGRESS_PROMISED = '凭业务受理回执通过大厅权益窗口、网上服务厅或 12333 查询';
+const PROGRESS_PROMISED = '凭业务受理回执扫描二维码用手机查询，或到大厅权益窗口、拨打 12333 查询';
 /** 进度和结果查询 of a 即办件: settled on the spot, the record stays queryable. */
-const PROGRESS_INSTANT = '即办件，窗口当场办结并出具结果；办理记录可通过网上服务厅或 12333 查询';
+const PROGRESS_INSTANT =
+  '即办件，窗口当场办结并出具结果；办理记录可在手机「掌上服务」登录后查询，或拨打 12333 查询';
 
 /** 《中华人民共和国社会保险法》, optionally with articles (条款), e.g. '第五十七条'. */
 function law(articles = ''): string {

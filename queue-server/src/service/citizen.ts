@@ -1,7 +1,7 @@
 /**
- * The citizen behind a phone request (issue #17): who they are to the hall, read by one function.
- * The phone app's sign-in (SMS code, then the ID number) produces it; online booking and online
- * forms (SPEC MOB-*) depend on this shape only, so they do not care how the citizen signed in.
+ * What online booking and online forms (SPEC MOB-*) need of the citizen behind a phone request:
+ * `Hall.citizenOf` builds it from the signed-in citizen's principal (SMS code, then the ID number,
+ * MOB-AUTH-*), so these services depend on this shape only, not on how the citizen signed in.
  */
 import { randomInt } from 'node:crypto';
 
@@ -15,12 +15,6 @@ export interface Citizen {
   /** The mobile number the citizen signed in with (verified by the SMS code). */
   phone: string;
 }
-
-/** Reads the request's citizen from its headers, or null (not signed in, or no ID number given). */
-export type CitizenResolver = (req: { get(name: string): string | undefined }) => Citizen | null;
-
-/** Without a sign-in wired in, nobody is a citizen: every citizen route answers 401. */
-export const noCitizens: CitizenResolver = () => null;
 
 /** Letters and digits a citizen cannot confuse when reading a code aloud (no 0/O, 1/I/L). */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

@@ -104,6 +104,8 @@ export interface SlipContext {
   today: LocalDate;
   now: number;
   calendar: WorkingCalendar;
+  /** The phone app's progress page for this receipt (MOB-PROG-3), printed as a QR code; none without an address. */
+  progressUrl?: string | undefined;
 }
 
 type Issue = { path: string; message: string };
@@ -194,6 +196,7 @@ export function buildSlipDocument(ctx: SlipContext):
             progressQuery:
               item.guide?.progressQuery ??
               `凭受理编号${ctx.documentNumber}到服务大厅或拨打${hall.hallPhone}查询`,
+            ...(ctx.progressUrl !== undefined ? { progressUrl: ctx.progressUrl } : {}),
           },
         },
       };
@@ -261,6 +264,11 @@ export interface SlipServiceDeps {
   clock: Clock;
   /** The kiosk forms (自助填单) the citizen filled for a ticket and item: their titles (MAT-FILE-4). */
   kioskForms?: (ticketId: string, itemCode: string) => { title: string; source: 'kiosk' | 'online' }[];
+  /**
+   * The phone app's progress page of a receipt (MOB-PROG-3), from the hall's public address or
+   * the request's origin; undefined: the receipt prints no QR code.
+   */
+  progressUrl?: (receiptNo: string, origin: string | undefined) => string | undefined;
 }
 
 export type SlipOutcome = { ok: true; data: SlipResult; created: boolean } | { ok: false; error: ApiError };
@@ -283,7 +291,7 @@ const SLIP_ROLES = ['clerk', 'rights-clerk', 'manager'] as const;
 export class SlipService {
   constructor(private readonly deps: SlipServiceDeps) {}
 
-  issue(p: Principal, r: SlipRequest, idempotencyKey?: string): SlipOutcome {
+  issue(p: Principal, r: SlipRequest, idempotencyKey?: string, origin?: string): SlipOutcome {
     const fail = (code: ApiError['code'], message: string, issues?: Issue[]): SlipOutcome => ({
       ok: false,
       error: { code, message, ...(issues ? { issues } : {}) },
@@ -369,6 +377,7 @@ export class SlipService {
       today: acceptedOn,
       now,
       calendar: this.deps.calendar,
+      progressUrl: this.deps.progressUrl?.(documentNumber, origin),
     });
     // Checked before anything is written: bad materials or a calendar without working days.
     const dry = this.build(context(documentNumber(r.kind, today, 0)));

@@ -16,6 +16,7 @@ import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
 import { BookingStore } from './booking.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
+import { CitizenStore } from './citizen.store.ts';
 import { ComplaintStore } from './complaint.store.ts';
 import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
@@ -105,6 +106,8 @@ export class HallStore {
   readonly notices: NoticeStore;
   /** Online bookings and online forms (MOB-*). */
   readonly bookings: BookingStore;
+  /** The citizen's phone sign-in: codes, limits, sessions (MOB-AUTH-*). */
+  readonly citizens: CitizenStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
   readonly recon: ReconStore;
   /** The complaint projection (CMP-2), written only by `appendEvents`, and the sealed contacts. */
@@ -150,6 +153,7 @@ export class HallStore {
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
     this.bookings = new BookingStore(db, this.codec);
+    this.citizens = new CitizenStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
     this.archive = new ArchiveStore(db, this.codec);
@@ -287,6 +291,11 @@ export class HallStore {
         .run().changes;
       n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
       n += this.db.prepare(`UPDATE online_drafts SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
+      // Citizen sign-ins are keyed by the same holder key (MOB-AUTH-*): they end, and codes lapse.
+      n += this.db.prepare('DELETE FROM citizen_sessions').run().changes;
+      this.db.prepare('DELETE FROM citizen_otps').run();
+      this.db.prepare('DELETE FROM citizen_otp_sends').run();
+      this.db.prepare('DELETE FROM citizen_phone_failures').run();
       this.putMeta('keyFingerprint', keyFingerprint(newKeys));
       return n;
     });
@@ -308,6 +317,8 @@ export class HallStore {
       ['commands', 'idempotency_key', 'result', (k) => `commands:${k}`],
       ['staff', 'id', 'totp_secret', (k) => `staff:${k}:totp`],
       ['notices', 'id', 'phone', (k) => `notices:${k}`],
+      ['notices', 'id', 'sealed_params', (k) => `notices:${k}:params`],
+      ['citizen_sessions', 'token_hash', 'phone', (k) => `citizen_sessions:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
       ['appointments', 'id', 'contact', (k) => `appointments:${k}:contact`],
       ['online_drafts', 'id', 'body', (k) => `online_drafts:${k}`],

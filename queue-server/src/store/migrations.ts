@@ -414,7 +414,50 @@ export const MIGRATIONS: readonly string[] = [
     ('case-supplement', '您申请的{itemName}（受理编号{receiptNo}）需一次性补正以下材料：{materials}。请携带材料到{hallName}办理。', 'SMS_DEMO_0002', 0),
     ('case-ready', '您申请的{itemName}（受理编号{receiptNo}）已办结，请携带本人身份证件到{hallName}领取。', 'SMS_DEMO_0003', 0);
   `,
-  // 17: online booking and online forms (SPEC MOB-*): a booking made on the phone is a row of the
+  // 17: the citizen's phone (SPEC MOB-AUTH-*): one-time SMS codes (only a keyed hash of each
+  // code; one active code per phone, keyed by a keyed HMAC of the number, never the number),
+  // the sends and failures the per-phone limits count, and citizen sessions (only the SHA-256 of
+  // each token; the phone sealed whole for the session's own notices, masked beside it; the
+  // holder reference once the citizen gave an ID number). An OTP notice's code travels sealed
+  // (sealed_params) and is erased once the gateway answered.
+  `
+  ALTER TABLE notices ADD COLUMN sealed_params TEXT;
+  CREATE TABLE citizen_otps (
+    phone_ref  TEXT PRIMARY KEY,
+    code_hash  TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0)
+  ) STRICT;
+  CREATE TABLE citizen_otp_sends (
+    phone_ref TEXT    NOT NULL,
+    at        INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX citizen_otp_sends_by_phone ON citizen_otp_sends (phone_ref, at);
+  CREATE TABLE citizen_phone_failures (
+    phone_ref    TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    failures     INTEGER NOT NULL CHECK (failures >= 0),
+    locked_until INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE TABLE citizen_sessions (
+    token_hash    TEXT PRIMARY KEY,
+    id            TEXT    NOT NULL UNIQUE,
+    phone_ref     TEXT    NOT NULL,
+    phone         TEXT    NOT NULL,
+    phone_masked  TEXT    NOT NULL,
+    holder_ref    TEXT,
+    id_masked     TEXT,
+    created_at    INTEGER NOT NULL,
+    last_used_at  INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    ended_at      INTEGER
+  ) STRICT;
+  CREATE INDEX citizen_sessions_by_phone ON citizen_sessions (phone_ref);
+  INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
+    ('otp', '您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。【{hallName}】', 'SMS_DEMO_0004', 0);
+  `,
+  // 18: online booking and online forms (SPEC MOB-*): a booking made on the phone is a row of the
   // same appointments table (so the kiosk checks it in as it does an imported one) with its source,
   // the half-hour line it took capacity from, the citizen's phone sealed for the reminder, and when
   // it was reminded; online forms wait in online_drafts (answers and phone sealed) until a window

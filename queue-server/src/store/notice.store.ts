@@ -17,6 +17,11 @@ export interface NewNotice {
   phone: string;
   phoneMasked: string;
   params: Record<string, string>;
+  /**
+   * Parameters that are secrets (a sign-in code, MOB-AUTH-2): sealed with the phone's row, merged
+   * into `params` only when the worker sends, erased once the gateway answered or gave up.
+   */
+  secretParams?: Record<string, string>;
   at: number;
 }
 
@@ -25,13 +30,14 @@ export interface OutgoingNotice extends NoticeView {
   phone: string;
 }
 
-type Raw = Omit<NoticeView, 'params'> & { params: string; phone: string };
+type Raw = Omit<NoticeView, 'params'> & { params: string; phone: string; sealedParams: string | null };
 
 const cols = `id, template_id AS templateId, case_id AS caseId, phone, phone_masked AS phoneMasked, params,
   status, attempts, next_attempt_at AS nextAttemptAt, message_id AS messageId, last_error AS lastError,
-  created_at AS createdAt, updated_at AS updatedAt`;
+  created_at AS createdAt, updated_at AS updatedAt, sealed_params AS sealedParams`;
 
 const aad = (id: string) => `notices:${id}`;
+const paramsAad = (id: string) => `notices:${id}:params`;
 
 export class NoticeStore {
   private readonly s;
@@ -43,8 +49,9 @@ export class NoticeStore {
     this.s = {
       insert: db.prepare(
         `INSERT INTO notices (id, template_id, case_id, fact_seq, phone, phone_masked, params, status,
-           attempts, next_attempt_at, created_at, updated_at)
-         VALUES (@id, @templateId, @caseId, @factSeq, @phone, @phoneMasked, @params, 'pending', 0, @at, @at, @at)
+           attempts, next_attempt_at, created_at, updated_at, sealed_params)
+         VALUES (@id, @templateId, @caseId, @factSeq, @phone, @phoneMasked, @params, 'pending', 0, @at, @at, @at,
+           @sealedParams)
          ON CONFLICT (id) DO NOTHING`,
       ),
       byId: db.prepare(`SELECT ${cols} FROM notices WHERE id = ?`),
@@ -62,11 +69,13 @@ export class NoticeStore {
          WHERE id = @id AND status = 'pending'`,
       ),
       sent: db.prepare(
-        `UPDATE notices SET status = 'sent', message_id = @messageId, last_error = NULL, updated_at = @at
+        `UPDATE notices SET status = 'sent', message_id = @messageId, last_error = NULL, updated_at = @at,
+           sealed_params = NULL
          WHERE id = @id AND status = 'sending'`,
       ),
       retry: db.prepare(
-        `UPDATE notices SET status = @status, next_attempt_at = @next, last_error = @error, updated_at = @at
+        `UPDATE notices SET status = @status, next_attempt_at = @next, last_error = @error, updated_at = @at,
+           sealed_params = CASE WHEN @status = 'failed' THEN NULL ELSE sealed_params END
          WHERE id = @id AND status = 'sending'`,
       ),
       inFlight: db.prepare(`SELECT ${cols} FROM notices WHERE status = 'sending' ORDER BY id`),
@@ -86,11 +95,13 @@ export class NoticeStore {
 
   /** Writes a notice unless its id exists (a fact triggers its notice once: NOTE-OUT-1). True if new. */
   insert(n: NewNotice): boolean {
+    const { secretParams, ...row } = n;
     return (
       this.s.insert.run({
-        ...n,
+        ...row,
         phone: this.codec.sealWhole(n.phone, aad(n.id)),
         params: JSON.stringify(n.params),
+        sealedParams: secretParams === undefined ? null : this.codec.sealWhole(secretParams, paramsAad(n.id)),
       }).changes === 1
     );
   }
@@ -112,7 +123,7 @@ export class NoticeStore {
   /** Notices for managers, newest first, phones masked only. */
   list(status: NoticeStatus | undefined, limit: number): NoticeView[] {
     const rows = (status === undefined ? this.s.all.all(limit) : this.s.inStatus.all(status, limit)) as Raw[];
-    return rows.map(({ phone: _sealed, ...r }) => ({
+    return rows.map(({ phone: _sealed, sealedParams: _secret, ...r }) => ({
       ...r,
       params: JSON.parse(r.params) as Record<string, string>,
     }));
@@ -158,10 +169,16 @@ export class NoticeStore {
 
   private open(r: Raw | undefined): OutgoingNotice | undefined {
     if (r === undefined) return undefined;
+    const { sealedParams, ...rest } = r;
     return {
-      ...r,
+      ...rest,
       phone: this.codec.openWhole<string>(r.phone, aad(r.id)),
-      params: JSON.parse(r.params) as Record<string, string>,
+      params: {
+        ...(JSON.parse(r.params) as Record<string, string>),
+        ...(sealedParams === null
+          ? {}
+          : this.codec.openWhole<Record<string, string>>(sealedParams, paramsAad(r.id))),
+      },
     };
   }
 }

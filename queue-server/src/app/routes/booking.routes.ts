@@ -1,10 +1,12 @@
 /**
  * Online booking, 网上填单 and the online pre-check (issue #17, SPEC MOB-*). The phone's routes
- * (`/api/m/…`) are for a signed-in citizen: `Hall.citizenOf` reads them from the request, and
- * without one they answer 401. Free slots are counts, open to anyone.
+ * (`/api/m/…`) are for a citizen signed in who gave an ID number (`citizen:identified`,
+ * MOB-AUTH-7); `Hall.citizenOf` turns the principal into what the services need. Free slots are
+ * counts, open to anyone.
  */
+
+import type { Ack } from '@onewindow/shared';
 import {
-  type Ack,
   bookBodySchema,
   bookingConfigSchema,
   draftBodySchema,
@@ -14,29 +16,12 @@ import {
 } from '@onewindow/shared';
 import { z } from 'zod';
 import type { Hall } from '../../compose.ts';
-import type { Citizen } from '../../service/citizen.ts';
-import { type RouteContext, type RouteDef, route, staffOf } from '../route-table.ts';
+import { identifiedCitizenOf, type RouteDef, route, staffOf } from '../route-table.ts';
 
-const signedOut: Ack<never> = {
-  ok: false,
-  error: {
-    code: 'UNAUTHENTICATED',
-    message: 'sign in on the phone app with an SMS code and the ID number first',
-    messageZh: '请先登录并核验身份证件号码',
-  },
-};
-
-/** Runs `fn` for the request's citizen, or answers 401. */
-const asCitizen =
-  <B, Q>(h: Hall, fn: (c: Citizen, ctx: RouteContext<B, Q>) => Ack<unknown>) =>
-  (ctx: RouteContext<B, Q>): Ack<unknown> => {
-    const c = h.citizenOf(ctx.req);
-    return c === null ? signedOut : fn(c, ctx);
-  };
-
-const created = (a: Ack<unknown>) => (a.ok ? { ack: a, status: 201 } : a);
+const created = <T>(a: Ack<T>) => (a.ok ? { ack: a, status: 201 } : a);
 
 export function bookingRoutes(h: Hall): RouteDef[] {
+  const citizen = (ctx: Parameters<typeof identifiedCitizenOf>[0]) => h.citizenOf(identifiedCitizenOf(ctx));
   return [
     route({
       method: 'get',
@@ -66,46 +51,40 @@ export function bookingRoutes(h: Hall): RouteDef[] {
       method: 'get',
       path: '/api/m/bookings',
       summary: 'The signed-in citizen’s bookings',
-      access: 'public',
-      handle: asCitizen(h, (c) => ({ ok: true, data: h.bookings.mine(c) })),
+      access: 'citizen:identified',
+      handle: (ctx) => ({ ok: true, data: h.bookings.mine(citizen(ctx)) }),
     }),
     route({
       method: 'post',
       path: '/api/m/bookings',
       summary:
         'Books a slot for the signed-in citizen: one per person per day, capacity checked in the unit that writes it. Send an Idempotency-Key: a retry answers with the same booking.',
-      access: 'public',
+      access: 'citizen:identified',
       body: bookBodySchema,
-      handle: (ctx) => {
-        const c = h.citizenOf(ctx.req);
-        return c === null ? signedOut : created(h.bookings.book(c, ctx.body, ctx.idempotencyKey));
-      },
+      handle: (ctx) => created(h.bookings.book(citizen(ctx), ctx.body, ctx.idempotencyKey)),
     }),
     route({
       method: 'post',
       path: '/api/m/bookings/{code}/cancel',
       summary: 'Cancels the citizen’s booking, until the hall’s cut-off before the slot',
-      access: 'public',
-      handle: asCitizen(h, (c, ctx) => h.bookings.cancel(c, ctx.params.code!.slice(0, 40))),
+      access: 'citizen:identified',
+      handle: (ctx) => h.bookings.cancel(citizen(ctx), ctx.params.code!.slice(0, 40)),
     }),
     route({
       method: 'get',
       path: '/api/m/drafts',
       summary: 'The signed-in citizen’s online forms with their codes and pre-check results',
-      access: 'public',
-      handle: asCitizen(h, (c) => ({ ok: true, data: h.drafts.mine(c) })),
+      access: 'citizen:identified',
+      handle: (ctx) => ({ ok: true, data: h.drafts.mine(citizen(ctx)) }),
     }),
     route({
       method: 'post',
       path: '/api/m/drafts',
       summary:
         'Fills an item’s form online (checked as at the kiosk); answers the draft with the code the window scans. Send an Idempotency-Key.',
-      access: 'public',
+      access: 'citizen:identified',
       body: draftBodySchema,
-      handle: (ctx) => {
-        const c = h.citizenOf(ctx.req);
-        return c === null ? signedOut : created(h.drafts.submit(c, ctx.body, ctx.idempotencyKey));
-      },
+      handle: (ctx) => created(h.drafts.submit(citizen(ctx), ctx.body, ctx.idempotencyKey)),
     }),
     route({
       method: 'get',

@@ -30,7 +30,7 @@ export function counterRoutes(h: Hall, devices: Pick<DevicesChannel, 'statuses'>
       access: 'slips:issue',
       body: slipRequestSchema,
       handle: (ctx) => {
-        const r = h.slips.issue(ctx.principal, ctx.body, ctx.idempotencyKey);
+        const r = h.slips.issue(ctx.principal, ctx.body, ctx.idempotencyKey, ctx.origin);
         return r.ok ? { ack: { ok: true, data: r.data }, status: r.created ? 201 : 200 } : r;
       },
     }),
