@@ -61,6 +61,11 @@ export default function BookView({ query }: PageProps) {
     const r = await api.get<OnlineBookingView[]>('/api/m/bookings');
     if (r.ok) setMine(r.data);
   };
+  // The shell may hand the query over after the first render (a guard that let the page in).
+  const asked = query.get('item');
+  useEffect(() => {
+    if (asked !== null) setItem(asked);
+  }, [asked]);
   useEffect(() => {
     void api.get<ServiceItem[]>('/api/catalog').then((r) => {
       if (r.ok) setItems(r.data);

@@ -42,6 +42,11 @@ export default function FormView({ query }: PageProps) {
     const r = await api.get<OnlineDraftView[]>('/api/m/drafts');
     if (r.ok) setMine(r.data);
   };
+  // The shell may hand the query over after the first render (a guard that let the page in).
+  const asked = query.get('item');
+  useEffect(() => {
+    if (asked !== null) setCode(asked);
+  }, [asked]);
   useEffect(() => {
     void api.get<ServiceItem[]>('/api/catalog').then((r) => {
       if (r.ok) setItems(r.data.filter((i) => i.form !== undefined));
