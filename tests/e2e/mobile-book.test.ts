@@ -128,6 +128,9 @@ describe('the phone books and fills (SPEC MOB-BOOK-3, MOB-FORM-*)', () => {
       expect(await page.locator('[data-testid=booking-code] svg path').getAttribute('d')).toMatch(/^M\d/);
       expect(await page.locator(`[data-booking=${code}]`).count()).toBe(1);
     } else expect(await page.getByTestId('error').textContent()).toContain('时段已约满');
+    // The page shows what is free now: the slot is full either way.
+    await expect.poll(() => tile.textContent(), POLL).toContain('已约满');
+    expect(await tile.isDisabled()).toBe(true);
     await phone!.shot('mobile-book-result');
     const rows = await server.rest<{ slots: { start: number; free: number }[] }>(
       'GET',

@@ -72,17 +72,18 @@ export default function BookView({ query }: PageProps) {
     });
     void loadMine();
   }, []);
+  const loadSlots = async (code: string) => {
+    const r = await api.get<{ slots: FreeSlot[] }>(
+      `/api/m/booking/slots?itemCode=${encodeURIComponent(code)}`,
+    );
+    if (r.ok) setSlots(r.data.slots);
+    else setError(r);
+  };
   useEffect(() => {
     setSlots(null);
     setChosen(null);
     setError(null);
-    if (item === null) return;
-    void api
-      .get<{ slots: FreeSlot[] }>(`/api/m/booking/slots?itemCode=${encodeURIComponent(item)}`)
-      .then((r) => {
-        if (r.ok) setSlots(r.data.slots);
-        else setError(r);
-      });
+    if (item !== null) void loadSlots(item);
   }, [item]);
 
   const book = async () => {
@@ -95,13 +96,15 @@ export default function BookView({ query }: PageProps) {
       { idempotencyKey: key },
     );
     setBusy(false);
+    setChosen(null);
+    // What is free now, either way (a refused slot was taken by someone else meanwhile).
+    void loadSlots(item);
     if (!r.ok) {
       setError(r);
       setKey(newIdempotencyKey());
       return;
     }
     setBooked(r.data);
-    setChosen(null);
     await loadMine();
   };
 

@@ -79,6 +79,7 @@ export default function FormView({ query }: PageProps) {
       return;
     }
     setDone(r.data);
+    setCode(null);
     setValues({});
     setKey(newIdempotencyKey());
     await loadMine();
