@@ -24,7 +24,7 @@ import { demoCatalog } from '../../queue-server/src/seed/demo-hall.ts';
 import { holderRefs } from '../../queue-server/src/service/holder.ts';
 import { applyDurablePragmas, HallStore } from '../../queue-server/src/store/hall.store.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
-import { type BenchRow, progress, round, rowAtLeast } from './report.ts';
+import { type BenchRow, printTable, progress, round, rowAtLeast } from './report.ts';
 
 const CLIENTS = Number(process.env.BOOKING_BENCH_CLIENTS ?? 600);
 const CAPACITY = 20;
@@ -116,11 +116,15 @@ export async function bookingBench(): Promise<BenchRow[]> {
   ];
 }
 
+// `npx tsx tests/bench/booking.bench.ts` runs this suite alone and prints its table.
 if (import.meta.url === `file://${process.argv[1]}`) {
   bookingBench().then(
-    (rows) => console.log(JSON.stringify(rows, null, 2)),
+    (rows) => {
+      printTable(rows);
+      if (rows.some((r) => !r.pass)) process.exitCode = 1;
+    },
     (err: unknown) => {
-      console.error(err);
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;
     },
   );
