@@ -9,6 +9,7 @@ export default defineConfig({
       'kiosk/agent/**/*.test.ts',
       'display-board/src/**/*.test.ts',
       'kiosk/app/src/**/*.test.ts',
+      'kiosk/mobile/src/**/*.test.ts',
       'queue-server/console/src/**/*.test.ts',
       'tests/**/*.test.ts',
     ],

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { CitizenPrincipal } from './auth/permissions.ts';
+import { Shipper, type ShipperOptions } from './center/shipper.ts';
 import { businessDayOf } from './domain/clock.ts';
 import type { RetryPolicy } from './domain/notices.ts';
 import { DEFAULT_SETTINGS } from './domain/settings.ts';
@@ -20,7 +21,7 @@ import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
 import type { Citizen } from './service/citizen.ts';
-import { CitizenAuthService } from './service/citizen-auth.service.ts';
+import { CITIZEN_LIMITS, CitizenAuthService } from './service/citizen-auth.service.ts';
 import { CitizenProgressService } from './service/citizen-progress.service.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
@@ -37,6 +38,7 @@ import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
+import { RegionService } from './service/region.service.ts';
 import { RiskService } from './service/risk.service.ts';
 import { ScanService } from './service/scan.service.ts';
 import { SlipService } from './service/slips.ts';
@@ -69,6 +71,11 @@ export interface HallDeps {
    * their units (the outbox) and wait until a hall with a gateway sends them.
    */
   sms?: { gateway: SmsGateway; retry?: RetryPolicy; pollMs?: number } | undefined;
+  /**
+   * The regional center this hall replicates to (RGN-REP-*; ONEWINDOW_CENTER_URL and the hall's
+   * credential): without it the hall keeps its log to itself.
+   */
+  center?: ShipperOptions | undefined;
 }
 
 /** Everything one hall's transports may call. */
@@ -136,6 +143,10 @@ export interface Hall {
   notice: NoticeService;
   /** The hall's corrections of the national calendar (CAL-2). */
   calendarOverrides: CalendarOverrideService;
+  /** The region's documents applied here and the versions the hall runs (RGN-PUSH-*). */
+  region: RegionService;
+  /** Ships the fact log to the center and pulls its documents; null without a center (RGN-REP-1). */
+  shipper: Shipper | null;
   /** The hall's local date now. */
   today(): string;
   /** Runs the day closes that are due now, then the risk tick and the form purge (the scheduler calls this; so can tests). */
@@ -386,6 +397,8 @@ export function composeHall(deps: HallDeps): Hall {
           transaction: (fn) => store.transaction(fn),
           ...(deps.sms.retry !== undefined ? { retry: deps.sms.retry } : {}),
           ...(deps.sms.pollMs !== undefined ? { pollMs: deps.sms.pollMs } : {}),
+          // MOB-AUTH-2: a sign-in code is not sent after it expired.
+          staleAfterMs: { otp: CITIZEN_LIMITS.codeTtlMs },
         });
   if (noticeWorker !== null)
     hall.subscribe((events) => {
@@ -409,6 +422,7 @@ export function composeHall(deps: HallDeps): Hall {
     holderRef,
     hallName: () => q().settings?.hallName ?? '',
     today,
+    seniorAge: () => q().settings?.seniorAge ?? DEFAULT_SETTINGS.seniorAge,
     clock,
     transaction: (fn) => store.transaction(fn),
     onNotice: () => noticeWorker?.kick(),
@@ -424,6 +438,22 @@ export function composeHall(deps: HallDeps): Hall {
     slipPhoneOf,
     sessionPhone: (p) => citizens.phoneOf(p),
   });
+  // RGN-REP-1, RGN-PUSH-2: the log leaves for the center, the region's documents come back.
+  const region = new RegionService({ hall, store, catalog, risk });
+  const shipper =
+    deps.center === undefined
+      ? null
+      : new Shipper(deps.center, {
+          events: (from, to) => store.events(from, to),
+          lastSeq: () => store.lastSeq(),
+          versions: () => region.versions(),
+          applyDocuments: (docs) => {
+            const r = region.applyAll(docs);
+            if (r.applied + r.refused > 0) log.info(r, 'regional documents applied');
+          },
+          logger: log.child({ part: 'shipper' }),
+        });
+  if (shipper !== null) hall.subscribe(() => shipper.kick());
   // CASE-5: cases recorded before cases were facts are taken into the log once, as they stood.
   const recon = new ReconService({
     hall,
@@ -559,6 +589,8 @@ export function composeHall(deps: HallDeps): Hall {
     citizenProgress,
     facts: { attach: (fn) => factSinks.push(fn) },
     calendarOverrides,
+    region,
+    shipper,
     today,
     runDueDayCloses() {
       for (const cmd of dueDayCloses(hall.queue, clock.now())) {

@@ -2,88 +2,104 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSmsConfig, type SmsConfig } from './service/sms/gateway.ts';
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  ONEWINDOW_DB: z.string().min(1).default('./data/onewindow.db'),
-  /** Seed the demo hall (config, catalog, demo staff) into an empty database. */
-  ONEWINDOW_DEMO: z.enum(['0', '1']).default('0'),
-  /** The hall's key file (SEC-KEY-1): made by `init`, kept outside the database, mode 0600. */
-  ONEWINDOW_KEY_FILE: z.string().min(1).optional(),
-  /** The key file's JSON itself, for halls whose secrets come from the environment. */
-  ONEWINDOW_KEYS: z.string().min(1).optional(),
-  /** Before keys lived in a key file: the holder secret; only read to carry it into a new key file. */
-  ONEWINDOW_SECRET: z.string().min(16).optional(),
-  /** Password of the first admin account, required when the database has no staff and no demo. */
-  ONEWINDOW_ADMIN_PASSWORD: z
-    .string()
-    .min(12, 'at least 12 characters (the staff password policy)')
-    .optional(),
-  /**
-   * Password of a second admin (`admin2`), created once when set: granting manager or admin needs
-   * two admins (SPEC SEC-ACC-1), so a real hall starts with both.
-   */
-  ONEWINDOW_SECOND_ADMIN_PASSWORD: z
-    .string()
-    .min(12, 'at least 12 characters (the staff password policy)')
-    .optional(),
-  /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
-  ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
-  /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2). */
-  ONEWINDOW_FORM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  /** The CJK font every PDF embeds (half-year report HYR-4, archive ARC-3): a .ttf/.otf, or a .ttc with `#PostScriptName`. */
-  ONEWINDOW_CJK_FONT: z.string().min(1).optional(),
-  /** Hours between scheduled fixity checks of the page store and archive (SPEC ARC-6); 0 turns it off. */
-  ONEWINDOW_FIXITY_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
-  /** Hours between sweeps of the page store's orphans and unfinished writes (SPEC MAT-SWEEP-3); 0 turns it off. */
-  ONEWINDOW_PAGE_SWEEP_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
-  /** Where verified backups go (default: `backups/` beside the database; better another disk). */
-  ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
-  /** Minutes between online backups while serving; 0 turns the schedule off. */
-  ONEWINDOW_BACKUP_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
-  /** How many backups to keep (the oldest go first). */
-  ONEWINDOW_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
-  /**
-   * Reverse proxies whose X-Forwarded-For is believed, comma-separated: addresses, CIDRs or
-   * loopback/linklocal/uniquelocal. None by default (the socket's peer is the client).
-   */
-  ONEWINDOW_TRUST_PROXY: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x !== ''),
-    )
-    .pipe(
-      z.array(
-        z.union(
-          [z.enum(['loopback', 'linklocal', 'uniquelocal']), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()],
-          {
-            error: 'each entry must be an IP address, a CIDR, or loopback/linklocal/uniquelocal',
-          },
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    ONEWINDOW_DB: z.string().min(1).default('./data/onewindow.db'),
+    /** Seed the demo hall (config, catalog, demo staff) into an empty database. */
+    ONEWINDOW_DEMO: z.enum(['0', '1']).default('0'),
+    /** The hall's key file (SEC-KEY-1): made by `init`, kept outside the database, mode 0600. */
+    ONEWINDOW_KEY_FILE: z.string().min(1).optional(),
+    /** The key file's JSON itself, for halls whose secrets come from the environment. */
+    ONEWINDOW_KEYS: z.string().min(1).optional(),
+    /** Before keys lived in a key file: the holder secret; only read to carry it into a new key file. */
+    ONEWINDOW_SECRET: z.string().min(16).optional(),
+    /** Password of the first admin account, required when the database has no staff and no demo. */
+    ONEWINDOW_ADMIN_PASSWORD: z
+      .string()
+      .min(12, 'at least 12 characters (the staff password policy)')
+      .optional(),
+    /**
+     * Password of a second admin (`admin2`), created once when set: granting manager or admin needs
+     * two admins (SPEC SEC-ACC-1), so a real hall starts with both.
+     */
+    ONEWINDOW_SECOND_ADMIN_PASSWORD: z
+      .string()
+      .min(12, 'at least 12 characters (the staff password policy)')
+      .optional(),
+    /** The hall's public address (what a ticket's QR code opens on a phone), e.g. https://hall.example.cn. */
+    ONEWINDOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ONEWINDOW_AUTO_DAY_CLOSE: z.enum(['0', '1']).default('1'),
+    /** Days a kiosk form is kept after its ticket's day or its case closed (SEC-MIN-2). */
+    ONEWINDOW_FORM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** The CJK font every PDF embeds (half-year report HYR-4, archive ARC-3): a .ttf/.otf, or a .ttc with `#PostScriptName`. */
+    ONEWINDOW_CJK_FONT: z.string().min(1).optional(),
+    /** Hours between scheduled fixity checks of the page store and archive (SPEC ARC-6); 0 turns it off. */
+    ONEWINDOW_FIXITY_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
+    /** Hours between sweeps of the page store's orphans and unfinished writes (SPEC MAT-SWEEP-3); 0 turns it off. */
+    ONEWINDOW_PAGE_SWEEP_EVERY_HOURS: z.coerce.number().int().min(0).max(8760).default(24),
+    /** Where verified backups go (default: `backups/` beside the database; better another disk). */
+    ONEWINDOW_BACKUP_DIR: z.string().min(1).optional(),
+    /** Minutes between online backups while serving; 0 turns the schedule off. */
+    ONEWINDOW_BACKUP_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    /** How many backups to keep (the oldest go first). */
+    ONEWINDOW_BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(48),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed, comma-separated: addresses, CIDRs or
+     * loopback/linklocal/uniquelocal. None by default (the socket's peer is the client).
+     */
+    ONEWINDOW_TRUST_PROXY: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== ''),
+      )
+      .pipe(
+        z.array(
+          z.union(
+            [z.enum(['loopback', 'linklocal', 'uniquelocal']), z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()],
+            {
+              error: 'each entry must be an IP address, a CIDR, or loopback/linklocal/uniquelocal',
+            },
+          ),
         ),
       ),
-    ),
-  /**
-   * Where SMS notices go (SPEC NOTE-GW-1): `log` (DEV ONLY: logged with the phone masked, never
-   * sent), `smpp://system_id:password@host:port[?source=…]` or `https://appKey:secret@host/path`.
-   */
-  ONEWINDOW_SMS: z
-    .string()
-    .default('log')
-    .transform((v, ctx): SmsConfig => {
-      const c = parseSmsConfig(v.trim());
-      if ('error' in c) {
-        ctx.addIssue({ code: 'custom', message: c.error });
-        return z.NEVER;
-      }
-      return c;
-    }),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+    /**
+     * Where SMS notices go (SPEC NOTE-GW-1): `log` (DEV ONLY: logged with the phone masked, never
+     * sent), `smpp://system_id:password@host:port[?source=…]` or `https://appKey:secret@host/path`.
+     */
+    ONEWINDOW_SMS: z
+      .string()
+      .default('log')
+      .transform((v, ctx): SmsConfig => {
+        const c = parseSmsConfig(v.trim());
+        if ('error' in c) {
+          ctx.addIssue({ code: 'custom', message: c.error });
+          return z.NEVER;
+        }
+        return c;
+      }),
+    /** The regional center this hall replicates to (RGN-REP-1), e.g. https://center.example.cn; unset: none. */
+    ONEWINDOW_CENTER_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** This hall's id at the center (registered there with `npm run center -- add-hall`). */
+    ONEWINDOW_CENTER_HALL_ID: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes')
+      .optional(),
+    /** The credential the center gave this hall (kept like a password; only its hash is at the center). */
+    ONEWINDOW_CENTER_CREDENTIAL: z.string().min(20).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.ONEWINDOW_CENTER_URL === undefined) return;
+    for (const k of ['ONEWINDOW_CENTER_HALL_ID', 'ONEWINDOW_CENTER_CREDENTIAL'] as const)
+      if (e[k] === undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: 'required with ONEWINDOW_CENTER_URL' });
+  });
 
 export type ServerConfig = {
   port: number;
@@ -104,6 +120,8 @@ export type ServerConfig = {
   backup: { dir: string; everyMinutes: number; keep: number };
   trustProxy: string[];
   sms: SmsConfig;
+  /** The regional center to replicate to (RGN-REP-1), when configured. */
+  center: { url: string; hallId: string; credential: string } | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -142,6 +160,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     },
     trustProxy: e.ONEWINDOW_TRUST_PROXY,
     sms: e.ONEWINDOW_SMS,
+    center:
+      e.ONEWINDOW_CENTER_URL === undefined
+        ? undefined
+        : {
+            url: e.ONEWINDOW_CENTER_URL,
+            hallId: e.ONEWINDOW_CENTER_HALL_ID as string,
+            credential: e.ONEWINDOW_CENTER_CREDENTIAL as string,
+          },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -197,7 +197,8 @@ async function serve(config: ServerConfig, openStore: OpenStore, log: Logger): P
     publicUrl: config.publicUrl,
     lanHost: config.publicUrl === undefined ? lanAddress() : undefined,
     trustProxy: config.trustProxy,
-    sms: { gateway: createSmsGateway(config.sms, log) },
+    sms: { gateway: createSmsGateway(config.sms, log, Date.now, config.demo) },
+    center: config.center,
   });
   if (config.sms.kind === 'log' && !config.demo)
     log.warn('ONEWINDOW_SMS is not set: SMS notices are only logged (DEV ONLY), no citizen receives them');

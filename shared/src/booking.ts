@@ -157,7 +157,8 @@ export type BookingFact =
       code: string;
       itemCode: string;
       outcome: 'passed' | 'returned';
-      reasons: string[];
+      /** The reviewer's reasons, one a line (free text: sealed in the log, never shipped). */
+      note: string | null;
       by: string;
     };
 

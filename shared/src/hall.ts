@@ -17,6 +17,7 @@ import type {
   WindowPost,
 } from './domain.ts';
 import { RECON_FACT_TYPES, type ReconFact } from './reconcile.ts';
+import { REGION_FACT_TYPES, type RegionFact } from './region.ts';
 import { RISK_FACT_TYPES, type RiskFact } from './risk.ts';
 
 /** Order policy (SPEC Q-ORD). */
@@ -159,6 +160,7 @@ const NOT_QUEUE: ReadonlySet<string> = new Set([
   ...RISK_FACT_TYPES,
   ...COMPLAINT_FACT_TYPES,
   ...ARCHIVE_FACT_TYPES,
+  ...REGION_FACT_TYPES,
 ]);
 
 /** Whether the queue engine folds this fact (the others only advance its seq). */
@@ -184,7 +186,8 @@ export type EventBody =
   | ReconFact
   | RiskFact
   | ComplaintFact
-  | ArchiveFact;
+  | ArchiveFact
+  | RegionFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

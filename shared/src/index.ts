@@ -24,6 +24,8 @@ export * from './print.ts';
 export * from './protocol.ts';
 export * from './public-view.ts';
 export * from './reconcile.ts';
+export * from './region.schema.ts';
+export * from './region.ts';
 export * from './risk.schema.ts';
 export * from './risk.ts';
 export * from './staff-text.ts';

@@ -8,11 +8,13 @@
 import { archiveBench } from './archive.bench.ts';
 import { bookingBench } from './booking.bench.ts';
 import { captureBench } from './capture.bench.ts';
+import { centerReportBench } from './center-report.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
 import { hallLoadBench } from './hall-load.bench.ts';
 import { kioskBench } from './kiosk.bench.ts';
+import { mobileBench } from './mobile.bench.ts';
 import { noticeBench } from './notice.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { type BenchRow, printTable, progress, writeResults } from './report.ts';
@@ -34,6 +36,8 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'scan', run: scanBench },
   { name: 'notice', run: noticeBench },
   { name: 'booking', run: bookingBench },
+  { name: 'mobile', run: mobileBench },
+  { name: 'center-report', run: centerReportBench },
 ];
 
 async function main(): Promise<number> {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
- * SPEC EDGE-1 in Chromium: the three browser apps (display board: wall board, window display,
- * rating pad; kiosk; staff console) and the mobile ticket status page, built and served by a
+ * SPEC EDGE-1 in Chromium: the browser apps (display board: wall board, window display, rating
+ * pad; kiosk; the citizen's phone app; staff console) and the mobile ticket status page, built and served by a
  * real queue server, do their work under its Content-Security-Policy with no violation. Every
  * page reports `securitypolicyviolation` events (listened for before any of its own script runs)
  * and console CSP errors; a probe per page shows the policy is enforced and the listener hears
@@ -18,7 +18,7 @@ import { openConsoleAs } from '../support/console.ts';
 import { command, type HallClient, startTestServer, type TestServer } from '../support/server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BUILDS = ['display-board/dist', 'kiosk/app/dist', 'queue-server/console/dist'];
+const BUILDS = ['display-board/dist', 'kiosk/app/dist', 'kiosk/mobile/dist', 'queue-server/console/dist'];
 const DEVICE_KEY = 'onewindow.display.device';
 
 let server: TestServer;
@@ -201,6 +201,20 @@ describe('EDGE-1 the browser apps run under the Content-Security-Policy', () => 
     await page.getByTestId('screen-ticket').waitFor();
     await page.getByTestId('ticket-qr').waitFor();
     await clean(page, violations, 'kiosk-ticket');
+    await page.close();
+  });
+
+  it("EDGE-1 the citizen's phone app: home, sign-in and progress pages (loaded on demand); no violation", async () => {
+    const page = await chrome.browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const violations = await watched(page);
+    await page.goto(`${server.url}/m/`);
+    await page.getByTestId('hours').waitFor();
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('phone').waitFor();
+    await page.goto(`${server.url}/m/#/progress?receipt=SL202611260001`);
+    await page.getByTestId('lookup').waitFor();
+    await clean(page, violations, 'phone-progress');
     await page.close();
   });
 

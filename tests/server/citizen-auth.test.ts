@@ -4,8 +4,11 @@
  * every code a test types is the one a phone would have received.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import type { Ack, CitizenMe, CitizenOtpSent, CitizenSession, NoticeView } from '@onewindow/shared';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogOnlyDevSmsGateway } from '../../queue-server/src/service/sms/gateway.ts';
 import { signIn, startSmsc, type TestSmsc } from '../support/phone.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -184,5 +187,86 @@ describe('sign-in with an SMS code (SPEC MOB-AUTH-*)', () => {
     expect(cmd.status).toBe(403);
     const manager = await server.login('manager1');
     expect((await server.rest('GET', '/api/citizen/me', { token: manager })).status).toBe(401);
+  });
+
+  it('MOB-AUTH-2: no log line carries the code, the phone or the ID number (trace level, every step)', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'trace' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    // A server of its own with this logger (closing a server closes its gateway: a new SMSC too).
+    await server.close();
+    await smsc.close();
+    smsc = await startSmsc();
+    server = await startTestServer({ sms: smsc.sms, logger });
+    await requestCode(PHONE);
+    const code = await smsc.codeFor(PHONE);
+    await session(PHONE, wrongOf(code));
+    const token = (await session(PHONE, code)).body;
+    const t = token.ok ? token.data.token : '';
+    await server.rest('POST', '/api/citizen/identity', {
+      ...asCitizen(t),
+      body: { idNumber: '34052419800101001X' },
+    });
+    await server.rest('GET', '/api/citizen/progress', asCitizen(t));
+    const log = lines.join('');
+    expect(log).toContain('notice sent');
+    expect(log).not.toContain(code);
+    expect(log).not.toContain(PHONE);
+    expect(log).not.toContain('34052419800101001X');
+    expect(log).not.toContain(t);
+  });
+
+  it('MOB-AUTH-2: the DEV ONLY log gateway writes a sign-in code as ****** unless it is the demo hall', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const msg = {
+      noticeId: 'otp:1',
+      phone: PHONE,
+      templateCode: 'SMS_DEMO_0004',
+      params: { code: '482913', minutes: '5', hallName: '大厅' },
+      text: '您的验证码是482913，5分钟内有效。',
+      secretParams: ['code'],
+    };
+    await new LogOnlyDevSmsGateway(logger).send(msg);
+    expect(lines.join('')).toContain('您的验证码是******，5分钟内有效');
+    expect(lines.join('')).not.toContain('482913');
+    await new LogOnlyDevSmsGateway(logger, true).send(msg);
+    expect(lines.at(-1)).toContain('482913');
+    expect(lines.join('')).not.toContain(PHONE);
+  });
+
+  it('MOB-AUTH-2: a code the operator did not take within its 5 minutes is never sent late', async () => {
+    smsc.operator.status = 0x08; // ESME_RSYSERR: every submit refused
+    expect((await requestCode(PHONE)).status).toBe(200);
+    const worker = server.app.hall.noticeWorker!;
+    await expect.poll(() => smsc.operator.submits).toBeGreaterThan(0);
+    await worker.idle();
+    const refused = smsc.operator.submits;
+    smsc.operator.status = 0;
+    server.clock.advance(5 * MIN);
+    worker.kick();
+    await worker.idle();
+    expect(smsc.operator.submits).toBe(refused);
+    expect(smsc.operator.received).toEqual([]);
+    const manager = await server.login('manager1');
+    const list = await server.rest<NoticeView[]>('GET', '/api/notices?status=failed', { token: manager });
+    expect(list.body.ok && list.body.data.map((n) => [n.templateId, n.lastError])).toEqual([
+      ['otp', 'stale: not sent within 300 s of its writing'],
+    ]);
   });
 });

@@ -124,7 +124,7 @@ describe("the citizen's ID number and progress (SPEC MOB-AUTH-7, MOB-PROG-*)", (
     expect([called.status, called.windowNumber]).toEqual(['called', 1]);
   });
 
-  it('MOB-AUTH-7: a session binds one person; another number needs a new sign-in', async () => {
+  it('MOB-AUTH-7: a session binds one person (another number needs a new sign-in) and knows whether they are a senior today', async () => {
     const token = await signIn(server, smsc, PHONE);
     data(await bind(token, ID));
     const other = await bind(token, ID_OTHER);
@@ -133,6 +133,18 @@ describe("the citizen's ID number and progress (SPEC MOB-AUTH-7, MOB-PROG-*)", (
       '本次登录已绑定其他证件，如需更换请退出后重新登录',
     );
     expect(data(await bind(token, ID)).idMasked).toBe('340***********001X');
+    // The holder as a same-day ticket carries it: masked, senior on the day of the binding, the reference.
+    const p = server.app.hall.citizens.principal(token);
+    expect(p.kind === 'citizen' && p.holder).toEqual({
+      masked: '340***********001X',
+      senior: false,
+      ref: server.app.hall.holderRef(ID),
+      on: '2026-11-26',
+    });
+    const elder = await signIn(server, smsc, '13700001111');
+    data(await bind(elder, ID_OTHER));
+    const q = server.app.hall.citizens.principal(elder);
+    expect(q.kind === 'citizen' && q.holder?.senior).toBe(true);
   });
 
   it("MOB-PROG-1: cases with their steps and deadline, only when the slip's phone is the signed-in phone; bookings from the appointments table", async () => {

@@ -181,6 +181,8 @@ async function scanPublicRest(label: string): Promise<void> {
     '/api/queue',
     '/api/windows',
     '/api/windows/w1/display',
+    // The phone app's home page (MOB-UI-3).
+    '/api/citizen/hall',
     ...ticketIds.flatMap((id) => [`/api/tickets/${id}`, `/t/${id}`]),
   ]) {
     const r = await rest('GET', path);

@@ -19,6 +19,9 @@ command -v socat >/dev/null || packages+=(socat)
 command -v udevadm >/dev/null || packages+=(udev)
 # The window's flatbed scanner through SANE: scanimage and its `test` backend (a real page, no hardware).
 command -v scanimage >/dev/null || packages+=(sane-utils)
+# The regional center (issue #18) runs on PostgreSQL: the tests start Debian's initdb/pg_ctl in a
+# temp dir (tests/support/postgres.ts), as the `postgres` user the package creates when run as root.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 # Social security cards over PC/SC: the daemon, vsmartcard's virtual reader (a fake card in
 # tests) and the headers the smartcard binding builds against.
 # (Installed means installed: a package removed but not purged still answers `dpkg -s`, with

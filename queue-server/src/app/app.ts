@@ -70,6 +70,8 @@ export interface AppDeps {
   lanHost?: string | undefined;
   /** The SMS gateway the notice worker sends through (NOTE-GW-1); none: notices wait in the outbox. */
   sms?: HallDeps['sms'];
+  /** The regional center to replicate to (RGN-REP-*); started with the app, stopped on close. */
+  center?: HallDeps['center'];
 }
 
 export interface App {
@@ -117,6 +119,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.scanTimeoutMs !== undefined ? { scanTimeoutMs: deps.scanTimeoutMs } : {}),
     cjkFont: deps.cjkFont,
     sms: deps.sms,
+    center: deps.center,
   });
   const gateway = new CommandGateway({
     hall: h.hall,
@@ -427,6 +430,9 @@ export function createApp(deps: AppDeps): App {
     log.info({ gateway: deps.sms?.gateway.name }, 'SMS notices go out through this gateway');
   }
 
+  // RGN-REP-8: the shipper runs beside the hall; no command waits for it.
+  h.shipper?.start();
+
   return {
     http,
     express: app,
@@ -462,6 +468,7 @@ export function createApp(deps: AppDeps): App {
       await closed;
       clearTimeout(cut);
       await h.noticeWorker?.stop();
+      await h.shipper?.stop();
       h.close();
     },
   };

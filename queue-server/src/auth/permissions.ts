@@ -48,6 +48,12 @@ export interface CitizenPrincipal {
   phoneMasked: string;
   holderRef: string | null;
   idMasked: string | null;
+  /**
+   * The holder as a ticket of `on` carries it (`masked`, `senior` on that day, `ref`): what a
+   * same-day online ticket issues with (`ticket:issue` `holder`). Null before the ID binding.
+   * On another day `senior` is unknown: ask for the ID number again.
+   */
+  holder: { masked: string; senior: boolean; ref: string; on: string } | null;
   /** When the session ends whatever its use. */
   expiresAt: number;
 }

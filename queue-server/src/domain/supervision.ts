@@ -90,6 +90,14 @@ export interface HalfYearReport {
     finishedOnTime: number;
     /** 限时件按时办结率, percent with two decimals; null without finished cases. */
     onTimeRate: number | null;
+    /** Cases of the period past their deadline: unfinished after it at the period's end, or finished after it. */
+    overdue: {
+      caseId: string;
+      itemCode: string | null;
+      deadline: string;
+      status: string;
+      finishedDay: string | null;
+    }[];
   };
   ratings: { total: number; byLevel: Counts; bad: number; followUpsClosed: number; followUpsOverdue: number };
   complaints: {
@@ -107,12 +115,13 @@ export interface HalfYearReport {
 
 /** HYR-1, HYR-2: the half-year report, a fold over the log up to the end of the period. */
 export function foldHalfYear(
-  half: string,
+  half: string | Period,
   facts: Iterable<SupervisionFact>,
   followUps: readonly FollowUpLite[],
   utcOffsetMinutes: number,
 ): HalfYearReport {
-  const period = halfYearPeriod(half);
+  // A region's report (RGN-RPT-4) folds any range of days with the same definitions.
+  const period = typeof half === 'string' ? halfYearPeriod(half) : half;
   const dayOf = (at: number) => businessDayOf(at, utcOffsetMinutes);
   const inPeriod = (day: string) => day >= period.from && day <= period.to;
   // The period's bounds as instants: most facts are compared by number, not by formatted day.
@@ -122,7 +131,7 @@ export function foldHalfYear(
     period,
     alerts: { raised: 0, byCategory: {}, byRule: {}, dispositions: {}, escalated: 0, overdue: [] },
     interceptions: { total: 0, byRule: {}, overrides: 0, overridesByRule: {} },
-    cases: { accepted: 0, byOutcome: {}, finished: 0, finishedOnTime: 0, onTimeRate: null },
+    cases: { accepted: 0, byOutcome: {}, finished: 0, finishedOnTime: 0, onTimeRate: null, overdue: [] },
     ratings: { total: 0, byLevel: {}, bad: 0, followUpsClosed: 0, followUpsOverdue: 0 },
     complaints: { registered: 0, byChannel: {}, closed: 0, upheld: 0, bySatisfaction: {}, overdue: 0 },
     riskList: null,
@@ -133,7 +142,13 @@ export function foldHalfYear(
   >();
   const cases = new Map<
     string,
-    { deadline: string; status: string; finishedDay: string | null; inPeriod: boolean }
+    {
+      deadline: string;
+      status: string;
+      finishedDay: string | null;
+      inPeriod: boolean;
+      itemCode: string | null;
+    }
   >();
   const complaints = new Map<string, { deadline: string; closedDay: string | null; inPeriod: boolean }>();
   const categoryOf = (code: string) =>
@@ -183,7 +198,13 @@ export function foldHalfYear(
       case 'case:accepted':
         // MAT-INSTANT-5: an instant business's case file is no 限时件.
         if (ev.instant === true) break;
-        cases.set(ev.caseId, { deadline: ev.deadline, status: ev.to, finishedDay: null, inPeriod: here });
+        cases.set(ev.caseId, {
+          deadline: ev.deadline,
+          status: ev.to,
+          finishedDay: null,
+          inPeriod: here,
+          itemCode: ev.itemCode,
+        });
         if (here) r.cases.accepted += 1;
         break;
       case 'case:adopted':
@@ -192,6 +213,7 @@ export function foldHalfYear(
           status: ev.record.status,
           finishedDay: null,
           inPeriod: inPeriod(dayOf(ev.record.acceptedAt)),
+          itemCode: ev.record.itemCode ?? null,
         });
         break;
       case 'ticket:rated':
@@ -232,13 +254,21 @@ export function foldHalfYear(
     }
   }
   // Cases accepted in the period: where they stood at its end, and whether finished on time.
-  for (const c of cases.values()) {
+  for (const [caseId, c] of cases) {
     if (!c.inPeriod) continue;
     inc(r.cases.byOutcome, c.status);
     if (c.finishedDay !== null) {
       r.cases.finished += 1;
       if (c.finishedDay <= c.deadline) r.cases.finishedOnTime += 1;
     }
+    if (c.finishedDay === null ? c.deadline < period.to : c.finishedDay > c.deadline)
+      r.cases.overdue.push({
+        caseId,
+        itemCode: c.itemCode,
+        deadline: c.deadline,
+        status: c.status,
+        finishedDay: c.finishedDay,
+      });
   }
   r.cases.onTimeRate = rate(r.cases.finishedOnTime, r.cases.finished);
   // Alerts of the period past their due day: still open at the end, or disposed after it.
@@ -307,14 +337,32 @@ const row = (key: string): ImprovementRow => ({
   complaintsUpheld: 0,
 });
 
+/**
+ * One row for the same key from several halls' summaries (a region's item league, RGN-RPT-3):
+ * counts added, 好评率 recomputed from the added levels with IMP-1's definition.
+ */
+export function mergeImprovementRows(key: string, rows: readonly ImprovementRow[]): ImprovementRow {
+  const out = row(key);
+  for (const x of rows) {
+    out.ratings += x.ratings;
+    for (const [k, n] of Object.entries(x.byLevel)) inc(out.byLevel, k, n);
+    for (const [k, n] of Object.entries(x.badReasons)) inc(out.badReasons, k, n);
+    out.complaints += x.complaints;
+    out.complaintsClosed += x.complaintsClosed;
+    out.complaintsUpheld += x.complaintsUpheld;
+  }
+  out.goodRate = rate((out.byLevel['4'] ?? 0) + (out.byLevel['5'] ?? 0), out.ratings);
+  return out;
+}
+
 /** IMP-1, IMP-2: the improvement summary of a month or quarter, a fold over the log. */
 export function foldImprovement(
-  periodLabel: string,
+  periodLabel: string | Period,
   facts: Iterable<SupervisionFact>,
   followUps: readonly FollowUpLite[],
   utcOffsetMinutes: number,
 ): ImprovementSummary {
-  const period = improvementPeriod(periodLabel);
+  const period = typeof periodLabel === 'string' ? improvementPeriod(periodLabel) : periodLabel;
   const dayOf = (at: number) => businessDayOf(at, utcOffsetMinutes);
   const inPeriod = (day: string) => day >= period.from && day <= period.to;
   const hall = row('hall');

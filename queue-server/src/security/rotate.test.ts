@@ -59,6 +59,27 @@ beforeEach(() => {
       params: { receiptNo: 'SL1' },
       at: 2,
     });
+    // MOB-AUTH-2, MOB-AUTH-5: a sign-in code's notice (the code sealed apart) and a citizen session.
+    store.notices.insert({
+      id: 'otp:1',
+      templateId: 'otp',
+      caseId: null,
+      factSeq: 0,
+      phone: '13912345678',
+      phoneMasked: '139****5678',
+      params: { minutes: '5' },
+      secretParams: { code: '482913' },
+      at: 2,
+    });
+    store.citizens.insertSession({
+      id: 'cs-1',
+      tokenHash: 'h1',
+      phoneRef: 'pref-old',
+      phone: '13912345678',
+      phoneMasked: '139****5678',
+      createdAt: 2,
+      expiresAt: 9e12,
+    });
     // A complaint: its notes sealed field by field, the complainant's contact sealed whole.
     const base = { seq: 3, at: 3, complaintId: 'C1', by: 's-1' };
     store.complaints.apply({
@@ -102,6 +123,10 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
       ...(d.prepare('SELECT body AS v FROM applications').all() as { v: string }[]),
       ...(d.prepare('SELECT body AS v FROM events').all() as { v: string }[]),
       ...(d.prepare('SELECT phone AS v FROM notices').all() as { v: string }[]),
+      ...(d.prepare('SELECT sealed_params AS v FROM notices WHERE sealed_params IS NOT NULL').all() as {
+        v: string;
+      }[]),
+      ...(d.prepare('SELECT phone AS v FROM citizen_sessions').all() as { v: string }[]),
       ...(d.prepare('SELECT body AS v FROM complaints').all() as { v: string }[]),
       ...(d.prepare('SELECT body AS v FROM complaint_contacts').all() as { v: string }[]),
     ])
@@ -114,6 +139,8 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
     const store = open();
     expect(store.applications.byId('a-1')?.values).toEqual(FORM.values);
     expect(store.notices.byId('case-ready:SL1')?.phone).toBe('13812345678');
+    expect(store.notices.byId('otp:1')?.params).toEqual({ minutes: '5', code: '482913' });
+    expect(store.citizens.session('h1')?.phone).toBe('13912345678');
     expect(store.complaints.contact('C1')).toEqual({
       name: '张三丰',
       phone: '13812345678',
@@ -138,6 +165,8 @@ describe('key rotation (SPEC SEC-KEY-5)', () => {
     const ev = store.events()[0] as { ticket: { holder: { ref: unknown; masked: string } } };
     expect(ev.ticket.holder).toMatchObject({ ref: null, masked: '340***********001X' });
     expect(store.applications.byId('a-1')?.values).toEqual(FORM.values);
+    // Citizen sign-ins keyed by the old holder key end (MOB-AUTH-*).
+    expect(store.citizens.session('h1')).toBeUndefined();
     store.close();
   });
 });

@@ -9,6 +9,7 @@ import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeE
 import {
   type Ack,
   type ApiError,
+  ageOn,
   type CitizenMe,
   type CitizenOtpSent,
   type CitizenSession,
@@ -67,6 +68,8 @@ export interface CitizenAuthDeps {
   holderRef: (idNumber: string) => string;
   hallName: () => string;
   today: () => string;
+  /** The hall's senior age (Q-PRI-1; settings.seniorAge). */
+  seniorAge: () => number;
   clock: Clock;
   transaction: <T>(fn: () => T) => T;
   /** After a commit that queued a code's notice: wake the notice worker. */
@@ -150,7 +153,9 @@ export class CitizenAuthService {
         expiresAt: now + this.limits.codeTtlMs,
       });
       this.d.store.recordSend(ref, now);
+      // The tables stay small: a code request also forgets what no limit counts any more.
       this.d.store.pruneSends(now - HOUR);
+      this.d.store.prune(now, now - this.limits.failureWindowMs, now - 24 * HOUR);
       this.d.notices.insert({
         id: `otp:${randomUUID()}`,
         templateId: 'otp',
@@ -275,7 +280,11 @@ export class CitizenAuthService {
         messageZh: '本次登录已绑定其他证件，如需更换请退出后重新登录',
       });
     const idMasked = maskIdNumber(id.value.number);
-    const bound = this.d.transaction(() => this.d.store.bindHolder(p.sessionId, holderRef, idMasked));
+    const boundOn = this.d.today();
+    const senior = ageOn(id.value.birthDate, boundOn) >= this.d.seniorAge();
+    const bound = this.d.transaction(() =>
+      this.d.store.bindHolder(p.sessionId, { holderRef, idMasked, senior, boundOn }),
+    );
     if (!bound) return refuse({ code: 'UNAUTHENTICATED', message: 'the session has ended' });
     return { ok: true, data: { phoneMasked: p.phoneMasked, idMasked, expiresAt: p.expiresAt } };
   }
@@ -294,6 +303,10 @@ function principalOf(row: CitizenSessionRow): CitizenPrincipal {
     phoneMasked: row.phoneMasked,
     holderRef: row.holderRef,
     idMasked: row.idMasked,
+    holder:
+      row.holderRef === null || row.idMasked === null || row.boundOn === null
+        ? null
+        : { masked: row.idMasked, senior: row.senior === true, ref: row.holderRef, on: row.boundOn },
     expiresAt: row.expiresAt,
   };
 }

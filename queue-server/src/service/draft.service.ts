@@ -201,7 +201,7 @@ export class DraftService {
           code: d.code,
           itemCode: d.itemCode,
           outcome: body.outcome,
-          reasons,
+          note: reasons.length === 0 ? null : reasons.join('\n'),
           by: reviewer.id,
         },
       ]);

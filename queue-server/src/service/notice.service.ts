@@ -105,6 +105,11 @@ export interface NoticeWorkerDeps {
   retry?: RetryPolicy;
   /** How often the worker looks for due notices when nothing wakes it (5 s). */
   pollMs?: number;
+  /**
+   * Templates whose notice is worthless after a while (a sign-in code after its 5 minutes,
+   * MOB-AUTH-2): not sent once this old, but `failed` with the reason, its secret erased.
+   */
+  staleAfterMs?: Partial<Record<NoticeTemplateId, number>>;
 }
 
 /**
@@ -208,6 +213,21 @@ export class NoticeWorker {
 
   /** One attempt: `sending` committed first, then the submit, then `sent` or a retry (NOTE-DLV-2). */
   private async deliver(n: OutgoingNotice): Promise<'sent' | 'failed' | 'taken'> {
+    const staleMs = this.deps.staleAfterMs?.[n.templateId];
+    if (staleMs !== undefined && this.deps.clock.now() - n.createdAt >= staleMs) {
+      const now = this.deps.clock.now();
+      this.deps.transaction(() => {
+        if (this.deps.store.markSending(n.id, now))
+          this.deps.store.markAttemptFailed(
+            n.id,
+            `stale: not sent within ${staleMs / 1000} s of its writing`,
+            now,
+            null,
+          );
+      });
+      this.deps.log.warn({ noticeId: n.id, phone: n.phoneMasked }, 'notice dropped: too old to be of use');
+      return 'taken';
+    }
     const template = this.deps.store.templates().find((t) => t.id === n.templateId);
     const claimed = this.deps.transaction(() => this.deps.store.markSending(n.id, this.deps.clock.now()));
     if (!claimed) return 'taken';
@@ -220,6 +240,7 @@ export class NoticeWorker {
         templateCode: template.operatorCode,
         params: n.params,
         text: renderNotice(template.text, n.params),
+        ...(n.secretParams.length > 0 ? { secretParams: n.secretParams } : {}),
       });
       this.deps.transaction(() => this.deps.store.markSent(n.id, messageId, this.deps.clock.now()));
       this.deps.log.info({ noticeId: n.id, phone: n.phoneMasked, messageId, attempts }, 'notice sent');

@@ -20,6 +20,7 @@ import {
   type StatsNames,
   type StatsOptions,
   StatsReplay,
+  type StatsTable,
   statsCsv,
   statsTables,
 } from './stats.ts';
@@ -28,6 +29,26 @@ import {
 export const MAX_RANGE_DAYS = 366;
 /** Facts are read from the log in chunks of this many, so a year's range never sits in memory at once. */
 const CHUNK = 20_000;
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** STAT-6's tables as a workbook: one sheet per table, its title and bold header frozen above the rows. */
+export async function statsXlsx(tables: readonly StatsTable[], createdAt: number): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'OneWindow';
+  wb.created = new Date(createdAt);
+  for (const t of tables) {
+    const ws = wb.addWorksheet(t.sheet);
+    ws.addRow([t.title]).font = { bold: true };
+    ws.addRow(t.columns).font = { bold: true };
+    for (const row of t.rows) ws.addRow(row);
+    ws.views = [{ state: 'frozen', ySplit: 2 }];
+    ws.columns.forEach((c, i) => {
+      c.width = Math.min(40, Math.max(10, (t.columns[i]?.length ?? 8) + 2));
+    });
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
 
 export class StatsService {
   constructor(
@@ -113,25 +134,7 @@ export class StatsService {
     const name = `onewindow-stats_${from}_${to}.${format}`;
     const nameZh = `大厅统计_${from}_${to}.${format}`;
     if (format === 'csv') return { name, nameZh, type: 'text/csv; charset=utf-8', body: statsCsv(tables) };
-    const wb = new ExcelJS.Workbook();
-    wb.creator = 'OneWindow';
-    wb.created = new Date(this.deps.clock.now());
-    for (const t of tables) {
-      const ws = wb.addWorksheet(t.sheet);
-      ws.addRow([t.title]).font = { bold: true };
-      ws.addRow(t.columns).font = { bold: true };
-      for (const row of t.rows) ws.addRow(row);
-      ws.views = [{ state: 'frozen', ySplit: 2 }];
-      ws.columns.forEach((c, i) => {
-        c.width = Math.min(40, Math.max(10, (t.columns[i]?.length ?? 8) + 2));
-      });
-    }
-    return {
-      name,
-      nameZh,
-      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      body: Buffer.from(await wb.xlsx.writeBuffer()),
-    };
+    return { name, nameZh, type: XLSX_TYPE, body: await statsXlsx(tables, this.deps.clock.now()) };
   }
 
   /** RPT-*: the day report with the clerks' names and 工号. */

@@ -391,6 +391,19 @@ export class StatsReplay {
     }
   }
 
+  /**
+   * The whole range's samples behind `total`: waits, services (ms) and rating levels. A region's
+   * figures over many halls (RGN-RPT-2) take their averages and p90 over these, not over the
+   * halls' averages, so they mean what the hall's mean (STAT-3).
+   */
+  samples(): { waits: number[]; services: number[]; levels: RatingLevel[] } {
+    return {
+      waits: [...this.total.waits],
+      services: [...this.total.services],
+      levels: [...this.total.levels],
+    };
+  }
+
   /** The figures so far, with names looked up (the replay may go on afterwards). */
   result(names: StatsNames): HallStats {
     const o = this.o;

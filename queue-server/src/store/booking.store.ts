@@ -62,6 +62,7 @@ type RawDraft = Omit<DraftRow, 'formTitle' | 'values' | 'phone' | 'reasons'> & {
 
 const contactAad = (id: string) => `appointments:${id}:contact`;
 const draftAad = (id: string) => `online_drafts:${id}`;
+const reasonsAad = (id: string) => `online_drafts:${id}:reasons`;
 
 export class BookingStore {
   private readonly s;
@@ -215,7 +216,9 @@ export class BookingStore {
 
   /** Records a reviewer's pre-check; false when it was no longer pending. */
   decide(id: string, outcome: 'passed' | 'returned', reasons: string[], by: string, at: number): boolean {
-    return this.s.decide.run({ id, outcome, reasons: JSON.stringify(reasons), by, at }).changes === 1;
+    // The reviewer's words are free text: sealed like the answers (SEC-TXT-*), '' when none.
+    const sealed = reasons.length === 0 ? '' : this.codec.sealWhole(reasons, reasonsAad(id));
+    return this.s.decide.run({ id, outcome, reasons: sealed, by, at }).changes === 1;
   }
 
   /** Links a draft to the ticket a window took it up with; false when it already was. */
@@ -230,7 +233,11 @@ export class BookingStore {
       body,
       draftAad(r.id),
     );
-    return { ...rest, ...open, reasons: JSON.parse(reasons) as string[] };
+    return {
+      ...rest,
+      ...open,
+      reasons: reasons === '' ? [] : this.codec.openWhole<string[]>(reasons, reasonsAad(r.id)),
+    };
   }
 }
 

@@ -33,16 +33,20 @@ export interface CitizenSessionRow {
   phoneMasked: string;
   holderRef: string | null;
   idMasked: string | null;
+  /** Whether the bound holder is a senior on `boundOn` (MOB-AUTH-7); null before the binding. */
+  senior: boolean | null;
+  /** The business day of the binding. */
+  boundOn: string | null;
   createdAt: number;
   lastUsedAt: number;
   expiresAt: number;
   endedAt: number | null;
 }
 
-type RawSession = Omit<CitizenSessionRow, 'phone'> & { phone: string };
+type RawSession = Omit<CitizenSessionRow, 'senior'> & { senior: number | null };
 
 const sessionCols = `id, token_hash AS tokenHash, phone_ref AS phoneRef, phone, phone_masked AS phoneMasked,
-  holder_ref AS holderRef, id_masked AS idMasked, created_at AS createdAt, last_used_at AS lastUsedAt,
+  holder_ref AS holderRef, id_masked AS idMasked, senior, bound_on AS boundOn, created_at AS createdAt, last_used_at AS lastUsedAt,
   expires_at AS expiresAt, ended_at AS endedAt`;
 
 const aad = (tokenHash: string) => `citizen_sessions:${tokenHash}`;
@@ -83,6 +87,13 @@ export class CitizenStore {
            failures = excluded.failures, locked_until = excluded.locked_until`,
       ),
       clearFailures: db.prepare('DELETE FROM citizen_phone_failures WHERE phone_ref = ?'),
+      pruneFailures: db.prepare(
+        'DELETE FROM citizen_phone_failures WHERE window_start <= @before AND locked_until <= @now',
+      ),
+      pruneOtps: db.prepare('DELETE FROM citizen_otps WHERE expires_at <= ?'),
+      pruneSessions: db.prepare(
+        'DELETE FROM citizen_sessions WHERE expires_at <= @before OR (ended_at IS NOT NULL AND ended_at <= @before)',
+      ),
       insertSession: db.prepare(
         `INSERT INTO citizen_sessions (token_hash, id, phone_ref, phone, phone_masked, holder_ref, id_masked,
            created_at, last_used_at, expires_at, ended_at)
@@ -93,7 +104,8 @@ export class CitizenStore {
       touch: db.prepare('UPDATE citizen_sessions SET last_used_at = ? WHERE id = ? AND ended_at IS NULL'),
       end: db.prepare('UPDATE citizen_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
       bind: db.prepare(
-        'UPDATE citizen_sessions SET holder_ref = @holderRef, id_masked = @idMasked WHERE id = @id AND ended_at IS NULL',
+        `UPDATE citizen_sessions SET holder_ref = @holderRef, id_masked = @idMasked, senior = @senior,
+           bound_on = @boundOn WHERE id = @id AND ended_at IS NULL`,
       ),
       bookingsOfHolder: db.prepare(
         `SELECT id, business_day AS businessDay, booking_code AS bookingCode, holder_ref AS holderRef,
@@ -152,7 +164,19 @@ export class CitizenStore {
     this.s.clearFailures.run(phoneRef);
   }
 
-  insertSession(r: Omit<CitizenSessionRow, 'holderRef' | 'idMasked' | 'lastUsedAt' | 'endedAt'>): void {
+  /**
+   * Forgets what no limit counts any more: failure windows older than `failuresBefore` that lock
+   * nothing at `now`, expired codes, and sessions ended or expired before `sessionsBefore`.
+   */
+  prune(now: number, failuresBefore: number, sessionsBefore: number): void {
+    this.s.pruneFailures.run({ before: failuresBefore, now });
+    this.s.pruneOtps.run(now);
+    this.s.pruneSessions.run({ before: sessionsBefore });
+  }
+
+  insertSession(
+    r: Omit<CitizenSessionRow, 'holderRef' | 'idMasked' | 'senior' | 'boundOn' | 'lastUsedAt' | 'endedAt'>,
+  ): void {
     this.s.insertSession.run({ ...r, phone: this.codec.sealWhole(r.phone, aad(r.tokenHash)) });
   }
 
@@ -172,8 +196,11 @@ export class CitizenStore {
     return this.s.end.run(at, id).changes === 1;
   }
 
-  bindHolder(id: string, holderRef: string, idMasked: string): boolean {
-    return this.s.bind.run({ id, holderRef, idMasked }).changes === 1;
+  bindHolder(
+    id: string,
+    b: { holderRef: string; idMasked: string; senior: boolean; boundOn: string },
+  ): boolean {
+    return this.s.bind.run({ id, ...b, senior: b.senior ? 1 : 0 }).changes === 1;
   }
 
   /** The holder's bookings from `from` (a local date) on, earliest first (MOB-PROG-1). */
@@ -195,6 +222,10 @@ export class CitizenStore {
 
   private open(r: RawSession | undefined): CitizenSessionRow | undefined {
     if (r === undefined) return undefined;
-    return { ...r, phone: this.codec.openWhole<string>(r.phone, aad(r.tokenHash)) };
+    return {
+      ...r,
+      senior: r.senior === null ? null : r.senior === 1,
+      phone: this.codec.openWhole<string>(r.phone, aad(r.tokenHash)),
+    };
   }
 }

@@ -170,6 +170,7 @@ export class HallStore {
       insertEvent: db.prepare('INSERT INTO events (seq, at, type, body) VALUES (?, ?, ?, ?)'),
       eventsFrom: db.prepare('SELECT seq, body FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+      eventsOfType: db.prepare('SELECT seq, body FROM events WHERE type = ? ORDER BY seq'),
       insertCommand: db.prepare(
         'INSERT INTO commands (idempotency_key, type, at, first_seq, last_seq, result) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -322,6 +323,7 @@ export class HallStore {
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
       ['appointments', 'id', 'contact', (k) => `appointments:${k}:contact`],
       ['online_drafts', 'id', 'body', (k) => `online_drafts:${k}`],
+      ['online_drafts', 'id', 'reasons', (k) => `online_drafts:${k}:reasons`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
@@ -416,6 +418,13 @@ export class HallStore {
       body: string;
     }>)
       yield this.codec.parse(r.body, `events:${r.seq}`);
+  }
+
+  /** Every fact of one type, in seq order (the region's applied documents, RGN-PUSH-4). */
+  eventsOfType(type: string): HallEvent[] {
+    return (this.stmt.eventsOfType.all(type) as { seq: number; body: string }[]).map((r) =>
+      this.codec.parse(r.body, `events:${r.seq}`),
+    );
   }
 
   lastSeq(): number {

@@ -131,6 +131,27 @@ describe('the high-water mark (SPEC INT-2)', () => {
     store.close();
   });
 
+  it('INT-7: the next fdatasync starts no sooner than the gap after the last one, and covers every mark written in it', async () => {
+    const { store, service } = newHall();
+    const hwm = (store as unknown as { highWater: HighWaterMark }).highWater;
+    const state = hwm as unknown as { syncing: boolean; gapTimer: unknown };
+    issue(service, 1);
+    await hwm.durable();
+    // A mark right after a sync: written at once, but its sync waits for the gap …
+    issue(service, 1);
+    expect(state.syncing).toBe(false);
+    expect(state.gapTimer).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 10));
+    // … and covers the marks written meanwhile.
+    issue(service, 1);
+    const seq = store.lastSeq();
+    expect(HighWaterMark.read(hwmPathOf(path))).toMatchObject({ kind: 'ok', mark: { seq } });
+    await hwm.durable();
+    expect(state.gapTimer).toBeNull();
+    store.close();
+    expect(HighWaterMark.read(hwmPathOf(path))).toMatchObject({ kind: 'ok', mark: { seq } });
+  });
+
   it('INT-3: a database ahead of its mark (a stop between commit and mark) starts and raises the mark', () => {
     const { store, service } = newHall();
     issue(service, 2);

@@ -457,7 +457,14 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
     ('otp', '您的验证码是{code}，{minutes}分钟内有效。请勿告诉他人。【{hallName}】', 'SMS_DEMO_0004', 0);
   `,
-  // 18: online booking and online forms (SPEC MOB-*): a booking made on the phone is a row of the
+  // 18: the citizen's phone (SPEC MOB-AUTH-7): whether the holder a session is bound to is a
+  // senior on the day of the binding, and that day (never the birth date: SEC-MIN-1), so a
+  // same-day online ticket gets the priority class the kiosk would give.
+  `
+  ALTER TABLE citizen_sessions ADD COLUMN senior INTEGER;
+  ALTER TABLE citizen_sessions ADD COLUMN bound_on TEXT;
+  `,
+  // 19: online booking and online forms (SPEC MOB-*): a booking made on the phone is a row of the
   // same appointments table (so the kiosk checks it in as it does an imported one) with its source,
   // the half-hour line it took capacity from, the citizen's phone sealed for the reminder, and when
   // it was reminded; online forms wait in online_drafts (answers and phone sealed) until a window
@@ -478,7 +485,7 @@ export const MIGRATIONS: readonly string[] = [
     item_code      TEXT    NOT NULL,
     body           TEXT    NOT NULL,
     precheck       TEXT    NOT NULL CHECK (precheck IN ('none', 'pending', 'passed', 'returned')),
-    reasons        TEXT    NOT NULL DEFAULT '[]',
+    reasons        TEXT    NOT NULL DEFAULT '',
     decided_by     TEXT,
     decided_at     INTEGER,
     ticket_id      TEXT,

@@ -25,9 +25,11 @@ export interface NewNotice {
   at: number;
 }
 
-/** A notice the worker sends: its phone opened. */
+/** A notice the worker sends: its phone opened, its secret parameters merged into `params`. */
 export interface OutgoingNotice extends NoticeView {
   phone: string;
+  /** Which of `params` were sealed (a sign-in code): no log may carry them. */
+  secretParams: string[];
 }
 
 type Raw = Omit<NoticeView, 'params'> & { params: string; phone: string; sealedParams: string | null };
@@ -170,15 +172,15 @@ export class NoticeStore {
   private open(r: Raw | undefined): OutgoingNotice | undefined {
     if (r === undefined) return undefined;
     const { sealedParams, ...rest } = r;
+    const secret =
+      sealedParams === null
+        ? {}
+        : this.codec.openWhole<Record<string, string>>(sealedParams, paramsAad(r.id));
     return {
       ...rest,
       phone: this.codec.openWhole<string>(r.phone, aad(r.id)),
-      params: {
-        ...(JSON.parse(r.params) as Record<string, string>),
-        ...(sealedParams === null
-          ? {}
-          : this.codec.openWhole<Record<string, string>>(sealedParams, paramsAad(r.id))),
-      },
+      params: { ...(JSON.parse(r.params) as Record<string, string>), ...secret },
+      secretParams: Object.keys(secret),
     };
   }
 }

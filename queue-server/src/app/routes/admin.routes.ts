@@ -92,6 +92,17 @@ export function adminRoutes(h: Hall): RouteDef[] {
     }),
     route({
       method: 'get',
+      path: '/api/region/status',
+      summary:
+        'The regional documents this hall runs (version, what the region set, the local additions kept) and its replication to the center (RGN-PUSH-4, RGN-OPS-4)',
+      access: 'hall:read-config',
+      handle: () => ({
+        ok: true,
+        data: { documents: h.region.status(), replication: h.shipper?.status() ?? null },
+      }),
+    }),
+    route({
+      method: 'get',
       path: '/api/hall/config',
       summary: 'The hall configuration (settings, categories, windows) to edit and send as hall:configure',
       access: 'hall:read-config',

@@ -15,6 +15,8 @@ export interface SmsMessage {
   params: Readonly<Record<string, string>>;
   /** The registered text filled with the parameters (what an SMSC carries). */
   text: string;
+  /** Parameters that are secrets (a sign-in code, MOB-AUTH-2): never written to a log. */
+  secretParams?: readonly string[];
 }
 
 export interface SmsGateway {
@@ -30,16 +32,27 @@ export interface SmsGateway {
 
 /**
  * DEV ONLY: sends nothing, writes one log line per notice with the phone masked. The demo
- * hall uses it; a production hall configures ONEWINDOW_SMS (smpp:// or https://).
+ * hall uses it; a production hall configures ONEWINDOW_SMS (smpp:// or https://). A secret
+ * parameter (a sign-in code) is logged as ****** unless `revealSecrets` (the demo hall only, so
+ * its visitor can sign in on the phone app with the code from the log).
  */
 export class LogOnlyDevSmsGateway implements SmsGateway {
   readonly name = 'log (DEV ONLY: no SMS leaves the hall)';
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly revealSecrets = false,
+  ) {}
 
   async send(msg: SmsMessage): Promise<{ messageId: string }> {
+    let text = msg.text;
+    if (!this.revealSecrets)
+      for (const k of msg.secretParams ?? []) {
+        const v = msg.params[k];
+        if (v) text = text.split(v).join('*'.repeat(v.length));
+      }
     this.log.info(
-      { noticeId: msg.noticeId, phone: maskPhone(msg.phone), templateCode: msg.templateCode, text: msg.text },
+      { noticeId: msg.noticeId, phone: maskPhone(msg.phone), templateCode: msg.templateCode, text },
       'DEV ONLY sms gateway: notice logged, not sent',
     );
     return { messageId: `dev-${msg.noticeId}` };

@@ -4,10 +4,16 @@ import { LogOnlyDevSmsGateway, type SmsConfig, type SmsGateway } from './gateway
 import { HttpSmsGateway } from './http.gateway.ts';
 import { SmppGateway } from './smpp.gateway.ts';
 
-export function createSmsGateway(c: SmsConfig, log: Logger, now: () => number = Date.now): SmsGateway {
+/** `demo`: the log gateway writes sign-in codes in clear (the demo hall's visitors read them there). */
+export function createSmsGateway(
+  c: SmsConfig,
+  log: Logger,
+  now: () => number = Date.now,
+  demo = false,
+): SmsGateway {
   switch (c.kind) {
     case 'log':
-      return new LogOnlyDevSmsGateway(log);
+      return new LogOnlyDevSmsGateway(log, demo);
     case 'smpp':
       return new SmppGateway({ ...c, log });
     case 'http':
