@@ -551,8 +551,9 @@ export function composeHall(deps: HallDeps): Hall {
     citizenOf: (p) => ({
       holderRef: p.holderRef,
       holderMasked: p.idMasked ?? '',
-      // The session keeps no birth date (MOB-AUTH-7): a check-in by card still finds the senior.
-      senior: false,
+      // Senior on the day the ID number was bound (the session keeps no birth date, SEC-MIN-1); a
+      // check-in by card decides again from the number.
+      senior: p.holder?.senior ?? false,
       phone: citizens.phoneOf(p) ?? '',
     }),
     kiosk,
