@@ -283,6 +283,13 @@ describe('online booking (SPEC MOB-BOOK-*)', () => {
         .all(),
     ) as { seq: number; factSeq: number }[];
     expect(seqs).toHaveLength(1);
+    // And it reaches the operator (the hall's real SMPP gateway, the test SMSC), once, in words.
+    await expect
+      .poll(() => smsc.operator.received.filter((m) => m.text.includes(code)), { timeout: 8000 })
+      .toHaveLength(1);
+    const sms = smsc.operator.received.find((m) => m.text.includes(code))!;
+    expect(sms.to).toBe(PHONE);
+    expect(sms.text).toContain('11月27日10:00–10:30');
   });
 });
 
@@ -457,6 +464,11 @@ describe('网上填单 and the online pre-check (SPEC MOB-FORM-*, MOB-PRE-*)', (
     ) as { id: string; params: string }[];
     expect(notices.map((n) => n.id)).toEqual([`precheck-result:${id}`]);
     expect(notices[0]!.params).not.toContain('银行账户'); // reasons stay on the phone
+    const draftCode = d.body.ok ? d.body.data.code : '';
+    await expect
+      .poll(() => smsc.operator.received.filter((m) => m.text.includes(draftCode)), { timeout: 8000 })
+      .toHaveLength(1);
+    expect(smsc.operator.received.find((m) => m.text.includes(draftCode))!.text).toContain('未通过预审');
     const reads = peekDb(server.dbPath, (db) => db.prepare(`SELECT subject, purpose FROM pii_reads`).all());
     expect(reads).toEqual([{ subject: 'online-draft', purpose: 'precheck' }]);
     // The window opening it sees the pre-check plainly.
