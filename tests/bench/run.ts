@@ -9,6 +9,7 @@ import { archiveBench } from './archive.bench.ts';
 import { bookingBench } from './booking.bench.ts';
 import { captureBench } from './capture.bench.ts';
 import { centerReportBench } from './center-report.bench.ts';
+import { centerBench } from './center.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
@@ -38,6 +39,7 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'booking', run: bookingBench },
   { name: 'mobile', run: mobileBench },
   { name: 'center-report', run: centerReportBench },
+  { name: 'center', run: centerBench },
 ];
 
 async function main(): Promise<number> {
