@@ -8,8 +8,8 @@
 import { archiveBench } from './archive.bench.ts';
 import { bookingBench } from './booking.bench.ts';
 import { captureBench } from './capture.bench.ts';
-import { centerReportBench } from './center-report.bench.ts';
 import { centerBench } from './center.bench.ts';
+import { centerReportBench } from './center-report.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
 import { halfYearBench } from './half-year.bench.ts';
