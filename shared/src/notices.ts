@@ -5,10 +5,17 @@
  */
 
 /**
- * The templates the hall's facts trigger (NOTE-TRG-1..3), and the one-time sign-in code of the
- * citizen's phone app (MOB-AUTH-2).
+ * The templates the hall's facts trigger (NOTE-TRG-1..3, MOB-BOOK-7, MOB-PRE-3), and the one-time
+ * sign-in code of the citizen's phone app (MOB-AUTH-2).
  */
-export const NOTICE_TEMPLATE_IDS = ['case-accepted', 'case-supplement', 'case-ready', 'otp'] as const;
+export const NOTICE_TEMPLATE_IDS = [
+  'case-accepted',
+  'case-supplement',
+  'case-ready',
+  'otp',
+  'booking-reminder',
+  'precheck-result',
+] as const;
 export type NoticeTemplateId = (typeof NOTICE_TEMPLATE_IDS)[number];
 
 /** The parameters each template is sent with: a registered template may use only these. */
@@ -16,6 +23,8 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-accepted': ['hallName', 'itemName', 'receiptNo', 'deadline'],
   'case-supplement': ['hallName', 'itemName', 'receiptNo', 'materials'],
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
+  'booking-reminder': ['hallName', 'itemName', 'slot', 'bookingCode'],
+  'precheck-result': ['hallName', 'itemName', 'draftCode', 'result'],
   otp: ['hallName', 'code', 'minutes'],
 };
 

@@ -63,7 +63,14 @@ describe('SMS notices over REST (SPEC NOTE-OUT-3, NOTE-TPL-*)', () => {
   it('NOTE-TPL-1 NOTE-TPL-2: the admin lists and replaces templates; unknown placeholders and bad codes are refused with the field', async () => {
     const admin = await server.login('admin');
     const list = ok(await server.rest<NoticeTemplate[]>('GET', '/api/notice-templates', { token: admin }));
-    expect(list.map((t) => t.id)).toEqual(['case-accepted', 'case-ready', 'case-supplement', 'otp']);
+    expect(list.map((t) => t.id)).toEqual([
+      'booking-reminder',
+      'case-accepted',
+      'case-ready',
+      'case-supplement',
+      'otp',
+      'precheck-result',
+    ]);
     expect(list.find((t) => t.id === 'case-supplement')!.text).toContain('{materials}');
     // MOB-AUTH-2: the sign-in code's template is registered and editable like the others.
     expect(list.find((t) => t.id === 'otp')!.text).toContain('{code}');

@@ -14,6 +14,7 @@ import { AppointmentStore } from './appointment.store.ts';
 import { ArchiveStore } from './archive.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
+import { BookingStore } from './booking.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
 import { CitizenStore } from './citizen.store.ts';
 import { ComplaintStore } from './complaint.store.ts';
@@ -103,6 +104,8 @@ export class HallStore {
   readonly slips: SlipStore;
   /** The SMS notice outbox and templates (NOTE-*). */
   readonly notices: NoticeStore;
+  /** Online bookings and online forms (MOB-*). */
+  readonly bookings: BookingStore;
   /** The citizen's phone sign-in: codes, limits, sessions (MOB-AUTH-*). */
   readonly citizens: CitizenStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
@@ -149,6 +152,7 @@ export class HallStore {
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
+    this.bookings = new BookingStore(db, this.codec);
     this.citizens = new CitizenStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
@@ -287,6 +291,7 @@ export class HallStore {
         WHERE json_type(body, '$.holder.ref') = 'text'`)
         .run().changes;
       n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
+      n += this.db.prepare(`UPDATE online_drafts SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
       // Citizen sign-ins are keyed by the same holder key (MOB-AUTH-*): they end, and codes lapse.
       n += this.db.prepare('DELETE FROM citizen_sessions').run().changes;
       this.db.prepare('DELETE FROM citizen_otps').run();
@@ -316,6 +321,9 @@ export class HallStore {
       ['notices', 'id', 'sealed_params', (k) => `notices:${k}:params`],
       ['citizen_sessions', 'token_hash', 'phone', (k) => `citizen_sessions:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
+      ['appointments', 'id', 'contact', (k) => `appointments:${k}:contact`],
+      ['online_drafts', 'id', 'body', (k) => `online_drafts:${k}`],
+      ['online_drafts', 'id', 'reasons', (k) => `online_drafts:${k}:reasons`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);
