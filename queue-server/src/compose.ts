@@ -5,6 +5,7 @@
  * the hall behaves the same whichever transports are mounted.
  */
 import type { Logger } from 'pino';
+import type { CitizenPrincipal } from './auth/permissions.ts';
 import { Shipper, type ShipperOptions } from './center/shipper.ts';
 import { businessDayOf } from './domain/clock.ts';
 import type { RetryPolicy } from './domain/notices.ts';
@@ -15,13 +16,16 @@ import { AppointmentService } from './service/appointment.service.ts';
 import { ArchiveService } from './service/archive.service.ts';
 import { AuditService } from './service/audit.service.ts';
 import { AuthService } from './service/auth.service.ts';
+import { BookingService } from './service/booking.service.ts';
 import { WorkingCalendar } from './service/calendar.ts';
 import { CaseService } from './service/case.service.ts';
 import { CatalogService } from './service/catalog.ts';
+import type { Citizen } from './service/citizen.ts';
 import { CITIZEN_LIMITS, CitizenAuthService } from './service/citizen-auth.service.ts';
 import { CitizenProgressService } from './service/citizen-progress.service.ts';
 import { ComplaintService } from './service/complaint.service.ts';
 import { dueDayCloses } from './service/day-close.ts';
+import { DraftService } from './service/draft.service.ts';
 import { FollowUpService } from './service/follow-up.ts';
 import { FormRetentionService } from './service/form-retention.ts';
 import { type Clock, HallService, systemClock } from './service/hall.service.ts';
@@ -87,6 +91,15 @@ export interface Hall {
   print: PrintQueue;
   appointments: AppointmentService;
   applications: ApplicationService;
+  /** Online booking (MOB-BOOK-*). */
+  bookings: BookingService;
+  /** 网上填单 and the online pre-check (MOB-FORM-*, MOB-PRE-*). */
+  drafts: DraftService;
+  /**
+   * What online booking and online forms need of a signed-in citizen who gave an ID number
+   * (MOB-BOOK-*, MOB-FORM-*): the holder reference, the masked ID, the session's phone.
+   */
+  citizenOf(p: CitizenPrincipal & { holderRef: string }): Citizen;
   kiosk: KioskService;
   slips: SlipService;
   cases: CaseService;
@@ -156,6 +169,8 @@ const NOTICE_FACTS: ReadonlySet<string> = new Set([
   'slip:issued',
   'case:supplement-requested',
   'case:ready',
+  'booking:reminded',
+  'draft:prechecked',
   'ticket:issued',
   'ticket:called',
   'ticket:cancelled',
@@ -228,6 +243,25 @@ export function composeHall(deps: HallDeps): Hall {
     retentionDays: Math.max(1, deps.formRetentionDays ?? 30),
     today,
   });
+  const bookings = new BookingService({
+    hall,
+    store: store.bookings,
+    appointments: store.appointments,
+    catalog: items,
+    isWorkingDay: (d) => calendar.isWorkingDay(d),
+    meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
+    clock,
+  });
+  const drafts = new DraftService({
+    hall,
+    store: store.bookings,
+    applications: store.applications,
+    reads: store.piiReads,
+    catalog: items,
+    holderRef,
+    today,
+    clock,
+  });
   const applications = new ApplicationService({
     store: store.applications,
     reads: store.piiReads,
@@ -237,6 +271,8 @@ export function composeHall(deps: HallDeps): Hall {
     clock,
     transaction: (fn) => store.transaction(fn),
     staff: staffName,
+    takeUpOnline: (reader, code) => drafts.takeUp(reader, code, q()),
+    precheckOf: (id) => drafts.precheckOf(id),
   });
   const onlineQueue = new OnlineQueueService({ hall, views, online: store.online, clock });
   const onlineRatings = new OnlineRatingService({
@@ -284,7 +320,7 @@ export function composeHall(deps: HallDeps): Hall {
       store.applications
         .byTicket(ticketId)
         .filter((a) => a.itemCode === itemCode && !store.applications.isPurged(a))
-        .map((a) => a.formTitle),
+        .map((a) => ({ title: a.formTitle, source: a.source ?? 'kiosk' })),
   });
   const followUps = new FollowUpService({
     store: store.followUps,
@@ -375,6 +411,8 @@ export function composeHall(deps: HallDeps): Hall {
         return c === undefined ? undefined : slipPhoneOf(c);
       },
       hallName: () => q().settings?.hallName ?? '',
+      bookingOf: (code) => bookings.noticeOf(code),
+      draftOf: (id) => drafts.noticeOf(id),
     },
     // NOTE-TRG-5..7: the queue's notices, to the ticket's contact phone (MOB-Q-1, KSK form).
     queueLookups: {
@@ -544,6 +582,16 @@ export function composeHall(deps: HallDeps): Hall {
     print,
     appointments,
     applications,
+    bookings,
+    drafts,
+    citizenOf: (p) => ({
+      holderRef: p.holderRef,
+      holderMasked: p.idMasked ?? '',
+      // Senior on the day the ID number was bound (the session keeps no birth date, SEC-MIN-1); a
+      // check-in by card decides again from the number.
+      senior: p.holder?.senior ?? false,
+      phone: citizens.phoneOf(p) ?? '',
+    }),
     kiosk,
     slips,
     cases,
@@ -593,6 +641,9 @@ export function composeHall(deps: HallDeps): Hall {
       if (risen > 0) log.info({ facts: risen }, 'risk tick: alerts raised or escalated');
       const lapsed = onlineQueue.lapseDue();
       if (lapsed > 0) log.info({ tickets: lapsed }, 'online tickets lapsed unconfirmed');
+      const booked = bookings.tick();
+      if (booked.noShows + booked.reminders > 0)
+        log.info(booked, 'online bookings: no-shows and reminders recorded');
       const purged = retention.purgeDue();
       if (purged > 0) log.info({ forms: purged }, 'kiosk forms purged after their retention time');
     },

@@ -149,7 +149,7 @@ export interface PiiReadEntry {
   staffName: string | null;
   staffNumber: string | null;
   /** A kiosk form, the name of a card read at the clerk's counter (CTR-2), a complainant's contact (CMP-4), a captured page (MAT-FILE-3), or an archive PDF or volume (ARC-5). */
-  subject: 'application' | 'counter-card' | 'complaint' | 'case-page' | 'archive-pdf';
+  subject: 'application' | 'counter-card' | 'complaint' | 'case-page' | 'archive-pdf' | 'online-draft';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case <id>`, or `manager: <the reason given>`. */

@@ -22,6 +22,7 @@ const ITEM_LABELS: Readonly<Record<string, string>> = {
   form: '自助表单',
   identityRequired: '需要验证身份',
   reviewLevels: '审核级数',
+  precheck: '网上预审（高风险）',
   retention: '保管期限',
   initials: '拼音首字母',
 };

@@ -61,6 +61,11 @@ export interface ServiceItem {
    */
   identityRequired?: boolean;
   /**
+   * 高风险事项: a form filled online for this item waits for a reviewer's pre-check (预审,
+   * LD/T 02 §10.3; SPEC MOB-PRE-1) before the citizen comes. Absent: false.
+   */
+  precheck?: boolean;
+  /**
    * How many back-office levels a 限时受理 of this item passes (LD/T 02 §9.4.3–9.4.4): 0 none,
    * 1 审核, 2 审核 + 复核 by another person. Absent: 1 (DEFAULT_REVIEW_LEVELS).
    */

@@ -278,6 +278,7 @@ export const serviceItemSchema = z
     form: formDefinitionSchema.optional(),
     identityRequired: z.boolean().optional(),
     reviewLevels: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    precheck: z.boolean().optional(),
     retention: z.enum(RETENTIONS).optional(),
     /** Computed by the server when it serves the catalog; accepted (an export re-imports) and not stored. */
     initials: z.string().max(200).optional(),

@@ -1,4 +1,5 @@
 import { ARCHIVE_FACT_TYPES, type ArchiveFact, type ArchiveScheme } from './archive.ts';
+import { BOOKING_FACT_TYPES, type BookingFact } from './booking.ts';
 import { CASE_FACT_TYPES, type CaseFact } from './cases.ts';
 import { COMPLAINT_FACT_TYPES, type ComplaintFact } from './complaints.ts';
 import type { SlipKind } from './console.ts';
@@ -146,6 +147,8 @@ export type RecordFact =
       /** The kiosk it was filled in at. */
       deviceId: string | null;
       formTitle: string;
+      /** `online`: a form filled on the phone (MOB-FORM-3), taken up at the window with this ticket. */
+      source?: 'online';
     }
   | {
       /**
@@ -158,13 +161,15 @@ export type RecordFact =
       retentionDays: number;
       commandResults: number;
       printJobs: number;
-    };
+    }
+  | BookingFact;
 
 export const RECORD_FACT_TYPES = [
   'slip:issued',
   'slip:reprinted',
   'application:submitted',
   'forms:purged',
+  ...BOOKING_FACT_TYPES,
 ] as const satisfies readonly RecordFact['type'][];
 
 const NOT_QUEUE: ReadonlySet<string> = new Set([

@@ -1,4 +1,6 @@
 export * from './archive.ts';
+export * from './booking.schema.ts';
+export * from './booking.ts';
 export * from './cases.ts';
 export * from './catalog.ts';
 export * from './catalog-issues.ts';

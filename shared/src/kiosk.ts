@@ -117,4 +117,8 @@ export interface ApplicationView {
   createdAt: number;
   fields: { key: string; label: string; value: string }[];
   values: FormValues;
+  /** Filled on the phone (MOB-FORM-3) rather than at the kiosk. */
+  source?: 'kiosk' | 'online';
+  /** For an online form of a high-risk item: its pre-check (MOB-PRE-4); the window sees it plainly. */
+  precheck?: { status: 'none' | 'pending' | 'passed' | 'returned'; reasons: string[] };
 }

@@ -5,14 +5,16 @@
  */
 
 /**
- * The templates the hall's facts trigger (NOTE-TRG-1..3 for cases, NOTE-TRG-5..7 for the queue),
- * and the one-time sign-in code of the citizen's phone app (MOB-AUTH-2).
+ * The templates the hall's facts trigger (NOTE-TRG-1..3, NOTE-TRG-5..7 for the queue, MOB-BOOK-7,
+ * MOB-PRE-3), and the one-time sign-in code of the citizen's phone app (MOB-AUTH-2).
  */
 export const NOTICE_TEMPLATE_IDS = [
   'case-accepted',
   'case-supplement',
   'case-ready',
   'otp',
+  'booking-reminder',
+  'precheck-result',
   'queue-ahead',
   'queue-called',
   'rating-link',
@@ -24,6 +26,8 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'case-accepted': ['hallName', 'itemName', 'receiptNo', 'deadline'],
   'case-supplement': ['hallName', 'itemName', 'receiptNo', 'materials'],
   'case-ready': ['hallName', 'itemName', 'receiptNo'],
+  'booking-reminder': ['hallName', 'itemName', 'slot', 'bookingCode'],
+  'precheck-result': ['hallName', 'itemName', 'draftCode', 'result'],
   otp: ['hallName', 'code', 'minutes'],
   'queue-ahead': ['hallName', 'number', 'ahead'],
   'queue-called': ['hallName', 'number', 'windowNo'],

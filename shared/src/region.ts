@@ -26,3 +26,35 @@ export type RegionFact = {
 };
 
 export const REGION_FACT_TYPES = ['region:document-applied'] as const satisfies readonly RegionFact['type'][];
+
+/** One kind of regional document as a hall runs it (`GET /api/region/status`, RGN-PUSH-4). */
+export interface RegionDocumentStatus {
+  kind: RegionDocumentKind;
+  /** 0: none applied yet. */
+  version: number;
+  /** When it was applied (the fact's time, ms); null before any. */
+  at: number | null;
+  regional: string[];
+  /** The hall's own entries kept beside the regional ones (RGN-PUSH-3). */
+  localKept: string[];
+  /** A newer version the hall could not apply, and why. */
+  refused: { version: number; message: string } | null;
+}
+
+/** The hall's replication to the center (RGN-REP-*), as its shipper sees it. */
+export interface ReplicationStatus {
+  state: 'starting' | 'shipping' | 'idle' | 'backing-off' | 'flagged' | 'stopped';
+  hallId: string;
+  highWater: number | null;
+  hallLastSeq: number;
+  lag: number | null;
+  lastContact: number | null;
+  lastError: string | null;
+  flagged: string | null;
+}
+
+/** `GET /api/region/status`: null replication when the hall has no center configured. */
+export interface RegionStatusView {
+  documents: RegionDocumentStatus[];
+  replication: ReplicationStatus | null;
+}

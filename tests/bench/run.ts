@@ -6,7 +6,9 @@
  * `tests/bench/x.bench.ts` and list it in SUITES.
  */
 import { archiveBench } from './archive.bench.ts';
+import { bookingBench } from './booking.bench.ts';
 import { captureBench } from './capture.bench.ts';
+import { centerBench } from './center.bench.ts';
 import { centerReportBench } from './center-report.bench.ts';
 import { displayBench } from './display.bench.ts';
 import { fanoutBench } from './fanout.bench.ts';
@@ -34,8 +36,10 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'capture', run: captureBench },
   { name: 'scan', run: scanBench },
   { name: 'notice', run: noticeBench },
+  { name: 'booking', run: bookingBench },
   { name: 'mobile', run: mobileBench },
   { name: 'center-report', run: centerReportBench },
+  { name: 'center', run: centerBench },
 ];
 
 async function main(): Promise<number> {

@@ -65,6 +65,7 @@ export class Proc {
 export async function startCenterProcess(
   databaseUrl: string,
   port = 0,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ proc: Proc; url: string; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'queue-server/src/center/main.ts'], {
     cwd: ROOT,
@@ -75,6 +76,7 @@ export async function startCenterProcess(
       ONEWINDOW_CENTER_DATABASE_URL: databaseUrl,
       ONEWINDOW_CENTER_ADMIN_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: 'silent',
+      ...extraEnv,
     },
   });
   const proc = new Proc(child);

@@ -258,7 +258,7 @@ describe('限时业务 back office', () => {
     await rv.bringToFront();
     expect(
       await rv.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab'))),
-    ).toEqual(['review', 'archive']);
+    ).toEqual(['review', 'precheck', 'archive']);
     await expect.poll(() => row(rv, kase.id).count(), POLL).toBe(1);
     const r1 = (await row(rv, kase.id).textContent())!;
     expect(r1).toContain(item(TWO_LEVEL).name);
@@ -516,7 +516,7 @@ describe('限时业务 back office', () => {
     await dual.bringToFront();
     expect(
       await dual.locator('[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab'))),
-    ).toEqual(['clerk', 'review', 'complaints', 'recon', 'archive']);
+    ).toEqual(['clerk', 'review', 'precheck', 'complaints', 'recon', 'archive']);
     await dual.click('[data-window=w3]');
     await dual.locator('[data-action=call-next]').waitFor();
     await dual.keyboard.press('F1');

@@ -434,8 +434,8 @@ describe('posts', () => {
         'reconsign',
         'archive',
       ],
-      admin: ['admin', 'risklist', 'audit'],
-      reviewer1: ['review', 'archive'],
+      admin: ['admin', 'booking', 'risklist', 'audit'],
+      reviewer1: ['review', 'precheck', 'archive'],
       supervisor1: ['recheck', 'archive'],
       accountant1: ['query', 'archive'],
     };

@@ -64,10 +64,12 @@ describe('SMS notices over REST (SPEC NOTE-OUT-3, NOTE-TPL-*)', () => {
     const admin = await server.login('admin');
     const list = ok(await server.rest<NoticeTemplate[]>('GET', '/api/notice-templates', { token: admin }));
     expect(list.map((t) => t.id)).toEqual([
+      'booking-reminder',
       'case-accepted',
       'case-ready',
       'case-supplement',
       'otp',
+      'precheck-result',
       'queue-ahead',
       'queue-called',
       'rating-link',

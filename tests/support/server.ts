@@ -65,6 +65,8 @@ export async function startTestServer(
     scanTimeoutMs?: number;
     /** The SMS gateway the notice worker sends through (a test SMSC: `tests/support/phone.ts`). */
     sms?: AppDeps['sms'];
+    /** Per-client rate limits (on by default); off where one test signs in dozens of citizens. */
+    rateLimit?: boolean;
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? new TestClock();
@@ -80,6 +82,7 @@ export async function startTestServer(
     ...(opts.recoveryMs !== undefined ? { recoveryMs: opts.recoveryMs } : {}),
     ...(opts.scanTimeoutMs !== undefined ? { scanTimeoutMs: opts.scanTimeoutMs } : {}),
     ...(opts.sms !== undefined ? { sms: opts.sms } : {}),
+    ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}),
   });
   bootstrap(app, { demo: true, adminPassword: undefined, risk: opts.risk ?? false }, logger);
   const port = await app.listen(opts.port ?? 0, '127.0.0.1');

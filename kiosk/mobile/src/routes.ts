@@ -55,6 +55,20 @@ export const ROUTES: readonly PhoneRoute[] = [
     load: () => import('./views/IdentityView.tsx'),
   },
   {
+    path: '/book',
+    title: { zh: '预约', en: 'Book' },
+    access: 'identified',
+    tile: { order: 10, icon: '约', hint: { zh: '预约到大厅办理的时间', en: 'Book a time at the hall' } },
+    load: () => import('./views/BookView.tsx'),
+  },
+  {
+    path: '/form',
+    title: { zh: '网上填单', en: 'Fill a form' },
+    access: 'identified',
+    tile: { order: 20, icon: '填', hint: { zh: '来大厅前先填好表单', en: 'Fill the form before you come' } },
+    load: () => import('./views/FormView.tsx'),
+  },
+  {
     path: '/progress',
     title: { zh: '进度查询', en: 'Progress' },
     access: 'public',

@@ -29,6 +29,9 @@ const loadRisk = () => import('./views/RiskView.tsx').then((m) => m.RiskView);
 const loadReconClerk = () => import('./views/recon/ReconClerkView.tsx').then((m) => m.ReconClerkView);
 const loadReconManager = () => import('./views/recon/ReconManagerView.tsx').then((m) => m.ReconManagerView);
 const loadArchive = () => import('./views/archive/ArchiveView.tsx').then((m) => m.ArchiveView);
+const loadPrecheck = () => import('./views/online/PrecheckView.tsx').then((m) => m.PrecheckView);
+const loadBookingConfig = () =>
+  import('./views/online/BookingConfigView.tsx').then((m) => m.BookingConfigView);
 type RiskProps = ViewProps & { mode: 'alerts' | 'list' };
 type CasesProps = ViewProps & { mode: CasesMode };
 const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
@@ -49,17 +52,21 @@ export type TabId =
   | 'supervision'
   | 'recon'
   | 'reconsign'
-  | 'archive';
+  | 'archive'
+  | 'precheck'
+  | 'booking';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'clerk', zh: '窗口受理', en: 'Clerk', roles: ['clerk', 'rights-clerk'] },
   { id: 'handback', zh: '权益出件', en: 'Hand-back', roles: ['rights-clerk'] },
   { id: 'review', zh: '业务审核', en: 'Review', roles: ['reviewer'] },
   { id: 'recheck', zh: '复核', en: 'Re-check', roles: ['review-supervisor'] },
+  { id: 'precheck', zh: '网上预审', en: 'Pre-check', roles: ['reviewer'] },
   { id: 'guide', zh: '咨询引导', en: 'Guide', roles: ['guide'] },
   { id: 'manager', zh: '大厅管理', en: 'Manager', roles: ['manager'] },
   { id: 'query', zh: '案件查询', en: 'Cases', roles: ['accountant', 'manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
+  { id: 'booking', zh: '网上预约', en: 'Online booking', roles: ['admin'] },
   { id: 'risk', zh: '风险预警', en: 'Risk alerts', roles: ['manager'] },
   { id: 'risklist', zh: '风险清单', en: 'Risk list', roles: ['manager', 'admin'] },
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
@@ -335,6 +342,10 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
           <Lazy<ViewProps> load={loadReconManager} props={{ me, store: conn.store }} />
         )}
         {tab === 'archive' && <Lazy<{ me: CurrentStaff }> load={loadArchive} props={{ me }} />}
+        {tab === 'precheck' && <Lazy<{ me: CurrentStaff }> load={loadPrecheck} props={{ me }} />}
+        {conn && tab === 'booking' && (
+          <Lazy<ViewProps> load={loadBookingConfig} props={{ me, store: conn.store }} />
+        )}
         {conn && (tab === 'risk' || tab === 'risklist') && (
           <Lazy<RiskProps>
             key={tab}

@@ -23,6 +23,7 @@ import { attachRealtime, EVERYONE, type HallIo } from './realtime.ts';
 import { fail, mountRoutes, type RouteDef, send } from './route-table.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { archiveRoutes } from './routes/archive.routes.ts';
+import { bookingRoutes } from './routes/booking.routes.ts';
 import { type CitizenLimiters, citizenRoutes } from './routes/citizen.routes.ts';
 import { complaintRoutes } from './routes/complaints.routes.ts';
 import { coreRoutes } from './routes/core.routes.ts';
@@ -312,6 +313,7 @@ export function createApp(deps: AppDeps): App {
     ...noticeRoutes(h),
     ...mobileQueueRoutes(h),
     ...ticketStatusRoutes(h),
+    ...bookingRoutes(h),
     ...citizenRoutes(h, citizenLimits),
   ];
   mountRoutes(app, routes, h.auth, h.citizens);

@@ -198,6 +198,10 @@ export const ROUTE_PERMISSIONS = {
   'hall:notice': { roles: ['manager'], devices: [] },
   'catalog:manage': { roles: ['admin'], devices: [] },
   'calendar:manage': { roles: ['admin'], devices: [] },
+  /** The online booking capacity, window, cancellation and no-show settings (MOB-BOOK-1). */
+  'booking:manage': { roles: ['admin'], devices: [] },
+  /** The 预审 list of online forms of high-risk items (MOB-PRE-2): the reviewer post. */
+  'prechecks:review': { roles: ['reviewer'], devices: [] },
   'staff:manage': { roles: ['admin'], devices: [] },
   /** The second admin of a grant of manager or admin (SEC-ACC-1): never its proposer or its account. */
   'staff:approve': { roles: ['admin'], devices: [] },

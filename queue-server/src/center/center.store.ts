@@ -50,6 +50,9 @@ const toHall = (r: Record<string, unknown>): HallRow => ({
 });
 
 export class CenterStore {
+  /** Each hall's credential hash as last read: a batch needs no query to authenticate (halls are never re-keyed in place). */
+  private readonly hashes = new Map<string, string>();
+
   constructor(readonly pool: pg.Pool) {}
 
   /** Registers a hall and answers its credential (shown once; only its hash is kept). */
@@ -64,12 +67,17 @@ export class CenterStore {
 
   /** Whether this credential is this hall's (RGN-REP-5): a hall writes only its own stream. */
   async authenticate(hallId: string, credential: string): Promise<boolean> {
+    const given = hashCredential(credential);
+    const known = this.hashes.get(hallId);
+    if (known !== undefined && sameHash(known, given)) return true;
     const r = await this.pool.query<{ credential_hash: string }>(
       'SELECT credential_hash FROM halls WHERE hall_id = $1',
       [hallId],
     );
     const row = r.rows[0];
-    return row !== undefined && sameHash(row.credential_hash, hashCredential(credential));
+    if (row === undefined) return false;
+    this.hashes.set(hallId, row.credential_hash);
+    return sameHash(row.credential_hash, given);
   }
 
   async hall(hallId: string): Promise<HallRow | undefined> {
@@ -80,11 +88,6 @@ export class CenterStore {
   async halls(): Promise<HallRow[]> {
     const r = await this.pool.query('SELECT * FROM halls ORDER BY hall_id');
     return r.rows.map(toHall);
-  }
-
-  /** Records a contact without facts (a hello): the hall's reported last seq and versions; flags a rewind. */
-  async hello(hallId: string, hallLastSeq: number, versions: RegionVersions): Promise<IngestOutcome> {
-    return this.ingest(hallId, hallLastSeq, versions, []);
   }
 
   /**
@@ -136,50 +139,45 @@ export class CenterStore {
         await client.query('ROLLBACK');
         return { ok: false, code: 'GAP', highWater: mark };
       }
-      const old = facts.filter((f) => f.seq <= mark);
-      if (old.length > 0) {
-        const differ = await client.query<{ seq: number }>(
-          `SELECT n.seq FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::jsonb[]) AS n(seq, at, type, body)
-           LEFT JOIN facts f ON f.hall_id = $1 AND f.seq = n.seq
-           WHERE f.seq IS NULL OR f.at <> n.at OR f.type <> n.type OR f.body <> n.body
-           ORDER BY n.seq LIMIT 1`,
-          [
-            hallId,
-            old.map((f) => f.seq),
-            old.map((f) => f.at),
-            old.map((f) => f.type),
-            old.map((f) => JSON.stringify(f.body)),
-          ],
-        );
-        const seq = differ.rows[0]?.seq;
-        if (seq !== undefined)
-          return flag(
-            `fact ${seq} differs from the one the center holds: the hall's log was rewound (restored backup?)`,
-          );
-      }
-      const fresh = facts.filter((f) => f.seq > mark);
-      let inserted = 0;
-      if (fresh.length > 0) {
-        const r = await client.query(
-          `INSERT INTO facts (hall_id, seq, at, type, body)
-           SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::jsonb[])
-           ON CONFLICT DO NOTHING`,
-          [
-            hallId,
-            fresh.map((f) => f.seq),
-            fresh.map((f) => f.at),
-            fresh.map((f) => f.type),
-            fresh.map((f) => JSON.stringify(f.body)),
-          ],
-        );
-        inserted = r.rowCount ?? 0;
-      }
-      const highWater = fresh.length > 0 ? (fresh.at(-1) as ShippedFact).seq : mark;
-      await client.query(
-        `UPDATE halls SET high_water = $2, reported_seq = $3, last_contact = now(), running_versions = $4
-         WHERE hall_id = $1`,
-        [hallId, highWater, hallLastSeq, JSON.stringify(versions)],
+      // One statement after the lock: compare the facts the center holds (RGN-REP-6), insert the
+      // new ones and move the mark, unless one differs. Its snapshot is taken after the lock, so it
+      // sees every batch committed before this one.
+      const highWater = Math.max(mark, (facts.at(-1) as ShippedFact | undefined)?.seq ?? mark);
+      const r = await client.query<{ differs: number | null; inserted: number }>(
+        `WITH n AS (
+           SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::jsonb[]) AS n(seq, at, type, body)
+         ), diff AS (
+           SELECT n.seq FROM n LEFT JOIN facts f ON f.hall_id = $1 AND f.seq = n.seq
+           WHERE n.seq <= $6 AND (f.seq IS NULL OR f.at <> n.at OR f.type <> n.type OR f.body <> n.body)
+           ORDER BY n.seq LIMIT 1
+         ), ins AS (
+           INSERT INTO facts (hall_id, seq, at, type, body)
+           SELECT $1, n.seq, n.at, n.type, n.body FROM n WHERE n.seq > $6 AND NOT EXISTS (SELECT 1 FROM diff)
+           ON CONFLICT DO NOTHING RETURNING 1
+         ), upd AS (
+           UPDATE halls SET high_water = $7, reported_seq = $8, last_contact = now(), running_versions = $9
+           WHERE hall_id = $1 AND NOT EXISTS (SELECT 1 FROM diff) RETURNING 1
+         )
+         SELECT (SELECT seq FROM diff) AS differs, (SELECT count(*)::int FROM ins) AS inserted,
+                (SELECT count(*) FROM upd) AS updated`,
+        [
+          hallId,
+          facts.map((f) => f.seq),
+          facts.map((f) => f.at),
+          facts.map((f) => f.type),
+          facts.map((f) => JSON.stringify(f.body)),
+          mark,
+          highWater,
+          hallLastSeq,
+          JSON.stringify(versions),
+        ],
       );
+      const differs = r.rows[0]?.differs ?? null;
+      if (differs !== null)
+        return flag(
+          `fact ${differs} differs from the one the center holds: the hall's log was rewound (restored backup?)`,
+        );
+      const inserted = r.rows[0]?.inserted ?? 0;
       await client.query('COMMIT');
       return { ok: true, highWater, inserted };
     } catch (err) {

@@ -28,6 +28,8 @@ const schema = z
   .refine((e) => e.ONEWINDOW_CENTER_DATABASE_URL !== undefined || e.PGHOST !== undefined, {
     message: 'set ONEWINDOW_CENTER_DATABASE_URL (or PGHOST and the other PG* variables)',
     path: ['ONEWINDOW_CENTER_DATABASE_URL'],
+    // Checked even when other keys are bad, so one run names them all.
+    when: () => true,
   });
 
 export interface CenterConfig {

@@ -6,7 +6,14 @@
  * mark is the resume point, so a shipper killed mid-batch resumes exactly where the center's
  * last committed batch ended. Nothing in a hall command waits for it (RGN-REP-8).
  */
-import type { HallEvent, RegionDocument, RegionVersions, ShippedFact } from '@onewindow/shared';
+import {
+  type HallEvent,
+  MAX_BATCH_FACTS,
+  type RegionDocument,
+  type RegionVersions,
+  type ReplicationStatus,
+  type ShippedFact,
+} from '@onewindow/shared';
 import type { Logger } from 'pino';
 import { stripFact } from './strip.ts';
 
@@ -15,7 +22,7 @@ export interface ShipperOptions {
   url: string;
   hallId: string;
   credential: string;
-  /** Facts a batch carries at most (the center takes up to MAX_BATCH_FACTS). */
+  /** New facts a batch carries at most (1,000; the center takes up to MAX_BATCH_FACTS with the overlap). */
   batchFacts?: number;
   /** Bytes of JSON a batch carries at most (one bigger fact still goes alone). */
   batchBytes?: number;
@@ -36,22 +43,15 @@ export interface ShipperDeps {
   versions(): RegionVersions;
   /** Applies newer documents (RegionService.applyAll). */
   applyDocuments(docs: RegionDocument[]): void;
+  /** Told each time the center answers a new mark (every fact up to it is committed there). */
+  onShipped?(highWater: number): void;
   logger: Logger;
 }
 
-export type ShipperState = 'starting' | 'shipping' | 'idle' | 'backing-off' | 'flagged' | 'stopped';
+export type ShipperState = ReplicationStatus['state'];
 
-export interface ShipperStatus {
-  state: ShipperState;
-  hallId: string;
-  /** The center's mark as last answered (null before the first answer). */
-  highWater: number | null;
-  hallLastSeq: number;
-  lag: number | null;
-  lastContact: number | null;
-  lastError: string | null;
-  flagged: string | null;
-}
+/** What the shipper knows; `highWater` is the center's mark as last answered (null before). */
+export type ShipperStatus = ReplicationStatus;
 
 class HttpError extends Error {
   constructor(
@@ -84,7 +84,7 @@ export class Shipper {
     private readonly d: ShipperDeps,
   ) {
     this.o = {
-      batchFacts: 500,
+      batchFacts: 1000,
       batchBytes: 1_000_000,
       idleMs: 2000,
       pullEveryMs: 60_000,
@@ -94,6 +94,8 @@ export class Shipper {
       ...opts,
       url: opts.url.replace(/\/+$/, ''),
     };
+    // The overlap fact rides along: a batch is at most batchFacts + 1 facts, within the center's limit.
+    this.o.batchFacts = Math.max(1, Math.min(this.o.batchFacts, MAX_BATCH_FACTS - 1));
   }
 
   start(): void {
@@ -225,6 +227,7 @@ export class Shipper {
     this.highWater = r.highWater;
     this.flagged = null;
     this.lastContact = Date.now();
+    if (fresh > 0) this.d.onShipped?.(r.highWater);
     return fresh > 0;
   }
 

@@ -17,13 +17,17 @@ export interface NoticeLookups {
   /** The contact phone the acceptance slip recorded for the case (sealed at rest), if any. */
   phoneOf(caseId: string): string | undefined;
   hallName(): string;
+  /** An online booking's reminder: the citizen's phone, the item, the slot in words (MOB-BOOK-7). */
+  bookingOf?(bookingCode: string): { phone: string; itemName: string; slot: string } | undefined;
+  /** An online form's pre-check result goes to the phone it was filled with (MOB-PRE-3). */
+  draftOf?(draftId: string): { phone: string; itemName: string } | undefined;
 }
 
 /** A notice a fact triggers; the id is deterministic, so the same fact never makes two. */
 export interface NoticeDraft {
   id: string;
   templateId: NoticeTemplateId;
-  /** The case it is about; null for a queue notice (it names the ticket in its id). */
+  /** The case it is about; null for a queue notice, a booking's or an online form's. */
   caseId: string | null;
   factSeq: number;
   phone: string;
@@ -49,6 +53,46 @@ export function mobileOf(contactPhone: string | undefined): string | undefined {
 export function noticesFor(events: readonly HallEvent[], look: NoticeLookups): NoticeDraft[] {
   const out: NoticeDraft[] = [];
   for (const ev of events) {
+    // MOB-BOOK-7: one reminder per booking (its id is the booking's), however often the timer runs.
+    if (ev.type === 'booking:reminded') {
+      for (const bookingCode of ev.bookingCodes) {
+        const b = look.bookingOf?.(bookingCode);
+        const phone = mobileOf(b?.phone);
+        if (b === undefined || phone === undefined) continue;
+        out.push({
+          id: `booking-reminder:${bookingCode}`,
+          templateId: 'booking-reminder',
+          caseId: null,
+          factSeq: ev.seq,
+          phone,
+          params: { hallName: look.hallName(), itemName: b.itemName, slot: b.slot, bookingCode },
+        });
+      }
+      continue;
+    }
+    // MOB-PRE-3: the result of a pre-check, without the reasons (free text stays on the phone).
+    if (ev.type === 'draft:prechecked') {
+      const d = look.draftOf?.(ev.draftId);
+      const phone = mobileOf(d?.phone);
+      if (d === undefined || phone === undefined) continue;
+      out.push({
+        id: `precheck-result:${ev.draftId}`,
+        templateId: 'precheck-result',
+        caseId: null,
+        factSeq: ev.seq,
+        phone,
+        params: {
+          hallName: look.hallName(),
+          itemName: d.itemName,
+          draftCode: ev.code,
+          result:
+            ev.outcome === 'passed'
+              ? '已通过预审，可携带材料到大厅办理'
+              : '未通过预审，请按退回原因修改后重新填报',
+        },
+      });
+      continue;
+    }
     let caseId: string | null = null;
     let templateId: NoticeTemplateId;
     let id: string;

@@ -43,6 +43,16 @@ export class ApplicationService {
       clock: { now(): number };
       transaction: <T>(fn: () => T) => T;
       staff: (id: string) => { name: string; staffNumber: string } | undefined;
+      /**
+       * An online draft (MOB-FORM-3) with this code, taken up with the reader's serving ticket;
+       * null when no draft has the code.
+       */
+      takeUpOnline?: (
+        reader: Reader,
+        code: string,
+      ) => { ok: true; row: ApplicationRow } | { ok: false; error: ApiError } | null;
+      /** The pre-check of an application that came from an online draft (MOB-PRE-4). */
+      precheckOf?: (applicationId: string) => ApplicationView['precheck'];
     },
   ) {}
 
@@ -53,7 +63,12 @@ export class ApplicationService {
   }
 
   byCode(reader: Reader, code: string): Read<ApplicationView> {
-    const a = this.deps.store.byCode(code);
+    let a = this.deps.store.byCode(code);
+    if (a === undefined) {
+      const online = this.deps.takeUpOnline?.(reader, code.trim().toUpperCase()) ?? null;
+      if (online !== null && !online.ok) return online;
+      if (online !== null) a = online.row;
+    }
     if (a === undefined || this.deps.store.isPurged(a))
       return { ok: false, error: { code: 'NOT_FOUND', message: 'no kiosk form with that code' } };
     const r = this.read(reader, a.ticketId, [a]);
@@ -152,6 +167,12 @@ export class ApplicationService {
       createdAt: a.createdAt,
       fields,
       values: a.values,
+      ...(a.source === 'online'
+        ? {
+            source: 'online' as const,
+            precheck: this.deps.precheckOf?.(a.id) ?? { status: 'none', reasons: [] },
+          }
+        : {}),
     };
   }
 }

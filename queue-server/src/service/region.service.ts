@@ -11,6 +11,7 @@ import {
   REGION_DOCUMENT_SCHEMAS,
   type RegionDocument,
   type RegionDocumentKind,
+  type RegionDocumentStatus,
   type RegionFact,
   type RegionVersions,
   type RiskEntry,
@@ -32,16 +33,7 @@ export interface RegionDeps {
 }
 
 /** What the hall runs of one document kind, and the last attempt that failed. */
-export interface AppliedDocument {
-  kind: RegionDocumentKind;
-  version: number;
-  /** When it was applied (the fact's time); null before any. */
-  at: number | null;
-  regional: string[];
-  localKept: string[];
-  /** A newer version the hall could not apply, and why (shown on the admin page). */
-  refused: { version: number; message: string } | null;
-}
+export type AppliedDocument = RegionDocumentStatus;
 
 const BY = 'center';
 

@@ -263,7 +263,7 @@ export interface SlipServiceDeps {
   named: (c: CaseRecord) => CaseRecord;
   clock: Clock;
   /** The kiosk forms (自助填单) the citizen filled for a ticket and item: their titles (MAT-FILE-4). */
-  kioskForms?: (ticketId: string, itemCode: string) => string[];
+  kioskForms?: (ticketId: string, itemCode: string) => { title: string; source: 'kiosk' | 'online' }[];
   /**
    * The phone app's progress page of a receipt (MOB-PROG-3), from the hall's public address or
    * the request's origin; undefined: the receipt prints no QR code.
@@ -409,7 +409,7 @@ export class SlipService {
               : null;
         if (opens !== null) {
           caseId = number;
-          const formTitles = this.deps.kioskForms?.(ticket.id, item.code) ?? [];
+          const forms = this.deps.kioskForms?.(ticket.id, item.code) ?? [];
           uow.append([
             acceptanceFact({
               caseId,
@@ -426,17 +426,17 @@ export class SlipService {
               by: p.id,
               instant,
             }),
-            // MAT-FILE-4: a material that is the form the citizen filled at the kiosk is present,
-            // from the kiosk: the form itself is kept with the ticket, not as a page.
+            // MAT-FILE-4: a material that is the form the citizen filled at the kiosk (or on the
+            // phone, MOB-FORM-4) is present, from there: the form is kept with the ticket, not as a page.
             ...(item.guide?.materials ?? [])
-              .filter((m) => m.sharedData !== true && formTitles.includes(m.name))
+              .filter((m) => m.sharedData !== true && forms.some((f) => f.title === m.name))
               .map(
                 (m): CaseFact => ({
                   type: 'case:material-captured',
                   caseId: number,
                   material: m.name,
                   pages: [],
-                  source: 'kiosk',
+                  source: forms.find((f) => f.title === m.name)!.source,
                   by: p.id,
                 }),
               ),

@@ -14,12 +14,14 @@ export interface ApplicationRow {
   values: FormValues;
   /** When the form's answers were purged (SEC-MIN-2); the row stays, empty. */
   purgedAt?: number | null;
+  /** Where it was filled: the kiosk, or the phone (MOB-FORM-3). Absent: kiosk. */
+  source?: 'kiosk' | 'online';
 }
 
 type Raw = Omit<ApplicationRow, 'formTitle' | 'values'> & { body: string };
 
 const cols = `id, code, ticket_id AS ticketId, item_code AS itemCode, device_id AS deviceId,
-  created_at AS createdAt, purged_at AS purgedAt, body`;
+  created_at AS createdAt, purged_at AS purgedAt, source, body`;
 
 /** Draft applications from the kiosk; all their SQL lives here. */
 export class ApplicationStore {
@@ -31,8 +33,8 @@ export class ApplicationStore {
   ) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO applications (id, code, ticket_id, item_code, device_id, body, created_at)
-         VALUES (@id, @code, @ticketId, @itemCode, @deviceId, @body, @createdAt)`,
+        `INSERT INTO applications (id, code, ticket_id, item_code, device_id, body, created_at, source)
+         VALUES (@id, @code, @ticketId, @itemCode, @deviceId, @body, @createdAt, @source)`,
       ),
       byId: db.prepare(`SELECT ${cols} FROM applications WHERE id = ?`),
       byCode: db.prepare(`SELECT ${cols} FROM applications WHERE code = ?`),
@@ -53,8 +55,12 @@ export class ApplicationStore {
   }
 
   insert(a: ApplicationRow): void {
-    const { formTitle, values, ...rest } = a;
-    this.s.insert.run({ ...rest, body: this.codec.sealWhole({ formTitle, values }, `applications:${a.id}`) });
+    const { formTitle, values, purgedAt: _p, ...rest } = a;
+    this.s.insert.run({
+      ...rest,
+      source: a.source ?? 'kiosk',
+      body: this.codec.sealWhole({ formTitle, values }, `applications:${a.id}`),
+    });
   }
 
   byId(id: string): ApplicationRow | undefined {

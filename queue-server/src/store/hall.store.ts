@@ -14,6 +14,7 @@ import { AppointmentStore } from './appointment.store.ts';
 import { ArchiveStore } from './archive.store.ts';
 import { AuthStore } from './auth.store.ts';
 import { BlobStore } from './blob.store.ts';
+import { BookingStore } from './booking.store.ts';
 import { AuditedFacts, CalendarOverrideStore, CaseStore } from './case.store.ts';
 import { CitizenStore } from './citizen.store.ts';
 import { ComplaintStore } from './complaint.store.ts';
@@ -106,6 +107,8 @@ export class HallStore {
   readonly notices: NoticeStore;
   /** The citizen's phone, queue side: contact phones, online confirmation codes, rating links. */
   readonly online: OnlineStore;
+  /** Online bookings and online forms (MOB-*). */
+  readonly bookings: BookingStore;
   /** The citizen's phone sign-in: codes, limits, sessions (MOB-AUTH-*). */
   readonly citizens: CitizenStore;
   /** 日结轧账 per clerk and day (REC-*), written only by `appendEvents`. */
@@ -153,6 +156,7 @@ export class HallStore {
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
     this.online = new OnlineStore(db, this.codec);
+    this.bookings = new BookingStore(db, this.codec);
     this.citizens = new CitizenStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
     this.complaints = new ComplaintStore(db, this.codec);
@@ -291,6 +295,7 @@ export class HallStore {
         WHERE json_type(body, '$.holder.ref') = 'text'`)
         .run().changes;
       n += this.db.prepare(`UPDATE appointments SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
+      n += this.db.prepare(`UPDATE online_drafts SET holder_ref = '' WHERE holder_ref <> ''`).run().changes;
       // Citizen sign-ins are keyed by the same holder key (MOB-AUTH-*): they end, and codes lapse.
       n += this.db.prepare('DELETE FROM citizen_sessions').run().changes;
       this.db.prepare('DELETE FROM citizen_otps').run();
@@ -321,6 +326,9 @@ export class HallStore {
       ['citizen_sessions', 'token_hash', 'phone', (k) => `citizen_sessions:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
       ['ticket_contacts', 'ticket_id', 'phone', (k) => `ticket_contacts:${k}`],
+      ['appointments', 'id', 'contact', (k) => `appointments:${k}:contact`],
+      ['online_drafts', 'id', 'body', (k) => `online_drafts:${k}`],
+      ['online_drafts', 'id', 'reasons', (k) => `online_drafts:${k}:reasons`],
     ];
     for (const [table, key, col, aad] of whole) {
       const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE ${key} = ?`);

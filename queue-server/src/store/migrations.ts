@@ -464,7 +464,43 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE citizen_sessions ADD COLUMN senior INTEGER;
   ALTER TABLE citizen_sessions ADD COLUMN bound_on TEXT;
   `,
-  // 19: the citizen's phone, queue side (SPEC MOB-Q-*, NOTE-TRG-5..7, MOB-RATE-*): the phone a
+  // 19: online booking and online forms (SPEC MOB-*): a booking made on the phone is a row of the
+  // same appointments table (so the kiosk checks it in as it does an imported one) with its source,
+  // the half-hour line it took capacity from, the citizen's phone sealed for the reminder, and when
+  // it was reminded; online forms wait in online_drafts (answers and phone sealed) until a window
+  // takes them up into applications, whose rows now say where a form was filled.
+  `
+  ALTER TABLE appointments ADD COLUMN source TEXT NOT NULL DEFAULT 'import' CHECK (source IN ('import', 'online'));
+  ALTER TABLE appointments ADD COLUMN slot_key TEXT;
+  ALTER TABLE appointments ADD COLUMN contact TEXT;
+  ALTER TABLE appointments ADD COLUMN reminded_at INTEGER;
+  CREATE INDEX appointments_by_slot ON appointments (business_day, slot_key, slot_start);
+  CREATE INDEX appointments_online_open ON appointments (source, status, slot_start);
+  CREATE INDEX appointments_by_holder ON appointments (holder_ref, business_day);
+
+  CREATE TABLE online_drafts (
+    id             TEXT PRIMARY KEY,
+    code           TEXT    NOT NULL UNIQUE,
+    holder_ref     TEXT    NOT NULL,
+    item_code      TEXT    NOT NULL,
+    body           TEXT    NOT NULL,
+    precheck       TEXT    NOT NULL CHECK (precheck IN ('none', 'pending', 'passed', 'returned')),
+    reasons        TEXT    NOT NULL DEFAULT '',
+    decided_by     TEXT,
+    decided_at     INTEGER,
+    ticket_id      TEXT,
+    created_at     INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX online_drafts_by_holder ON online_drafts (holder_ref, created_at);
+  CREATE INDEX online_drafts_by_precheck ON online_drafts (precheck, created_at);
+
+  ALTER TABLE applications ADD COLUMN source TEXT NOT NULL DEFAULT 'kiosk' CHECK (source IN ('kiosk', 'online'));
+
+  INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
+    ('booking-reminder', '您预约了{hallName}{slot}办理{itemName}，预约码{bookingCode}。请按时到大厅自助机刷身份证或输入预约码签到。', 'SMS_DEMO_0011', 0),
+    ('precheck-result', '您在网上填报的{itemName}（表单码{draftCode}）{result}。详情请登录{hallName}网上服务查看。', 'SMS_DEMO_0012', 0);
+  `,
+  // 20: the citizen's phone, queue side (SPEC MOB-Q-*, NOTE-TRG-5..7, MOB-RATE-*): the phone a
   // ticket's notices go to (the signed-in citizen's for an online ticket, the kiosk form's
   // otherwise; sealed, bound to the ticket), the code the kiosk scans to confirm an online ticket,
   // the rating links (only the token's hash), and the three queue templates.

@@ -5,7 +5,7 @@ export interface PiiRead {
   at: number;
   staffId: string;
   /** What kind of record: a kiosk form, the name of a card read at the counter (CTR-2), a complainant's contact (CMP-4), a captured page (MAT-FILE-3), or an archive PDF or volume (ARC-5). */
-  subject: 'application' | 'counter-card' | 'complaint' | 'case-page' | 'archive-pdf';
+  subject: 'application' | 'counter-card' | 'complaint' | 'case-page' | 'archive-pdf' | 'online-draft';
   subjectId: string;
   ticketId: string | null;
   /** `serving`, `case`, or `manager: <the reason the manager gave>`. */

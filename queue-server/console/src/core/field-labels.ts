@@ -28,6 +28,7 @@ export const FIELD_LABELS: FieldLabels = {
   note: '说明',
   identityRequired: '须核验身份',
   reviewLevels: '审核级数',
+  precheck: '网上预审（高风险）',
   'timeLimit.text': '办理时限说明',
   'timeLimit.days': '办理时限天数',
   'timeLimit.unit': '办理时限单位',

@@ -1,7 +1,7 @@
 /**
  * 系统管理: the service catalog and guides (CatalogEditor.tsx: a form, import, export), the hall's categories,
  * windows and settings (hall:configure), staff and their posts (StaffAccounts.tsx), devices (pairing codes, revoke, last seen, status) and the
- * working-day calendar's local corrections.
+ * working-day calendar's local corrections, and the regional documents the hall runs (RegionStatus.tsx).
  */
 import type { CurrentStaff, DeviceRecord, PairingCode } from '@onewindow/shared/api-types.ts';
 import { useStore } from '@onewindow/shared/client';
@@ -17,15 +17,17 @@ import { api, command, errorText } from '../core/api.ts';
 import { CLASS_LABEL, hallDate, hallDateTime, POST_LABEL } from '../core/format.ts';
 import type { ConsoleStore } from '../core/staff.ts';
 import { CatalogEditor } from './CatalogEditor.tsx';
+import { RegionStatus } from './RegionStatus.tsx';
 import { StaffAccounts } from './StaffAccounts.tsx';
 
-type Sub = 'catalog' | 'hall' | 'staff' | 'devices' | 'calendar';
+type Sub = 'catalog' | 'hall' | 'staff' | 'devices' | 'calendar' | 'region';
 const SUBS: { id: Sub; zh: string; en: string }[] = [
   { id: 'catalog', zh: '事项与指南', en: 'Catalog' },
   { id: 'hall', zh: '类别·窗口·大厅设置', en: 'Hall' },
   { id: 'staff', zh: '人员与岗位', en: 'Staff' },
   { id: 'devices', zh: '设备', en: 'Devices' },
   { id: 'calendar', zh: '工作日历', en: 'Calendar' },
+  { id: 'region', zh: '区域下发', en: 'Region' },
 ];
 type SetFlash = (m: FlashMessage) => void;
 
@@ -53,6 +55,7 @@ export function AdminView({ me, store }: { me: CurrentStaff; store: ConsoleStore
       {sub === 'staff' && <StaffAccounts me={me} setFlash={setFlash} />}
       {sub === 'devices' && <Devices store={store} setFlash={setFlash} />}
       {sub === 'calendar' && <Calendar setFlash={setFlash} />}
+      {sub === 'region' && <RegionStatus />}
       <Flash message={flash} />
     </div>
   );

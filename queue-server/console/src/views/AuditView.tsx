@@ -151,7 +151,9 @@ function PiiReads() {
                     ? `窗口读卡姓名（${r.subjectId === 'ssc' ? '社保卡' : '身份证'}）`
                     : r.subject === 'case-page'
                       ? `材料页面 ${r.subjectId.slice(0, 12)}…`
-                      : r.subjectId}
+                      : r.subject === 'online-draft'
+                        ? `网上表单 ${r.subjectId.slice(0, 8)}…`
+                        : r.subjectId}
                 </td>
                 <td>{PURPOSE_LABEL(r.purpose)}</td>
               </tr>

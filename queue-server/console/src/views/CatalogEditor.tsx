@@ -333,6 +333,19 @@ function ItemForm({
               ))}
             </select>
           </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              name="precheck"
+              data-testid="catalog-precheck"
+              checked={item.precheck === true}
+              onChange={(e) => {
+                const { precheck: _, ...rest } = item;
+                onChange(e.currentTarget.checked ? { ...rest, precheck: true } : rest);
+              }}
+            />{' '}
+            网上预审（高风险事项：网上填单先由审核岗预审） <span class="en">Online pre-check</span>
+          </label>
           <Text
             label="排队类别"
             name="categoryId"

@@ -1135,8 +1135,22 @@ function KioskForm({ ticket }: { ticket?: Ticket }) {
           </div>
           <div class="dim">
             {app.itemName} · 号票 {app.ticketNumber}
+            {app.source === 'online' && <span> · 网上填单 Online</span>}
             {ticket && app.ticketId !== ticket.id && <span class="error"> · 非当前号票</span>}
           </div>
+          {app.precheck && app.precheck.status !== 'none' && (
+            <p
+              class={app.precheck.status === 'passed' ? 'ok' : 'error'}
+              data-testid="precheck-status"
+              data-status={app.precheck.status}
+            >
+              {app.precheck.status === 'passed'
+                ? '高风险事项：网上预审已通过。Pre-check passed.'
+                : app.precheck.status === 'pending'
+                  ? '高风险事项：网上预审尚未完成，请勿直接受理。Pre-check not done yet.'
+                  : `高风险事项：网上预审已退回（${app.precheck.reasons.join('；')}）。Pre-check returned.`}
+            </p>
+          )}
           <table class="kv">
             <tbody>
               {app.fields.map((f) => (

@@ -94,7 +94,7 @@ export function adminRoutes(h: Hall): RouteDef[] {
       method: 'get',
       path: '/api/region/status',
       summary:
-        'The regional documents this hall runs (version, what the region set, the local additions kept) and its replication to the center (RGN-PUSH-4, RGN-OPS-4)',
+        'The regional documents this hall runs (version, what the region set, the local additions kept) and its replication to the center (RGN-PUSH-4)',
       access: 'hall:read-config',
       handle: () => ({
         ok: true,
