@@ -9,7 +9,7 @@ import type { CitizenPrincipal } from './auth/permissions.ts';
 import { Shipper, type ShipperOptions } from './center/shipper.ts';
 import { businessDayOf } from './domain/clock.ts';
 import type { RetryPolicy } from './domain/notices.ts';
-import { DEFAULT_SETTINGS } from './domain/settings.ts';
+import { DEFAULT_SETTINGS, onlineSettingsOf } from './domain/settings.ts';
 import type { HallEvent } from './domain/types.ts';
 import { ApplicationService } from './service/application.service.ts';
 import { AppointmentService } from './service/appointment.service.ts';
@@ -35,6 +35,8 @@ import { holderRefs } from './service/holder.ts';
 import { KioskService, qrBaseUrl } from './service/kiosk.service.ts';
 import { MaterialService } from './service/material.service.ts';
 import { NoticeOutbox, NoticeWorker } from './service/notice.service.ts';
+import { OnlineQueueService } from './service/online-queue.service.ts';
+import { OnlineRatingService } from './service/online-rating.service.ts';
 import { PageSweepService } from './service/page-sweep.ts';
 import { PrintQueue } from './service/print.service.ts';
 import { ReconService } from './service/recon.service.ts';
@@ -141,6 +143,10 @@ export interface Hall {
   citizenProgress: CitizenProgressService;
   /** The hall's notice marquee on the boards. */
   notice: NoticeService;
+  /** The same-day online ticket (MOB-Q-*). */
+  onlineQueue: OnlineQueueService;
+  /** Rating by link after the service (MOB-RATE-*). */
+  onlineRatings: OnlineRatingService;
   /** The hall's corrections of the national calendar (CAL-2). */
   calendarOverrides: CalendarOverrideService;
   /** The region's documents applied here and the versions the hall runs (RGN-PUSH-*). */
@@ -157,6 +163,23 @@ export interface Hall {
   healthy(): boolean;
   close(): void;
 }
+
+/** Facts that may have written a notice: the worker is woken after their commit (NOTE-DLV-1). */
+const NOTICE_FACTS: ReadonlySet<string> = new Set([
+  'slip:issued',
+  'case:supplement-requested',
+  'case:ready',
+  'booking:reminded',
+  'draft:prechecked',
+  'ticket:issued',
+  'ticket:called',
+  'ticket:cancelled',
+  'ticket:transferred',
+  'ticket:confirmed',
+  'ticket:finished',
+  'ticket:priority-overridden',
+  'ticket:reinstated',
+]);
 
 export function composeHall(deps: HallDeps): Hall {
   const { store, logger: log } = deps;
@@ -251,9 +274,21 @@ export function composeHall(deps: HallDeps): Hall {
     takeUpOnline: (reader, code) => drafts.takeUp(reader, code, q()),
     precheckOf: (id) => drafts.precheckOf(id),
   });
+  const onlineQueue = new OnlineQueueService({ hall, views, online: store.online, clock });
+  const onlineRatings = new OnlineRatingService({
+    hall,
+    online: store.online,
+    clock,
+    ticketFromStore: (id) => store.ticketById(id),
+    saveTicket: (t) => store.writeProjections({ tickets: [t], settled: null, windows: [], state: {} }),
+    catalog: items,
+    publicUrl: () => deps.publicUrl ?? '',
+  });
   const kiosk = new KioskService({
     hall,
     views,
+    online: onlineQueue,
+    contacts: store.online,
     applications: store.applications,
     appointments,
     print,
@@ -379,6 +414,17 @@ export function composeHall(deps: HallDeps): Hall {
       bookingOf: (code) => bookings.noticeOf(code),
       draftOf: (id) => drafts.noticeOf(id),
     },
+    // NOTE-TRG-5..7: the queue's notices, to the ticket's contact phone (MOB-Q-1, KSK form).
+    queueLookups: {
+      ticket: (id) => q().ticket(id),
+      phoneOf: (id) => store.online.contactOf(id),
+      windowNumber: (id) => q().window(id)?.number,
+      awaitingAheadNotice: () => store.online.awaitingAheadNotice(today()),
+      aheadOf: (id) => views.ticketEstimate(id)?.ahead ?? null,
+      aheadNotice: () => onlineSettingsOf(q().settings).aheadNotice,
+      ratingLinkFor: (id) => onlineRatings.mint(id),
+      hallName: () => q().settings?.hallName ?? '',
+    },
     transaction: (fn) => store.transaction(fn),
     audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
     clock,
@@ -402,17 +448,7 @@ export function composeHall(deps: HallDeps): Hall {
         });
   if (noticeWorker !== null)
     hall.subscribe((events) => {
-      if (
-        events.some(
-          (e) =>
-            e.type === 'slip:issued' ||
-            e.type === 'case:supplement-requested' ||
-            e.type === 'case:ready' ||
-            e.type === 'booking:reminded' ||
-            e.type === 'draft:prechecked',
-        )
-      )
-        noticeWorker.kick();
+      if (events.some((e) => NOTICE_FACTS.has(e.type))) noticeWorker.kick();
     });
   // MOB-AUTH-2: a sign-in code's notice commits with the code; the worker sends it at once.
   const citizens = new CitizenAuthService({
@@ -586,6 +622,8 @@ export function composeHall(deps: HallDeps): Hall {
     notice,
     notices,
     noticeWorker,
+    onlineQueue,
+    onlineRatings,
     citizens,
     citizenProgress,
     facts: { attach: (fn) => factSinks.push(fn) },
@@ -601,6 +639,8 @@ export function composeHall(deps: HallDeps): Hall {
       }
       const risen = risk.runTick();
       if (risen > 0) log.info({ facts: risen }, 'risk tick: alerts raised or escalated');
+      const lapsed = onlineQueue.lapseDue();
+      if (lapsed > 0) log.info({ tickets: lapsed }, 'online tickets lapsed unconfirmed');
       const booked = bookings.tick();
       if (booked.noShows + booked.reminders > 0)
         log.info(booked, 'online bookings: no-shows and reminders recorded');

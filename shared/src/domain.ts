@@ -52,8 +52,8 @@ export interface TicketRating {
   at: number;
 }
 
-/** Where a ticket came from. */
-export const TICKET_SOURCES = ['kiosk', 'guide', 'api', 'appointment'] as const;
+/** Where a ticket came from; `online`: joined from the citizen's phone (SPEC MOB-Q-1). */
+export const TICKET_SOURCES = ['kiosk', 'guide', 'api', 'appointment', 'online'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
 /** A queue category: a letter prefix with its own daily numbering (A 综合业务 …). */
@@ -145,6 +145,11 @@ export interface Ticket {
   servedBy: string | null;
   /** The citizen's rating, once given (at most one per ticket). */
   rating: TicketRating | null;
+  /**
+   * Only on an online ticket not yet confirmed at the hall (SPEC MOB-Q-2): the instant it lapses.
+   * Until it is confirmed the ticket keeps its place (its order key counts) but is never called.
+   */
+  confirmBy?: number;
 }
 
 /** Why a command was refused. The edge maps codes to HTTP statuses and Chinese messages. */

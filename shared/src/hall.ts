@@ -72,6 +72,25 @@ export interface HallSettings {
   oneTicketPerCategory?: boolean;
   /** The 档号 scheme of the archive (SPEC ARC-1). Absent: DEFAULT_ARCHIVE_SCHEME. */
   archive?: ArchiveScheme;
+  /** The citizen's phone: online tickets, queue notices, online rating (MOB-Q-*, MOB-RATE-*). Absent: DEFAULT_ONLINE. */
+  online?: OnlineSettings;
+}
+
+/**
+ * The phone channel's defaults (SPEC MOB-Q-3, NOTE-TRG-5, MOB-RATE-2): an online ticket has an
+ * hour to be confirmed at the hall, the "almost your turn" SMS goes at 3 people ahead, and a
+ * rating link is good for 7 days after the service.
+ */
+export const DEFAULT_ONLINE: OnlineSettings = { confirmMinutes: 60, aheadNotice: 3, ratingDays: 7 };
+
+/** Hall settings of the phone channel (SPEC MOB-Q-*, NOTE-TRG-5, MOB-RATE-*). */
+export interface OnlineSettings {
+  /** An online ticket lapses this many minutes after it was taken unless confirmed at the hall. */
+  confirmMinutes: number;
+  /** "N people ahead": the SMS goes once, when N or fewer are ahead (0: never). */
+  aheadNotice: number;
+  /** A rating link is accepted for this many days after the service. */
+  ratingDays: number;
 }
 
 export interface HallConfig {
@@ -216,6 +235,8 @@ export type QueueFact =
       note: string;
     }
   | { type: 'ticket:cancelled'; ticketId: string; by: string; reason: string }
+  /** An online ticket confirmed at the hall (kiosk card or code, or the guide): it may be called now. */
+  | { type: 'ticket:confirmed'; ticketId: string; by: string }
   | {
       type: 'ticket:rated';
       ticketId: string;
@@ -224,6 +245,8 @@ export type QueueFact =
       level: RatingLevel;
       reasons: RatingReason[];
       channel: RatingChannel;
+      /** The citizen's own words from the rating page (MOB-RATE-4), screened for personal numbers. */
+      comment?: string;
     }
   | {
       type: 'ticket:priority-overridden';

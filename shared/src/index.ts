@@ -17,6 +17,7 @@ export * from './identity.ts';
 export * from './kiosk.ts';
 export * from './mask.ts';
 export * from './messages.ts';
+export * from './mobile-queue.ts';
 export * from './notices.schema.ts';
 export * from './notices.ts';
 export * from './personal-data.ts';

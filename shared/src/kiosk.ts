@@ -100,6 +100,8 @@ export interface KioskIssueResult {
 /** POST /api/kiosk/check-in: the ticket, and whether the citizen came late (regular class then). */
 export interface KioskCheckInResult extends KioskIssueResult {
   late: boolean;
+  /** The card or code confirmed an online ticket (MOB-Q-2) rather than checking in a booking. */
+  onlineConfirmed?: boolean;
 }
 
 /** A draft application (kiosk form) as a clerk sees it. */

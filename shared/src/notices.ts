@@ -5,8 +5,8 @@
  */
 
 /**
- * The templates the hall's facts trigger (NOTE-TRG-1..3, MOB-BOOK-7, MOB-PRE-3), and the one-time
- * sign-in code of the citizen's phone app (MOB-AUTH-2).
+ * The templates the hall's facts trigger (NOTE-TRG-1..3, NOTE-TRG-5..7 for the queue, MOB-BOOK-7,
+ * MOB-PRE-3), and the one-time sign-in code of the citizen's phone app (MOB-AUTH-2).
  */
 export const NOTICE_TEMPLATE_IDS = [
   'case-accepted',
@@ -15,6 +15,9 @@ export const NOTICE_TEMPLATE_IDS = [
   'otp',
   'booking-reminder',
   'precheck-result',
+  'queue-ahead',
+  'queue-called',
+  'rating-link',
 ] as const;
 export type NoticeTemplateId = (typeof NOTICE_TEMPLATE_IDS)[number];
 
@@ -26,6 +29,9 @@ export const NOTICE_TEMPLATE_PARAMS: Record<NoticeTemplateId, readonly string[]>
   'booking-reminder': ['hallName', 'itemName', 'slot', 'bookingCode'],
   'precheck-result': ['hallName', 'itemName', 'draftCode', 'result'],
   otp: ['hallName', 'code', 'minutes'],
+  'queue-ahead': ['hallName', 'number', 'ahead'],
+  'queue-called': ['hallName', 'number', 'windowNo'],
+  'rating-link': ['hallName', 'number', 'link'],
 };
 
 /**

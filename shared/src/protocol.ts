@@ -89,6 +89,13 @@ export const hallSettingsSchema = z.strictObject({
     .max(60)
     .refine((t) => t.includes('{号}') && t.includes('{窗口}'), 'must contain {号} and {窗口}'),
   oneTicketPerCategory: z.boolean().optional(),
+  online: z
+    .strictObject({
+      confirmMinutes: z.int().min(5).max(480),
+      aheadNotice: z.int().min(0).max(50),
+      ratingDays: z.int().min(1).max(90),
+    })
+    .optional(),
   archive: z
     .strictObject({
       template: z
@@ -168,6 +175,8 @@ export const COMMAND_SCHEMAS = {
     note: staffText(200),
   }),
   'ticket:cancel': z.strictObject({ ...ticketRef, reason: staffText(200) }),
+  /** MOB-Q-2: the guide confirms an online ticket for a citizen at the desk (the kiosk does it by card or code). */
+  'ticket:confirm': z.strictObject({ ...ticketRef }),
   'ticket:override': z.strictObject({
     ...ticketRef,
     action: z.discriminatedUnion('kind', [

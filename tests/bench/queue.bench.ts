@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hrtime } from 'node:process';
+import { fileURLToPath } from 'node:url';
 import type {
   PriorityClass,
   QueueCategory,
@@ -30,7 +31,16 @@ import { HallService } from '../../queue-server/src/service/hall.service.ts';
 import { applyDurablePragmas, HallStore } from '../../queue-server/src/store/hall.store.ts';
 import { initHall } from '../../queue-server/src/store/integrity.ts';
 import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
-import { type BenchRow, median, progress, quantile, round, rowAtLeast, rowAtMost } from './report.ts';
+import {
+  type BenchRow,
+  median,
+  printTable,
+  progress,
+  quantile,
+  round,
+  rowAtLeast,
+  rowAtMost,
+} from './report.ts';
 
 // ---- parameters ---------------------------------------------------------------------------
 
@@ -372,3 +382,10 @@ export async function queueBench(): Promise<BenchRow[]> {
   rows.push(...durableRows());
   return rows;
 }
+
+// `npx tsx tests/bench/queue.bench.ts` runs this suite alone (the engine rows after an engine change).
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  queueBench().then(printTable, (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -565,6 +565,10 @@ describe('admin', () => {
     await admin.fill('input[name=voiceTemplate]', '请{号}号到{窗口}号窗口');
     expect(await admin.isChecked('input[name=oneTicketPerCategory]')).toBe(true);
     await admin.uncheck('input[name=oneTicketPerCategory]');
+    // MOB-Q-3, NOTE-TRG-5: the phone channel's settings, shown with their defaults.
+    expect(await admin.inputValue('input[name=online-confirmMinutes]')).toBe('60');
+    await admin.fill('input[name=online-confirmMinutes]', '45');
+    await admin.fill('input[name=online-aheadNotice]', '5');
     await admin.click('[data-action=save-hall]');
     await admin.locator('.flash.ok').waitFor();
     const cfg = await server.rest<{ settings: { voiceTemplate: string; oneTicketPerCategory?: boolean } }>(
@@ -574,6 +578,11 @@ describe('admin', () => {
     );
     expect(cfg.body.ok && cfg.body.data.settings.voiceTemplate).toBe('请{号}号到{窗口}号窗口');
     expect(cfg.body.ok && cfg.body.data.settings.oneTicketPerCategory).toBe(false);
+    expect(cfg.body.ok && (cfg.body.data.settings as { online?: unknown }).online).toEqual({
+      confirmMinutes: 45,
+      aheadNotice: 5,
+      ratingDays: 7,
+    });
     await shot(admin, 'admin-hall');
 
     await admin.click('[data-sub=staff]');

@@ -55,9 +55,10 @@ describe('the phone app (SPEC MOB-*)', () => {
     // Home: the hall, its hours, and only the tiles whose pages exist.
     await page.getByTestId('hours').waitFor();
     expect(await page.getByTestId('hours').textContent()).toMatch(/开放时间周.+\d\d:\d\d–\d\d:\d\d/);
+    // In the route table's order (预约 10, 网上填单 20, 线上取号 30, 进度查询 40).
     expect(
       await page.locator('.tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))),
-    ).toEqual(['tile-book', 'tile-form', 'tile-progress']);
+    ).toEqual(['tile-book', 'tile-form', 'tile-queue', 'tile-progress']);
     expect(await page.getByTestId('tile-progress').textContent()).toContain('进度查询');
     expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('18px');
     await expectAxeClean(page, 'phone home');

@@ -61,6 +61,7 @@ const VALID: Record<CommandName, unknown> = {
   'ticket:reinstate': { ticketId: '20261126-A001' },
   'ticket:transfer': { ticketId: '20261126-A001', to: { categoryId: 'B' }, note: '转' },
   'ticket:cancel': { ticketId: '20261126-A001', reason: '离开' },
+  'ticket:confirm': { ticketId: '20261126-A001' },
   'ticket:override': { ticketId: '20261126-A001', action: { kind: 'front' }, reason: '预约' },
   'ticket:rate': { ticketId: '20261126-A001', level: 5 },
   'day:close': { reason: '测试' },

@@ -607,6 +607,25 @@ describe('every command over Socket.IO: ack, board hall:fact, staff staff:fact, 
     await refused('guide1', 'ticket:cancel', { ticketId: `${DAY}-A999`, reason: '误操作' }, 'UNKNOWN_TICKET');
   });
 
+  it('ticket:confirm (guide) MOB-Q-2: an online ticket confirmed at the desk; the board packet carries no holder; twice is BAD_TICKET_STATE', async () => {
+    const joined = server.app.hall.onlineQueue.join({ holderRef: 'ref-online', phone: '13900000000' }, 'A');
+    if (!joined.ok) throw new Error(joined.error.message);
+    const ticketId = joined.data.id;
+    // The join is the phone's own route, not a command: fold its board fact like the others.
+    const seq = server.app.service.queue.lastSeq;
+    await board.waitFor(() => (board.pub.at(-1)?.seq ?? 0) >= seq, `board fact ${seq}`);
+    const issued = board.pub.find((f) => f.seq === seq)!;
+    expect(JSON.stringify(issued)).not.toContain('ref-online');
+    view = applyFact(view, issued)!;
+    const c = await ok('guide1', 'ticket:confirm', { ticketId });
+    expect(c.staff[0]!.event).toMatchObject({ type: 'ticket:confirmed', ticketId });
+    expect(onlyTicket(c.pub[0]!)).toMatchObject({ id: ticketId, status: 'waiting' });
+    expect(JSON.stringify(c.pub)).not.toContain('ref-online');
+    expect(JSON.stringify(c.pub)).not.toContain('13900000000');
+    await refused('guide1', 'ticket:confirm', { ticketId }, 'BAD_TICKET_STATE');
+    await ok('guide1', 'ticket:cancel', { ticketId, reason: '测试结束' });
+  });
+
   it('ticket:override (guide) Q-OVR-1: a front-moved ticket is called first; a called one is BAD_TICKET_STATE', async () => {
     const [, , a3] = await issue(3);
     const guide = await staffId('guide1');

@@ -70,6 +70,9 @@ describe('SMS notices over REST (SPEC NOTE-OUT-3, NOTE-TPL-*)', () => {
       'case-supplement',
       'otp',
       'precheck-result',
+      'queue-ahead',
+      'queue-called',
+      'rating-link',
     ]);
     expect(list.find((t) => t.id === 'case-supplement')!.text).toContain('{materials}');
     // MOB-AUTH-2: the sign-in code's template is registered and editable like the others.

@@ -11,7 +11,7 @@ import { LangContext, pick, useT } from './core/i18n.ts';
 import { PhoneContext, type PhoneCore, usePhone } from './core/phone.ts';
 import { go, hashOf, type Location, parseHash } from './core/router.ts';
 import { createPhoneStore } from './core/store.ts';
-import { type PageProps, type PhoneRoute, routeOf } from './routes.ts';
+import { type PageProps, type PhoneRoute, paramOf, routeOf } from './routes.ts';
 
 const loaded = new Map<string, ComponentType<PageProps>>();
 
@@ -58,7 +58,9 @@ export function App() {
       <LangContext.Provider value={lang}>
         <Header route={route} />
         <main class="page" id="main">
-          {need === null ? <Page key={route.path} route={route} query={loc.query} /> : null}
+          {need === null ? (
+            <Page key={route.path} route={route} query={loc.query} param={paramOf(route, loc.path)} />
+          ) : null}
         </main>
       </LangContext.Provider>
     </PhoneContext.Provider>
@@ -117,7 +119,15 @@ function Header({ route }: { route: PhoneRoute }) {
   );
 }
 
-function Page({ route, query }: { route: PhoneRoute; query: URLSearchParams }) {
+function Page({
+  route,
+  query,
+  param,
+}: {
+  route: PhoneRoute;
+  query: URLSearchParams;
+  param?: string | undefined;
+}) {
   const t = useT();
   const [View, setView] = useState<ComponentType<PageProps> | null>(() => loaded.get(route.path) ?? null);
   const [failed, setFailed] = useState(false);
@@ -138,5 +148,5 @@ function Page({ route, query }: { route: PhoneRoute; query: URLSearchParams }) {
       </p>
     );
   if (View === null) return <p class="loading">{t('正在加载…', 'Loading…')}</p>;
-  return <View query={query} />;
+  return param === undefined ? <View query={query} /> : <View query={query} param={param} />;
 }

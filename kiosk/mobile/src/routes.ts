@@ -12,6 +12,7 @@
  *   进度查询 40, 评价 50); `icon` is one character drawn in a round badge (no emoji: not every
  *   phone has the font). A page without `tile` is reached by a link only.
  * - `load`: the view module, loaded on demand; its default export is the page component.
+ * - `param`: the path takes one more segment (`#/rate/<token>`), given to the view as `param`.
  */
 import type { ComponentType } from 'preact';
 
@@ -21,6 +22,8 @@ export type PhoneAccess = 'public' | 'citizen' | 'identified';
 export interface PageProps {
   /** The hash's query, e.g. `receipt` of `#/progress?receipt=…`. */
   query: URLSearchParams;
+  /** The path's last segment for a route with `param` (`<token>` of `#/rate/<token>`). */
+  param?: string;
 }
 
 export interface PhoneRoute {
@@ -28,6 +31,7 @@ export interface PhoneRoute {
   title: { zh: string; en: string };
   access: PhoneAccess;
   tile?: { order: number; icon: string; hint: { zh: string; en: string } };
+  param?: true;
   load: () => Promise<{ default: ComponentType<PageProps> }>;
 }
 
@@ -71,11 +75,40 @@ export const ROUTES: readonly PhoneRoute[] = [
     tile: { order: 40, icon: '查', hint: { zh: '排队、预约和办件进度', en: 'Queue, bookings and cases' } },
     load: () => import('./views/ProgressView.tsx'),
   },
+  {
+    path: '/queue',
+    title: { zh: '线上取号', en: 'Queue online' },
+    access: 'identified',
+    tile: {
+      order: 30,
+      icon: '号',
+      hint: { zh: '在手机上排队，到厅确认', en: 'Queue from your phone, confirm at the hall' },
+    },
+    load: () => import('./views/QueueView.tsx'),
+  },
+  {
+    path: '/rate',
+    title: { zh: '服务评价', en: 'Rate the service' },
+    access: 'public',
+    param: true,
+    load: () => import('./views/RateView.tsx'),
+  },
 ];
 
 /** The route of a path (unknown paths: the home page). */
 export function routeOf(path: string, routes: readonly PhoneRoute[] = ROUTES): PhoneRoute {
-  return routes.find((r) => r.path === path) ?? routes[0]!;
+  return (
+    routes.find((r) => r.path === path) ??
+    routes.find((r) => r.param === true && paramOf(r, path) !== undefined) ??
+    routes[0]!
+  );
+}
+
+/** The one segment after a `param` route's path (`/rate/<token>` → `<token>`), if the path has it. */
+export function paramOf(route: PhoneRoute, path: string): string | undefined {
+  if (route.param !== true || !path.startsWith(`${route.path}/`)) return undefined;
+  const rest = path.slice(route.path.length + 1);
+  return rest !== '' && !rest.includes('/') ? rest : undefined;
 }
 
 /** The home page's tiles, in order. */

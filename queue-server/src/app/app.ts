@@ -30,6 +30,7 @@ import { coreRoutes } from './routes/core.routes.ts';
 import { counterRoutes } from './routes/counter.routes.ts';
 import { kioskRoutes } from './routes/kiosk.routes.ts';
 import { materialRoutes } from './routes/materials.routes.ts';
+import { mobileQueueRoutes } from './routes/mobile-queue.routes.ts';
 import { noticeRoutes } from './routes/notice.routes.ts';
 import { reconRoutes } from './routes/recon.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
@@ -310,6 +311,7 @@ export function createApp(deps: AppDeps): App {
     ...complaintRoutes(h),
     ...archiveRoutes(h),
     ...noticeRoutes(h),
+    ...mobileQueueRoutes(h),
     ...ticketStatusRoutes(h),
     ...bookingRoutes(h),
     ...citizenRoutes(h, citizenLimits),

@@ -184,6 +184,8 @@ export class CommandGateway {
       }
       case 'ticket:reinstate':
         return { type: name, ticketId: (body as unknown as CommandPayload<'ticket:reinstate'>).ticketId, by };
+      case 'ticket:confirm':
+        return { type: name, ticketId: (body as unknown as CommandPayload<'ticket:confirm'>).ticketId, by };
       case 'ticket:transfer':
       case 'ticket:cancel':
       case 'ticket:override':

@@ -52,6 +52,7 @@ const MATRIX: Record<CommandName, readonly Cell[]> = {
   'ticket:reinstate': [Y, N, N, N, N, N, Y, N, N, N, N],
   'ticket:transfer': [Y, W, W, N, N, N, Y, N, N, N, N],
   'ticket:cancel': [Y, N, N, N, N, N, Y, N, N, N, N],
+  'ticket:confirm': [Y, N, N, N, N, N, Y, N, N, N, N],
   'ticket:override': [Y, N, N, N, N, N, Y, N, N, N, N],
   'ticket:rate': [N, N, N, N, N, N, N, N, N, R, N],
   'day:close': [N, N, N, N, N, N, Y, N, N, N, N],
@@ -244,6 +245,18 @@ function prepare(name: CommandName, p: Principal, owner: string): Prepared {
       const ticketId = issue();
       const reason = '群众自行离开';
       r = { payload: { ticketId, reason }, command: { type: name, ticketId, reason, by: sender } };
+      break;
+    }
+    case 'ticket:confirm': {
+      open();
+      const [ev] = hall.ok({
+        type: 'ticket:issue',
+        categoryId: 'A',
+        source: 'online',
+        holder: { masked: '', senior: false, ref: 'ref-online' },
+      });
+      const ticketId = ev?.type === 'ticket:issued' ? ev.ticket.id : '';
+      r = { payload: { ticketId }, command: { type: name, ticketId, by: sender } };
       break;
     }
     case 'ticket:override': {

@@ -99,6 +99,7 @@ export const COMMAND_PERMISSIONS: Record<CommandName, Grant> = {
   'ticket:transfer': { roles: ['clerk', 'rights-clerk', 'guide', 'manager'], devices: [] },
   'ticket:reinstate': { roles: ['guide', 'manager'], devices: [] },
   'ticket:cancel': { roles: ['guide', 'manager'], devices: [] },
+  'ticket:confirm': { roles: ['guide', 'manager'], devices: [] },
   'ticket:override': { roles: ['guide', 'manager'], devices: [] },
   'day:close': { roles: ['manager'], devices: [] },
   // The citizen rates on the window's pad or keypad; no staff member can rate a service.

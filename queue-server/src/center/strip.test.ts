@@ -117,6 +117,7 @@ const SAMPLES: { [T in EventType]: Extract<EventBody, { type: T }> } = {
     note: TEXT,
   },
   'ticket:cancelled': { type: 'ticket:cancelled', ticketId: ticket.id, by: 'guide-1', reason: TEXT },
+  'ticket:confirmed': { type: 'ticket:confirmed', ticketId: ticket.id, by: 'guide-1' },
   'ticket:rated': {
     type: 'ticket:rated',
     ticketId: ticket.id,
@@ -124,7 +125,9 @@ const SAMPLES: { [T in EventType]: Extract<EventBody, { type: T }> } = {
     servedBy: 'clerk-1',
     level: 1,
     reasons: ['waiting'],
-    channel: 'pad',
+    channel: 'online',
+    // MOB-RATE-4: the citizen's words from the rating page stay in the hall.
+    comment: TEXT,
   },
   'ticket:priority-overridden': {
     type: 'ticket:priority-overridden',

@@ -5,9 +5,10 @@
  * tables; facts carry references). What they do hold that is personal, or may be, is removed
  * here, wherever it sits in a fact (deep, so `case:adopted`'s record and a ticket's override
  * note are covered too):
- * - staff free text (`note`, `reason`, `cancelReason`, `rectification`: the codec's
- *   FREE_TEXT_FIELDS, where a name or number may have been typed despite SEC-TXT-1) — except a
- *   window pause's `reason`, which is a code from PAUSE_REASONS;
+ * - staff free text (`note`, `reason`, `cancelReason`, `rectification`) and a citizen's rating
+ *   words (`comment`, MOB-RATE-4): the codec's FREE_TEXT_FIELDS, where a name or number may have
+ *   been typed despite SEC-TXT-1 — except a window pause's `reason`, which is a code from
+ *   PAUSE_REASONS;
  * - a ticket's holder: the masked ID number and the keyed reference go, only `senior` stays;
  * - a complaint's masked contact (`contactMasked`, 张* 138****5678);
  * - staff names added to a case record (`staff`) and a complaint subject's wording (`label`: 张三（A01）);

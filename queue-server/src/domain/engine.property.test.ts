@@ -15,7 +15,7 @@ import type { Command, EngineSnapshot, HallSettings, QueuePolicy } from './types
 const WINDOW_IDS = WINDOWS.map((w) => w.id);
 
 type Step =
-  | { k: 'issue'; cat: string; who: 'regular' | 'senior' | 'military' }
+  | { k: 'issue'; cat: string; who: 'regular' | 'senior' | 'military' | 'online' }
   | {
       k: 'win';
       w: string;
@@ -24,7 +24,17 @@ type Step =
   | {
       k: 'ticket';
       i: number;
-      op: 'resume' | 'reinstate' | 'cancel' | 'front' | 'pin' | 'class' | 'transfer' | 'rate';
+      op:
+        | 'resume'
+        | 'reinstate'
+        | 'cancel'
+        | 'front'
+        | 'pin'
+        | 'class'
+        | 'transfer'
+        | 'rate'
+        | 'confirm'
+        | 'lapse';
       w: string;
       cat: string;
     }
@@ -32,16 +42,29 @@ type Step =
   | { k: 'close' };
 
 const stepArb = (withOverrides: boolean, withClose: boolean): fc.Arbitrary<Step> => {
+  // MOB-Q-2/3: online tickets are confirmed (often) or lapse (when their deadline has passed).
   const ticketOps = withOverrides
-    ? (['resume', 'reinstate', 'cancel', 'front', 'pin', 'class', 'transfer', 'rate'] as const)
-    : (['resume', 'cancel'] as const);
+    ? ([
+        'resume',
+        'reinstate',
+        'cancel',
+        'front',
+        'pin',
+        'class',
+        'transfer',
+        'rate',
+        'confirm',
+        'confirm',
+        'lapse',
+      ] as const)
+    : (['resume', 'cancel', 'confirm', 'confirm', 'lapse'] as const);
   return fc.oneof(
     {
       weight: 6,
       arbitrary: fc.record({
         k: fc.constant('issue' as const),
         cat: fc.constantFrom('A', 'B', 'C'),
-        who: fc.constantFrom('regular', 'regular', 'senior', 'military'),
+        who: fc.constantFrom('regular', 'regular', 'senior', 'military', 'online'),
       }),
     },
     {
@@ -83,8 +106,11 @@ const stepArb = (withOverrides: boolean, withClose: boolean): fc.Arbitrary<Step>
   );
 };
 
-/** `finished`: tickets finished so far, the ones a rating usually targets. */
-function toCommand(step: Step, ids: string[], finished: string[]): Command | null {
+/**
+ * `finished`: tickets finished so far, the ones a rating usually targets; `online`: online
+ * tickets issued so far, the ones a confirmation or a lapse usually targets.
+ */
+function toCommand(step: Step, ids: string[], finished: string[], online: string[] = []): Command | null {
   switch (step.k) {
     case 'issue':
       return step.who === 'senior'
@@ -98,7 +124,14 @@ function toCommand(step: Step, ids: string[], finished: string[]): Command | nul
               by: 'g',
               reason: '证件已核验',
             }
-          : { type: 'ticket:issue', categoryId: step.cat, source: 'kiosk' };
+          : step.who === 'online'
+            ? {
+                type: 'ticket:issue',
+                categoryId: step.cat,
+                source: 'online',
+                holder: { masked: '', senior: false, ref: null },
+              }
+            : { type: 'ticket:issue', categoryId: step.cat, source: 'kiosk' };
     case 'win': {
       const windowId = step.w;
       switch (step.op) {
@@ -147,6 +180,17 @@ function toCommand(step: Step, ids: string[], finished: string[]): Command | nul
           return step.i % 3 === 0
             ? { type: 'ticket:transfer', ticketId, to: { post: 'rights' }, by: 'c', note: '转岗' }
             : { type: 'ticket:transfer', ticketId, to: { categoryId: step.cat }, by: 'c', note: '转类' };
+        case 'confirm':
+        case 'lapse': {
+          // Mostly one of the last few online tickets (likely still unconfirmed), else any ticket.
+          const target =
+            step.i % 5 === 0 || online.length === 0
+              ? ticketId
+              : online[Math.max(0, online.length - 1 - (step.i % 3))]!;
+          return step.op === 'confirm'
+            ? { type: 'ticket:confirm', ticketId: target, by: 'guide1' }
+            : { type: 'ticket:lapse', ticketId: target };
+        }
         case 'rate':
           // RAT-1: mostly a finished ticket (rated or not), else any; any level 1–5.
           return {
@@ -177,6 +221,9 @@ function refCompare(a: Ticket, b: Ticket): number {
   return ka !== kb ? ka - kb : a.tieBreak - b.tieBreak;
 }
 
+/** MOB-Q-2: waiting and, if it came online, confirmed at the hall. */
+const callable = (t: Ticket): boolean => t.status === 'waiting' && t.confirmBy === undefined;
+
 function refEligible(s: EngineSnapshot, windowId: string, t: Ticket): boolean {
   const w = s.windows.find((x) => x.id === windowId)!;
   if (t.pinnedWindowId !== null) return t.pinnedWindowId === w.id;
@@ -185,9 +232,7 @@ function refEligible(s: EngineSnapshot, windowId: string, t: Ticket): boolean {
 }
 
 function refPick(s: EngineSnapshot, windowId: string, now: number): Ticket | undefined {
-  const eligible = s.tickets
-    .filter((t) => t.status === 'waiting' && refEligible(s, windowId, t))
-    .sort(refCompare);
+  const eligible = s.tickets.filter((t) => callable(t) && refEligible(s, windowId, t)).sort(refCompare);
   const policy = s.config!.settings.policy;
   const first = eligible[0];
   if (!first || policy.kind === 'virtual-arrival' || first.front) return first;
@@ -226,6 +271,12 @@ function checkInvariants(s: EngineSnapshot): void {
   for (const t of s.tickets) expect(t.number.endsWith(String(t.seq).padStart(3, '0'))).toBe(true);
   const ids = s.tickets.map((t) => t.id);
   expect(new Set(ids).size).toBe(ids.length);
+  // MOB-Q-2: only a waiting ticket may await confirmation, and no other source ever does.
+  for (const t of s.tickets)
+    if (t.confirmBy !== undefined) {
+      expect(t.status).toBe('waiting');
+      expect(t.source).toBe('online');
+    }
   // RAT-1, RAT-3: only finished tickets are rated; a finished one names the clerk of its window.
   for (const t of s.tickets) {
     if (t.rating !== null) expect(t.status).toBe('done');
@@ -236,6 +287,9 @@ function checkInvariants(s: EngineSnapshot): void {
 interface RunStats {
   calls: number;
   ratings: number;
+  /** Online tickets called (after their confirmation) and lapsed. */
+  onlineCalls: number;
+  lapses: number;
 }
 
 function runSequence(
@@ -246,9 +300,12 @@ function runSequence(
   const h = new Hall(settings);
   const ids: string[] = [];
   const finished: string[] = [];
+  const online: string[] = [];
   const touched = new Set<string>(); // tickets moved by a guide, reinstated or transferred
   let calls = 0;
   let ratings = 0;
+  let onlineCalls = 0;
+  let lapses = 0;
   for (const step of steps) {
     if (step.k === 'tick') {
       h.tick(step.ms);
@@ -262,7 +319,7 @@ function runSequence(
         h.run({ type: 'window:open', windowId, clerkId: `clerk-${windowId}` });
       continue;
     }
-    const cmd = toCommand(step, ids, finished);
+    const cmd = toCommand(step, ids, finished, online);
     if (cmd === null) continue;
     const before = h.engine.snapshot();
     const expected =
@@ -277,8 +334,10 @@ function runSequence(
     }
     for (const ev of r.events) {
       if (ev.type === 'ticket:issued') ids.push(ev.ticket.id);
+      if (ev.type === 'ticket:issued' && ev.ticket.source === 'online') online.push(ev.ticket.id);
       if (ev.type === 'ticket:finished') finished.push(ev.ticketId);
       if (ev.type === 'ticket:rated') ratings++;
+      if (ev.type === 'ticket:cancelled' && cmd.type === 'ticket:lapse') lapses++;
       if (
         ev.type === 'ticket:priority-overridden' ||
         ev.type === 'ticket:reinstated' ||
@@ -287,6 +346,10 @@ function runSequence(
         touched.add(ev.ticketId);
       if (ev.type === 'ticket:called') {
         calls++;
+        const was = before.tickets.find((t) => t.id === ev.ticketId)!;
+        // MOB-Q-2: never called before its confirmation.
+        expect(was.confirmBy).toBeUndefined();
+        if (was.source === 'online') onlineCalls++;
         // Q-ORD-1 / Q-ORD-4 against the reference.
         expect(ev.ticketId).toBe(expected?.id);
         onCall?.({
@@ -304,7 +367,7 @@ function runSequence(
   const live = h.engine.snapshot();
   expect(QueueEngine.fromEvents(h.log).snapshot()).toEqual(live);
   expect(QueueEngine.fromSnapshot(live).snapshot()).toEqual(live);
-  return { calls, ratings };
+  return { calls, ratings, onlineCalls, lapses };
 }
 
 /** The state a call-next decides on: an exhausted called ticket at the window is a no-show first. */
@@ -333,16 +396,26 @@ const policies: QueuePolicy[] = [
 
 describe('engine properties over random command sequences', () => {
   for (const policy of policies) {
-    it(`Q-ELG-2 Q-LOG-1 Q-LOG-2 Q-ORD-1 Q-ORD-4 RAT-1 RAT-3 invariants and reference order hold (${policy.kind})${policy.kind === 'tail-guard' ? ' Q-ORD-7' : ''}`, () => {
+    it(`Q-ELG-2 Q-LOG-1 Q-LOG-2 Q-ORD-1 Q-ORD-4 RAT-1 RAT-3 MOB-Q-2 MOB-Q-3 invariants and reference order hold (${policy.kind})${policy.kind === 'tail-guard' ? ' Q-ORD-7' : ''}`, () => {
       let totalCalls = 0;
       let totalRatings = 0;
+      let onlineCalls = 0;
+      let lapses = 0;
       fc.assert(
         fc.property(
           fc.array(stepArb(true, true), { minLength: 40, maxLength: 200, size: 'max' }),
           (steps) => {
-            const stats = runSequence(steps, { policy, maxRecalls: 1, reinstatePlaces: 2 });
+            const stats = runSequence(steps, {
+              policy,
+              maxRecalls: 1,
+              reinstatePlaces: 2,
+              // Short enough that some online tickets lapse between the steps' ticks.
+              online: { confirmMinutes: 10, aheadNotice: 3, ratingDays: 7 },
+            });
             totalCalls += stats.calls;
             totalRatings += stats.ratings;
+            onlineCalls += stats.onlineCalls;
+            lapses += stats.lapses;
           },
         ),
         { numRuns: 250, seed: 20261126 },
@@ -350,6 +423,9 @@ describe('engine properties over random command sequences', () => {
       // The generator must actually exercise calling (and rating), or the property says nothing.
       expect(totalCalls).toBeGreaterThan(800);
       expect(totalRatings).toBeGreaterThan(0);
+      // … and online tickets must be both confirmed-then-called and lapsed (MOB-Q-2, MOB-Q-3).
+      expect(onlineCalls).toBeGreaterThan(10);
+      expect(lapses).toBeGreaterThan(0);
     });
   }
 
@@ -368,7 +444,7 @@ describe('engine properties over random command sequences', () => {
                 : `c:${t.categoryId}`;
           expect(lanes).toContain(laneOfT(called));
           for (const t of before.tickets) {
-            if (t.status !== 'waiting' || touched.has(t.id) || t.id === called.id) continue;
+            if (!callable(t) || touched.has(t.id) || t.id === called.id) continue;
             if (t.priorityClass !== called.priorityClass || laneOfT(t) !== laneOfT(called)) continue;
             expect(
               t.arrivedAt > called.arrivedAt ||
@@ -390,11 +466,7 @@ describe('engine properties over random command sequences', () => {
         (steps) => {
           runSequence(steps, {}, ({ before, called, windowId }) => {
             for (const r of before.tickets) {
-              if (
-                r.status !== 'waiting' ||
-                r.priorityClass !== 'regular' ||
-                !refEligible(before, windowId, r)
-              )
+              if (!callable(r) || r.priorityClass !== 'regular' || !refEligible(before, windowId, r))
                 continue;
               if (called.arrivedAt > r.arrivedAt) overtakes++;
               expect(called.arrivedAt).toBeLessThanOrEqual(r.arrivedAt + maxBonusMs);
@@ -422,10 +494,7 @@ describe('engine properties over random command sequences', () => {
             ({ before, called, windowId, now }) => {
               const overdueRegular = before.tickets
                 .filter(
-                  (t) =>
-                    t.status === 'waiting' &&
-                    t.priorityClass === 'regular' &&
-                    refEligible(before, windowId, t),
+                  (t) => callable(t) && t.priorityClass === 'regular' && refEligible(before, windowId, t),
                 )
                 .sort(refCompare)[0];
               if (overdueRegular && now - overdueRegular.arrivedAt > T * 1000 && before.priorityStreak >= k) {
@@ -455,11 +524,7 @@ describe('engine properties over random command sequences', () => {
             ({ before, called, windowId, now }) => {
               if (called.priorityClass === 'regular') return;
               for (const r of before.tickets) {
-                if (
-                  r.status !== 'waiting' ||
-                  r.priorityClass !== 'regular' ||
-                  !refEligible(before, windowId, r)
-                )
+                if (!callable(r) || r.priorityClass !== 'regular' || !refEligible(before, windowId, r))
                   continue;
                 if (r.front !== null || called.front !== null) continue;
                 passed++;

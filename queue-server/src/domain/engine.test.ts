@@ -697,3 +697,103 @@ describe('ratings', () => {
     }
   });
 });
+
+describe('online tickets (MOB-Q-*)', () => {
+  const online = (h: Hall, cat = 'A', ref = 'ref-1'): string =>
+    h.issue(cat, { source: 'online', holder: { masked: '', senior: false, ref } });
+
+  it('MOB-Q-2 an unconfirmed online ticket keeps its place but is never called; confirmed, it is called in place', () => {
+    const h = new Hall({ online: { confirmMinutes: 30, aheadNotice: 3, ratingDays: 7 } });
+    const o = online(h);
+    h.tick(MIN);
+    const k = h.issue('A');
+    expect(h.engine.ticket(o)).toMatchObject({
+      status: 'waiting',
+      source: 'online',
+      confirmBy: T0 + 30 * MIN,
+    });
+    // Not callable: the kiosk ticket that came later is called first, and then the queue is empty.
+    expect(h.callNext('w1')).toBe(k);
+    expect(h.errorCode({ type: 'ticket:call-next', windowId: 'w2' })).toBe('QUEUE_EMPTY');
+    expect(h.engine.waitingCount()).toBe(0);
+    // Confirmed: it is callable with the key it had from the start (it goes before a later kiosk ticket).
+    h.tick(MIN);
+    const later = h.issue('A');
+    h.ok({ type: 'ticket:confirm', ticketId: o, by: 'device:kiosk-1' });
+    expect(h.engine.ticket(o)?.confirmBy).toBeUndefined();
+    expect(h.engine.ticket(o)?.orderKey).toBe(T0);
+    expect(h.callNext('w2')).toBe(o);
+    expect(h.callNext('w4')).toBe(later);
+  });
+
+  it('MOB-Q-2 confirming twice, a kiosk ticket, or after the deadline is BAD_TICKET_STATE', () => {
+    const h = new Hall();
+    const o = online(h);
+    const k = h.issue('A');
+    expect(h.errorCode({ type: 'ticket:confirm', ticketId: k, by: 'g' })).toBe('BAD_TICKET_STATE');
+    expect(h.errorCode({ type: 'ticket:confirm', ticketId: o, by: '' })).toBe('REASON_REQUIRED');
+    h.ok({ type: 'ticket:confirm', ticketId: o, by: 'g' });
+    expect(h.errorCode({ type: 'ticket:confirm', ticketId: o, by: 'g' })).toBe('BAD_TICKET_STATE');
+    const late = online(h, 'A', 'ref-2');
+    h.tick(60 * MIN); // DEFAULT_ONLINE.confirmMinutes
+    expect(h.errorCode({ type: 'ticket:confirm', ticketId: late, by: 'g' })).toBe('BAD_TICKET_STATE');
+  });
+
+  it('MOB-Q-3 an unconfirmed ticket lapses only at its deadline, as a cancellation by the system', () => {
+    const h = new Hall({ online: { confirmMinutes: 20, aheadNotice: 3, ratingDays: 7 } });
+    const o = online(h);
+    expect(h.engine.awaitingConfirmation().map((t) => t.id)).toEqual([o]);
+    h.tick(20 * MIN - 1);
+    expect(h.errorCode({ type: 'ticket:lapse', ticketId: o })).toBe('BAD_TICKET_STATE');
+    h.tick(1);
+    const [ev] = h.ok({ type: 'ticket:lapse', ticketId: o });
+    expect(ev).toMatchObject({ type: 'ticket:cancelled', ticketId: o, by: 'system' });
+    expect(h.engine.ticket(o)?.status).toBe('cancelled');
+    expect(h.engine.awaitingConfirmation()).toEqual([]);
+    expect(h.errorCode({ type: 'ticket:lapse', ticketId: o })).toBe('BAD_TICKET_STATE');
+    // A confirmed ticket never lapses.
+    const c = online(h, 'A', 'ref-3');
+    h.ok({ type: 'ticket:confirm', ticketId: c, by: 'g' });
+    h.tick(60 * MIN);
+    expect(h.errorCode({ type: 'ticket:lapse', ticketId: c })).toBe('BAD_TICKET_STATE');
+  });
+
+  it('MOB-Q-4 Q-LOG-2 an unconfirmed ticket survives replay and loading outside the heaps; the day close settles it', () => {
+    const h = new Hall();
+    const o = online(h);
+    const c = online(h, 'A', 'ref-2');
+    h.ok({ type: 'ticket:confirm', ticketId: c, by: 'g' });
+    const live = h.engine.snapshot();
+    for (const e of [QueueEngine.fromEvents(h.log), QueueEngine.fromSnapshot(live)]) {
+      expect(e.snapshot()).toEqual(live);
+      expect(e.peekNext('w1', h.now)?.id).toBe(c);
+      expect(e.waitingCount()).toBe(1);
+    }
+    expect(h.engine.liveTicketOf('ref-1', 'A')?.id).toBe(o);
+    const [closed] = h.ok({ type: 'day:close', by: 'm', reason: '日终' });
+    expect(closed?.type === 'day:closed' && closed.settledTicketIds).toEqual([o, c]);
+  });
+
+  it('MOB-RATE-3 a rating fact for a ticket whose day has closed folds without the ticket in memory', () => {
+    const h = new Hall();
+    const a = h.issue('A');
+    h.serveNext('w1');
+    h.ok({ type: 'day:close', by: 'm', reason: '日终' });
+    const e = QueueEngine.fromEvents([
+      ...h.log,
+      {
+        type: 'ticket:rated',
+        ticketId: a,
+        windowId: 'w1',
+        servedBy: 'clerk-w1',
+        level: 1,
+        reasons: [],
+        channel: 'online',
+        seq: h.engine.lastSeq + 1,
+        at: h.now,
+      },
+    ]);
+    expect(e.lastSeq).toBe(h.engine.lastSeq + 1);
+    expect(e.ticket(a)).toBeUndefined();
+  });
+});

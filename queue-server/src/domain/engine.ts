@@ -21,6 +21,7 @@ import {
 import { laneOf, lanesOfWindow, mayServe, queueKey, queueLess } from '@onewindow/shared/queue-order.ts';
 import { businessDayOf } from './clock.ts';
 import { IndexedHeap } from './indexed-heap.ts';
+import { onlineSettingsOf } from './settings.ts';
 import type {
   Command,
   Decision,
@@ -32,6 +33,9 @@ import type {
   HallEvent,
   HallSettings,
 } from './types.ts';
+
+/** The reason a lapsed online ticket is cancelled with (MOB-Q-3). */
+export const ONLINE_LAPSE_REASON = '线上取号未在规定时间内到厅确认';
 
 const LIVE_STATUSES = new Set<Ticket['status']>(['waiting', 'called', 'serving', 'parked', 'no-show']);
 
@@ -106,6 +110,33 @@ function validateConfig(config: HallConfig): string | null {
       return 'settings.policy.maxBonusSeconds must be a whole number ≥ 0';
   } else if (s.policy.kind !== 'virtual-arrival') return 'settings.policy.kind is unknown';
   return null;
+}
+
+/**
+ * RAT-1, RAT-3 (and MOB-RATE-3 for a ticket whose day has closed, read from the store): the
+ * `ticket:rated` fact of a finished ticket not rated yet, or why not.
+ */
+export function decideRating(t: Readonly<Ticket>, cmd: Extract<Command, { type: 'ticket:rate' }>): Decision {
+  if (t.status !== 'done' || t.windowId === null)
+    return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}; only a finished ticket is rated`);
+  if (t.rating !== null) return fail('ALREADY_RATED', `${t.id} was rated already`);
+  const level = cmd.level as RatingLevel;
+  if (!RATING_LEVELS.includes(level)) return fail('INVALID_RATING', `level ${cmd.level} is not 1–5`);
+  const reasons = [...new Set(cmd.reasons)] as RatingReason[];
+  if (reasons.some((r) => !RATING_REASONS.includes(r)))
+    return fail('INVALID_RATING', `unknown reason in ${cmd.reasons.join(',')}`);
+  if (!RATING_CHANNELS.includes(cmd.channel)) return fail('INVALID_RATING', `unknown channel ${cmd.channel}`);
+  const comment = cmd.comment?.trim();
+  return ok({
+    type: 'ticket:rated',
+    ticketId: t.id,
+    windowId: t.windowId,
+    servedBy: t.servedBy,
+    level,
+    reasons,
+    channel: cmd.channel,
+    ...(comment ? { comment } : {}),
+  });
 }
 
 /**
@@ -185,6 +216,11 @@ export class QueueEngine {
       if (t !== undefined && t.categoryId === categoryId && LIVE_TICKET_STATUSES.includes(t.status)) return t;
     }
     return undefined;
+  }
+
+  /** Online tickets still to be confirmed at the hall, for the lapse timer (MOB-Q-3). O(n). */
+  awaitingConfirmation(): Readonly<Ticket>[] {
+    return [...this.tickets.values()].filter((t) => t.status === 'waiting' && t.confirmBy !== undefined);
   }
 
   private addTicket(t: Ticket): void {
@@ -373,25 +409,28 @@ export class QueueEngine {
       case 'ticket:rate': {
         const t = this.tickets.get(cmd.ticketId);
         if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
-        if (t.status !== 'done' || t.windowId === null)
-          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status}; only a finished ticket is rated`);
-        if (t.rating !== null) return fail('ALREADY_RATED', `${t.id} was rated already`);
-        const level = cmd.level as RatingLevel;
-        if (!RATING_LEVELS.includes(level)) return fail('INVALID_RATING', `level ${cmd.level} is not 1–5`);
-        const reasons = [...new Set(cmd.reasons)] as RatingReason[];
-        if (reasons.some((r) => !RATING_REASONS.includes(r)))
-          return fail('INVALID_RATING', `unknown reason in ${cmd.reasons.join(',')}`);
-        if (!RATING_CHANNELS.includes(cmd.channel))
-          return fail('INVALID_RATING', `unknown channel ${cmd.channel}`);
-        return ok({
-          type: 'ticket:rated',
-          ticketId: t.id,
-          windowId: t.windowId,
-          servedBy: t.servedBy,
-          level,
-          reasons,
-          channel: cmd.channel,
-        });
+        return decideRating(t, cmd);
+      }
+      case 'ticket:confirm': {
+        // MOB-Q-2: confirmed at the hall before its deadline, the ticket becomes callable in place.
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'waiting' || t.confirmBy === undefined)
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status} and awaits no confirmation`);
+        if (now >= t.confirmBy)
+          return fail('BAD_TICKET_STATE', `${t.id} lapsed: it was to be confirmed by ${t.confirmBy}`);
+        if (!cmd.by) return fail('REASON_REQUIRED', 'a confirmation needs who did it');
+        return ok({ type: 'ticket:confirmed', ticketId: t.id, by: cmd.by });
+      }
+      case 'ticket:lapse': {
+        // MOB-Q-3: only once its deadline has passed, and only while still unconfirmed.
+        const t = this.tickets.get(cmd.ticketId);
+        if (!t) return fail('UNKNOWN_TICKET', `no live ticket ${cmd.ticketId}`);
+        if (t.status !== 'waiting' || t.confirmBy === undefined)
+          return fail('BAD_TICKET_STATE', `${t.id} is ${t.status} and awaits no confirmation`);
+        if (now < t.confirmBy)
+          return fail('BAD_TICKET_STATE', `${t.id} may still be confirmed until ${t.confirmBy}`);
+        return ok({ type: 'ticket:cancelled', ticketId: t.id, by: 'system', reason: ONLINE_LAPSE_REASON });
       }
       case 'ticket:cancel': {
         const t = this.tickets.get(cmd.ticketId);
@@ -579,8 +618,16 @@ export class QueueEngine {
         return;
       }
       case 'ticket:rated': {
+        // A rating by link may come after its day closed (MOB-RATE-3): the ticket left memory then.
+        const t = this.tickets.get(ev.ticketId);
+        if (t !== undefined)
+          t.rating = { level: ev.level, reasons: [...ev.reasons], channel: ev.channel, at: ev.at };
+        return;
+      }
+      case 'ticket:confirmed': {
         const t = this.tickets.get(ev.ticketId)!;
-        t.rating = { level: ev.level, reasons: [...ev.reasons], channel: ev.channel, at: ev.at };
+        delete t.confirmBy;
+        this.enqueue(t);
         return;
       }
       case 'ticket:cancelled': {
@@ -588,6 +635,7 @@ export class QueueEngine {
         this.dequeue(t);
         if (t.status === 'called' && t.windowId !== null) this.release(t.windowId, t.id);
         t.status = 'cancelled';
+        delete t.confirmBy;
         t.cancelReason = ev.reason;
         t.finishedAt = ev.at;
         return;
@@ -731,6 +779,8 @@ export class QueueEngine {
       );
     const number = formatTicketNumber(category.prefix, seq, s.numberDigits);
     const tieBreak = this.seq + 1;
+    // MOB-Q-2: an online ticket keeps its place from now but waits outside the callable heaps.
+    const confirmBy = cmd.source === 'online' ? now + onlineSettingsOf(s).confirmMinutes * 60_000 : undefined;
     const ticket: Ticket = {
       id: `${day.replaceAll('-', '')}-${number}`,
       number,
@@ -758,6 +808,7 @@ export class QueueEngine {
       cancelReason: null,
       servedBy: null,
       rating: null,
+      ...(confirmBy !== undefined ? { confirmBy } : {}),
     };
     return ok({ type: 'ticket:issued', ticket });
   }
@@ -878,8 +929,9 @@ export class QueueEngine {
     return h;
   }
 
+  /** Only callable tickets sit in the heaps: an unconfirmed online ticket waits outside (MOB-Q-2). */
   private enqueue(t: Ticket): void {
-    this.heapFor(t).push(t);
+    if (t.confirmBy === undefined) this.heapFor(t).push(t);
   }
 
   private dequeue(t: Ticket): void {

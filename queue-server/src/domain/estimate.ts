@@ -1,4 +1,5 @@
 import type { CategoryEstimate, HallSettings, PriorityClass, Ticket } from '@onewindow/shared';
+import { queueLess } from '@onewindow/shared/queue-order.ts';
 import { businessDayOf, localTimeOf } from './clock.ts';
 import type { QueueEngine } from './engine.ts';
 
@@ -328,7 +329,11 @@ export function estimateTicket(
       x.pinnedWindowId === t.pinnedWindowId &&
       x.requiredPost === t.requiredPost,
   );
-  const ahead = order.findIndex((x) => x.id === t.id);
+  // An online ticket not yet confirmed waits outside the heaps (MOB-Q-2): count who is ahead of its place.
+  const ahead =
+    t.confirmBy === undefined
+      ? order.findIndex((x) => x.id === t.id)
+      : order.filter((x) => queueLess(x, t)).length;
   const waiting = queue.waitingByCategory();
   // This ticket is already counted in the queue it joins, not "about to come".
   const others = new Map(waiting);

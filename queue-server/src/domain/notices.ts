@@ -2,7 +2,7 @@
  * Which SMS notices a committed fact triggers, and when a failed one is tried again (SPEC
  * NOTE-TRG-*, NOTE-DLV-4). Pure: the case, the phone and the hall's name come in as lookups.
  */
-import type { NoticeTemplateId } from '@onewindow/shared';
+import type { NoticeTemplateId, Ticket } from '@onewindow/shared';
 import type { HallEvent } from './types.ts';
 
 /** What a trigger needs about a case: how the citizen knows it. */
@@ -27,11 +27,13 @@ export interface NoticeLookups {
 export interface NoticeDraft {
   id: string;
   templateId: NoticeTemplateId;
-  /** The case it is about; null for a booking's or an online form's notice. */
+  /** The case it is about; null for a queue notice, a booking's or an online form's. */
   caseId: string | null;
   factSeq: number;
   phone: string;
   params: Record<string, string>;
+  /** Secrets (the rating link): sealed, merged into `params` only to send, erased after (MOB-RATE-1). */
+  secretParams?: Record<string, string>;
 }
 
 /**
@@ -119,6 +121,97 @@ export function noticesFor(events: readonly HallEvent[], look: NoticeLookups): N
     };
     if (templateId === 'case-accepted') base.deadline = c.deadline;
     out.push({ id, templateId, caseId, factSeq: ev.seq, phone, params: { ...base, ...extra } });
+  }
+  return out;
+}
+
+/** What the queue triggers need (NOTE-TRG-5..7): the live queue as the unit has left it. */
+export interface QueueNoticeLookups {
+  ticket(id: string): Readonly<Ticket> | undefined;
+  /** The phone the ticket's notices go to (sealed at rest): online holder's or the kiosk form's. */
+  phoneOf(ticketId: string): string | undefined;
+  windowNumber(windowId: string): number | undefined;
+  /** Live tickets with a phone and no "N ahead" notice yet (the few a unit may have to notify). */
+  awaitingAheadNotice(): readonly string[];
+  /** People ahead of a waiting ticket (the EST-1 figure); null when it is not waiting. */
+  aheadOf(ticketId: string): number | null;
+  /** NOTE-TRG-5's N (hall setting); 0 turns the notice off. */
+  aheadNotice(): number;
+  /** The one-time rating link of a finished ticket, made in this unit (MOB-RATE-1). */
+  ratingLinkFor(ticketId: string): string;
+  hallName(): string;
+}
+
+/** Facts after which someone may have moved up the queue (NOTE-TRG-5 looks again). */
+const QUEUE_MOVES: ReadonlySet<string> = new Set([
+  'ticket:issued',
+  'ticket:called',
+  'ticket:cancelled',
+  'ticket:transferred',
+  'ticket:confirmed',
+  'ticket:priority-overridden',
+  'ticket:reinstated',
+  'day:closed',
+]);
+
+/**
+ * The queue's notices (NOTE-TRG-5..7), for tickets with a phone only:
+ * - `queue-ahead` once per ticket (`queue-ahead:{ticketId}`), the first time a fact of the unit
+ *   leaves it waiting with N or fewer people ahead;
+ * - `queue-called` for each call to a window (`queue-called:{ticketId}:{seq}`; a recall is not a
+ *   new call, a call after a transfer is);
+ * - `rating-link` once the service ended (`rating-link:{ticketId}`), with the link.
+ */
+export function queueNoticesFor(events: readonly HallEvent[], look: QueueNoticeLookups): NoticeDraft[] {
+  const out: NoticeDraft[] = [];
+  let moved = false;
+  let lastSeq = 0;
+  for (const ev of events) {
+    lastSeq = ev.seq;
+    if (QUEUE_MOVES.has(ev.type)) moved = true;
+    if (ev.type === 'ticket:called') {
+      const t = look.ticket(ev.ticketId);
+      const phone = mobileOf(look.phoneOf(ev.ticketId));
+      const windowNo = look.windowNumber(ev.windowId);
+      if (t === undefined || phone === undefined || windowNo === undefined) continue;
+      out.push({
+        id: `queue-called:${t.id}:${ev.seq}`,
+        templateId: 'queue-called',
+        caseId: null,
+        factSeq: ev.seq,
+        phone,
+        params: { hallName: look.hallName(), number: t.number, windowNo: String(windowNo) },
+      });
+    } else if (ev.type === 'ticket:finished') {
+      const t = look.ticket(ev.ticketId);
+      const phone = mobileOf(look.phoneOf(ev.ticketId));
+      if (t === undefined || phone === undefined) continue;
+      out.push({
+        id: `rating-link:${t.id}`,
+        templateId: 'rating-link',
+        caseId: null,
+        factSeq: ev.seq,
+        phone,
+        params: { hallName: look.hallName(), number: t.number },
+        secretParams: { link: look.ratingLinkFor(t.id) },
+      });
+    }
+  }
+  const n = look.aheadNotice();
+  if (!moved || n <= 0) return out;
+  for (const id of look.awaitingAheadNotice()) {
+    const ahead = look.aheadOf(id);
+    const t = look.ticket(id);
+    const phone = mobileOf(look.phoneOf(id));
+    if (ahead === null || ahead > n || t === undefined || phone === undefined) continue;
+    out.push({
+      id: `queue-ahead:${id}`,
+      templateId: 'queue-ahead',
+      caseId: null,
+      factSeq: lastSeq,
+      phone,
+      params: { hallName: look.hallName(), number: t.number, ahead: String(ahead) },
+    });
   }
   return out;
 }

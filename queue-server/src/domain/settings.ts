@@ -1,3 +1,7 @@
+import { DEFAULT_ONLINE, type OnlineSettings } from '@onewindow/shared';
+
+export { DEFAULT_ONLINE };
+
 import type { HallSettings } from './types.ts';
 
 /**
@@ -22,3 +26,9 @@ export const DEFAULT_SETTINGS: HallSettings = {
   dayCloseAt: '19:00',
   voiceTemplate: '请{号}号到{窗口}号窗口办理',
 };
+
+/** The hall's phone-channel settings, defaults filled in. */
+export const onlineSettingsOf = (s: HallSettings | null | undefined): OnlineSettings => ({
+  ...DEFAULT_ONLINE,
+  ...(s?.online ?? {}),
+});

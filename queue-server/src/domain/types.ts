@@ -57,7 +57,19 @@ export type Command =
   | { type: 'ticket:reinstate'; ticketId: string; by: string }
   | { type: 'ticket:transfer'; ticketId: string; to: TransferTarget; by: string; note: string }
   | { type: 'ticket:cancel'; ticketId: string; by: string; reason: string }
-  | { type: 'ticket:rate'; ticketId: string; level: number; reasons: string[]; channel: RatingChannel }
+  /** MOB-Q-2: an online ticket confirmed at the hall (kiosk or guide). */
+  | { type: 'ticket:confirm'; ticketId: string; by: string }
+  /** MOB-Q-3: an online ticket not confirmed by its deadline lapses (the server's timer). */
+  | { type: 'ticket:lapse'; ticketId: string }
+  | {
+      type: 'ticket:rate';
+      ticketId: string;
+      level: number;
+      reasons: string[];
+      channel: RatingChannel;
+      /** The citizen's words from the rating page (MOB-RATE-4), screened at the edge. */
+      comment?: string;
+    }
   | { type: 'ticket:override'; ticketId: string; action: OverrideAction; by: string; reason: string }
   | {
       type: 'day:close';

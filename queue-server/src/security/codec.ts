@@ -11,12 +11,16 @@
  */
 import { DataCipher } from './crypto.ts';
 
-/** Fields that hold what staff typed: notes, reasons, the rectification of a bad rating. */
+/**
+ * Fields that hold what people typed: notes, reasons, the rectification of a bad rating, a
+ * citizen's rating comment (MOB-RATE-4).
+ */
 export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'note',
   'reason',
   'cancelReason',
   'rectification',
+  'comment',
 ]);
 
 const SEALED_MARK = '"sm4:v';

@@ -301,6 +301,7 @@ function windowsOf(
     case 'ticket:issued':
     case 'ticket:reinstated':
     case 'ticket:priority-overridden':
+    case 'ticket:confirmed':
       return [];
     default:
       return [ev.windowId];

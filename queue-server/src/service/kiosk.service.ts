@@ -26,12 +26,15 @@ import {
 } from '@onewindow/shared';
 import type { KioskLookupResult, KioskReprintResult } from '@onewindow/shared/api-types.ts';
 import { businessDayOf } from '../domain/clock.ts';
+import { mobileOf } from '../domain/notices.ts';
 import { openingState } from '../domain/opening-hours.ts';
 import type { Command } from '../domain/types.ts';
 import type { ApplicationStore } from '../store/application.store.ts';
+import type { OnlineStore } from '../store/online.store.ts';
 import type { AppointmentService, CheckInInput } from './appointment.service.ts';
 import type { Clock, HallService, UnitOfWork } from './hall.service.ts';
 import type { HallViews } from './hall.views.ts';
+import type { OnlineQueueService } from './online-queue.service.ts';
 import { InvalidDocument, type PrintQueue } from './print.service.ts';
 
 /** A ticket printed more often than this on one kiosk is a misuse, not a lost slip (KSK-4). */
@@ -60,6 +63,10 @@ interface IssueRecord {
 export interface KioskDeps {
   hall: HallService;
   views: HallViews;
+  /** Online tickets the kiosk's check-in confirms by card or code (MOB-Q-2). */
+  online: OnlineQueueService;
+  /** Where a ticket's notice phone is kept (the form's phone, NOTE-TRG-5..7). */
+  contacts: OnlineStore;
   applications: ApplicationStore;
   appointments: AppointmentService;
   print: PrintQueue;
@@ -368,6 +375,18 @@ export class KioskService {
             formTitle: form.def.title,
             values: form.values,
           });
+          // NOTE-TRG-5..7: the form's mobile number is where the queue's notices go (sealed).
+          const phoneField = form.def.fields.find((f) => f.kind === 'phone' && form.values[f.key]);
+          const phone = mobileOf(phoneField === undefined ? undefined : form.values[phoneField.key]);
+          if (phone !== undefined)
+            this.d.contacts.putContact({
+              ticketId: ticket.id,
+              businessDay: ticket.businessDay,
+              source: 'form',
+              phone,
+              phoneMasked: maskPhone(phone),
+              at: uow.now,
+            });
           uow.append([
             {
               type: 'application:submitted',
@@ -529,6 +548,46 @@ export class KioskService {
     return { ok: true, data: { tickets } };
   }
 
+  /**
+   * MOB-Q-2: the card or the code of an online ticket awaiting confirmation confirms it (and
+   * prints it) in one unit; null when neither names one, so the booking check-in goes on.
+   */
+  private confirmOnline(
+    deviceId: string,
+    input: CheckInInput,
+    print: boolean,
+    origin: string,
+  ): KioskReply<KioskCheckInResult> | null {
+    let t: Readonly<Ticket> | undefined;
+    if ('bookingCode' in input) t = this.d.online.awaitingAt({ code: input.bookingCode });
+    else {
+      const id = parseIdNumber(input.idNumber, { today: this.today() });
+      if (!id.ok) return null;
+      t = this.d.online.awaitingAt({ holderRef: this.d.holderRef(id.value.number) });
+    }
+    if (t === undefined) return null;
+    const ticket = t;
+    const r = this.d.hall.run({ type: 'ticket:confirm' }, (uow) => {
+      uow.execute({ type: 'ticket:confirm', ticketId: ticket.id, by: `device:${deviceId}` });
+      return print ? this.printIn(uow, deviceId, this.q.ticket(ticket.id)!, origin, null) : null;
+    });
+    if (!r.ok) return refuse(r.error);
+    const now = this.q.ticket(ticket.id) ?? ticket;
+    return {
+      ok: true,
+      created: true,
+      data: {
+        ticket: this.view(now, origin),
+        existing: false,
+        print: r.value,
+        application: null,
+        priorityNoteZh: this.priorityNote(now),
+        late: false,
+        onlineConfirmed: true,
+      },
+    };
+  }
+
   /** Appointment check-in at the kiosk (KSK-10): APT-4…6, the ticket printed in the same unit. */
   checkIn(
     deviceId: string,
@@ -536,6 +595,8 @@ export class KioskService {
     print: boolean,
     origin: string,
   ): KioskReply<KioskCheckInResult> {
+    const online = this.confirmOnline(deviceId, input, print, origin);
+    if (online !== null) return online;
     const out = this.d.appointments.checkIn(input, (uow, ticket) =>
       print ? this.printIn(uow, deviceId, ticket, origin, null) : null,
     );

@@ -23,6 +23,8 @@ import {
   type NoticeLookups,
   nextAttemptAt,
   noticesFor,
+  type QueueNoticeLookups,
+  queueNoticesFor,
   type RetryPolicy,
 } from '../domain/notices.ts';
 import type { HallEvent } from '../domain/types.ts';
@@ -33,6 +35,8 @@ import type { SmsGateway } from './sms/gateway.ts';
 export interface NoticeOutboxDeps {
   store: NoticeStore;
   lookups: NoticeLookups;
+  /** The queue's triggers (NOTE-TRG-5..7); without them only the cases' notices are written. */
+  queueLookups?: QueueNoticeLookups;
   /** Runs `fn` in one transaction (a template replacement with its audit row). */
   transaction: <T>(fn: () => T) => T;
   audit: (actor: string, action: string, target: string | null, detail: unknown) => void;
@@ -49,7 +53,10 @@ export class NoticeOutbox {
    */
   onFacts(events: readonly HallEvent[]): number {
     let created = 0;
-    for (const d of noticesFor(events, this.deps.lookups)) {
+    const q = this.deps.queueLookups;
+    const drafts = noticesFor(events, this.deps.lookups);
+    if (q !== undefined) drafts.push(...queueNoticesFor(events, q));
+    for (const d of drafts) {
       const at = events.find((e) => e.seq === d.factSeq)?.at ?? this.deps.clock.now();
       if (this.deps.store.insert({ ...d, phoneMasked: maskPhone(d.phone), at })) created += 1;
     }

@@ -6,6 +6,7 @@
 import type { HallStats, MyStats } from '@onewindow/shared';
 import ExcelJS from 'exceljs';
 import { businessDayOf } from '../domain/clock.ts';
+import { onlineSettingsOf } from '../domain/settings.ts';
 import type { HallConfig } from '../domain/types.ts';
 import type { AuthStore } from '../store/auth.store.ts';
 import type { HallStore } from '../store/hall.store.ts';
@@ -114,6 +115,14 @@ export class StatsService {
     const toSeq = closed === undefined ? lastSeq : Math.max(closed.seq, endOfRange);
     for (let seq = startSeq; seq <= toSeq; seq += CHUNK)
       for (const ev of this.deps.store.events(seq, Math.min(toSeq, seq + CHUNK - 1))) replay.apply(ev);
+    // MOB-RATE-3: ratings by link of the range's services, given after its last day closed (a
+    // link is accepted `ratingDays` after the service, so nothing later can be one of them).
+    if (toSeq < lastSeq) {
+      const days = onlineSettingsOf(cfg?.settings).ratingDays + 1;
+      const until =
+        reports.firstSeqAtOrAfter(dayStart(to, opts.utcOffsetMinutes) + (days + 1) * 86_400_000) - 1;
+      for (const ev of reports.ratedBetween(toSeq, Math.min(lastSeq, until))) replay.apply(ev);
+    }
     const names: StatsNames = { staff: this.staffNames, followUp: (id) => this.deps.followUps.get(id) };
     return replay.result(names);
   }

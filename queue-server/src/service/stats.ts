@@ -164,6 +164,11 @@ const STILL_OPEN = new Set<LiveStatus>(['waiting', 'called', 'serving', 'parked'
  */
 export class StatsReplay {
   private readonly tickets = new Map<string, TicketTrack>();
+  /**
+   * Served tickets of the range whose day has closed: a rating by link may still come for them
+   * (MOB-RATE-3), so they are kept in this slim form after the day close drops the rest.
+   */
+  private readonly closedServed = new Map<string, TicketTrack>();
   private readonly category = new Map<string, Tally>();
   private readonly window = new Map<string, Tally>();
   private readonly clerk = new Map<string, Tally>();
@@ -255,8 +260,13 @@ export class StatsReplay {
           this.total.settledAtClose += 1;
         }
         if (ev.closeWindows) for (const w of [...this.windowClerk.keys()]) this.signOff(w, ev.at);
-        // A closed day's tickets never change again: drop them, so a year's replay stays small.
-        for (const [id, t] of this.tickets) if (t.businessDay <= ev.businessDay) this.tickets.delete(id);
+        // A closed day's tickets change no more but for a late rating (MOB-RATE-3): keep the
+        // served ones slim, drop the rest, so a year's replay stays small.
+        for (const [id, t] of this.tickets)
+          if (t.businessDay <= ev.businessDay) {
+            if (t.status === 'done') this.closedServed.set(id, t);
+            this.tickets.delete(id);
+          }
         return;
       }
       case 'ticket:issued': {
@@ -284,7 +294,9 @@ export class StatsReplay {
       default:
         break;
     }
-    const t = this.tickets.get(ev.ticketId);
+    const t =
+      this.tickets.get(ev.ticketId) ??
+      (ev.type === 'ticket:rated' ? this.closedServed.get(ev.ticketId) : undefined);
     if (!t) return;
     const cat = this.tally(this.category, t.categoryId);
     switch (ev.type) {

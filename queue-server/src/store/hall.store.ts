@@ -22,6 +22,7 @@ import { DeviceStore } from './device.store.ts';
 import { FollowUpStore } from './follow-up.store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { NoticeStore } from './notice.store.ts';
+import { OnlineStore } from './online.store.ts';
 import { PiiReadStore } from './pii-read.store.ts';
 import { ReconStore } from './recon.store.ts';
 import { ReportStore } from './report.store.ts';
@@ -104,6 +105,8 @@ export class HallStore {
   readonly slips: SlipStore;
   /** The SMS notice outbox and templates (NOTE-*). */
   readonly notices: NoticeStore;
+  /** The citizen's phone, queue side: contact phones, online confirmation codes, rating links. */
+  readonly online: OnlineStore;
   /** Online bookings and online forms (MOB-*). */
   readonly bookings: BookingStore;
   /** The citizen's phone sign-in: codes, limits, sessions (MOB-AUTH-*). */
@@ -152,6 +155,7 @@ export class HallStore {
     this.cases = new CaseStore(db, this.codec);
     this.slips = new SlipStore(db, this.codec);
     this.notices = new NoticeStore(db, this.codec);
+    this.online = new OnlineStore(db, this.codec);
     this.bookings = new BookingStore(db, this.codec);
     this.citizens = new CitizenStore(db, this.codec);
     this.recon = new ReconStore(db, this.codec);
@@ -321,6 +325,7 @@ export class HallStore {
       ['notices', 'id', 'sealed_params', (k) => `notices:${k}:params`],
       ['citizen_sessions', 'token_hash', 'phone', (k) => `citizen_sessions:${k}`],
       ['complaint_contacts', 'complaint_id', 'body', (k) => `complaint_contacts:${k}`],
+      ['ticket_contacts', 'ticket_id', 'phone', (k) => `ticket_contacts:${k}`],
       ['appointments', 'id', 'contact', (k) => `appointments:${k}:contact`],
       ['online_drafts', 'id', 'body', (k) => `online_drafts:${k}`],
       ['online_drafts', 'id', 'reasons', (k) => `online_drafts:${k}:reasons`],
@@ -338,7 +343,7 @@ export class HallStore {
       }
     }
     // Each table with free-text fields, and the SQL naming a row as its associated data does.
-    const fields: [table: string, aad: string][] = [
+    const fields: [table: string, aad: string, col?: string][] = [
       ['events', "'events:' || seq"],
       ['tickets', "'tickets:' || id"],
       ['cases', "'cases:' || id"],
@@ -349,12 +354,14 @@ export class HallStore {
     ];
     const candidates =
       from === null
-        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%')`
+        ? `(body LIKE '%"note":"%' OR body LIKE '%"reason":"%' OR body LIKE '%"cancelReason":"%' OR body LIKE '%"rectification":"%' OR body LIKE '%"comment":"%')`
         : `body LIKE '%"sm4:v%'`;
-    for (const [table, aadSql] of fields) {
-      const update = this.db.prepare(`UPDATE ${table} SET body = ? WHERE rowid = ?`);
+    for (const [table, aadSql, col = 'body'] of fields) {
+      const update = this.db.prepare(`UPDATE ${table} SET ${col} = ? WHERE rowid = ?`);
       for (const r of this.db
-        .prepare(`SELECT rowid AS id, ${aadSql} AS aad, body FROM ${table} WHERE ${candidates}`)
+        .prepare(
+          `SELECT rowid AS id, ${aadSql} AS aad, ${col} AS body FROM ${table} WHERE ${candidates.replaceAll('body', col)}`,
+        )
         .all() as { id: number; aad: string; body: string }[]) {
         const value = from === null ? JSON.parse(r.body) : from.parse(r.body, r.aad);
         update.run(to.stringify(value, r.aad), r.id);

@@ -500,4 +500,34 @@ export const MIGRATIONS: readonly string[] = [
     ('booking-reminder', '您预约了{hallName}{slot}办理{itemName}，预约码{bookingCode}。请按时到大厅自助机刷身份证或输入预约码签到。', 'SMS_DEMO_0011', 0),
     ('precheck-result', '您在网上填报的{itemName}（表单码{draftCode}）{result}。详情请登录{hallName}网上服务查看。', 'SMS_DEMO_0012', 0);
   `,
+  // 20: the citizen's phone, queue side (SPEC MOB-Q-*, NOTE-TRG-5..7, MOB-RATE-*): the phone a
+  // ticket's notices go to (the signed-in citizen's for an online ticket, the kiosk form's
+  // otherwise; sealed, bound to the ticket), the code the kiosk scans to confirm an online ticket,
+  // the rating links (only the token's hash), and the three queue templates.
+  `
+  CREATE TABLE ticket_contacts (
+    ticket_id    TEXT PRIMARY KEY,
+    business_day TEXT    NOT NULL,
+    source       TEXT    NOT NULL CHECK (source IN ('online', 'form')),
+    phone        TEXT    NOT NULL,
+    phone_masked TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX ticket_contacts_day ON ticket_contacts (business_day);
+  CREATE TABLE online_tickets (
+    code       TEXT PRIMARY KEY,
+    ticket_id  TEXT    NOT NULL UNIQUE,
+    holder_ref TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE rating_links (
+    token_hash TEXT PRIMARY KEY,
+    ticket_id  TEXT    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO notice_templates (id, text, operator_code, updated_at) VALUES
+    ('queue-ahead', '您在{hallName}取的{number}号前面还有{ahead}人，请留意叫号；线上取号请先到取号机确认。', 'SMS_DEMO_0005', 0),
+    ('queue-called', '请{number}号到{hallName}{windowNo}号窗口办理。', 'SMS_DEMO_0006', 0),
+    ('rating-link', '感谢您在{hallName}办理业务（{number}号），请为本次服务评价：{link}', 'SMS_DEMO_0007', 0);
+  `,
 ];

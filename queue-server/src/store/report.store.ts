@@ -32,6 +32,9 @@ export class ReportStore {
         `SELECT arrived_at AS arrivedAt, priority_class AS priorityClass, category_id AS categoryId
          FROM tickets WHERE business_day >= ?`,
       ),
+      ratedBetween: db.prepare(
+        `SELECT seq, body FROM events WHERE seq > ? AND seq <= ? AND type = 'ticket:rated' ORDER BY seq`,
+      ),
       atOf: db.prepare('SELECT at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1'),
       dayClosed: db.prepare(
         `SELECT seq, body FROM events WHERE seq >= ? AND type = 'day:closed'
@@ -47,6 +50,16 @@ export class ReportStore {
          ORDER BY seq DESC LIMIT 1`,
       ),
     };
+  }
+
+  /**
+   * Ratings committed after a seq, up to another (MOB-RATE-3: a link rates a service after its day closed, so
+   * the statistics of a closed range read these beyond the range's last fact).
+   */
+  ratedBetween(afterSeq: number, toSeq: number): HallEvent[] {
+    return (this.s.ratedBetween.all(afterSeq, toSeq) as { seq: number; body: string }[]).map((r) =>
+      this.codec.parse<HallEvent>(r.body, `events:${r.seq}`),
+    );
   }
 
   /** Every ticket of a business day as the projection holds it (settled ones included). */

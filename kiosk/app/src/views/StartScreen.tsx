@@ -31,7 +31,9 @@ export function StartScreen({ state, controller }: { state: KioskState; controll
           onClick={() => controller.startFlow('checkin')}
         >
           <span class="start-choice-zh">{t('预约签到', 'Appointment check-in')}</span>
-          <span class="start-choice-sub">{t('已网上预约，到场签到', 'Booked online? Check in here')}</span>
+          <span class="start-choice-sub">
+            {t('已网上预约或线上取号，到场签到', 'Booked or queued online? Check in here')}
+          </span>
         </button>
         <button
           type="button"

@@ -44,7 +44,9 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
   const result = state.result;
   if (ctx === null || result === null) return null;
   const { ticket, existing, application, priorityNoteZh } = result.data;
-  const late = result.via === 'checkin' ? (result.data as KioskCheckInResult).late : null;
+  // MOB-Q-2: a card or code that confirmed an online ticket is no booking: no priority to announce.
+  const online = result.via === 'checkin' && (result.data as KioskCheckInResult).onlineConfirmed === true;
+  const late = result.via === 'checkin' && !online ? (result.data as KioskCheckInResult).late : null;
   const print = state.print;
   const failed = print.status === 'failed';
   return (
@@ -72,6 +74,11 @@ export function TicketScreen({ state, controller }: { state: KioskState; control
             '您已超过预约时段，已为您取普通号，按顺序办理。',
             'You arrived after your booked time: you have a regular ticket and wait in turn.',
           )}
+        </p>
+      )}
+      {online && (
+        <p class="alert alert-ok" data-testid="ticket-online-confirmed">
+          {t('线上取号已确认，请留意叫号。', 'Your online ticket is confirmed: watch for your number.')}
         </p>
       )}
       {late === false && (

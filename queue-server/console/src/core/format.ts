@@ -37,6 +37,7 @@ export const SOURCE_LABEL: Record<TicketSource, string> = {
   guide: '导办',
   api: '接口',
   appointment: '预约',
+  online: '线上',
 };
 
 export const OUTCOME_LABEL: Record<FinishOutcome, { zh: string; en: string; slip: string }> = {

@@ -8,7 +8,7 @@ import { useStore } from '@onewindow/shared/client';
 import type { CalendarOverride, DeadlineResult } from '@onewindow/shared/console.ts';
 import type { DeviceStatus } from '@onewindow/shared/devices.ts';
 import type { PriorityClass, WindowPost } from '@onewindow/shared/domain.ts';
-import type { HallConfig } from '@onewindow/shared/hall.ts';
+import { DEFAULT_ONLINE, type HallConfig } from '@onewindow/shared/hall.ts';
 import type { DeviceKind } from '@onewindow/shared/protocol.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { TAIL_GUARD_DEFAULT, TailGuardFields } from '../components/TailGuardFields.tsx';
@@ -92,6 +92,8 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
     setFlash({ kind: 'ok', text: '大厅配置已生效' });
   };
   const num = (v: string) => Math.max(0, Math.round(Number(v) || 0));
+  // MOB-Q-3, NOTE-TRG-5, MOB-RATE-2: the phone channel's settings, defaults until the hall sets them.
+  const online = s.online ?? DEFAULT_ONLINE;
   return (
     <div class="grid-2">
       <Panel title="大厅设置" en="Settings" testid="hall-settings">
@@ -182,6 +184,39 @@ function HallEditor({ setFlash }: { setFlash: SetFlash }) {
               name="dayCloseAt"
               value={s.dayCloseAt}
               onInput={(e) => set({ dayCloseAt: e.currentTarget.value })}
+            />
+          </label>
+          <label class="field">
+            线上取号到厅确认时限（分钟）
+            <input
+              type="number"
+              min={5}
+              max={480}
+              name="online-confirmMinutes"
+              value={online.confirmMinutes}
+              onInput={(e) => set({ online: { ...online, confirmMinutes: num(e.currentTarget.value) } })}
+            />
+          </label>
+          <label class="field">
+            剩几人时短信提醒（0=关）
+            <input
+              type="number"
+              min={0}
+              max={50}
+              name="online-aheadNotice"
+              value={online.aheadNotice}
+              onInput={(e) => set({ online: { ...online, aheadNotice: num(e.currentTarget.value) } })}
+            />
+          </label>
+          <label class="field">
+            评价链接有效天数
+            <input
+              type="number"
+              min={1}
+              max={90}
+              name="online-ratingDays"
+              value={online.ratingDays}
+              onInput={(e) => set({ online: { ...online, ratingDays: num(e.currentTarget.value) } })}
             />
           </label>
         </div>

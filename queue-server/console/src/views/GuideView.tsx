@@ -1,5 +1,6 @@
 /**
- * 咨询引导: every waiting ticket with its wait and class; issue a ticket for a citizen; change
+ * 咨询引导: every waiting ticket with its wait and class; confirm an online ticket whose citizen has
+ * come (MOB-Q-2); issue a ticket for a citizen; change
  * class, move to the front or pin to a window (reason required, audited); reinstate a no-show;
  * cancel; and the alerts: long waits, printers, readers and boards, failed print jobs.
  */
@@ -62,6 +63,15 @@ export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
     [view?.tickets],
   );
   if (view === null) return <div class="center-note">正在载入大厅… Loading the hall…</div>;
+  // MOB-Q-2: an online ticket is called only once the citizen is here; the guide can confirm it.
+  const confirmOnline = async (t: Ticket) => {
+    const r = await command('ticket:confirm', { ticketId: t.id });
+    setFlash(
+      r.ok
+        ? { kind: 'ok', text: `${t.number} 已确认到厅，进入叫号` }
+        : { kind: 'error', text: `确认失败：${errorText(r.error)}` },
+    );
+  };
   const cat = (id: string) => view.categories.find((c) => c.id === id);
   const win = (id: string | null) => view.windows.find((w) => w.id === id);
   const shown = waiting.filter(
@@ -118,9 +128,24 @@ export function GuideView({ store }: { me: CurrentStaff; store: ConsoleStore }) 
                       {t.pinnedWindowId && <span class="mark">指定{win(t.pinnedWindowId)?.number}号窗</span>}
                       {t.requiredPost && <span class="mark">{POST_LABEL[t.requiredPost]}</span>}
                       {t.misses > 0 && <span class="mark warn">过号恢复</span>}
+                      {t.confirmBy !== undefined && (
+                        <span class="mark warn" data-mark="unconfirmed">
+                          待到厅确认（{hallTime(t.confirmBy)}前）
+                        </span>
+                      )}
                     </td>
                     <td>
                       <div class="row-gap">
+                        {t.confirmBy !== undefined && (
+                          <button
+                            type="button"
+                            class="btn small"
+                            onClick={() => void confirmOnline(t)}
+                            data-action="confirm"
+                          >
+                            确认到厅
+                          </button>
+                        )}
                         <button
                           type="button"
                           class="btn small"
