@@ -22,7 +22,7 @@
  * profile there (summarise it with `npx tsx tests/bench/profile-top.ts <file>`).
  */
 import { fileURLToPath } from 'node:url';
-import type { HallEvent, ShippedFact } from '@onewindow/shared';
+import { type HallEvent, MAX_BATCH_FACTS, type ShippedFact } from '@onewindow/shared';
 import pg from 'pg';
 import pino from 'pino';
 import { CenterStore } from '../../queue-server/src/center/center.store.ts';
@@ -34,8 +34,8 @@ import { startPostgres } from '../support/postgres.ts';
 import { type BenchRow, median, progress, quantile, round, rowAtLeast, rowAtMost } from './report.ts';
 
 const INGEST_HALLS = Number(process.env.CENTER_BENCH_HALLS ?? 8);
-/** The shipper's batch size (RGN-REP-2). */
-const BATCH = Number(process.env.CENTER_BENCH_BATCH ?? 1000);
+/** The shipper's default batch (RGN-REP-2): 1,999 new facts, with the overlap the center's limit. */
+const BATCH = Number(process.env.CENTER_BENCH_BATCH ?? MAX_BATCH_FACTS - 1);
 const BATCHES_PER_ROUND = Number(process.env.CENTER_BENCH_BATCHES ?? 3);
 const ROUNDS = Number(process.env.CENTER_BENCH_ROUNDS ?? 3);
 const LAG_HALLS = 50;
