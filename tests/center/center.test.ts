@@ -143,6 +143,17 @@ describe('the center (RGN-REP-*, RGN-PUSH-1, RGN-OPS-3)', () => {
     expect(text).toContain('"seq":3.0,');
     const decimal = await call('POST', '/api/center/ingest', cred.east as string, text);
     expect(decimal.body.data).toEqual({ highWater: 4, inserted: 1 });
+    // JSON with a key twice: the route's check and PostgreSQL both take the last, so what was
+    // checked is what is stored.
+    const twice = `{"hallId":"east","hallLastSeq":5,"facts":${JSON.stringify([fact(5, { windowId: 'w-dup' })])},"facts":${JSON.stringify(facts(4, 5))}}`;
+    expect((await call('POST', '/api/center/ingest', cred.east as string, twice)).body.data).toEqual({
+      highWater: 5,
+      inserted: 1,
+    });
+    const five = await pool.query(
+      "SELECT body->>'windowId' AS w FROM facts WHERE hall_id = 'east' AND seq = 5",
+    );
+    expect(five.rows).toEqual([{ w: 'w1' }]);
   });
 
   it('RGN-REP-4 a busy center answers 503 with Retry-After instead of queueing without bound', async () => {
