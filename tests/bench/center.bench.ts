@@ -15,9 +15,14 @@
  *    ~10 ms round trip measured here, the issue's "every hall's day on one page within seconds".
  *
  *   npx tsx tests/bench/center.bench.ts
+ *
+ * Diagnostics (not part of `npm run bench`): CENTER_BENCH_ONLY=ingest skips the lag part;
+ * CENTER_BENCH_DIRECT=1 also times `CenterStore.ingest` called in this process (the center's
+ * database work without HTTP); CENTER_BENCH_PROFILE=<dir> writes the center process's V8 CPU
+ * profile there (summarise it with `npx tsx tests/bench/profile-top.ts <file>`).
  */
 import { fileURLToPath } from 'node:url';
-import type { HallEvent, ShippedFact } from '@onewindow/shared';
+import { type HallEvent, MAX_BATCH_FACTS, type ShippedFact } from '@onewindow/shared';
 import pg from 'pg';
 import pino from 'pino';
 import { CenterStore } from '../../queue-server/src/center/center.store.ts';
@@ -29,14 +34,17 @@ import { startPostgres } from '../support/postgres.ts';
 import { type BenchRow, median, progress, quantile, round, rowAtLeast, rowAtMost } from './report.ts';
 
 const INGEST_HALLS = Number(process.env.CENTER_BENCH_HALLS ?? 8);
-/** The shipper's batch size (RGN-REP-2). */
-const BATCH = Number(process.env.CENTER_BENCH_BATCH ?? 1000);
+/** The shipper's default batch (RGN-REP-2): 1,999 new facts, with the overlap the center's limit. */
+const BATCH = Number(process.env.CENTER_BENCH_BATCH ?? MAX_BATCH_FACTS - 1);
 const BATCHES_PER_ROUND = Number(process.env.CENTER_BENCH_BATCHES ?? 3);
 const ROUNDS = Number(process.env.CENTER_BENCH_ROUNDS ?? 3);
 const LAG_HALLS = 50;
 /** A busy hall at its peak hour: ~1,000 facts an hour; the bench runs the region at 10× that. */
 const PEAK_FACTS_PER_S = Number(process.env.CENTER_BENCH_PEAK ?? 3);
 const LAG_SECONDS = Number(process.env.CENTER_BENCH_LAG_S ?? 8);
+const ONLY_INGEST = process.env.CENTER_BENCH_ONLY === 'ingest';
+const DIRECT = process.env.CENTER_BENCH_DIRECT === '1';
+const PROFILE_DIR = process.env.CENTER_BENCH_PROFILE;
 
 /** A ticket's life as a hall writes it, stripped: issued (with the ticket), called, serving, finished, rated. */
 function hallFact(seq: number, at: number): ShippedFact {
@@ -129,10 +137,21 @@ export async function centerBench(): Promise<BenchRow[]> {
     const store = new CenterStore(pool);
     // The center in its own process, as `npm run center` runs it: the halls' side of the HTTP work
     // (building and sending batches) stays in this process, as it would on the halls' machines.
-    const centerProc = await startCenterProcess(dbUrl, 0, {
-      ONEWINDOW_CENTER_MAX_INFLIGHT: '64',
-      ONEWINDOW_CENTER_POOL: '12',
-    });
+    const centerProc = await startCenterProcess(
+      dbUrl,
+      0,
+      {
+        ONEWINDOW_CENTER_MAX_INFLIGHT: '64',
+        ONEWINDOW_CENTER_POOL: '12',
+      },
+      PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    );
+    /** A profiled center must exit by itself to write its profile. */
+    const stopCenter = async () => {
+      if (!PROFILE_DIR) return void (await centerProc.proc.kill9());
+      centerProc.proc.child.kill('SIGTERM');
+      await centerProc.proc.exited;
+    };
     const url = centerProc.url;
     const creds: string[] = [];
     for (let i = 0; i < INGEST_HALLS + LAG_HALLS; i++) {
@@ -205,6 +224,39 @@ export async function centerBench(): Promise<BenchRow[]> {
       }
     }
     progress(`center: ingest ${round(median(center))} facts/s vs bare INSERT ${round(median(bare))} facts/s`);
+    const ingestRow = rowAtLeast(
+      `center ingest (${INGEST_HALLS} halls × ${BATCH}-fact batches) vs bare multi-row INSERT`,
+      median(center),
+      median(bare),
+      'facts/s',
+      0.5,
+    );
+    if (DIRECT) {
+      // The same batches straight into CenterStore.ingest: what the center's database work costs.
+      const direct: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const start = performance.now();
+        await Promise.all(
+          marks.map(async (_, h) => {
+            for (let b = 0; b < BATCHES_PER_ROUND; b++) {
+              const from = marks[h] as number;
+              const facts = Array.from({ length: BATCH + 1 }, (_, k) =>
+                hallFact(from + k, t0 + (from + k - 1) * 1000),
+              );
+              const out = await store.ingest(`h${h}`, from + BATCH, {}, from > 0 ? facts : facts.slice(1));
+              if (!out.ok) throw new Error(`direct ingest: ${out.code}`);
+              marks[h] = out.highWater;
+            }
+          }),
+        );
+        direct.push((INGEST_HALLS * BATCHES_PER_ROUND * BATCH) / ((performance.now() - start) / 1000));
+      }
+      progress(`center: CenterStore.ingest called directly ${round(median(direct))} facts/s`);
+    }
+    if (ONLY_INGEST) {
+      await stopCenter();
+      return [ingestRow];
+    }
 
     // 2. Lag at a peak hour with 50 halls' shippers. Floor: one-fact batches on the idle center.
     const rtt: number[] = [];
@@ -270,15 +322,9 @@ export async function centerBench(): Promise<BenchRow[]> {
     progress(
       `center: ${lags.length} facts from ${LAG_HALLS} halls, lag p50 ${round(quantile(lags, 0.5))} ms, p99 ${round(p99)} ms; one-fact batch ${round(floor)} ms`,
     );
-    await centerProc.proc.kill9();
+    await stopCenter();
     return [
-      rowAtLeast(
-        `center ingest (${INGEST_HALLS} halls × ${BATCH}-fact batches) vs bare multi-row INSERT`,
-        median(center),
-        median(bare),
-        'facts/s',
-        0.5,
-      ),
+      ingestRow,
       rowAtMost(
         `replication lag p99, ${LAG_HALLS} halls at ${PEAK_FACTS_PER_S} facts/s each, vs a one-fact batch`,
         p99,

@@ -123,7 +123,37 @@ describe('the center (RGN-REP-*, RGN-PUSH-1, RGN-OPS-3)', () => {
     expect(beyond.status).toBe(400);
     const big = await ingest('east', 3000, facts(1, 2001));
     expect(big.status).toBe(413);
+    // A too-long type is a bad fact, not a big batch.
+    const longType = await ingest('east', 1, [{ ...fact(1), type: 't'.repeat(65) }]);
+    expect([longType.status, longType.body.error.message]).toEqual([
+      400,
+      'invalid batch: facts.0.type: expected a string of 1 to 64 characters',
+    ]);
+    // RGN-REP-9: JSON that jsonb refuses (a NUL character) is the batch's fault: 400, all of it
+    // rolled back (fact 1 was fine and is not kept either).
+    const nul = await ingest('east', 3, [fact(1), fact(2, { note: 'a\u0000b' }), fact(3)]);
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.message).toContain('invalid batch');
     expect((await ingest('east', 3, facts(1, 3))).body.data).toEqual({ highWater: 3, inserted: 3 });
+    // The batch's JSON is stored as sent: `3.0` is the integer 3 to JSON and to the center.
+    const text = JSON.stringify({ hallId: 'east', hallLastSeq: 4, facts: facts(3, 4) }).replace(
+      '"seq":3,',
+      '"seq":3.0,',
+    );
+    expect(text).toContain('"seq":3.0,');
+    const decimal = await call('POST', '/api/center/ingest', cred.east as string, text);
+    expect(decimal.body.data).toEqual({ highWater: 4, inserted: 1 });
+    // JSON with a key twice: the route's check and PostgreSQL both take the last, so what was
+    // checked is what is stored.
+    const twice = `{"hallId":"east","hallLastSeq":5,"facts":${JSON.stringify([fact(5, { windowId: 'w-dup' })])},"facts":${JSON.stringify(facts(4, 5))}}`;
+    expect((await call('POST', '/api/center/ingest', cred.east as string, twice)).body.data).toEqual({
+      highWater: 5,
+      inserted: 1,
+    });
+    const five = await pool.query(
+      "SELECT body->>'windowId' AS w FROM facts WHERE hall_id = 'east' AND seq = 5",
+    );
+    expect(five.rows).toEqual([{ w: 'w1' }]);
   });
 
   it('RGN-REP-4 a busy center answers 503 with Retry-After instead of queueing without bound', async () => {

@@ -68,6 +68,40 @@ describe('the shipper (RGN-REP-4, RGN-REP-8)', () => {
     await app.close();
   });
 
+  it('RGN-REP-2 RGN-REP-9 a catching-up hall ships in batches of up to 1,999 new facts, each inside the center limit', async () => {
+    const { credential } = (await store.addHall('behind', 'behind hall')) as { credential: string };
+    const app = createCenterApp({
+      store,
+      logger: pino({ level: 'silent' }),
+      adminToken: ADMIN_TOKEN,
+      maxInFlight: 8,
+    });
+    const url = `http://127.0.0.1:${await app.listen(0)}`;
+    const log = Array.from({ length: 4100 }, (_, k) => ev(k + 1));
+    const marks: number[] = [];
+    const s = new Shipper(
+      { url, hallId: 'behind', credential, idleMs: 50, timeoutMs: 5000 },
+      {
+        events: (from, to) => log.slice(from - 1, to),
+        lastSeq: () => log.length,
+        versions: () => ({}),
+        applyDocuments: () => undefined,
+        onShipped: (hw) => marks.push(hw),
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    s.start();
+    await waitFor('the shipper to catch up', async () => s.status().highWater === 4100, 15_000);
+    await s.stop();
+    await app.close();
+    expect(marks).toEqual([1999, 3998, 4100]);
+    const m = await pool.query<{ n: number; body: unknown }>(
+      `SELECT (SELECT count(*)::int FROM facts WHERE hall_id = 'behind') AS n,
+              (SELECT body FROM facts WHERE hall_id = 'behind' AND seq = 2500) AS body`,
+    );
+    expect(m.rows[0]).toEqual({ n: 4100, body: { type: 'window:opened', windowId: 'w2500', clerkId: 'c' } });
+  });
+
   it('RGN-REP-8 the hall appends while the center is unreachable; the shipper backs off, then catches up', async () => {
     const { credential } = (await store.addHall('away', 'away hall')) as { credential: string };
     // A port with nothing listening yet: the center is down.

@@ -66,8 +66,10 @@ export async function startCenterProcess(
   databaseUrl: string,
   port = 0,
   extraEnv: Record<string, string> = {},
+  /** Node flags, e.g. `--cpu-prof` for the bench's profile. */
+  nodeArgs: readonly string[] = [],
 ): Promise<{ proc: Proc; url: string; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'queue-server/src/center/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'queue-server/src/center/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -21,6 +21,22 @@ export interface HallRow {
   runningVersions: RegionVersions;
 }
 
+/**
+ * A batch as JSON text, `{"facts": [{seq, at, type, body}, …], …}` (other keys are ignored), with
+ * its first and last seq. The ingest route passes the request body as it came, after
+ * `checkBatch` (ingest-batch.ts) read it; facts must be contiguous and ordered by seq.
+ */
+export interface BatchText {
+  json: string;
+  first: number | null;
+  last: number | null;
+}
+
+/** The batch text of facts built in JS (tests, tools). */
+export function batchText(facts: readonly ShippedFact[]): BatchText {
+  return { json: JSON.stringify({ facts }), first: facts[0]?.seq ?? null, last: facts.at(-1)?.seq ?? null };
+}
+
 export type IngestOutcome =
   | { ok: true; highWater: number; inserted: number }
   | { ok: false; code: 'UNKNOWN_HALL' }
@@ -99,8 +115,9 @@ export class CenterStore {
     hallId: string,
     hallLastSeq: number,
     versions: RegionVersions,
-    facts: readonly ShippedFact[],
+    batch: readonly ShippedFact[] | BatchText,
   ): Promise<IngestOutcome> {
+    const b = Array.isArray(batch) ? batchText(batch as readonly ShippedFact[]) : (batch as BatchText);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -134,44 +151,37 @@ export class CenterStore {
       // RGN-REP-6: the hall says its log ends below what it already shipped.
       if (hallLastSeq < mark)
         return flag(`the hall reports its last seq ${hallLastSeq}, below the ${mark} the center holds`);
-      const first = facts[0];
-      if (first !== undefined && first.seq > mark + 1) {
+      if (b.first !== null && b.first > mark + 1) {
         await client.query('ROLLBACK');
         return { ok: false, code: 'GAP', highWater: mark };
       }
       // One statement after the lock: compare the facts the center holds (RGN-REP-6), insert the
       // new ones and move the mark, unless one differs. Its snapshot is taken after the lock, so it
-      // sees every batch committed before this one.
-      const highWater = Math.max(mark, (facts.at(-1) as ShippedFact | undefined)?.seq ?? mark);
-      const r = await client.query<{ differs: number | null; inserted: number }>(
-        `WITH n AS (
-           SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::jsonb[]) AS n(seq, at, type, body)
+      // sees every batch committed before this one. The facts arrive as the batch's JSON text in
+      // one parameter and PostgreSQL expands them (RGN-REP-9): no per-fact work in JS. seq and at
+      // go through numeric so `1.0` (an integer to JSON) is 1, as it is to the route's check.
+      const highWater = Math.max(mark, b.last ?? mark);
+      const r = await client.query<{ differs: number | null; inserted: number }>({
+        name: 'center-ingest',
+        text: `WITH n AS (
+           SELECT n.seq::bigint AS seq, n.at::bigint AS at, n.type, n.body
+           FROM jsonb_to_recordset($2::jsonb -> 'facts') AS n(seq numeric, at numeric, type text, body jsonb)
          ), diff AS (
            SELECT n.seq FROM n LEFT JOIN facts f ON f.hall_id = $1 AND f.seq = n.seq
-           WHERE n.seq <= $6 AND (f.seq IS NULL OR f.at <> n.at OR f.type <> n.type OR f.body <> n.body)
+           WHERE n.seq <= $3 AND (f.seq IS NULL OR f.at <> n.at OR f.type <> n.type OR f.body <> n.body)
            ORDER BY n.seq LIMIT 1
          ), ins AS (
            INSERT INTO facts (hall_id, seq, at, type, body)
-           SELECT $1, n.seq, n.at, n.type, n.body FROM n WHERE n.seq > $6 AND NOT EXISTS (SELECT 1 FROM diff)
+           SELECT $1, n.seq, n.at, n.type, n.body FROM n WHERE n.seq > $3 AND NOT EXISTS (SELECT 1 FROM diff)
            ON CONFLICT DO NOTHING RETURNING 1
          ), upd AS (
-           UPDATE halls SET high_water = $7, reported_seq = $8, last_contact = now(), running_versions = $9
+           UPDATE halls SET high_water = $4, reported_seq = $5, last_contact = now(), running_versions = $6
            WHERE hall_id = $1 AND NOT EXISTS (SELECT 1 FROM diff) RETURNING 1
          )
          SELECT (SELECT seq FROM diff) AS differs, (SELECT count(*)::int FROM ins) AS inserted,
                 (SELECT count(*) FROM upd) AS updated`,
-        [
-          hallId,
-          facts.map((f) => f.seq),
-          facts.map((f) => f.at),
-          facts.map((f) => f.type),
-          facts.map((f) => JSON.stringify(f.body)),
-          mark,
-          highWater,
-          hallLastSeq,
-          JSON.stringify(versions),
-        ],
-      );
+        values: [hallId, b.json, mark, highWater, hallLastSeq, JSON.stringify(versions)],
+      });
       const differs = r.rows[0]?.differs ?? null;
       if (differs !== null)
         return flag(
