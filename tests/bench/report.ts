@@ -5,7 +5,7 @@
  * the same code at a small size, or a raw library loop) and passes when the ratio meets the
  * target. Suites build rows with `rowAtMost` / `rowAtLeast` so the direction is explicit.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -111,7 +111,22 @@ export function printTable(rows: readonly BenchRow[]): void {
 }
 
 /** Writes all rows at once, as one JSON array, to bench-results.json at the repository root. */
-export function writeResults(rows: readonly BenchRow[], path: string = RESULTS_PATH): string {
+export function writeResults(
+  rows: readonly BenchRow[],
+  path: string = RESULTS_PATH,
+  opts: { keepOthers?: boolean } = {},
+): string {
+  // A run of some suites keeps the other rows of the last whole run (by name).
+  const kept: unknown[] = [];
+  if (opts.keepOthers && existsSync(path)) {
+    const names = new Set(rows.map((r) => r.name));
+    try {
+      for (const r of JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown }[])
+        if (typeof r.name === 'string' && !names.has(r.name)) kept.push(r);
+    } catch {
+      // an unreadable file is replaced
+    }
+  }
   const out = rows.map((r) => ({
     name: r.name,
     value: round(r.value),
@@ -121,7 +136,7 @@ export function writeResults(rows: readonly BenchRow[], path: string = RESULTS_P
     target: r.target,
     pass: r.pass,
   }));
-  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify([...kept, ...out], null, 2)}\n`);
   return path;
 }
 

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs every suite in order, prints one table, writes bench-results.json at
  * the repository root, and exits 1 when any row misses its target (so CI can gate on it).
+ * `npm run bench -- hall-load center` runs only the named suites; their rows replace the same
+ * rows of an existing bench-results.json, whose other rows are kept.
  *
  * To add a suite: export `async function xBench(): Promise<BenchRow[]>` from
  * `tests/bench/x.bench.ts` and list it in SUITES.
@@ -44,10 +46,15 @@ const SUITES: { name: string; run: () => Promise<BenchRow[]> }[] = [
 
 async function main(): Promise<number> {
   const started = performance.now();
+  const only = process.argv.slice(2);
+  const unknown = only.filter((n) => !SUITES.some((x) => x.name === n));
+  if (unknown.length > 0)
+    throw new Error(`no suite ${unknown.join(', ')}; the suites: ${SUITES.map((x) => x.name).join(', ')}`);
   const rows: BenchRow[] = [];
-  for (const suite of SUITES) rows.push(...(await suite.run()));
+  for (const suite of SUITES)
+    if (only.length === 0 || only.includes(suite.name)) rows.push(...(await suite.run()));
   printTable(rows);
-  const path = writeResults(rows);
+  const path = writeResults(rows, undefined, { keepOthers: only.length > 0 });
   const failed = rows.filter((r) => !r.pass);
   progress(`\nwrote ${path} (${rows.length} rows) in ${Math.round((performance.now() - started) / 1000)} s`);
   if (failed.length > 0) {
