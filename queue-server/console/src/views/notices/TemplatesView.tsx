@@ -190,11 +190,13 @@ function TemplateEditor(props: {
           />
         </label>
         {check.errors.length > 0 && (
-          <ul class="error" role="alert" data-testid="template-errors">
-            {check.errors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
+          <div role="alert" data-testid="template-errors">
+            <ul class="error">
+              {check.errors.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </div>
         )}
         <div class="tpl-sample" data-testid="sample">
           <div class="dim tpl-small">
