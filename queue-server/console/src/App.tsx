@@ -284,7 +284,8 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         <div class="brand">
           一窗通办<span class="en">OneWindow</span>
         </div>
-        <nav class={tabs.length > 6 ? 'tabs many' : 'tabs'}>
+        {/* Six tabs with their English labels no longer fit 1366 px beside the account and name. */}
+        <nav class={tabs.length > 5 ? 'tabs many' : 'tabs'}>
           {tabs.map((t) => (
             <a
               key={t.id}

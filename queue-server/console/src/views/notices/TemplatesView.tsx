@@ -63,7 +63,7 @@ export function TemplatesView(_props: { me: CurrentStaff }) {
                   <td>
                     <code data-testid="operator-code">{t.operatorCode}</code>
                   </td>
-                  <td class="nowrap">{hallDateTime(t.updatedAt)}</td>
+                  <td class="nowrap">{t.updatedAt > 0 ? hallDateTime(t.updatedAt) : '初始模板'}</td>
                   <td>
                     <button type="button" class="btn small" onClick={() => setEditing(t)} data-action="edit">
                       修改 <span class="en">Edit</span>
