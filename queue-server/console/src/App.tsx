@@ -32,6 +32,8 @@ const loadArchive = () => import('./views/archive/ArchiveView.tsx').then((m) => 
 const loadPrecheck = () => import('./views/online/PrecheckView.tsx').then((m) => m.PrecheckView);
 const loadBookingConfig = () =>
   import('./views/online/BookingConfigView.tsx').then((m) => m.BookingConfigView);
+const loadTemplates = () => import('./views/notices/TemplatesView.tsx').then((m) => m.TemplatesView);
+const loadNotices = () => import('./views/notices/NoticesView.tsx').then((m) => m.NoticesView);
 type RiskProps = ViewProps & { mode: 'alerts' | 'list' };
 type CasesProps = ViewProps & { mode: CasesMode };
 const CASE_TABS: readonly TabId[] = ['review', 'recheck', 'handback', 'query'];
@@ -54,7 +56,9 @@ export type TabId =
   | 'reconsign'
   | 'archive'
   | 'precheck'
-  | 'booking';
+  | 'booking'
+  | 'templates'
+  | 'notices';
 
 const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'clerk', zh: '窗口受理', en: 'Clerk', roles: ['clerk', 'rights-clerk'] },
@@ -67,6 +71,8 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
   { id: 'query', zh: '案件查询', en: 'Cases', roles: ['accountant', 'manager'] },
   { id: 'admin', zh: '系统管理', en: 'Admin', roles: ['admin'] },
   { id: 'booking', zh: '网上预约', en: 'Online booking', roles: ['admin'] },
+  // NOTE-UI-1, NOTE-UI-4: the posts the notice routes grant (notice-templates:manage, notices:read).
+  { id: 'templates', zh: '短信模板', en: 'SMS templates', roles: ['admin'] },
   { id: 'risk', zh: '风险预警', en: 'Risk alerts', roles: ['manager'] },
   { id: 'risklist', zh: '风险清单', en: 'Risk list', roles: ['manager', 'admin'] },
   { id: 'audit', zh: '审计日志', en: 'Audit', roles: ['manager', 'admin'] },
@@ -77,6 +83,7 @@ const TABS: { id: TabId; zh: string; en: string; roles: string[] }[] = [
     roles: ['clerk', 'rights-clerk', 'guide', 'manager'],
   },
   { id: 'supervision', zh: '监督报告', en: 'Supervision', roles: ['manager'] },
+  { id: 'notices', zh: '短信通知', en: 'SMS notices', roles: ['manager', 'admin'] },
   // REC-UI-1, REC-UI-4, ARC-UI-1: the posts the REC-* and ARC-* routes grant.
   { id: 'recon', zh: '日结轧账', en: 'Day reconciliation', roles: ['clerk', 'rights-clerk'] },
   { id: 'reconsign', zh: '日结复签', en: 'Sign-off', roles: ['manager'] },
@@ -277,7 +284,8 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
         <div class="brand">
           一窗通办<span class="en">OneWindow</span>
         </div>
-        <nav class={tabs.length > 6 ? 'tabs many' : 'tabs'}>
+        {/* Six tabs with their English labels no longer fit 1366 px beside the account and name. */}
+        <nav class={tabs.length > 5 ? 'tabs many' : 'tabs'}>
           {tabs.map((t) => (
             <a
               key={t.id}
@@ -342,6 +350,8 @@ function Shell({ me, onLogout }: { me: CurrentStaff; onLogout: () => void }) {
           <Lazy<ViewProps> load={loadReconManager} props={{ me, store: conn.store }} />
         )}
         {tab === 'archive' && <Lazy<{ me: CurrentStaff }> load={loadArchive} props={{ me }} />}
+        {tab === 'templates' && <Lazy<{ me: CurrentStaff }> load={loadTemplates} props={{ me }} />}
+        {tab === 'notices' && <Lazy<{ me: CurrentStaff }> load={loadNotices} props={{ me }} />}
         {tab === 'precheck' && <Lazy<{ me: CurrentStaff }> load={loadPrecheck} props={{ me }} />}
         {conn && tab === 'booking' && (
           <Lazy<ViewProps> load={loadBookingConfig} props={{ me, store: conn.store }} />
