@@ -83,18 +83,19 @@ describe('routing (MOB-UI-2)', () => {
 
   it('the home tiles are the routes with a tile, in order; an unknown path is the home page', () => {
     const load = ROUTES[0]!.load;
-    const table = [
-      ...ROUTES,
-      {
-        path: '/book',
-        title: { zh: '预约', en: 'Book' },
-        access: 'identified' as const,
-        tile: { order: 10, icon: '约', hint: { zh: '', en: '' } },
-        load,
-      },
-    ];
-    expect(tiles(table).map((r) => r.path)).toEqual(['/book', '/progress']);
-    expect(tiles().map((r) => r.path)).toEqual(['/progress']);
+    const page = (path: string, order?: number) => ({
+      path,
+      title: { zh: path, en: path },
+      access: 'identified' as const,
+      ...(order === undefined ? {} : { tile: { order, icon: '页', hint: { zh: '', en: '' } } }),
+      load,
+    });
+    expect(tiles([page('/late', 30), page('/linked-only'), page('/early', 10)]).map((r) => r.path)).toEqual([
+      '/early',
+      '/late',
+    ]);
+    // The app's own home page: 预约, 网上填单, 线上取号, 进度查询.
+    expect(tiles().map((r) => r.path)).toEqual(['/book', '/form', '/queue', '/progress']);
     expect(routeOf('/nowhere').path).toBe('/');
   });
 });
