@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { CitizenPrincipal } from './auth/permissions.ts';
 import { Shipper, type ShipperOptions } from './center/shipper.ts';
 import { businessDayOf } from './domain/clock.ts';
+import { aheadInLanes } from './domain/estimate.ts';
 import type { RetryPolicy } from './domain/notices.ts';
 import { DEFAULT_SETTINGS, onlineSettingsOf } from './domain/settings.ts';
 import type { HallEvent } from './domain/types.ts';
@@ -420,7 +421,7 @@ export function composeHall(deps: HallDeps): Hall {
       phoneOf: (id) => store.online.contactOf(id),
       windowNumber: (id) => q().window(id)?.number,
       awaitingAheadNotice: () => store.online.awaitingAheadNotice(today()),
-      aheadOf: (id) => views.ticketEstimate(id)?.ahead ?? null,
+      aheadOf: (ids) => aheadInLanes(q(), ids),
       aheadNotice: () => onlineSettingsOf(q().settings).aheadNotice,
       ratingLinkFor: (id) => onlineRatings.mint(id),
       hallName: () => q().settings?.hallName ?? '',

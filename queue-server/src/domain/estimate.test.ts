@@ -2,6 +2,7 @@ import type { Ticket, WindowDefinition } from '@onewindow/shared';
 import { describe, expect, it } from 'vitest';
 import { QueueEngine } from './engine.ts';
 import {
+  aheadInLanes,
   DEFAULT_SERVICE_MINUTES,
   estimateCategories,
   estimateTicket,
@@ -374,5 +375,67 @@ describe('estimated wait against a simulated day (docs/ESTIMATES.md)', () => {
 
   it('is deterministic: the same seed gives the same day', () => {
     expect(simulateDay(7, DEDICATED)).toEqual(simulateDay(7, DEDICATED));
+  });
+});
+
+describe('people ahead of many tickets at once (NOTE-TRG-5)', () => {
+  it('aheadInLanes counts what estimateTicket counts, for every waiting ticket of a random day', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rnd = mulberry32(seed);
+      const h = new Hall({ online: { confirmMinutes: 30, aheadNotice: 3, ratingDays: 7 } });
+      const cats = ['A', 'B', 'C'];
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+      for (let i = 0; i < 80; i++) {
+        h.tick(Math.floor(rnd() * 2 * MIN));
+        const r = rnd();
+        const waiting = h.engine.waitingInOrder();
+        if (r < 0.45) h.run({ type: 'ticket:issue', categoryId: pick(cats), source: 'kiosk' });
+        else if (r < 0.55)
+          h.run({
+            type: 'ticket:issue',
+            categoryId: pick(cats),
+            source: 'kiosk',
+            idNumber: idBornOn('19500101'),
+          });
+        else if (r < 0.65)
+          h.run({
+            type: 'ticket:issue',
+            categoryId: pick(cats),
+            source: 'online',
+            holder: { masked: '', senior: false, ref: `ref-${i}` },
+          });
+        else if (r < 0.75 && waiting.length > 0)
+          h.run({
+            type: 'ticket:transfer',
+            ticketId: pick(waiting).id,
+            to: { categoryId: pick(cats) },
+            by: 'g',
+            note: '转',
+          });
+        else if (r < 0.8 && waiting.length > 0)
+          h.run({
+            type: 'ticket:transfer',
+            ticketId: pick(waiting).id,
+            to: { windowId: 'w1' },
+            by: 'g',
+            note: '指定',
+          });
+        else {
+          const w = pick(h.engine.allWindows());
+          if (w.ticketId !== null) h.run({ type: 'ticket:finish', windowId: w.id, outcome: 'completed' });
+          h.run({ type: 'ticket:call-next', windowId: w.id });
+        }
+      }
+      const ids = h.engine.allTickets().map((t) => t.id);
+      const many = aheadInLanes(h.engine, ids);
+      const one = new Map(
+        ids.flatMap((id) => {
+          const e = estimateTicket(h.engine, new ServiceTimes(), id);
+          return e === null ? [] : [[id, e.ahead] as const];
+        }),
+      );
+      expect(one.size).toBeGreaterThan(5);
+      expect(many).toEqual(one);
+    }
   });
 });

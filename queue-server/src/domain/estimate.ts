@@ -314,6 +314,36 @@ export function estimateCategories(
   });
 }
 
+/**
+ * People ahead of each of these tickets that is waiting, exactly as {@link estimateTicket} counts
+ * them (its lane: category, pinned window and required post), from one sort of the queue instead
+ * of one per ticket: a unit that moves the queue asks this for every ticket awaiting its "N
+ * ahead" notice (NOTE-TRG-5).
+ */
+export function aheadInLanes(queue: QueueEngine, ticketIds: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (ticketIds.length === 0) return out;
+  const lane = (x: Readonly<Ticket>) =>
+    `${x.categoryId}\u0000${x.pinnedWindowId ?? ''}\u0000${x.requiredPost ?? ''}`;
+  const order = queue.waitingInOrder();
+  const place = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (const x of order) {
+    const k = lane(x);
+    const i = seen.get(k) ?? 0;
+    place.set(x.id, i);
+    seen.set(k, i + 1);
+  }
+  for (const id of ticketIds) {
+    const t = queue.ticket(id);
+    if (t === undefined || t.status !== 'waiting') continue;
+    const at = place.get(id);
+    // An online ticket not yet confirmed waits outside the heaps (MOB-Q-2): who is ahead of its place.
+    out.set(id, at ?? order.filter((x) => lane(x) === lane(t) && queueLess(x, t)).length);
+  }
+  return out;
+}
+
 /** A ticket's place: how many waiting tickets its windows would call before it, and the estimate. */
 export function estimateTicket(
   queue: QueueEngine,

@@ -133,8 +133,11 @@ export interface QueueNoticeLookups {
   windowNumber(windowId: string): number | undefined;
   /** Live tickets with a phone and no "N ahead" notice yet (the few a unit may have to notify). */
   awaitingAheadNotice(): readonly string[];
-  /** People ahead of a waiting ticket (the EST-1 figure); null when it is not waiting. */
-  aheadOf(ticketId: string): number | null;
+  /**
+   * People ahead of each of these tickets that is waiting (the EST-1 figure), in one pass over the
+   * queue; the others are left out.
+   */
+  aheadOf(ticketIds: readonly string[]): ReadonlyMap<string, number>;
   /** NOTE-TRG-5's N (hall setting); 0 turns the notice off. */
   aheadNotice(): number;
   /** The one-time rating link of a finished ticket, made in this unit (MOB-RATE-1). */
@@ -199,11 +202,15 @@ export function queueNoticesFor(events: readonly HallEvent[], look: QueueNoticeL
   }
   const n = look.aheadNotice();
   if (!moved || n <= 0) return out;
-  for (const id of look.awaitingAheadNotice()) {
-    const ahead = look.aheadOf(id);
+  // Only waiting tickets near the head are notified: the phone is opened for those alone.
+  const waiting = look.awaitingAheadNotice().filter((id) => look.ticket(id)?.status === 'waiting');
+  const aheadOf = look.aheadOf(waiting);
+  for (const id of waiting) {
+    const ahead = aheadOf.get(id);
+    if (ahead === undefined || ahead > n) continue;
     const t = look.ticket(id);
     const phone = mobileOf(look.phoneOf(id));
-    if (ahead === null || ahead > n || t === undefined || phone === undefined) continue;
+    if (t === undefined || phone === undefined) continue;
     out.push({
       id: `queue-ahead:${id}`,
       templateId: 'queue-ahead',
