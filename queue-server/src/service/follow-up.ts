@@ -13,6 +13,7 @@ import {
   type Ticket,
 } from '@onewindow/shared';
 import { businessDayOf } from '../domain/clock.ts';
+import { isFollowUpOverdue } from '../domain/follow-up.ts';
 import type { HallEvent } from '../domain/types.ts';
 import type { FollowUpStore, StoredFollowUp } from '../store/follow-up.store.ts';
 import type { HallService } from './hall.service.ts';
@@ -88,7 +89,7 @@ export class FollowUpService {
   }
 
   private view(f: StoredFollowUp, today = this.today()): FollowUp {
-    return { ...f, overdue: f.status !== 'closed' && today > f.deadline };
+    return { ...f, overdue: isFollowUpOverdue(f.status, f.deadline, today) };
   }
 
   /**
