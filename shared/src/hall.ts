@@ -144,7 +144,7 @@ export type RecordFact =
 
 /**
  * The 回访 of a bad rating (SPEC FUP-5): each change of its record is also a fact, committed in
- * the same unit, so the center sees follow-ups (RGN-RPT-8). The callback's note and the
+ * the same unit, so the center sees follow-ups (RGN-RPT-9). The callback's note and the
  * rectification are free text and stay in the record (sealed), never in these facts.
  */
 export type FollowUpFact =

@@ -20,7 +20,7 @@ export interface HallLeagueRow extends CategoryFigures {
   alertsRaised: number;
   alertsOverdue: number;
   complaints: number;
-  /** 差评回访 of the hall's bad ratings in the range (RGN-RPT-8). */
+  /** 差评回访 of the hall's bad ratings in the range (RGN-RPT-9). */
   followUps: FollowUpCounts;
   /** The center's high-water mark of the hall: its figures are as of this fact. */
   highWater: number;
@@ -68,7 +68,7 @@ export interface ItemLeagueRow {
 }
 
 /**
- * A bad rating's 回访 as the center knows it from the hall's follow-up facts (FUP-5, RGN-RPT-8):
+ * A bad rating's 回访 as the center knows it from the hall's follow-up facts (FUP-5, RGN-RPT-9):
  * its status and counts, never the callback notes or the rectification (they stay in the hall).
  */
 export interface RegionFollowUp {
@@ -85,7 +85,7 @@ export interface RegionFollowUp {
   closedAt: number | null;
 }
 
-/** Follow-up counts over a set of bad ratings (RGN-RPT-8). */
+/** Follow-up counts over a set of bad ratings (RGN-RPT-9). */
 export interface FollowUpCounts {
   /** Bad ratings in the range. */
   bad: number;
@@ -137,7 +137,7 @@ export interface RegionReport {
   windows: WindowLeagueRow[];
   items: ItemLeagueRow[];
   badRatings: RegionBadRating[];
-  /** 差评回访 over all halls (RGN-RPT-8): the sum of the halls' counts. */
+  /** 差评回访 over all halls (RGN-RPT-9): the sum of the halls' counts. */
   followUps: FollowUpCounts;
   cases: { accepted: number; finished: number; finishedOnTime: number; onTimeRate: number | null };
   overdueCases: RegionOverdueCase[];

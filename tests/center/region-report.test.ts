@@ -418,7 +418,7 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
     }
   });
 
-  it("RGN-RPT-8 bad ratings' 回访 across halls: each hall's counts equal its own FollowUpService.list and a recount of its log", async () => {
+  it("RGN-RPT-9 bad ratings' 回访 across halls: each hall's counts equal its own FollowUpService.list and a recount of its log", async () => {
     const check = (r: RegionReport, today: string) => {
       for (const hall of halls) {
         const own = hall.h.followUps.list();

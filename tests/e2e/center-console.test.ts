@@ -130,7 +130,7 @@ describe('the console in center mode (RGN-RPT-8)', () => {
     expect(await page.locator('[data-testid=region-health] .badge').allTextContents()).toEqual(
       halls.map(() => '正常'),
     );
-    // 回访 per hall (RGN-RPT-8): closed of bad, as the hall's own list counts them; each bad
+    // 回访 per hall (RGN-RPT-9): closed of bad, as the hall's own list counts them; each bad
     // rating shows its status.
     for (const h of halls) {
       const c = h.h.followUps.list().counts;

@@ -144,7 +144,7 @@ export class CenterReportStore {
         ORDER BY at DESC, seq DESC LIMIT 1`,
       [hallId, startMs],
     );
-    // RGN-RPT-8: the follow-up facts of the range's bad ratings, up to now (a callback made
+    // RGN-RPT-9: the follow-up facts of the range's bad ratings, up to now (a callback made
     // after the range still counts, as in the hall's own list).
     const bad = inRange
       .filter((r) => r.body.type === 'ticket:rated' && Number(r.body.level) <= 2)

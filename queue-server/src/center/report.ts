@@ -78,7 +78,7 @@ export interface HallPart {
   statsFacts: Iterable<HallEvent>;
   /**
    * Facts for the supervision folds in seq order (ratings, cases, risk, complaints, the tickets
-   * they name), and the follow-up facts of the range's bad ratings up to now (RGN-RPT-8).
+   * they name), and the follow-up facts of the range's bad ratings up to now (RGN-RPT-9).
    */
   supervisionFacts: Iterable<HallEvent>;
 }
@@ -90,11 +90,11 @@ function dayOf(at: number, utcOffsetMinutes: number): string {
 
 /**
  * Names at the center: staff names stay in the hall (RGN-RPT-5). The hall's follow-up records
- * stay there too; the center's view of them is folded from their facts (RGN-RPT-8).
+ * stay there too; the center's view of them is folded from their facts (RGN-RPT-9).
  */
 const CENTER_NAMES = { staff: () => undefined, followUp: () => undefined };
 
-/** RGN-RPT-8: follow-up counts over bad ratings; the rate is HYR-1's percent with two decimals. */
+/** RGN-RPT-9: follow-up counts over bad ratings; the rate is HYR-1's percent with two decimals. */
 export function followUpCounts(bad: readonly Pick<RegionBadRating, 'followUp'>[]): FollowUpCounts {
   const c: FollowUpCounts = {
     bad: bad.length,

@@ -1,5 +1,5 @@
 /**
- * 差评回访 as the facts tell it (SPEC FUP-5, RGN-RPT-8). Pure: the hall's `FollowUpService` and
+ * 差评回访 as the facts tell it (SPEC FUP-5, RGN-RPT-9). Pure: the hall's `FollowUpService` and
  * the center's report share these rules, so "overdue" means one thing in both.
  */
 import type { FollowUpStatus } from '@onewindow/shared';
