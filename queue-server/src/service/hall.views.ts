@@ -158,8 +158,8 @@ export class HallViews {
         // A risk fact (an alert, an override's reason) reaches only the roles that handle it,
         // on `risk:alerts` (RISK-HND-5); a 日结轧账 fact (counts, the clerk's explanations) only
         // the clerk whose day it is and the managers who countersign (REC-UI-5). The staff rooms
-        // see that the seq moved. A 回访 fact (FUP-5) is the managers' business: bare too.
-        event: isRiskFact(ev) || isReconFact(ev) || isFollowUpFact(ev) ? bare : ev,
+        // see that the seq moved.
+        event: isRiskFact(ev) || isReconFact(ev) ? bare : ev,
         ...(kase !== undefined ? { case: kase } : {}),
       };
       staff.push(fact);
