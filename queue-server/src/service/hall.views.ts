@@ -3,7 +3,6 @@ import {
   type CategoryEstimate,
   DEFAULT_VOICE_TEMPLATE,
   isCaseFact,
-  isFollowUpFact,
   isQueueFact,
   isReconFact,
   isRiskFact,
