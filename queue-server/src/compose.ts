@@ -325,6 +325,7 @@ export function composeHall(deps: HallDeps): Hall {
   });
   const followUps = new FollowUpService({
     store: store.followUps,
+    hall,
     meta: { get: (k) => store.meta(k), put: (k, v) => store.putMeta(k, v) },
     ticketById: (id) => store.ticketById(id),
     staff: staffName,
@@ -390,12 +391,14 @@ export function composeHall(deps: HallDeps): Hall {
     audit: (actor, action, target, detail) => audit.record(actor, action, target, detail, clock.now()),
   });
 
-  // In the unit of work (UOW-1): a bad rating's follow-up and the audit of a configuration
-  // commit with their facts. After the commit: logs.
-  hall.project((events) => {
-    for (const f of followUps.onFacts(events))
-      log.info({ ticketId: f.ticketId, deadline: f.deadline }, 'bad rating follow-up opened');
-    audit.onFacts(events);
+  // In the unit of work (UOW-1): the audit of a configuration commits with its facts, and a bad
+  // rating's follow-up record with its `follow-up:opened` fact (FUP-5). After the commit: logs.
+  hall.project((events) => audit.onFacts(events));
+  hall.react((events) => followUps.onFacts(events));
+  hall.subscribe((events) => {
+    for (const ev of events)
+      if (ev.type === 'follow-up:opened')
+        log.info({ ticketId: ev.ticketId, deadline: ev.deadline }, 'bad rating follow-up opened');
   });
   /** The contact phone on a case's acceptance slip (NOTE-TRG-*, MOB-PROG-*). */
   const slipPhoneOf = (c: { ticketId: string }) => {

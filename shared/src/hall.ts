@@ -19,6 +19,7 @@ import type {
 import { RECON_FACT_TYPES, type ReconFact } from './reconcile.ts';
 import { REGION_FACT_TYPES, type RegionFact } from './region.ts';
 import { RISK_FACT_TYPES, type RiskFact } from './risk.ts';
+import type { FollowUpStatus } from './stats.ts';
 
 /** Order policy (SPEC Q-ORD). */
 export type QueuePolicy =
@@ -164,6 +165,38 @@ export type RecordFact =
     }
   | BookingFact;
 
+/**
+ * The 回访 of a bad rating (SPEC FUP-5): each change of its record is also a fact, committed in
+ * the same unit, so the center sees follow-ups (RGN-RPT-9). The callback's note and the
+ * rectification are free text and stay in the record (sealed), never in these facts.
+ */
+export type FollowUpFact =
+  | {
+      type: 'follow-up:opened';
+      ticketId: string;
+      /** Rectification deadline (YYYY-MM-DD, hall time). */
+      deadline: string;
+      level: 1 | 2;
+      windowId: string;
+      /** The ticket's item (事项编码), or null when it had none. */
+      itemCode: string | null;
+      /** When the rating was given (ms); `at` is when the record was opened. */
+      ratedAt: number;
+    }
+  | { type: 'follow-up:called-back'; ticketId: string; reached: boolean; by: string }
+  | { type: 'follow-up:status-changed'; ticketId: string; status: FollowUpStatus; by: string };
+
+export const FOLLOW_UP_FACT_TYPES = [
+  'follow-up:opened',
+  'follow-up:called-back',
+  'follow-up:status-changed',
+] as const satisfies readonly FollowUpFact['type'][];
+
+/** Whether this is a fact of a bad rating's follow-up (FUP-5). */
+export function isFollowUpFact<T extends { type: string }>(ev: T): ev is Extract<T, FollowUpFact> {
+  return ev.type.startsWith('follow-up:');
+}
+
 export const RECORD_FACT_TYPES = [
   'slip:issued',
   'slip:reprinted',
@@ -180,6 +213,7 @@ const NOT_QUEUE: ReadonlySet<string> = new Set([
   ...COMPLAINT_FACT_TYPES,
   ...ARCHIVE_FACT_TYPES,
   ...REGION_FACT_TYPES,
+  ...FOLLOW_UP_FACT_TYPES,
 ]);
 
 /** Whether the queue engine folds this fact (the others only advance its seq). */
@@ -206,7 +240,8 @@ export type EventBody =
   | RiskFact
   | ComplaintFact
   | ArchiveFact
-  | RegionFact;
+  | RegionFact
+  | FollowUpFact;
 
 /** Facts the queue engine folds (tickets, windows, the hall's configuration and day). */
 export type QueueFact =

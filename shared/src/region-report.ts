@@ -4,7 +4,7 @@
  * (STAT-*, HYR-*, IMP-*); nothing here carries a name, ID number or phone (RGN-RPT-5).
  */
 import type { WindowPost } from './domain.ts';
-import type { BadRating, CategoryFigures, DayPoint, HallStats } from './stats.ts';
+import type { BadRating, CategoryFigures, DayPoint, FollowUpStatus, HallStats } from './stats.ts';
 
 /** A hall's row of the league: its STAT totals plus its 限时件, alerts and complaints (HYR-1). */
 export interface HallLeagueRow extends CategoryFigures {
@@ -20,6 +20,8 @@ export interface HallLeagueRow extends CategoryFigures {
   alertsRaised: number;
   alertsOverdue: number;
   complaints: number;
+  /** 差评回访 of the hall's bad ratings in the range (RGN-RPT-9). */
+  followUps: FollowUpCounts;
   /** The center's high-water mark of the hall: its figures are as of this fact. */
   highWater: number;
   lastContact: number | null;
@@ -65,7 +67,45 @@ export interface ItemLeagueRow {
   complaintsUpheld: number;
 }
 
-export type RegionBadRating = BadRating & { hallId: string; hallName: string };
+/**
+ * A bad rating's 回访 as the center knows it from the hall's follow-up facts (FUP-5, RGN-RPT-9):
+ * its status and counts, never the callback notes or the rectification (they stay in the hall).
+ */
+export interface RegionFollowUp {
+  status: FollowUpStatus;
+  /** Rectification deadline (YYYY-MM-DD, hall time). */
+  deadline: string;
+  /** Not closed and the hall's today is after the deadline (the hall's own FUP-4 rule). */
+  overdue: boolean;
+  /** When the record was opened (ms). */
+  openedAt: number;
+  /** Callbacks logged, and whether any reached the citizen. */
+  callbacks: number;
+  reached: boolean;
+  closedAt: number | null;
+}
+
+/** Follow-up counts over a set of bad ratings (RGN-RPT-9). */
+export interface FollowUpCounts {
+  /** Bad ratings in the range. */
+  bad: number;
+  /** Of them, with a follow-up record (the rest: a hall that has not shipped it yet). */
+  total: number;
+  open: number;
+  calledBack: number;
+  rectifying: number;
+  closed: number;
+  overdue: number;
+  /** 回访办结率: closed ÷ bad, percent with two decimals; null without bad ratings. */
+  closedRate: number | null;
+}
+
+/** A bad rating with its hall; `followUp` is the center's view of its record (null when none arrived). */
+export type RegionBadRating = Omit<BadRating, 'followUp'> & {
+  hallId: string;
+  hallName: string;
+  followUp: RegionFollowUp | null;
+};
 
 export interface RegionOverdueCase {
   hallId: string;
@@ -97,6 +137,8 @@ export interface RegionReport {
   windows: WindowLeagueRow[];
   items: ItemLeagueRow[];
   badRatings: RegionBadRating[];
+  /** 差评回访 over all halls (RGN-RPT-9): the sum of the halls' counts. */
+  followUps: FollowUpCounts;
   cases: { accepted: number; finished: number; finishedOnTime: number; onTimeRate: number | null };
   overdueCases: RegionOverdueCase[];
   alerts: { raised: number; byRule: Record<string, number>; escalated: number };

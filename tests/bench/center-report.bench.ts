@@ -91,19 +91,43 @@ function* hallRows(hall: string, seed: number): Generator<string> {
         type: 'ticket:finished',
         body: { ticketId: id, windowId: w.id, outcome: 'completed' },
       });
-      if (rnd() < 0.6)
+      if (rnd() < 0.6) {
+        const level = 1 + Math.floor(rnd() * 5);
         events.push({
           at: finished + MIN,
           type: 'ticket:rated',
-          body: {
-            ticketId: id,
-            windowId: w.id,
-            servedBy: null,
-            level: 1 + Math.floor(rnd() * 5),
-            reasons: [],
-            channel: 'pad',
-          },
+          body: { ticketId: id, windowId: w.id, servedBy: null, level, reasons: [], channel: 'pad' },
         });
+        // A bad rating's 回访 (FUP-5): opened in the rating's unit, half called back, a quarter closed.
+        if (level <= 2) {
+          const deadline = dayOf(Math.min(d + 21, DAYS - 1));
+          const f = { ticketId: id };
+          events.push({
+            at: finished + MIN,
+            type: 'follow-up:opened',
+            body: {
+              ...f,
+              deadline,
+              level,
+              windowId: w.id,
+              itemCode: `ITEM${t % 12}`,
+              ratedAt: finished + MIN,
+            },
+          });
+          if (t % 2 === 0)
+            events.push({
+              at: finished + 30 * MIN,
+              type: 'follow-up:called-back',
+              body: { ...f, reached: true, by: 'm' },
+            });
+          if (t % 4 === 0)
+            events.push({
+              at: finished + 60 * MIN,
+              type: 'follow-up:status-changed',
+              body: { ...f, status: 'closed', by: 'm' },
+            });
+        }
+      }
     }
     events.push({
       at: midnight(day) + 17 * 60 * MIN + 30 * MIN,
@@ -147,7 +171,8 @@ const BARE = `SELECT hall_id,
     count(*) FILTER (WHERE type = 'ticket:issued') AS issued,
     count(*) FILTER (WHERE type = 'ticket:finished') AS served,
     count(*) FILTER (WHERE type = 'ticket:rated') AS rated,
-    count(*) FILTER (WHERE type = 'ticket:rated' AND (body->>'level')::int >= 4) AS good
+    count(*) FILTER (WHERE type = 'ticket:rated' AND (body->>'level')::int >= 4) AS good,
+    count(*) FILTER (WHERE type = 'follow-up:status-changed' AND body->>'status' = 'closed') AS closed
   FROM facts WHERE at >= $1 AND at < $2 GROUP BY hall_id`;
 
 export async function centerReportBench(): Promise<BenchRow[]> {
@@ -190,10 +215,13 @@ export async function centerReportBench(): Promise<BenchRow[]> {
     const fetched: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       const b0 = performance.now();
-      const { rows } = await pool.query<{ issued: string; served: string; rated: string; good: string }>(
-        BARE,
-        [midnight(from), midnight(to) + 86_400_000],
-      );
+      const { rows } = await pool.query<{
+        issued: string;
+        served: string;
+        rated: string;
+        good: string;
+        closed: string;
+      }>(BARE, [midnight(from), midnight(to) + 86_400_000]);
       bare.push(performance.now() - b0);
       // The second floor: the same rows only read into the process, a page at a time, and dropped.
       const f0 = performance.now();
@@ -206,12 +234,15 @@ export async function centerReportBench(): Promise<BenchRow[]> {
       const r = await service.report(null, from, to);
       report.push(performance.now() - r0);
       // The report and the aggregate read the same rows: the same counts, or the row means nothing.
-      const sum = (k: 'issued' | 'served' | 'rated' | 'good') => rows.reduce((a, x) => a + Number(x[k]), 0);
+      const sum = (k: 'issued' | 'served' | 'rated' | 'good' | 'closed') =>
+        rows.reduce((a, x) => a + Number(x[k]), 0);
       if (
         r.total.issued !== sum('issued') ||
         r.total.served !== sum('served') ||
         r.total.ratings.rated !== sum('rated') ||
         r.total.ratings.good !== sum('good') ||
+        r.followUps.closed !== sum('closed') ||
+        r.followUps.total !== r.total.ratings.bad ||
         r.halls.length !== HALLS
       )
         throw new Error(

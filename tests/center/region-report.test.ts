@@ -24,12 +24,14 @@ import { CenterReportService } from '../../queue-server/src/center/report.servic
 import { CenterReportStore } from '../../queue-server/src/center/report.store.ts';
 import { demoCatalog } from '../../queue-server/src/seed/demo-hall.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { DAY, HOUR, midnight, playHall, replicate, type SimHall } from '../support/region.ts';
+import { DAY, HOUR, MIN, midnight, playHall, replicate, type SimHall } from '../support/region.ts';
 
 const HALLS = 10;
 /** An item the region's catalog leaves out in this test: named by its case facts, else its code. */
 const UNNAMED = '512B0070200003';
 const TOKEN = 'region-manager-token-0123456789abcdef';
+const NOTE = '已电话联系张三 13800000000';
+const RECTIFICATION = '已约谈窗口人员并向张三致歉';
 
 /* ------------------------------------------------------------------------------------------
  * The independent recount: straight from the logs, by the SPEC's words (STAT-2, STAT-3, RAT,
@@ -163,6 +165,32 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
     dir = mkdtempSync(join(tmpdir(), 'onewindow-region-'));
     halls = [];
     for (let i = 0; i < HALLS; i += 1) halls.push(await playHall(i, dir, clock));
+    // 回访 after the day's work (FUP-3, FUP-4): untouched in every third hall, otherwise some
+    // bad ratings called back, some rectifying, some closed; the note and rectification name
+    // the citizen, and must not reach the center.
+    clock.now = midnight + 17 * HOUR;
+    for (const [i, hall] of halls.entries()) {
+      if (i % 3 === 0) continue;
+      const bad = hall.h.followUps
+        .list()
+        .followUps.map((f) => f.ticketId)
+        .sort();
+      for (const [k, id] of bad.entries()) {
+        clock.now += MIN;
+        if (k % 4 === 3) continue;
+        if (k % 2 === 0 || i % 3 === 2)
+          expect(hall.h.followUps.callback(id, 'c1', { note: NOTE, reached: k % 3 !== 1 }).ok).toBe(true);
+        if (k % 4 === 1)
+          expect(
+            hall.h.followUps.setStatus(id, 'c1', { status: 'rectifying', rectification: RECTIFICATION }).ok,
+          ).toBe(true);
+        if (k % 4 === 2 || (k === 1 && i % 3 === 1))
+          expect(
+            hall.h.followUps.setStatus(id, 'c1', { status: 'closed', rectification: RECTIFICATION }).ok,
+          ).toBe(true);
+      }
+      hall.log = hall.store.events();
+    }
     for (const hall of halls) await replicate(pool, hall);
     // The region's catalog names the items (RGN-RPT-3); one item is left out to fall back to its code.
     await new CenterStore(pool).publish(
@@ -388,5 +416,96 @@ describe('central reporting over ten halls (RGN-RPT-*)', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it("RGN-RPT-9 bad ratings' 回访 across halls: each hall's counts equal its own FollowUpService.list and a recount of its log", async () => {
+    const check = (r: RegionReport, today: string) => {
+      for (const hall of halls) {
+        const own = hall.h.followUps.list();
+        expect(own.today, hall.id).toBe(today);
+        const row = r.halls.find((x) => x.hallId === hall.id)!.followUps;
+        expect(
+          [row.bad, row.total, row.open, row.calledBack, row.rectifying, row.closed, row.overdue],
+          hall.id,
+        ).toEqual([
+          own.counts.total,
+          own.counts.total,
+          own.counts.open,
+          own.counts['called-back'],
+          own.counts.rectifying,
+          own.counts.closed,
+          own.counts.overdue,
+        ]);
+        // The bad-ratings table shows each one's status and deadline as the hall's list has it.
+        const mine = r.badRatings.filter((b) => b.hallId === hall.id);
+        expect(
+          mine.map((b) => [b.ticketId, b.followUp?.status, b.followUp?.deadline, b.followUp?.overdue]).sort(),
+        ).toEqual(own.followUps.map((f) => [f.ticketId, f.status, f.deadline, f.overdue]).sort());
+        expect(mine.map((b) => [b.ticketId, b.followUp?.callbacks]).sort(), `${hall.id} callbacks`).toEqual(
+          own.followUps.map((f) => [f.ticketId, f.callbacks.length]).sort(),
+        );
+        // The independent recount: the statuses straight from the log's follow-up facts.
+        const status = new Map<string, { s: string; deadline: string }>();
+        for (const ev of hall.log) {
+          if (ev.type === 'follow-up:opened') status.set(ev.ticketId, { s: 'open', deadline: ev.deadline });
+          else if (ev.type === 'follow-up:called-back' && status.get(ev.ticketId)!.s === 'open')
+            status.get(ev.ticketId)!.s = 'called-back';
+          else if (ev.type === 'follow-up:status-changed') status.get(ev.ticketId)!.s = ev.status;
+        }
+        const n = (s: string) => [...status.values()].filter((x) => x.s === s).length;
+        expect([row.open, row.calledBack, row.rectifying, row.closed], hall.id).toEqual(
+          ['open', 'called-back', 'rectifying', 'closed'].map(n),
+        );
+        const overdue = [...status.values()].filter((x) => x.s !== 'closed' && today > x.deadline).length;
+        expect(row.overdue, hall.id).toBe(overdue);
+        expect(row.closedRate).toBe(row.bad === 0 ? null : Math.round((row.closed / row.bad) * 10000) / 100);
+      }
+      const sum = (k: 'bad' | 'closed' | 'calledBack' | 'overdue' | 'open') =>
+        r.halls.reduce((a, h) => a + h.followUps[k], 0);
+      expect([r.followUps.bad, r.followUps.closed, r.followUps.calledBack, r.followUps.overdue]).toEqual([
+        sum('bad'),
+        sum('closed'),
+        sum('calledBack'),
+        sum('overdue'),
+      ]);
+      expect(r.followUps.bad).toBe(r.total.ratings.bad);
+    };
+    check(report, DAY);
+    // Every kind of state occurs somewhere, and the untouched halls are all open.
+    expect(report.followUps.closed).toBeGreaterThan(0);
+    expect(report.followUps.calledBack).toBeGreaterThan(0);
+    expect(report.followUps.rectifying).toBeGreaterThan(0);
+    expect(report.followUps.open).toBeGreaterThan(0);
+    for (const i of [0, 3, 6, 9]) {
+      const row = report.halls.find((x) => x.hallId === halls[i]!.id)!.followUps;
+      expect(row.open, halls[i]!.id).toBe(row.bad);
+    }
+    expect(report.followUps.overdue).toBe(0);
+    // Past the deadlines (15 working days): whatever is not closed is overdue, by the hall's rule too.
+    const now = clock.now;
+    clock.now = Date.parse('2027-01-29T04:00:00Z');
+    try {
+      const later = await service.report(null, DAY, DAY);
+      check(later, '2027-01-29');
+      expect(later.followUps.overdue).toBe(later.followUps.total - later.followUps.closed);
+      expect(later.followUps.overdue).toBeGreaterThan(0);
+    } finally {
+      clock.now = now;
+    }
+    // The exports carry it; the free text of the records does not leave the hall.
+    const csv = (await service.export(null, DAY, DAY, 'csv')).body as string;
+    const lines = csv.split('\r\n');
+    const header = lines.find((l) => l.startsWith('大厅 Hall,票号 Ticket'))!;
+    expect(header).toContain('回访状态 Follow-up');
+    expect(lines.filter((l) => l.includes(',已办结,')).length).toBe(report.followUps.closed);
+    const totalLine = lines.find((l) => l.startsWith(',合计 Total,'))!.split(',');
+    expect(totalLine.slice(-3)).toEqual([
+      String(report.followUps.closed),
+      String(report.followUps.overdue),
+      String(report.followUps.closedRate),
+    ]);
+    const all = JSON.stringify(report) + csv;
+    expect(all).not.toContain('张三');
+    expect(all).not.toContain('约谈');
   });
 });

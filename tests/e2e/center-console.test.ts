@@ -43,6 +43,19 @@ describe('the console in center mode (RGN-RPT-8)', () => {
     await migrate(pool);
     dir = mkdtempSync(join(tmpdir(), 'onewindow-center-ui-'));
     for (let i = 0; i < 3; i += 1) halls.push(await playHall(i, dir, clock));
+    // The second hall calls back and closes its first bad rating's follow-up (FUP-5 → the center).
+    const first = halls[1]!.h.followUps.list().followUps.at(-1)!;
+    clock.now = midnight + 17 * HOUR;
+    expect(
+      halls[1]!.h.followUps.callback(first.ticketId, 'c1', { note: '已联系张三', reached: true }).ok,
+    ).toBe(true);
+    expect(
+      halls[1]!.h.followUps.setStatus(first.ticketId, 'c1', {
+        status: 'closed',
+        rectification: '已向张三致歉',
+      }).ok,
+    ).toBe(true);
+    halls[1]!.log = halls[1]!.store.events();
     for (const h of halls) await replicate(pool, h);
     clock.now = midnight + 18 * HOUR;
     const reports = new CenterReportService({ store: new CenterReportStore(pool), now: () => clock.now });
@@ -117,6 +130,23 @@ describe('the console in center mode (RGN-RPT-8)', () => {
     expect(await page.locator('[data-testid=region-health] .badge').allTextContents()).toEqual(
       halls.map(() => '正常'),
     );
+    // 回访 per hall (RGN-RPT-9): closed of bad, as the hall's own list counts them; each bad
+    // rating shows its status.
+    for (const h of halls) {
+      const c = h.h.followUps.list().counts;
+      expect(
+        await page
+          .locator(`[data-testid=league-halls] tr[data-hall="${h.id}"] [data-col=followUpsClosed]`)
+          .textContent(),
+        h.id,
+      ).toBe(c.total === 0 ? '—' : `${c.closed}/${c.total}`);
+    }
+    await page
+      .locator('[data-testid=region-bad] button.btn.small')
+      .click()
+      .catch(() => undefined);
+    expect(await page.locator('[data-testid=region-bad] [data-status=closed]').count()).toBe(1);
+    expect(await page.locator('[data-testid=region-bad] [data-status=open]').count()).toBeGreaterThan(0);
     // Nothing personal on the regional screens (RGN-RPT-5).
     const text = (await page.textContent('body')) ?? '';
     expect(text).not.toContain('张三');

@@ -373,7 +373,9 @@ describe('RAT-2 ratings over both transports', () => {
     const padSocket = await server.client({ deviceToken: pad });
     const again = await command(padSocket, 'ticket:rate', { ticketId, level: 5 });
     expect(again.ok === false && again.error.code).toBe('ALREADY_RATED');
-    expect(seq()).toBe(before + 1);
+    // The rating and its follow-up's opened fact (a level-1 rating, FUP-5), nothing more.
+    expect(r.body.ok && r.body.data.facts.map((f) => f.type)).toEqual(['ticket:rated', 'follow-up:opened']);
+    expect(seq()).toBe(before + 2);
     for (const s of [clerk, guide, padSocket]) s.disconnect();
   });
 });

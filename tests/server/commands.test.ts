@@ -687,7 +687,11 @@ describe('every command over Socket.IO: ack, board hall:fact, staff staff:fact, 
         reasons: ['waiting', 'efficiency'],
         channel: 'pad',
       },
+      // FUP-5: a bad rating's follow-up opens in the same unit.
+      { type: 'follow-up:opened', ticketId: id, level: 2, windowId: 'w1' },
     ]);
+    // The boards learn only that the seq moved, not the level or the deadline.
+    expect(JSON.stringify(s.pub[1])).not.toMatch(/"(level|deadline|reasons)"/);
     const f = s.pub[0]!;
     expect(f.type).toBe('ticket:rated');
     expect(onlyTicket(f)).toEqual({

@@ -119,8 +119,8 @@ export class CenterReportStore {
   /**
    * The supervision folds' facts of [startMs, endMs) in seq order: by type, plus the risk list as
    * it stood at the start and the `ticket:issued` of every ticket rated or complained about in
-   * the range (the item it was for). Three indexed reads merged by seq, not one OR that would
-   * scan the table.
+   * the range (the item it was for), and the follow-up facts of its bad ratings. Indexed reads
+   * merged by seq, not one OR that would scan the table.
    */
   async supervisionFacts(hallId: string, startMs: number, endMs: number): Promise<HallEvent[]> {
     const { rows: inRange } = await this.pool.query<FactRow>(
@@ -144,6 +144,21 @@ export class CenterReportStore {
         ORDER BY at DESC, seq DESC LIMIT 1`,
       [hallId, startMs],
     );
-    return [...inRange, ...issued, ...list].map(toEvent).sort((a, b) => a.seq - b.seq);
+    // RGN-RPT-9: the follow-up facts of the range's bad ratings, up to now (a callback made
+    // after the range still counts, as in the hall's own list).
+    const bad = inRange
+      .filter((r) => r.body.type === 'ticket:rated' && Number(r.body.level) <= 2)
+      .map((r) => r.body.ticketId)
+      .filter((id): id is string => typeof id === 'string');
+    const { rows: followUps } =
+      bad.length === 0
+        ? { rows: [] as FactRow[] }
+        : await this.pool.query<FactRow>(
+            `SELECT seq, at, body FROM facts WHERE hall_id = $1
+                AND type IN ('follow-up:opened', 'follow-up:called-back', 'follow-up:status-changed')
+                AND body->>'ticketId' = ANY($2::text[])`,
+            [hallId, bad],
+          );
+    return [...inRange, ...issued, ...list, ...followUps].map(toEvent).sort((a, b) => a.seq - b.seq);
   }
 }

@@ -17,12 +17,14 @@ import type {
 } from '@onewindow/shared';
 import { FINISH_OUTCOMES } from '@onewindow/shared';
 import type {
+  FollowUpCounts,
   HallLeagueRow,
   ItemLeagueRow,
   RegionBadRating,
   RegionReport,
   WindowLeagueRow,
 } from '@onewindow/shared/region-report.ts';
+import { FollowUpFold } from '../domain/follow-up.ts';
 import {
   foldHalfYear,
   foldImprovement,
@@ -34,6 +36,7 @@ import {
 import type { HallEvent } from '../domain/types.ts';
 import {
   type Cell,
+  FOLLOW_UP_STATUS_ZH,
   localStamp,
   percent,
   ratingSummary,
@@ -73,7 +76,10 @@ export interface HallPart {
   config: HallConfig | null;
   /** Facts for STAT-1 in seq order: from the last sign-on before the range to the close of its last day. */
   statsFacts: Iterable<HallEvent>;
-  /** Facts for the supervision folds in seq order (ratings, cases, risk, complaints, the tickets they name). */
+  /**
+   * Facts for the supervision folds in seq order (ratings, cases, risk, complaints, the tickets
+   * they name), and the follow-up facts of the range's bad ratings up to now (RGN-RPT-9).
+   */
   supervisionFacts: Iterable<HallEvent>;
 }
 
@@ -82,8 +88,46 @@ function dayOf(at: number, utcOffsetMinutes: number): string {
   return new Date(at + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
-/** Names at the center: staff names stay in the hall (RGN-RPT-5); follow-up records are not facts. */
+/**
+ * Names at the center: staff names stay in the hall (RGN-RPT-5). The hall's follow-up records
+ * stay there too; the center's view of them is folded from their facts (RGN-RPT-9).
+ */
 const CENTER_NAMES = { staff: () => undefined, followUp: () => undefined };
+
+/** RGN-RPT-9: follow-up counts over bad ratings; the rate is HYR-1's percent with two decimals. */
+export function followUpCounts(bad: readonly Pick<RegionBadRating, 'followUp'>[]): FollowUpCounts {
+  const c: FollowUpCounts = {
+    bad: bad.length,
+    total: 0,
+    open: 0,
+    calledBack: 0,
+    rectifying: 0,
+    closed: 0,
+    overdue: 0,
+    closedRate: null,
+  };
+  for (const { followUp: f } of bad) {
+    if (f === null) continue;
+    c.total += 1;
+    if (f.status === 'open') c.open += 1;
+    else if (f.status === 'called-back') c.calledBack += 1;
+    else if (f.status === 'rectifying') c.rectifying += 1;
+    else c.closed += 1;
+    if (f.overdue) c.overdue += 1;
+  }
+  c.closedRate = c.bad === 0 ? null : Math.round((c.closed / c.bad) * 10000) / 100;
+  return c;
+}
+
+/** Sums counts (a region's is its halls'). */
+function sumFollowUpCounts(rows: readonly FollowUpCounts[]): FollowUpCounts {
+  const keys = ['bad', 'total', 'open', 'calledBack', 'rectifying', 'closed', 'overdue'] as const;
+  const c = Object.fromEntries(keys.map((k) => [k, rows.reduce((a, r) => a + r[k], 0)])) as Omit<
+    FollowUpCounts,
+    'closedRate'
+  >;
+  return { ...c, closedRate: c.bad === 0 ? null : Math.round((c.closed / c.bad) * 10000) / 100 };
+}
 
 /** Ranks rows best first: a higher 好评率, then more served; rows without ratings last. */
 function ranked<T extends { rank: number }>(
@@ -112,7 +156,13 @@ export class RegionReplay {
   private readonly waits: number[] = [];
   private readonly services: number[] = [];
   private readonly levels: RatingLevel[] = [];
-  private readonly perHall: { meta: HallMeta; stats: HallStats; half: HalfYearReport }[] = [];
+  private readonly perHall: {
+    meta: HallMeta;
+    stats: HallStats;
+    half: HalfYearReport;
+    bad: RegionBadRating[];
+    followUps: FollowUpCounts;
+  }[] = [];
   private readonly itemRows = new Map<string, ImprovementRow[]>();
   private readonly itemNames = new Map<string, string>();
 
@@ -153,6 +203,17 @@ export class RegionReplay {
         for (const v of s.services) this.services.push(v);
         for (const l of s.levels) this.levels.push(l);
         const facts = [...supervisionFacts];
+        const fups = new FollowUpFold();
+        for (const ev of facts) fups.apply(ev);
+        const today = dayOf(o.now, offset);
+        const bad = stats.badRatings.map(
+          (b): RegionBadRating => ({
+            ...b,
+            hallId: meta.hallId,
+            hallName: meta.name,
+            followUp: fups.get(b.ticketId, today) ?? null,
+          }),
+        );
         for (const ev of facts)
           if (ev.type === 'case:accepted' && !this.itemNames.has(ev.itemCode))
             this.itemNames.set(ev.itemCode, ev.itemName);
@@ -164,7 +225,7 @@ export class RegionReplay {
           list.push(r);
           this.itemRows.set(r.key, list);
         }
-        this.perHall.push({ meta, stats, half });
+        this.perHall.push({ meta, stats, half, bad, followUps: followUpCounts(bad) });
       },
     };
   }
@@ -194,7 +255,7 @@ export class RegionReplay {
 
     const hallRows = ranked(
       halls.map(
-        ({ meta, stats, half }): HallLeagueRow => ({
+        ({ meta, stats, half, followUps }): HallLeagueRow => ({
           rank: 0,
           hallId: meta.hallId,
           name: meta.name,
@@ -206,6 +267,7 @@ export class RegionReplay {
           alertsRaised: half.alerts.raised,
           alertsOverdue: half.alerts.overdue.length,
           complaints: half.complaints.registered,
+          followUps,
           highWater: meta.highWater,
           lastContact: meta.lastContact,
           flagged: meta.flagged,
@@ -258,9 +320,7 @@ export class RegionReplay {
     );
 
     const badRatings = halls
-      .flatMap(({ meta, stats }) =>
-        stats.badRatings.map((b): RegionBadRating => ({ ...b, hallId: meta.hallId, hallName: meta.name })),
-      )
+      .flatMap((h) => h.bad)
       .sort(
         (a, b) => b.at - a.at || a.hallId.localeCompare(b.hallId) || a.ticketId.localeCompare(b.ticketId),
       );
@@ -291,6 +351,7 @@ export class RegionReplay {
       windows,
       items,
       badRatings,
+      followUps: sumFollowUpCounts(halls.map((h) => h.followUps)),
       // HYR-1's rate: percent with two decimals.
       cases: {
         accepted,
@@ -360,6 +421,9 @@ export function regionTables(r: RegionReport): StatsTable[] {
         '预警 Alerts',
         '逾期预警 Overdue alerts',
         '投诉 Complaints',
+        '差评回访已办结 Follow-ups closed',
+        '差评回访逾期 Follow-ups overdue',
+        '回访办结率(%) Follow-up closed rate',
       ],
       rows: [
         ...r.halls.map((h): Cell[] => [
@@ -383,6 +447,9 @@ export function regionTables(r: RegionReport): StatsTable[] {
           h.alertsRaised,
           h.alertsOverdue,
           h.complaints,
+          h.followUps.closed,
+          h.followUps.overdue,
+          h.followUps.closedRate,
         ]),
         [
           null,
@@ -405,6 +472,9 @@ export function regionTables(r: RegionReport): StatsTable[] {
           r.alerts.raised,
           r.overdueAlerts.length,
           r.halls.reduce((a, h) => a + h.complaints, 0),
+          r.followUps.closed,
+          r.followUps.overdue,
+          r.followUps.closedRate,
         ],
       ],
     },
@@ -475,6 +545,10 @@ export function regionTables(r: RegionReport): StatsTable[] {
         '原因 Reasons',
         '窗口 Window',
         '柜员编号 Clerk id',
+        '回访状态 Follow-up',
+        '整改时限 Deadline',
+        '逾期 Overdue',
+        '回访次数 Callbacks',
       ],
       rows: r.badRatings.map((b) => [
         b.hallName,
@@ -484,6 +558,10 @@ export function regionTables(r: RegionReport): StatsTable[] {
         b.reasons.map((x) => REASON_ZH[x] ?? x).join('、'),
         b.windowNumber,
         b.clerkId,
+        b.followUp ? (FOLLOW_UP_STATUS_ZH[b.followUp.status] ?? b.followUp.status) : '无记录',
+        b.followUp?.deadline ?? null,
+        b.followUp ? (b.followUp.overdue ? '是' : '否') : null,
+        b.followUp?.callbacks ?? null,
       ]),
     },
     {

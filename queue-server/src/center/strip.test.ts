@@ -7,6 +7,7 @@ import {
   DEFAULT_RISK_RULES,
   type EventBody,
   type EventType,
+  FOLLOW_UP_FACT_TYPES,
   type HallEvent,
   RECON_FACT_TYPES,
   RECORD_FACT_TYPES,
@@ -436,6 +437,23 @@ const SAMPLES: { [T in EventType]: Extract<EventBody, { type: T }> } = {
     localKept: [],
     by: 'center',
   },
+  // FUP-5: the record's free text (the callback note, the rectification) is never in these.
+  'follow-up:opened': {
+    type: 'follow-up:opened',
+    ticketId: ticket.id,
+    deadline: '2026-12-17',
+    level: 1,
+    windowId: 'w1',
+    itemCode: '512B0070200003',
+    ratedAt: 1_700_000_000_000,
+  },
+  'follow-up:called-back': { type: 'follow-up:called-back', ticketId: ticket.id, reached: true, by: 'mgr-1' },
+  'follow-up:status-changed': {
+    type: 'follow-up:status-changed',
+    ticketId: ticket.id,
+    status: 'closed',
+    by: 'mgr-1',
+  },
 };
 
 /** Every key anywhere in a value, with the string leaves. */
@@ -466,6 +484,7 @@ describe('what leaves the hall (RGN-REP-1)', () => {
       ...COMPLAINT_FACT_TYPES,
       ...ARCHIVE_FACT_TYPES,
       ...REGION_FACT_TYPES,
+      ...FOLLOW_UP_FACT_TYPES,
     ];
     for (const t of listed) expect(types).toContain(t);
     // The queue's facts have no runtime list: the mapped type above is their enumeration.
@@ -515,5 +534,21 @@ describe('what leaves the hall (RGN-REP-1)', () => {
     const alert = stripFact({ ...SAMPLES['risk:alert-raised'], seq: 1, at: 1 }).body;
     expect(alert.subject).toEqual({ kind: 'holder', id: null });
     expect(FREE_TEXT_FIELDS.size).toBeGreaterThan(0);
+  });
+
+  it('RGN-REP-1 FUP-5 a follow-up fact that carried a note or rectification would leave without it', () => {
+    // The hall never writes them into these facts; should one ever, the strip still removes them.
+    for (const type of FOLLOW_UP_FACT_TYPES) {
+      const planted = {
+        ...SAMPLES[type],
+        note: `${NAME} ${PHONE}`,
+        rectification: `已向${NAME}致歉`,
+        seq: 7,
+        at: 7,
+      } as unknown as HallEvent;
+      const out = stripFact(planted);
+      expect(out.body).toEqual(SAMPLES[type]);
+      expect(JSON.stringify(out)).not.toContain(NAME);
+    }
   });
 });

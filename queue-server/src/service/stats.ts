@@ -591,7 +591,8 @@ const REASON_ZH: Record<string, string> = {
   waiting: '等候时间',
   other: '其他',
 };
-const STATUS_ZH: Record<string, string> = {
+/** 回访 statuses in Chinese (the hall's and the region's exports). */
+export const FOLLOW_UP_STATUS_ZH: Record<string, string> = {
   open: '待回访',
   'called-back': '已回访',
   rectifying: '整改中',
@@ -757,7 +758,7 @@ export function statsTables(s: HallStats): StatsTable[] {
         b.reasons.map((r) => REASON_ZH[r] ?? r).join('、'),
         b.windowNumber,
         b.clerkName ?? b.clerkId,
-        b.followUp ? (STATUS_ZH[b.followUp.status] ?? b.followUp.status) : null,
+        b.followUp ? (FOLLOW_UP_STATUS_ZH[b.followUp.status] ?? b.followUp.status) : null,
         b.followUp?.deadline ?? null,
         b.followUp ? (b.followUp.overdue ? '是' : '否') : null,
         b.followUp?.callbacks.length ?? null,

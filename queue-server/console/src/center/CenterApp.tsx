@@ -19,6 +19,14 @@ const HEALTH: Record<RegionHallStatus['health'], { zh: string; tone: string }> =
   never: { zh: '未接入', tone: 'warn' },
   flagged: { zh: '已标记', tone: 'bad' },
 };
+/** 回访 statuses as the hall's manager page names them (FUP-4). */
+const FOLLOW_LABEL: Record<string, string> = {
+  open: '待回访',
+  'called-back': '已回访',
+  rectifying: '整改中',
+  closed: '已办结',
+};
+
 const REASON: Record<string, string> = {
   attitude: '服务态度',
   efficiency: '办事效率',
@@ -228,6 +236,17 @@ function Summary({ r }: { r: RegionReport }) {
           { label: '好评率', en: 'good rate', value: percent(t.ratings.goodRate) },
           { label: '差评', en: 'bad', value: t.ratings.bad, tone: t.ratings.bad > 0 ? 'bad' : '' },
           {
+            label: '回访办结率',
+            en: 'follow-ups closed',
+            value: r.followUps.closedRate === null ? '—' : `${r.followUps.closedRate}%`,
+          },
+          {
+            label: '回访逾期',
+            en: 'follow-ups overdue',
+            value: r.followUps.overdue,
+            tone: r.followUps.overdue > 0 ? 'bad' : '',
+          },
+          {
             label: '按时办结率',
             en: 'on time',
             value: r.cases.onTimeRate === null ? '—' : `${r.cases.onTimeRate}%`,
@@ -288,6 +307,8 @@ function HallLeague({ r }: { r: RegionReport }) {
             <th class="right">逾期件</th>
             <th class="right">预警</th>
             <th class="right">投诉</th>
+            <th class="right">回访办结</th>
+            <th class="right">回访逾期</th>
           </tr>
         </thead>
         <tbody>
@@ -317,6 +338,12 @@ function HallLeague({ r }: { r: RegionReport }) {
               <td class={h.casesOverdue > 0 ? 'num right bad' : 'num right'}>{h.casesOverdue}</td>
               <td class="num right">{h.alertsRaised}</td>
               <td class="num right">{h.complaints}</td>
+              <td class="num right" data-col="followUpsClosed">
+                {h.followUps.bad === 0 ? '—' : `${h.followUps.closed}/${h.followUps.bad}`}
+              </td>
+              <td class={h.followUps.overdue > 0 ? 'num right bad' : 'num right'} data-col="followUpsOverdue">
+                {h.followUps.overdue}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -411,6 +438,8 @@ function BadRatings({ r }: { r: RegionReport }) {
               <th class="right">等级</th>
               <th>原因</th>
               <th class="right">窗口</th>
+              <th>回访</th>
+              <th>整改时限</th>
             </tr>
           </thead>
           <tbody>
@@ -422,6 +451,19 @@ function BadRatings({ r }: { r: RegionReport }) {
                 <td class="num right bad">{b.level}</td>
                 <td>{b.reasons.map((x) => REASON[x] ?? x).join('、') || '—'}</td>
                 <td class="num right">{b.windowNumber ?? '—'}</td>
+                <td data-col="followUp" data-status={b.followUp?.status ?? 'none'}>
+                  {b.followUp === null ? (
+                    <span class="dim">未收到</span>
+                  ) : (
+                    <span
+                      class={`badge ${b.followUp.status === 'closed' ? 'ok' : b.followUp.overdue ? 'bad' : 'warn'}`}
+                    >
+                      {FOLLOW_LABEL[b.followUp.status] ?? b.followUp.status}
+                      {b.followUp.overdue ? ' · 逾期' : ''}
+                    </span>
+                  )}
+                </td>
+                <td class="num">{b.followUp?.deadline ?? '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -429,7 +471,8 @@ function BadRatings({ r }: { r: RegionReport }) {
       )}
       <More show={more} onClick={showAll} n={r.badRatings.length} />
       <p class="dim small-note">
-        回访与整改在各大厅办理（回访记录留在大厅）。Follow-ups are handled in each hall.
+        回访与整改在各大厅办理；此处只显示状态，回访内容与整改情况留在大厅。Follow-ups are handled in each
+        hall; only their status reaches the center.
       </p>
     </Panel>
   );
