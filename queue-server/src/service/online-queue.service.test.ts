@@ -328,7 +328,9 @@ describe('rating by link (MOB-RATE-*)', () => {
       comment: '等了很久',
     });
     expect(ok(r)).toEqual({ ticketId, level: 1 });
-    const fact = store.events().at(-1)!;
+    // The rating, then (FUP-5) its follow-up's opening, in the same unit.
+    const [fact, opened] = store.events().slice(-2);
+    expect(opened).toMatchObject({ type: 'follow-up:opened', ticketId });
     expect(fact).toMatchObject({
       type: 'ticket:rated',
       ticketId,
