@@ -380,6 +380,8 @@ describe('a day in miniature at the staff console', () => {
         (t) => t !== before,
       );
     }
+    // 过号 opens once the recalls the hall asks for are made (the button says so before F4 acts).
+    await expect.poll(() => c1.locator('[data-action=no-show]').isEnabled(), POLL).toBe(true);
     await c1.keyboard.press('F4');
     await c1.locator('[data-action=call-next]').waitFor();
 
