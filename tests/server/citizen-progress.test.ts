@@ -90,7 +90,11 @@ describe("the citizen's ID number and progress (SPEC MOB-AUTH-7, MOB-PROG-*)", (
     });
     const bad = await bind(token, '340524198001010011');
     expect(bad.status).toBe(422);
-    expect(!bad.body.ok && bad.body.error.messageZh).toBeTruthy();
+    // A wrong check digit is refused with the kiosk's own words (shared/src/identity.ts).
+    expect(!bad.body.ok && bad.body.error).toMatchObject({
+      code: 'INVALID_ID_NUMBER',
+      messageZh: '身份证号码校验位不正确，请核对后重新输入',
+    });
     // Another spelling of the same number (lower-case x, spaces) is the same person.
     const me = data(await bind(token, ' 34052419800101001x '));
     expect(me).toEqual({
