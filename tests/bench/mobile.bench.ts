@@ -14,20 +14,12 @@
  *
  * `npx tsx tests/bench/mobile.bench.ts` runs this suite alone.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import smpp, { type Pdu } from 'smpp';
-import { composeHall } from '../../queue-server/src/compose.ts';
-import { hallConfig, T0 } from '../../queue-server/src/domain/test-factory.ts';
-import { ucs2Parts } from '../../queue-server/src/service/sms/segments.ts';
-import { SmppGateway } from '../../queue-server/src/service/sms/smpp.gateway.ts';
-import { SmppOperator } from '../../queue-server/src/service/sms/testing.ts';
-import { HallStore } from '../../queue-server/src/store/hall.store.ts';
-import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
+import { hallConfig } from '../../queue-server/src/domain/test-factory.ts';
 import { type BenchRow, bundleBytes, progress, quantile, REPO_ROOT, round, rowAtMost } from './report.ts';
+import { smsBenchHall } from './sms-hall.ts';
 
 const SAMPLES = Number(process.env.MOBILE_BENCH_SAMPLES ?? 200);
 const DIST = join(REPO_ROOT, 'kiosk', 'mobile', 'dist');
@@ -35,59 +27,14 @@ const BUNDLE_BOUND_KB = 60;
 
 export async function mobileBench(): Promise<BenchRow[]> {
   progress('mobile: sign-in code request → submit_sm vs a bare SMPP client');
-  const op = new SmppOperator();
-  await op.start();
-  const arrived = new Map<string, number>();
-  let waiter: { to: string; resolve: () => void } | null = null;
-  op.onSubmit = (pdu: Pdu) => {
-    const to = String(pdu.destination_addr);
-    arrived.set(to, performance.now());
-    if (waiter?.to === to) waiter.resolve();
-    return true;
-  };
-  const arrival = (to: string) =>
-    new Promise<number>((resolve) => {
-      if (arrived.has(to)) resolve(arrived.get(to)!);
-      else waiter = { to, resolve: () => resolve(arrived.get(to)!) };
-    });
+  const { h, advance, arrival, bareSend, close } = await smsBenchHall('mobile');
 
-  const dir = mkdtempSync(join(tmpdir(), 'onewindow-mobile-bench-'));
-  const store = new HallStore(join(dir, 'hall.db'), TEST_KEYS);
-  let now = T0;
-  const silent = pino({ level: 'silent' });
-  const h = composeHall({
-    store,
-    logger: silent,
-    clock: { now: () => now },
-    sms: {
-      gateway: new SmppGateway({
-        host: '127.0.0.1',
-        port: op.port,
-        systemId: 'hall',
-        password: 'secret',
-        sourceAddr: '',
-        log: silent,
-      }),
-    },
-  });
-  h.hall.execute({ type: 'hall:configure', config: hallConfig(), by: 'admin' });
-  h.noticeWorker!.start();
-
-  const bare = smpp.connect({ host: '127.0.0.1', port: op.port });
-  await new Promise<void>((resolve, reject) => {
-    bare.once('error', reject);
-    bare.once('connect', () =>
-      bare.bind_transceiver({ system_id: 'hall', password: 'secret' }, (pdu) =>
-        pdu.command_status === 0 ? resolve() : reject(new Error('bind refused')),
-      ),
-    );
-  });
   const template = h.notices.templates().find((t) => t.id === 'otp')!;
 
   const codeMs: number[] = [];
   const bareMs: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    now += 1000;
+    advance(1000);
     const phone = `139${String(i).padStart(8, '0')}`;
     const t0 = performance.now();
     const r = h.citizens.requestCode(phone);
@@ -99,19 +46,9 @@ export async function mobileBench(): Promise<BenchRow[]> {
       .replace('{code}', String(100000 + i))
       .replace('{minutes}', '5')
       .replace('{hallName}', hallConfig().settings.hallName);
-    const b0 = performance.now();
-    bare.submit_sm({
-      destination_addr: barePhone,
-      data_coding: 8,
-      short_message: ucs2Parts(text, 1)[0]!.bytes,
-    });
-    bareMs.push((await arrival(barePhone)) - b0);
+    bareMs.push(await bareSend(barePhone, text));
   }
-  await h.noticeWorker!.stop();
-  bare.destroy();
-  await op.stop();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
   const p99 = quantile(codeMs, 0.99);
   const floor = quantile(bareMs, 0.99);
   progress(

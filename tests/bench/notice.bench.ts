@@ -12,68 +12,21 @@
  * Row: p99 notice / p99 bare. The gap is mostly the `sending` commit's fsync (NOTE-DLV-2), the
  * price of knowing at a restart which notice may be in doubt.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import smpp, { type Pdu } from 'smpp';
-import { composeHall } from '../../queue-server/src/compose.ts';
-import { hallConfig, T0 } from '../../queue-server/src/domain/test-factory.ts';
 import { demoCatalog } from '../../queue-server/src/seed/demo-hall.ts';
-import { ucs2Parts } from '../../queue-server/src/service/sms/segments.ts';
-import { SmppGateway } from '../../queue-server/src/service/sms/smpp.gateway.ts';
-import { SmppOperator } from '../../queue-server/src/service/sms/testing.ts';
-import { HallStore } from '../../queue-server/src/store/hall.store.ts';
-import { TEST_KEYS } from '../../queue-server/src/store/testing.ts';
 import { type BenchRow, progress, quantile, round, rowAtMost } from './report.ts';
+import { smsBenchHall } from './sms-hall.ts';
 
 const SAMPLES = Number(process.env.NOTICE_BENCH_SAMPLES ?? 200);
 
 export async function noticeBench(): Promise<BenchRow[]> {
   progress('notice: fact → submit_sm vs a bare SMPP client');
-  const op = new SmppOperator();
-  await op.start();
-  const arrived = new Map<string, number>();
-  let waiter: { to: string; resolve: () => void } | null = null;
-  op.onSubmit = (pdu: Pdu) => {
-    const to = String(pdu.destination_addr);
-    arrived.set(to, performance.now());
-    if (waiter?.to === to) waiter.resolve();
-    return true;
-  };
-  const arrival = (to: string) =>
-    new Promise<number>((resolve) => {
-      if (arrived.has(to)) resolve(arrived.get(to)!);
-      else waiter = { to, resolve: () => resolve(arrived.get(to)!) };
-    });
-
-  const dir = mkdtempSync(join(tmpdir(), 'onewindow-notice-bench-'));
-  const store = new HallStore(join(dir, 'hall.db'), TEST_KEYS);
-  let now = T0;
-  const silent = pino({ level: 'silent' });
-  const h = composeHall({
-    store,
-    logger: silent,
-    clock: { now: () => now },
-    sms: {
-      gateway: new SmppGateway({
-        host: '127.0.0.1',
-        port: op.port,
-        systemId: 'hall',
-        password: 'secret',
-        sourceAddr: '',
-        log: silent,
-      }),
-    },
-  });
-  h.hall.execute({ type: 'hall:configure', config: hallConfig(), by: 'admin' });
+  const { h, store, advance, arrival, bareSend, close } = await smsBenchHall('notice');
   store.auth.replaceCatalog(demoCatalog());
   h.hall.execute({ type: 'window:open', windowId: 'w1', clerkId: 'clerk-a' });
   h.notices.replaceTemplate('admin', 'case-accepted', {
     text: '已受理，受理编号{receiptNo}',
     operatorCode: 'T1',
   });
-  h.noticeWorker!.start();
   // The fact's moment: when the unit appends it (the unit's commit and everything after counts).
   let t0 = 0;
   h.hall.project((events) => {
@@ -87,20 +40,10 @@ export async function noticeBench(): Promise<BenchRow[]> {
     roles: ['clerk' as const],
   };
 
-  const bare = smpp.connect({ host: '127.0.0.1', port: op.port });
-  await new Promise<void>((resolve, reject) => {
-    bare.once('error', reject);
-    bare.once('connect', () =>
-      bare.bind_transceiver({ system_id: 'hall', password: 'secret' }, (pdu) =>
-        pdu.command_status === 0 ? resolve() : reject(new Error('bind refused')),
-      ),
-    );
-  });
-
   const noticeMs: number[] = [];
   const bareMs: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    now += 60_000;
+    advance(60_000);
     const phone = `139${String(i).padStart(8, '0')}`;
     h.hall.execute({ type: 'ticket:issue', categoryId: 'A', itemCode: '512B0070200003', source: 'kiosk' });
     h.hall.execute({ type: 'ticket:call-next', windowId: 'w1' });
@@ -115,20 +58,9 @@ export async function noticeBench(): Promise<BenchRow[]> {
     if (!r.ok) throw new Error(r.error.message);
     noticeMs.push((await arrival(phone)) - t0);
 
-    const barePhone = `137${String(i).padStart(8, '0')}`;
-    const b0 = performance.now();
-    bare.submit_sm({
-      destination_addr: barePhone,
-      data_coding: 8,
-      short_message: ucs2Parts(`已受理，受理编号${r.data.number}`, 1)[0]!.bytes,
-    });
-    bareMs.push((await arrival(barePhone)) - b0);
+    bareMs.push(await bareSend(`137${String(i).padStart(8, '0')}`, `已受理，受理编号${r.data.number}`));
   }
-  await h.noticeWorker!.stop();
-  bare.destroy();
-  await op.stop();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
   const p99 = quantile(noticeMs, 0.99);
   const floor = quantile(bareMs, 0.99);
   progress(
